@@ -1,0 +1,71 @@
+//! The append-only timeline: every step of a matter is an event with actor, time and comment.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::ids::{EventId, MatterId, UnitId, UserId};
+use crate::matter::labelled_enum;
+use serde::{Deserialize, Serialize};
+
+labelled_enum!(
+    EventKind {
+        Created = "created", "立项";
+        Assigned = "assigned", "交办";
+        Signed = "signed", "签收";
+        Feedback = "feedback", "反馈进展";
+        CompletionRequested = "completion_requested", "申请办结";
+        Returned = "returned", "退回";
+        Closed = "closed", "办结";
+        Reminded = "reminded", "催办";
+        ExtensionRequested = "extension_requested", "申请延期";
+        ExtensionApproved = "extension_approved", "同意延期";
+        ExtensionRejected = "extension_rejected", "不同意延期";
+        Cancelled = "cancelled", "撤销";
+    }
+);
+
+/// An event about to be written; the store gives it its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub actor_id: UserId,
+    /// The unit the actor acted for, where that matters (sign, feedback, completion).
+    pub unit_id: Option<UnitId>,
+    pub at: DateTime<Utc>,
+    pub comment: String,
+    /// Feedback: the percent reported.
+    pub percent: Option<u8>,
+    /// Feedback: 存在问题.
+    pub problems: String,
+    /// Feedback: 下步打算.
+    pub next_steps: String,
+    /// Extensions: the deadline asked for or granted.
+    pub new_deadline: Option<NaiveDate>,
+}
+
+impl NewEvent {
+    pub fn new(kind: EventKind, actor_id: UserId, at: DateTime<Utc>, comment: impl Into<String>) -> NewEvent {
+        NewEvent {
+            kind,
+            actor_id,
+            unit_id: None,
+            at,
+            comment: comment.into(),
+            percent: None,
+            problems: String::new(),
+            next_steps: String::new(),
+            new_deadline: None,
+        }
+    }
+
+    pub fn by_unit(mut self, unit: UnitId) -> NewEvent {
+        self.unit_id = Some(unit);
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: EventId,
+    pub matter_id: MatterId,
+    pub data: NewEvent,
+}

@@ -1,0 +1,37 @@
+//! The pure core of Luoshi (落实): what a matter is, who may move it where, how working days are
+//! counted and what colour its light shows. Nothing here reads a clock, a file or a database:
+//! callers pass "now" and the data in, which keeps every rule testable on its own.
+
+pub mod calendar;
+pub mod event;
+pub mod ids;
+pub mod lifecycle;
+pub mod light;
+pub mod matter;
+pub mod number;
+pub mod org;
+pub mod user;
+
+pub use calendar::{Calendar, DayKind};
+pub use event::{Event, EventKind, NewEvent};
+pub use ids::{EventId, MatterId, UnitId, UserId};
+pub use lifecycle::{Action, Actor, Denied, ExtensionChain, Transition, apply};
+pub use light::{Light, LightRules, ProgressClass};
+pub use matter::{
+    Assignment, AssignmentRole, AssignmentState, Cadence, Extension, Matter, MatterState,
+    Milestone, Source, Urgency,
+};
+pub use number::MatterNumber;
+pub use org::{OrgTree, Unit, UnitKind};
+pub use user::{Role, User};
+
+/// China keeps one time zone; every date a user sees (deadlines, "today", working days) is a date
+/// in UTC+8, whatever the server's own zone is.
+pub fn china_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// The calendar date in China at the instant `at`.
+pub fn china_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&china_offset()).date_naive()
+}

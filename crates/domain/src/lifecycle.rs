@@ -1,0 +1,362 @@
+//! The matter lifecycle as a state machine: which action is allowed from which state, and who may
+//! take it. `apply` is the only way a matter changes; it returns the changed matter together with
+//! the events that record the change, so the two are always written together.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::event::{EventKind, NewEvent};
+use crate::ids::{UnitId, UserId};
+use crate::matter::{AssignmentRole, AssignmentState, Extension, Matter, MatterState};
+use crate::org::{OrgTree, UnitKind};
+use crate::user::{Role, User};
+
+/// Something a person asks to do to a matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Assign,
+    Sign,
+    Feedback { text: String, percent: u8, problems: String, next_steps: String },
+    RequestCompletion { summary: String },
+    Close { comment: String },
+    Return { reason: String },
+    Remind { message: String },
+    RequestExtension { new_deadline: NaiveDate, reason: String },
+    ApproveExtension { comment: String },
+    RejectExtension { reason: String },
+    Cancel { reason: String },
+}
+
+impl Action {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Assign => "交办",
+            Action::Sign => "签收",
+            Action::Feedback { .. } => "反馈进展",
+            Action::RequestCompletion { .. } => "申请办结",
+            Action::Close { .. } => "办结",
+            Action::Return { .. } => "退回",
+            Action::Remind { .. } => "催办",
+            Action::RequestExtension { .. } => "申请延期",
+            Action::ApproveExtension { .. } => "审批延期",
+            Action::RejectExtension { .. } => "审批延期",
+            Action::Cancel { .. } => "撤销",
+        }
+    }
+}
+
+/// Why an action was refused. Messages are for the person who tried, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// The actor may not do this to this matter at all.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not allowed from the matter's (or the unit's assignment's) current state.
+    #[error("当前状态为“{state}”,不能{action}")]
+    WrongState { state: &'static str, action: &'static str },
+    /// The request itself is wrong (an empty reason, a percent over 100 …).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Who approves an extension, in order (SPEC §4: configurable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionChain(pub Vec<Role>);
+
+impl Default for ExtensionChain {
+    fn default() -> Self {
+        ExtensionChain(vec![Role::Supervisor, Role::Leader])
+    }
+}
+
+/// What applying an action produced: the matter as it now is, and the events that say why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub matter: Matter,
+    pub events: Vec<NewEvent>,
+}
+
+/// Who is acting, with what they may see.
+pub struct Actor<'a> {
+    pub user: &'a User,
+    pub tree: &'a OrgTree,
+}
+
+impl Actor<'_> {
+    /// The government whose subtree this person works in.
+    pub fn org(&self) -> Option<UnitId> {
+        self.tree.org_of(self.user.unit_id)
+    }
+
+    fn in_org(&self, unit: UnitId) -> bool {
+        self.org().is_some_and(|org| self.tree.is_within(unit, org))
+    }
+
+    /// May this person read the matter at all?
+    pub fn can_see(&self, m: &Matter) -> bool {
+        match self.user.role {
+            Role::Admin | Role::Supervisor => self.in_org(m.org_id),
+            Role::Leader => {
+                self.in_org(m.org_id)
+                    || m.leader_id == Some(self.user.id)
+                    || m.unit_ids().any(|u| {
+                        self.user.in_charge_of.iter().any(|c| self.tree.is_within(u, *c))
+                    })
+            }
+            Role::Liaison => m.assignment(self.user.unit_id).is_some() || self.manages(m),
+        }
+    }
+
+    /// Supervisors manage the matters of their org; a government's liaison manages the
+    /// sub-matters its own government decomposed (SPEC §8).
+    pub fn manages(&self, m: &Matter) -> bool {
+        match self.user.role {
+            Role::Supervisor => self.in_org(m.org_id),
+            Role::Liaison => {
+                m.org_id == self.user.unit_id
+                    && self.tree.get(self.user.unit_id).is_some_and(|u| u.kind == UnitKind::Government)
+            }
+            Role::Admin | Role::Leader => false,
+        }
+    }
+}
+
+fn require(cond: bool, message: &str) -> Result<(), Denied> {
+    if cond { Ok(()) } else { Err(Denied::Forbidden(message.to_string())) }
+}
+
+fn non_empty(text: &str, what: &str) -> Result<String, Denied> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Denied::Invalid(format!("请填写{what}")));
+    }
+    Ok(t.to_string())
+}
+
+fn wrong_state(m: &Matter, action: &Action) -> Denied {
+    Denied::WrongState { state: m.state.label(), action: action.label() }
+}
+
+/// Applies `action` by `actor` to `matter` at `now`; `today` is `now`'s date in China.
+pub fn apply(
+    matter: &Matter,
+    actor: &Actor<'_>,
+    action: Action,
+    now: DateTime<Utc>,
+    chain: &ExtensionChain,
+) -> Result<Transition, Denied> {
+    require(actor.can_see(matter), "无权查看或办理该事项")?;
+    let mut m = matter.clone();
+    let me = actor.user.id;
+    let my_unit = actor.user.unit_id;
+    let event = |kind: EventKind, comment: &str| NewEvent::new(kind, me, now, comment);
+    let mut events = Vec::new();
+
+    match &action {
+        Action::Assign => {
+            require(actor.manages(matter), "只有督查人员可以交办事项")?;
+            if m.state != MatterState::Draft {
+                return Err(wrong_state(&m, &action));
+            }
+            m.state = MatterState::Assigned;
+            m.assigned_at = Some(now);
+            events.push(event(EventKind::Assigned, ""));
+        }
+        Action::Sign => {
+            let a = own_assignment(&mut m, actor)?;
+            if a.state != AssignmentState::Assigned {
+                return Err(Denied::WrongState { state: a.state.label(), action: action.label() });
+            }
+            sign(&mut m, my_unit, now, me, &mut events, "");
+        }
+        Action::Feedback { text, percent, problems, next_steps } => {
+            let text = non_empty(text, "进展情况")?;
+            if *percent > 100 {
+                return Err(Denied::Invalid("完成进度应在0到100之间".into()));
+            }
+            let a = own_assignment(&mut m, actor)?;
+            if !matches!(
+                a.state,
+                AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
+            ) {
+                return Err(Denied::WrongState { state: a.state.label(), action: action.label() });
+            }
+            if a.state == AssignmentState::Assigned {
+                sign(&mut m, my_unit, now, me, &mut events, "随反馈签收");
+            }
+            let a = m.assignment_mut(my_unit).expect("checked above");
+            a.state = AssignmentState::InProgress;
+            a.percent = *percent;
+            a.last_feedback_at = Some(now);
+            if matches!(m.state, MatterState::Assigned | MatterState::Signed) {
+                m.state = MatterState::InProgress;
+            }
+            let mut e = event(EventKind::Feedback, &text).by_unit(my_unit);
+            e.percent = Some(*percent);
+            e.problems = problems.trim().to_string();
+            e.next_steps = next_steps.trim().to_string();
+            events.push(e);
+        }
+        Action::RequestCompletion { summary } => {
+            let a = own_assignment(&mut m, actor)?;
+            require(a.role == AssignmentRole::Lead, "只有牵头单位可以申请办结")?;
+            if !matches!(
+                a.state,
+                AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
+            ) {
+                return Err(Denied::WrongState { state: a.state.label(), action: action.label() });
+            }
+            let summary = non_empty(summary, "办理情况")?;
+            if a.state == AssignmentState::Assigned {
+                sign(&mut m, my_unit, now, me, &mut events, "随办结申请签收");
+            }
+            let a = m.assignment_mut(my_unit).expect("checked above");
+            a.state = AssignmentState::CompletionRequested;
+            a.percent = 100;
+            a.last_feedback_at = Some(now);
+            m.state = MatterState::CompletionRequested;
+            let mut e = event(EventKind::CompletionRequested, &summary).by_unit(my_unit);
+            e.percent = Some(100);
+            events.push(e);
+        }
+        Action::Close { comment } => {
+            require(actor.manages(matter), "只有督查人员可以办结事项")?;
+            if m.state != MatterState::CompletionRequested {
+                return Err(wrong_state(&m, &action));
+            }
+            for a in &mut m.assignments {
+                a.state = AssignmentState::Closed;
+            }
+            m.state = MatterState::Closed;
+            m.closed_at = Some(now);
+            m.extension = None;
+            events.push(event(EventKind::Closed, comment.trim()));
+        }
+        Action::Return { reason } => {
+            require(actor.manages(matter), "只有督查人员可以退回事项")?;
+            if m.state != MatterState::CompletionRequested {
+                return Err(wrong_state(&m, &action));
+            }
+            let reason = non_empty(reason, "退回理由")?;
+            let lead = m.lead_unit_id;
+            if let Some(a) = m.assignment_mut(lead) {
+                a.state = AssignmentState::InProgress;
+            }
+            m.state = MatterState::InProgress;
+            events.push(event(EventKind::Returned, &reason).by_unit(lead));
+        }
+        Action::Remind { message } => {
+            require(actor.manages(matter), "只有督查人员可以催办")?;
+            if !matches!(m.state, MatterState::Assigned | MatterState::Signed | MatterState::InProgress) {
+                return Err(wrong_state(&m, &action));
+            }
+            events.push(event(EventKind::Reminded, message.trim()));
+        }
+        Action::RequestExtension { new_deadline, reason } => {
+            let a = own_assignment(&mut m, actor)?;
+            require(a.role == AssignmentRole::Lead, "只有牵头单位可以申请延期")?;
+            if !matches!(m.state, MatterState::Assigned | MatterState::Signed | MatterState::InProgress) {
+                return Err(wrong_state(&m, &action));
+            }
+            let reason = non_empty(reason, "延期理由")?;
+            let Some(deadline) = m.deadline else {
+                return Err(Denied::Invalid("该事项为持续推进事项,没有完成时限,无需延期".into()));
+            };
+            if crate::china_date(now) > deadline {
+                return Err(Denied::Invalid("已超过完成时限,延期须在时限届满前申请".into()));
+            }
+            if *new_deadline <= deadline {
+                return Err(Denied::Invalid("申请的新时限应晚于现有完成时限".into()));
+            }
+            if m.extension.is_some() {
+                return Err(Denied::Invalid("已有一项延期申请正在审批".into()));
+            }
+            m.extension = Some(Extension {
+                new_deadline: *new_deadline,
+                reason: reason.clone(),
+                requested_by: me,
+                requested_at: now,
+                approvals: 0,
+            });
+            let mut e = event(EventKind::ExtensionRequested, &reason).by_unit(my_unit);
+            e.new_deadline = Some(*new_deadline);
+            events.push(e);
+        }
+        Action::ApproveExtension { comment } => {
+            let ext = pending_extension(&m, actor, chain)?;
+            let mut e = event(EventKind::ExtensionApproved, comment.trim());
+            e.new_deadline = Some(ext.new_deadline);
+            if ext.approvals + 1 >= chain.0.len() {
+                m.deadline = Some(ext.new_deadline);
+                m.extension = None;
+            } else if let Some(x) = m.extension.as_mut() {
+                x.approvals += 1;
+            }
+            events.push(e);
+        }
+        Action::RejectExtension { reason } => {
+            let ext = pending_extension(&m, actor, chain)?;
+            let reason = non_empty(reason, "不同意的理由")?;
+            let mut e = event(EventKind::ExtensionRejected, &reason);
+            e.new_deadline = Some(ext.new_deadline);
+            m.extension = None;
+            events.push(e);
+        }
+        Action::Cancel { reason } => {
+            require(actor.manages(matter), "只有督查人员可以撤销事项")?;
+            if matches!(m.state, MatterState::Closed | MatterState::Cancelled) {
+                return Err(wrong_state(&m, &action));
+            }
+            let reason = non_empty(reason, "撤销理由")?;
+            for a in &mut m.assignments {
+                a.state = AssignmentState::Cancelled;
+            }
+            m.state = MatterState::Cancelled;
+            m.extension = None;
+            events.push(event(EventKind::Cancelled, &reason));
+        }
+    }
+    m.version += 1;
+    Ok(Transition { matter: m, events })
+}
+
+/// The actor's own unit's assignment: liaisons act only for their own unit.
+fn own_assignment<'m>(m: &'m mut Matter, actor: &Actor<'_>) -> Result<&'m crate::Assignment, Denied> {
+    require(actor.user.role == Role::Liaison, "只有承办单位的联络员可以办理")?;
+    if m.state == MatterState::Draft {
+        return Err(Denied::WrongState { state: m.state.label(), action: "办理" });
+    }
+    m.assignment(actor.user.unit_id)
+        .ok_or_else(|| Denied::Forbidden("本单位不是该事项的承办单位".into()))
+}
+
+fn sign(m: &mut Matter, unit: UnitId, now: DateTime<Utc>, me: UserId, events: &mut Vec<crate::NewEvent>, note: &str) {
+    if let Some(a) = m.assignment_mut(unit) {
+        a.state = AssignmentState::Signed;
+        a.signed_at = Some(now);
+    }
+    if m.state == MatterState::Assigned && m.assignments.iter().all(|a| a.state != AssignmentState::Assigned) {
+        m.state = MatterState::Signed;
+    }
+    events.push(NewEvent::new(EventKind::Signed, me, now, note).by_unit(unit));
+}
+
+/// The extension waiting for this actor's approval, if the actor is its next approver.
+fn pending_extension(m: &Matter, actor: &Actor<'_>, chain: &ExtensionChain) -> Result<Extension, Denied> {
+    let Some(ext) = m.extension.clone() else {
+        return Err(Denied::Invalid("该事项没有待审批的延期申请".into()));
+    };
+    let next = chain.0.get(ext.approvals).copied().unwrap_or(Role::Supervisor);
+    let allowed = match next {
+        Role::Supervisor => actor.manages(m),
+        Role::Leader => {
+            actor.user.role == Role::Leader
+                && (m.leader_id == Some(actor.user.id) || (m.leader_id.is_none() && actor.can_see(m)))
+        }
+        Role::Admin | Role::Liaison => actor.user.role == next && actor.can_see(m),
+    };
+    require(allowed, &format!("该延期申请正等待{}审批", next.label()))?;
+    Ok(ext)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+//! Lights (预警): green on track, yellow when something falls due within a few working days or the
+//! work lags its plan, red when overdue or far behind. Always derived from "now"; never stored.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::matter::{Assignment, AssignmentState, Cadence, Matter, Urgency};
+use crate::{china_date, matter::labelled_enum};
+
+labelled_enum!(
+    Light {
+        Green = "green", "绿灯";
+        Yellow = "yellow", "黄灯";
+        Red = "red", "红灯";
+    }
+);
+
+labelled_enum!(
+    /// How a report compares with the planned progress (计划进度).
+    ProgressClass {
+        Ahead = "ahead", "超进度";
+        OnTrack = "on_track", "达进度";
+        Behind = "behind", "欠进度";
+        Done = "done", "已完成";
+    }
+);
+
+/// The thresholds, all configurable (SPEC §5–§6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LightRules {
+    /// Yellow when the deadline or a feedback falls due within this many working days.
+    pub yellow_working_days: i64,
+    /// Yellow when reported progress lags the plan by this many points or more.
+    pub behind_yellow_points: u8,
+    /// Red when it lags by this many points or more.
+    pub behind_red_points: u8,
+    /// A unit signs within this many working days of assignment…
+    pub sign_working_days: i64,
+    /// …or within this many hours when the matter is 特急.
+    pub sign_hours_urgent: i64,
+}
+
+impl Default for LightRules {
+    fn default() -> Self {
+        LightRules {
+            yellow_working_days: 3,
+            behind_yellow_points: 10,
+            behind_red_points: 30,
+            sign_working_days: 1,
+            sign_hours_urgent: 4,
+        }
+    }
+}
+
+/// Everything a light needs besides the matter: the moment, the calendar and the thresholds.
+pub struct LightContext<'a> {
+    pub now: DateTime<Utc>,
+    pub calendar: &'a Calendar,
+    pub rules: &'a LightRules,
+}
+
+impl LightContext<'_> {
+    fn today(&self) -> NaiveDate {
+        china_date(self.now)
+    }
+
+    /// The light of a date by which something must be done.
+    fn due(&self, due: NaiveDate) -> Light {
+        let today = self.today();
+        if today > due {
+            Light::Red
+        } else if self.calendar.working_days_between(today, due) <= self.rules.yellow_working_days {
+            Light::Yellow
+        } else {
+            Light::Green
+        }
+    }
+
+    /// The light of one unit's assignment.
+    pub fn assignment(&self, m: &Matter, a: &Assignment) -> Light {
+        if !matches!(
+            a.state,
+            AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
+        ) {
+            // Closed, cancelled, or done and waiting for review: nothing left for the unit to do.
+            return Light::Green;
+        }
+        let mut light = Light::Green;
+        if let Some(deadline) = m.deadline {
+            light = light.max(self.due(deadline));
+        }
+        if let Some(due) = next_feedback_due(m, a) {
+            light = light.max(self.due(due));
+        }
+        if a.state == AssignmentState::Assigned && self.sign_overdue(m) {
+            light = light.max(Light::Yellow);
+        }
+        if let Some(planned) = planned_percent(m, self.today()) {
+            let behind = planned.saturating_sub(a.percent);
+            if behind >= self.rules.behind_red_points {
+                light = light.max(Light::Red);
+            } else if behind >= self.rules.behind_yellow_points {
+                light = light.max(Light::Yellow);
+            }
+        }
+        light
+    }
+
+    /// The matter's light: the worst of its units'. Drafts and finished matters are green.
+    pub fn matter(&self, m: &Matter) -> Light {
+        if !m.state.is_open() {
+            return Light::Green;
+        }
+        m.assignments.iter().map(|a| self.assignment(m, a)).max().unwrap_or(Light::Green)
+    }
+
+    fn sign_overdue(&self, m: &Matter) -> bool {
+        let Some(assigned) = m.assigned_at else { return false };
+        let due = if m.urgency == Urgency::Urgent {
+            assigned + chrono::Duration::hours(self.rules.sign_hours_urgent)
+        } else {
+            let day = self.calendar.add_working_days(china_date(assigned), self.rules.sign_working_days);
+            // The window closes at the end of that working day in China.
+            let end = day.and_hms_opt(23, 59, 59).expect("valid time");
+            end.and_local_timezone(crate::china_offset()).single().map(|t| t.to_utc()).unwrap_or(assigned)
+        };
+        self.now > due
+    }
+}
+
+/// When the unit's next periodic report is due, for matters reported by cadence.
+pub fn next_feedback_due(m: &Matter, a: &Assignment) -> Option<NaiveDate> {
+    let since = china_date(a.last_feedback_at.or(a.signed_at).or(m.assigned_at)?);
+    match m.cadence {
+        Cadence::Once => None,
+        Cadence::Weekly => since.checked_add_days(chrono::Days::new(7)),
+        Cadence::Monthly => since.checked_add_months(Months::new(1)),
+        Cadence::Quarterly => since.checked_add_months(Months::new(3)),
+    }
+}
+
+/// The progress the plan calls for on `day`, from the milestones: linear between them, starting
+/// at 0 on the day the matter was assigned. `None` when the matter has no milestones.
+pub fn planned_percent(m: &Matter, day: NaiveDate) -> Option<u8> {
+    if m.milestones.is_empty() {
+        return None;
+    }
+    let mut points: Vec<(NaiveDate, f64)> = Vec::with_capacity(m.milestones.len() + 1);
+    points.push((china_date(m.assigned_at.unwrap_or(m.created_at)), 0.0));
+    let mut stones = m.milestones.clone();
+    stones.sort_by_key(|s| s.date);
+    points.extend(stones.iter().map(|s| (s.date, f64::from(s.percent.min(100)))));
+    let mut planned = 0.0;
+    for pair in points.windows(2) {
+        let ((d0, p0), (d1, p1)) = (pair[0], pair[1]);
+        if day >= d1 {
+            planned = p1;
+        } else if day > d0 {
+            let span = (d1 - d0).num_days() as f64;
+            planned = p0 + (p1 - p0) * ((day - d0).num_days() as f64) / span;
+            break;
+        } else {
+            break;
+        }
+    }
+    Some(planned.round().clamp(0.0, 100.0) as u8)
+}
+
+impl ProgressClass {
+    /// Classes a report of `reported` percent against the plan's `planned` percent.
+    pub fn of(reported: u8, planned: Option<u8>) -> Option<ProgressClass> {
+        if reported >= 100 {
+            return Some(ProgressClass::Done);
+        }
+        let planned = planned?;
+        Some(match reported.cmp(&planned) {
+            std::cmp::Ordering::Greater => ProgressClass::Ahead,
+            std::cmp::Ordering::Equal => ProgressClass::OnTrack,
+            std::cmp::Ordering::Less => ProgressClass::Behind,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
