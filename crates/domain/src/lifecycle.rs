@@ -58,6 +58,23 @@ pub enum Denied {
     Invalid(String),
 }
 
+/// The matters a person may read: those owned by one of `org_ids`, those whose responsible
+/// leader they are, and those carried by one of `assigned_units`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visibility {
+    pub org_ids: Vec<UnitId>,
+    pub leader_id: Option<UserId>,
+    pub assigned_units: Vec<UnitId>,
+}
+
+impl Visibility {
+    pub fn admits(&self, m: &Matter) -> bool {
+        self.org_ids.contains(&m.org_id)
+            || (self.leader_id.is_some() && m.leader_id == self.leader_id)
+            || m.assignments.iter().any(|a| self.assigned_units.contains(&a.unit_id))
+    }
+}
+
 /// Who approves an extension, in order (SPEC §4: configurable).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtensionChain(pub Vec<Role>);
@@ -91,19 +108,32 @@ impl Actor<'_> {
         self.org().is_some_and(|org| self.tree.is_within(unit, org))
     }
 
+    /// What this person may read, as one rule that a single matter check and a database query
+    /// both follow.
+    pub fn visibility(&self) -> Visibility {
+        let user = self.user;
+        let org_subtree = || self.org().map(|org| self.tree.subtree(org)).unwrap_or_default();
+        match user.role {
+            Role::Admin | Role::Supervisor => Visibility { org_ids: org_subtree(), ..Visibility::default() },
+            Role::Leader => Visibility {
+                org_ids: org_subtree(),
+                leader_id: Some(user.id),
+                assigned_units: user.in_charge_of.iter().flat_map(|u| self.tree.subtree(*u)).collect(),
+            },
+            Role::Liaison => {
+                let is_gov = self.tree.get(user.unit_id).is_some_and(|u| u.kind == UnitKind::Government);
+                Visibility {
+                    org_ids: if is_gov { vec![user.unit_id] } else { vec![] },
+                    leader_id: None,
+                    assigned_units: vec![user.unit_id],
+                }
+            }
+        }
+    }
+
     /// May this person read the matter at all?
     pub fn can_see(&self, m: &Matter) -> bool {
-        match self.user.role {
-            Role::Admin | Role::Supervisor => self.in_org(m.org_id),
-            Role::Leader => {
-                self.in_org(m.org_id)
-                    || m.leader_id == Some(self.user.id)
-                    || m.unit_ids().any(|u| {
-                        self.user.in_charge_of.iter().any(|c| self.tree.is_within(u, *c))
-                    })
-            }
-            Role::Liaison => m.assignment(self.user.unit_id).is_some() || self.manages(m),
-        }
+        self.visibility().admits(m)
     }
 
     /// Supervisors manage the matters of their org; a government's liaison manages the

@@ -13,6 +13,7 @@ macro_rules! labelled_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name { $($(#[$vmeta])* $variant,)* }
 
         impl $name {
@@ -119,6 +120,7 @@ labelled_enum!(
 
 /// A stage target (阶段目标): by `date`, `percent` of the work should be done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Milestone {
     pub date: NaiveDate,
     pub percent: u8,

@@ -8,6 +8,7 @@ use crate::ids::UnitId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitKind {
     /// A people's government (city, county, township, street): it may decompose work further.
     Government,

@@ -4,6 +4,7 @@ use crate::ids::{UnitId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// 系统管理员: the org tree, users, calendars, settings.
     Admin,

@@ -1,1 +1,45 @@
+//! Luoshi over HTTP. The server starts from a listener the caller already bound and stops when
+//! the shutdown future completes, so tests bind port 0 and know the address before any request.
 
+mod api;
+mod error;
+mod extract;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use luoshi_service::Luoshi;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+/// Requests larger than this are refused before any handler reads them.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub luoshi: Luoshi,
+}
+
+/// The whole application: the API under `/api/v1`, with its OpenAPI document.
+pub fn router(luoshi: Luoshi) -> Router {
+    let (api, openapi) = api::router().split_for_parts();
+    let openapi_json = serde_json::to_string_pretty(&openapi).expect("the OpenAPI document serialises");
+    Router::new()
+        .nest("/api/v1", api.route("/openapi.json", axum::routing::get(|| async move {
+            ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json)
+        })))
+        .fallback(|| async { ApiError::not_found_route() })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .with_state(AppState { luoshi })
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(listener: TcpListener, luoshi: Luoshi, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(luoshi)).with_graceful_shutdown(shutdown).await
+}

@@ -1,1 +1,124 @@
+//! Luoshi's use cases. Each public method is one thing a person does — sign in, register a
+//! matter, sign it, report — checked against the caller's role and scope, applied through the
+//! domain's lifecycle and written by the store in one transaction.
 
+pub mod auth;
+pub mod clock;
+pub mod dashboard;
+pub mod demo;
+mod error;
+pub mod matters;
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::{Actor, Calendar, ExtensionChain, LightContext, LightRules, OrgTree, Role, User};
+use luoshi_storage::Store;
+use serde::{Deserialize, Serialize};
+
+pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
+pub use error::ServiceError;
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// The rules that shape the lifecycle and the lights (`[rules]` in luoshi.toml).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    /// `[rules.lights]`: when lights turn yellow and red.
+    pub lights: LightRules,
+    /// Who approves an extension, in order: any of "supervisor", "leader".
+    pub extension_chain: Vec<Role>,
+    /// How long a sign-in token lasts.
+    pub token_hours: i64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            lights: LightRules::default(),
+            extension_chain: ExtensionChain::default().0,
+            token_hours: 12,
+        }
+    }
+}
+
+/// The application: storage, the clock, the calendar and the rules, shared by every request.
+#[derive(Clone)]
+pub struct Luoshi {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    calendar: Arc<Calendar>,
+    rules: Arc<Rules>,
+    /// The org tree changes rarely and is read on every request, so it lives in memory and is
+    /// replaced whole whenever a unit is written.
+    tree: Arc<RwLock<Arc<OrgTree>>>,
+}
+
+impl Luoshi {
+    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, calendar: Calendar, rules: Rules) -> Result<Luoshi> {
+        store.migrate().await?;
+        let luoshi = Luoshi {
+            store,
+            clock,
+            calendar: Arc::new(calendar),
+            rules: Arc::new(rules),
+            tree: Arc::new(RwLock::new(Arc::new(OrgTree::default()))),
+        };
+        luoshi.reload_tree().await?;
+        Ok(luoshi)
+    }
+
+    /// The same application seen through another clock (the demo builder replays history).
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Luoshi {
+        Luoshi { clock, ..self.clone() }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        luoshi_domain::china_date(self.now())
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    pub fn tree(&self) -> Arc<OrgTree> {
+        self.tree.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    async fn reload_tree(&self) -> Result<()> {
+        let tree = Arc::new(OrgTree::new(self.store.units().await?));
+        *self.tree.write().unwrap_or_else(|e| e.into_inner()) = tree;
+        Ok(())
+    }
+
+    fn lights(&self) -> LightContext<'_> {
+        LightContext { now: self.now(), calendar: &self.calendar, rules: &self.rules.lights }
+    }
+
+    pub async fn units(&self) -> Result<Arc<OrgTree>> {
+        Ok(self.tree())
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        Ok(self.store.users().await?)
+    }
+}
+
+/// Runs `f` with the caller as a domain actor over the current org tree.
+fn with_actor<T>(luoshi: &Luoshi, user: &User, f: impl FnOnce(&Actor<'_>) -> T) -> T {
+    let tree = luoshi.tree();
+    f(&Actor { user, tree: &tree })
+}

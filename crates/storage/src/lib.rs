@@ -1,1 +1,50 @@
+//! Storage for Luoshi behind one trait, [`Store`]. Each backend is a module with its own
+//! migrations folder (`migrations/<backend>/`); the backend is chosen by the database URL.
+//! Every method is one transaction: a matter's new state and the events that explain it are
+//! written together or not at all.
 
+mod error;
+mod model;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use luoshi_domain::{Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId};
+
+pub use error::StoreError;
+pub use model::{MatterQuery, NewUnit, NewUser};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Brings the schema up to date.
+    async fn migrate(&self) -> Result<()>;
+
+    /// True until the first unit is written: a new database.
+    async fn is_empty(&self) -> Result<bool>;
+
+    async fn units(&self) -> Result<Vec<Unit>>;
+    async fn insert_unit(&self, unit: &NewUnit) -> Result<UnitId>;
+
+    async fn insert_user(&self, user: &NewUser) -> Result<UserId>;
+    async fn users(&self) -> Result<Vec<User>>;
+    async fn user(&self, id: UserId) -> Result<Option<User>>;
+    /// The user and their password hash, for signing in.
+    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
+
+    async fn insert_token(&self, token_hash: &str, user: UserId, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()>;
+    /// The user a live token belongs to.
+    async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
+
+    /// Creates a matter with its assignments and first events. Its id and number are allocated
+    /// here (the next number of its org and year, gap-free); the ones passed in are ignored.
+    async fn create_matter(&self, matter: &Matter, events: &[NewEvent]) -> Result<Matter>;
+    /// Writes a transition if the matter is still at the version it was read at; otherwise
+    /// [`StoreError::Conflict`] and nothing is written.
+    async fn save_transition(&self, read_version: i64, transition: &Transition) -> Result<Vec<EventId>>;
+    async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
+    async fn events(&self, matter: MatterId) -> Result<Vec<Event>>;
+    /// Matters matching the query, with their assignments, soonest deadline first.
+    async fn matters(&self, query: &MatterQuery) -> Result<Vec<Matter>>;
+}

@@ -1,0 +1,27 @@
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::dto::UserDto;
+use crate::extract::Json;
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    token: String,
+    user: UserDto,
+}
+
+/// Signs in with a username and password; the token goes in `Authorization: Bearer …`.
+#[utoipa::path(post, path = "/auth/login", security(()), request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
+pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> Result<axum::Json<LoginResponse>, ApiError> {
+    let (token, user) = s.luoshi.login(&req.username, &req.password).await?;
+    Ok(axum::Json(LoginResponse { token, user: UserDto::from(&user) }))
+}

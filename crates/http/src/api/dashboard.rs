@@ -1,0 +1,56 @@
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use luoshi_domain::UnitId;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::extract::{Caller, Query};
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize, IntoParams)]
+pub struct DashboardQuery {
+    /// A unit whose subtree to count; default: everything the caller may see.
+    unit_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DashboardDto {
+    total: usize,
+    by_state: BTreeMap<&'static str, usize>,
+    by_light: BTreeMap<&'static str, usize>,
+    by_source: BTreeMap<&'static str, usize>,
+    completion_rate: f64,
+    units: Vec<UnitStandingDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitStandingDto {
+    unit_id: i64,
+    open: usize,
+    red: usize,
+    completion_rate: f64,
+}
+
+/// 情况要明: counts by state, light and source, and how each unit stands.
+#[utoipa::path(get, path = "/dashboard", params(DashboardQuery), responses((status = 200, body = DashboardDto)))]
+pub async fn dashboard(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Json<DashboardDto>, ApiError> {
+    let d = s.luoshi.dashboard(&user, q.unit_id.map(UnitId)).await?;
+    Ok(Json(DashboardDto {
+        total: d.total,
+        by_state: d.by_state,
+        by_light: d.by_light,
+        by_source: d.by_source,
+        completion_rate: d.completion_rate,
+        units: d
+            .units
+            .into_iter()
+            .map(|u| UnitStandingDto { unit_id: u.unit_id.0, open: u.open, red: u.red, completion_rate: u.completion_rate })
+            .collect(),
+    }))
+}

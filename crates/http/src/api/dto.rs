@@ -1,0 +1,220 @@
+//! What the API sends: plain records built from domain values. Times are shown in China's
+//! offset (+08:00), dates as ISO `YYYY-MM-DD`.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use luoshi_domain::{
+    AssignmentRole, AssignmentState, Cadence, EventKind, Light, MatterState, Role, Source, Unit, UnitKind, Urgency,
+    User,
+};
+use luoshi_service::matters::{MatterDetail, MatterView};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+fn china(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&luoshi_domain::china_offset())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: Role,
+    unit_id: i64,
+}
+
+impl From<&User> for UserDto {
+    fn from(u: &User) -> Self {
+        UserDto { id: u.id.0, username: u.username.clone(), display_name: u.display_name.clone(), role: u.role, unit_id: u.unit_id.0 }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitDto {
+    pub id: i64,
+    code: String,
+    name: String,
+    short_names: Vec<String>,
+    kind: UnitKind,
+    parent_id: Option<i64>,
+}
+
+impl From<&Unit> for UnitDto {
+    fn from(u: &Unit) -> Self {
+        UnitDto {
+            id: u.id.0,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            short_names: u.short_names.clone(),
+            kind: u.kind,
+            parent_id: u.parent_id.map(|p| p.0),
+        }
+    }
+}
+
+/// A matter as one row of a list.
+#[derive(Serialize, ToSchema)]
+pub struct MatterSummary {
+    id: i64,
+    number: String,
+    title: String,
+    source: Source,
+    urgency: Urgency,
+    state: MatterState,
+    light: Light,
+    deadline: Option<NaiveDate>,
+    lead_unit_id: i64,
+}
+
+impl From<&MatterView> for MatterSummary {
+    fn from(v: &MatterView) -> Self {
+        let m = &v.matter;
+        MatterSummary {
+            id: m.id.0,
+            number: m.number.to_string(),
+            title: m.title.clone(),
+            source: m.source,
+            urgency: m.urgency,
+            state: m.state,
+            light: v.light,
+            deadline: m.deadline,
+            lead_unit_id: m.lead_unit_id.0,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MatterPage {
+    pub items: Vec<MatterSummary>,
+    pub total: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssignmentDto {
+    unit_id: i64,
+    role: AssignmentRole,
+    state: AssignmentState,
+    light: Light,
+    percent: u8,
+    signed_at: Option<DateTime<FixedOffset>>,
+    last_feedback_at: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventDto {
+    id: i64,
+    kind: EventKind,
+    actor_id: i64,
+    unit_id: Option<i64>,
+    at: DateTime<FixedOffset>,
+    comment: String,
+    percent: Option<u8>,
+    problems: String,
+    next_steps: String,
+    new_deadline: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExtensionDto {
+    new_deadline: NaiveDate,
+    reason: String,
+    requested_by: i64,
+    requested_at: DateTime<FixedOffset>,
+    approvals: usize,
+}
+
+/// A matter in full: its units, lights and timeline.
+#[derive(Serialize, ToSchema)]
+pub struct MatterDto {
+    id: i64,
+    number: String,
+    title: String,
+    content: String,
+    source: Source,
+    origin: String,
+    urgency: Urgency,
+    state: MatterState,
+    light: Light,
+    deadline: Option<NaiveDate>,
+    /// Working days from today to the deadline (negative when overdue).
+    working_days_left: Option<i64>,
+    cadence: Cadence,
+    org_id: i64,
+    lead_unit_id: i64,
+    co_unit_ids: Vec<i64>,
+    leader_id: Option<i64>,
+    public: bool,
+    parent_id: Option<i64>,
+    tags: Vec<String>,
+    milestones: Vec<luoshi_domain::Milestone>,
+    extension: Option<ExtensionDto>,
+    created_at: DateTime<FixedOffset>,
+    assignments: Vec<AssignmentDto>,
+    events: Vec<EventDto>,
+}
+
+impl From<MatterDetail> for MatterDto {
+    fn from(d: MatterDetail) -> Self {
+        let MatterView { matter: m, light, assignment_lights } = d.view;
+        MatterDto {
+            id: m.id.0,
+            number: m.number.to_string(),
+            title: m.title,
+            content: m.content,
+            source: m.source,
+            origin: m.origin,
+            urgency: m.urgency,
+            state: m.state,
+            light,
+            deadline: m.deadline,
+            working_days_left: d.working_days_left,
+            cadence: m.cadence,
+            org_id: m.org_id.0,
+            lead_unit_id: m.lead_unit_id.0,
+            co_unit_ids: m.co_unit_ids.iter().map(|u| u.0).collect(),
+            leader_id: m.leader_id.map(|u| u.0),
+            public: m.public,
+            parent_id: m.parent_id.map(|p| p.0),
+            tags: m.tags,
+            milestones: m.milestones,
+            extension: m.extension.map(|e| ExtensionDto {
+                new_deadline: e.new_deadline,
+                reason: e.reason,
+                requested_by: e.requested_by.0,
+                requested_at: china(e.requested_at),
+                approvals: e.approvals,
+            }),
+            created_at: china(m.created_at),
+            assignments: m
+                .assignments
+                .iter()
+                .zip(assignment_lights)
+                .map(|(a, light)| AssignmentDto {
+                    unit_id: a.unit_id.0,
+                    role: a.role,
+                    state: a.state,
+                    light,
+                    percent: a.percent,
+                    signed_at: a.signed_at.map(china),
+                    last_feedback_at: a.last_feedback_at.map(china),
+                })
+                .collect(),
+            events: d
+                .events
+                .into_iter()
+                .map(|e| EventDto {
+                    id: e.id.0,
+                    kind: e.data.kind,
+                    actor_id: e.data.actor_id.0,
+                    unit_id: e.data.unit_id.map(|u| u.0),
+                    at: china(e.data.at),
+                    comment: e.data.comment,
+                    percent: e.data.percent,
+                    problems: e.data.problems,
+                    next_steps: e.data.next_steps,
+                    new_deadline: e.data.new_deadline,
+                })
+                .collect(),
+        }
+    }
+}

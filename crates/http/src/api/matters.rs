@@ -1,0 +1,228 @@
+//! Matters: register, list, read, and every lifecycle step.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use luoshi_domain::{Action, Cadence, Light, MatterId, MatterState, Milestone, Source, UnitId, Urgency, UserId};
+use luoshi_service::matters::{ListQuery, NewMatter};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::{MatterDto, MatterPage, MatterSummary};
+use crate::extract::{Caller, Json, Path, Query};
+use crate::{ApiError, AppState};
+
+type MatterResult = Result<axum::Json<MatterDto>, ApiError>;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    state: Option<MatterState>,
+    light: Option<Light>,
+    source: Option<Source>,
+    /// Matters this unit carries, as lead or co-unit.
+    unit_id: Option<i64>,
+    /// Words in the title or content, or a whole number such as 督〔2026〕15号.
+    q: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// The matters the caller may see, soonest deadline first.
+#[utoipa::path(get, path = "/matters", params(ListParams), responses((status = 200, body = MatterPage)))]
+pub async fn list(State(s): State<AppState>, Caller(user): Caller, Query(p): Query<ListParams>) -> Result<axum::Json<MatterPage>, ApiError> {
+    let query = ListQuery {
+        state: p.state,
+        light: p.light,
+        source: p.source,
+        unit_id: p.unit_id.map(UnitId),
+        q: p.q,
+        limit: p.limit.unwrap_or(50),
+        offset: p.offset.unwrap_or(0),
+    };
+    let page = s.luoshi.list_matters(&user, &query).await?;
+    Ok(axum::Json(MatterPage { items: page.items.iter().map(MatterSummary::from).collect(), total: page.total }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMatter {
+    title: String,
+    #[serde(default)]
+    content: String,
+    source: Source,
+    #[serde(default = "normal")]
+    urgency: Urgency,
+    /// The document or meeting it came from, with its 文号.
+    #[serde(default)]
+    origin: String,
+    lead_unit_id: i64,
+    #[serde(default)]
+    co_unit_ids: Vec<i64>,
+    /// The responsible leader (责任领导).
+    leader_id: Option<i64>,
+    /// `null` for 持续推进, which then needs a `cadence`.
+    deadline: Option<NaiveDate>,
+    #[serde(default = "once")]
+    cadence: Cadence,
+    #[serde(default)]
+    milestones: Vec<Milestone>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    public: bool,
+    /// The matter this one decomposes.
+    parent_id: Option<i64>,
+}
+
+fn normal() -> Urgency {
+    Urgency::Normal
+}
+
+fn once() -> Cadence {
+    Cadence::Once
+}
+
+/// Registers a matter as a draft, numbered 督〔YYYY〕N号 within the caller's org.
+#[utoipa::path(post, path = "/matters", request_body = CreateMatter, responses((status = 201, body = MatterDto)))]
+pub async fn create(State(s): State<AppState>, Caller(user): Caller, Json(b): Json<CreateMatter>) -> Result<(StatusCode, axum::Json<MatterDto>), ApiError> {
+    let input = NewMatter {
+        title: b.title,
+        content: b.content,
+        source: b.source,
+        urgency: b.urgency,
+        origin: b.origin,
+        lead_unit_id: UnitId(b.lead_unit_id),
+        co_unit_ids: b.co_unit_ids.into_iter().map(UnitId).collect(),
+        leader_id: b.leader_id.map(UserId),
+        deadline: b.deadline,
+        cadence: b.cadence,
+        milestones: b.milestones,
+        tags: b.tags,
+        public: b.public,
+        parent_id: b.parent_id.map(MatterId),
+    };
+    let created = s.luoshi.create_matter(&user, input).await?;
+    let detail = s.luoshi.matter_detail(&user, created.matter.id).await?;
+    Ok((StatusCode::CREATED, axum::Json(MatterDto::from(detail))))
+}
+
+/// A matter in full, with its timeline.
+#[utoipa::path(get, path = "/matters/{id}", responses((status = 200, body = MatterDto), (status = 404)))]
+pub async fn get(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>) -> MatterResult {
+    Ok(axum::Json(MatterDto::from(s.luoshi.matter_detail(&user, MatterId(id)).await?)))
+}
+
+async fn act(s: &AppState, user: &luoshi_domain::User, id: i64, action: Action) -> MatterResult {
+    s.luoshi.act(user, MatterId(id), action).await?;
+    Ok(axum::Json(MatterDto::from(s.luoshi.matter_detail(user, MatterId(id)).await?)))
+}
+
+/// Sends a draft to its units (交办).
+#[utoipa::path(post, path = "/matters/{id}/assign", responses((status = 200, body = MatterDto), (status = 409)))]
+pub async fn assign(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>) -> MatterResult {
+    act(&s, &user, id, Action::Assign).await
+}
+
+/// Signs for receipt (签收) on behalf of the caller's unit.
+#[utoipa::path(post, path = "/matters/{id}/sign", responses((status = 200, body = MatterDto), (status = 409)))]
+pub async fn sign(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>) -> MatterResult {
+    act(&s, &user, id, Action::Sign).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackBody {
+    progress_text: String,
+    percent: u8,
+    /// 存在问题
+    #[serde(default)]
+    problems: String,
+    /// 下步打算
+    #[serde(default)]
+    next_steps: String,
+}
+
+/// Reports progress (反馈) for the caller's unit.
+#[utoipa::path(post, path = "/matters/{id}/feedback", request_body = FeedbackBody, responses((status = 200, body = MatterDto)))]
+pub async fn feedback(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<FeedbackBody>) -> MatterResult {
+    let action = Action::Feedback { text: b.progress_text, percent: b.percent, problems: b.problems, next_steps: b.next_steps };
+    act(&s, &user, id, action).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SummaryBody {
+    summary: String,
+}
+
+/// The lead unit asks to close the matter (申请办结).
+#[utoipa::path(post, path = "/matters/{id}/request-completion", request_body = SummaryBody, responses((status = 200, body = MatterDto), (status = 403)))]
+pub async fn request_completion(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<SummaryBody>) -> MatterResult {
+    act(&s, &user, id, Action::RequestCompletion { summary: b.summary }).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CommentBody {
+    #[serde(default)]
+    comment: String,
+}
+
+/// The supervisor accepts the completion (办结).
+#[utoipa::path(post, path = "/matters/{id}/close", request_body = CommentBody, responses((status = 200, body = MatterDto), (status = 403)))]
+pub async fn close(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<CommentBody>) -> MatterResult {
+    act(&s, &user, id, Action::Close { comment: b.comment }).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonBody {
+    reason: String,
+}
+
+/// The supervisor sends the completion back (退回), with a reason.
+#[utoipa::path(post, path = "/matters/{id}/return", request_body = ReasonBody, responses((status = 200, body = MatterDto)))]
+pub async fn return_(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ReasonBody>) -> MatterResult {
+    act(&s, &user, id, Action::Return { reason: b.reason }).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MessageBody {
+    #[serde(default)]
+    message: String,
+}
+
+/// The supervisor chases the units (催办), with a message.
+#[utoipa::path(post, path = "/matters/{id}/remind", request_body = MessageBody, responses((status = 200, body = MatterDto)))]
+pub async fn remind(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<MessageBody>) -> MatterResult {
+    act(&s, &user, id, Action::Remind { message: b.message }).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExtensionBody {
+    new_deadline: NaiveDate,
+    reason: String,
+}
+
+/// The lead unit asks to move the deadline (申请延期), before it passes.
+#[utoipa::path(post, path = "/matters/{id}/extension", request_body = ExtensionBody, responses((status = 200, body = MatterDto)))]
+pub async fn request_extension(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ExtensionBody>) -> MatterResult {
+    act(&s, &user, id, Action::RequestExtension { new_deadline: b.new_deadline, reason: b.reason }).await
+}
+
+/// The next approver in the chain agrees; the last approval moves the deadline.
+#[utoipa::path(post, path = "/matters/{id}/extension/approve", request_body = CommentBody, responses((status = 200, body = MatterDto)))]
+pub async fn approve_extension(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<CommentBody>) -> MatterResult {
+    act(&s, &user, id, Action::ApproveExtension { comment: b.comment }).await
+}
+
+/// An approver refuses the extension, with a reason.
+#[utoipa::path(post, path = "/matters/{id}/extension/reject", request_body = ReasonBody, responses((status = 200, body = MatterDto)))]
+pub async fn reject_extension(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ReasonBody>) -> MatterResult {
+    act(&s, &user, id, Action::RejectExtension { reason: b.reason }).await
+}
+
+/// The supervisor cancels the matter (撤销), with a reason.
+#[utoipa::path(post, path = "/matters/{id}/cancel", request_body = ReasonBody, responses((status = 200, body = MatterDto)))]
+pub async fn cancel(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ReasonBody>) -> MatterResult {
+    act(&s, &user, id, Action::Cancel { reason: b.reason }).await
+}

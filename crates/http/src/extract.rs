@@ -1,0 +1,46 @@
+//! Extractors whose failures speak the API's error format, and the signed-in caller.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use luoshi_domain::User;
+use serde::de::DeserializeOwned;
+
+use crate::{ApiError, AppState};
+
+/// Declares a wrapper around an axum extractor that turns its rejection into an [`ApiError`].
+macro_rules! api_extractor {
+    ($name:ident, $inner:ident, $trait:ident, $method:ident, $input:ty) => {
+        pub struct $name<T>(pub T);
+
+        impl<T: DeserializeOwned + Send> $trait<AppState> for $name<T> {
+            type Rejection = ApiError;
+
+            async fn $method(input: $input, state: &AppState) -> Result<Self, ApiError> {
+                axum::extract::$inner::<T>::$method(input, state).await.map(|v| $name(v.0)).map_err(ApiError::from)
+            }
+        }
+    };
+}
+
+api_extractor!(Json, Json, FromRequest, from_request, Request);
+api_extractor!(Query, Query, FromRequestParts, from_request_parts, &mut Parts);
+api_extractor!(Path, Path, FromRequestParts, from_request_parts, &mut Parts);
+
+/// The person behind the request's bearer token.
+pub struct Caller(pub User);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::from(luoshi_service::ServiceError::Unauthenticated))?;
+        Ok(Caller(state.luoshi.authenticate(token).await?))
+    }
+}

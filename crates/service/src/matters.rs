@@ -1,0 +1,252 @@
+//! Registering matters and carrying them through their lifecycle.
+
+use chrono::{Datelike, NaiveDate};
+use luoshi_domain::{
+    Action, Assignment, AssignmentRole, Cadence, Event, EventKind, ExtensionChain, Light, Matter, MatterId,
+    MatterNumber, MatterState, Milestone, NewEvent, Role, Source, UnitId, UnitKind, Urgency, User, UserId,
+};
+use luoshi_storage::MatterQuery;
+use serde::Deserialize;
+
+use crate::{Luoshi, Result, ServiceError, with_actor};
+
+/// What a person fills in to register a matter.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewMatter {
+    pub title: String,
+    pub content: String,
+    pub source: Source,
+    pub urgency: Urgency,
+    pub origin: String,
+    pub lead_unit_id: UnitId,
+    pub co_unit_ids: Vec<UnitId>,
+    pub leader_id: Option<UserId>,
+    /// `None`: 持续推进, reported by `cadence`.
+    pub deadline: Option<NaiveDate>,
+    pub cadence: Cadence,
+    pub milestones: Vec<Milestone>,
+    pub tags: Vec<String>,
+    pub public: bool,
+    pub parent_id: Option<MatterId>,
+}
+
+/// A matter with the lights it shows right now.
+#[derive(Debug, Clone)]
+pub struct MatterView {
+    pub matter: Matter,
+    pub light: Light,
+    /// One light per assignment, in the matter's assignment order.
+    pub assignment_lights: Vec<Light>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MatterDetail {
+    pub view: MatterView,
+    pub events: Vec<Event>,
+    pub working_days_left: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub state: Option<MatterState>,
+    pub light: Option<Light>,
+    pub source: Option<Source>,
+    pub unit_id: Option<UnitId>,
+    pub q: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+pub const MAX_PAGE: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub items: Vec<MatterView>,
+    pub total: usize,
+}
+
+const TITLE_MAX: usize = 200;
+const CONTENT_MAX: usize = 20_000;
+
+impl Luoshi {
+    /// Registers a matter as a draft with its number. Supervisors register within their org; a
+    /// government's liaison registers sub-matters of work assigned to it, for units below it.
+    pub async fn create_matter(&self, user: &User, input: NewMatter) -> Result<MatterView> {
+        let tree = self.tree();
+        let now = self.now();
+        let title = input.title.trim().to_string();
+        if title.is_empty() {
+            return Err(ServiceError::invalid("title", "请填写事项名称"));
+        }
+        if title.chars().count() > TITLE_MAX {
+            return Err(ServiceError::invalid("title", format!("事项名称不能超过{TITLE_MAX}字")));
+        }
+        if input.content.chars().count() > CONTENT_MAX {
+            return Err(ServiceError::invalid("content", format!("事项内容不能超过{CONTENT_MAX}字")));
+        }
+        let org = match user.role {
+            Role::Supervisor => tree.org_of(user.unit_id),
+            Role::Liaison if input.parent_id.is_some()
+                && tree.get(user.unit_id).is_some_and(|u| u.kind == UnitKind::Government) =>
+            {
+                Some(user.unit_id)
+            }
+            _ => None,
+        }
+        .ok_or_else(|| ServiceError::Forbidden("只有督查人员可以立项;乡镇、县区政府可对交办本级的事项分解立项".into()))?;
+
+        if let Some(parent_id) = input.parent_id {
+            let parent = self.visible_matter(user, parent_id).await?;
+            let decomposes_own = parent.assignment(user.unit_id).is_some();
+            let manages = with_actor(self, user, |a| a.manages(&parent));
+            if !(decomposes_own || manages) {
+                return Err(ServiceError::Forbidden("只能分解本单位承办或本级管理的事项".into()));
+            }
+            if !parent.state.is_open() && parent.state != MatterState::Draft {
+                return Err(ServiceError::Conflict(format!("上级事项当前状态为“{}”,不能再分解", parent.state.label())));
+            }
+        }
+
+        let in_scope = |unit: UnitId| tree.is_within(unit, org) && (user.role == Role::Supervisor || unit != org);
+        let check_unit = |unit: UnitId, field: &'static str| -> Result<()> {
+            if tree.get(unit).is_none() {
+                return Err(ServiceError::invalid(field, format!("单位 {unit} 不存在")));
+            }
+            if !in_scope(unit) {
+                return Err(ServiceError::invalid(field, format!("“{}”不在本级管辖范围内", tree.get(unit).map(|u| u.display_name()).unwrap_or_default())));
+            }
+            Ok(())
+        };
+        check_unit(input.lead_unit_id, "lead_unit_id")?;
+        let mut co = Vec::new();
+        for &unit in &input.co_unit_ids {
+            check_unit(unit, "co_unit_ids")?;
+            if unit == input.lead_unit_id {
+                return Err(ServiceError::invalid("co_unit_ids", "配合单位不能与牵头单位相同"));
+            }
+            if !co.contains(&unit) {
+                co.push(unit);
+            }
+        }
+        if let Some(leader) = input.leader_id {
+            match self.store.user(leader).await? {
+                Some(u) if u.role == Role::Leader => {}
+                Some(_) => return Err(ServiceError::invalid("leader_id", "责任领导须为领导账号")),
+                None => return Err(ServiceError::invalid("leader_id", format!("用户 {leader} 不存在"))),
+            }
+        }
+        // A deadline already past is allowed: offices enter their existing ledgers, overdue
+        // items included, and those should show red from the first day.
+        match input.deadline {
+            Some(d) if !(2000..=2100).contains(&d.year()) => {
+                return Err(ServiceError::invalid("deadline", "完成时限的年份应在2000年至2100年之间"));
+            }
+            None if input.cadence == Cadence::Once => {
+                return Err(ServiceError::invalid("deadline", "请填写完成时限;持续推进的事项须选择反馈周期"));
+            }
+            _ => {}
+        }
+        for m in &input.milestones {
+            if m.percent > 100 {
+                return Err(ServiceError::invalid("milestones", "阶段目标的进度应在0到100之间"));
+            }
+        }
+
+        let mut assignments = vec![Assignment::new(input.lead_unit_id, AssignmentRole::Lead)];
+        assignments.extend(co.iter().map(|u| Assignment::new(*u, AssignmentRole::Co)));
+        let matter = Matter {
+            id: MatterId(0),
+            org_id: org,
+            number: MatterNumber { year: self.today().year(), seq: 0 },
+            title,
+            content: input.content.trim().to_string(),
+            source: input.source,
+            origin: input.origin.trim().to_string(),
+            urgency: input.urgency,
+            lead_unit_id: input.lead_unit_id,
+            co_unit_ids: co,
+            leader_id: input.leader_id,
+            deadline: input.deadline,
+            cadence: input.cadence,
+            milestones: input.milestones,
+            tags: input.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            public: input.public,
+            parent_id: input.parent_id,
+            state: MatterState::Draft,
+            extension: None,
+            created_by: user.id,
+            created_at: now,
+            assigned_at: None,
+            closed_at: None,
+            version: 1,
+            assignments,
+        };
+        let created = self.store.create_matter(&matter, &[NewEvent::new(EventKind::Created, user.id, now, "")]).await?;
+        tracing::info!(matter = %created.id, number = %created.number, by = %user.username, "matter registered");
+        Ok(self.view(created))
+    }
+
+    /// Takes one lifecycle step on a matter for `user`.
+    pub async fn act(&self, user: &User, id: MatterId, action: Action) -> Result<MatterView> {
+        let matter = self.visible_matter(user, id).await?;
+        let chain = ExtensionChain(self.rules.extension_chain.clone());
+        let now = self.now();
+        let transition = with_actor(self, user, |actor| luoshi_domain::apply(&matter, actor, action, now, &chain))?;
+        self.store.save_transition(matter.version, &transition).await?;
+        Ok(self.view(transition.matter))
+    }
+
+    pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
+        let matter = self.visible_matter(user, id).await?;
+        let events = self.store.events(id).await?;
+        let working_days_left = matter.deadline.map(|d| self.calendar.working_days_between(self.today(), d));
+        Ok(MatterDetail { view: self.view(matter), events, working_days_left })
+    }
+
+    /// The matters the caller may see that match the query, one page of them.
+    pub async fn list_matters(&self, user: &User, query: &ListQuery) -> Result<Page> {
+        let views = self.visible_views(user, query).await?;
+        let total = views.len();
+        let limit = query.limit.clamp(1, MAX_PAGE);
+        let items = views.into_iter().skip(query.offset).take(limit).collect();
+        Ok(Page { items, total })
+    }
+
+    /// Every visible matter matching the query, with lights, the light filter applied.
+    pub(crate) async fn visible_views(&self, user: &User, query: &ListQuery) -> Result<Vec<MatterView>> {
+        let visibility = with_actor(self, user, |a| a.visibility());
+        let store_query = MatterQuery {
+            visibility,
+            states: query.state.into_iter().collect(),
+            source: query.source,
+            unit_id: query.unit_id,
+            text: query.q.clone(),
+        };
+        let matters = self.store.matters(&store_query).await?;
+        Ok(matters
+            .into_iter()
+            .map(|m| self.view(m))
+            .filter(|v| query.light.is_none_or(|l| v.light == l))
+            .collect())
+    }
+
+    /// The matter, if it exists and the caller may see it. Both cases answer "not found", so
+    /// nobody learns which ids exist outside their scope.
+    async fn visible_matter(&self, user: &User, id: MatterId) -> Result<Matter> {
+        let not_found = || ServiceError::NotFound(format!("事项 {id} 不存在或无权查看"));
+        let matter = self.store.matter(id).await?.ok_or_else(not_found)?;
+        if !with_actor(self, user, |a| a.can_see(&matter)) {
+            return Err(not_found());
+        }
+        Ok(matter)
+    }
+
+    pub fn view(&self, matter: Matter) -> MatterView {
+        let lights = self.lights();
+        let open = matter.state.is_open();
+        let assignment_lights =
+            matter.assignments.iter().map(|a| if open { lights.assignment(&matter, a) } else { Light::Green }).collect();
+        let light = lights.matter(&matter);
+        MatterView { matter, light, assignment_lights }
+    }
+}
