@@ -56,5 +56,6 @@ pub struct ServeArgs {
 }
 
 fn parse_clock(s: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(s).map_err(|e| format!("not an RFC 3339 time ({e}); for example 2026-06-30T09:00:00+08:00"))
+    DateTime::parse_from_rfc3339(s)
+        .map_err(|e| format!("not an RFC 3339 time ({e}); for example 2026-06-30T09:00:00+08:00"))
 }

@@ -59,21 +59,31 @@ impl Config {
     /// directory (which itself may come from the flags, the environment or the default).
     pub fn load(defaults: Config, file: Option<&Path>, flags: Overrides) -> anyhow::Result<Config> {
         let env = || Env::prefixed("LUOSHI_").split("__");
-        let data_dir: PathBuf = flags.data.clone().map(Ok).unwrap_or_else(|| {
-            Figment::from(Serialized::defaults(&defaults)).merge(env()).extract_inner("data")
-        })?;
+        let data_dir: PathBuf = match &flags.data {
+            Some(dir) => dir.clone(),
+            None => Figment::from(Serialized::defaults(&defaults))
+                .merge(env())
+                .extract_inner("data")?,
+        };
         if let Some(named) = file
             && !named.exists()
         {
             anyhow::bail!("settings file {} does not exist", named.display());
         }
-        let file = file.map(Path::to_path_buf).unwrap_or_else(|| data_dir.join("luoshi.toml"));
+        let file = file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| data_dir.join("luoshi.toml"));
         Figment::from(Serialized::defaults(defaults))
             .merge(Toml::file(&file))
             .merge(env())
             .merge(Serialized::defaults(flags))
             .extract()
-            .with_context(|| format!("reading settings ({} and LUOSHI_ variables)", file.display()))
+            .with_context(|| {
+                format!(
+                    "reading settings ({} and LUOSHI_ variables)",
+                    file.display()
+                )
+            })
     }
 
     /// The database URL in force.
@@ -87,7 +97,10 @@ impl Config {
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 #[cfg(test)]
@@ -102,21 +115,38 @@ mod tests {
             "addr = \"127.0.0.1:9999\"\n[rules.lights]\nyellow_working_days = 5\n[scheduler]\nevery_seconds = 30\n",
         )
         .unwrap();
-        let flags = Overrides { data: Some(dir.path().to_path_buf()), ..Overrides::default() };
+        let flags = Overrides {
+            data: Some(dir.path().to_path_buf()),
+            ..Overrides::default()
+        };
         let c = Config::load(Config::default(), None, flags).unwrap();
         assert_eq!(c.addr, "127.0.0.1:9999");
         assert_eq!(c.rules.lights.yellow_working_days, 5);
         assert_eq!(c.scheduler.every_seconds, 30);
 
-        let flags = Overrides { data: Some(dir.path().to_path_buf()), addr: Some("127.0.0.1:1".into()), ..Overrides::default() };
-        assert_eq!(Config::load(Config::default(), None, flags).unwrap().addr, "127.0.0.1:1");
+        let flags = Overrides {
+            data: Some(dir.path().to_path_buf()),
+            addr: Some("127.0.0.1:1".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            Config::load(Config::default(), None, flags).unwrap().addr,
+            "127.0.0.1:1"
+        );
     }
 
     #[test]
     fn an_unknown_setting_is_an_error_not_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("luoshi.toml"), "[rules.lights]\nyelow_working_days = 5\n").unwrap();
-        let flags = Overrides { data: Some(dir.path().to_path_buf()), ..Overrides::default() };
+        std::fs::write(
+            dir.path().join("luoshi.toml"),
+            "[rules.lights]\nyelow_working_days = 5\n",
+        )
+        .unwrap();
+        let flags = Overrides {
+            data: Some(dir.path().to_path_buf()),
+            ..Overrides::default()
+        };
         assert!(Config::load(Config::default(), None, flags).is_err());
     }
 

@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use luoshi_domain::Calendar;
 use luoshi_service::demo::{self, Built};
 use luoshi_service::{Clock, FixedClock, Luoshi, SystemClock};
-use luoshi_storage::sqlite::SqliteStore;
 use luoshi_storage::Store;
+use luoshi_storage::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
 use crate::cli::{Args, Command, ConfigCommand, DataArgs};
@@ -24,9 +24,18 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Demo(a) => {
             let config = load(file, &a.data, a.addr.clone(), "luoshi-demo")?;
             let luoshi = open(&config, clock).await?;
-            match demo::build(&luoshi).await.context("building the demo city")? {
-                Built::AlreadyThere => println!("演示数据已存在,直接启动 (the demo database exists; serving it as it is)"),
-                Built::Created { units, users, matters } => println!(
+            match demo::build(&luoshi)
+                .await
+                .context("building the demo city")?
+            {
+                Built::AlreadyThere => println!(
+                    "演示数据已存在,直接启动 (the demo database exists; serving it as it is)"
+                ),
+                Built::Created {
+                    units,
+                    users,
+                    matters,
+                } => println!(
                     "已创建演示城市:{units}个单位、{users}个账号、{matters}个督办事项 (demo city created); 密码 password: {}",
                     demo::DEMO_PASSWORD
                 ),
@@ -53,9 +62,21 @@ fn toml_of(config: &Config) -> anyhow::Result<String> {
     Ok(toml::to_string(config)?)
 }
 
-fn load(file: Option<&std::path::Path>, data: &DataArgs, addr: Option<String>, default_dir: &str) -> anyhow::Result<Config> {
-    let defaults = Config { data: PathBuf::from(default_dir), ..Config::default() };
-    let flags = Overrides { data: data.data.clone(), database_url: data.database_url.clone(), addr };
+fn load(
+    file: Option<&std::path::Path>,
+    data: &DataArgs,
+    addr: Option<String>,
+    default_dir: &str,
+) -> anyhow::Result<Config> {
+    let defaults = Config {
+        data: PathBuf::from(default_dir),
+        ..Config::default()
+    };
+    let flags = Overrides {
+        data: data.data.clone(),
+        database_url: data.database_url.clone(),
+        addr,
+    };
     Config::load(defaults, file, flags)
 }
 
@@ -63,12 +84,19 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Luoshi> 
     let url = config.database_url();
     let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
         if config.database_url.is_none() {
-            std::fs::create_dir_all(&config.data)
-                .with_context(|| format!("creating the data directory {}", config.data.display()))?;
+            std::fs::create_dir_all(&config.data).with_context(|| {
+                format!("creating the data directory {}", config.data.display())
+            })?;
         }
-        Arc::new(SqliteStore::connect(&url).await.with_context(|| format!("opening {url}"))?)
+        Arc::new(
+            SqliteStore::connect(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?,
+        )
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        bail!("this build of luoshi stores data in SQLite only; use --data DIR or --database-url sqlite://FILE");
+        bail!(
+            "this build of luoshi stores data in SQLite only; use --data DIR or --database-url sqlite://FILE"
+        );
     } else {
         bail!("unsupported database URL {url:?}: expected sqlite://FILE");
     };
@@ -78,7 +106,9 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Luoshi> 
 }
 
 async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(&config.addr).await.with_context(|| format!("listening on {}", config.addr))?;
+    let listener = TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("listening on {}", config.addr))?;
     let addr = listener.local_addr()?;
     println!("Luoshi 落实 正在服务 serving at http://{addr}");
     luoshi_http::serve(listener, luoshi, shutdown_signal()).await?;

@@ -66,7 +66,10 @@ impl Calendar {
             if line.is_empty() || line.starts_with('#') || line.starts_with("date,") {
                 continue;
             }
-            let err = |message: String| CalendarError::Line { line: i + 1, message };
+            let err = |message: String| CalendarError::Line {
+                line: i + 1,
+                message,
+            };
             let mut parts = line.splitn(3, ',');
             let date = parts.next().unwrap_or_default().trim();
             let kind = parts.next().unwrap_or_default().trim();
@@ -76,7 +79,11 @@ impl Calendar {
             let kind = match kind {
                 "holiday" => DayKind::Holiday,
                 "workday" => DayKind::AdjustedWorkday,
-                other => return Err(err(format!("kind must be holiday or workday, not {other:?}"))),
+                other => {
+                    return Err(err(format!(
+                        "kind must be holiday or workday, not {other:?}"
+                    )));
+                }
             };
             cal.years.insert(date.year());
             cal.special.insert(date, (kind, name.to_string()));
@@ -134,7 +141,11 @@ impl Calendar {
     /// Working days in `(from, to]` — how many working days remain from `from` until `to`
     /// comes to an end. Negative when `to` lies before `from`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (lo, hi, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
+        let (lo, hi, sign) = if from <= to {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let count = lo
             .iter_days()
             .skip(1)
@@ -173,15 +184,24 @@ mod tests {
         assert_eq!(cal.kind(d("2026-10-01")), DayKind::Holiday);
         assert_eq!(cal.kind(d("2026-10-10")), DayKind::AdjustedWorkday);
         assert_eq!(cal.name(d("2026-10-10")), Some("国庆节调休上班"));
-        assert_eq!(cal.working_days_between(d("2026-09-30"), d("2026-10-09")), 2);
+        assert_eq!(
+            cal.working_days_between(d("2026-09-30"), d("2026-10-09")),
+            2
+        );
         assert_eq!(cal.add_working_days(d("2026-09-30"), 1), d("2026-10-08"));
     }
 
     #[test]
     fn counting_back_gives_a_negative_count() {
         let cal = Calendar::official();
-        assert_eq!(cal.working_days_between(d("2026-07-02"), d("2026-06-30")), -2);
-        assert_eq!(cal.working_days_between(d("2026-06-30"), d("2026-06-30")), 0);
+        assert_eq!(
+            cal.working_days_between(d("2026-07-02"), d("2026-06-30")),
+            -2
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-06-30"), d("2026-06-30")),
+            0
+        );
     }
 
     #[test]
@@ -195,7 +215,13 @@ mod tests {
     #[test]
     fn a_malformed_line_is_named() {
         let err = Calendar::from_csv("date,kind,name\n2026-13-01,holiday,x\n").unwrap_err();
-        assert_eq!(err, CalendarError::Line { line: 2, message: "not a date: \"2026-13-01\"".into() });
+        assert_eq!(
+            err,
+            CalendarError::Line {
+                line: 2,
+                message: "not a date: \"2026-13-01\"".into()
+            }
+        );
         assert!(Calendar::from_csv("2026-01-01,rest,x").is_err());
     }
 

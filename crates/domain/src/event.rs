@@ -43,7 +43,12 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    pub fn new(kind: EventKind, actor_id: UserId, at: DateTime<Utc>, comment: impl Into<String>) -> NewEvent {
+    pub fn new(
+        kind: EventKind,
+        actor_id: UserId,
+        at: DateTime<Utc>,
+        comment: impl Into<String>,
+    ) -> NewEvent {
         NewEvent {
             kind,
             actor_id,

@@ -15,15 +15,37 @@ use crate::user::{Role, User};
 pub enum Action {
     Assign,
     Sign,
-    Feedback { text: String, percent: u8, problems: String, next_steps: String },
-    RequestCompletion { summary: String },
-    Close { comment: String },
-    Return { reason: String },
-    Remind { message: String },
-    RequestExtension { new_deadline: NaiveDate, reason: String },
-    ApproveExtension { comment: String },
-    RejectExtension { reason: String },
-    Cancel { reason: String },
+    Feedback {
+        text: String,
+        percent: u8,
+        problems: String,
+        next_steps: String,
+    },
+    RequestCompletion {
+        summary: String,
+    },
+    Close {
+        comment: String,
+    },
+    Return {
+        reason: String,
+    },
+    Remind {
+        message: String,
+    },
+    RequestExtension {
+        new_deadline: NaiveDate,
+        reason: String,
+    },
+    ApproveExtension {
+        comment: String,
+    },
+    RejectExtension {
+        reason: String,
+    },
+    Cancel {
+        reason: String,
+    },
 }
 
 impl Action {
@@ -52,7 +74,10 @@ pub enum Denied {
     Forbidden(String),
     /// Not allowed from the matter's (or the unit's assignment's) current state.
     #[error("当前状态为“{state}”,不能{action}")]
-    WrongState { state: &'static str, action: &'static str },
+    WrongState {
+        state: &'static str,
+        action: &'static str,
+    },
     /// The request itself is wrong (an empty reason, a percent over 100 …).
     #[error("{0}")]
     Invalid(String),
@@ -71,7 +96,9 @@ impl Visibility {
     pub fn admits(&self, m: &Matter) -> bool {
         self.org_ids.contains(&m.org_id)
             || (self.leader_id.is_some() && m.leader_id == self.leader_id)
-            || m.assignments.iter().any(|a| self.assigned_units.contains(&a.unit_id))
+            || m.assignments
+                .iter()
+                .any(|a| self.assigned_units.contains(&a.unit_id))
     }
 }
 
@@ -112,16 +139,30 @@ impl Actor<'_> {
     /// both follow.
     pub fn visibility(&self) -> Visibility {
         let user = self.user;
-        let org_subtree = || self.org().map(|org| self.tree.subtree(org)).unwrap_or_default();
+        let org_subtree = || {
+            self.org()
+                .map(|org| self.tree.subtree(org))
+                .unwrap_or_default()
+        };
         match user.role {
-            Role::Admin | Role::Supervisor => Visibility { org_ids: org_subtree(), ..Visibility::default() },
+            Role::Admin | Role::Supervisor => Visibility {
+                org_ids: org_subtree(),
+                ..Visibility::default()
+            },
             Role::Leader => Visibility {
                 org_ids: org_subtree(),
                 leader_id: Some(user.id),
-                assigned_units: user.in_charge_of.iter().flat_map(|u| self.tree.subtree(*u)).collect(),
+                assigned_units: user
+                    .in_charge_of
+                    .iter()
+                    .flat_map(|u| self.tree.subtree(*u))
+                    .collect(),
             },
             Role::Liaison => {
-                let is_gov = self.tree.get(user.unit_id).is_some_and(|u| u.kind == UnitKind::Government);
+                let is_gov = self
+                    .tree
+                    .get(user.unit_id)
+                    .is_some_and(|u| u.kind == UnitKind::Government);
                 Visibility {
                     org_ids: if is_gov { vec![user.unit_id] } else { vec![] },
                     leader_id: None,
@@ -143,7 +184,10 @@ impl Actor<'_> {
             Role::Supervisor => self.in_org(m.org_id),
             Role::Liaison => {
                 m.org_id == self.user.unit_id
-                    && self.tree.get(self.user.unit_id).is_some_and(|u| u.kind == UnitKind::Government)
+                    && self
+                        .tree
+                        .get(self.user.unit_id)
+                        .is_some_and(|u| u.kind == UnitKind::Government)
             }
             Role::Admin | Role::Leader => false,
         }
@@ -151,7 +195,11 @@ impl Actor<'_> {
 }
 
 fn require(cond: bool, message: &str) -> Result<(), Denied> {
-    if cond { Ok(()) } else { Err(Denied::Forbidden(message.to_string())) }
+    if cond {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden(message.to_string()))
+    }
 }
 
 fn non_empty(text: &str, what: &str) -> Result<String, Denied> {
@@ -163,7 +211,10 @@ fn non_empty(text: &str, what: &str) -> Result<String, Denied> {
 }
 
 fn wrong_state(m: &Matter, action: &Action) -> Denied {
-    Denied::WrongState { state: m.state.label(), action: action.label() }
+    Denied::WrongState {
+        state: m.state.label(),
+        action: action.label(),
+    }
 }
 
 /// Applies `action` by `actor` to `matter` at `now`; `today` is `now`'s date in China.
@@ -194,11 +245,19 @@ pub fn apply(
         Action::Sign => {
             let a = own_assignment(&mut m, actor)?;
             if a.state != AssignmentState::Assigned {
-                return Err(Denied::WrongState { state: a.state.label(), action: action.label() });
+                return Err(Denied::WrongState {
+                    state: a.state.label(),
+                    action: action.label(),
+                });
             }
             sign(&mut m, my_unit, now, me, &mut events, "");
         }
-        Action::Feedback { text, percent, problems, next_steps } => {
+        Action::Feedback {
+            text,
+            percent,
+            problems,
+            next_steps,
+        } => {
             let text = non_empty(text, "进展情况")?;
             if *percent > 100 {
                 return Err(Denied::Invalid("完成进度应在0到100之间".into()));
@@ -208,7 +267,10 @@ pub fn apply(
                 a.state,
                 AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
             ) {
-                return Err(Denied::WrongState { state: a.state.label(), action: action.label() });
+                return Err(Denied::WrongState {
+                    state: a.state.label(),
+                    action: action.label(),
+                });
             }
             if a.state == AssignmentState::Assigned {
                 sign(&mut m, my_unit, now, me, &mut events, "随反馈签收");
@@ -233,7 +295,10 @@ pub fn apply(
                 a.state,
                 AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
             ) {
-                return Err(Denied::WrongState { state: a.state.label(), action: action.label() });
+                return Err(Denied::WrongState {
+                    state: a.state.label(),
+                    action: action.label(),
+                });
             }
             let summary = non_empty(summary, "办理情况")?;
             if a.state == AssignmentState::Assigned {
@@ -276,23 +341,36 @@ pub fn apply(
         }
         Action::Remind { message } => {
             require(actor.manages(matter), "只有督查人员可以催办")?;
-            if !matches!(m.state, MatterState::Assigned | MatterState::Signed | MatterState::InProgress) {
+            if !matches!(
+                m.state,
+                MatterState::Assigned | MatterState::Signed | MatterState::InProgress
+            ) {
                 return Err(wrong_state(&m, &action));
             }
             events.push(event(EventKind::Reminded, message.trim()));
         }
-        Action::RequestExtension { new_deadline, reason } => {
+        Action::RequestExtension {
+            new_deadline,
+            reason,
+        } => {
             let a = own_assignment(&mut m, actor)?;
             require(a.role == AssignmentRole::Lead, "只有牵头单位可以申请延期")?;
-            if !matches!(m.state, MatterState::Assigned | MatterState::Signed | MatterState::InProgress) {
+            if !matches!(
+                m.state,
+                MatterState::Assigned | MatterState::Signed | MatterState::InProgress
+            ) {
                 return Err(wrong_state(&m, &action));
             }
             let reason = non_empty(reason, "延期理由")?;
             let Some(deadline) = m.deadline else {
-                return Err(Denied::Invalid("该事项为持续推进事项,没有完成时限,无需延期".into()));
+                return Err(Denied::Invalid(
+                    "该事项为持续推进事项,没有完成时限,无需延期".into(),
+                ));
             };
             if crate::china_date(now) > deadline {
-                return Err(Denied::Invalid("已超过完成时限,延期须在时限届满前申请".into()));
+                return Err(Denied::Invalid(
+                    "已超过完成时限,延期须在时限届满前申请".into(),
+                ));
             }
             if *new_deadline <= deadline {
                 return Err(Denied::Invalid("申请的新时限应晚于现有完成时限".into()));
@@ -350,37 +428,66 @@ pub fn apply(
 }
 
 /// The actor's own unit's assignment: liaisons act only for their own unit.
-fn own_assignment<'m>(m: &'m mut Matter, actor: &Actor<'_>) -> Result<&'m crate::Assignment, Denied> {
-    require(actor.user.role == Role::Liaison, "只有承办单位的联络员可以办理")?;
+fn own_assignment<'m>(
+    m: &'m mut Matter,
+    actor: &Actor<'_>,
+) -> Result<&'m crate::Assignment, Denied> {
+    require(
+        actor.user.role == Role::Liaison,
+        "只有承办单位的联络员可以办理",
+    )?;
     if m.state == MatterState::Draft {
-        return Err(Denied::WrongState { state: m.state.label(), action: "办理" });
+        return Err(Denied::WrongState {
+            state: m.state.label(),
+            action: "办理",
+        });
     }
     m.assignment(actor.user.unit_id)
         .ok_or_else(|| Denied::Forbidden("本单位不是该事项的承办单位".into()))
 }
 
-fn sign(m: &mut Matter, unit: UnitId, now: DateTime<Utc>, me: UserId, events: &mut Vec<crate::NewEvent>, note: &str) {
+fn sign(
+    m: &mut Matter,
+    unit: UnitId,
+    now: DateTime<Utc>,
+    me: UserId,
+    events: &mut Vec<crate::NewEvent>,
+    note: &str,
+) {
     if let Some(a) = m.assignment_mut(unit) {
         a.state = AssignmentState::Signed;
         a.signed_at = Some(now);
     }
-    if m.state == MatterState::Assigned && m.assignments.iter().all(|a| a.state != AssignmentState::Assigned) {
+    if m.state == MatterState::Assigned
+        && m.assignments
+            .iter()
+            .all(|a| a.state != AssignmentState::Assigned)
+    {
         m.state = MatterState::Signed;
     }
     events.push(NewEvent::new(EventKind::Signed, me, now, note).by_unit(unit));
 }
 
 /// The extension waiting for this actor's approval, if the actor is its next approver.
-fn pending_extension(m: &Matter, actor: &Actor<'_>, chain: &ExtensionChain) -> Result<Extension, Denied> {
+fn pending_extension(
+    m: &Matter,
+    actor: &Actor<'_>,
+    chain: &ExtensionChain,
+) -> Result<Extension, Denied> {
     let Some(ext) = m.extension.clone() else {
         return Err(Denied::Invalid("该事项没有待审批的延期申请".into()));
     };
-    let next = chain.0.get(ext.approvals).copied().unwrap_or(Role::Supervisor);
+    let next = chain
+        .0
+        .get(ext.approvals)
+        .copied()
+        .unwrap_or(Role::Supervisor);
     let allowed = match next {
         Role::Supervisor => actor.manages(m),
         Role::Leader => {
             actor.user.role == Role::Leader
-                && (m.leader_id == Some(actor.user.id) || (m.leader_id.is_none() && actor.can_see(m)))
+                && (m.leader_id == Some(actor.user.id)
+                    || (m.leader_id.is_none() && actor.can_see(m)))
         }
         Role::Admin | Role::Liaison => actor.user.role == next && actor.can_see(m),
     };

@@ -55,23 +55,43 @@ impl Default for LightRules {
 }
 
 /// Everything a light needs besides the matter: the moment, the calendar and the thresholds.
+/// Built once per request and reused for every matter in it.
 pub struct LightContext<'a> {
     pub now: DateTime<Utc>,
-    pub calendar: &'a Calendar,
-    pub rules: &'a LightRules,
+    calendar: &'a Calendar,
+    rules: &'a LightRules,
+    today: NaiveDate,
+    /// The first day more than `yellow_working_days` working days away: anything due before it
+    /// (and not yet overdue) is yellow.
+    green_from: NaiveDate,
 }
 
-impl LightContext<'_> {
+impl<'a> LightContext<'a> {
+    pub fn new(
+        now: DateTime<Utc>,
+        calendar: &'a Calendar,
+        rules: &'a LightRules,
+    ) -> LightContext<'a> {
+        let today = china_date(now);
+        let green_from = calendar.add_working_days(today, rules.yellow_working_days.max(0) + 1);
+        LightContext {
+            now,
+            calendar,
+            rules,
+            today,
+            green_from,
+        }
+    }
+
     fn today(&self) -> NaiveDate {
-        china_date(self.now)
+        self.today
     }
 
     /// The light of a date by which something must be done.
     fn due(&self, due: NaiveDate) -> Light {
-        let today = self.today();
-        if today > due {
+        if self.today > due {
             Light::Red
-        } else if self.calendar.working_days_between(today, due) <= self.rules.yellow_working_days {
+        } else if due < self.green_from {
             Light::Yellow
         } else {
             Light::Green
@@ -113,18 +133,29 @@ impl LightContext<'_> {
         if !m.state.is_open() {
             return Light::Green;
         }
-        m.assignments.iter().map(|a| self.assignment(m, a)).max().unwrap_or(Light::Green)
+        m.assignments
+            .iter()
+            .map(|a| self.assignment(m, a))
+            .max()
+            .unwrap_or(Light::Green)
     }
 
     fn sign_overdue(&self, m: &Matter) -> bool {
-        let Some(assigned) = m.assigned_at else { return false };
+        let Some(assigned) = m.assigned_at else {
+            return false;
+        };
         let due = if m.urgency == Urgency::Urgent {
             assigned + chrono::Duration::hours(self.rules.sign_hours_urgent)
         } else {
-            let day = self.calendar.add_working_days(china_date(assigned), self.rules.sign_working_days);
+            let day = self
+                .calendar
+                .add_working_days(china_date(assigned), self.rules.sign_working_days);
             // The window closes at the end of that working day in China.
             let end = day.and_hms_opt(23, 59, 59).expect("valid time");
-            end.and_local_timezone(crate::china_offset()).single().map(|t| t.to_utc()).unwrap_or(assigned)
+            end.and_local_timezone(crate::china_offset())
+                .single()
+                .map(|t| t.to_utc())
+                .unwrap_or(assigned)
         };
         self.now > due
     }
@@ -151,7 +182,11 @@ pub fn planned_percent(m: &Matter, day: NaiveDate) -> Option<u8> {
     points.push((china_date(m.assigned_at.unwrap_or(m.created_at)), 0.0));
     let mut stones = m.milestones.clone();
     stones.sort_by_key(|s| s.date);
-    points.extend(stones.iter().map(|s| (s.date, f64::from(s.percent.min(100)))));
+    points.extend(
+        stones
+            .iter()
+            .map(|s| (s.date, f64::from(s.percent.min(100)))),
+    );
     let mut planned = 0.0;
     for pair in points.windows(2) {
         let ((d0, p0), (d1, p1)) = (pair[0], pair[1]);

@@ -181,7 +181,9 @@ impl Matter {
     }
 
     pub fn lead(&self) -> Option<&Assignment> {
-        self.assignments.iter().find(|a| a.role == AssignmentRole::Lead)
+        self.assignments
+            .iter()
+            .find(|a| a.role == AssignmentRole::Lead)
     }
 
     /// Every unit that carries the matter, the lead first.

@@ -44,7 +44,13 @@ mod tests {
     #[test]
     fn reads_the_official_form() {
         let n: MatterNumber = "督〔2026〕15号".parse().unwrap();
-        assert_eq!(n, MatterNumber { year: 2026, seq: 15 });
+        assert_eq!(
+            n,
+            MatterNumber {
+                year: 2026,
+                seq: 15
+            }
+        );
         assert!("督[2026]15号".parse::<MatterNumber>().is_err());
         assert!("督〔2026〕0号".parse::<MatterNumber>().is_err());
     }

@@ -16,7 +16,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -38,18 +42,27 @@ impl IntoResponse for ApiError {
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         let status = match &e {
-            ServiceError::Unauthenticated | ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ServiceError::Unauthenticated | ServiceError::BadCredentials => {
+                StatusCode::UNAUTHORIZED
+            }
             ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
             ServiceError::Conflict(_) => StatusCode::CONFLICT,
             ServiceError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ServiceError::Internal(cause) => {
                 tracing::error!(error = %cause, cause = ?cause, "request failed");
-                return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误,请稍后重试");
+                return ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误,请稍后重试",
+                );
             }
         };
         let message = match &e {
-            ServiceError::Invalid { field: Some(field), message } => format!("{message}({field})"),
+            ServiceError::Invalid {
+                field: Some(field),
+                message,
+            } => format!("{message}({field})"),
             other => other.to_string(),
         };
         ApiError::new(status, e.code(), message)
@@ -60,10 +73,14 @@ impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         let detail = r.body_text();
         match r {
-            JsonRejection::JsonDataError(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("请求内容有误:{detail}"))
+            JsonRejection::JsonDataError(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("请求内容有误:{detail}"),
+            ),
+            JsonRejection::JsonSyntaxError(_) => {
+                ApiError::bad_request(format!("请求体不是有效的 JSON:{detail}"))
             }
-            JsonRejection::JsonSyntaxError(_) => ApiError::bad_request(format!("请求体不是有效的 JSON:{detail}")),
             JsonRejection::MissingJsonContentType(_) => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -87,11 +104,20 @@ impl From<QueryRejection> for ApiError {
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("地址中的编号有误:{}", r.body_text()))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("地址中的编号有误:{}", r.body_text()),
+        )
     }
 }
 
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误,请稍后重试").into_response()
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "服务器内部错误,请稍后重试",
+    )
+    .into_response()
 }

@@ -16,14 +16,23 @@ macro_rules! api_extractor {
             type Rejection = ApiError;
 
             async fn $method(input: $input, state: &AppState) -> Result<Self, ApiError> {
-                axum::extract::$inner::<T>::$method(input, state).await.map(|v| $name(v.0)).map_err(ApiError::from)
+                axum::extract::$inner::<T>::$method(input, state)
+                    .await
+                    .map(|v| $name(v.0))
+                    .map_err(ApiError::from)
             }
         }
     };
 }
 
 api_extractor!(Json, Json, FromRequest, from_request, Request);
-api_extractor!(Query, Query, FromRequestParts, from_request_parts, &mut Parts);
+api_extractor!(
+    Query,
+    Query,
+    FromRequestParts,
+    from_request_parts,
+    &mut Parts
+);
 api_extractor!(Path, Path, FromRequestParts, from_request_parts, &mut Parts);
 
 /// The person behind the request's bearer token.
@@ -37,7 +46,10 @@ impl FromRequestParts<AppState> for Caller {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::from(luoshi_service::ServiceError::Unauthenticated))?;

@@ -27,11 +27,21 @@ pub struct AppState {
 /// The whole application: the API under `/api/v1`, with its OpenAPI document.
 pub fn router(luoshi: Luoshi) -> Router {
     let (api, openapi) = api::router().split_for_parts();
-    let openapi_json = serde_json::to_string_pretty(&openapi).expect("the OpenAPI document serialises");
+    let openapi_json =
+        serde_json::to_string_pretty(&openapi).expect("the OpenAPI document serialises");
     Router::new()
-        .nest("/api/v1", api.route("/openapi.json", axum::routing::get(|| async move {
-            ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json)
-        })))
+        .nest(
+            "/api/v1",
+            api.route(
+                "/openapi.json",
+                axum::routing::get(|| async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        openapi_json,
+                    )
+                }),
+            ),
+        )
         .fallback(|| async { ApiError::not_found_route() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
@@ -40,6 +50,12 @@ pub fn router(luoshi: Luoshi) -> Router {
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
-pub async fn serve(listener: TcpListener, luoshi: Luoshi, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(luoshi)).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    listener: TcpListener,
+    luoshi: Luoshi,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(luoshi))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

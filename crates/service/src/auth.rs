@@ -1,7 +1,9 @@
 //! Signing in: argon2id password hashes and bearer tokens stored as SHA-256 digests.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use chrono::Duration;
 use luoshi_domain::User;
 use rand::RngCore;
@@ -20,7 +22,11 @@ pub fn hash_password(password: &str) -> String {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -49,7 +55,9 @@ impl Luoshi {
         let token = to_hex(&raw);
         let now = self.now();
         let expires = now + Duration::hours(self.rules.token_hours);
-        self.store.insert_token(&token_digest(&token), user.id, now, expires).await?;
+        self.store
+            .insert_token(&token_digest(&token), user.id, now, expires)
+            .await?;
         Ok((token, user))
     }
 

@@ -27,7 +27,11 @@ pub struct UnitStanding {
 }
 
 fn rate(done: usize, of: usize) -> f64 {
-    if of == 0 { 0.0 } else { (done as f64 / of as f64 * 1000.0).round() / 1000.0 }
+    if of == 0 {
+        0.0
+    } else {
+        (done as f64 / of as f64 * 1000.0).round() / 1000.0
+    }
 }
 
 impl Luoshi {
@@ -80,9 +84,19 @@ impl Luoshi {
         d.completion_rate = rate(closed, countable);
         d.units = per_unit
             .into_iter()
-            .map(|(unit_id, (open, red, done, of))| UnitStanding { unit_id, open, red, completion_rate: rate(done, of) })
+            .map(|(unit_id, (open, red, done, of))| UnitStanding {
+                unit_id,
+                open,
+                red,
+                completion_rate: rate(done, of),
+            })
             .collect();
-        d.units.sort_by(|a, b| b.red.cmp(&a.red).then(b.open.cmp(&a.open)).then(a.unit_id.cmp(&b.unit_id)));
+        d.units.sort_by(|a, b| {
+            b.red
+                .cmp(&a.red)
+                .then(b.open.cmp(&a.open))
+                .then(a.unit_id.cmp(&b.unit_id))
+        });
         Ok(d)
     }
 }

@@ -18,14 +18,20 @@ pub enum ServiceError {
     Conflict(String),
     /// The request is understood but its content is wrong.
     #[error("{message}")]
-    Invalid { field: Option<&'static str>, message: String },
+    Invalid {
+        field: Option<&'static str>,
+        message: String,
+    },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl ServiceError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError {
-        ServiceError::Invalid { field: Some(field), message: message.into() }
+        ServiceError::Invalid {
+            field: Some(field),
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -46,7 +52,10 @@ impl From<Denied> for ServiceError {
         match d {
             Denied::Forbidden(m) => ServiceError::Forbidden(m),
             Denied::WrongState { .. } => ServiceError::Conflict(d.to_string()),
-            Denied::Invalid(m) => ServiceError::Invalid { field: None, message: m },
+            Denied::Invalid(m) => ServiceError::Invalid {
+                field: None,
+                message: m,
+            },
         }
     }
 }
@@ -54,7 +63,9 @@ impl From<Denied> for ServiceError {
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(_) => ServiceError::Conflict("该事项刚被他人修改,请刷新后重试".into()),
+            StoreError::Conflict(_) => {
+                ServiceError::Conflict("该事项刚被他人修改,请刷新后重试".into())
+            }
             other => ServiceError::Internal(Box::new(other)),
         }
     }

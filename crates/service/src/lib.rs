@@ -12,7 +12,9 @@ pub mod matters;
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use luoshi_domain::{Actor, Calendar, ExtensionChain, LightContext, LightRules, OrgTree, Role, User};
+use luoshi_domain::{
+    Actor, Calendar, ExtensionChain, LightContext, LightRules, OrgTree, Role, User,
+};
 use luoshi_storage::Store;
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +58,12 @@ pub struct Luoshi {
 }
 
 impl Luoshi {
-    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, calendar: Calendar, rules: Rules) -> Result<Luoshi> {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        calendar: Calendar,
+        rules: Rules,
+    ) -> Result<Luoshi> {
         store.migrate().await?;
         let luoshi = Luoshi {
             store,
@@ -71,7 +78,10 @@ impl Luoshi {
 
     /// The same application seen through another clock (the demo builder replays history).
     pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Luoshi {
-        Luoshi { clock, ..self.clone() }
+        Luoshi {
+            clock,
+            ..self.clone()
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -105,7 +115,7 @@ impl Luoshi {
     }
 
     fn lights(&self) -> LightContext<'_> {
-        LightContext { now: self.now(), calendar: &self.calendar, rules: &self.rules.lights }
+        LightContext::new(self.now(), &self.calendar, &self.rules.lights)
     }
 
     pub async fn units(&self) -> Result<Arc<OrgTree>> {

@@ -2,10 +2,11 @@
 
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::{
-    Action, Assignment, AssignmentRole, Cadence, Event, EventKind, ExtensionChain, Light, Matter, MatterId,
-    MatterNumber, MatterState, Milestone, NewEvent, Role, Source, UnitId, UnitKind, Urgency, User, UserId,
+    Action, Assignment, AssignmentRole, Cadence, Event, EventKind, ExtensionChain, Light, Matter,
+    MatterId, MatterNumber, MatterState, Milestone, NewEvent, Role, Source, UnitId, UnitKind,
+    Urgency, User, UserId,
 };
-use luoshi_storage::MatterQuery;
+use luoshi_storage::{MatterQuery, StoreError};
 use serde::Deserialize;
 
 use crate::{Luoshi, Result, ServiceError, with_actor};
@@ -59,6 +60,9 @@ pub struct ListQuery {
 
 pub const MAX_PAGE: usize = 500;
 
+/// How often a step is retried when the matter changed under it.
+const MAX_RETRIES: usize = 8;
+
 #[derive(Debug, Clone)]
 pub struct Page {
     pub items: Vec<MatterView>,
@@ -79,41 +83,67 @@ impl Luoshi {
             return Err(ServiceError::invalid("title", "请填写事项名称"));
         }
         if title.chars().count() > TITLE_MAX {
-            return Err(ServiceError::invalid("title", format!("事项名称不能超过{TITLE_MAX}字")));
+            return Err(ServiceError::invalid(
+                "title",
+                format!("事项名称不能超过{TITLE_MAX}字"),
+            ));
         }
         if input.content.chars().count() > CONTENT_MAX {
-            return Err(ServiceError::invalid("content", format!("事项内容不能超过{CONTENT_MAX}字")));
+            return Err(ServiceError::invalid(
+                "content",
+                format!("事项内容不能超过{CONTENT_MAX}字"),
+            ));
         }
         let org = match user.role {
             Role::Supervisor => tree.org_of(user.unit_id),
-            Role::Liaison if input.parent_id.is_some()
-                && tree.get(user.unit_id).is_some_and(|u| u.kind == UnitKind::Government) =>
+            Role::Liaison
+                if input.parent_id.is_some()
+                    && tree
+                        .get(user.unit_id)
+                        .is_some_and(|u| u.kind == UnitKind::Government) =>
             {
                 Some(user.unit_id)
             }
             _ => None,
         }
-        .ok_or_else(|| ServiceError::Forbidden("只有督查人员可以立项;乡镇、县区政府可对交办本级的事项分解立项".into()))?;
+        .ok_or_else(|| {
+            ServiceError::Forbidden(
+                "只有督查人员可以立项;乡镇、县区政府可对交办本级的事项分解立项".into(),
+            )
+        })?;
 
         if let Some(parent_id) = input.parent_id {
             let parent = self.visible_matter(user, parent_id).await?;
             let decomposes_own = parent.assignment(user.unit_id).is_some();
             let manages = with_actor(self, user, |a| a.manages(&parent));
             if !(decomposes_own || manages) {
-                return Err(ServiceError::Forbidden("只能分解本单位承办或本级管理的事项".into()));
+                return Err(ServiceError::Forbidden(
+                    "只能分解本单位承办或本级管理的事项".into(),
+                ));
             }
             if !parent.state.is_open() && parent.state != MatterState::Draft {
-                return Err(ServiceError::Conflict(format!("上级事项当前状态为“{}”,不能再分解", parent.state.label())));
+                return Err(ServiceError::Conflict(format!(
+                    "上级事项当前状态为“{}”,不能再分解",
+                    parent.state.label()
+                )));
             }
         }
 
-        let in_scope = |unit: UnitId| tree.is_within(unit, org) && (user.role == Role::Supervisor || unit != org);
+        let in_scope = |unit: UnitId| {
+            tree.is_within(unit, org) && (user.role == Role::Supervisor || unit != org)
+        };
         let check_unit = |unit: UnitId, field: &'static str| -> Result<()> {
             if tree.get(unit).is_none() {
                 return Err(ServiceError::invalid(field, format!("单位 {unit} 不存在")));
             }
             if !in_scope(unit) {
-                return Err(ServiceError::invalid(field, format!("“{}”不在本级管辖范围内", tree.get(unit).map(|u| u.display_name()).unwrap_or_default())));
+                return Err(ServiceError::invalid(
+                    field,
+                    format!(
+                        "“{}”不在本级管辖范围内",
+                        tree.get(unit).map(|u| u.display_name()).unwrap_or_default()
+                    ),
+                ));
             }
             Ok(())
         };
@@ -122,7 +152,10 @@ impl Luoshi {
         for &unit in &input.co_unit_ids {
             check_unit(unit, "co_unit_ids")?;
             if unit == input.lead_unit_id {
-                return Err(ServiceError::invalid("co_unit_ids", "配合单位不能与牵头单位相同"));
+                return Err(ServiceError::invalid(
+                    "co_unit_ids",
+                    "配合单位不能与牵头单位相同",
+                ));
             }
             if !co.contains(&unit) {
                 co.push(unit);
@@ -132,23 +165,37 @@ impl Luoshi {
             match self.store.user(leader).await? {
                 Some(u) if u.role == Role::Leader => {}
                 Some(_) => return Err(ServiceError::invalid("leader_id", "责任领导须为领导账号")),
-                None => return Err(ServiceError::invalid("leader_id", format!("用户 {leader} 不存在"))),
+                None => {
+                    return Err(ServiceError::invalid(
+                        "leader_id",
+                        format!("用户 {leader} 不存在"),
+                    ));
+                }
             }
         }
         // A deadline already past is allowed: offices enter their existing ledgers, overdue
         // items included, and those should show red from the first day.
         match input.deadline {
             Some(d) if !(2000..=2100).contains(&d.year()) => {
-                return Err(ServiceError::invalid("deadline", "完成时限的年份应在2000年至2100年之间"));
+                return Err(ServiceError::invalid(
+                    "deadline",
+                    "完成时限的年份应在2000年至2100年之间",
+                ));
             }
             None if input.cadence == Cadence::Once => {
-                return Err(ServiceError::invalid("deadline", "请填写完成时限;持续推进的事项须选择反馈周期"));
+                return Err(ServiceError::invalid(
+                    "deadline",
+                    "请填写完成时限;持续推进的事项须选择反馈周期",
+                ));
             }
             _ => {}
         }
         for m in &input.milestones {
             if m.percent > 100 {
-                return Err(ServiceError::invalid("milestones", "阶段目标的进度应在0到100之间"));
+                return Err(ServiceError::invalid(
+                    "milestones",
+                    "阶段目标的进度应在0到100之间",
+                ));
             }
         }
 
@@ -157,7 +204,10 @@ impl Luoshi {
         let matter = Matter {
             id: MatterId(0),
             org_id: org,
-            number: MatterNumber { year: self.today().year(), seq: 0 },
+            number: MatterNumber {
+                year: self.today().year(),
+                seq: 0,
+            },
             title,
             content: input.content.trim().to_string(),
             source: input.source,
@@ -169,7 +219,12 @@ impl Luoshi {
             deadline: input.deadline,
             cadence: input.cadence,
             milestones: input.milestones,
-            tags: input.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            tags: input
+                .tags
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
             public: input.public,
             parent_id: input.parent_id,
             state: MatterState::Draft,
@@ -181,26 +236,54 @@ impl Luoshi {
             version: 1,
             assignments,
         };
-        let created = self.store.create_matter(&matter, &[NewEvent::new(EventKind::Created, user.id, now, "")]).await?;
+        let created = self
+            .store
+            .create_matter(
+                &matter,
+                &[NewEvent::new(EventKind::Created, user.id, now, "")],
+            )
+            .await?;
         tracing::info!(matter = %created.id, number = %created.number, by = %user.username, "matter registered");
         Ok(self.view(created))
     }
 
     /// Takes one lifecycle step on a matter for `user`.
+    ///
+    /// When someone else changed the matter between our read and our write, the step is taken
+    /// again on the fresh matter: the lifecycle re-checks it there, so two units reporting at
+    /// once both land, while a second "close" is refused by the state it finds.
     pub async fn act(&self, user: &User, id: MatterId, action: Action) -> Result<MatterView> {
-        let matter = self.visible_matter(user, id).await?;
         let chain = ExtensionChain(self.rules.extension_chain.clone());
-        let now = self.now();
-        let transition = with_actor(self, user, |actor| luoshi_domain::apply(&matter, actor, action, now, &chain))?;
-        self.store.save_transition(matter.version, &transition).await?;
-        Ok(self.view(transition.matter))
+        let mut attempts = 0;
+        loop {
+            let matter = self.visible_matter(user, id).await?;
+            let now = self.now();
+            let transition = with_actor(self, user, |actor| {
+                luoshi_domain::apply(&matter, actor, action.clone(), now, &chain)
+            })?;
+            match self
+                .store
+                .save_transition(matter.version, &transition)
+                .await
+            {
+                Ok(_) => return Ok(self.view(transition.matter)),
+                Err(StoreError::Conflict(_)) if attempts < MAX_RETRIES => attempts += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
         let matter = self.visible_matter(user, id).await?;
         let events = self.store.events(id).await?;
-        let working_days_left = matter.deadline.map(|d| self.calendar.working_days_between(self.today(), d));
-        Ok(MatterDetail { view: self.view(matter), events, working_days_left })
+        let working_days_left = matter
+            .deadline
+            .map(|d| self.calendar.working_days_between(self.today(), d));
+        Ok(MatterDetail {
+            view: self.view(matter),
+            events,
+            working_days_left,
+        })
     }
 
     /// The matters the caller may see that match the query, one page of them.
@@ -213,7 +296,11 @@ impl Luoshi {
     }
 
     /// Every visible matter matching the query, with lights, the light filter applied.
-    pub(crate) async fn visible_views(&self, user: &User, query: &ListQuery) -> Result<Vec<MatterView>> {
+    pub(crate) async fn visible_views(
+        &self,
+        user: &User,
+        query: &ListQuery,
+    ) -> Result<Vec<MatterView>> {
         let visibility = with_actor(self, user, |a| a.visibility());
         let store_query = MatterQuery {
             visibility,
@@ -244,9 +331,22 @@ impl Luoshi {
     pub fn view(&self, matter: Matter) -> MatterView {
         let lights = self.lights();
         let open = matter.state.is_open();
-        let assignment_lights =
-            matter.assignments.iter().map(|a| if open { lights.assignment(&matter, a) } else { Light::Green }).collect();
+        let assignment_lights = matter
+            .assignments
+            .iter()
+            .map(|a| {
+                if open {
+                    lights.assignment(&matter, a)
+                } else {
+                    Light::Green
+                }
+            })
+            .collect();
         let light = lights.matter(&matter);
-        MatterView { matter, light, assignment_lights }
+        MatterView {
+            matter,
+            light,
+            assignment_lights,
+        }
     }
 }

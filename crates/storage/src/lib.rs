@@ -9,7 +9,9 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use luoshi_domain::{Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId};
+use luoshi_domain::{
+    Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+};
 
 pub use error::StoreError;
 pub use model::{MatterQuery, NewUnit, NewUser};
@@ -33,7 +35,13 @@ pub trait Store: Send + Sync + 'static {
     /// The user and their password hash, for signing in.
     async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
 
-    async fn insert_token(&self, token_hash: &str, user: UserId, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()>;
+    async fn insert_token(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
     /// The user a live token belongs to.
     async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
 
@@ -42,7 +50,11 @@ pub trait Store: Send + Sync + 'static {
     async fn create_matter(&self, matter: &Matter, events: &[NewEvent]) -> Result<Matter>;
     /// Writes a transition if the matter is still at the version it was read at; otherwise
     /// [`StoreError::Conflict`] and nothing is written.
-    async fn save_transition(&self, read_version: i64, transition: &Transition) -> Result<Vec<EventId>>;
+    async fn save_transition(
+        &self,
+        read_version: i64,
+        transition: &Transition,
+    ) -> Result<Vec<EventId>>;
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
     async fn events(&self, matter: MatterId) -> Result<Vec<Event>>;
     /// Matters matching the query, with their assignments, soonest deadline first.

@@ -43,7 +43,9 @@ fn user(id: i64, role: Role, unit: UnitId) -> User {
 }
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00").unwrap().to_utc()
+    DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
+        .unwrap()
+        .to_utc()
 }
 
 fn draft() -> Matter {
@@ -72,7 +74,10 @@ fn draft() -> Matter {
         assigned_at: None,
         closed_at: None,
         version: 1,
-        assignments: vec![Assignment::new(FGW, AssignmentRole::Lead), Assignment::new(CZJ, AssignmentRole::Co)],
+        assignments: vec![
+            Assignment::new(FGW, AssignmentRole::Lead),
+            Assignment::new(CZJ, AssignmentRole::Co),
+        ],
     }
 }
 
@@ -97,12 +102,20 @@ fn world() -> World {
 }
 
 fn act(w: &World, who: &User, m: &Matter, action: Action) -> Result<Matter, Denied> {
-    let actor = Actor { user: who, tree: &w.tree };
+    let actor = Actor {
+        user: who,
+        tree: &w.tree,
+    };
     apply(m, &actor, action, now(), &ExtensionChain::default()).map(|t| t.matter)
 }
 
 fn feedback(percent: u8) -> Action {
-    Action::Feedback { text: "进展顺利".into(), percent, problems: String::new(), next_steps: String::new() }
+    Action::Feedback {
+        text: "进展顺利".into(),
+        percent,
+        problems: String::new(),
+        next_steps: String::new(),
+    }
 }
 
 #[test]
@@ -111,45 +124,131 @@ fn the_whole_lifecycle_from_draft_to_closed() {
     let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
     assert_eq!(m.state, MatterState::Assigned);
     let m = act(&w, &w.fgw, &m, Action::Sign).unwrap();
-    assert_eq!(m.state, MatterState::Assigned, "the co-unit has not signed yet");
+    assert_eq!(
+        m.state,
+        MatterState::Assigned,
+        "the co-unit has not signed yet"
+    );
     let m = act(&w, &w.czj, &m, Action::Sign).unwrap();
     assert_eq!(m.state, MatterState::Signed);
     let m = act(&w, &w.fgw, &m, feedback(60)).unwrap();
     assert_eq!(m.state, MatterState::InProgress);
-    let denied = act(&w, &w.czj, &m, Action::RequestCompletion { summary: "完成".into() }).unwrap_err();
+    let denied = act(
+        &w,
+        &w.czj,
+        &m,
+        Action::RequestCompletion {
+            summary: "完成".into(),
+        },
+    )
+    .unwrap_err();
     assert_eq!(denied, Denied::Forbidden("只有牵头单位可以申请办结".into()));
-    let m = act(&w, &w.fgw, &m, Action::RequestCompletion { summary: "完成".into() }).unwrap();
+    let m = act(
+        &w,
+        &w.fgw,
+        &m,
+        Action::RequestCompletion {
+            summary: "完成".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(m.state, MatterState::CompletionRequested);
-    let m = act(&w, &w.ducha, &m, Action::Close { comment: "同意办结".into() }).unwrap();
+    let m = act(
+        &w,
+        &w.ducha,
+        &m,
+        Action::Close {
+            comment: "同意办结".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(m.state, MatterState::Closed);
-    assert!(m.assignments.iter().all(|a| a.state == AssignmentState::Closed));
+    assert!(
+        m.assignments
+            .iter()
+            .all(|a| a.state == AssignmentState::Closed)
+    );
 }
 
 #[test]
 fn a_returned_matter_goes_back_to_the_lead_unit() {
     let w = world();
     let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
-    let m = act(&w, &w.fgw, &m, Action::RequestCompletion { summary: "完成".into() }).unwrap();
+    let m = act(
+        &w,
+        &w.fgw,
+        &m,
+        Action::RequestCompletion {
+            summary: "完成".into(),
+        },
+    )
+    .unwrap();
     assert!(act(&w, &w.ducha, &m, Action::Return { reason: " ".into() }).is_err());
-    let m = act(&w, &w.ducha, &m, Action::Return { reason: "佐证不足".into() }).unwrap();
+    let m = act(
+        &w,
+        &w.ducha,
+        &m,
+        Action::Return {
+            reason: "佐证不足".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(m.state, MatterState::InProgress);
-    assert_eq!(m.assignment(FGW).unwrap().state, AssignmentState::InProgress);
+    assert_eq!(
+        m.assignment(FGW).unwrap().state,
+        AssignmentState::InProgress
+    );
 }
 
 #[test]
 fn liaisons_cannot_close_and_strangers_cannot_touch() {
     let w = world();
     let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
-    let m = act(&w, &w.fgw, &m, Action::RequestCompletion { summary: "完成".into() }).unwrap();
-    assert!(matches!(act(&w, &w.fgw, &m, Action::Close { comment: String::new() }), Err(Denied::Forbidden(_))));
-    assert!(matches!(act(&w, &w.other, &m, Action::Sign), Err(Denied::Forbidden(_))));
-    assert!(!Actor { user: &w.other, tree: &w.tree }.can_see(&m));
+    let m = act(
+        &w,
+        &w.fgw,
+        &m,
+        Action::RequestCompletion {
+            summary: "完成".into(),
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        act(
+            &w,
+            &w.fgw,
+            &m,
+            Action::Close {
+                comment: String::new()
+            }
+        ),
+        Err(Denied::Forbidden(_))
+    ));
+    assert!(matches!(
+        act(&w, &w.other, &m, Action::Sign),
+        Err(Denied::Forbidden(_))
+    ));
+    assert!(
+        !Actor {
+            user: &w.other,
+            tree: &w.tree
+        }
+        .can_see(&m)
+    );
 }
 
 #[test]
 fn an_action_from_the_wrong_state_names_the_state() {
     let w = world();
-    let err = act(&w, &w.ducha, &draft(), Action::Close { comment: String::new() }).unwrap_err();
+    let err = act(
+        &w,
+        &w.ducha,
+        &draft(),
+        Action::Close {
+            comment: String::new(),
+        },
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), "当前状态为“立项”,不能办结");
     let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
     let m = act(&w, &w.fgw, &m, Action::Sign).unwrap();
@@ -161,11 +260,17 @@ fn an_action_from_the_wrong_state_names_the_state() {
 fn reporting_signs_an_unsigned_assignment_on_the_way() {
     let w = world();
     let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
-    let actor = Actor { user: &w.czj, tree: &w.tree };
+    let actor = Actor {
+        user: &w.czj,
+        tree: &w.tree,
+    };
     let t = apply(&m, &actor, feedback(30), now(), &ExtensionChain::default()).unwrap();
     let kinds: Vec<_> = t.events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, vec![EventKind::Signed, EventKind::Feedback]);
-    assert!(matches!(act(&w, &w.czj, &m, feedback(101)), Err(Denied::Invalid(_))));
+    assert!(matches!(
+        act(&w, &w.czj, &m, feedback(101)),
+        Err(Denied::Invalid(_))
+    ));
 }
 
 #[test]
@@ -174,14 +279,28 @@ fn an_extension_needs_the_whole_chain_before_the_deadline_moves() {
     let mut m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
     m.leader_id = Some(w.leader.id);
     let new_deadline = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
-    let ask = Action::RequestExtension { new_deadline, reason: "资金未到位".into() };
-    assert!(matches!(act(&w, &w.czj, &m, ask.clone()), Err(Denied::Forbidden(_))));
+    let ask = Action::RequestExtension {
+        new_deadline,
+        reason: "资金未到位".into(),
+    };
+    assert!(matches!(
+        act(&w, &w.czj, &m, ask.clone()),
+        Err(Denied::Forbidden(_))
+    ));
     let m = act(&w, &w.fgw, &m, ask.clone()).unwrap();
     assert!(act(&w, &w.fgw, &m, ask).is_err(), "one request at a time");
-    let approve = Action::ApproveExtension { comment: "同意".into() };
-    assert!(act(&w, &w.leader, &m, approve.clone()).is_err(), "the supervisor approves first");
+    let approve = Action::ApproveExtension {
+        comment: "同意".into(),
+    };
+    assert!(
+        act(&w, &w.leader, &m, approve.clone()).is_err(),
+        "the supervisor approves first"
+    );
     let m = act(&w, &w.ducha, &m, approve.clone()).unwrap();
-    assert_eq!(m.deadline, Some(NaiveDate::from_ymd_opt(2026, 8, 28).unwrap()));
+    assert_eq!(
+        m.deadline,
+        Some(NaiveDate::from_ymd_opt(2026, 8, 28).unwrap())
+    );
     let m = act(&w, &w.leader, &m, approve).unwrap();
     assert_eq!(m.deadline, Some(new_deadline));
     assert!(m.extension.is_none());
@@ -192,14 +311,28 @@ fn an_extension_is_asked_before_the_deadline() {
     let w = world();
     let mut m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
     m.deadline = NaiveDate::from_ymd_opt(2026, 6, 29);
-    let ask = Action::RequestExtension { new_deadline: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(), reason: "x".into() };
+    let ask = Action::RequestExtension {
+        new_deadline: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+        reason: "x".into(),
+    };
     assert!(matches!(act(&w, &w.fgw, &m, ask), Err(Denied::Invalid(_))));
 }
 
 #[test]
 fn a_cancelled_matter_cannot_be_cancelled_again() {
     let w = world();
-    let m = act(&w, &w.ducha, &draft(), Action::Cancel { reason: "重复立项".into() }).unwrap();
+    let m = act(
+        &w,
+        &w.ducha,
+        &draft(),
+        Action::Cancel {
+            reason: "重复立项".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(m.state, MatterState::Cancelled);
-    assert!(matches!(act(&w, &w.ducha, &m, Action::Cancel { reason: "x".into() }), Err(Denied::WrongState { .. })));
+    assert!(matches!(
+        act(&w, &w.ducha, &m, Action::Cancel { reason: "x".into() }),
+        Err(Denied::WrongState { .. })
+    ));
 }

@@ -48,7 +48,7 @@ fn matter(deadline: &str) -> Matter {
 fn light_at(now: &str, m: &Matter) -> Light {
     let cal = Calendar::official();
     let rules = LightRules::default();
-    LightContext { now: at(now), calendar: &cal, rules: &rules }.matter(m)
+    LightContext::new(at(now), &cal, &rules).matter(m)
 }
 
 #[test]
@@ -63,9 +63,15 @@ fn overdue_is_red_near_is_yellow_far_is_green() {
 #[test]
 fn the_national_day_holiday_does_not_count_toward_the_yellow_window() {
     // Nine calendar days, but only 10-08 and 10-09 are worked.
-    assert_eq!(light_at("2026-09-30T09:00:00+08:00", &matter("2026-10-09")), Light::Yellow);
+    assert_eq!(
+        light_at("2026-09-30T09:00:00+08:00", &matter("2026-10-09")),
+        Light::Yellow
+    );
     // 10-10 is an adjusted Saturday, so 10-12 is four working days off.
-    assert_eq!(light_at("2026-09-30T09:00:00+08:00", &matter("2026-10-12")), Light::Green);
+    assert_eq!(
+        light_at("2026-09-30T09:00:00+08:00", &matter("2026-10-12")),
+        Light::Green
+    );
 }
 
 #[test]
@@ -106,8 +112,16 @@ fn lagging_the_plan_turns_yellow_then_red() {
     let mut m = matter("2026-12-31");
     m.assigned_at = Some(at("2026-01-01T09:00:00+08:00"));
     m.milestones = vec![
-        Milestone { date: d("2026-07-01"), percent: 50, title: "上半年".into() },
-        Milestone { date: d("2026-12-31"), percent: 100, title: "全年".into() },
+        Milestone {
+            date: d("2026-07-01"),
+            percent: 50,
+            title: "上半年".into(),
+        },
+        Milestone {
+            date: d("2026-12-31"),
+            percent: 100,
+            title: "全年".into(),
+        },
     ];
     assert_eq!(planned_percent(&m, d("2026-07-01")), Some(50));
     assert_eq!(planned_percent(&m, d("2027-01-05")), Some(100));
@@ -119,11 +133,34 @@ fn lagging_the_plan_turns_yellow_then_red() {
     assert_eq!(light_at("2026-07-01T09:00:00+08:00", &m), Light::Red);
 }
 
+proptest::proptest! {
+    /// The precomputed yellow window says the same as counting working days one by one.
+    #[test]
+    fn the_yellow_window_agrees_with_counting_working_days(start in 0i64..700, ahead in -5i64..60, n in 0i64..6) {
+        let cal = Calendar::official();
+        let rules = LightRules { yellow_working_days: n, ..LightRules::default() };
+        let today = d("2025-01-01") + chrono::Duration::days(start);
+        let now = today.and_hms_opt(1, 0, 0).unwrap().and_utc();
+        let due = today + chrono::Duration::days(ahead);
+        let expected = if today > due {
+            Light::Red
+        } else if cal.working_days_between(today, due) <= n {
+            Light::Yellow
+        } else {
+            Light::Green
+        };
+        proptest::prop_assert_eq!(LightContext::new(now, &cal, &rules).due(due), expected);
+    }
+}
+
 #[test]
 fn reports_are_classed_against_the_plan() {
     assert_eq!(ProgressClass::of(100, None), Some(ProgressClass::Done));
     assert_eq!(ProgressClass::of(60, Some(50)), Some(ProgressClass::Ahead));
-    assert_eq!(ProgressClass::of(50, Some(50)), Some(ProgressClass::OnTrack));
+    assert_eq!(
+        ProgressClass::of(50, Some(50)),
+        Some(ProgressClass::OnTrack)
+    );
     assert_eq!(ProgressClass::of(40, Some(50)), Some(ProgressClass::Behind));
     assert_eq!(ProgressClass::of(40, None), None);
 }

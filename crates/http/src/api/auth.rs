@@ -21,7 +21,13 @@ pub struct LoginResponse {
 /// Signs in with a username and password; the token goes in `Authorization: Bearer …`.
 #[utoipa::path(post, path = "/auth/login", security(()), request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
-pub async fn login(State(s): State<AppState>, Json(req): Json<LoginRequest>) -> Result<axum::Json<LoginResponse>, ApiError> {
+pub async fn login(
+    State(s): State<AppState>,
+    Json(req): Json<LoginRequest>,
+) -> Result<axum::Json<LoginResponse>, ApiError> {
     let (token, user) = s.luoshi.login(&req.username, &req.password).await?;
-    Ok(axum::Json(LoginResponse { token, user: UserDto::from(&user) }))
+    Ok(axum::Json(LoginResponse {
+        token,
+        user: UserDto::from(&user),
+    }))
 }

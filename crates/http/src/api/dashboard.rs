@@ -50,7 +50,12 @@ pub async fn dashboard(
         units: d
             .units
             .into_iter()
-            .map(|u| UnitStandingDto { unit_id: u.unit_id.0, open: u.open, red: u.red, completion_rate: u.completion_rate })
+            .map(|u| UnitStandingDto {
+                unit_id: u.unit_id.0,
+                open: u.open,
+                red: u.red,
+                completion_rate: u.completion_rate,
+            })
             .collect(),
     }))
 }

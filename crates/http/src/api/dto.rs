@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use luoshi_domain::{
-    AssignmentRole, AssignmentState, Cadence, EventKind, Light, MatterState, Role, Source, Unit, UnitKind, Urgency,
-    User,
+    AssignmentRole, AssignmentState, Cadence, EventKind, Light, MatterState, Role, Source, Unit,
+    UnitKind, Urgency, User,
 };
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
@@ -25,7 +25,13 @@ pub struct UserDto {
 
 impl From<&User> for UserDto {
     fn from(u: &User) -> Self {
-        UserDto { id: u.id.0, username: u.username.clone(), display_name: u.display_name.clone(), role: u.role, unit_id: u.unit_id.0 }
+        UserDto {
+            id: u.id.0,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            unit_id: u.unit_id.0,
+        }
     }
 }
 
@@ -155,7 +161,11 @@ pub struct MatterDto {
 
 impl From<MatterDetail> for MatterDto {
     fn from(d: MatterDetail) -> Self {
-        let MatterView { matter: m, light, assignment_lights } = d.view;
+        let MatterView {
+            matter: m,
+            light,
+            assignment_lights,
+        } = d.view;
         MatterDto {
             id: m.id.0,
             number: m.number.to_string(),

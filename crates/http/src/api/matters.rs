@@ -3,7 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use luoshi_domain::{Action, Cadence, Light, MatterId, MatterState, Milestone, Source, UnitId, Urgency, UserId};
+use luoshi_domain::{
+    Action, Cadence, Light, MatterId, MatterState, Milestone, Source, UnitId, Urgency, UserId,
+};
 use luoshi_service::matters::{ListQuery, NewMatter};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -31,7 +33,11 @@ pub struct ListParams {
 
 /// The matters the caller may see, soonest deadline first.
 #[utoipa::path(get, path = "/matters", params(ListParams), responses((status = 200, body = MatterPage)))]
-pub async fn list(State(s): State<AppState>, Caller(user): Caller, Query(p): Query<ListParams>) -> Result<axum::Json<MatterPage>, ApiError> {
+pub async fn list(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Query(p): Query<ListParams>,
+) -> Result<axum::Json<MatterPage>, ApiError> {
     let query = ListQuery {
         state: p.state,
         light: p.light,
@@ -42,7 +48,10 @@ pub async fn list(State(s): State<AppState>, Caller(user): Caller, Query(p): Que
         offset: p.offset.unwrap_or(0),
     };
     let page = s.luoshi.list_matters(&user, &query).await?;
-    Ok(axum::Json(MatterPage { items: page.items.iter().map(MatterSummary::from).collect(), total: page.total }))
+    Ok(axum::Json(MatterPage {
+        items: page.items.iter().map(MatterSummary::from).collect(),
+        total: page.total,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -86,7 +95,11 @@ fn once() -> Cadence {
 
 /// Registers a matter as a draft, numbered 督〔YYYY〕N号 within the caller's org.
 #[utoipa::path(post, path = "/matters", request_body = CreateMatter, responses((status = 201, body = MatterDto)))]
-pub async fn create(State(s): State<AppState>, Caller(user): Caller, Json(b): Json<CreateMatter>) -> Result<(StatusCode, axum::Json<MatterDto>), ApiError> {
+pub async fn create(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Json(b): Json<CreateMatter>,
+) -> Result<(StatusCode, axum::Json<MatterDto>), ApiError> {
     let input = NewMatter {
         title: b.title,
         content: b.content,
@@ -110,24 +123,40 @@ pub async fn create(State(s): State<AppState>, Caller(user): Caller, Json(b): Js
 
 /// A matter in full, with its timeline.
 #[utoipa::path(get, path = "/matters/{id}", responses((status = 200, body = MatterDto), (status = 404)))]
-pub async fn get(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>) -> MatterResult {
-    Ok(axum::Json(MatterDto::from(s.luoshi.matter_detail(&user, MatterId(id)).await?)))
+pub async fn get(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+) -> MatterResult {
+    Ok(axum::Json(MatterDto::from(
+        s.luoshi.matter_detail(&user, MatterId(id)).await?,
+    )))
 }
 
 async fn act(s: &AppState, user: &luoshi_domain::User, id: i64, action: Action) -> MatterResult {
     s.luoshi.act(user, MatterId(id), action).await?;
-    Ok(axum::Json(MatterDto::from(s.luoshi.matter_detail(user, MatterId(id)).await?)))
+    Ok(axum::Json(MatterDto::from(
+        s.luoshi.matter_detail(user, MatterId(id)).await?,
+    )))
 }
 
 /// Sends a draft to its units (交办).
 #[utoipa::path(post, path = "/matters/{id}/assign", responses((status = 200, body = MatterDto), (status = 409)))]
-pub async fn assign(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>) -> MatterResult {
+pub async fn assign(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+) -> MatterResult {
     act(&s, &user, id, Action::Assign).await
 }
 
 /// Signs for receipt (签收) on behalf of the caller's unit.
 #[utoipa::path(post, path = "/matters/{id}/sign", responses((status = 200, body = MatterDto), (status = 409)))]
-pub async fn sign(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>) -> MatterResult {
+pub async fn sign(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+) -> MatterResult {
     act(&s, &user, id, Action::Sign).await
 }
 
@@ -146,8 +175,18 @@ pub struct FeedbackBody {
 
 /// Reports progress (反馈) for the caller's unit.
 #[utoipa::path(post, path = "/matters/{id}/feedback", request_body = FeedbackBody, responses((status = 200, body = MatterDto)))]
-pub async fn feedback(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<FeedbackBody>) -> MatterResult {
-    let action = Action::Feedback { text: b.progress_text, percent: b.percent, problems: b.problems, next_steps: b.next_steps };
+pub async fn feedback(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<FeedbackBody>,
+) -> MatterResult {
+    let action = Action::Feedback {
+        text: b.progress_text,
+        percent: b.percent,
+        problems: b.problems,
+        next_steps: b.next_steps,
+    };
     act(&s, &user, id, action).await
 }
 
@@ -158,8 +197,19 @@ pub struct SummaryBody {
 
 /// The lead unit asks to close the matter (申请办结).
 #[utoipa::path(post, path = "/matters/{id}/request-completion", request_body = SummaryBody, responses((status = 200, body = MatterDto), (status = 403)))]
-pub async fn request_completion(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<SummaryBody>) -> MatterResult {
-    act(&s, &user, id, Action::RequestCompletion { summary: b.summary }).await
+pub async fn request_completion(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<SummaryBody>,
+) -> MatterResult {
+    act(
+        &s,
+        &user,
+        id,
+        Action::RequestCompletion { summary: b.summary },
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -170,7 +220,12 @@ pub struct CommentBody {
 
 /// The supervisor accepts the completion (办结).
 #[utoipa::path(post, path = "/matters/{id}/close", request_body = CommentBody, responses((status = 200, body = MatterDto), (status = 403)))]
-pub async fn close(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<CommentBody>) -> MatterResult {
+pub async fn close(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<CommentBody>,
+) -> MatterResult {
     act(&s, &user, id, Action::Close { comment: b.comment }).await
 }
 
@@ -181,7 +236,12 @@ pub struct ReasonBody {
 
 /// The supervisor sends the completion back (退回), with a reason.
 #[utoipa::path(post, path = "/matters/{id}/return", request_body = ReasonBody, responses((status = 200, body = MatterDto)))]
-pub async fn return_(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ReasonBody>) -> MatterResult {
+pub async fn return_(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<ReasonBody>,
+) -> MatterResult {
     act(&s, &user, id, Action::Return { reason: b.reason }).await
 }
 
@@ -193,7 +253,12 @@ pub struct MessageBody {
 
 /// The supervisor chases the units (催办), with a message.
 #[utoipa::path(post, path = "/matters/{id}/remind", request_body = MessageBody, responses((status = 200, body = MatterDto)))]
-pub async fn remind(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<MessageBody>) -> MatterResult {
+pub async fn remind(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<MessageBody>,
+) -> MatterResult {
     act(&s, &user, id, Action::Remind { message: b.message }).await
 }
 
@@ -205,24 +270,59 @@ pub struct ExtensionBody {
 
 /// The lead unit asks to move the deadline (申请延期), before it passes.
 #[utoipa::path(post, path = "/matters/{id}/extension", request_body = ExtensionBody, responses((status = 200, body = MatterDto)))]
-pub async fn request_extension(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ExtensionBody>) -> MatterResult {
-    act(&s, &user, id, Action::RequestExtension { new_deadline: b.new_deadline, reason: b.reason }).await
+pub async fn request_extension(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<ExtensionBody>,
+) -> MatterResult {
+    act(
+        &s,
+        &user,
+        id,
+        Action::RequestExtension {
+            new_deadline: b.new_deadline,
+            reason: b.reason,
+        },
+    )
+    .await
 }
 
 /// The next approver in the chain agrees; the last approval moves the deadline.
 #[utoipa::path(post, path = "/matters/{id}/extension/approve", request_body = CommentBody, responses((status = 200, body = MatterDto)))]
-pub async fn approve_extension(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<CommentBody>) -> MatterResult {
-    act(&s, &user, id, Action::ApproveExtension { comment: b.comment }).await
+pub async fn approve_extension(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<CommentBody>,
+) -> MatterResult {
+    act(
+        &s,
+        &user,
+        id,
+        Action::ApproveExtension { comment: b.comment },
+    )
+    .await
 }
 
 /// An approver refuses the extension, with a reason.
 #[utoipa::path(post, path = "/matters/{id}/extension/reject", request_body = ReasonBody, responses((status = 200, body = MatterDto)))]
-pub async fn reject_extension(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ReasonBody>) -> MatterResult {
+pub async fn reject_extension(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<ReasonBody>,
+) -> MatterResult {
     act(&s, &user, id, Action::RejectExtension { reason: b.reason }).await
 }
 
 /// The supervisor cancels the matter (撤销), with a reason.
 #[utoipa::path(post, path = "/matters/{id}/cancel", request_body = ReasonBody, responses((status = 200, body = MatterDto)))]
-pub async fn cancel(State(s): State<AppState>, Caller(user): Caller, Path(id): Path<i64>, Json(b): Json<ReasonBody>) -> MatterResult {
+pub async fn cancel(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<ReasonBody>,
+) -> MatterResult {
     act(&s, &user, id, Action::Cancel { reason: b.reason }).await
 }

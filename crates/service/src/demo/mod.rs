@@ -22,7 +22,11 @@ pub const DEMO_PASSWORD: &str = "luoshi-demo";
 pub enum Built {
     /// The database already held data and was left alone.
     AlreadyThere,
-    Created { units: usize, users: usize, matters: usize },
+    Created {
+        units: usize,
+        users: usize,
+        matters: usize,
+    },
 }
 
 fn failed(what: impl std::fmt::Display) -> ServiceError {
@@ -38,7 +42,11 @@ pub async fn build(luoshi: &Luoshi) -> Result<Built> {
     let mut units: HashMap<&str, UnitId> = HashMap::new();
     for u in UNITS {
         let parent_id = match u.parent {
-            Some(code) => Some(*units.get(code).ok_or_else(|| failed(format!("unit {} before its parent", u.code)))?),
+            Some(code) => Some(
+                *units
+                    .get(code)
+                    .ok_or_else(|| failed(format!("unit {} before its parent", u.code)))?,
+            ),
             None => None,
         };
         let new = NewUnit {
@@ -57,7 +65,12 @@ pub async fn build(luoshi: &Luoshi) -> Result<Built> {
     let hash = crate::auth::hash_password(DEMO_PASSWORD);
     let mut users: HashMap<&str, User> = HashMap::new();
     for u in USERS {
-        let unit = |code: &str| units.get(code).copied().ok_or_else(|| failed(format!("user {}: no unit {code}", u.username)));
+        let unit = |code: &str| {
+            units
+                .get(code)
+                .copied()
+                .ok_or_else(|| failed(format!("user {}: no unit {code}", u.username)))
+        };
         let new = NewUser {
             username: u.username.to_string(),
             display_name: u.display_name.to_string(),
@@ -65,17 +78,36 @@ pub async fn build(luoshi: &Luoshi) -> Result<Built> {
             unit_id: unit(u.unit)?,
             email: Some(format!("{}@demo.luoshi.example", u.username)),
             password_hash: hash.clone(),
-            in_charge_of: u.in_charge_of.iter().map(|c| unit(c)).collect::<Result<_>>()?,
+            in_charge_of: u
+                .in_charge_of
+                .iter()
+                .map(|c| unit(c))
+                .collect::<Result<_>>()?,
         };
         let id = luoshi.store().insert_user(&new).await?;
-        let user = luoshi.store().user(id).await?.ok_or_else(|| failed("user vanished"))?;
+        let user = luoshi
+            .store()
+            .user(id)
+            .await?
+            .ok_or_else(|| failed("user vanished"))?;
         users.insert(u.username, user);
     }
 
     let clock = Arc::new(ManualClock::new(now));
-    let replay = Replay { luoshi: luoshi.with_clock(clock.clone()), clock, now, units, users, matters: HashMap::new() };
+    let replay = Replay {
+        luoshi: luoshi.with_clock(clock.clone()),
+        clock,
+        now,
+        units,
+        users,
+        matters: HashMap::new(),
+    };
     let matters = replay.run().await?;
-    Ok(Built::Created { units: UNITS.len(), users: USERS.len(), matters })
+    Ok(Built::Created {
+        units: UNITS.len(),
+        users: USERS.len(),
+        matters,
+    })
 }
 
 struct Replay<'a> {
@@ -90,7 +122,9 @@ struct Replay<'a> {
 impl<'a> Replay<'a> {
     async fn run(mut self) -> Result<usize> {
         for m in MATTERS {
-            self.matter(m).await.map_err(|e| failed(format!("matter {}: {e}", m.key)))?;
+            self.matter(m)
+                .await
+                .map_err(|e| failed(format!("matter {}: {e}", m.key)))?;
         }
         Ok(MATTERS.len())
     }
@@ -98,17 +132,27 @@ impl<'a> Replay<'a> {
     /// A moment `days` before now, at `minutes` past 09:00 in China.
     fn days_ago(&self, days: i64, minutes: i64) -> DateTime<Utc> {
         let day = luoshi_domain::china_date(self.now) - Duration::days(days);
-        let nine = day.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("valid")) + Duration::minutes(minutes);
-        let at = nine.and_local_timezone(luoshi_domain::china_offset()).single().map(|t| t.to_utc()).unwrap_or(self.now);
+        let nine = day.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("valid"))
+            + Duration::minutes(minutes);
+        let at = nine
+            .and_local_timezone(luoshi_domain::china_offset())
+            .single()
+            .map(|t| t.to_utc())
+            .unwrap_or(self.now);
         at.min(self.now)
     }
 
     fn user(&self, username: &str) -> Result<&User> {
-        self.users.get(username).ok_or_else(|| failed(format!("no user {username}")))
+        self.users
+            .get(username)
+            .ok_or_else(|| failed(format!("no user {username}")))
     }
 
     fn unit(&self, code: &str) -> Result<UnitId> {
-        self.units.get(code).copied().ok_or_else(|| failed(format!("no unit {code}")))
+        self.units
+            .get(code)
+            .copied()
+            .ok_or_else(|| failed(format!("no unit {code}")))
     }
 
     /// The liaison account of a unit.
@@ -123,30 +167,51 @@ impl<'a> Replay<'a> {
     /// it, or else the city's supervision office.
     fn registrar(&self, m: &DemoMatter, lead: UnitId) -> Result<&User> {
         if let Some(parent) = m.parent {
-            let (_, parent_lead) = *self.matters.get(parent).ok_or_else(|| failed(format!("parent {parent} not built")))?;
+            let (_, parent_lead) = *self
+                .matters
+                .get(parent)
+                .ok_or_else(|| failed(format!("parent {parent} not built")))?;
             let tree = self.luoshi.tree();
-            if tree.get(parent_lead).is_some_and(|u| u.kind == UnitKind::Government) && lead != parent_lead {
+            if tree
+                .get(parent_lead)
+                .is_some_and(|u| u.kind == UnitKind::Government)
+                && lead != parent_lead
+            {
                 return self.liaison(parent_lead);
             }
         }
         self.user("ducha")
     }
 
-    async fn step(&self, who: &User, id: MatterId, at: DateTime<Utc>, action: Action) -> Result<()> {
+    async fn step(
+        &self,
+        who: &User,
+        id: MatterId,
+        at: DateTime<Utc>,
+        action: Action,
+    ) -> Result<()> {
         self.clock.set(at);
         self.luoshi.act(who, id, action).await.map(|_| ())
     }
 
     async fn matter(&mut self, m: &'a DemoMatter) -> Result<()> {
         let lead = self.unit(m.lead)?;
-        let co = m.co.iter().map(|c| self.unit(c)).collect::<Result<Vec<_>>>()?;
+        let co =
+            m.co.iter()
+                .map(|c| self.unit(c))
+                .collect::<Result<Vec<_>>>()?;
         let registrar = self.registrar(m, lead)?.clone();
         let created = m.created_days_ago.max(2);
         let created_at = self.days_ago(created, 0);
         let today = luoshi_domain::china_date(self.now);
-        let deadline = m.deadline_in_days.map(|d| (today + Duration::days(d)).max(luoshi_domain::china_date(created_at)));
+        let deadline = m
+            .deadline_in_days
+            .map(|d| (today + Duration::days(d)).max(luoshi_domain::china_date(created_at)));
         let leader_id: Option<UserId> = m.leader.map(|u| self.user(u).map(|u| u.id)).transpose()?;
-        let parent_id = m.parent.and_then(|p| self.matters.get(p)).map(|(id, _)| *id);
+        let parent_id = m
+            .parent
+            .and_then(|p| self.matters.get(p))
+            .map(|(id, _)| *id);
 
         self.clock.set(created_at);
         let view = self
@@ -176,10 +241,18 @@ impl<'a> Replay<'a> {
         if matches!(m.scenario, Scenario::Draft) {
             return Ok(());
         }
-        self.step(&registrar, id, self.days_ago(created, 30), Action::Assign).await?;
+        self.step(&registrar, id, self.days_ago(created, 30), Action::Assign)
+            .await?;
         if let Scenario::Cancelled = m.scenario {
             let reason = m.cancel_reason.to_string();
-            return self.step(&registrar, id, self.days_ago(created - 1, 60), Action::Cancel { reason }).await;
+            return self
+                .step(
+                    &registrar,
+                    id,
+                    self.days_ago(created - 1, 60),
+                    Action::Cancel { reason },
+                )
+                .await;
         }
         if matches!(m.scenario, Scenario::Assigned) {
             return Ok(());
@@ -187,7 +260,13 @@ impl<'a> Replay<'a> {
         let sign_day = created - 1;
         for (i, unit) in std::iter::once(lead).chain(co.iter().copied()).enumerate() {
             let who = self.liaison(unit)?.clone();
-            self.step(&who, id, self.days_ago(sign_day, 30 + 17 * i as i64), Action::Sign).await?;
+            self.step(
+                &who,
+                id,
+                self.days_ago(sign_day, 30 + 17 * i as i64),
+                Action::Sign,
+            )
+            .await?;
         }
         if matches!(m.scenario, Scenario::Signed) {
             return Ok(());
@@ -203,36 +282,83 @@ impl<'a> Replay<'a> {
                 problems: r.problems.to_string(),
                 next_steps: r.next_steps.to_string(),
             };
-            self.step(&lead_liaison, id, self.days_ago(day, 120 + 7 * i as i64), action).await?;
+            self.step(
+                &lead_liaison,
+                id,
+                self.days_ago(day, 120 + 7 * i as i64),
+                action,
+            )
+            .await?;
         }
         let review_day = (last - 1).max(0);
-        let summary = m.reports.last().map(|r| r.text).unwrap_or("已按要求完成各项任务。").to_string();
+        let summary = m
+            .reports
+            .last()
+            .map(|r| r.text)
+            .unwrap_or("已按要求完成各项任务。")
+            .to_string();
         match m.scenario {
             Scenario::Returned => {
-                self.step(&lead_liaison, id, self.days_ago(last, 300), Action::RequestCompletion { summary }).await?;
+                self.step(
+                    &lead_liaison,
+                    id,
+                    self.days_ago(last, 300),
+                    Action::RequestCompletion { summary },
+                )
+                .await?;
                 let reason = m.return_reason.to_string();
-                self.step(&registrar, id, self.days_ago(review_day, 400), Action::Return { reason }).await?;
+                self.step(
+                    &registrar,
+                    id,
+                    self.days_ago(review_day, 400),
+                    Action::Return { reason },
+                )
+                .await?;
             }
             Scenario::CompletionRequested => {
-                self.step(&lead_liaison, id, self.days_ago(last, 300), Action::RequestCompletion { summary }).await?;
+                self.step(
+                    &lead_liaison,
+                    id,
+                    self.days_ago(last, 300),
+                    Action::RequestCompletion { summary },
+                )
+                .await?;
             }
             Scenario::Closed => {
-                self.step(&lead_liaison, id, self.days_ago(last, 300), Action::RequestCompletion { summary }).await?;
+                self.step(
+                    &lead_liaison,
+                    id,
+                    self.days_ago(last, 300),
+                    Action::RequestCompletion { summary },
+                )
+                .await?;
                 let comment = "经核实,任务已按要求完成,同意办结。".to_string();
-                self.step(&registrar, id, self.days_ago(review_day, 400), Action::Close { comment }).await?;
+                self.step(
+                    &registrar,
+                    id,
+                    self.days_ago(review_day, 400),
+                    Action::Close { comment },
+                )
+                .await?;
             }
             Scenario::ExtensionRequested => {
                 if let Some(d) = deadline.filter(|d| *d >= today) {
                     let action = Action::RequestExtension {
                         new_deadline: d + Duration::days(m.extension_days.max(1)),
-                        reason: m.reports.last().map(|r| r.problems).filter(|p| !p.is_empty()).unwrap_or("受客观因素影响,需延长办理时限。").to_string(),
+                        reason: m
+                            .reports
+                            .last()
+                            .map(|r| r.problems)
+                            .filter(|p| !p.is_empty())
+                            .unwrap_or("受客观因素影响,需延长办理时限。")
+                            .to_string(),
                     };
-                    self.step(&lead_liaison, id, self.days_ago(0, 0), action).await?;
+                    self.step(&lead_liaison, id, self.days_ago(0, 0), action)
+                        .await?;
                 }
             }
             _ => {}
         }
         Ok(())
     }
-
 }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use luoshi_domain::{
-    AssignmentRole, Cadence, EventId, Matter, MatterId, MatterNumber, MatterState, NewEvent, Source,
-    Transition, UnitId, Urgency, UserId,
+    AssignmentRole, Cadence, EventId, Matter, MatterId, MatterNumber, MatterState, NewEvent,
+    Source, Transition, UnitId, Urgency, UserId,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
@@ -77,11 +77,18 @@ pub async fn create(pool: &SqlitePool, m: &Matter, events: &[NewEvent]) -> Resul
     tx.commit().await?;
     let mut created = m.clone();
     created.id = id;
-    created.number = MatterNumber { year: m.number.year, seq };
+    created.number = MatterNumber {
+        year: m.number.year,
+        seq,
+    };
     Ok(created)
 }
 
-pub async fn save_transition(pool: &SqlitePool, read_version: i64, t: &Transition) -> Result<Vec<EventId>> {
+pub async fn save_transition(
+    pool: &SqlitePool,
+    read_version: i64,
+    t: &Transition,
+) -> Result<Vec<EventId>> {
     let m = &t.matter;
     let mut tx = pool.begin().await?;
     let updated = sqlx::query(
@@ -99,7 +106,10 @@ pub async fn save_transition(pool: &SqlitePool, read_version: i64, t: &Transitio
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(StoreError::Conflict(format!("matter {} changed since it was read", m.id)));
+        return Err(StoreError::Conflict(format!(
+            "matter {} changed since it was read",
+            m.id
+        )));
     }
     for a in &m.assignments {
         sqlx::query(
@@ -120,7 +130,11 @@ pub async fn save_transition(pool: &SqlitePool, read_version: i64, t: &Transitio
     Ok(ids)
 }
 
-async fn insert_events(tx: &mut Transaction<'_, Sqlite>, matter: MatterId, events: &[NewEvent]) -> Result<Vec<EventId>> {
+async fn insert_events(
+    tx: &mut Transaction<'_, Sqlite>,
+    matter: MatterId,
+    events: &[NewEvent],
+) -> Result<Vec<EventId>> {
     let mut ids = Vec::with_capacity(events.len());
     for e in events {
         let id: i64 = sqlx::query_scalar(
@@ -145,13 +159,19 @@ async fn insert_events(tx: &mut Transaction<'_, Sqlite>, matter: MatterId, event
     Ok(ids)
 }
 
-const MATTER_COLUMNS: &str = "m.id, m.org_id, m.year, m.seq, m.title, m.content, m.source, m.origin, m.urgency,
+const MATTER_COLUMNS: &str =
+    "m.id, m.org_id, m.year, m.seq, m.title, m.content, m.source, m.origin, m.urgency,
     m.lead_unit_id, m.leader_id, m.deadline, m.cadence, m.milestones, m.tags, m.public, m.parent_id,
     m.state, m.extension, m.created_by, m.created_at, m.assigned_at, m.closed_at, m.version";
 
 /// Matters matching `q` (or the one with `id`), with their assignments: two queries in all.
-pub async fn select(pool: &SqlitePool, q: &MatterQuery, id: Option<MatterId>) -> Result<Vec<Matter>> {
-    let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {MATTER_COLUMNS} FROM matters m WHERE 1=1"));
+pub async fn select(
+    pool: &SqlitePool,
+    q: &MatterQuery,
+    id: Option<MatterId>,
+) -> Result<Vec<Matter>> {
+    let mut sql =
+        QueryBuilder::<Sqlite>::new(format!("SELECT {MATTER_COLUMNS} FROM matters m WHERE 1=1"));
     if let Some(id) = id {
         sql.push(" AND m.id = ").push_bind(id.0);
     } else {
@@ -169,15 +189,28 @@ pub async fn select(pool: &SqlitePool, q: &MatterQuery, id: Option<MatterId>) ->
         sql.push(" AND m.source = ").push_bind(source.as_str());
     }
     if let Some(unit) = q.unit_id {
-        sql.push(" AND EXISTS (SELECT 1 FROM assignments a WHERE a.matter_id = m.id AND a.unit_id = ")
-            .push_bind(unit.0)
-            .push(")");
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM assignments a WHERE a.matter_id = m.id AND a.unit_id = ",
+        )
+        .push_bind(unit.0)
+        .push(")");
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        sql.push(" AND (m.title LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        sql.push(" OR m.content LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
-        sql.push(" OR ('督〔' || m.year || '〕' || m.seq || '号') = ").push_bind(text.to_string()).push(")");
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        sql.push(" AND (m.title LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        sql.push(" OR m.content LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'");
+        sql.push(" OR ('督〔' || m.year || '〕' || m.seq || '号') = ")
+            .push_bind(text.to_string())
+            .push(")");
     }
     sql.push(" ORDER BY m.deadline IS NULL, m.deadline, m.id");
     let rows = sql.build().fetch_all(pool).await?;
@@ -233,7 +266,9 @@ async fn attach_assignments(pool: &SqlitePool, matters: &mut [Matter]) -> Result
     }
     sql.push(" ORDER BY matter_id, position");
     for row in sql.build().fetch_all(pool).await? {
-        let Some(&i) = by_id.get(&MatterId(row.try_get("matter_id")?)) else { continue };
+        let Some(&i) = by_id.get(&MatterId(row.try_get("matter_id")?)) else {
+            continue;
+        };
         let a = assignment(&row)?;
         let m = &mut matters[i];
         if a.role == AssignmentRole::Co {
@@ -249,7 +284,10 @@ fn matter(row: &SqliteRow) -> Result<Matter> {
     Ok(Matter {
         id: MatterId(row.try_get("id")?),
         org_id: UnitId(row.try_get("org_id")?),
-        number: MatterNumber { year: row.try_get("year")?, seq: row.try_get("seq")? },
+        number: MatterNumber {
+            year: row.try_get("year")?,
+            seq: row.try_get("seq")?,
+        },
         title: row.try_get("title")?,
         content: row.try_get("content")?,
         source: parsed(row, "source", Source::parse)?,
@@ -266,7 +304,9 @@ fn matter(row: &SqliteRow) -> Result<Matter> {
         parent_id: row.try_get::<Option<i64>, _>("parent_id")?.map(MatterId),
         state: parsed(row, "state", MatterState::parse)?,
         extension: extension
-            .map(|e| serde_json::from_str(&e).map_err(|e| StoreError::Corrupt(format!("extension: {e}"))))
+            .map(|e| {
+                serde_json::from_str(&e).map_err(|e| StoreError::Corrupt(format!("extension: {e}")))
+            })
             .transpose()?,
         created_by: UserId(row.try_get("created_by")?),
         created_at: row.try_get("created_at")?,

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use luoshi_domain::{Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId};
+use luoshi_domain::{
+    Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
@@ -53,19 +55,25 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.write).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.write)
+            .await?;
         Ok(())
     }
 
     async fn is_empty(&self) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(&self.read).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
+            .fetch_one(&self.read)
+            .await?;
         Ok(n == 0)
     }
 
     async fn units(&self) -> Result<Vec<Unit>> {
-        let rows = sqlx::query("SELECT id, code, name, short_names, kind, parent_id FROM units ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, code, name, short_names, kind, parent_id FROM units ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?;
         rows.iter().map(rows::unit).collect()
     }
 
@@ -104,7 +112,9 @@ impl Store for SqliteStore {
     }
 
     async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(&format!("{} ORDER BY id", rows::USER_SELECT)).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&format!("{} ORDER BY id", rows::USER_SELECT))
+            .fetch_all(&self.read)
+            .await?;
         rows.iter().map(rows::user).collect()
     }
 
@@ -127,7 +137,13 @@ impl Store for SqliteStore {
         }
     }
 
-    async fn insert_token(&self, token_hash: &str, user: UserId, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+    async fn insert_token(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .bind(token_hash)
             .bind(user.0)
@@ -155,7 +171,11 @@ impl Store for SqliteStore {
         matters::create(&self.write, matter, events).await
     }
 
-    async fn save_transition(&self, read_version: i64, transition: &Transition) -> Result<Vec<EventId>> {
+    async fn save_transition(
+        &self,
+        read_version: i64,
+        transition: &Transition,
+    ) -> Result<Vec<EventId>> {
         matters::save_transition(&self.write, read_version, transition).await
     }
 

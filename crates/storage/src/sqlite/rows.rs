@@ -2,8 +2,8 @@
 //! [`StoreError::Corrupt`], never silently replaced.
 
 use luoshi_domain::{
-    Assignment, AssignmentRole, AssignmentState, Event, EventId, EventKind, MatterId, NewEvent, Role,
-    Unit, UnitId, UnitKind, User, UserId,
+    Assignment, AssignmentRole, AssignmentState, Event, EventId, EventKind, MatterId, NewEvent,
+    Role, Unit, UnitId, UnitKind, User, UserId,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::Row;
@@ -11,8 +11,7 @@ use sqlx::sqlite::SqliteRow;
 
 use crate::{Result, StoreError};
 
-pub const USER_SELECT: &str =
-    "SELECT id, username, display_name, role, unit_id, email, password_hash, in_charge_of FROM users";
+pub const USER_SELECT: &str = "SELECT id, username, display_name, role, unit_id, email, password_hash, in_charge_of FROM users";
 
 pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serialises")
@@ -73,7 +72,9 @@ pub fn event(row: &SqliteRow) -> Result<Event> {
             unit_id: row.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
             at: row.try_get("at")?,
             comment: row.try_get("comment")?,
-            percent: row.try_get::<Option<i64>, _>("percent")?.map(|p| p.clamp(0, 100) as u8),
+            percent: row
+                .try_get::<Option<i64>, _>("percent")?
+                .map(|p| p.clamp(0, 100) as u8),
             problems: row.try_get("problems")?,
             next_steps: row.try_get("next_steps")?,
             new_deadline: row.try_get("new_deadline")?,

@@ -1,0 +1,178 @@
+//! The `luoshi` binary as a person runs it.
+
+use std::process::{ExitStatus, Stdio};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+fn luoshi() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_luoshi"));
+    cmd.env_remove("RUST_LOG").kill_on_drop(true);
+    cmd
+}
+
+/// Starts `luoshi ARGS`, waits for the line announcing the address, and returns it with the
+/// lines printed before it.
+async fn start(args: &[&str]) -> (Child, String, Vec<String>) {
+    let mut child = luoshi()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut before = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if let Some(at) = line.find("http://") {
+            let url = line[at..].split_whitespace().next().unwrap().to_string();
+            return (child, url, before);
+        }
+        before.push(line);
+    }
+    panic!("luoshi exited without announcing its address; it printed {before:?}");
+}
+
+async fn stop(mut child: Child) -> ExitStatus {
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait().await.unwrap()
+}
+
+async fn matter_count(url: &str) -> i64 {
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"username": "ducha", "password": "luoshi-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap();
+    let page: Value = http
+        .get(format!("{url}/api/v1/matters?limit=1"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["total"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn demo_builds_the_city_once_serves_it_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let args = [
+        "demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+        "--clock",
+        "2026-06-30T09:00:00+08:00",
+    ];
+
+    let (child, url, said) = start(&args).await;
+    assert!(
+        said.iter().any(|l| l.contains("已创建演示城市")),
+        "{said:?}"
+    );
+    let health: Value = reqwest::get(format!("{url}/api/v1/health"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health, json!({"status": "ok"}));
+    let first = matter_count(&url).await;
+    assert!(
+        first >= 60,
+        "the demo city has about 80 matters, found {first}"
+    );
+    assert!(
+        stop(child).await.success(),
+        "SIGTERM ends the server with exit code 0"
+    );
+
+    let (child, url, said) = start(&args).await;
+    assert!(
+        said.iter().any(|l| l.contains("演示数据已存在")),
+        "{said:?}"
+    );
+    assert_eq!(
+        matter_count(&url).await,
+        first,
+        "a second start leaves the data alone"
+    );
+    assert!(stop(child).await.success());
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2_and_failures_exit_1_with_a_message() {
+    let out = luoshi()
+        .args(["serve", "--clock", "2026-13-01"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+    assert_eq!(
+        luoshi().arg("fly").output().await.unwrap().status.code(),
+        Some(2)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("luoshi.toml"),
+        "[rules.lights]\nyellow_working_days = \"three\"\n",
+    )
+    .unwrap();
+    let out = luoshi()
+        .args(["serve", "--data", dir.path().to_str().unwrap()])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("yellow_working_days"));
+
+    let out = luoshi()
+        .args(["serve", "--database-url", "mysql://localhost/x"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn config_default_prints_settings_that_load_back() {
+    let out = luoshi().args(["config", "default"]).output().await.unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("every_seconds = 60"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("luoshi.toml"), &text).unwrap();
+    let out = luoshi()
+        .args(["config", "show", "--data", dir.path().to_str().unwrap()])
+        .env("LUOSHI_ADDR", "127.0.0.1:9")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("addr = \"127.0.0.1:9\""),
+        "the environment overrides the file"
+    );
+}

@@ -1,0 +1,132 @@
+//! A real server on a random port against a fresh SQLite file, and a small typed client.
+#![allow(dead_code)] // each test binary uses its own part of these helpers
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::DateTime;
+use luoshi_domain::Calendar;
+use luoshi_service::{FixedClock, Luoshi, Rules};
+use luoshi_storage::sqlite::SqliteStore;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    /// Unit ids by code.
+    pub units: HashMap<String, i64>,
+    _stop: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts Luoshi with the demo city, its clock fixed at `now` (RFC 3339).
+pub async fn spawn_app(now: &str) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let clock = Arc::new(FixedClock(
+        DateTime::parse_from_rfc3339(now).unwrap().to_utc(),
+    ));
+    let luoshi = Luoshi::new(store, clock, Calendar::official(), Rules::default())
+        .await
+        .unwrap();
+    luoshi_service::demo::build(&luoshi).await.unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(luoshi_http::serve(listener, luoshi, async {
+        let _ = stopped.await;
+    }));
+    let mut app = TestApp {
+        base,
+        http: reqwest::Client::new(),
+        units: HashMap::new(),
+        _stop: stop,
+        _dir: dir,
+    };
+    let token = app.login("admin").await;
+    let (_, units) = app.get(&token, "/units").await;
+    for u in units.as_array().unwrap() {
+        app.units.insert(
+            u["code"].as_str().unwrap().to_string(),
+            u["id"].as_i64().unwrap(),
+        );
+    }
+    app
+}
+
+impl TestApp {
+    pub fn unit(&self, code: &str) -> i64 {
+        self.units[code]
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let (status, body) = self
+            .post(
+                "",
+                "/auth/login",
+                json!({"username": username, "password": "luoshi-demo"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.post_raw(token, path, "application/json", body.to_string())
+            .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        token: &str,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if !token.is_empty() {
+            req = req.bearer_auth(token);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Registers a matter for `lead` (and `co`) as the supervisor; returns its id.
+    pub async fn create(&self, token: &str, lead: &str, co: &[&str], deadline: &str) -> i64 {
+        let co: Vec<i64> = co.iter().map(|c| self.unit(c)).collect();
+        let body = json!({
+            "title": "推进政务服务“一网通办”", "content": "年底前实现高频事项全程网办。",
+            "source": "meeting", "urgency": "normal", "lead_unit_id": self.unit(lead),
+            "co_unit_ids": co, "deadline": deadline, "public": false
+        });
+        let (status, m) = self.post(token, "/matters", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{m}");
+        m["id"].as_i64().unwrap()
+    }
+
+    pub async fn total(&self, token: &str) -> i64 {
+        self.get(token, "/matters?limit=1").await.1["total"]
+            .as_i64()
+            .unwrap()
+    }
+}

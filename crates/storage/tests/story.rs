@@ -1,0 +1,327 @@
+//! One story through every storage method. It runs on a fresh SQLite file; each backend added
+//! later runs the same story.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::{
+    Action, Actor, Assignment, AssignmentRole, Cadence, EventKind, ExtensionChain, Matter,
+    MatterId, MatterNumber, MatterState, NewEvent, OrgTree, Role, Source, UnitKind, Urgency,
+    UserId, Visibility,
+};
+use luoshi_storage::sqlite::SqliteStore;
+use luoshi_storage::{MatterQuery, NewUnit, NewUser, Store, StoreError};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+fn unit(code: &str, kind: UnitKind, parent: Option<luoshi_domain::UnitId>) -> NewUnit {
+    NewUnit {
+        code: code.into(),
+        name: format!("{code}全称"),
+        short_names: vec![format!("{code}简称")],
+        kind,
+        parent_id: parent,
+    }
+}
+
+fn draft(
+    org: luoshi_domain::UnitId,
+    lead: luoshi_domain::UnitId,
+    by: UserId,
+    title: &str,
+) -> Matter {
+    Matter {
+        id: MatterId(0),
+        org_id: org,
+        number: MatterNumber { year: 2026, seq: 0 },
+        title: title.into(),
+        content: "内容".into(),
+        source: Source::WorkReport,
+        origin: "《政府工作报告》".into(),
+        urgency: Urgency::Normal,
+        lead_unit_id: lead,
+        co_unit_ids: vec![],
+        leader_id: None,
+        deadline: NaiveDate::from_ymd_opt(2026, 12, 31),
+        cadence: Cadence::Monthly,
+        milestones: vec![],
+        tags: vec!["民生实事".into()],
+        public: true,
+        parent_id: None,
+        state: MatterState::Draft,
+        extension: None,
+        created_by: by,
+        created_at: at("2026-03-02T09:00:00+08:00"),
+        assigned_at: None,
+        closed_at: None,
+        version: 1,
+        assignments: vec![Assignment::new(lead, AssignmentRole::Lead)],
+    }
+}
+
+#[tokio::test]
+async fn every_storage_method_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    story(&store).await;
+}
+
+async fn story(store: &dyn Store) {
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap();
+    assert!(store.is_empty().await.unwrap());
+
+    let city = store
+        .insert_unit(&unit("city", UnitKind::Government, None))
+        .await
+        .unwrap();
+    let fgw = store
+        .insert_unit(&unit("fgw", UnitKind::Department, Some(city)))
+        .await
+        .unwrap();
+    let czj = store
+        .insert_unit(&unit("czj", UnitKind::Department, Some(city)))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .insert_unit(&unit("fgw", UnitKind::Department, Some(city)))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(!store.is_empty().await.unwrap());
+    let units = store.units().await.unwrap();
+    assert_eq!(units.len(), 3);
+    assert_eq!(units[1].short_names, vec!["fgw简称".to_string()]);
+    assert_eq!(units[1].parent_id, Some(city));
+
+    let new_user = |username: &str, role, unit_id| NewUser {
+        username: username.into(),
+        display_name: "张三".into(),
+        role,
+        unit_id,
+        email: Some(format!("{username}@example.gov.cn")),
+        password_hash: "$argon2id$hash".into(),
+        in_charge_of: vec![],
+    };
+    let ducha_id = store
+        .insert_user(&new_user("ducha", Role::Supervisor, city))
+        .await
+        .unwrap();
+    let fgw_id = store
+        .insert_user(&new_user("fgw", Role::Liaison, fgw))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .insert_user(&new_user("fgw", Role::Liaison, fgw))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.users().await.unwrap().len(), 2);
+    let (ducha, hash) = store.user_for_login("ducha").await.unwrap().unwrap();
+    assert_eq!(
+        (ducha.id, ducha.role, hash.as_str()),
+        (ducha_id, Role::Supervisor, "$argon2id$hash")
+    );
+    assert!(store.user_for_login("nobody").await.unwrap().is_none());
+    let fgw_user = store.user(fgw_id).await.unwrap().unwrap();
+
+    let now = at("2026-03-02T09:00:00+08:00");
+    store
+        .insert_token("digest", ducha_id, now, at("2026-03-02T21:00:00+08:00"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .user_by_token("digest", now)
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(ducha_id)
+    );
+    assert!(
+        store
+            .user_by_token("digest", at("2026-03-03T09:00:00+08:00"))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert!(store.user_by_token("other", now).await.unwrap().is_none());
+
+    let created = NewEvent::new(EventKind::Created, ducha_id, now, "");
+    let a = store
+        .create_matter(&draft(city, fgw, ducha_id, "甲"), &[created.clone()])
+        .await
+        .unwrap();
+    let b = store
+        .create_matter(&draft(city, czj, ducha_id, "乙"), &[created.clone()])
+        .await
+        .unwrap();
+    assert_eq!((a.number.seq, b.number.seq), (1, 2));
+    assert_eq!(a.number.to_string(), "督〔2026〕1号");
+    let read = store.matter(a.id).await.unwrap().unwrap();
+    assert_eq!(read, a, "a matter reads back exactly as written");
+
+    let tree = OrgTree::new(store.units().await.unwrap());
+    let chain = ExtensionChain::default();
+    let assigned = luoshi_domain::apply(
+        &read,
+        &Actor {
+            user: &ducha,
+            tree: &tree,
+        },
+        Action::Assign,
+        now,
+        &chain,
+    )
+    .unwrap();
+    store
+        .save_transition(read.version, &assigned)
+        .await
+        .unwrap();
+    let stale = luoshi_domain::apply(
+        &read,
+        &Actor {
+            user: &ducha,
+            tree: &tree,
+        },
+        Action::Cancel { reason: "x".into() },
+        now,
+        &chain,
+    )
+    .unwrap();
+    assert!(
+        matches!(
+            store.save_transition(read.version, &stale).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "a stale write is refused"
+    );
+    let signed = luoshi_domain::apply(
+        &assigned.matter,
+        &Actor {
+            user: &fgw_user,
+            tree: &tree,
+        },
+        Action::Sign,
+        now,
+        &chain,
+    )
+    .unwrap();
+    let ids = store
+        .save_transition(assigned.matter.version, &signed)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(store.matter(a.id).await.unwrap().unwrap(), signed.matter);
+
+    let events = store.events(a.id).await.unwrap();
+    let kinds: Vec<_> = events.iter().map(|e| e.data.kind).collect();
+    assert_eq!(
+        kinds,
+        [EventKind::Created, EventKind::Assigned, EventKind::Signed]
+    );
+    assert_eq!(events[2].data.unit_id, Some(fgw));
+
+    let everything = Visibility {
+        org_ids: vec![city],
+        ..Visibility::default()
+    };
+    let q = |visibility: Visibility| MatterQuery {
+        visibility,
+        ..MatterQuery::default()
+    };
+    assert_eq!(
+        store.matters(&q(everything.clone())).await.unwrap().len(),
+        2
+    );
+    let own = Visibility {
+        assigned_units: vec![czj],
+        ..Visibility::default()
+    };
+    let seen = store.matters(&q(own)).await.unwrap();
+    assert_eq!(seen.iter().map(|m| m.id).collect::<Vec<_>>(), vec![b.id]);
+    assert!(
+        store
+            .matters(&q(Visibility::default()))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no visibility, nothing"
+    );
+    let signed_only = MatterQuery {
+        states: vec![MatterState::Signed],
+        ..q(everything.clone())
+    };
+    assert_eq!(store.matters(&signed_only).await.unwrap().len(), 1);
+    let by_text = MatterQuery {
+        text: Some("乙".into()),
+        ..q(everything.clone())
+    };
+    assert_eq!(store.matters(&by_text).await.unwrap()[0].id, b.id);
+    let by_number = MatterQuery {
+        text: Some("督〔2026〕1号".into()),
+        ..q(everything.clone())
+    };
+    assert_eq!(store.matters(&by_number).await.unwrap()[0].id, a.id);
+    let wildcard = MatterQuery {
+        text: Some("%".into()),
+        ..q(everything.clone())
+    };
+    assert!(
+        store.matters(&wildcard).await.unwrap().is_empty(),
+        "LIKE wildcards are matched literally"
+    );
+    let by_unit = MatterQuery {
+        unit_id: Some(fgw),
+        ..q(everything)
+    };
+    assert_eq!(store.matters(&by_unit).await.unwrap()[0].id, a.id);
+}
+
+#[tokio::test]
+async fn the_timeline_refuses_updates_and_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    store.migrate().await.unwrap();
+    let url = format!("sqlite://{}", dir.path().join("luoshi.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("INSERT INTO units (code, name, kind) VALUES ('c', 'c', 'government')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO users (username, display_name, role, unit_id, password_hash, created_at) VALUES ('u', 'u', 'supervisor', 1, 'x', '2026-01-01')").execute(&pool).await.unwrap();
+    let m = draft(
+        luoshi_domain::UnitId(1),
+        luoshi_domain::UnitId(1),
+        UserId(1),
+        "甲",
+    );
+    let created = store
+        .create_matter(
+            &m,
+            &[NewEvent::new(
+                EventKind::Created,
+                UserId(1),
+                m.created_at,
+                "",
+            )],
+        )
+        .await
+        .unwrap();
+    assert!(
+        sqlx::query("UPDATE events SET comment = 'changed'")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM events")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+    assert_eq!(store.events(created.id).await.unwrap().len(), 1);
+}
