@@ -21,19 +21,23 @@ token() {
 }
 ducha=$(token ducha)
 fgw=$(token fgw)
-# A matter of 市发改委's that is in progress, to report on again and again.
-id=$(curl -sf "$base/matters?state=in_progress&unit_id=$(curl -sf "$base/units" -H "Authorization: Bearer $fgw" |
-  python3 -c 'import json,sys; print(next(u["id"] for u in json.load(sys.stdin) if u["code"]=="fgw"))')&limit=500" \
-  -H "Authorization: Bearer $fgw" | python3 -c '
-import json,sys
-items=json.load(sys.stdin)["items"]
-print(items[0]["id"])')
+# 市发改委's matters in progress: the reports go round them, as a liaison's week would.
+fgw_unit=$(curl -sf "$base/units" -H "Authorization: Bearer $fgw" |
+  python3 -c 'import json,sys; print(next(u["id"] for u in json.load(sys.stdin) if u["code"]=="fgw"))')
+ids=$(curl -sf "$base/matters?state=in_progress&unit_id=$fgw_unit&limit=500" -H "Authorization: Bearer $fgw" |
+  python3 -c 'import json,sys; print(",".join(str(m["id"]) for m in json.load(sys.stdin)["items"]))')
 
 cat >"$data/feedback.lua" <<LUA
+local ids = {$ids}
+local n = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $fgw"
 wrk.body = '{"progress_text":"本周完成项目现场核查,形成问题清单并逐项整改。","percent":60,"problems":"","next_steps":"下周完成整改复核"}'
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/api/v1/matters/" .. ids[(n % #ids) + 1] .. "/feedback")
+end
 LUA
 
 run() { # name, wrk args…
@@ -51,4 +55,4 @@ echo "Luoshi API on the demo city, 16 connections, ${secs}s each, $(nproc) cores
 printf '| %-34s | %8s | %8s | %9s |\n' "call" "p50" "p99" "req/s"
 printf '|%s|%s|%s|%s|\n' "------------------------------------" "----------" "----------" "-----------"
 run "GET /matters?limit=50" -H "Authorization: Bearer $ducha" "$base/matters?limit=50"
-run "POST /matters/$id/feedback" -s "$data/feedback.lua" "$base/matters/$id/feedback"
+run "POST /matters/{id}/feedback" -s "$data/feedback.lua" "http://127.0.0.1:$port"

@@ -55,7 +55,11 @@ pub struct Luoshi {
     /// The org tree changes rarely and is read on every request, so it lives in memory and is
     /// replaced whole whenever a unit is written.
     tree: Arc<RwLock<Arc<OrgTree>>>,
+    /// Striped locks that queue concurrent steps on the same matter within this process.
+    matter_locks: Arc<[tokio::sync::Mutex<()>; LOCK_STRIPES]>,
 }
+
+const LOCK_STRIPES: usize = 64;
 
 impl Luoshi {
     pub async fn new(
@@ -71,6 +75,7 @@ impl Luoshi {
             calendar: Arc::new(calendar),
             rules: Arc::new(rules),
             tree: Arc::new(RwLock::new(Arc::new(OrgTree::default()))),
+            matter_locks: Arc::new(std::array::from_fn(|_| tokio::sync::Mutex::new(()))),
         };
         luoshi.reload_tree().await?;
         Ok(luoshi)
@@ -112,6 +117,10 @@ impl Luoshi {
         let tree = Arc::new(OrgTree::new(self.store.units().await?));
         *self.tree.write().unwrap_or_else(|e| e.into_inner()) = tree;
         Ok(())
+    }
+
+    fn matter_lock(&self, id: luoshi_domain::MatterId) -> &tokio::sync::Mutex<()> {
+        &self.matter_locks[id.0.rem_euclid(LOCK_STRIPES as i64) as usize]
     }
 
     fn lights(&self) -> LightContext<'_> {

@@ -252,8 +252,11 @@ impl Luoshi {
     /// When someone else changed the matter between our read and our write, the step is taken
     /// again on the fresh matter: the lifecycle re-checks it there, so two units reporting at
     /// once both land, while a second "close" is refused by the state it finds.
-    pub async fn act(&self, user: &User, id: MatterId, action: Action) -> Result<MatterView> {
+    pub async fn act(&self, user: &User, id: MatterId, action: Action) -> Result<MatterDetail> {
         let chain = ExtensionChain(self.rules.extension_chain.clone());
+        // Steps on one matter queue here instead of racing to the database; the version check
+        // below still guards against other processes.
+        let _turn = self.matter_lock(id).lock().await;
         let mut attempts = 0;
         loop {
             let matter = self.visible_matter(user, id).await?;
@@ -266,7 +269,7 @@ impl Luoshi {
                 .save_transition(matter.version, &transition)
                 .await
             {
-                Ok(_) => return Ok(self.view(transition.matter)),
+                Ok(_) => return self.detail(transition.matter).await,
                 Err(StoreError::Conflict(_)) if attempts < MAX_RETRIES => attempts += 1,
                 Err(e) => return Err(e.into()),
             }
@@ -275,7 +278,11 @@ impl Luoshi {
 
     pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
         let matter = self.visible_matter(user, id).await?;
-        let events = self.store.events(id).await?;
+        self.detail(matter).await
+    }
+
+    async fn detail(&self, matter: Matter) -> Result<MatterDetail> {
+        let events = self.store.events(matter.id).await?;
         let working_days_left = matter
             .deadline
             .map(|d| self.calendar.working_days_between(self.today(), d));
@@ -288,10 +295,18 @@ impl Luoshi {
 
     /// The matters the caller may see that match the query, one page of them.
     pub async fn list_matters(&self, user: &User, query: &ListQuery) -> Result<Page> {
-        let views = self.visible_views(user, query).await?;
-        let total = views.len();
         let limit = query.limit.clamp(1, MAX_PAGE);
-        let items = views.into_iter().skip(query.offset).take(limit).collect();
+        if query.light.is_some() {
+            // Lights are derived from the clock, so the light filter runs here, over every match.
+            let views = self.visible_views(user, query).await?;
+            let total = views.len();
+            let items = views.into_iter().skip(query.offset).take(limit).collect();
+            return Ok(Page { items, total });
+        }
+        let mut store_query = self.store_query(user, query);
+        store_query.page = Some((limit, query.offset));
+        let (matters, total) = self.store.matters(&store_query).await?;
+        let items = matters.into_iter().map(|m| self.view(m)).collect();
         Ok(Page { items, total })
     }
 
@@ -301,20 +316,23 @@ impl Luoshi {
         user: &User,
         query: &ListQuery,
     ) -> Result<Vec<MatterView>> {
-        let visibility = with_actor(self, user, |a| a.visibility());
-        let store_query = MatterQuery {
-            visibility,
-            states: query.state.into_iter().collect(),
-            source: query.source,
-            unit_id: query.unit_id,
-            text: query.q.clone(),
-        };
-        let matters = self.store.matters(&store_query).await?;
+        let (matters, _) = self.store.matters(&self.store_query(user, query)).await?;
         Ok(matters
             .into_iter()
             .map(|m| self.view(m))
             .filter(|v| query.light.is_none_or(|l| v.light == l))
             .collect())
+    }
+
+    fn store_query(&self, user: &User, query: &ListQuery) -> MatterQuery {
+        MatterQuery {
+            visibility: with_actor(self, user, |a| a.visibility()),
+            states: query.state.into_iter().collect(),
+            source: query.source,
+            unit_id: query.unit_id,
+            text: query.q.clone(),
+            page: None,
+        }
     }
 
     /// The matter, if it exists and the caller may see it. Both cases answer "not found", so

@@ -57,6 +57,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<EventId>>;
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
     async fn events(&self, matter: MatterId) -> Result<Vec<Event>>;
-    /// Matters matching the query, with their assignments, soonest deadline first.
-    async fn matters(&self, query: &MatterQuery) -> Result<Vec<Matter>>;
+    /// Matters matching the query (one page of them, if it asks for a page), with their
+    /// assignments, soonest deadline first; and how many match in all.
+    async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)>;
 }

@@ -30,4 +30,6 @@ pub struct MatterQuery {
     pub unit_id: Option<UnitId>,
     /// Words in the title, content or number.
     pub text: Option<String>,
+    /// `(limit, offset)`: one page of the ordered result; `None` for all of it.
+    pub page: Option<(usize, usize)>,
 }

@@ -234,20 +234,21 @@ async fn story(store: &dyn Store) {
         ..MatterQuery::default()
     };
     assert_eq!(
-        store.matters(&q(everything.clone())).await.unwrap().len(),
+        store.matters(&q(everything.clone())).await.unwrap().0.len(),
         2
     );
     let own = Visibility {
         assigned_units: vec![czj],
         ..Visibility::default()
     };
-    let seen = store.matters(&q(own)).await.unwrap();
+    let seen = store.matters(&q(own)).await.unwrap().0;
     assert_eq!(seen.iter().map(|m| m.id).collect::<Vec<_>>(), vec![b.id]);
     assert!(
         store
             .matters(&q(Visibility::default()))
             .await
             .unwrap()
+            .0
             .is_empty(),
         "no visibility, nothing"
     );
@@ -255,30 +256,49 @@ async fn story(store: &dyn Store) {
         states: vec![MatterState::Signed],
         ..q(everything.clone())
     };
-    assert_eq!(store.matters(&signed_only).await.unwrap().len(), 1);
+    assert_eq!(store.matters(&signed_only).await.unwrap().0.len(), 1);
     let by_text = MatterQuery {
         text: Some("乙".into()),
         ..q(everything.clone())
     };
-    assert_eq!(store.matters(&by_text).await.unwrap()[0].id, b.id);
+    assert_eq!(store.matters(&by_text).await.unwrap().0[0].id, b.id);
     let by_number = MatterQuery {
         text: Some("督〔2026〕1号".into()),
         ..q(everything.clone())
     };
-    assert_eq!(store.matters(&by_number).await.unwrap()[0].id, a.id);
+    assert_eq!(store.matters(&by_number).await.unwrap().0[0].id, a.id);
     let wildcard = MatterQuery {
         text: Some("%".into()),
         ..q(everything.clone())
     };
     assert!(
-        store.matters(&wildcard).await.unwrap().is_empty(),
+        store.matters(&wildcard).await.unwrap().0.is_empty(),
         "LIKE wildcards are matched literally"
+    );
+    let paged = MatterQuery {
+        page: Some((1, 1)),
+        ..q(everything.clone())
+    };
+    let (page, total) = store.matters(&paged).await.unwrap();
+    assert_eq!(
+        (page.len(), total, page[0].id),
+        (1, 2, b.id),
+        "a page knows the total"
+    );
+    let past = MatterQuery {
+        page: Some((10, 5)),
+        ..q(everything.clone())
+    };
+    assert_eq!(
+        store.matters(&past).await.unwrap().1,
+        2,
+        "a page past the end still knows it"
     );
     let by_unit = MatterQuery {
         unit_id: Some(fgw),
         ..q(everything)
     };
-    assert_eq!(store.matters(&by_unit).await.unwrap()[0].id, a.id);
+    assert_eq!(store.matters(&by_unit).await.unwrap().0[0].id, a.id);
 }
 
 #[tokio::test]

@@ -134,9 +134,8 @@ pub async fn get(
 }
 
 async fn act(s: &AppState, user: &luoshi_domain::User, id: i64, action: Action) -> MatterResult {
-    s.luoshi.act(user, MatterId(id), action).await?;
     Ok(axum::Json(MatterDto::from(
-        s.luoshi.matter_detail(user, MatterId(id)).await?,
+        s.luoshi.act(user, MatterId(id), action).await?,
     )))
 }
 

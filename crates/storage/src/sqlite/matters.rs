@@ -1,15 +1,14 @@
 //! Matters on SQLite: creation with gap-free numbering, versioned transitions, scoped queries.
 
-use std::collections::HashMap;
-
+use chrono::{DateTime, Utc};
 use luoshi_domain::{
-    AssignmentRole, Cadence, EventId, Matter, MatterId, MatterNumber, MatterState, NewEvent,
-    Source, Transition, UnitId, Urgency, UserId,
+    Assignment, AssignmentRole, AssignmentState, Cadence, EventId, Matter, MatterId, MatterNumber,
+    MatterState, NewEvent, Source, Transition, UnitId, Urgency, UserId,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 
-use super::rows::{assignment, from_json, parsed, to_json};
+use super::rows::{from_json, parsed, to_json};
 use crate::{MatterQuery, Result, StoreError};
 
 pub async fn create(pool: &SqlitePool, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
@@ -159,24 +158,55 @@ async fn insert_events(
     Ok(ids)
 }
 
-const MATTER_COLUMNS: &str =
-    "m.id, m.org_id, m.year, m.seq, m.title, m.content, m.source, m.origin, m.urgency,
+const MATTER_COLUMNS: &str = "m.id, m.org_id, m.year, m.seq, m.title, m.content, m.source, m.origin, m.urgency,
     m.lead_unit_id, m.leader_id, m.deadline, m.cadence, m.milestones, m.tags, m.public, m.parent_id,
-    m.state, m.extension, m.created_by, m.created_at, m.assigned_at, m.closed_at, m.version";
+    m.state, m.extension, m.created_by, m.created_at, m.assigned_at, m.closed_at, m.version,
+    (SELECT json_group_array(json_array(a.position, a.unit_id, a.role, a.state, a.signed_at, a.last_feedback_at, a.percent))
+     FROM assignments a WHERE a.matter_id = m.id) AS assignments";
 
-/// Matters matching `q` (or the one with `id`), with their assignments: two queries in all.
+/// Matters matching `q` (or the one with `id`) with their assignments, and how many match in
+/// all: one query, the assignments folded into each row as JSON and the total counted by a window.
 pub async fn select(
     pool: &SqlitePool,
     q: &MatterQuery,
     id: Option<MatterId>,
-) -> Result<Vec<Matter>> {
-    let mut sql =
-        QueryBuilder::<Sqlite>::new(format!("SELECT {MATTER_COLUMNS} FROM matters m WHERE 1=1"));
-    if let Some(id) = id {
-        sql.push(" AND m.id = ").push_bind(id.0);
-    } else {
-        push_visibility(&mut sql, q);
+) -> Result<(Vec<Matter>, usize)> {
+    let mut sql = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {MATTER_COLUMNS}, COUNT(*) OVER () AS total FROM matters m WHERE 1=1"
+    ));
+    match id {
+        Some(id) => {
+            sql.push(" AND m.id = ").push_bind(id.0);
+        }
+        None => push_filters(&mut sql, q),
     }
+    sql.push(" ORDER BY m.deadline IS NULL, m.deadline, m.id");
+    if let Some((limit, offset)) = q.page {
+        sql.push(" LIMIT ")
+            .push_bind(limit as i64)
+            .push(" OFFSET ")
+            .push_bind(offset as i64);
+    }
+    let rows = sql.build().fetch_all(pool).await?;
+    let total = match rows.first() {
+        Some(row) => row.try_get::<i64, _>("total")? as usize,
+        // A page past the end has no row to carry the total.
+        None if q.page.is_some_and(|(_, offset)| offset > 0) => count(pool, q).await?,
+        None => 0,
+    };
+    let matters = rows.iter().map(matter).collect::<Result<Vec<_>>>()?;
+    Ok((matters, total))
+}
+
+async fn count(pool: &SqlitePool, q: &MatterQuery) -> Result<usize> {
+    let mut sql = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM matters m WHERE 1=1");
+    push_filters(&mut sql, q);
+    let n: i64 = sql.build_query_scalar().fetch_one(pool).await?;
+    Ok(n as usize)
+}
+
+fn push_filters(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
+    push_visibility(sql, q);
     if !q.states.is_empty() {
         sql.push(" AND m.state IN (");
         let mut list = sql.separated(", ");
@@ -212,11 +242,6 @@ pub async fn select(
             .push_bind(text.to_string())
             .push(")");
     }
-    sql.push(" ORDER BY m.deadline IS NULL, m.deadline, m.id");
-    let rows = sql.build().fetch_all(pool).await?;
-    let mut matters = rows.iter().map(matter).collect::<Result<Vec<_>>>()?;
-    attach_assignments(pool, &mut matters).await?;
-    Ok(matters)
 }
 
 fn push_visibility(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
@@ -244,42 +269,13 @@ fn push_visibility(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
     sql.push(")");
 }
 
-async fn attach_assignments(pool: &SqlitePool, matters: &mut [Matter]) -> Result<()> {
-    if matters.is_empty() {
-        return Ok(());
-    }
-    let mut by_id: HashMap<MatterId, usize> = HashMap::with_capacity(matters.len());
-    for (i, m) in matters.iter().enumerate() {
-        by_id.insert(m.id, i);
-    }
-    let mut sql = QueryBuilder::<Sqlite>::new(
-        "SELECT matter_id, unit_id, role, state, signed_at, last_feedback_at, percent FROM assignments",
-    );
-    // Below SQLite's bound-parameter limit list the ids; above it, reading every row is cheaper.
-    if matters.len() <= 10_000 {
-        sql.push(" WHERE matter_id IN (");
-        let mut list = sql.separated(", ");
-        for m in matters.iter() {
-            list.push_bind(m.id.0);
-        }
-        sql.push(")");
-    }
-    sql.push(" ORDER BY matter_id, position");
-    for row in sql.build().fetch_all(pool).await? {
-        let Some(&i) = by_id.get(&MatterId(row.try_get("matter_id")?)) else {
-            continue;
-        };
-        let a = assignment(&row)?;
-        let m = &mut matters[i];
-        if a.role == AssignmentRole::Co {
-            m.co_unit_ids.push(a.unit_id);
-        }
-        m.assignments.push(a);
-    }
-    Ok(())
-}
-
 fn matter(row: &SqliteRow) -> Result<Matter> {
+    let assignments = assignments(row)?;
+    let co_unit_ids = assignments
+        .iter()
+        .filter(|a| a.role == AssignmentRole::Co)
+        .map(|a| a.unit_id)
+        .collect();
     let extension: Option<String> = row.try_get("extension")?;
     Ok(Matter {
         id: MatterId(row.try_get("id")?),
@@ -294,7 +290,7 @@ fn matter(row: &SqliteRow) -> Result<Matter> {
         origin: row.try_get("origin")?,
         urgency: parsed(row, "urgency", Urgency::parse)?,
         lead_unit_id: UnitId(row.try_get("lead_unit_id")?),
-        co_unit_ids: Vec::new(),
+        co_unit_ids,
         leader_id: row.try_get::<Option<i64>, _>("leader_id")?.map(UserId),
         deadline: row.try_get("deadline")?,
         cadence: parsed(row, "cadence", Cadence::parse)?,
@@ -313,6 +309,45 @@ fn matter(row: &SqliteRow) -> Result<Matter> {
         assigned_at: row.try_get("assigned_at")?,
         closed_at: row.try_get("closed_at")?,
         version: row.try_get("version")?,
-        assignments: Vec::new(),
+        assignments,
     })
+}
+
+/// The assignments folded into a matter row, in their order (lead first).
+fn assignments(row: &SqliteRow) -> Result<Vec<Assignment>> {
+    type Folded = (
+        i64,
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
+    let mut folded: Vec<Folded> = from_json(row, "assignments")?;
+    folded.sort_by_key(|a| a.0);
+    let corrupt = |what: &str| StoreError::Corrupt(format!("assignments: {what}"));
+    let time = |t: Option<String>| -> Result<Option<DateTime<Utc>>> {
+        t.map(|t| {
+            DateTime::parse_from_rfc3339(&t)
+                .map(|t| t.to_utc())
+                .map_err(|_| corrupt(&t))
+        })
+        .transpose()
+    };
+    folded
+        .into_iter()
+        .map(
+            |(_, unit, role, state, signed_at, last_feedback_at, percent)| {
+                Ok(Assignment {
+                    unit_id: UnitId(unit),
+                    role: AssignmentRole::parse(&role).ok_or_else(|| corrupt(&role))?,
+                    state: AssignmentState::parse(&state).ok_or_else(|| corrupt(&state))?,
+                    signed_at: time(signed_at)?,
+                    last_feedback_at: time(last_feedback_at)?,
+                    percent: percent.clamp(0, 100) as u8,
+                })
+            },
+        )
+        .collect()
 }

@@ -181,7 +181,7 @@ impl Store for SqliteStore {
 
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>> {
         let query = MatterQuery::default();
-        Ok(matters::select(&self.read, &query, Some(id)).await?.pop())
+        Ok(matters::select(&self.read, &query, Some(id)).await?.0.pop())
     }
 
     async fn events(&self, matter: MatterId) -> Result<Vec<Event>> {
@@ -195,7 +195,7 @@ impl Store for SqliteStore {
         rows.iter().map(rows::event).collect()
     }
 
-    async fn matters(&self, query: &MatterQuery) -> Result<Vec<Matter>> {
+    async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
         matters::select(&self.read, query, None).await
     }
 }

@@ -2,8 +2,7 @@
 //! [`StoreError::Corrupt`], never silently replaced.
 
 use luoshi_domain::{
-    Assignment, AssignmentRole, AssignmentState, Event, EventId, EventKind, MatterId, NewEvent,
-    Role, Unit, UnitId, UnitKind, User, UserId,
+    Event, EventId, EventKind, MatterId, NewEvent, Role, Unit, UnitId, UnitKind, User, UserId,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::Row;
@@ -48,17 +47,6 @@ pub fn user(row: &SqliteRow) -> Result<User> {
         unit_id: UnitId(row.try_get("unit_id")?),
         email: row.try_get("email")?,
         in_charge_of: from_json(row, "in_charge_of")?,
-    })
-}
-
-pub fn assignment(row: &SqliteRow) -> Result<Assignment> {
-    Ok(Assignment {
-        unit_id: UnitId(row.try_get("unit_id")?),
-        role: parsed(row, "role", AssignmentRole::parse)?,
-        state: parsed(row, "state", AssignmentState::parse)?,
-        signed_at: row.try_get("signed_at")?,
-        last_feedback_at: row.try_get("last_feedback_at")?,
-        percent: row.try_get::<i64, _>("percent")?.clamp(0, 100) as u8,
     })
 }
 
