@@ -2,10 +2,11 @@
 # Measures the JSON API on the demo city at 16 connections with wrk:
 #   GET  /api/v1/matters?limit=50        (the supervisor's list: every demo matter in scope)
 #   POST /api/v1/matters/{id}/feedback   (a liaison's progress report, written and re-read)
-# Usage: bench/api.sh [seconds per run, default 15]. Needs wrk (apt-get install wrk).
+# Each call is run three times; the table shows the medians of p50, p99 and requests per second.
+# Usage: bench/api.sh [seconds per run, default 10]. Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs=${1:-15}
+secs=${1:-10}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 cargo build --release --quiet
 data=$(mktemp -d)
@@ -40,19 +41,28 @@ request = function()
 end
 LUA
 
+to_ms() { # wrk prints 850.00us, 4.20ms or 1.02s
+  awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
 run() { # name, wrk args…
   local name=$1; shift
-  local out; out=$(wrk -t2 -c16 -d"${secs}s" --latency "$@")
-  local p50 p99 rps
-  p50=$(awk '/^ +50%/{print $2}' <<<"$out")
-  p99=$(awk '/^ +99%/{print $2}' <<<"$out")
-  rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
-  printf '| %-34s | %8s | %8s | %9s |\n' "$name" "$p50" "$p99" "$rps"
-  if grep -q "Non-2xx" <<<"$out"; then echo "  ($(grep Non-2xx <<<"$out"))"; fi
+  local p50s="" p99s="" rpss="" errors=0 out
+  for _ in 1 2 3; do
+    out=$(wrk -t2 -c16 -d"${secs}s" --latency "$@")
+    p50s+="$(awk '/^ +50%/{print $2}' <<<"$out" | to_ms)"$'\n'
+    p99s+="$(awk '/^ +99%/{print $2}' <<<"$out" | to_ms)"$'\n'
+    rpss+="$(awk '/^Requests\/sec/{print $2}' <<<"$out")"$'\n'
+    errors=$((errors + $(awk '/Non-2xx/{print $NF}' <<<"$out" | tr -d ' ' | grep -c . || true)))
+  done
+  printf '| %-30s | %8s ms | %8s ms | %9s |\n' "$name" \
+    "$(median <<<"${p50s%$'\n'}")" "$(median <<<"${p99s%$'\n'}")" "$(median <<<"${rpss%$'\n'}")"
+  if [ "$errors" -gt 0 ]; then echo "  (some runs had non-2xx answers)"; fi
 }
 
 echo "Luoshi API on the demo city, 16 connections, ${secs}s each, $(nproc) cores"
-printf '| %-34s | %8s | %8s | %9s |\n' "call" "p50" "p99" "req/s"
-printf '|%s|%s|%s|%s|\n' "------------------------------------" "----------" "----------" "-----------"
+printf '| %-30s | %11s | %11s | %9s |\n' "call (median of 3)" "p50" "p99" "req/s"
+printf '|%s|%s|%s|%s|\n' "--------------------------------" "-------------" "-------------" "-----------"
 run "GET /matters?limit=50" -H "Authorization: Bearer $ducha" "$base/matters?limit=50"
 run "POST /matters/{id}/feedback" -s "$data/feedback.lua" "http://127.0.0.1:$port"

@@ -3,6 +3,7 @@
 //! Every method is one transaction: a matter's new state and the events that explain it are
 //! written together or not at all.
 
+mod doc;
 mod error;
 mod model;
 pub mod sqlite;

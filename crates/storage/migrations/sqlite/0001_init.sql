@@ -104,3 +104,7 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+-- Lists are ordered soonest deadline first, undated (持续推进) last; this index walks them in
+-- that order so a page stops reading once it is full.
+CREATE INDEX matters_list_order ON matters ((deadline IS NULL), deadline, id);

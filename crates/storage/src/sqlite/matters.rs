@@ -1,14 +1,10 @@
 //! Matters on SQLite: creation with gap-free numbering, versioned transitions, scoped queries.
 
-use chrono::{DateTime, Utc};
-use luoshi_domain::{
-    Assignment, AssignmentRole, AssignmentState, Cadence, EventId, Matter, MatterId, MatterNumber,
-    MatterState, NewEvent, Source, Transition, UnitId, Urgency, UserId,
-};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+use luoshi_domain::{EventId, Matter, MatterId, MatterNumber, NewEvent, Transition};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
 
-use super::rows::{from_json, parsed, to_json};
+use super::rows::to_json;
+use crate::doc::{MatterDoc, read_all};
 use crate::{MatterQuery, Result, StoreError};
 
 pub async fn create(pool: &SqlitePool, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
@@ -158,28 +154,42 @@ async fn insert_events(
     Ok(ids)
 }
 
-const MATTER_COLUMNS: &str = "m.id, m.org_id, m.year, m.seq, m.title, m.content, m.source, m.origin, m.urgency,
-    m.lead_unit_id, m.leader_id, m.deadline, m.cadence, m.milestones, m.tags, m.public, m.parent_id,
-    m.state, m.extension, m.created_by, m.created_at, m.assigned_at, m.closed_at, m.version,
-    (SELECT json_group_array(json_array(a.position, a.unit_id, a.role, a.state, a.signed_at, a.last_feedback_at, a.percent))
-     FROM assignments a WHERE a.matter_id = m.id) AS assignments";
+/// One matter as a JSON object in the shape of [`MatterDoc`].
+const MATTER_DOC: &str = "json_object(
+    'id', m.id, 'org_id', m.org_id, 'year', m.year, 'seq', m.seq, 'title', m.title,
+    'content', m.content, 'source', m.source, 'origin', m.origin, 'urgency', m.urgency,
+    'lead_unit_id', m.lead_unit_id, 'leader_id', m.leader_id, 'deadline', m.deadline,
+    'cadence', m.cadence, 'milestones', json(m.milestones), 'tags', json(m.tags),
+    'public', m.public, 'parent_id', m.parent_id, 'state', m.state,
+    'extension', json(m.extension), 'created_by', m.created_by, 'created_at', m.created_at,
+    'assigned_at', m.assigned_at, 'closed_at', m.closed_at, 'version', m.version,
+    'assignments', (SELECT json_group_array(json_object(
+        'position', a.position, 'unit_id', a.unit_id, 'role', a.role, 'state', a.state,
+        'signed_at', a.signed_at, 'last_feedback_at', a.last_feedback_at, 'percent', a.percent))
+        FROM assignments a WHERE a.matter_id = m.id))";
 
 /// Matters matching `q` (or the one with `id`) with their assignments, and how many match in
-/// all: one query, the assignments folded into each row as JSON and the total counted by a window.
+/// all — in one round trip that returns one row, however long the page.
 pub async fn select(
     pool: &SqlitePool,
     q: &MatterQuery,
     id: Option<MatterId>,
 ) -> Result<(Vec<Matter>, usize)> {
-    let mut sql = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT {MATTER_COLUMNS}, COUNT(*) OVER () AS total FROM matters m WHERE 1=1"
-    ));
-    match id {
+    let filter = |sql: &mut QueryBuilder<'_, Sqlite>| match id {
         Some(id) => {
             sql.push(" AND m.id = ").push_bind(id.0);
         }
-        None => push_filters(&mut sql, q),
-    }
+        None => push_filters(sql, q),
+    };
+    // The page is chosen on the narrow (deadline, id) rows first; only its matters are then
+    // built into documents.
+    let mut sql = QueryBuilder::<Sqlite>::new("SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
+    filter(&mut sql);
+    sql.push(format!(
+        "), (SELECT json_group_array({MATTER_DOC} ORDER BY m.deadline IS NULL, m.deadline, m.id) \
+         FROM matters m WHERE m.id IN (SELECT m.id FROM matters m WHERE 1=1"
+    ));
+    filter(&mut sql);
     sql.push(" ORDER BY m.deadline IS NULL, m.deadline, m.id");
     if let Some((limit, offset)) = q.page {
         sql.push(" LIMIT ")
@@ -187,22 +197,10 @@ pub async fn select(
             .push(" OFFSET ")
             .push_bind(offset as i64);
     }
-    let rows = sql.build().fetch_all(pool).await?;
-    let total = match rows.first() {
-        Some(row) => row.try_get::<i64, _>("total")? as usize,
-        // A page past the end has no row to carry the total.
-        None if q.page.is_some_and(|(_, offset)| offset > 0) => count(pool, q).await?,
-        None => 0,
-    };
-    let matters = rows.iter().map(matter).collect::<Result<Vec<_>>>()?;
-    Ok((matters, total))
-}
-
-async fn count(pool: &SqlitePool, q: &MatterQuery) -> Result<usize> {
-    let mut sql = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM matters m WHERE 1=1");
-    push_filters(&mut sql, q);
-    let n: i64 = sql.build_query_scalar().fetch_one(pool).await?;
-    Ok(n as usize)
+    sql.push("))");
+    let (total, page): (i64, Option<String>) = sql.build_query_as().fetch_one(pool).await?;
+    let matters = read_all(page.as_deref(), |d: MatterDoc| Matter::from(d))?;
+    Ok((matters, total as usize))
 }
 
 fn push_filters(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
@@ -246,108 +244,33 @@ fn push_filters(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
 
 fn push_visibility(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
     let v = &q.visibility;
-    sql.push(" AND (0");
+    let mut clauses = 0;
+    let mut or = |sql: &mut QueryBuilder<'_, Sqlite>, clause: &str| {
+        sql.push(if clauses == 0 { " AND (" } else { " OR " }).push(clause);
+        clauses += 1;
+    };
     if !v.org_ids.is_empty() {
-        sql.push(" OR m.org_id IN (");
-        let mut list = sql.separated(", ");
-        for id in &v.org_ids {
-            list.push_bind(id.0);
-        }
-        sql.push(")");
+        or(sql, "m.org_id IN ");
+        push_ids(sql, v.org_ids.iter().map(|u| u.0));
     }
     if let Some(leader) = v.leader_id {
-        sql.push(" OR m.leader_id = ").push_bind(leader.0);
+        or(sql, "m.leader_id = ");
+        sql.push_bind(leader.0);
     }
     if !v.assigned_units.is_empty() {
-        sql.push(" OR EXISTS (SELECT 1 FROM assignments va WHERE va.matter_id = m.id AND va.unit_id IN (");
-        let mut list = sql.separated(", ");
-        for id in &v.assigned_units {
-            list.push_bind(id.0);
-        }
-        sql.push("))");
+        or(sql, "m.id IN (SELECT matter_id FROM assignments WHERE unit_id IN ");
+        push_ids(sql, v.assigned_units.iter().map(|u| u.0));
+        sql.push(")");
+    }
+    // Nobody is visible to a caller with no scope at all.
+    sql.push(if clauses == 0 { " AND 0" } else { ")" });
+}
+
+fn push_ids(sql: &mut QueryBuilder<'_, Sqlite>, ids: impl Iterator<Item = i64>) {
+    sql.push("(");
+    let mut list = sql.separated(", ");
+    for id in ids {
+        list.push_bind(id);
     }
     sql.push(")");
-}
-
-fn matter(row: &SqliteRow) -> Result<Matter> {
-    let assignments = assignments(row)?;
-    let co_unit_ids = assignments
-        .iter()
-        .filter(|a| a.role == AssignmentRole::Co)
-        .map(|a| a.unit_id)
-        .collect();
-    let extension: Option<String> = row.try_get("extension")?;
-    Ok(Matter {
-        id: MatterId(row.try_get("id")?),
-        org_id: UnitId(row.try_get("org_id")?),
-        number: MatterNumber {
-            year: row.try_get("year")?,
-            seq: row.try_get("seq")?,
-        },
-        title: row.try_get("title")?,
-        content: row.try_get("content")?,
-        source: parsed(row, "source", Source::parse)?,
-        origin: row.try_get("origin")?,
-        urgency: parsed(row, "urgency", Urgency::parse)?,
-        lead_unit_id: UnitId(row.try_get("lead_unit_id")?),
-        co_unit_ids,
-        leader_id: row.try_get::<Option<i64>, _>("leader_id")?.map(UserId),
-        deadline: row.try_get("deadline")?,
-        cadence: parsed(row, "cadence", Cadence::parse)?,
-        milestones: from_json(row, "milestones")?,
-        tags: from_json(row, "tags")?,
-        public: row.try_get("public")?,
-        parent_id: row.try_get::<Option<i64>, _>("parent_id")?.map(MatterId),
-        state: parsed(row, "state", MatterState::parse)?,
-        extension: extension
-            .map(|e| {
-                serde_json::from_str(&e).map_err(|e| StoreError::Corrupt(format!("extension: {e}")))
-            })
-            .transpose()?,
-        created_by: UserId(row.try_get("created_by")?),
-        created_at: row.try_get("created_at")?,
-        assigned_at: row.try_get("assigned_at")?,
-        closed_at: row.try_get("closed_at")?,
-        version: row.try_get("version")?,
-        assignments,
-    })
-}
-
-/// The assignments folded into a matter row, in their order (lead first).
-fn assignments(row: &SqliteRow) -> Result<Vec<Assignment>> {
-    type Folded = (
-        i64,
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        i64,
-    );
-    let mut folded: Vec<Folded> = from_json(row, "assignments")?;
-    folded.sort_by_key(|a| a.0);
-    let corrupt = |what: &str| StoreError::Corrupt(format!("assignments: {what}"));
-    let time = |t: Option<String>| -> Result<Option<DateTime<Utc>>> {
-        t.map(|t| {
-            DateTime::parse_from_rfc3339(&t)
-                .map(|t| t.to_utc())
-                .map_err(|_| corrupt(&t))
-        })
-        .transpose()
-    };
-    folded
-        .into_iter()
-        .map(
-            |(_, unit, role, state, signed_at, last_feedback_at, percent)| {
-                Ok(Assignment {
-                    unit_id: UnitId(unit),
-                    role: AssignmentRole::parse(&role).ok_or_else(|| corrupt(&role))?,
-                    state: AssignmentState::parse(&state).ok_or_else(|| corrupt(&state))?,
-                    signed_at: time(signed_at)?,
-                    last_feedback_at: time(last_feedback_at)?,
-                    percent: percent.clamp(0, 100) as u8,
-                })
-            },
-        )
-        .collect()
 }

@@ -17,6 +17,7 @@ use luoshi_domain::{
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
+use crate::doc::{EventDoc, read_all};
 use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError};
 
 pub struct SqliteStore {
@@ -185,14 +186,18 @@ impl Store for SqliteStore {
     }
 
     async fn events(&self, matter: MatterId) -> Result<Vec<Event>> {
-        let rows = sqlx::query(
-            "SELECT id, matter_id, kind, actor_id, unit_id, at, comment, percent, problems, next_steps, new_deadline
-             FROM events WHERE matter_id = ? ORDER BY id",
+        let timeline: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_object(
+                 'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
+                 'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
+                 'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline)
+                 ORDER BY id)
+             FROM events WHERE matter_id = ?",
         )
         .bind(matter.0)
-        .fetch_all(&self.read)
+        .fetch_one(&self.read)
         .await?;
-        rows.iter().map(rows::event).collect()
+        read_all(timeline.as_deref(), |d: EventDoc| Event::from(d))
     }
 
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {

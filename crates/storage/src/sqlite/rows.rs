@@ -1,9 +1,7 @@
 //! Turning rows into domain values. A value the schema should never hold is reported as
 //! [`StoreError::Corrupt`], never silently replaced.
 
-use luoshi_domain::{
-    Event, EventId, EventKind, MatterId, NewEvent, Role, Unit, UnitId, UnitKind, User, UserId,
-};
+use luoshi_domain::{Role, Unit, UnitId, UnitKind, User, UserId};
 use serde::{Serialize, de::DeserializeOwned};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -47,25 +45,5 @@ pub fn user(row: &SqliteRow) -> Result<User> {
         unit_id: UnitId(row.try_get("unit_id")?),
         email: row.try_get("email")?,
         in_charge_of: from_json(row, "in_charge_of")?,
-    })
-}
-
-pub fn event(row: &SqliteRow) -> Result<Event> {
-    Ok(Event {
-        id: EventId(row.try_get("id")?),
-        matter_id: MatterId(row.try_get("matter_id")?),
-        data: NewEvent {
-            kind: parsed(row, "kind", EventKind::parse)?,
-            actor_id: UserId(row.try_get("actor_id")?),
-            unit_id: row.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
-            at: row.try_get("at")?,
-            comment: row.try_get("comment")?,
-            percent: row
-                .try_get::<Option<i64>, _>("percent")?
-                .map(|p| p.clamp(0, 100) as u8),
-            problems: row.try_get("problems")?,
-            next_steps: row.try_get("next_steps")?,
-            new_deadline: row.try_get("new_deadline")?,
-        },
     })
 }

@@ -1,0 +1,170 @@
+//! Records as the database hands them over: a query folds its rows into one JSON document
+//! (json_group_array on SQLite, json_agg on PostgreSQL), which costs one round trip however many
+//! rows a page holds. These shapes are shared by every backend.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::{
+    Assignment, AssignmentRole, AssignmentState, Cadence, Event, EventId, EventKind, Extension,
+    Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, Source, UnitId, Urgency,
+    UserId,
+};
+use serde::{Deserialize, Deserializer, de::DeserializeOwned};
+
+use crate::{Result, StoreError};
+
+/// Reads a folded document; `None` (SQL NULL, an empty fold) reads as an empty list.
+pub fn read_all<D: DeserializeOwned, T>(json: Option<&str>, f: impl Fn(D) -> T) -> Result<Vec<T>> {
+    let Some(json) = json else {
+        return Ok(Vec::new());
+    };
+    let docs: Vec<D> =
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(docs.into_iter().map(f).collect())
+}
+
+/// SQLite keeps booleans as 0 and 1, PostgreSQL as true and false.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+    }
+    Ok(match Flag::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Int(i) => i != 0,
+    })
+}
+
+fn percent<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<u8, D::Error> {
+    Ok(i64::deserialize(d)?.clamp(0, 100) as u8)
+}
+
+#[derive(Deserialize)]
+pub struct MatterDoc {
+    id: i64,
+    org_id: i64,
+    year: i32,
+    seq: i64,
+    title: String,
+    content: String,
+    source: Source,
+    origin: String,
+    urgency: Urgency,
+    lead_unit_id: i64,
+    leader_id: Option<i64>,
+    deadline: Option<NaiveDate>,
+    cadence: Cadence,
+    milestones: Vec<Milestone>,
+    tags: Vec<String>,
+    #[serde(deserialize_with = "flag")]
+    public: bool,
+    parent_id: Option<i64>,
+    state: MatterState,
+    extension: Option<Extension>,
+    created_by: i64,
+    created_at: DateTime<Utc>,
+    assigned_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    version: i64,
+    assignments: Option<Vec<AssignmentDoc>>,
+}
+
+#[derive(Deserialize)]
+struct AssignmentDoc {
+    position: i64,
+    unit_id: i64,
+    role: AssignmentRole,
+    state: AssignmentState,
+    signed_at: Option<DateTime<Utc>>,
+    last_feedback_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "percent")]
+    percent: u8,
+}
+
+impl From<MatterDoc> for Matter {
+    fn from(d: MatterDoc) -> Matter {
+        let mut folded = d.assignments.unwrap_or_default();
+        folded.sort_by_key(|a| a.position);
+        let assignments: Vec<Assignment> = folded
+            .into_iter()
+            .map(|a| Assignment {
+                unit_id: UnitId(a.unit_id),
+                role: a.role,
+                state: a.state,
+                signed_at: a.signed_at,
+                last_feedback_at: a.last_feedback_at,
+                percent: a.percent,
+            })
+            .collect();
+        Matter {
+            id: MatterId(d.id),
+            org_id: UnitId(d.org_id),
+            number: MatterNumber {
+                year: d.year,
+                seq: d.seq,
+            },
+            title: d.title,
+            content: d.content,
+            source: d.source,
+            origin: d.origin,
+            urgency: d.urgency,
+            lead_unit_id: UnitId(d.lead_unit_id),
+            co_unit_ids: assignments
+                .iter()
+                .filter(|a| a.role == AssignmentRole::Co)
+                .map(|a| a.unit_id)
+                .collect(),
+            leader_id: d.leader_id.map(UserId),
+            deadline: d.deadline,
+            cadence: d.cadence,
+            milestones: d.milestones,
+            tags: d.tags,
+            public: d.public,
+            parent_id: d.parent_id.map(MatterId),
+            state: d.state,
+            extension: d.extension,
+            created_by: UserId(d.created_by),
+            created_at: d.created_at,
+            assigned_at: d.assigned_at,
+            closed_at: d.closed_at,
+            version: d.version,
+            assignments,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EventDoc {
+    id: i64,
+    matter_id: i64,
+    kind: EventKind,
+    actor_id: i64,
+    unit_id: Option<i64>,
+    at: DateTime<Utc>,
+    comment: String,
+    percent: Option<i64>,
+    problems: String,
+    next_steps: String,
+    new_deadline: Option<NaiveDate>,
+}
+
+impl From<EventDoc> for Event {
+    fn from(d: EventDoc) -> Event {
+        Event {
+            id: EventId(d.id),
+            matter_id: MatterId(d.matter_id),
+            data: NewEvent {
+                kind: d.kind,
+                actor_id: UserId(d.actor_id),
+                unit_id: d.unit_id.map(UnitId),
+                at: d.at,
+                comment: d.comment,
+                percent: d.percent.map(|p| p.clamp(0, 100) as u8),
+                problems: d.problems,
+                next_steps: d.next_steps,
+                new_deadline: d.new_deadline,
+            },
+        }
+    }
+}
