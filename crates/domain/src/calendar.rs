@@ -100,9 +100,10 @@ impl Calendar {
             return *kind;
         }
         self.warn_if_uncovered(date.year());
-        match date.weekday() {
-            Weekday::Sat | Weekday::Sun => DayKind::Weekend,
-            _ => DayKind::Workday,
+        if is_weekend(date) {
+            DayKind::Weekend
+        } else {
+            DayKind::Workday
         }
     }
 
@@ -139,20 +140,32 @@ impl Calendar {
     }
 
     /// Working days in `(from, to]` — how many working days remain from `from` until `to`
-    /// comes to an end. Negative when `to` lies before `from`.
+    /// comes to an end. Negative when `to` lies before `from`. Counts Mondays to Fridays by
+    /// arithmetic and then corrects for the listed days, so a deadline years away costs no more
+    /// than one next week.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
         let (lo, hi, sign) = if from <= to {
             (from, to, 1)
         } else {
             (to, from, -1)
         };
-        let count = lo
-            .iter_days()
-            .skip(1)
-            .take_while(|d| *d <= hi)
-            .filter(|d| self.is_working_day(*d))
-            .count() as i64;
-        sign * count
+        if lo == hi {
+            return 0;
+        }
+        for year in lo.year()..=hi.year() {
+            self.warn_if_uncovered(year);
+        }
+        let weekdays = weekdays_through(hi) - weekdays_through(lo);
+        let corrections: i64 = self
+            .special
+            .range((std::ops::Bound::Excluded(lo), std::ops::Bound::Included(hi)))
+            .map(|(day, (kind, _))| match (kind, is_weekend(*day)) {
+                (DayKind::Holiday, false) => -1,
+                (DayKind::AdjustedWorkday, true) => 1,
+                _ => 0,
+            })
+            .sum();
+        sign * (weekdays + corrections)
     }
 
     fn warn_if_uncovered(&self, year: i32) {
@@ -167,6 +180,18 @@ impl Calendar {
             );
         }
     }
+}
+
+fn is_weekend(day: NaiveDate) -> bool {
+    matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Mondays to Fridays from a fixed Monday long ago up to and including `day`.
+fn weekdays_through(day: NaiveDate) -> i64 {
+    // 0001-01-01 was a Monday in the proleptic Gregorian calendar chrono uses.
+    let days = i64::from(day.num_days_from_ce()) - 1;
+    let (weeks, rest) = (days.div_euclid(7), days.rem_euclid(7));
+    weeks * 5 + (rest + 1).min(5)
 }
 
 #[cfg(test)]
@@ -201,6 +226,22 @@ mod tests {
         assert_eq!(
             cal.working_days_between(d("2026-06-30"), d("2026-06-30")),
             0
+        );
+    }
+
+    #[test]
+    fn a_deadline_decades_away_is_counted_exactly() {
+        let cal = Calendar::official();
+        // 2027-01-01 to 2099-12-31 lies outside the data: Monday to Friday only.
+        let by_hand = d("2026-12-31")
+            .iter_days()
+            .skip(1)
+            .take_while(|x| *x <= d("2099-12-31"))
+            .filter(|x| !is_weekend(*x))
+            .count() as i64;
+        assert_eq!(
+            cal.working_days_between(d("2026-12-31"), d("2099-12-31")),
+            by_hand
         );
     }
 
@@ -242,7 +283,7 @@ mod tests {
         }
 
         #[test]
-        fn weekends_and_holidays_never_count_and_adjusted_saturdays_do(start in any_date(), len in 0i64..120) {
+        fn weekends_and_holidays_never_count_and_adjusted_saturdays_do(start in any_date(), len in 0i64..1000) {
             let cal = Calendar::official();
             let end = start + chrono::Duration::days(len);
             let counted = cal.working_days_between(start, end);

@@ -259,17 +259,26 @@ impl Luoshi {
         let _turn = self.matter_lock(id).lock().await;
         let mut attempts = 0;
         loop {
-            let matter = self.visible_matter(user, id).await?;
+            let (matter, mut events) = self.visible_matter_with_events(user, id).await?;
             let now = self.now();
             let transition = with_actor(self, user, |actor| {
                 luoshi_domain::apply(&matter, actor, action.clone(), now, &chain)
             })?;
-            match self
-                .store
-                .save_transition(matter.version, &transition)
-                .await
-            {
-                Ok(_) => return self.detail(transition.matter).await,
+            match self.store.save_transition(&matter, &transition).await {
+                Ok(ids) => {
+                    // The version check proved nothing was written in between, so the timeline
+                    // read before plus the events just written is the whole timeline.
+                    let written = ids
+                        .into_iter()
+                        .zip(transition.events)
+                        .map(|(id, data)| Event {
+                            id,
+                            matter_id: matter.id,
+                            data,
+                        });
+                    events.extend(written);
+                    return Ok(self.detail(transition.matter, events));
+                }
                 Err(StoreError::Conflict(_)) if attempts < MAX_RETRIES => attempts += 1,
                 Err(e) => return Err(e.into()),
             }
@@ -277,20 +286,19 @@ impl Luoshi {
     }
 
     pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
-        let matter = self.visible_matter(user, id).await?;
-        self.detail(matter).await
+        let (matter, events) = self.visible_matter_with_events(user, id).await?;
+        Ok(self.detail(matter, events))
     }
 
-    async fn detail(&self, matter: Matter) -> Result<MatterDetail> {
-        let events = self.store.events(matter.id).await?;
+    fn detail(&self, matter: Matter, events: Vec<Event>) -> MatterDetail {
         let working_days_left = matter
             .deadline
             .map(|d| self.calendar.working_days_between(self.today(), d));
-        Ok(MatterDetail {
+        MatterDetail {
             view: self.view(matter),
             events,
             working_days_left,
-        })
+        }
     }
 
     /// The matters the caller may see that match the query, one page of them.
@@ -338,12 +346,27 @@ impl Luoshi {
     /// The matter, if it exists and the caller may see it. Both cases answer "not found", so
     /// nobody learns which ids exist outside their scope.
     async fn visible_matter(&self, user: &User, id: MatterId) -> Result<Matter> {
-        let not_found = || ServiceError::NotFound(format!("事项 {id} 不存在或无权查看"));
-        let matter = self.store.matter(id).await?.ok_or_else(not_found)?;
-        if !with_actor(self, user, |a| a.can_see(&matter)) {
-            return Err(not_found());
+        let matter = self.store.matter(id).await?;
+        self.admit(user, id, matter)
+    }
+
+    async fn visible_matter_with_events(
+        &self,
+        user: &User,
+        id: MatterId,
+    ) -> Result<(Matter, Vec<Event>)> {
+        let found = self.store.matter_with_events(id).await?;
+        let (matter, events) = found.unzip();
+        Ok((self.admit(user, id, matter)?, events.unwrap_or_default()))
+    }
+
+    fn admit(&self, user: &User, id: MatterId, matter: Option<Matter>) -> Result<Matter> {
+        match matter {
+            Some(m) if with_actor(self, user, |a| a.can_see(&m)) => Ok(m),
+            _ => Err(ServiceError::NotFound(format!(
+                "事项 {id} 不存在或无权查看"
+            ))),
         }
-        Ok(matter)
     }
 
     pub fn view(&self, matter: Matter) -> MatterView {

@@ -49,14 +49,17 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a matter with its assignments and first events. Its id and number are allocated
     /// here (the next number of its org and year, gap-free); the ones passed in are ignored.
     async fn create_matter(&self, matter: &Matter, events: &[NewEvent]) -> Result<Matter>;
-    /// Writes a transition if the matter is still at the version it was read at; otherwise
-    /// [`StoreError::Conflict`] and nothing is written.
+    /// Writes what a transition changed since `before`, if the stored matter is still at
+    /// `before`'s version; otherwise [`StoreError::Conflict`] and nothing is written. Returns
+    /// the ids of the transition's events.
     async fn save_transition(
         &self,
-        read_version: i64,
+        before: &Matter,
         transition: &Transition,
     ) -> Result<Vec<EventId>>;
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
+    /// The matter and its timeline, read together.
+    async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>>;
     async fn events(&self, matter: MatterId) -> Result<Vec<Event>>;
     /// Matters matching the query (one page of them, if it asks for a page), with their
     /// assignments, soonest deadline first; and how many match in all.

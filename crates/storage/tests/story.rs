@@ -152,11 +152,17 @@ async fn story(store: &dyn Store) {
 
     let created = NewEvent::new(EventKind::Created, ducha_id, now, "");
     let a = store
-        .create_matter(&draft(city, fgw, ducha_id, "甲"), &[created.clone()])
+        .create_matter(
+            &draft(city, fgw, ducha_id, "甲"),
+            std::slice::from_ref(&created),
+        )
         .await
         .unwrap();
     let b = store
-        .create_matter(&draft(city, czj, ducha_id, "乙"), &[created.clone()])
+        .create_matter(
+            &draft(city, czj, ducha_id, "乙"),
+            std::slice::from_ref(&created),
+        )
         .await
         .unwrap();
     assert_eq!((a.number.seq, b.number.seq), (1, 2));
@@ -177,10 +183,7 @@ async fn story(store: &dyn Store) {
         &chain,
     )
     .unwrap();
-    store
-        .save_transition(read.version, &assigned)
-        .await
-        .unwrap();
+    store.save_transition(&read, &assigned).await.unwrap();
     let stale = luoshi_domain::apply(
         &read,
         &Actor {
@@ -194,7 +197,7 @@ async fn story(store: &dyn Store) {
     .unwrap();
     assert!(
         matches!(
-            store.save_transition(read.version, &stale).await,
+            store.save_transition(&read, &stale).await,
             Err(StoreError::Conflict(_))
         ),
         "a stale write is refused"
@@ -211,7 +214,7 @@ async fn story(store: &dyn Store) {
     )
     .unwrap();
     let ids = store
-        .save_transition(assigned.matter.version, &signed)
+        .save_transition(&assigned.matter, &signed)
         .await
         .unwrap();
     assert_eq!(ids.len(), 1);
@@ -306,42 +309,37 @@ async fn the_timeline_refuses_updates_and_deletes() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open_dir(dir.path()).await.unwrap();
     store.migrate().await.unwrap();
-    let url = format!("sqlite://{}", dir.path().join("luoshi.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    sqlx::query("INSERT INTO units (code, name, kind) VALUES ('c', 'c', 'government')")
-        .execute(&pool)
+    let city = store
+        .insert_unit(&unit("c", UnitKind::Government, None))
         .await
         .unwrap();
-    sqlx::query("INSERT INTO users (username, display_name, role, unit_id, password_hash, created_at) VALUES ('u', 'u', 'supervisor', 1, 'x', '2026-01-01')").execute(&pool).await.unwrap();
-    let m = draft(
-        luoshi_domain::UnitId(1),
-        luoshi_domain::UnitId(1),
-        UserId(1),
-        "甲",
-    );
+    let by = store
+        .insert_user(&NewUser {
+            username: "u".into(),
+            display_name: "u".into(),
+            role: Role::Supervisor,
+            unit_id: city,
+            email: None,
+            password_hash: "x".into(),
+            in_charge_of: vec![],
+        })
+        .await
+        .unwrap();
+    let m = draft(city, city, by, "甲");
     let created = store
         .create_matter(
             &m,
-            &[NewEvent::new(
-                EventKind::Created,
-                UserId(1),
-                m.created_at,
-                "",
-            )],
+            &[NewEvent::new(EventKind::Created, by, m.created_at, "")],
         )
         .await
         .unwrap();
+    // Another program with the file open directly, as a careless tool or an attacker would.
+    let raw = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
     assert!(
-        sqlx::query("UPDATE events SET comment = 'changed'")
-            .execute(&pool)
-            .await
+        raw.execute("UPDATE events SET comment = 'changed'", [])
             .is_err()
     );
-    assert!(
-        sqlx::query("DELETE FROM events")
-            .execute(&pool)
-            .await
-            .is_err()
-    );
-    assert_eq!(store.events(created.id).await.unwrap().len(), 1);
+    assert!(raw.execute("DELETE FROM events", []).is_err());
+    let events = store.events(created.id).await.unwrap();
+    assert_eq!((events.len(), events[0].data.comment.as_str()), (1, ""));
 }

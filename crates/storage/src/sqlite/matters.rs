@@ -1,75 +1,85 @@
-//! Matters on SQLite: creation with gap-free numbering, versioned transitions, scoped queries.
+//! Matters on SQLite: creation with gap-free numbering, versioned transitions, scoped queries
+//! that fold their rows into one JSON document.
 
-use luoshi_domain::{EventId, Matter, MatterId, MatterNumber, NewEvent, Transition};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
+use luoshi_domain::{Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
-use super::rows::to_json;
-use crate::doc::{MatterDoc, read_all};
+use super::rows::{to_json, ts, write_error};
+use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::{MatterQuery, Result, StoreError};
 
-pub async fn create(pool: &SqlitePool, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
-    let mut tx = pool.begin().await?;
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO matter_counters (org_id, year, last_seq) VALUES (?, ?, 1)
-         ON CONFLICT (org_id, year) DO UPDATE SET last_seq = last_seq + 1
-         RETURNING last_seq",
-    )
-    .bind(m.org_id.0)
-    .bind(m.number.year)
-    .fetch_one(&mut *tx)
-    .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO matters (org_id, year, seq, title, content, source, origin, urgency, lead_unit_id,
-            leader_id, deadline, cadence, milestones, tags, public, parent_id, state, extension,
-            created_by, created_at, assigned_at, closed_at, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(m.org_id.0)
-    .bind(m.number.year)
-    .bind(seq)
-    .bind(&m.title)
-    .bind(&m.content)
-    .bind(m.source.as_str())
-    .bind(&m.origin)
-    .bind(m.urgency.as_str())
-    .bind(m.lead_unit_id.0)
-    .bind(m.leader_id.map(|u| u.0))
-    .bind(m.deadline)
-    .bind(m.cadence.as_str())
-    .bind(to_json(&m.milestones))
-    .bind(to_json(&m.tags))
-    .bind(m.public)
-    .bind(m.parent_id.map(|p| p.0))
-    .bind(m.state.as_str())
-    .bind(m.extension.as_ref().map(to_json))
-    .bind(m.created_by.0)
-    .bind(m.created_at)
-    .bind(m.assigned_at)
-    .bind(m.closed_at)
-    .bind(m.version)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(StoreError::from_write)?;
-    let id = MatterId(id);
-    for (position, a) in m.assignments.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO assignments (matter_id, unit_id, position, role, state, signed_at, last_feedback_at, percent)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+pub fn create(conn: &mut Connection, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
+    let tx = conn.transaction()?;
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO matter_counters (org_id, year, last_seq) VALUES (?, ?, 1)
+             ON CONFLICT (org_id, year) DO UPDATE SET last_seq = last_seq + 1
+             RETURNING last_seq",
+        )?
+        .query_row(params![m.org_id.0, m.number.year], |r| r.get(0))
+        .map_err(write_error)?;
+    let id: i64 = tx
+        .prepare_cached(
+            "INSERT INTO matters (org_id, year, seq, title, content, source, origin, urgency,
+                lead_unit_id, leader_id, deadline, cadence, milestones, tags, public, parent_id,
+                state, extension, created_by, created_at, assigned_at, closed_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                m.org_id.0,
+                m.number.year,
+                seq,
+                m.title,
+                m.content,
+                m.source.as_str(),
+                m.origin,
+                m.urgency.as_str(),
+                m.lead_unit_id.0,
+                m.leader_id.map(|u| u.0),
+                m.deadline,
+                m.cadence.as_str(),
+                to_json(&m.milestones),
+                to_json(&m.tags),
+                m.public,
+                m.parent_id.map(|p| p.0),
+                m.state.as_str(),
+                m.extension.as_ref().map(to_json),
+                m.created_by.0,
+                ts(m.created_at),
+                m.assigned_at.map(ts),
+                m.closed_at.map(ts),
+                m.version,
+            ],
+            |r| r.get(0),
         )
-        .bind(id.0)
-        .bind(a.unit_id.0)
-        .bind(position as i64)
-        .bind(a.role.as_str())
-        .bind(a.state.as_str())
-        .bind(a.signed_at)
-        .bind(a.last_feedback_at)
-        .bind(i64::from(a.percent))
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from_write)?;
+        .map_err(write_error)?;
+    let id = MatterId(id);
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO assignments (matter_id, unit_id, position, role, state, signed_at,
+                 last_feedback_at, percent)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )?;
+        for (position, a) in m.assignments.iter().enumerate() {
+            insert
+                .execute(params![
+                    id.0,
+                    a.unit_id.0,
+                    position as i64,
+                    a.role.as_str(),
+                    a.state.as_str(),
+                    a.signed_at.map(ts),
+                    a.last_feedback_at.map(ts),
+                    a.percent,
+                ])
+                .map_err(write_error)?;
+        }
     }
-    insert_events(&mut tx, id, events).await?;
-    tx.commit().await?;
+    insert_events(&tx, id, events)?;
+    tx.commit()?;
     let mut created = m.clone();
     created.id = id;
     created.number = MatterNumber {
@@ -79,79 +89,108 @@ pub async fn create(pool: &SqlitePool, m: &Matter, events: &[NewEvent]) -> Resul
     Ok(created)
 }
 
-pub async fn save_transition(
-    pool: &SqlitePool,
-    read_version: i64,
+/// Writes what changed between `before` and the transition, if the stored matter is still at
+/// `before`'s version.
+pub fn save_transition(
+    conn: &mut Connection,
+    before: &Matter,
     t: &Transition,
 ) -> Result<Vec<EventId>> {
     let m = &t.matter;
-    let mut tx = pool.begin().await?;
-    let updated = sqlx::query(
-        "UPDATE matters SET state = ?, deadline = ?, extension = ?, assigned_at = ?, closed_at = ?, version = ?
-         WHERE id = ? AND version = ?",
-    )
-    .bind(m.state.as_str())
-    .bind(m.deadline)
-    .bind(m.extension.as_ref().map(to_json))
-    .bind(m.assigned_at)
-    .bind(m.closed_at)
-    .bind(m.version)
-    .bind(m.id.0)
-    .bind(read_version)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
+    let tx = conn.transaction()?;
+    let updated = tx
+        .prepare_cached(
+            "UPDATE matters SET state = ?, deadline = ?, extension = ?, assigned_at = ?,
+                 closed_at = ?, version = ?
+             WHERE id = ? AND version = ?",
+        )?
+        .execute(params![
+            m.state.as_str(),
+            m.deadline,
+            m.extension.as_ref().map(to_json),
+            m.assigned_at.map(ts),
+            m.closed_at.map(ts),
+            m.version,
+            m.id.0,
+            before.version,
+        ])?;
+    if updated != 1 {
         return Err(StoreError::Conflict(format!(
             "matter {} changed since it was read",
             m.id
         )));
     }
-    for a in &m.assignments {
-        sqlx::query(
+    {
+        let mut update = tx.prepare_cached(
             "UPDATE assignments SET state = ?, signed_at = ?, last_feedback_at = ?, percent = ?
              WHERE matter_id = ? AND unit_id = ?",
-        )
-        .bind(a.state.as_str())
-        .bind(a.signed_at)
-        .bind(a.last_feedback_at)
-        .bind(i64::from(a.percent))
-        .bind(m.id.0)
-        .bind(a.unit_id.0)
-        .execute(&mut *tx)
-        .await?;
+        )?;
+        for a in &m.assignments {
+            if before.assignment(a.unit_id) == Some(a) {
+                continue;
+            }
+            update.execute(params![
+                a.state.as_str(),
+                a.signed_at.map(ts),
+                a.last_feedback_at.map(ts),
+                a.percent,
+                m.id.0,
+                a.unit_id.0,
+            ])?;
+        }
     }
-    let ids = insert_events(&mut tx, m.id, &t.events).await?;
-    tx.commit().await?;
+    let ids = insert_events(&tx, m.id, &t.events)?;
+    tx.commit()?;
     Ok(ids)
 }
 
-async fn insert_events(
-    tx: &mut Transaction<'_, Sqlite>,
+fn insert_events(
+    tx: &Transaction<'_>,
     matter: MatterId,
     events: &[NewEvent],
 ) -> Result<Vec<EventId>> {
-    let mut ids = Vec::with_capacity(events.len());
-    for e in events {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO events (matter_id, kind, actor_id, unit_id, at, comment, percent, problems, next_steps, new_deadline)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(matter.0)
-        .bind(e.kind.as_str())
-        .bind(e.actor_id.0)
-        .bind(e.unit_id.map(|u| u.0))
-        .bind(e.at)
-        .bind(&e.comment)
-        .bind(e.percent.map(i64::from))
-        .bind(&e.problems)
-        .bind(&e.next_steps)
-        .bind(e.new_deadline)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(StoreError::from_write)?;
-        ids.push(EventId(id));
-    }
-    Ok(ids)
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO events (matter_id, kind, actor_id, unit_id, at, comment, percent, problems,
+             next_steps, new_deadline)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )?;
+    events
+        .iter()
+        .map(|e| {
+            let id = insert
+                .query_row(
+                    params![
+                        matter.0,
+                        e.kind.as_str(),
+                        e.actor_id.0,
+                        e.unit_id.map(|u| u.0),
+                        ts(e.at),
+                        e.comment,
+                        e.percent,
+                        e.problems,
+                        e.next_steps,
+                        e.new_deadline,
+                    ],
+                    |r| r.get(0),
+                )
+                .map_err(write_error)?;
+            Ok(EventId(id))
+        })
+        .collect()
+}
+
+pub fn events(conn: &Connection, matter: MatterId) -> Result<Vec<Event>> {
+    let timeline: Option<String> = conn
+        .prepare_cached(
+            "SELECT json_group_array(json_object(
+                 'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
+                 'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
+                 'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline)
+                 ORDER BY id)
+             FROM events WHERE matter_id = ?",
+        )?
+        .query_row([matter.0], |r| r.get(0))?;
+    read_all(timeline.as_deref(), |d: EventDoc| Event::from(d))
 }
 
 /// One matter as a JSON object in the shape of [`MatterDoc`].
@@ -168,109 +207,149 @@ const MATTER_DOC: &str = "json_object(
         'signed_at', a.signed_at, 'last_feedback_at', a.last_feedback_at, 'percent', a.percent))
         FROM assignments a WHERE a.matter_id = m.id))";
 
-/// Matters matching `q` (or the one with `id`) with their assignments, and how many match in
-/// all — in one round trip that returns one row, however long the page.
-pub async fn select(
-    pool: &SqlitePool,
-    q: &MatterQuery,
-    id: Option<MatterId>,
-) -> Result<(Vec<Matter>, usize)> {
-    let filter = |sql: &mut QueryBuilder<'_, Sqlite>| match id {
-        Some(id) => {
-            sql.push(" AND m.id = ").push_bind(id.0);
+const ORDER: &str = " ORDER BY m.deadline IS NULL, m.deadline, m.id";
+
+pub fn one(conn: &Connection, id: MatterId) -> Result<Option<Matter>> {
+    let doc: Option<String> = conn
+        .prepare_cached(&format!(
+            "SELECT {MATTER_DOC} FROM matters m WHERE m.id = ?"
+        ))?
+        .query_row([id.0], |r| r.get(0))
+        .optional()?;
+    match doc {
+        Some(doc) => {
+            let d: MatterDoc =
+                serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(Some(Matter::from(d)))
         }
-        None => push_filters(sql, q),
-    };
-    // The page is chosen on the narrow (deadline, id) rows first; only its matters are then
-    // built into documents.
-    let mut sql = QueryBuilder::<Sqlite>::new("SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
-    filter(&mut sql);
-    sql.push(format!(
-        "), (SELECT json_group_array({MATTER_DOC} ORDER BY m.deadline IS NULL, m.deadline, m.id) \
-         FROM matters m WHERE m.id IN (SELECT m.id FROM matters m WHERE 1=1"
+        None => Ok(None),
+    }
+}
+
+/// SQL text and its arguments, built together.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<Value>,
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: impl Into<Value>) -> &mut Sql {
+        self.text.push('?');
+        self.args.push(value.into());
+        self
+    }
+
+    fn bind_list(&mut self, values: impl Iterator<Item = i64>) -> &mut Sql {
+        self.text.push('(');
+        for (i, v) in values.enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(v);
+        }
+        self.text.push(')');
+        self
+    }
+}
+
+/// Matters matching `q` with their assignments, and how many match in all — one statement,
+/// one row, however long the page. The page is chosen on narrow (deadline, id) rows first; only
+/// its matters are built into documents.
+pub fn select(conn: &Connection, q: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
+    let mut sql = Sql::default();
+    sql.push("SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
+    push_filters(&mut sql, q);
+    sql.push(&format!(
+        "), (SELECT json_group_array({MATTER_DOC}{ORDER}) FROM matters m "
     ));
-    filter(&mut sql);
-    sql.push(" ORDER BY m.deadline IS NULL, m.deadline, m.id");
+    sql.push("WHERE m.id IN (SELECT m.id FROM matters m WHERE 1=1");
+    push_filters(&mut sql, q);
+    sql.push(ORDER);
     if let Some((limit, offset)) = q.page {
         sql.push(" LIMIT ")
-            .push_bind(limit as i64)
+            .bind(limit as i64)
             .push(" OFFSET ")
-            .push_bind(offset as i64);
+            .bind(offset as i64);
     }
     sql.push("))");
-    let (total, page): (i64, Option<String>) = sql.build_query_as().fetch_one(pool).await?;
+    let (total, page): (i64, Option<String>) = conn
+        .prepare_cached(&sql.text)?
+        .query_row(params_from_iter(sql.args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let matters = read_all(page.as_deref(), |d: MatterDoc| Matter::from(d))?;
     Ok((matters, total as usize))
 }
 
-fn push_filters(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
+fn push_filters(sql: &mut Sql, q: &MatterQuery) {
     push_visibility(sql, q);
     if !q.states.is_empty() {
         sql.push(" AND m.state IN (");
-        let mut list = sql.separated(", ");
-        for s in &q.states {
-            list.push_bind(s.as_str());
+        for (i, s) in q.states.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(s.as_str().to_string());
         }
         sql.push(")");
     }
     if let Some(source) = q.source {
-        sql.push(" AND m.source = ").push_bind(source.as_str());
+        sql.push(" AND m.source = ")
+            .bind(source.as_str().to_string());
     }
     if let Some(unit) = q.unit_id {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM assignments a WHERE a.matter_id = m.id AND a.unit_id = ",
-        )
-        .push_bind(unit.0)
-        .push(")");
+        sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id = ")
+            .bind(unit.0)
+            .push(")");
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = format!(
-            "%{}%",
-            text.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
         sql.push(" AND (m.title LIKE ")
-            .push_bind(pattern.clone())
+            .bind(pattern.clone())
             .push(" ESCAPE '\\'");
         sql.push(" OR m.content LIKE ")
-            .push_bind(pattern)
+            .bind(pattern)
             .push(" ESCAPE '\\'");
         sql.push(" OR ('督〔' || m.year || '〕' || m.seq || '号') = ")
-            .push_bind(text.to_string())
+            .bind(text.to_string())
             .push(")");
     }
 }
 
-fn push_visibility(sql: &mut QueryBuilder<'_, Sqlite>, q: &MatterQuery) {
+fn push_visibility(sql: &mut Sql, q: &MatterQuery) {
     let v = &q.visibility;
     let mut clauses = 0;
-    let mut or = |sql: &mut QueryBuilder<'_, Sqlite>, clause: &str| {
-        sql.push(if clauses == 0 { " AND (" } else { " OR " }).push(clause);
+    let mut or = |sql: &mut Sql, clause: &str| {
+        sql.push(if clauses == 0 { " AND (" } else { " OR " })
+            .push(clause);
         clauses += 1;
     };
     if !v.org_ids.is_empty() {
         or(sql, "m.org_id IN ");
-        push_ids(sql, v.org_ids.iter().map(|u| u.0));
+        sql.bind_list(v.org_ids.iter().map(|u| u.0));
     }
     if let Some(leader) = v.leader_id {
         or(sql, "m.leader_id = ");
-        sql.push_bind(leader.0);
+        sql.bind(leader.0);
     }
     if !v.assigned_units.is_empty() {
-        or(sql, "m.id IN (SELECT matter_id FROM assignments WHERE unit_id IN ");
-        push_ids(sql, v.assigned_units.iter().map(|u| u.0));
+        or(
+            sql,
+            "m.id IN (SELECT matter_id FROM assignments WHERE unit_id IN ",
+        );
+        sql.bind_list(v.assigned_units.iter().map(|u| u.0));
         sql.push(")");
     }
-    // Nobody is visible to a caller with no scope at all.
+    // A caller with no scope at all sees nothing.
     sql.push(if clauses == 0 { " AND 0" } else { ")" });
-}
-
-fn push_ids(sql: &mut QueryBuilder<'_, Sqlite>, ids: impl Iterator<Item = i64>) {
-    sql.push("(");
-    let mut list = sql.separated(", ");
-    for id in ids {
-        list.push_bind(id);
-    }
-    sql.push(")");
 }

@@ -1,141 +1,196 @@
-//! The embedded default: one SQLite file in WAL mode. Writes go through a single connection,
-//! so concurrent requests queue in the process instead of failing with SQLITE_BUSY; reads use a
-//! pool of their own and never wait for a writer.
+//! The embedded default: one SQLite file in WAL mode.
+//!
+//! Writes run on one dedicated thread that owns the only writing connection: a transaction is
+//! handed over whole, runs without a hop back to the async runtime between its statements, and
+//! concurrent writers queue in the process instead of failing with SQLITE_BUSY. Reads run on a
+//! small pool of connections in blocking tasks and never wait for the writer (WAL).
 
 mod matters;
+mod pool;
 mod rows;
 
-use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use luoshi_domain::{
     Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::doc::{EventDoc, read_all};
+use self::pool::Workers;
+use self::rows::{USER_SELECT, to_json, ts};
 use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError};
 
+/// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+
 pub struct SqliteStore {
-    read: SqlitePool,
-    write: SqlitePool,
+    /// One thread, the only one that writes.
+    writer: Workers,
+    readers: Workers,
 }
 
+/// Reading threads: enough to keep both cores of a small server busy while one waits on disk.
+const READERS: usize = 4;
+
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite:path`).
+    /// Opens (creating if needed) the database at `url`: `sqlite://PATH` or `sqlite:PATH`.
     pub async fn connect(url: &str) -> Result<SqliteStore> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // In WAL mode NORMAL loses nothing when the process dies; only a power cut can cost
-            // the last transactions, which is the trade SQLite documents for WAL.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.read_only(false))
-            .await?;
-        Ok(SqliteStore { read, write })
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| StoreError::Backend(format!("not a SQLite URL: {url}").into()))?;
+        SqliteStore::open(PathBuf::from(path)).await
     }
 
     /// Opens the database file `luoshi.db` in the directory `dir`.
     pub async fn open_dir(dir: &Path) -> Result<SqliteStore> {
-        SqliteStore::connect(&format!("sqlite://{}", dir.join("luoshi.db").display())).await
+        SqliteStore::open(dir.join("luoshi.db")).await
     }
+
+    async fn open(path: PathBuf) -> Result<SqliteStore> {
+        // The writer first: it creates the file and turns on WAL before any reader opens it.
+        let writer = Workers::start(&path, "writer", 1).await?;
+        let readers = Workers::start(&path, "reader", READERS).await?;
+        Ok(SqliteStore { writer, readers })
+    }
+}
+
+/// Settings every connection gets.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // In WAL mode, synchronous=NORMAL keeps every committed transaction when the process dies;
+    // only a power cut can cost the last few, which is the trade SQLite documents for WAL.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(done.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (step + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(step = step + 1, "database schema migrated");
+    }
+    Ok(())
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.write)
-            .await?;
-        Ok(())
+        self.writer.run(migrate).await
     }
 
     async fn is_empty(&self) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
-            .fetch_one(&self.read)
-            .await?;
-        Ok(n == 0)
+        self.readers
+            .run(|c| Ok(c.query_row("SELECT NOT EXISTS (SELECT 1 FROM units)", [], |r| r.get(0))?))
+            .await
     }
 
     async fn units(&self) -> Result<Vec<Unit>> {
-        let rows = sqlx::query(
-            "SELECT id, code, name, short_names, kind, parent_id FROM units ORDER BY id",
-        )
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(rows::unit).collect()
+        self.readers
+            .run(|c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT id, code, name, short_names, kind, parent_id FROM units ORDER BY id",
+                )?;
+                let rows = stmt.query_map([], rows::unit)?;
+                rows.map(|r| r.map_err(StoreError::from)).collect()
+            })
+            .await
     }
 
     async fn insert_unit(&self, unit: &NewUnit) -> Result<UnitId> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO units (code, name, short_names, kind, parent_id) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&unit.code)
-        .bind(&unit.name)
-        .bind(rows::to_json(&unit.short_names))
-        .bind(unit.kind.as_str())
-        .bind(unit.parent_id.map(|p| p.0))
-        .fetch_one(&self.write)
-        .await
-        .map_err(StoreError::from_write)?;
-        Ok(UnitId(id))
+        let u = unit.clone();
+        self.writer
+            .run(move |c| {
+                let id = c
+                    .prepare_cached(
+                        "INSERT INTO units (code, name, short_names, kind, parent_id)
+                         VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    )?
+                    .query_row(
+                        params![
+                            u.code,
+                            u.name,
+                            to_json(&u.short_names),
+                            u.kind.as_str(),
+                            u.parent_id.map(|p| p.0)
+                        ],
+                        |r| r.get(0),
+                    )
+                    .map_err(rows::write_error)?;
+                Ok(UnitId(id))
+            })
+            .await
     }
 
     async fn insert_user(&self, user: &NewUser) -> Result<UserId> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, unit_id, email, password_hash, in_charge_of, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&user.username)
-        .bind(&user.display_name)
-        .bind(user.role.as_str())
-        .bind(user.unit_id.0)
-        .bind(&user.email)
-        .bind(&user.password_hash)
-        .bind(rows::to_json(&user.in_charge_of))
-        .bind(Utc::now())
-        .fetch_one(&self.write)
-        .await
-        .map_err(StoreError::from_write)?;
-        Ok(UserId(id))
+        let u = user.clone();
+        self.writer
+            .run(move |c| {
+                let id = c
+                    .prepare_cached(
+                        "INSERT INTO users (username, display_name, role, unit_id, email,
+                             password_hash, in_charge_of, created_at)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    )?
+                    .query_row(
+                        params![
+                            u.username,
+                            u.display_name,
+                            u.role.as_str(),
+                            u.unit_id.0,
+                            u.email,
+                            u.password_hash,
+                            to_json(&u.in_charge_of),
+                            ts(Utc::now()),
+                        ],
+                        |r| r.get(0),
+                    )
+                    .map_err(rows::write_error)?;
+                Ok(UserId(id))
+            })
+            .await
     }
 
     async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(&format!("{} ORDER BY id", rows::USER_SELECT))
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter().map(rows::user).collect()
+        self.readers
+            .run(|c| {
+                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} ORDER BY id"))?;
+                let rows = stmt.query_map([], rows::user)?;
+                rows.map(|r| r.map_err(StoreError::from)).collect()
+            })
+            .await
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
-        let row = sqlx::query(&format!("{} WHERE id = ?", rows::USER_SELECT))
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
-        row.as_ref().map(rows::user).transpose()
+        self.readers
+            .run(move |c| {
+                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} WHERE id = ?"))?;
+                Ok(stmt.query_row([id.0], rows::user).optional()?)
+            })
+            .await
     }
 
     async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
-        let row = sqlx::query(&format!("{} WHERE username = ?", rows::USER_SELECT))
-            .bind(username)
-            .fetch_optional(&self.read)
-            .await?;
-        match row {
-            Some(row) => Ok(Some((rows::user(&row)?, row.try_get("password_hash")?))),
-            None => Ok(None),
-        }
+        let username = username.to_string();
+        self.readers
+            .run(move |c| {
+                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} WHERE username = ?"))?;
+                let found = stmt
+                    .query_row([username], |r| {
+                        Ok((rows::user(r)?, r.get("password_hash")?))
+                    })
+                    .optional()?;
+                Ok(found)
+            })
+            .await
     }
 
     async fn insert_token(
@@ -145,62 +200,72 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-            .bind(token_hash)
-            .bind(user.0)
-            .bind(now)
-            .bind(expires_at)
-            .execute(&self.write)
+        let token_hash = token_hash.to_string();
+        self.writer
+            .run(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at)
+                     VALUES (?, ?, ?, ?)",
+                )?
+                .execute(params![token_hash, user.0, ts(now), ts(expires_at)])
+                .map_err(rows::write_error)?;
+                Ok(())
+            })
             .await
-            .map_err(StoreError::from_write)?;
-        Ok(())
     }
 
     async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
-        let row = sqlx::query(&format!(
-            "{} WHERE id = (SELECT user_id FROM api_tokens WHERE token_hash = ? AND expires_at > ?)",
-            rows::USER_SELECT
-        ))
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.read)
-        .await?;
-        row.as_ref().map(rows::user).transpose()
+        let token_hash = token_hash.to_string();
+        self.readers
+            .run(move |c| {
+                let mut stmt = c.prepare_cached(&format!(
+                    "{USER_SELECT} WHERE id = (SELECT user_id FROM api_tokens
+                         WHERE token_hash = ? AND expires_at > ?)"
+                ))?;
+                Ok(stmt
+                    .query_row(params![token_hash, ts(now)], rows::user)
+                    .optional()?)
+            })
+            .await
     }
 
     async fn create_matter(&self, matter: &Matter, events: &[NewEvent]) -> Result<Matter> {
-        matters::create(&self.write, matter, events).await
+        let (m, events) = (matter.clone(), events.to_vec());
+        self.writer
+            .run(move |c| matters::create(c, &m, &events))
+            .await
     }
 
     async fn save_transition(
         &self,
-        read_version: i64,
+        before: &Matter,
         transition: &Transition,
     ) -> Result<Vec<EventId>> {
-        matters::save_transition(&self.write, read_version, transition).await
+        let (before, t) = (before.clone(), transition.clone());
+        self.writer
+            .run(move |c| matters::save_transition(c, &before, &t))
+            .await
     }
 
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>> {
-        let query = MatterQuery::default();
-        Ok(matters::select(&self.read, &query, Some(id)).await?.0.pop())
+        self.readers.run(move |c| matters::one(c, id)).await
+    }
+
+    async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>> {
+        self.readers
+            .run(move |c| match matters::one(c, id)? {
+                Some(m) => Ok(Some((m, matters::events(c, id)?))),
+                None => Ok(None),
+            })
+            .await
     }
 
     async fn events(&self, matter: MatterId) -> Result<Vec<Event>> {
-        let timeline: Option<String> = sqlx::query_scalar(
-            "SELECT json_group_array(json_object(
-                 'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
-                 'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
-                 'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline)
-                 ORDER BY id)
-             FROM events WHERE matter_id = ?",
-        )
-        .bind(matter.0)
-        .fetch_one(&self.read)
-        .await?;
-        read_all(timeline.as_deref(), |d: EventDoc| Event::from(d))
+        self.readers.run(move |c| matters::events(c, matter)).await
     }
 
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
-        matters::select(&self.read, query, None).await
+        let q = query.clone();
+        self.readers.run(move |c| matters::select(c, &q)).await
     }
 }

@@ -1,49 +1,95 @@
-//! Turning rows into domain values. A value the schema should never hold is reported as
-//! [`StoreError::Corrupt`], never silently replaced.
+//! Turning rows into domain values, and values into what SQLite stores. A value the schema
+//! should never hold is reported as corrupt, never silently replaced.
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use luoshi_domain::{Role, Unit, UnitId, UnitKind, User, UserId};
+use rusqlite::Row;
+use rusqlite::types::{FromSql, FromSqlError, ValueRef};
 use serde::{Serialize, de::DeserializeOwned};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use crate::{Result, StoreError};
+use crate::StoreError;
 
-pub const USER_SELECT: &str = "SELECT id, username, display_name, role, unit_id, email, password_hash, in_charge_of FROM users";
+pub const USER_SELECT: &str = "SELECT id, username, display_name, role, unit_id, email, \
+     password_hash, in_charge_of FROM users";
 
 pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serialises")
 }
 
-pub fn from_json<T: DeserializeOwned>(row: &SqliteRow, col: &str) -> Result<T> {
-    let text: String = row.try_get(col)?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+/// Timestamps are stored as RFC 3339 in UTC with a fixed width, so text order is time order.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Reads a text column holding one of a closed set of names.
-pub fn parsed<T>(row: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    let text: String = row.try_get(col)?;
-    parse(&text).ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown value {text:?}")))
+/// A column holding JSON text.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromSql for Json<T> {
+    fn column_result(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        serde_json::from_str(value.as_str()?)
+            .map(Json)
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
 }
 
-pub fn unit(row: &SqliteRow) -> Result<Unit> {
+/// A column holding one of a closed set of names.
+fn named<T>(row: &Row<'_>, col: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = row.get(col)?;
+    parse(&text).ok_or_else(|| {
+        let idx = row.as_ref().column_index(col).unwrap_or_default();
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unknown value {text:?}").into(),
+        )
+    })
+}
+
+pub fn unit(row: &Row<'_>) -> rusqlite::Result<Unit> {
     Ok(Unit {
-        id: UnitId(row.try_get("id")?),
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        short_names: from_json(row, "short_names")?,
-        kind: parsed(row, "kind", UnitKind::parse)?,
-        parent_id: row.try_get::<Option<i64>, _>("parent_id")?.map(UnitId),
+        id: UnitId(row.get("id")?),
+        code: row.get("code")?,
+        name: row.get("name")?,
+        short_names: row.get::<_, Json<_>>("short_names")?.0,
+        kind: named(row, "kind", UnitKind::parse)?,
+        parent_id: row.get::<_, Option<i64>>("parent_id")?.map(UnitId),
     })
 }
 
-pub fn user(row: &SqliteRow) -> Result<User> {
+pub fn user(row: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
-        id: UserId(row.try_get("id")?),
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role: parsed(row, "role", Role::parse)?,
-        unit_id: UnitId(row.try_get("unit_id")?),
-        email: row.try_get("email")?,
-        in_charge_of: from_json(row, "in_charge_of")?,
+        id: UserId(row.get("id")?),
+        username: row.get("username")?,
+        display_name: row.get("display_name")?,
+        role: named(row, "role", Role::parse)?,
+        unit_id: UnitId(row.get("unit_id")?),
+        email: row.get("email")?,
+        in_charge_of: row.get::<_, Json<_>>("in_charge_of")?.0,
     })
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..) => StoreError::Corrupt(e.to_string()),
+            other => StoreError::Backend(Box::new(other)),
+        }
+    }
+}
+
+/// Unique and foreign-key violations are the caller's mistake, not the database's.
+pub fn write_error(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ffi;
+    if let rusqlite::Error::SqliteFailure(err, ref msg) = e {
+        let msg = msg.clone().unwrap_or_default();
+        match err.extended_code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                return StoreError::Conflict(msg);
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::NotFound(msg),
+            _ => {}
+        }
+    }
+    StoreError::from(e)
 }
