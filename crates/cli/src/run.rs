@@ -83,11 +83,6 @@ fn load(
 async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Luoshi> {
     let url = config.database_url();
     let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
-        if config.database_url.is_none() {
-            std::fs::create_dir_all(&config.data).with_context(|| {
-                format!("creating the data directory {}", config.data.display())
-            })?;
-        }
         Arc::new(
             SqliteStore::connect(&url)
                 .await

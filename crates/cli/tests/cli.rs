@@ -117,6 +117,18 @@ async fn demo_builds_the_city_once_serves_it_and_stops_cleanly_on_sigterm() {
 }
 
 #[tokio::test]
+async fn a_sqlite_url_in_a_directory_not_yet_made_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new").join("city.db");
+    let url = format!("sqlite://{}", file.display());
+    let (child, url_served, _) =
+        start(&["demo", "--database-url", &url, "--addr", "127.0.0.1:0"]).await;
+    assert!(matter_count(&url_served).await > 0);
+    assert!(stop(child).await.success());
+    assert!(file.exists());
+}
+
+#[tokio::test]
 async fn usage_errors_exit_2_and_failures_exit_1_with_a_message() {
     let out = luoshi()
         .args(["serve", "--clock", "2026-13-01"])

@@ -292,3 +292,79 @@ async fn numbers_stay_gap_free_when_matters_are_registered_at_once() {
     let first = seqs[0];
     assert_eq!(seqs, (first..first + 24).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn a_matter_with_a_leader_and_milestones_classes_each_report_against_the_plan() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let fgw = app.login("fgw").await;
+    let (status, leaders) = app.get(&ducha, "/users?role=leader").await;
+    assert_eq!(status, StatusCode::OK);
+    let mayor = leaders
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "shizhang")
+        .expect("the mayor is among the leaders");
+    assert!(
+        leaders
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["role"] == "leader")
+    );
+
+    let body = json!({
+        "title": "建成城市智慧停车平台", "content": "分两个阶段建成。", "source": "work_report",
+        "urgency": "expedited", "lead_unit_id": app.unit("fgw"), "co_unit_ids": [],
+        "deadline": "2026-12-31", "public": true, "leader_id": mayor["id"], "cadence": "monthly",
+        "milestones": [
+            {"date": "2026-06-30", "percent": 40, "title": "完成平台招标"},
+            {"date": "2026-12-31", "percent": 100, "title": "平台上线运行"}
+        ]
+    });
+    let (status, m) = app.post(&ducha, "/matters", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    assert_eq!(
+        (m["leader_id"].clone(), m["cadence"].as_str()),
+        (mayor["id"].clone(), Some("monthly"))
+    );
+    app.post(&ducha, &format!("/matters/{id}/assign"), json!({}))
+        .await;
+
+    // On the first day the plan already asks for 40%.
+    let (_, m) = app
+        .post(
+            &fgw,
+            &format!("/matters/{id}/feedback"),
+            json!({"progress_text": "招标文件已挂网", "percent": 20}),
+        )
+        .await;
+    let last = m["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["progress_class"].as_str()),
+        (Some("feedback"), Some("behind"))
+    );
+    assert_eq!(m["light"], "yellow", "20 points behind the plan");
+    let (_, m) = app
+        .post(
+            &fgw,
+            &format!("/matters/{id}/feedback"),
+            json!({"progress_text": "已完成招标", "percent": 45}),
+        )
+        .await;
+    assert_eq!(
+        m["events"].as_array().unwrap().last().unwrap()["progress_class"],
+        "ahead"
+    );
+    assert_eq!(m["light"], "green");
+
+    let (_, mayor_view) = app
+        .get(&app.login("shizhang").await, &format!("/matters/{id}"))
+        .await;
+    assert_eq!(
+        mayor_view["id"], id,
+        "the responsible leader sees the matter"
+    );
+}

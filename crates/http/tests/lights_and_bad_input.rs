@@ -280,6 +280,15 @@ async fn the_openapi_document_lists_every_call_and_the_dashboard_adds_up() {
     assert_eq!(sum("by_light"), total);
     assert_eq!(sum("by_source"), total);
     assert!(
+        d["by_state"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| v.as_u64().unwrap() > 0),
+        "the demo has matters in every state: {}",
+        d["by_state"]
+    );
+    assert!(
         d["by_source"]
             .as_object()
             .unwrap()

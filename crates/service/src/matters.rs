@@ -1,10 +1,11 @@
 //! Registering matters and carrying them through their lifecycle.
 
 use chrono::{Datelike, NaiveDate};
+use luoshi_domain::light::planned_percent;
 use luoshi_domain::{
     Action, Assignment, AssignmentRole, Cadence, Event, EventKind, ExtensionChain, Light, Matter,
-    MatterId, MatterNumber, MatterState, Milestone, NewEvent, Role, Source, UnitId, UnitKind,
-    Urgency, User, UserId,
+    MatterId, MatterNumber, MatterState, Milestone, NewEvent, ProgressClass, Role, Source, UnitId,
+    UnitKind, Urgency, User, UserId,
 };
 use luoshi_storage::{MatterQuery, StoreError};
 use serde::Deserialize;
@@ -44,6 +45,9 @@ pub struct MatterView {
 pub struct MatterDetail {
     pub view: MatterView,
     pub events: Vec<Event>,
+    /// For each event, how a report compared with the plan on its day (超进度, 达进度 …);
+    /// `None` for events that are not reports, or reports on matters without a plan.
+    pub progress: Vec<Option<ProgressClass>>,
     pub working_days_left: Option<i64>,
 }
 
@@ -294,9 +298,17 @@ impl Luoshi {
         let working_days_left = matter
             .deadline
             .map(|d| self.calendar.working_days_between(self.today(), d));
+        let progress = events
+            .iter()
+            .map(|e| {
+                let planned = planned_percent(&matter, luoshi_domain::china_date(e.data.at));
+                e.data.percent.and_then(|p| ProgressClass::of(p, planned))
+            })
+            .collect();
         MatterDetail {
             view: self.view(matter),
             events,
+            progress,
             working_days_left,
         }
     }

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use luoshi_domain::{
-    AssignmentRole, AssignmentState, Cadence, EventKind, Light, MatterState, Role, Source, Unit,
-    UnitKind, Urgency, User,
+    AssignmentRole, AssignmentState, Cadence, EventKind, Light, MatterState, ProgressClass, Role,
+    Source, Unit, UnitKind, Urgency, User,
 };
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
@@ -115,6 +115,9 @@ pub struct EventDto {
     at: DateTime<FixedOffset>,
     comment: String,
     percent: Option<u8>,
+    /// How a report compared with the plan that day: ahead 超进度, on_track 达进度, behind
+    /// 欠进度, done 已完成.
+    progress_class: Option<ProgressClass>,
     problems: String,
     next_steps: String,
     new_deadline: Option<NaiveDate>,
@@ -212,7 +215,8 @@ impl From<MatterDetail> for MatterDto {
             events: d
                 .events
                 .into_iter()
-                .map(|e| EventDto {
+                .zip(d.progress)
+                .map(|(e, progress_class)| EventDto {
                     id: e.id.0,
                     kind: e.data.kind,
                     actor_id: e.data.actor_id.0,
@@ -220,6 +224,7 @@ impl From<MatterDetail> for MatterDto {
                     at: china(e.data.at),
                     comment: e.data.comment,
                     percent: e.data.percent,
+                    progress_class,
                     problems: e.data.problems,
                     next_steps: e.data.next_steps,
                     new_deadline: e.data.new_deadline,

@@ -7,6 +7,7 @@ mod dto;
 mod health;
 mod matters;
 mod units;
+mod users;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -40,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(auth::login))
         .routes(routes!(units::list))
+        .routes(routes!(users::list))
         .routes(routes!(matters::list, matters::create))
         .routes(routes!(matters::get))
         .routes(routes!(matters::assign))

@@ -35,7 +35,8 @@ pub struct SqliteStore {
 const READERS: usize = 4;
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url`: `sqlite://PATH` or `sqlite:PATH`.
+    /// Opens the database at `url` (`sqlite://PATH` or `sqlite:PATH`), creating the file and
+    /// its directory if needed.
     pub async fn connect(url: &str) -> Result<SqliteStore> {
         let path = url
             .strip_prefix("sqlite://")
@@ -50,6 +51,11 @@ impl SqliteStore {
     }
 
     async fn open(path: PathBuf) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Backend(format!("cannot create {}: {e}", dir.display()).into())
+            })?;
+        }
         // The writer first: it creates the file and turns on WAL before any reader opens it.
         let writer = Workers::start(&path, "writer", 1).await?;
         let readers = Workers::start(&path, "reader", READERS).await?;
