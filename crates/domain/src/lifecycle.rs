@@ -210,10 +210,15 @@ fn non_empty(text: &str, what: &str) -> Result<String, Denied> {
     Ok(t.to_string())
 }
 
-fn wrong_state(m: &Matter, action: &Action) -> Denied {
-    Denied::WrongState {
-        state: m.state.label(),
-        action: action.label(),
+/// Refuses `action` unless `ok`, naming the state it was tried in.
+fn allowed_in(ok: bool, state: &'static str, action: &Action) -> Result<(), Denied> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Denied::WrongState {
+            state,
+            action: action.label(),
+        })
     }
 }
 
@@ -235,21 +240,18 @@ pub fn apply(
     match &action {
         Action::Assign => {
             require(actor.manages(matter), "只有督查人员可以交办事项")?;
-            if m.state != MatterState::Draft {
-                return Err(wrong_state(&m, &action));
-            }
+            allowed_in(m.state == MatterState::Draft, m.state.label(), &action)?;
             m.state = MatterState::Assigned;
             m.assigned_at = Some(now);
             events.push(event(EventKind::Assigned, ""));
         }
         Action::Sign => {
-            let a = own_assignment(&mut m, actor)?;
-            if a.state != AssignmentState::Assigned {
-                return Err(Denied::WrongState {
-                    state: a.state.label(),
-                    action: action.label(),
-                });
-            }
+            let a = own_assignment(&m, actor, &action)?;
+            allowed_in(
+                a.state == AssignmentState::Assigned,
+                a.state.label(),
+                &action,
+            )?;
             sign(&mut m, my_unit, now, me, &mut events, "");
         }
         Action::Feedback {
@@ -262,16 +264,8 @@ pub fn apply(
             if *percent > 100 {
                 return Err(Denied::Invalid("完成进度应在0到100之间".into()));
             }
-            let a = own_assignment(&mut m, actor)?;
-            if !matches!(
-                a.state,
-                AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
-            ) {
-                return Err(Denied::WrongState {
-                    state: a.state.label(),
-                    action: action.label(),
-                });
-            }
+            let a = own_assignment(&m, actor, &action)?;
+            allowed_in(a.state.is_working(), a.state.label(), &action)?;
             if a.state == AssignmentState::Assigned {
                 sign(&mut m, my_unit, now, me, &mut events, "随反馈签收");
             }
@@ -289,17 +283,9 @@ pub fn apply(
             events.push(e);
         }
         Action::RequestCompletion { summary } => {
-            let a = own_assignment(&mut m, actor)?;
+            let a = own_assignment(&m, actor, &action)?;
             require(a.role == AssignmentRole::Lead, "只有牵头单位可以申请办结")?;
-            if !matches!(
-                a.state,
-                AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
-            ) {
-                return Err(Denied::WrongState {
-                    state: a.state.label(),
-                    action: action.label(),
-                });
-            }
+            allowed_in(a.state.is_working(), a.state.label(), &action)?;
             let summary = non_empty(summary, "办理情况")?;
             if a.state == AssignmentState::Assigned {
                 sign(&mut m, my_unit, now, me, &mut events, "随办结申请签收");
@@ -315,9 +301,11 @@ pub fn apply(
         }
         Action::Close { comment } => {
             require(actor.manages(matter), "只有督查人员可以办结事项")?;
-            if m.state != MatterState::CompletionRequested {
-                return Err(wrong_state(&m, &action));
-            }
+            allowed_in(
+                m.state == MatterState::CompletionRequested,
+                m.state.label(),
+                &action,
+            )?;
             for a in &mut m.assignments {
                 a.state = AssignmentState::Closed;
             }
@@ -328,9 +316,11 @@ pub fn apply(
         }
         Action::Return { reason } => {
             require(actor.manages(matter), "只有督查人员可以退回事项")?;
-            if m.state != MatterState::CompletionRequested {
-                return Err(wrong_state(&m, &action));
-            }
+            allowed_in(
+                m.state == MatterState::CompletionRequested,
+                m.state.label(),
+                &action,
+            )?;
             let reason = non_empty(reason, "退回理由")?;
             let lead = m.lead_unit_id;
             if let Some(a) = m.assignment_mut(lead) {
@@ -341,26 +331,16 @@ pub fn apply(
         }
         Action::Remind { message } => {
             require(actor.manages(matter), "只有督查人员可以催办")?;
-            if !matches!(
-                m.state,
-                MatterState::Assigned | MatterState::Signed | MatterState::InProgress
-            ) {
-                return Err(wrong_state(&m, &action));
-            }
+            allowed_in(m.state.is_working(), m.state.label(), &action)?;
             events.push(event(EventKind::Reminded, message.trim()));
         }
         Action::RequestExtension {
             new_deadline,
             reason,
         } => {
-            let a = own_assignment(&mut m, actor)?;
+            let a = own_assignment(&m, actor, &action)?;
             require(a.role == AssignmentRole::Lead, "只有牵头单位可以申请延期")?;
-            if !matches!(
-                m.state,
-                MatterState::Assigned | MatterState::Signed | MatterState::InProgress
-            ) {
-                return Err(wrong_state(&m, &action));
-            }
+            allowed_in(m.state.is_working(), m.state.label(), &action)?;
             let reason = non_empty(reason, "延期理由")?;
             let Some(deadline) = m.deadline else {
                 return Err(Denied::Invalid(
@@ -411,9 +391,8 @@ pub fn apply(
         }
         Action::Cancel { reason } => {
             require(actor.manages(matter), "只有督查人员可以撤销事项")?;
-            if matches!(m.state, MatterState::Closed | MatterState::Cancelled) {
-                return Err(wrong_state(&m, &action));
-            }
+            let finished = matches!(m.state, MatterState::Closed | MatterState::Cancelled);
+            allowed_in(!finished, m.state.label(), &action)?;
             let reason = non_empty(reason, "撤销理由")?;
             for a in &mut m.assignments {
                 a.state = AssignmentState::Cancelled;
@@ -429,19 +408,15 @@ pub fn apply(
 
 /// The actor's own unit's assignment: liaisons act only for their own unit.
 fn own_assignment<'m>(
-    m: &'m mut Matter,
+    m: &'m Matter,
     actor: &Actor<'_>,
+    action: &Action,
 ) -> Result<&'m crate::Assignment, Denied> {
     require(
         actor.user.role == Role::Liaison,
         "只有承办单位的联络员可以办理",
     )?;
-    if m.state == MatterState::Draft {
-        return Err(Denied::WrongState {
-            state: m.state.label(),
-            action: "办理",
-        });
-    }
+    allowed_in(m.state != MatterState::Draft, m.state.label(), action)?;
     m.assignment(actor.user.unit_id)
         .ok_or_else(|| Denied::Forbidden("本单位不是该事项的承办单位".into()))
 }

@@ -100,10 +100,7 @@ impl<'a> LightContext<'a> {
 
     /// The light of one unit's assignment.
     pub fn assignment(&self, m: &Matter, a: &Assignment) -> Light {
-        if !matches!(
-            a.state,
-            AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
-        ) {
+        if !a.state.is_working() {
             // Closed, cancelled, or done and waiting for review: nothing left for the unit to do.
             return Light::Green;
         }

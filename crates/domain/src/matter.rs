@@ -88,6 +88,14 @@ labelled_enum!(
 );
 
 impl MatterState {
+    /// The units are at work on it: assigned, signed or in progress, but not yet handed in.
+    pub fn is_working(self) -> bool {
+        matches!(
+            self,
+            MatterState::Assigned | MatterState::Signed | MatterState::InProgress
+        )
+    }
+
     /// Still somebody's work: assigned and not yet closed or cancelled.
     pub fn is_open(self) -> bool {
         matches!(
@@ -117,6 +125,16 @@ labelled_enum!(
         Cancelled = "cancelled", "已撤销";
     }
 );
+
+impl AssignmentState {
+    /// The unit still has work to do: it may sign, report or hand in.
+    pub fn is_working(self) -> bool {
+        matches!(
+            self,
+            AssignmentState::Assigned | AssignmentState::Signed | AssignmentState::InProgress
+        )
+    }
+}
 
 /// A stage target (阶段目标): by `date`, `percent` of the work should be done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -114,23 +114,11 @@ async fn a_liaison_cannot_close_nor_see_or_touch_another_units_matter() {
     let ducha = app.login("ducha").await;
     let fgw = app.login("fgw").await;
     let czj = app.login("czj").await;
-    let id = app.create(&ducha, "fgw", &[], "2026-08-28").await;
-    app.post(&ducha, &format!("/matters/{id}/assign"), json!({}))
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    app.step(&fgw, id, "request-completion", json!({"summary": "完成"}))
         .await;
-    app.post(
-        &fgw,
-        &format!("/matters/{id}/request-completion"),
-        json!({"summary": "完成"}),
-    )
-    .await;
 
-    let (status, _) = app
-        .post(
-            &fgw,
-            &format!("/matters/{id}/close"),
-            json!({"comment": ""}),
-        )
-        .await;
+    let (status, _) = app.step(&fgw, id, "close", json!({"comment": ""})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app.get(&czj, &format!("/matters/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -174,22 +162,12 @@ async fn a_returned_matter_and_an_approved_extension() {
     let mayor = app.login("shizhang").await;
     let (_, me) = app.get(&mayor, "/matters?limit=1").await;
     assert!(me["total"].as_i64().unwrap() > 0);
-    let id = app.create(&ducha, "fgw", &[], "2026-08-28").await;
-    app.post(&ducha, &format!("/matters/{id}/assign"), json!({}))
-        .await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
 
-    app.post(
-        &fgw,
-        &format!("/matters/{id}/request-completion"),
-        json!({"summary": "完成"}),
-    )
-    .await;
+    app.step(&fgw, id, "request-completion", json!({"summary": "完成"}))
+        .await;
     let (status, m) = app
-        .post(
-            &ducha,
-            &format!("/matters/{id}/return"),
-            json!({"reason": "缺少佐证材料"}),
-        )
+        .step(&ducha, id, "return", json!({"reason": "缺少佐证材料"}))
         .await;
     assert_eq!(
         (status, m["state"].as_str()),
@@ -197,31 +175,24 @@ async fn a_returned_matter_and_an_approved_extension() {
     );
 
     let (status, m) = app
-        .post(
+        .step(
             &fgw,
-            &format!("/matters/{id}/extension"),
+            id,
+            "extension",
             json!({"new_deadline": "2026-09-30", "reason": "资金尚未到位"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{m}");
     assert_eq!(m["extension"]["new_deadline"], "2026-09-30");
     let (status, m) = app
-        .post(
-            &ducha,
-            &format!("/matters/{id}/extension/approve"),
-            json!({"comment": "同意"}),
-        )
+        .step(&ducha, id, "extension/approve", json!({"comment": "同意"}))
         .await;
     assert_eq!(
         (status, m["deadline"].as_str()),
         (StatusCode::OK, Some("2026-08-28"))
     );
     let (status, m) = app
-        .post(
-            &mayor,
-            &format!("/matters/{id}/extension/approve"),
-            json!({"comment": "同意"}),
-        )
+        .step(&mayor, id, "extension/approve", json!({"comment": "同意"}))
         .await;
     assert_eq!(
         (status, m["deadline"].as_str()),
@@ -230,11 +201,7 @@ async fn a_returned_matter_and_an_approved_extension() {
     );
 
     let (status, m) = app
-        .post(
-            &ducha,
-            &format!("/matters/{id}/remind"),
-            json!({"message": "请抓紧办理"}),
-        )
+        .step(&ducha, id, "remind", json!({"message": "请抓紧办理"}))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -242,11 +209,7 @@ async fn a_returned_matter_and_an_approved_extension() {
         "reminded"
     );
     let (status, m) = app
-        .post(
-            &ducha,
-            &format!("/matters/{id}/cancel"),
-            json!({"reason": "情况变化,不再督办"}),
-        )
+        .step(&ducha, id, "cancel", json!({"reason": "情况变化,不再督办"}))
         .await;
     assert_eq!(
         (status, m["state"].as_str()),
@@ -330,14 +293,14 @@ async fn a_matter_with_a_leader_and_milestones_classes_each_report_against_the_p
         (m["leader_id"].clone(), m["cadence"].as_str()),
         (mayor["id"].clone(), Some("monthly"))
     );
-    app.post(&ducha, &format!("/matters/{id}/assign"), json!({}))
-        .await;
+    app.step(&ducha, id, "assign", json!({})).await;
 
     // On the first day the plan already asks for 40%.
     let (_, m) = app
-        .post(
+        .step(
             &fgw,
-            &format!("/matters/{id}/feedback"),
+            id,
+            "feedback",
             json!({"progress_text": "招标文件已挂网", "percent": 20}),
         )
         .await;
@@ -348,9 +311,10 @@ async fn a_matter_with_a_leader_and_milestones_classes_each_report_against_the_p
     );
     assert_eq!(m["light"], "yellow", "20 points behind the plan");
     let (_, m) = app
-        .post(
+        .step(
             &fgw,
-            &format!("/matters/{id}/feedback"),
+            id,
+            "feedback",
             json!({"progress_text": "已完成招标", "percent": 45}),
         )
         .await;

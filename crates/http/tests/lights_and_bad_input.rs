@@ -162,28 +162,19 @@ async fn a_step_not_allowed_from_the_current_state_is_a_409_naming_the_state() {
     let ducha = app.login("ducha").await;
     let fgw = app.login("fgw").await;
     let id = app.create(&ducha, "fgw", &[], "2026-08-28").await;
-    let (status, err) = app
-        .post(
-            &ducha,
-            &format!("/matters/{id}/close"),
-            json!({"comment": ""}),
-        )
-        .await;
+    let (status, err) = app.step(&ducha, id, "close", json!({"comment": ""})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(err["error"]["message"], "当前状态为“立项”,不能办结");
-    app.post(&ducha, &format!("/matters/{id}/assign"), json!({}))
-        .await;
-    app.post(&fgw, &format!("/matters/{id}/sign"), json!({}))
-        .await;
-    let (status, err) = app
-        .post(&fgw, &format!("/matters/{id}/sign"), json!({}))
-        .await;
+    app.step(&ducha, id, "assign", json!({})).await;
+    app.step(&fgw, id, "sign", json!({})).await;
+    let (status, err) = app.step(&fgw, id, "sign", json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(err["error"]["message"].as_str().unwrap().contains("已签收"));
     let (status, _) = app
-        .post(
+        .step(
             &fgw,
-            &format!("/matters/{id}/feedback"),
+            id,
+            "feedback",
             json!({"progress_text": "x", "percent": 101}),
         )
         .await;

@@ -124,6 +124,20 @@ impl TestApp {
         m["id"].as_i64().unwrap()
     }
 
+    /// Takes a lifecycle step: `POST /matters/{id}/{verb}`.
+    pub async fn step(&self, token: &str, id: i64, verb: &str, body: Value) -> (StatusCode, Value) {
+        self.post(token, &format!("/matters/{id}/{verb}"), body)
+            .await
+    }
+
+    /// Registers a matter and assigns it; returns its id.
+    pub async fn assigned(&self, token: &str, lead: &str, co: &[&str], deadline: &str) -> i64 {
+        let id = self.create(token, lead, co, deadline).await;
+        let (status, m) = self.step(token, id, "assign", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{m}");
+        id
+    }
+
     pub async fn total(&self, token: &str) -> i64 {
         self.get(token, "/matters?limit=1").await.1["total"]
             .as_i64()

@@ -291,73 +291,49 @@ impl<'a> Replay<'a> {
             .await?;
         }
         let review_day = (last - 1).max(0);
-        let summary = m
-            .reports
-            .last()
-            .map(|r| r.text)
-            .unwrap_or("已按要求完成各项任务。")
-            .to_string();
-        match m.scenario {
-            Scenario::Returned => {
-                self.step(
-                    &lead_liaison,
-                    id,
-                    self.days_ago(last, 300),
-                    Action::RequestCompletion { summary },
-                )
+        if matches!(
+            m.scenario,
+            Scenario::Returned | Scenario::CompletionRequested | Scenario::Closed
+        ) {
+            let summary = m
+                .reports
+                .last()
+                .map_or("已按要求完成各项任务。", |r| r.text);
+            let action = Action::RequestCompletion {
+                summary: summary.to_string(),
+            };
+            self.step(&lead_liaison, id, self.days_ago(last, 300), action)
                 .await?;
-                let reason = m.return_reason.to_string();
-                self.step(
-                    &registrar,
-                    id,
-                    self.days_ago(review_day, 400),
-                    Action::Return { reason },
-                )
+        }
+        let review = match m.scenario {
+            Scenario::Returned => Some(Action::Return {
+                reason: m.return_reason.to_string(),
+            }),
+            Scenario::Closed => Some(Action::Close {
+                comment: "经核实,任务已按要求完成,同意办结。".to_string(),
+            }),
+            _ => None,
+        };
+        if let Some(action) = review {
+            self.step(&registrar, id, self.days_ago(review_day, 400), action)
                 .await?;
-            }
-            Scenario::CompletionRequested => {
-                self.step(
-                    &lead_liaison,
-                    id,
-                    self.days_ago(last, 300),
-                    Action::RequestCompletion { summary },
-                )
+        }
+        if let (Scenario::ExtensionRequested, Some(d)) =
+            (&m.scenario, deadline.filter(|d| *d >= today))
+        {
+            let reason = m
+                .reports
+                .last()
+                .map(|r| r.problems)
+                .filter(|p| !p.is_empty());
+            let action = Action::RequestExtension {
+                new_deadline: d + Duration::days(m.extension_days.max(1)),
+                reason: reason
+                    .unwrap_or("受客观因素影响,需延长办理时限。")
+                    .to_string(),
+            };
+            self.step(&lead_liaison, id, self.days_ago(0, 0), action)
                 .await?;
-            }
-            Scenario::Closed => {
-                self.step(
-                    &lead_liaison,
-                    id,
-                    self.days_ago(last, 300),
-                    Action::RequestCompletion { summary },
-                )
-                .await?;
-                let comment = "经核实,任务已按要求完成,同意办结。".to_string();
-                self.step(
-                    &registrar,
-                    id,
-                    self.days_ago(review_day, 400),
-                    Action::Close { comment },
-                )
-                .await?;
-            }
-            Scenario::ExtensionRequested => {
-                if let Some(d) = deadline.filter(|d| *d >= today) {
-                    let action = Action::RequestExtension {
-                        new_deadline: d + Duration::days(m.extension_days.max(1)),
-                        reason: m
-                            .reports
-                            .last()
-                            .map(|r| r.problems)
-                            .filter(|p| !p.is_empty())
-                            .unwrap_or("受客观因素影响,需延长办理时限。")
-                            .to_string(),
-                    };
-                    self.step(&lead_liaison, id, self.days_ago(0, 0), action)
-                        .await?;
-                }
-            }
-            _ => {}
         }
         Ok(())
     }
