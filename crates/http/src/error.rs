@@ -27,6 +27,14 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
+    pub fn method_not_allowed() -> ApiError {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "该地址不支持此请求方法",
+        )
+    }
+
     pub fn not_found_route() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "请求的地址不存在")
     }

@@ -221,8 +221,12 @@ async fn without_a_valid_token_only_health_and_login_answer() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.get(&ducha, "/matters?light=purple").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = app.get(&ducha, "/nowhere").await;
+    let (status, err) = app.get(&ducha, "/nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(err["error"]["code"], "not_found");
+    let (status, err) = app.get(&ducha, "/matters/1/sign").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(err["error"]["code"], "method_not_allowed");
 }
 
 #[tokio::test]

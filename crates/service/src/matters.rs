@@ -247,7 +247,7 @@ impl Luoshi {
                 &[NewEvent::new(EventKind::Created, user.id, now, "")],
             )
             .await?;
-        tracing::info!(matter = %created.id, number = %created.number, by = %user.username, "matter registered");
+        tracing::debug!(matter = %created.id, number = %created.number, by = %user.username, "matter registered");
         Ok(self.view(created))
     }
 
