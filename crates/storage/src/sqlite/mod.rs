@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use luoshi_domain::{
     Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use self::pool::Workers;
@@ -71,6 +72,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
     )?;
+    // Without the query planner stability guarantee SQLite re-prepares a cached statement
+    // whenever a parameter it planned around (LIMIT, OFFSET, a LIKE pattern) gets a new value;
+    // with it, a cached statement is planned once.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
