@@ -1,0 +1,66 @@
+//! The demo city builds on any day it is started, and only once.
+
+use std::sync::Arc;
+
+use chrono::DateTime;
+use luoshi_domain::{Calendar, MatterState};
+use luoshi_service::demo::{self, Built};
+use luoshi_service::matters::ListQuery;
+use luoshi_service::{FixedClock, Luoshi, Rules};
+use luoshi_storage::Store;
+use luoshi_storage::sqlite::SqliteStore;
+
+async fn demo_at(now: &str) -> (Luoshi, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let clock = Arc::new(FixedClock(
+        DateTime::parse_from_rfc3339(now).unwrap().to_utc(),
+    ));
+    let luoshi = Luoshi::new(store, clock, Calendar::official(), Rules::default())
+        .await
+        .unwrap();
+    let built = demo::build(&luoshi).await.unwrap();
+    assert!(
+        matches!(built, Built::Created { matters, .. } if matters >= 60),
+        "{built:?}"
+    );
+    (luoshi, dir)
+}
+
+#[tokio::test]
+async fn the_demo_builds_on_a_holiday_a_weekend_and_a_new_year() {
+    for now in [
+        "2026-10-03T10:00:00+08:00",
+        "2026-06-28T22:00:00+08:00",
+        "2027-01-01T00:00:01+08:00",
+    ] {
+        let (luoshi, _dir) = demo_at(now).await;
+        let ducha = luoshi
+            .users()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.username == "ducha")
+            .unwrap();
+        let page = luoshi
+            .list_matters(
+                &ducha,
+                &ListQuery {
+                    limit: 500,
+                    ..ListQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        for state in MatterState::ALL {
+            assert!(
+                page.items.iter().any(|v| v.matter.state == *state),
+                "{now}: no {state} matter"
+            );
+        }
+        assert!(
+            demo::build(&luoshi).await.unwrap() == Built::AlreadyThere,
+            "a second build changes nothing"
+        );
+    }
+}
