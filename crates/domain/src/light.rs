@@ -5,7 +5,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::matter::{Assignment, AssignmentState, Cadence, Matter, Urgency};
+use crate::matter::{Assignment, AssignmentState, Cadence, Matter, MatterState, Urgency};
 use crate::{china_date, matter::labelled_enum};
 
 labelled_enum!(
@@ -125,16 +125,20 @@ impl<'a> LightContext<'a> {
         light
     }
 
-    /// The matter's light: the worst of its units'. Drafts and finished matters are green.
+    /// The matter's light: the worst of its units'. A draft, which nobody carries yet, shows
+    /// its deadline's light, so a ledger entered with overdue items shows them red at once;
+    /// finished matters are green.
     pub fn matter(&self, m: &Matter) -> Light {
-        if !m.state.is_open() {
-            return Light::Green;
+        match m.state {
+            MatterState::Draft => m.deadline.map_or(Light::Green, |d| self.due(d)),
+            s if s.is_open() => m
+                .assignments
+                .iter()
+                .map(|a| self.assignment(m, a))
+                .max()
+                .unwrap_or(Light::Green),
+            _ => Light::Green,
         }
-        m.assignments
-            .iter()
-            .map(|a| self.assignment(m, a))
-            .max()
-            .unwrap_or(Light::Green)
     }
 
     fn sign_overdue(&self, m: &Matter) -> bool {

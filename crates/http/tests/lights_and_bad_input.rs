@@ -6,12 +6,16 @@ use reqwest::StatusCode;
 use serde_json::json;
 use support::{TestApp, spawn_app};
 
+/// The light of a new matter with this deadline, the same as a draft and once assigned.
 async fn light_of(app: &TestApp, token: &str, deadline: &str) -> String {
     let id = app.create(token, "fgw", &["czj"], deadline).await;
-    let (status, m) = app
-        .post(token, &format!("/matters/{id}/assign"), json!({}))
-        .await;
+    let (_, draft) = app.get(token, &format!("/matters/{id}")).await;
+    let (status, m) = app.step(token, id, "assign", json!({})).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        draft["light"], m["light"],
+        "a draft shows its deadline's light"
+    );
     m["light"].as_str().unwrap().to_string()
 }
 

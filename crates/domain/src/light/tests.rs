@@ -75,6 +75,19 @@ fn the_national_day_holiday_does_not_count_toward_the_yellow_window() {
 }
 
 #[test]
+fn a_draft_shows_its_deadlines_light() {
+    let mut m = matter("2026-06-29");
+    m.state = MatterState::Draft;
+    m.assigned_at = None;
+    m.assignments[0].state = AssignmentState::Assigned;
+    assert_eq!(light_at("2026-06-30T09:00:00+08:00", &m), Light::Red);
+    m.deadline = Some(d("2026-07-02"));
+    assert_eq!(light_at("2026-06-30T09:00:00+08:00", &m), Light::Yellow);
+    m.deadline = None;
+    assert_eq!(light_at("2026-06-30T09:00:00+08:00", &m), Light::Green);
+}
+
+#[test]
 fn a_matter_waiting_for_review_or_finished_is_green_even_past_its_deadline() {
     let mut m = matter("2026-06-01");
     m.state = MatterState::CompletionRequested;
