@@ -45,9 +45,19 @@ pub fn router(luoshi: Luoshi) -> Router {
         .fallback(|| async { ApiError::not_found_route() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .with_state(AppState { luoshi })
+}
+
+/// Each request's span names its route (`/matters/{id}/sign`), not its path, so logs group by
+/// what was called rather than by which matter.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("", axum::extract::MatchedPath::as_str);
+    tracing::info_span!("request", method = %req.method(), route)
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.

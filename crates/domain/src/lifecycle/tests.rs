@@ -336,3 +336,96 @@ fn a_cancelled_matter_cannot_be_cancelled_again() {
         Err(Denied::WrongState { .. })
     ));
 }
+
+mod any_sequence {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn action(kind: u8) -> Action {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
+        match kind % 12 {
+            0 => Action::Assign,
+            1 => Action::Sign,
+            2 => feedback(50),
+            3 => Action::RequestCompletion {
+                summary: "完成".into(),
+            },
+            4 => Action::Close {
+                comment: "同意".into(),
+            },
+            5 => Action::Return {
+                reason: "补充材料".into(),
+            },
+            6 => Action::Remind {
+                message: "请抓紧".into(),
+            },
+            7 => Action::RequestExtension {
+                new_deadline: day(30),
+                reason: "资金未到位".into(),
+            },
+            8 => Action::ApproveExtension {
+                comment: "同意".into(),
+            },
+            9 => Action::RejectExtension {
+                reason: "理由不充分".into(),
+            },
+            10 => Action::Cancel {
+                reason: "情况变化".into(),
+            },
+            _ => feedback(100),
+        }
+    }
+
+    /// What must hold between a matter's state and its units' states, whatever happened.
+    fn consistent(m: &Matter) -> Result<(), String> {
+        let all = |s: AssignmentState| m.assignments.iter().all(|a| a.state == s);
+        let lead = m.lead().ok_or("no lead")?.state;
+        let ok = match m.state {
+            MatterState::Draft => all(AssignmentState::Assigned),
+            MatterState::Closed => all(AssignmentState::Closed),
+            MatterState::Cancelled => all(AssignmentState::Cancelled),
+            MatterState::CompletionRequested => lead == AssignmentState::CompletionRequested,
+            MatterState::Signed => {
+                m.assignments
+                    .iter()
+                    .all(|a| a.state != AssignmentState::Assigned)
+                    && lead.is_working()
+            }
+            MatterState::Assigned | MatterState::InProgress => {
+                lead.is_working() && m.assignments.iter().all(|a| a.state.is_working())
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{:?} with units {:?}", m.state, m.assignments))
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_sequence_of_steps_breaks_the_lifecycle(steps in proptest::collection::vec((0usize..5, any::<u8>()), 1..40)) {
+            let w = world();
+            let mut m = draft();
+            m.leader_id = Some(w.leader.id);
+            let people = [&w.ducha, &w.fgw, &w.czj, &w.other, &w.leader];
+            for (who, kind) in steps {
+                let user = people[who];
+                let actor = Actor { user, tree: &w.tree };
+                let finished = matches!(m.state, MatterState::Closed | MatterState::Cancelled);
+                if let Ok(t) = apply(&m, &actor, action(kind), now(), &ExtensionChain::default()) {
+                    prop_assert!(!finished, "{:?} changed a finished matter", action(kind));
+                    prop_assert_eq!(t.matter.version, m.version + 1);
+                    prop_assert!(!t.events.is_empty());
+                    prop_assert!(t.events.iter().all(|e| e.actor_id == user.id && e.at == now()));
+                    prop_assert!(user.id != w.other.id, "a stranger acted");
+                    m = t.matter;
+                }
+                if let Err(why) = consistent(&m) {
+                    prop_assert!(false, "{}", why);
+                }
+            }
+        }
+    }
+}
