@@ -403,15 +403,31 @@ mod any_sequence {
         }
     }
 
+    /// Mostly the person who would normally take the step, sometimes anybody: random people
+    /// alone would almost never get a matter as far as closing.
+    fn who<'w>(w: &'w World, kind: u8, pick: u8) -> &'w User {
+        let people = [&w.ducha, &w.fgw, &w.czj, &w.other, &w.leader];
+        if pick % 5 == 0 {
+            return people[usize::from(pick / 5) % people.len()];
+        }
+        match kind % 12 {
+            1 | 2 | 11 if pick % 2 == 0 => &w.czj,
+            1 | 2 | 3 | 7 | 11 => &w.fgw,
+            8 | 9 if pick % 2 == 0 => &w.leader,
+            _ => &w.ducha,
+        }
+    }
+
     proptest! {
         #[test]
-        fn no_sequence_of_steps_breaks_the_lifecycle(steps in proptest::collection::vec((0usize..5, any::<u8>()), 1..40)) {
+        fn no_sequence_of_steps_breaks_the_lifecycle(steps in proptest::collection::vec((any::<u8>(), any::<u8>()), 1..40)) {
             let w = world();
             let mut m = draft();
             m.leader_id = Some(w.leader.id);
-            let people = [&w.ducha, &w.fgw, &w.czj, &w.other, &w.leader];
-            for (who, kind) in steps {
-                let user = people[who];
+            for (kind, pick) in steps {
+                // Cancelling ends the story; let it happen, but rarely.
+                let kind = if kind % 12 == 10 && pick % 4 != 0 { 2 } else { kind };
+                let user = who(&w, kind, pick);
                 let actor = Actor { user, tree: &w.tree };
                 let finished = matches!(m.state, MatterState::Closed | MatterState::Cancelled);
                 if let Ok(t) = apply(&m, &actor, action(kind), now(), &ExtensionChain::default()) {
