@@ -405,15 +405,15 @@ mod any_sequence {
 
     /// Mostly the person who would normally take the step, sometimes anybody: random people
     /// alone would almost never get a matter as far as closing.
-    fn who<'w>(w: &'w World, kind: u8, pick: u8) -> &'w User {
+    fn who(w: &World, kind: u8, pick: u8) -> &User {
         let people = [&w.ducha, &w.fgw, &w.czj, &w.other, &w.leader];
-        if pick % 5 == 0 {
+        if pick.is_multiple_of(5) {
             return people[usize::from(pick / 5) % people.len()];
         }
         match kind % 12 {
-            1 | 2 | 11 if pick % 2 == 0 => &w.czj,
+            1 | 2 | 11 if pick.is_multiple_of(2) => &w.czj,
             1 | 2 | 3 | 7 | 11 => &w.fgw,
-            8 | 9 if pick % 2 == 0 => &w.leader,
+            8 | 9 if pick.is_multiple_of(2) => &w.leader,
             _ => &w.ducha,
         }
     }
@@ -426,7 +426,7 @@ mod any_sequence {
             m.leader_id = Some(w.leader.id);
             for (kind, pick) in steps {
                 // Cancelling ends the story; let it happen, but rarely.
-                let kind = if kind % 12 == 10 && pick % 4 != 0 { 2 } else { kind };
+                let kind = if kind % 12 == 10 && !pick.is_multiple_of(4) { 2 } else { kind };
                 let user = who(&w, kind, pick);
                 let actor = Actor { user, tree: &w.tree };
                 let finished = matches!(m.state, MatterState::Closed | MatterState::Cancelled);
