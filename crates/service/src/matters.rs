@@ -326,7 +326,7 @@ impl Luoshi {
         let mut store_query = self.store_query(user, query);
         store_query.page = Some((limit, query.offset));
         let (matters, total) = self.store.matters(&store_query).await?;
-        let items = matters.into_iter().map(|m| self.view(m)).collect();
+        let items = self.views(matters);
         Ok(Page { items, total })
     }
 
@@ -337,11 +337,9 @@ impl Luoshi {
         query: &ListQuery,
     ) -> Result<Vec<MatterView>> {
         let (matters, _) = self.store.matters(&self.store_query(user, query)).await?;
-        Ok(matters
-            .into_iter()
-            .map(|m| self.view(m))
-            .filter(|v| query.light.is_none_or(|l| v.light == l))
-            .collect())
+        let mut views = self.views(matters);
+        views.retain(|v| query.light.is_none_or(|l| v.light == l));
+        Ok(views)
     }
 
     fn store_query(&self, user: &User, query: &ListQuery) -> MatterQuery {
@@ -382,24 +380,36 @@ impl Luoshi {
     }
 
     pub fn view(&self, matter: Matter) -> MatterView {
+        self.views(vec![matter])
+            .pop()
+            .expect("one matter in, one view out")
+    }
+
+    /// Matters with their lights, all judged against the same moment.
+    pub fn views(&self, matters: Vec<Matter>) -> Vec<MatterView> {
         let lights = self.lights();
-        let open = matter.state.is_open();
-        let assignment_lights = matter
-            .assignments
-            .iter()
-            .map(|a| {
-                if open {
-                    lights.assignment(&matter, a)
-                } else {
-                    Light::Green
+        matters
+            .into_iter()
+            .map(|matter| {
+                let open = matter.state.is_open();
+                let assignment_lights = matter
+                    .assignments
+                    .iter()
+                    .map(|a| {
+                        if open {
+                            lights.assignment(&matter, a)
+                        } else {
+                            Light::Green
+                        }
+                    })
+                    .collect();
+                let light = lights.matter(&matter);
+                MatterView {
+                    matter,
+                    light,
+                    assignment_lights,
                 }
             })
-            .collect();
-        let light = lights.matter(&matter);
-        MatterView {
-            matter,
-            light,
-            assignment_lights,
-        }
+            .collect()
     }
 }
