@@ -3,9 +3,9 @@
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::light::planned_percent;
 use luoshi_domain::{
-    Action, Assignment, AssignmentRole, Cadence, Event, EventKind, ExtensionChain, Light, Matter,
-    MatterId, MatterNumber, MatterState, Milestone, NewEvent, ProgressClass, Role, Source, UnitId,
-    UnitKind, Urgency, User, UserId,
+    Action, Assignment, AssignmentRole, Cadence, Event, EventKind, ExtensionChain, Light,
+    LightContext, Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, ProgressClass,
+    Role, Source, UnitId, UnitKind, Urgency, User, UserId,
 };
 use luoshi_storage::{MatterQuery, StoreError};
 use serde::Deserialize;
@@ -380,36 +380,33 @@ impl Luoshi {
     }
 
     pub fn view(&self, matter: Matter) -> MatterView {
-        self.views(vec![matter])
-            .pop()
-            .expect("one matter in, one view out")
+        view_with(&self.lights(), matter)
     }
 
     /// Matters with their lights, all judged against the same moment.
     pub fn views(&self, matters: Vec<Matter>) -> Vec<MatterView> {
         let lights = self.lights();
-        matters
-            .into_iter()
-            .map(|matter| {
-                let open = matter.state.is_open();
-                let assignment_lights = matter
-                    .assignments
-                    .iter()
-                    .map(|a| {
-                        if open {
-                            lights.assignment(&matter, a)
-                        } else {
-                            Light::Green
-                        }
-                    })
-                    .collect();
-                let light = lights.matter(&matter);
-                MatterView {
-                    matter,
-                    light,
-                    assignment_lights,
-                }
-            })
-            .collect()
+        matters.into_iter().map(|m| view_with(&lights, m)).collect()
+    }
+}
+
+fn view_with(lights: &LightContext<'_>, matter: Matter) -> MatterView {
+    let open = matter.state.is_open();
+    let assignment_lights = matter
+        .assignments
+        .iter()
+        .map(|a| {
+            if open {
+                lights.assignment(&matter, a)
+            } else {
+                Light::Green
+            }
+        })
+        .collect();
+    let light = lights.matter(&matter);
+    MatterView {
+        matter,
+        light,
+        assignment_lights,
     }
 }
