@@ -1,9 +1,10 @@
-//! Luoshi over HTTP. The server starts from a listener the caller already bound and stops when
+//! Luoshi over HTTP: the pages people use and the JSON API. The server starts from a listener the caller already bound and stops when
 //! the shutdown future completes, so tests bind port 0 and know the address before any request.
 
 mod api;
 mod error;
 mod extract;
+mod web;
 
 use std::future::Future;
 
@@ -22,14 +23,16 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub luoshi: Luoshi,
+    templates: std::sync::Arc<minijinja::Environment<'static>>,
 }
 
-/// The whole application: the API under `/api/v1`, with its OpenAPI document.
+/// The whole application: the pages, and the API under `/api/v1` with its OpenAPI document.
 pub fn router(luoshi: Luoshi) -> Router {
     let (api, openapi) = api::router().split_for_parts();
     let openapi_json =
         serde_json::to_string_pretty(&openapi).expect("the OpenAPI document serialises");
     Router::new()
+        .merge(web::router())
         .nest(
             "/api/v1",
             api.route(
@@ -47,7 +50,10 @@ pub fn router(luoshi: Luoshi) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .with_state(AppState { luoshi })
+        .with_state(AppState {
+            luoshi,
+            templates: web::templates(),
+        })
 }
 
 /// Each request's span names its route (`/matters/{id}/sign`), not its path, so logs group by

@@ -61,6 +61,11 @@ impl Luoshi {
         Ok((token, user))
     }
 
+    /// Signs out: the token stops working at once.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        Ok(self.store.delete_token(&token_digest(token)).await?)
+    }
+
     /// The user a bearer token belongs to, if it is live.
     pub async fn authenticate(&self, token: &str) -> Result<User> {
         self.store

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod demo;
 mod error;
 pub mod matters;
+pub mod workbench;
 
 use std::sync::{Arc, RwLock};
 

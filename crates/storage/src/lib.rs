@@ -43,6 +43,8 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<()>;
+    /// Ends a sign-in: the token stops working at once.
+    async fn delete_token(&self, token_hash: &str) -> Result<()>;
     /// The user a live token belongs to.
     async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
 

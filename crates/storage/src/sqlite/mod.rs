@@ -225,6 +225,17 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn delete_token(&self, token_hash: &str) -> Result<()> {
+        let token_hash = token_hash.to_string();
+        self.writer
+            .run(move |c| {
+                c.prepare_cached("DELETE FROM api_tokens WHERE token_hash = ?")?
+                    .execute([token_hash])?;
+                Ok(())
+            })
+            .await
+    }
+
     async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
         let token_hash = token_hash.to_string();
         self.readers

@@ -1,0 +1,69 @@
+//! The pages people use: server-rendered HTML from templates embedded in the binary, with
+//! auto-escaping, plain forms and no JavaScript required.
+
+mod pages;
+mod session;
+mod view;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::AppState;
+
+const CSS: &str = include_str!("static/app.css");
+
+/// The templates, parsed once at start-up.
+pub fn templates() -> Arc<Environment<'static>> {
+    let mut env = Environment::new();
+    for (name, source) in [
+        ("layout.html", include_str!("templates/layout.html")),
+        ("rows.html", include_str!("templates/rows.html")),
+        ("login.html", include_str!("templates/login.html")),
+        ("workbench.html", include_str!("templates/workbench.html")),
+        ("matter.html", include_str!("templates/matter.html")),
+        ("error.html", include_str!("templates/error.html")),
+    ] {
+        env.add_template(name, source)
+            .expect("the embedded templates parse");
+    }
+    Arc::new(env)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(pages::login_page).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/", get(pages::workbench))
+        .route("/matters/{id}", get(pages::matter_page))
+        .route("/matters/{id}/{verb}", post(pages::matter_step))
+        .route(
+            "/static/app.css",
+            get(|| async { ([(CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
+        )
+}
+
+/// Renders a template; a template that fails to render is a bug, logged and shown as one.
+fn render(state: &AppState, status: StatusCode, name: &str, ctx: impl Serialize) -> Response {
+    match state
+        .templates
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(template = name, error = %e, "template failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>页面出错了,请稍后重试</h1>".to_string()),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! What the templates show: plain records with names resolved and dates written the Chinese way.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use luoshi_domain::{OrgTree, Role, UnitId, User, UserId};
+use luoshi_service::matters::{MatterDetail, MatterView};
+use serde::Serialize;
+
+/// 2026年6月30日
+pub fn cn_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// 2026年6月30日 09:05, in China's time.
+pub fn cn_time(t: DateTime<Utc>) -> String {
+    let t = t.with_timezone(&luoshi_domain::china_offset());
+    format!(
+        "{} {:02}:{:02}",
+        cn_date(t.date_naive()),
+        t.hour(),
+        t.minute()
+    )
+}
+
+#[derive(Serialize)]
+pub struct ViewerView {
+    pub name: String,
+    pub role: &'static str,
+    pub unit: String,
+    pub is_liaison: bool,
+}
+
+impl ViewerView {
+    pub fn of(user: &User, tree: &OrgTree) -> ViewerView {
+        ViewerView {
+            name: user.display_name.clone(),
+            role: user.role.label(),
+            unit: unit_name(tree, user.unit_id),
+            is_liaison: user.role == Role::Liaison,
+        }
+    }
+}
+
+pub fn unit_name(tree: &OrgTree, id: UnitId) -> String {
+    tree.get(id)
+        .map(|u| u.display_name().to_string())
+        .unwrap_or_else(|| format!("单位{id}"))
+}
+
+#[derive(Serialize)]
+pub struct Row {
+    id: i64,
+    number: String,
+    title: String,
+    source: &'static str,
+    lead: String,
+    deadline: String,
+    days_left: Option<i64>,
+    light: &'static str,
+    light_label: &'static str,
+}
+
+pub fn rows(
+    views: &[MatterView],
+    tree: &OrgTree,
+    days_left: impl Fn(NaiveDate) -> i64,
+) -> Vec<Row> {
+    views
+        .iter()
+        .map(|v| {
+            let m = &v.matter;
+            Row {
+                id: m.id.0,
+                number: m.number.to_string(),
+                title: m.title.clone(),
+                source: m.source.label(),
+                lead: unit_name(tree, m.lead_unit_id),
+                deadline: m.deadline.map_or_else(|| "持续推进".to_string(), cn_date),
+                days_left: m.deadline.filter(|_| m.state.is_open()).map(&days_left),
+                light: v.light.as_str(),
+                light_label: v.light.label(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct AssignmentRow {
+    unit: String,
+    role: &'static str,
+    state: &'static str,
+    percent: u8,
+    light: &'static str,
+    light_label: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct EventRow {
+    at: String,
+    kind: &'static str,
+    actor: String,
+    unit: Option<String>,
+    comment: String,
+    percent: Option<u8>,
+    problems: String,
+    next_steps: String,
+}
+
+#[derive(Serialize)]
+pub struct MatterPageView {
+    id: i64,
+    number: String,
+    title: String,
+    content: String,
+    source: &'static str,
+    origin: String,
+    state: &'static str,
+    light: &'static str,
+    light_label: &'static str,
+    deadline: String,
+    days_left: Option<i64>,
+    leader: Option<String>,
+    assignments: Vec<AssignmentRow>,
+}
+
+pub fn matter_page(
+    d: &MatterDetail,
+    tree: &OrgTree,
+    people: &HashMap<UserId, String>,
+) -> (MatterPageView, Vec<EventRow>) {
+    let v = &d.view;
+    let m = &v.matter;
+    let page = MatterPageView {
+        id: m.id.0,
+        number: m.number.to_string(),
+        title: m.title.clone(),
+        content: m.content.clone(),
+        source: m.source.label(),
+        origin: m.origin.clone(),
+        state: m.state.label(),
+        light: v.light.as_str(),
+        light_label: v.light.label(),
+        deadline: m.deadline.map_or_else(|| "持续推进".to_string(), cn_date),
+        days_left: d.working_days_left.filter(|_| m.state.is_open()),
+        leader: m.leader_id.and_then(|id| people.get(&id).cloned()),
+        assignments: m
+            .assignments
+            .iter()
+            .zip(&v.assignment_lights)
+            .map(|(a, light)| AssignmentRow {
+                unit: unit_name(tree, a.unit_id),
+                role: a.role.label(),
+                state: a.state.label(),
+                percent: a.percent,
+                light: light.as_str(),
+                light_label: light.label(),
+            })
+            .collect(),
+    };
+    let events = d
+        .events
+        .iter()
+        .map(|e| EventRow {
+            at: cn_time(e.data.at),
+            kind: e.data.kind.label(),
+            actor: people.get(&e.data.actor_id).cloned().unwrap_or_default(),
+            unit: e.data.unit_id.map(|u| unit_name(tree, u)),
+            comment: e.data.comment.clone(),
+            percent: e.data.percent,
+            problems: e.data.problems.clone(),
+            next_steps: e.data.next_steps.clone(),
+        })
+        .collect();
+    (page, events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_the_chinese_way() {
+        assert_eq!(
+            cn_date(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+            "2026年6月30日"
+        );
+        let t = DateTime::parse_from_rfc3339("2026-06-30T01:05:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(cn_time(t), "2026年6月30日 09:05");
+    }
+}

@@ -1,0 +1,276 @@
+//! The pages, driven with plain form posts as a browser without JavaScript would send them.
+
+mod support;
+
+use std::collections::HashMap;
+
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use support::{TestApp, spawn_app};
+
+const NOW: &str = "2026-06-30T09:00:00+08:00";
+
+/// A browser: keeps cookies, does not follow redirects, so each answer can be checked.
+struct Browser {
+    http: reqwest::Client,
+    origin: String,
+    cookies: HashMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    set_cookies: Vec<String>,
+    html: String,
+}
+
+impl Page {
+    /// The value of the first hidden CSRF field on the page.
+    fn csrf(&self) -> String {
+        let at = self
+            .html
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a CSRF field")
+            + 19;
+        self.html[at..at + 64].to_string()
+    }
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            http,
+            origin: app.base.trim_end_matches("/api/v1").to_string(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let res = req.header(COOKIE, cookie.join("; ")).send().await.unwrap();
+        let set_cookies: Vec<String> = res
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        for c in &set_cookies {
+            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        Page {
+            status: res.status(),
+            location: res
+                .headers()
+                .get(LOCATION)
+                .map(|l| l.to_str().unwrap().to_string()),
+            set_cookies,
+            html: res.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let req = self.http.get(format!("{}{path}", self.origin));
+        self.send(req).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let req = self.http.post(format!("{}{path}", self.origin)).form(form);
+        self.send(req).await
+    }
+
+    async fn sign_in(&mut self, username: &str) -> Page {
+        let csrf = self.get("/login").await.csrf();
+        let page = self
+            .post(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", "luoshi-demo"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (page.status, page.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/"))
+        );
+        self.get("/").await
+    }
+}
+
+#[tokio::test]
+async fn signing_in_needs_the_forms_token_and_sets_an_httponly_session() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    let home = b.get("/").await;
+    assert_eq!(
+        (home.status, home.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login"))
+    );
+
+    let login = b.get("/login").await;
+    assert!(
+        login.html.contains("<html lang=\"zh-CN\">")
+            && login
+                .html
+                .contains("<label for=\"username\">用户名</label>")
+    );
+    let refused = b
+        .post(
+            "/login",
+            &[("username", "fgw"), ("password", "luoshi-demo")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "no CSRF token, no sign-in"
+    );
+    assert!(!b.cookies.contains_key("luoshi_session"));
+
+    let csrf = b.get("/login").await.csrf();
+    let wrong = b
+        .post(
+            "/login",
+            &[("username", "fgw"), ("password", "nope"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.html.contains("用户名或密码错误") && wrong.html.contains("value=\"fgw\""),
+        "the error, and the name kept"
+    );
+
+    let csrf = wrong.csrf();
+    let ok = b
+        .post(
+            "/login",
+            &[
+                ("username", "fgw"),
+                ("password", "luoshi-demo"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let session = ok
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("luoshi_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.html.contains("<caption>待签收</caption>"));
+}
+
+#[tokio::test]
+async fn a_liaison_signs_and_reports_with_forms_only() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let mut b = Browser::new(&app);
+    let home = b.sign_in("fgw").await;
+    let csrf = home.csrf();
+    let sign_form = format!("action=\"/matters/{id}/sign\"");
+    assert!(
+        home.html.contains(&sign_form),
+        "the new matter waits to be signed on the workbench"
+    );
+
+    // One click: sign from the workbench, and land back on it.
+    let forged = b
+        .post(&format!("/matters/{id}/sign"), &[("back", "/")])
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "a form without its CSRF token is refused"
+    );
+    let signed = b
+        .post(
+            &format!("/matters/{id}/sign"),
+            &[("csrf", &csrf), ("back", "/")],
+        )
+        .await;
+    assert_eq!(
+        (signed.status, signed.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/"))
+    );
+    assert!(!b.get("/").await.html.contains(&sign_form));
+
+    let bad = b
+        .post(
+            &format!("/matters/{id}/feedback"),
+            &[
+                ("csrf", &csrf),
+                ("progress_text", "完成项目选址"),
+                ("percent", "150"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.html.contains("完成进度应为0到100之间的整数") && bad.html.contains("完成项目选址"),
+        "error and input kept"
+    );
+
+    let report = [
+        ("csrf", csrf.as_str()),
+        ("progress_text", "完成项目选址"),
+        ("percent", "40"),
+        ("problems", ""),
+        ("next_steps", "办理用地手续"),
+    ];
+    let done = b.post(&format!("/matters/{id}/feedback"), &report).await;
+    assert_eq!(
+        (done.status, done.location),
+        (StatusCode::SEE_OTHER, Some(format!("/matters/{id}")))
+    );
+    let page = b.get(&format!("/matters/{id}")).await;
+    assert!(page.html.contains("<strong>反馈进展</strong>") && page.html.contains("办理用地手续"));
+    let (_, m) = app.get(&ducha, &format!("/matters/{id}")).await;
+    assert_eq!(
+        (m["state"].as_str(), m["assignments"][0]["percent"].as_i64()),
+        (Some("in_progress"), Some(40))
+    );
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_everywhere_it_was_used() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    let home = b.sign_in("ducha").await;
+    let token = b.cookies["luoshi_session"].clone();
+    let (status, _) = app.get(&token, "/units").await;
+    assert_eq!(status, StatusCode::OK);
+    let out = b.post("/logout", &[("csrf", &home.csrf())]).await;
+    assert_eq!(
+        (out.status, out.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login"))
+    );
+    assert_eq!(b.get("/").await.location.as_deref(), Some("/login"));
+    let (status, _) = app.get(&token, "/units").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the token is gone, not just the cookie"
+    );
+}
