@@ -274,3 +274,51 @@ async fn signing_out_ends_the_session_everywhere_it_was_used() {
         "the token is gone, not just the cookie"
     );
 }
+
+#[tokio::test]
+async fn the_public_page_needs_no_sign_in_and_shows_nothing_internal() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let fgw = app.unit("fgw");
+    let register = |title: &str, public: bool| {
+        serde_json::json!({"title": title, "content": "内部工作要求:不得外传", "source": "work_report",
+            "urgency": "normal", "lead_unit_id": fgw, "co_unit_ids": [], "deadline": "2026-12-31",
+            "public": public})
+    };
+    let (_, leaders) = app.get(&ducha, "/users?role=leader").await;
+    let mayor = leaders
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "shizhang")
+        .unwrap()
+        .clone();
+    for (title, public) in [("新建城市书房二十处", true), ("内部整改事项甲", false)]
+    {
+        let mut body = register(title, public);
+        body["leader_id"] = mayor["id"].clone();
+        let (status, m) = app.post(&ducha, "/matters", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{m}");
+        app.step(
+            &ducha,
+            m["id"].as_i64().unwrap(),
+            "assign",
+            serde_json::json!({}),
+        )
+        .await;
+    }
+    let mut b = Browser::new(&app);
+    let page = b.get("/public").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("新建城市书房二十处"));
+    assert!(
+        !page.html.contains("内部整改事项甲"),
+        "an internal matter never shows"
+    );
+    assert!(!page.html.contains("不得外传"), "no internal content");
+    assert!(
+        !page.html.contains(mayor["display_name"].as_str().unwrap()),
+        "no personal names"
+    );
+    assert!(!page.html.contains("name=\"csrf\""), "no forms, no session");
+}

@@ -330,6 +330,26 @@ impl Luoshi {
         Ok(Page { items, total })
     }
 
+    /// The public commitments, for anyone: assigned and not cancelled, whatever the org.
+    pub async fn public_matters(&self) -> Result<Vec<MatterView>> {
+        let tree = self.tree();
+        let query = MatterQuery {
+            visibility: luoshi_domain::Visibility {
+                org_ids: tree.units().map(|u| u.id).collect(),
+                ..Default::default()
+            },
+            states: MatterState::ALL
+                .iter()
+                .copied()
+                .filter(|s| !matches!(s, MatterState::Draft | MatterState::Cancelled))
+                .collect(),
+            public_only: true,
+            ..MatterQuery::default()
+        };
+        let (matters, _) = self.store.matters(&query).await?;
+        Ok(self.views(matters))
+    }
+
     /// Every visible matter matching the query, with lights, the light filter applied.
     pub(crate) async fn visible_views(
         &self,
@@ -349,6 +369,7 @@ impl Luoshi {
             source: query.source,
             unit_id: query.unit_id,
             text: query.q.clone(),
+            public_only: false,
             page: None,
         }
     }

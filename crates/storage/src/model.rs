@@ -30,6 +30,8 @@ pub struct MatterQuery {
     pub unit_id: Option<UnitId>,
     /// Words in the title, content or number.
     pub text: Option<String>,
+    /// Only matters marked public (公开承诺).
+    pub public_only: bool,
     /// `(limit, offset)`: one page of the ordered result; `None` for all of it.
     pub page: Option<(usize, usize)>,
 }

@@ -29,6 +29,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("workbench.html", include_str!("templates/workbench.html")),
         ("matter.html", include_str!("templates/matter.html")),
         ("error.html", include_str!("templates/error.html")),
+        ("public.html", include_str!("templates/public.html")),
     ] {
         env.add_template(name, source)
             .expect("the embedded templates parse");
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/", get(pages::workbench))
+        .route("/public", get(pages::public))
         .route("/matters/{id}", get(pages::matter_page))
         .route("/matters/{id}/{verb}", post(pages::matter_step))
         .route(

@@ -130,6 +130,26 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
     )
 }
 
+/// The public commitments: no sign-in, nothing internal.
+pub async fn public(State(s): State<AppState>) -> Response {
+    let views = match s.luoshi.public_matters().await {
+        Ok(v) => v,
+        Err(e) => return error_page(&s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let tree = s.luoshi.tree();
+    let closed = views
+        .iter()
+        .filter(|v| v.matter.state == MatterState::Closed)
+        .count();
+    let groups = view::public_groups(&views, &tree);
+    render(
+        &s,
+        StatusCode::OK,
+        "public.html",
+        context! { groups, total => views.len(), closed },
+    )
+}
+
 pub async fn matter_page(
     State(s): State<AppState>,
     viewer: Viewer,

@@ -191,3 +191,42 @@ mod tests {
         assert_eq!(cn_time(t), "2026年6月30日 09:05");
     }
 }
+
+/// A public commitment as anyone may read it: no lights, no people, nothing internal.
+#[derive(Serialize)]
+pub struct PublicRow {
+    title: String,
+    lead: String,
+    deadline: String,
+    state: &'static str,
+    percent: u8,
+}
+
+#[derive(Serialize)]
+pub struct PublicGroup {
+    source: &'static str,
+    rows: Vec<PublicRow>,
+}
+
+/// Public matters grouped by source, in the order of the five sources.
+pub fn public_groups(views: &[MatterView], tree: &OrgTree) -> Vec<PublicGroup> {
+    luoshi_domain::Source::ALL
+        .iter()
+        .map(|source| PublicGroup {
+            source: source.label(),
+            rows: views
+                .iter()
+                .map(|v| &v.matter)
+                .filter(|m| m.source == *source)
+                .map(|m| PublicRow {
+                    title: m.title.clone(),
+                    lead: unit_name(tree, m.lead_unit_id),
+                    deadline: m.deadline.map_or_else(|| "持续推进".to_string(), cn_date),
+                    state: m.state.label(),
+                    percent: m.lead().map_or(0, |a| a.percent),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.rows.is_empty())
+        .collect()
+}

@@ -299,6 +299,9 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
         }
         sql.push(")");
     }
+    if q.public_only {
+        sql.push(" AND m.public = 1");
+    }
     if let Some(source) = q.source {
         sql.push(" AND m.source = ")
             .bind(source.as_str().to_string());
