@@ -322,3 +322,32 @@ async fn the_public_page_needs_no_sign_in_and_shows_nothing_internal() {
     );
     assert!(!page.html.contains("name=\"csrf\""), "no forms, no session");
 }
+
+#[tokio::test]
+async fn the_list_filters_pages_and_ignores_what_it_cannot_read() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let all = b.get("/matters").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(
+        all.html.contains("下一页"),
+        "the demo city has more than one page"
+    );
+    let reds = b.get("/matters?light=red").await;
+    assert!(reds.html.contains("红灯") && !reds.html.contains("class=\"light light-green\""));
+    assert!(
+        reds.html.contains("<option value=\"red\" selected>"),
+        "the choice is kept"
+    );
+    let odd = b.get("/matters?state=lost&page=0").await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert!(odd.html.contains("状态“lost”无效") && odd.html.contains("页码“0”无效"));
+    let search = b
+        .get(&format!(
+            "/matters?q={}",
+            "%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84"
+        ))
+        .await;
+    assert!(search.html.contains("共 0 件"));
+}

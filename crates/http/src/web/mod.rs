@@ -30,6 +30,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("matter.html", include_str!("templates/matter.html")),
         ("error.html", include_str!("templates/error.html")),
         ("public.html", include_str!("templates/public.html")),
+        ("list.html", include_str!("templates/list.html")),
     ] {
         env.add_template(name, source)
             .expect("the embedded templates parse");
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(pages::logout))
         .route("/", get(pages::workbench))
         .route("/public", get(pages::public))
+        .route("/matters", get(pages::list))
         .route("/matters/{id}", get(pages::matter_page))
         .route("/matters/{id}/{verb}", post(pages::matter_step))
         .route(

@@ -3,11 +3,15 @@
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use luoshi_domain::{Action, Actor, AssignmentRole, AssignmentState, MatterId, MatterState, Role};
+use luoshi_domain::{
+    Action, Actor, AssignmentRole, AssignmentState, Light, MatterId, MatterState, Role, Source,
+    UnitId,
+};
+use luoshi_service::matters::ListQuery;
 use minijinja::context;
 use rand::RngCore;
 
@@ -126,6 +130,98 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
             overdue => rows(&w.overdue),
             to_review => rows(&w.to_review),
             extensions => rows(&w.extensions),
+        },
+    )
+}
+
+const PAGE: usize = 50;
+
+/// The matter list: filters as a plain GET form, so every view has an address to share.
+pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fields>) -> Response {
+    let mut problems = Vec::new();
+    fn pick<T>(
+        f: &Fields,
+        name: &str,
+        what: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        problems: &mut Vec<String>,
+    ) -> Option<T> {
+        let raw = field(f, name).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = parse(raw);
+        if parsed.is_none() {
+            problems.push(format!("{what}“{raw}”无效"));
+        }
+        parsed
+    }
+    let tree = s.luoshi.tree();
+    let query = ListQuery {
+        state: pick(&f, "state", "状态", MatterState::parse, &mut problems),
+        light: pick(&f, "light", "预警", Light::parse, &mut problems),
+        source: pick(&f, "source", "来源", Source::parse, &mut problems),
+        unit_id: pick(
+            &f,
+            "unit_id",
+            "单位",
+            |u| {
+                u.parse()
+                    .ok()
+                    .map(UnitId)
+                    .filter(|u| tree.get(*u).is_some())
+            },
+            &mut problems,
+        ),
+        q: Some(field(&f, "q").trim().to_string()).filter(|q| !q.is_empty()),
+        limit: PAGE,
+        offset: pick(
+            &f,
+            "page",
+            "页码",
+            |p| p.parse::<usize>().ok().filter(|p| *p >= 1),
+            &mut problems,
+        )
+        .map_or(0, |p| (p - 1) * PAGE),
+    };
+    let page = match s.luoshi.list_matters(&viewer.user, &query).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&s, ApiError::from(e).status, "列表暂时无法显示,请稍后重试"),
+    };
+    let today = s.luoshi.today();
+    let rows = view::rows(&page.items, &tree, |d| {
+        s.luoshi.calendar().working_days_between(today, d)
+    });
+    let number = query.offset / PAGE + 1;
+    let link = |n: usize| {
+        let mut params: Vec<(String, String)> = f
+            .iter()
+            .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        params.sort();
+        params.push(("page".into(), n.to_string()));
+        let encoded: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", view::url_encode(v)))
+            .collect();
+        format!("/matters?{}", encoded.join("&"))
+    };
+    let selects = view::list_selects(&f, &tree, &viewer.user);
+    render(
+        &s,
+        StatusCode::OK,
+        "list.html",
+        context! {
+            viewer => ViewerView::of(&viewer.user, &tree),
+            csrf => viewer.csrf(),
+            f => context! { q => field(&f, "q") },
+            selects, problems, rows,
+            total => page.total,
+            first => query.offset + 1,
+            last => query.offset + page.items.len(),
+            prev => (number > 1).then(|| link(number - 1)),
+            next => (query.offset + page.items.len() < page.total).then(|| link(number + 1)),
         },
     )
 }

@@ -230,3 +230,95 @@ pub fn public_groups(views: &[MatterView], tree: &OrgTree) -> Vec<PublicGroup> {
         .filter(|g| !g.rows.is_empty())
         .collect()
 }
+
+/// Percent-encodes a query value.
+pub fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct SelectOption {
+    value: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+pub struct Select {
+    name: &'static str,
+    label: &'static str,
+    chosen: String,
+    options: Vec<SelectOption>,
+}
+
+/// The list's drop-downs, with what was chosen kept.
+pub fn list_selects(
+    f: &std::collections::HashMap<String, String>,
+    tree: &OrgTree,
+    user: &User,
+) -> Vec<Select> {
+    let chosen = |name: &str| f.get(name).cloned().unwrap_or_default();
+    let options = |pairs: Vec<(String, String)>| {
+        pairs
+            .into_iter()
+            .map(|(value, label)| SelectOption { value, label })
+            .collect()
+    };
+    let mut units: Vec<_> = match tree.org_of(user.unit_id) {
+        Some(org) if user.role != Role::Liaison => tree.subtree(org),
+        _ => vec![user.unit_id],
+    }
+    .into_iter()
+    .filter_map(|id| tree.get(id))
+    .map(|u| (u.id.0.to_string(), u.display_name().to_string()))
+    .collect();
+    units.sort_by(|a, b| a.1.cmp(&b.1));
+    vec![
+        Select {
+            name: "state",
+            label: "状态",
+            chosen: chosen("state"),
+            options: options(
+                luoshi_domain::MatterState::ALL
+                    .iter()
+                    .map(|s| (s.as_str().into(), s.label().into()))
+                    .collect(),
+            ),
+        },
+        Select {
+            name: "light",
+            label: "预警",
+            chosen: chosen("light"),
+            options: options(
+                luoshi_domain::Light::ALL
+                    .iter()
+                    .map(|l| (l.as_str().into(), l.label().into()))
+                    .collect(),
+            ),
+        },
+        Select {
+            name: "source",
+            label: "来源",
+            chosen: chosen("source"),
+            options: options(
+                luoshi_domain::Source::ALL
+                    .iter()
+                    .map(|s| (s.as_str().into(), s.label().into()))
+                    .collect(),
+            ),
+        },
+        Select {
+            name: "unit_id",
+            label: "承办单位",
+            chosen: chosen("unit_id"),
+            options: options(units),
+        },
+    ]
+}
