@@ -351,3 +351,25 @@ async fn the_list_filters_pages_and_ignores_what_it_cannot_read() {
         .await;
     assert!(search.html.contains("共 0 件"));
 }
+
+#[tokio::test]
+async fn the_dashboard_draws_its_charts_on_the_server_and_every_bar_links_to_its_list() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("shizhang").await;
+    let page = b.get("/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.html.matches("<svg").count(), 3);
+    // The template escapes the slash (&#x2f;), which browsers read back as "/".
+    for query in [
+        "matters?state=closed",
+        "matters?light=red",
+        "matters?source=instruction",
+    ] {
+        assert!(
+            page.html.contains(&format!("{query}\">")),
+            "a bar links to {query}"
+        );
+    }
+    assert!(page.html.contains("办结率"));
+}

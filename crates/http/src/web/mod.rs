@@ -31,6 +31,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("error.html", include_str!("templates/error.html")),
         ("public.html", include_str!("templates/public.html")),
         ("list.html", include_str!("templates/list.html")),
+        ("dashboard.html", include_str!("templates/dashboard.html")),
     ] {
         env.add_template(name, source)
             .expect("the embedded templates parse");
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::workbench))
         .route("/public", get(pages::public))
         .route("/matters", get(pages::list))
+        .route("/dashboard", get(pages::dashboard))
         .route("/matters/{id}", get(pages::matter_page))
         .route("/matters/{id}/{verb}", post(pages::matter_step))
         .route(

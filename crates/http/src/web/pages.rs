@@ -226,6 +226,56 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
     )
 }
 
+/// 情况要明: counts by state, light and source as charts, and how each unit stands.
+pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
+    let d = match s.luoshi.dashboard(&viewer.user, None).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&s, ApiError::from(e).status, "情况暂时无法显示,请稍后重试"),
+    };
+    let tree = s.luoshi.tree();
+    let charts = [
+        view::chart(
+            "按状态",
+            "state",
+            &d.by_state,
+            MatterState::ALL.iter().map(|x| (x.as_str(), x.label())),
+        ),
+        view::chart(
+            "按预警",
+            "light",
+            &d.by_light,
+            Light::ALL.iter().map(|x| (x.as_str(), x.label())),
+        ),
+        view::chart(
+            "按来源",
+            "source",
+            &d.by_source,
+            Source::ALL.iter().map(|x| (x.as_str(), x.label())),
+        ),
+    ];
+    let units: Vec<_> = d
+        .units
+        .iter()
+        .map(|u| {
+            context! {
+                id => u.unit_id.0, name => view::unit_name(&tree, u.unit_id),
+                open => u.open, red => u.red, rate => view::percent(u.completion_rate),
+            }
+        })
+        .collect();
+    render(
+        &s,
+        StatusCode::OK,
+        "dashboard.html",
+        context! {
+            viewer => ViewerView::of(&viewer.user, &tree),
+            csrf => viewer.csrf(),
+            d => context! { total => d.total, completion => view::percent(d.completion_rate) },
+            charts, units,
+        },
+    )
+}
+
 /// The public commitments: no sign-in, nothing internal.
 pub async fn public(State(s): State<AppState>) -> Response {
     let views = match s.luoshi.public_matters().await {

@@ -322,3 +322,45 @@ pub fn list_selects(
         },
     ]
 }
+
+#[derive(Serialize)]
+pub struct Bar {
+    label: &'static str,
+    count: usize,
+    width: usize,
+    href: String,
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Chart {
+    title: &'static str,
+    bars: Vec<Bar>,
+}
+
+/// A bar chart drawn on the server: one bar per value, each linking to the matching list.
+pub fn chart(
+    title: &'static str,
+    filter: &str,
+    counts: &std::collections::BTreeMap<&'static str, usize>,
+    values: impl Iterator<Item = (&'static str, &'static str)>,
+) -> Chart {
+    let max = counts.values().copied().max().unwrap_or(0).max(1);
+    let bars = values
+        .map(|(value, label)| {
+            let count = counts.get(value).copied().unwrap_or(0);
+            Bar {
+                label,
+                count,
+                width: count * 180 / max,
+                href: format!("/matters?{filter}={value}"),
+                class: if filter == "light" { value } else { "" },
+            }
+        })
+        .collect();
+    Chart { title, bars }
+}
+
+pub fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
