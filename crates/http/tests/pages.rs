@@ -373,3 +373,61 @@ async fn the_dashboard_draws_its_charts_on_the_server_and_every_bar_links_to_its
     }
     assert!(page.html.contains("办结率"));
 }
+
+#[tokio::test]
+async fn a_supervisor_registers_a_matter_naming_units_the_way_people_write_them() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    let home = b.sign_in("ducha").await;
+    let csrf = home.csrf();
+    let form = b.get("/matters/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.html
+            .contains("<label for=\"new-lead\">牵头单位</label>")
+            && form.html.contains("<option value=\"市发改委\">")
+    );
+
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("title", "推进城区老旧小区改造"),
+        ("content", "年底前完成42个小区改造。"),
+        ("source", "work_report"),
+        ("origin", "《2026年政府工作报告》"),
+        ("urgency", "normal"),
+        ("lead", "市住建局"),
+        ("co", "市发改委、不存在局"),
+        ("leader_id", ""),
+        ("deadline", "2026-12-31"),
+        ("cadence", "monthly"),
+        ("public", "1"),
+    ];
+    let wrong = b.post("/matters/new", &fields).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.html.contains("找不到单位:不存在局"),
+        "the unknown name is reported, not guessed"
+    );
+    assert!(
+        wrong.html.contains("推进城区老旧小区改造") && wrong.html.contains("市发改委、不存在局"),
+        "input kept"
+    );
+
+    fields[7] = ("co", "市发展和改革委员会,市财政局");
+    let done = b.post("/matters/new", &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let page = b.get(done.location.as_deref().unwrap()).await;
+    assert!(page.html.contains("推进城区老旧小区改造") && page.html.contains("action=\"/matters/"));
+    assert!(
+        page.html.contains("<h2>交办</h2>"),
+        "the new draft offers to be assigned"
+    );
+    assert!(page.html.contains("市财政局") && page.html.contains("市发改委"));
+
+    let mut liaison = Browser::new(&app);
+    liaison.sign_in("fgw").await;
+    assert_eq!(
+        liaison.get("/matters/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -2,6 +2,7 @@
 //! auto-escaping, plain forms and no JavaScript required.
 
 mod pages;
+mod register;
 mod session;
 mod view;
 
@@ -32,6 +33,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("public.html", include_str!("templates/public.html")),
         ("list.html", include_str!("templates/list.html")),
         ("dashboard.html", include_str!("templates/dashboard.html")),
+        ("new.html", include_str!("templates/new.html")),
     ] {
         env.add_template(name, source)
             .expect("the embedded templates parse");
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::workbench))
         .route("/public", get(pages::public))
         .route("/matters", get(pages::list))
+        .route("/matters/new", get(register::page).post(register::submit))
         .route("/dashboard", get(pages::dashboard))
         .route("/matters/{id}", get(pages::matter_page))
         .route("/matters/{id}/{verb}", post(pages::matter_step))

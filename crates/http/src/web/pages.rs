@@ -20,13 +20,13 @@ use super::session::{self, PRESESSION_COOKIE, SESSION_COOKIE, Viewer, csrf_match
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
-type Fields = HashMap<String, String>;
+pub type Fields = HashMap<String, String>;
 
-fn field<'f>(fields: &'f Fields, name: &str) -> &'f str {
+pub fn field<'f>(fields: &'f Fields, name: &str) -> &'f str {
     fields.get(name).map(String::as_str).unwrap_or_default()
 }
 
-fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
+pub fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
     let heading = if status == StatusCode::NOT_FOUND {
         "找不到该页面"
     } else {
@@ -35,7 +35,7 @@ fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
     render(state, status, "error.html", context! { heading, message })
 }
 
-fn forbidden_csrf(state: &AppState) -> Response {
+pub fn forbidden_csrf(state: &AppState) -> Response {
     error_page(
         state,
         StatusCode::FORBIDDEN,

@@ -29,6 +29,7 @@ pub struct ViewerView {
     pub role: &'static str,
     pub unit: String,
     pub is_liaison: bool,
+    pub is_supervisor: bool,
 }
 
 impl ViewerView {
@@ -38,6 +39,7 @@ impl ViewerView {
             role: user.role.label(),
             unit: unit_name(tree, user.unit_id),
             is_liaison: user.role == Role::Liaison,
+            is_supervisor: user.role == Role::Supervisor,
         }
     }
 }

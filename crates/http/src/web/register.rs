@@ -1,0 +1,218 @@
+//! Registering a matter from a form: units written as people write them, resolved against the
+//! org tree, and every problem shown beside its field.
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use luoshi_domain::{Cadence, OrgTree, Role, Source, UnitId, Urgency, User, UserId};
+use luoshi_service::ServiceError;
+use luoshi_service::matters::NewMatter;
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::render;
+use super::session::{Viewer, csrf_matches};
+use super::view::ViewerView;
+use crate::{ApiError, AppState};
+
+type Errors = BTreeMap<&'static str, String>;
+
+pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
+    if viewer.user.role != Role::Supervisor {
+        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以登记督办事项");
+    }
+    let input = Fields::from([
+        ("urgency".into(), "normal".into()),
+        ("cadence".into(), "once".into()),
+    ]);
+    form(&s, &viewer, StatusCode::OK, &input, &Errors::new()).await
+}
+
+async fn form(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    input: &Fields,
+    errors: &Errors,
+) -> Response {
+    let tree = s.luoshi.tree();
+    let leaders: Vec<_> = match s.luoshi.users().await {
+        Ok(users) => users
+            .into_iter()
+            .filter(|u| u.role == Role::Leader)
+            .map(|u| context! { value => u.id.0.to_string(), label => u.display_name })
+            .collect(),
+        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let options = |pairs: Vec<(&str, &str)>| -> Vec<_> {
+        pairs
+            .into_iter()
+            .map(|(value, label)| context! { value, label })
+            .collect()
+    };
+    render(
+        s,
+        status,
+        "new.html",
+        context! {
+            viewer => ViewerView::of(&viewer.user, &tree),
+            csrf => viewer.csrf(),
+            input, errors, leaders,
+            sources => options(Source::ALL.iter().map(|x| (x.as_str(), x.label())).collect()),
+            urgencies => options(Urgency::ALL.iter().map(|x| (x.as_str(), x.label())).collect()),
+            cadences => options(Cadence::ALL.iter().map(|x| (x.as_str(), x.label())).collect()),
+            units => unit_names(&tree, &viewer.user),
+        },
+    )
+}
+
+/// Names to offer while typing: every unit of the caller's org, by the name people use.
+fn unit_names(tree: &OrgTree, user: &User) -> Vec<String> {
+    let mut names: Vec<String> = tree
+        .org_of(user.unit_id)
+        .map(|org| tree.subtree(org))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|id| tree.get(id))
+        .map(|u| u.display_name().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Finds units by full or short name, or by the full name without the place in front of it
+/// (市发展和改革委员会 for 云州市发展和改革委员会). A name that matches no unit, or several, is
+/// reported, never guessed.
+fn resolve(tree: &OrgTree, user: &User, text: &str) -> Result<Vec<UnitId>, String> {
+    let org = tree.org_of(user.unit_id);
+    let in_org: Vec<_> = tree
+        .units()
+        .filter(|u| org.is_some_and(|o| tree.is_within(u.id, o)))
+        .collect();
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for name in text
+        .split(['、', ',', ',', ';', ';', ' ', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        let exact: Vec<_> = in_org
+            .iter()
+            .filter(|u| u.name == name || u.short_names.iter().any(|s| s == name))
+            .collect();
+        let candidates = if exact.is_empty() && name.chars().count() >= 4 {
+            in_org.iter().filter(|u| u.name.ends_with(name)).collect()
+        } else {
+            exact
+        };
+        match candidates.as_slice() {
+            [u] if !found.contains(&u.id) => found.push(u.id),
+            [_] => {}
+            [] => problems.push(format!("找不到单位:{name}")),
+            _ => problems.push(format!("“{name}”对应多个单位,请写全称")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(problems.join(";"))
+    }
+}
+
+pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let tree = s.luoshi.tree();
+    let mut errors = Errors::new();
+    let lead = match resolve(&tree, &viewer.user, field(&f, "lead")) {
+        Ok(units) if units.len() == 1 => Some(units[0]),
+        Ok(units) if units.is_empty() => {
+            errors.insert("lead", "请填写牵头单位".into());
+            None
+        }
+        Ok(_) => {
+            errors.insert("lead", "牵头单位只能填写一个".into());
+            None
+        }
+        Err(e) => {
+            errors.insert("lead", e);
+            None
+        }
+    };
+    let co = resolve(&tree, &viewer.user, field(&f, "co")).unwrap_or_else(|e| {
+        errors.insert("co", e);
+        Vec::new()
+    });
+    let deadline = match field(&f, "deadline").trim() {
+        "" => None,
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().or_else(|| {
+            errors.insert("deadline", "请填写有效的日期,例如 2026-06-30".into());
+            None
+        }),
+    };
+    let leader_id = match field(&f, "leader_id") {
+        "" => None,
+        id => id.parse().ok().map(UserId).or_else(|| {
+            errors.insert("leader_id", "请选择责任领导".into());
+            None
+        }),
+    };
+    let source = Source::parse(field(&f, "source"));
+    let urgency = Urgency::parse(field(&f, "urgency"));
+    let cadence = Cadence::parse(field(&f, "cadence"));
+    for (name, ok, message) in [
+        ("source", source.is_some(), "请选择来源"),
+        ("urgency", urgency.is_some(), "请选择紧急程度"),
+        ("cadence", cadence.is_some(), "请选择反馈周期"),
+    ] {
+        if !ok {
+            errors.insert(name, message.into());
+        }
+    }
+    let (Some(lead), Some(source), Some(urgency), Some(cadence), true) =
+        (lead, source, urgency, cadence, errors.is_empty())
+    else {
+        return form(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors).await;
+    };
+    let input = NewMatter {
+        title: field(&f, "title").to_string(),
+        content: field(&f, "content").to_string(),
+        source,
+        urgency,
+        origin: field(&f, "origin").to_string(),
+        lead_unit_id: lead,
+        co_unit_ids: co,
+        leader_id,
+        deadline,
+        cadence,
+        milestones: Vec::new(),
+        tags: Vec::new(),
+        public: !field(&f, "public").is_empty(),
+        parent_id: None,
+    };
+    match s.luoshi.create_matter(&viewer.user, input).await {
+        Ok(created) => Redirect::to(&format!("/matters/{}", created.matter.id)).into_response(),
+        Err(ServiceError::Invalid {
+            field: Some(name),
+            message,
+        }) => {
+            // The service names its own fields; the form calls the units by other names.
+            let name = match name {
+                "lead_unit_id" => "lead",
+                "co_unit_ids" => "co",
+                other => other,
+            };
+            errors.insert(name, message);
+            form(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors).await
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            error_page(&s, api.status, &api.message)
+        }
+    }
+}
