@@ -1,0 +1,112 @@
+// A matter carried through its whole lifecycle using the forms only, in headless Chromium,
+// against the server that scripts/test started (its address is in LUOSHI_URL).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const base = process.env.LUOSHI_URL;
+const shots = process.env.LUOSHI_SCREENSHOTS ?? 'target/screenshots';
+let browser;
+
+before(async () => {
+  assert.ok(base, 'LUOSHI_URL names the server under test');
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+           '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+async function signIn(username, width = 1280) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('luoshi-demo');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${base}/`);
+  return page;
+}
+
+const noSidewaysScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+test('a matter goes from registration to closed through the forms of three people', async () => {
+  const title = `浏览器测试事项${Date.now()}`;
+  const ducha = await signIn('ducha');
+  await ducha.goto(`${base}/matters/new`);
+  await ducha.getByLabel('事项名称').fill(title);
+  await ducha.getByLabel('工作要求').fill('年底前完成,按月报送进展。');
+  await ducha.getByLabel('来源').selectOption('meeting');
+  await ducha.getByLabel('牵头单位').fill('市发改委');
+  await ducha.getByLabel('配合单位').fill('市财政局');
+  await ducha.getByLabel('完成时限').fill('2026-12-31');
+  await ducha.getByRole('button', { name: '登记' }).click();
+  await ducha.getByRole('heading', { name: title }).waitFor();
+  const matterUrl = ducha.url();
+  await ducha.getByRole('button', { name: '交办' }).click();
+  await ducha.getByText('已交办').first().waitFor();
+
+  // The liaison signs from the workbench in one click, then reports: three clicks in all.
+  const fgw = await signIn('fgw', 390);
+  await fgw.screenshot({ path: `${shots}/workbench-liaison-390.png`, fullPage: true });
+  assert.ok(await noSidewaysScroll(fgw), 'the workbench fits 390 px');
+  await fgw.getByRole('button', { name: `签收:${title}` }).click();
+  await fgw.waitForURL(`${base}/`);
+  await fgw.getByRole('link', { name: title }).click();
+  await fgw.getByLabel('进展情况').fill('已完成方案起草并征求意见');
+  await fgw.getByLabel('完成进度(%)').fill('60');
+  await fgw.getByRole('button', { name: '反馈进展' }).click();
+  await fgw.getByText('已完成方案起草并征求意见').waitFor();
+  assert.ok(await noSidewaysScroll(fgw), 'the matter page fits 390 px');
+  await fgw.screenshot({ path: `${shots}/matter-liaison-390.png`, fullPage: true });
+
+  const czj = await signIn('czj');
+  await czj.goto(matterUrl);
+  assert.equal(await czj.getByRole('button', { name: '申请办结' }).count(), 0, 'a co-unit cannot ask to close');
+  await czj.getByRole('button', { name: '签收' }).click();
+  await czj.getByText('已签收').first().waitFor();
+
+  await fgw.getByLabel('办理情况').fill('方案已印发实施');
+  await fgw.getByRole('button', { name: '申请办结' }).click();
+  await fgw.getByText('方案已印发实施').waitFor();
+
+  await ducha.goto(matterUrl);
+  await ducha.getByLabel('审核意见').fill('同意办结');
+  await ducha.getByRole('button', { name: '审核通过,办结' }).click();
+  await ducha.getByText('已办结').first().waitFor();
+  const timeline = await ducha.locator('.timeline li').allTextContents();
+  for (const step of ['立项', '交办', '签收', '反馈进展', '申请办结', '办结']) {
+    assert.ok(timeline.some((t) => t.includes(step)), `the timeline holds ${step}`);
+  }
+  await ducha.screenshot({ path: `${shots}/matter-closed-1280.png`, fullPage: true });
+});
+
+test('a form posted without its CSRF token is refused', async () => {
+  const fgw = await signIn('fgw');
+  const status = await fgw.evaluate(async () => {
+    const res = await fetch('/matters/1/sign', { method: 'POST', body: new URLSearchParams({ back: '/' }) });
+    return res.status;
+  });
+  assert.equal(status, 403);
+});
+
+test('each role sees its workbench, and the dashboard and public page render', async () => {
+  for (const [user, heading] of [['ducha', '待审核的办结申请'], ['shizhang', '逾期(红灯)'], ['county', '待签收']]) {
+    const page = await signIn(user, 390);
+    await page.getByText(heading).first().waitFor();
+    assert.ok(await noSidewaysScroll(page), `${user}'s workbench fits 390 px`);
+    await page.screenshot({ path: `${shots}/workbench-${user}-390.png`, fullPage: true });
+  }
+  const leader = await signIn('shizhang');
+  await leader.goto(`${base}/dashboard`);
+  assert.equal(await leader.locator('svg').count(), 3);
+  await leader.screenshot({ path: `${shots}/dashboard-1280.png`, fullPage: true });
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(`${base}/public`);
+  await visitor.getByRole('heading', { name: '公开承诺事项办理情况' }).waitFor();
+  await visitor.screenshot({ path: `${shots}/public-1280.png`, fullPage: true });
+});
