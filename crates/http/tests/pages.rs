@@ -431,3 +431,40 @@ async fn a_supervisor_registers_a_matter_naming_units_the_way_people_write_them(
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_liaison_signs_everything_waiting_in_one_go() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    for _ in 0..2 {
+        app.assigned(&ducha, "czj", &[], "2026-09-30").await;
+    }
+    let mut b = Browser::new(&app);
+    let home = b.sign_in("czj").await;
+    let at = home
+        .html
+        .find("name=\"ids\" value=\"")
+        .expect("a sign-all form")
+        + 18;
+    let ids = home.html[at..].split('"').next().unwrap().to_string();
+    assert!(ids.split(',').count() >= 2, "{ids}");
+    let done = b
+        .post("/sign-all", &[("csrf", &home.csrf()), ("ids", &ids)])
+        .await;
+    assert_eq!(
+        (done.status, done.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/"))
+    );
+    let after = b.get("/").await;
+    assert!(!after.html.contains("name=\"ids\""));
+    assert!(!after.html.contains("/sign\""), "nothing left to sign");
+    let again = b
+        .post("/sign-all", &[("csrf", &home.csrf()), ("ids", &ids)])
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "signing twice names what could not be signed"
+    );
+    assert!(again.html.contains("未能签收"));
+}

@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(pages::logout))
         .route("/", get(pages::workbench))
         .route("/public", get(pages::public))
+        .route("/sign-all", post(pages::sign_all))
         .route("/matters", get(pages::list))
         .route("/matters/new", get(register::page).post(register::submit))
         .route("/dashboard", get(pages::dashboard))

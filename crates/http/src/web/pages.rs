@@ -296,6 +296,44 @@ pub async fn public(State(s): State<AppState>) -> Response {
     )
 }
 
+/// Signs every matter listed, one step each; those that cannot be signed are named.
+pub async fn sign_all(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let mut failed = Vec::new();
+    for raw in field(&f, "ids")
+        .split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+    {
+        let outcome = match raw.parse::<i64>() {
+            Ok(id) => s
+                .luoshi
+                .act(&viewer.user, MatterId(id), Action::Sign)
+                .await
+                .map_err(|e| ApiError::from(e).message),
+            Err(_) => Err("编号有误".to_string()),
+        };
+        if let Err(why) = outcome {
+            failed.push(format!("事项 {raw}:{why}"));
+        }
+    }
+    if failed.is_empty() {
+        Redirect::to("/").into_response()
+    } else {
+        error_page(
+            &s,
+            StatusCode::CONFLICT,
+            &format!("以下事项未能签收,其余已签收。{}", failed.join(";")),
+        )
+    }
+}
+
 pub async fn matter_page(
     State(s): State<AppState>,
     viewer: Viewer,
