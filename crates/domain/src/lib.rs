@@ -16,7 +16,7 @@ pub use calendar::{Calendar, DayKind};
 pub use event::{Event, EventKind, NewEvent};
 pub use ids::{EventId, MatterId, UnitId, UserId};
 pub use lifecycle::{Action, Actor, Denied, ExtensionChain, Transition, Visibility, apply};
-pub use light::{Light, LightContext, LightRules, ProgressClass};
+pub use light::{Cause, Light, LightContext, LightRules, ProgressClass};
 pub use matter::{
     Assignment, AssignmentRole, AssignmentState, Cadence, Extension, Matter, MatterState,
     Milestone, Source, Urgency,

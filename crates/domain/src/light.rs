@@ -1,7 +1,7 @@
 //! Lights (预警): green on track, yellow when something falls due within a few working days or the
 //! work lags its plan, red when overdue or far behind. Always derived from "now"; never stored.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
@@ -25,6 +25,43 @@ labelled_enum!(
         Done = "done", "已完成";
     }
 );
+
+/// Why a light is not green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Overdue,
+    DeadlineNear,
+    ReportOverdue(NaiveDate),
+    ReportDue(NaiveDate),
+    NotSigned,
+    Behind(u8),
+    FarBehind(u8),
+}
+
+impl Cause {
+    pub fn light(self) -> Light {
+        match self {
+            Cause::Overdue | Cause::ReportOverdue(_) | Cause::FarBehind(_) => Light::Red,
+            Cause::DeadlineNear | Cause::ReportDue(_) | Cause::NotSigned | Cause::Behind(_) => {
+                Light::Yellow
+            }
+        }
+    }
+
+    /// Said the way a supervision office says it.
+    pub fn describe(self) -> String {
+        let day = |d: NaiveDate| format!("{}月{}日", d.month(), d.day());
+        match self {
+            Cause::Overdue => "已超过完成时限".into(),
+            Cause::DeadlineNear => "临近完成时限".into(),
+            Cause::ReportOverdue(d) => format!("应于{}前反馈,尚未反馈", day(d)),
+            Cause::ReportDue(d) => format!("应于{}前反馈", day(d)),
+            Cause::NotSigned => "超时未签收".into(),
+            Cause::Behind(p) => format!("落后计划进度{p}个百分点"),
+            Cause::FarBehind(p) => format!("严重落后计划进度({p}个百分点)"),
+        }
+    }
+}
 
 /// The thresholds, all configurable (SPEC §5–§6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,29 +137,46 @@ impl<'a> LightContext<'a> {
 
     /// The light of one unit's assignment.
     pub fn assignment(&self, m: &Matter, a: &Assignment) -> Light {
+        self.why(m, a)
+            .iter()
+            .map(|c| c.light())
+            .max()
+            .unwrap_or(Light::Green)
+    }
+
+    /// Everything about one unit's assignment that is not green, each with its own light.
+    pub fn why(&self, m: &Matter, a: &Assignment) -> Vec<Cause> {
         if !a.state.is_working() {
             // Closed, cancelled, or done and waiting for review: nothing left for the unit to do.
-            return Light::Green;
+            return Vec::new();
         }
-        let mut light = Light::Green;
+        let mut causes = Vec::new();
         if let Some(deadline) = m.deadline {
-            light = light.max(self.due(deadline));
+            match self.due(deadline) {
+                Light::Red => causes.push(Cause::Overdue),
+                Light::Yellow => causes.push(Cause::DeadlineNear),
+                Light::Green => {}
+            }
         }
         if let Some(due) = next_feedback_due(m, a) {
-            light = light.max(self.due(due));
+            match self.due(due) {
+                Light::Red => causes.push(Cause::ReportOverdue(due)),
+                Light::Yellow => causes.push(Cause::ReportDue(due)),
+                Light::Green => {}
+            }
         }
         if a.state == AssignmentState::Assigned && self.sign_overdue(m) {
-            light = light.max(Light::Yellow);
+            causes.push(Cause::NotSigned);
         }
         if let Some(planned) = planned_percent(m, self.today()) {
             let behind = planned.saturating_sub(a.percent);
             if behind >= self.rules.behind_red_points {
-                light = light.max(Light::Red);
+                causes.push(Cause::FarBehind(behind));
             } else if behind >= self.rules.behind_yellow_points {
-                light = light.max(Light::Yellow);
+                causes.push(Cause::Behind(behind));
             }
         }
-        light
+        causes
     }
 
     /// The matter's light: the worst of its units'. A draft, which nobody carries yet, shows

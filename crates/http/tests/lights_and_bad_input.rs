@@ -27,6 +27,14 @@ async fn on_june_30_yesterday_is_red_thursday_yellow_and_late_august_green() {
     assert_eq!(light_of(&app, &ducha, "2026-07-02").await, "yellow");
     assert_eq!(light_of(&app, &ducha, "2026-08-28").await, "green");
 
+    let late = app.create(&ducha, "czj", &[], "2026-06-29").await;
+    let (_, m) = app.step(&ducha, late, "assign", json!({})).await;
+    assert_eq!(
+        m["assignments"][0]["reasons"],
+        json!(["已超过完成时限"]),
+        "a red light says why"
+    );
+
     let (_, reds) = app.get(&ducha, "/matters?light=red&limit=500").await;
     let items = reds["items"].as_array().unwrap();
     assert!(items.iter().any(|m| m["deadline"] == "2026-06-29"));

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::light::planned_percent;
 use luoshi_domain::{
-    Action, Assignment, AssignmentRole, Cadence, Event, EventKind, ExtensionChain, Light,
+    Action, Assignment, AssignmentRole, Cadence, Cause, Event, EventKind, ExtensionChain, Light,
     LightContext, Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, ProgressClass,
     Role, Source, UnitId, UnitKind, Urgency, User, UserId,
 };
@@ -39,6 +39,22 @@ pub struct MatterView {
     pub light: Light,
     /// One light per assignment, in the matter's assignment order.
     pub assignment_lights: Vec<Light>,
+    /// Why each assignment's light is not green, in the same order.
+    pub assignment_causes: Vec<Vec<Cause>>,
+}
+
+impl MatterView {
+    /// Every distinct reason the matter is not green, said in words.
+    pub fn causes_described(&self) -> Vec<String> {
+        let mut said: Vec<String> = Vec::new();
+        for cause in self.assignment_causes.iter().flatten() {
+            let text = cause.describe();
+            if !said.contains(&text) {
+                said.push(text);
+            }
+        }
+        said
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -413,15 +429,25 @@ impl Luoshi {
 
 fn view_with(lights: &LightContext<'_>, matter: Matter) -> MatterView {
     let open = matter.state.is_open();
-    let assignment_lights = matter
+    let assignment_causes: Vec<Vec<Cause>> = matter
         .assignments
         .iter()
         .map(|a| {
             if open {
-                lights.assignment(&matter, a)
+                lights.why(&matter, a)
             } else {
-                Light::Green
+                Vec::new()
             }
+        })
+        .collect();
+    let assignment_lights = assignment_causes
+        .iter()
+        .map(|causes| {
+            causes
+                .iter()
+                .map(|c| c.light())
+                .max()
+                .unwrap_or(Light::Green)
         })
         .collect();
     let light = lights.matter(&matter);
@@ -429,5 +455,6 @@ fn view_with(lights: &LightContext<'_>, matter: Matter) -> MatterView {
         matter,
         light,
         assignment_lights,
+        assignment_causes,
     }
 }

@@ -109,6 +109,23 @@ fn a_missed_monthly_report_turns_red() {
 }
 
 #[test]
+fn each_cause_of_a_light_is_named() {
+    let cal = Calendar::official();
+    let rules = LightRules::default();
+    let mut m = matter("2026-06-29");
+    m.cadence = Cadence::Monthly;
+    m.assignments[0].last_feedback_at = Some(at("2026-05-10T10:00:00+08:00"));
+    let ctx = LightContext::new(at("2026-06-30T09:00:00+08:00"), &cal, &rules);
+    let causes = ctx.why(&m, &m.assignments[0]);
+    assert_eq!(
+        causes,
+        vec![Cause::Overdue, Cause::ReportOverdue(d("2026-06-10"))]
+    );
+    assert_eq!(causes[1].describe(), "应于6月10日前反馈,尚未反馈");
+    assert_eq!(ctx.assignment(&m, &m.assignments[0]), Light::Red);
+}
+
+#[test]
 fn an_unsigned_assignment_turns_yellow_after_its_sign_window() {
     let mut m = matter("2026-12-31");
     m.state = MatterState::Assigned;

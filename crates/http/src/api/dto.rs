@@ -101,6 +101,8 @@ pub struct AssignmentDto {
     role: AssignmentRole,
     state: AssignmentState,
     light: Light,
+    /// Why the light is not green, in words (已超过完成时限, 应于6月10日前反馈 …).
+    reasons: Vec<String>,
     percent: u8,
     signed_at: Option<DateTime<FixedOffset>>,
     last_feedback_at: Option<DateTime<FixedOffset>>,
@@ -168,6 +170,7 @@ impl From<MatterDetail> for MatterDto {
             matter: m,
             light,
             assignment_lights,
+            assignment_causes,
         } = d.view;
         MatterDto {
             id: m.id.0,
@@ -202,7 +205,9 @@ impl From<MatterDetail> for MatterDto {
                 .assignments
                 .iter()
                 .zip(assignment_lights)
-                .map(|(a, light)| AssignmentDto {
+                .zip(assignment_causes)
+                .map(|((a, light), causes)| AssignmentDto {
+                    reasons: causes.iter().map(|c| c.describe()).collect(),
                     unit_id: a.unit_id.0,
                     role: a.role,
                     state: a.state,

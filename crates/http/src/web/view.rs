@@ -61,6 +61,7 @@ pub struct Row {
     days_left: Option<i64>,
     light: &'static str,
     light_label: &'static str,
+    why: String,
 }
 
 pub fn rows(
@@ -82,6 +83,7 @@ pub fn rows(
                 days_left: m.deadline.filter(|_| m.state.is_open()).map(&days_left),
                 light: v.light.as_str(),
                 light_label: v.light.label(),
+                why: v.causes_described().join(";"),
             }
         })
         .collect()
@@ -95,6 +97,7 @@ pub struct AssignmentRow {
     percent: u8,
     light: &'static str,
     light_label: &'static str,
+    why: String,
 }
 
 #[derive(Serialize)]
@@ -150,13 +153,19 @@ pub fn matter_page(
             .assignments
             .iter()
             .zip(&v.assignment_lights)
-            .map(|(a, light)| AssignmentRow {
+            .zip(&v.assignment_causes)
+            .map(|((a, light), causes)| AssignmentRow {
                 unit: unit_name(tree, a.unit_id),
                 role: a.role.label(),
                 state: a.state.label(),
                 percent: a.percent,
                 light: light.as_str(),
                 light_label: light.label(),
+                why: causes
+                    .iter()
+                    .map(|c| c.describe())
+                    .collect::<Vec<_>>()
+                    .join(";"),
             })
             .collect(),
     };
