@@ -468,3 +468,23 @@ async fn a_liaison_signs_everything_waiting_in_one_go() {
     );
     assert!(again.html.contains("未能签收"));
 }
+
+#[tokio::test]
+async fn the_supervisor_sees_who_went_quiet_and_a_vice_mayor_sees_the_units_in_charge() {
+    let app = spawn_app(NOW).await;
+    let mut ducha = Browser::new(&app);
+    let home = ducha.sign_in("ducha").await;
+    assert!(home.html.contains("无回音的单位"));
+    assert!(
+        home.html.contains("逾期未反馈") && !home.html.contains("件件有回音"),
+        "the demo city has quiet units"
+    );
+
+    let mut vice = Browser::new(&app);
+    let home = vice.sign_in("fushizhang1").await;
+    assert!(home.html.contains("<caption>分管单位在办事项</caption>"));
+    assert!(
+        !home.html.contains("无回音的单位"),
+        "that list is the supervisor's"
+    );
+}

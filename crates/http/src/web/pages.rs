@@ -130,6 +130,15 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
             overdue => rows(&w.overdue),
             to_review => rows(&w.to_review),
             extensions => rows(&w.extensions),
+            silent => w.silent.iter().map(|(unit, owed)| context! {
+                id => unit.0, name => view::unit_name(&tree, *unit), matters => rows(owed),
+            }).collect::<Vec<_>>(),
+            in_charge => w.in_charge.iter().map(|(unit, lights)| context! {
+                id => unit.0, name => view::unit_name(&tree, *unit),
+                green => lights.get(&Light::Green).copied().unwrap_or(0),
+                yellow => lights.get(&Light::Yellow).copied().unwrap_or(0),
+                red => lights.get(&Light::Red).copied().unwrap_or(0),
+            }).collect::<Vec<_>>(),
         },
     )
 }
