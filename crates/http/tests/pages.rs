@@ -488,3 +488,59 @@ async fn the_supervisor_sees_who_went_quiet_and_a_vice_mayor_sees_the_units_in_c
         "that list is the supervisor's"
     );
 }
+
+#[tokio::test]
+async fn a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the_parts() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "county", &[], "2026-11-30").await;
+    let mut county = Browser::new(&app);
+    let home = county.sign_in("county").await;
+    let page = county.get(&format!("/matters/{id}")).await;
+    assert!(page.html.contains("分解到下级单位"));
+
+    let wrong = [
+        ("csrf", home.csrf()),
+        ("units", "县发改局、市财政局".into()),
+        ("title", "分项任务".into()),
+        ("deadline", "".into()),
+    ];
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = county
+        .post(&format!("/matters/{id}/decompose"), &wrong)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("找不到单位:市财政局"),
+        "a city department is not the county's to assign"
+    );
+
+    let csrf = home.csrf();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("units", "县发改局、县住建局"),
+        ("title", "分项推进城乡供水一体化"),
+        ("deadline", "2026-10-31"),
+    ];
+    let done = county
+        .post(&format!("/matters/{id}/decompose"), &form)
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let page = county.get(&format!("/matters/{id}")).await;
+    assert_eq!(
+        page.html.matches("分项推进城乡供水一体化").count(),
+        2,
+        "one sub-matter per unit"
+    );
+
+    let (_, list) = app.get(&ducha, "/matters?q=分项推进城乡供水一体化").await;
+    let children = list["items"].as_array().unwrap();
+    assert_eq!(children.len(), 2, "the city sees the county's parts");
+    let (_, child) = app
+        .get(&ducha, &format!("/matters/{}", children[0]["id"]))
+        .await;
+    assert_eq!(
+        (child["parent_id"].as_i64(), child["deadline"].as_str()),
+        (Some(id), Some("2026-10-31"))
+    );
+}

@@ -96,6 +96,29 @@ impl Luoshi {
     /// Registers a matter as a draft with its number. Supervisors register within their org; a
     /// government's liaison registers sub-matters of work assigned to it, for units below it.
     pub async fn create_matter(&self, user: &User, input: NewMatter) -> Result<MatterView> {
+        let matter = self.prepare_matter(user, input).await?;
+        let mut created = self.register(user, vec![matter]).await?;
+        Ok(created.remove(0))
+    }
+
+    /// Writes prepared matters, all in one transaction, each with its "registered" event.
+    async fn register(&self, user: &User, matters: Vec<Matter>) -> Result<Vec<MatterView>> {
+        let batch: Vec<_> = matters
+            .into_iter()
+            .map(|m| {
+                let event = NewEvent::new(EventKind::Created, user.id, m.created_at, "");
+                (m, vec![event])
+            })
+            .collect();
+        let created = self.store.create_matters(&batch).await?;
+        for m in &created {
+            tracing::debug!(matter = %m.id, number = %m.number, by = %user.username, "matter registered");
+        }
+        Ok(self.views(created))
+    }
+
+    /// Checks a new matter against the caller's rights and the org tree, and builds it.
+    async fn prepare_matter(&self, user: &User, input: NewMatter) -> Result<Matter> {
         let tree = self.tree();
         let now = self.now();
         let title = input.title.trim().to_string();
@@ -256,15 +279,7 @@ impl Luoshi {
             version: 1,
             assignments,
         };
-        let created = self
-            .store
-            .create_matter(
-                &matter,
-                &[NewEvent::new(EventKind::Created, user.id, now, "")],
-            )
-            .await?;
-        tracing::debug!(matter = %created.id, number = %created.number, by = %user.username, "matter registered");
-        Ok(self.view(created))
+        Ok(matter)
     }
 
     /// Takes one lifecycle step on a matter for `user`.
@@ -346,6 +361,51 @@ impl Luoshi {
         Ok(Page { items, total })
     }
 
+    /// The sub-matters of a matter that the caller may see.
+    pub async fn children(&self, user: &User, id: MatterId) -> Result<Vec<MatterView>> {
+        let mut query = self.store_query(user, &ListQuery::default());
+        query.parent_id = Some(id);
+        let (matters, _) = self.store.matters(&query).await?;
+        Ok(self.views(matters))
+    }
+
+    /// Splits a matter into one sub-matter per unit, each led by that unit and inheriting the
+    /// parent's source, urgency, cadence and public flag. All are registered, or none.
+    pub async fn decompose(
+        &self,
+        user: &User,
+        parent_id: MatterId,
+        units: &[UnitId],
+        title: &str,
+        deadline: Option<NaiveDate>,
+    ) -> Result<Vec<MatterView>> {
+        let parent = self.visible_matter(user, parent_id).await?;
+        if units.is_empty() {
+            return Err(ServiceError::invalid("units", "请填写要分解到的单位"));
+        }
+        let mut prepared = Vec::with_capacity(units.len());
+        for &unit in units {
+            let input = NewMatter {
+                title: title.to_string(),
+                content: parent.content.clone(),
+                source: parent.source,
+                urgency: parent.urgency,
+                origin: parent.origin.clone(),
+                lead_unit_id: unit,
+                co_unit_ids: Vec::new(),
+                leader_id: parent.leader_id,
+                deadline: deadline.or(parent.deadline),
+                cadence: parent.cadence,
+                milestones: Vec::new(),
+                tags: parent.tags.clone(),
+                public: parent.public,
+                parent_id: Some(parent_id),
+            };
+            prepared.push(self.prepare_matter(user, input).await?);
+        }
+        self.register(user, prepared).await
+    }
+
     /// The public commitments, for anyone: assigned and not cancelled, whatever the org.
     pub async fn public_matters(&self) -> Result<Vec<MatterView>> {
         let tree = self.tree();
@@ -386,6 +446,7 @@ impl Luoshi {
             unit_id: query.unit_id,
             text: query.q.clone(),
             public_only: false,
+            parent_id: None,
             page: None,
         }
     }

@@ -48,9 +48,10 @@ pub trait Store: Send + Sync + 'static {
     /// The user a live token belongs to.
     async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
 
-    /// Creates a matter with its assignments and first events. Its id and number are allocated
-    /// here (the next number of its org and year, gap-free); the ones passed in are ignored.
-    async fn create_matter(&self, matter: &Matter, events: &[NewEvent]) -> Result<Matter>;
+    /// Creates matters with their assignments and first events, all in one transaction. Each
+    /// one's id and number are allocated here (the next number of its org and year, gap-free);
+    /// the ones passed in are ignored.
+    async fn create_matters(&self, matters: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>>;
     /// Writes what a transition changed since `before`, if the stored matter is still at
     /// `before`'s version; otherwise [`StoreError::Conflict`] and nothing is written. Returns
     /// the ids of the transition's events.

@@ -1,4 +1,4 @@
-use luoshi_domain::{MatterState, Role, Source, UnitId, UnitKind, Visibility};
+use luoshi_domain::{MatterId, MatterState, Role, Source, UnitId, UnitKind, Visibility};
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -32,6 +32,8 @@ pub struct MatterQuery {
     pub text: Option<String>,
     /// Only matters marked public (公开承诺).
     pub public_only: bool,
+    /// Only the sub-matters of this matter.
+    pub parent_id: Option<MatterId>,
     /// `(limit, offset)`: one page of the ordered result; `None` for all of it.
     pub page: Option<(usize, usize)>,
 }

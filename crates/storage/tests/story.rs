@@ -150,21 +150,32 @@ async fn story(store: &dyn Store) {
     );
     assert!(store.user_by_token("other", now).await.unwrap().is_none());
 
-    let created = NewEvent::new(EventKind::Created, ducha_id, now, "");
+    let created = || vec![NewEvent::new(EventKind::Created, ducha_id, now, "")];
     let a = store
-        .create_matter(
-            &draft(city, fgw, ducha_id, "甲"),
-            std::slice::from_ref(&created),
-        )
+        .create_matters(&[(draft(city, fgw, ducha_id, "甲"), created())])
         .await
-        .unwrap();
-    let b = store
-        .create_matter(
-            &draft(city, czj, ducha_id, "乙"),
-            std::slice::from_ref(&created),
-        )
-        .await
-        .unwrap();
+        .unwrap()
+        .remove(0);
+    let pair = [
+        (draft(city, czj, ducha_id, "乙"), created()),
+        (draft(city, fgw, ducha_id, "丙"), created()),
+    ];
+    let mut two = store.create_matters(&pair).await.unwrap();
+    assert_eq!(
+        two.iter().map(|m| m.number.seq).collect::<Vec<_>>(),
+        [2, 3],
+        "a batch is numbered in order"
+    );
+    let b = two.remove(0);
+    let mut dangling = draft(city, czj, ducha_id, "丁");
+    dangling.parent_id = Some(MatterId(999_999));
+    let refused = store
+        .create_matters(&[
+            (draft(city, czj, ducha_id, "戊"), created()),
+            (dangling, created()),
+        ])
+        .await;
+    assert!(refused.is_err(), "a child of no matter is refused");
     assert_eq!((a.number.seq, b.number.seq), (1, 2));
     assert_eq!(a.number.to_string(), "督〔2026〕1号");
     let read = store.matter(a.id).await.unwrap().unwrap();
@@ -236,10 +247,9 @@ async fn story(store: &dyn Store) {
         visibility,
         ..MatterQuery::default()
     };
-    assert_eq!(
-        store.matters(&q(everything.clone())).await.unwrap().0.len(),
-        2
-    );
+    let all = store.matters(&q(everything.clone())).await.unwrap().0;
+    assert_eq!(all.len(), 3, "nothing of the refused batch was written");
+    assert!(all.iter().all(|m| m.title != "戊"));
     let own = Visibility {
         assigned_units: vec![czj],
         ..Visibility::default()
@@ -285,7 +295,7 @@ async fn story(store: &dyn Store) {
     let (page, total) = store.matters(&paged).await.unwrap();
     assert_eq!(
         (page.len(), total, page[0].id),
-        (1, 2, b.id),
+        (1, 3, b.id),
         "a page knows the total"
     );
     let past = MatterQuery {
@@ -294,7 +304,7 @@ async fn story(store: &dyn Store) {
     };
     assert_eq!(
         store.matters(&past).await.unwrap().1,
-        2,
+        3,
         "a page past the end still knows it"
     );
     let by_unit = MatterQuery {
@@ -327,12 +337,13 @@ async fn the_timeline_refuses_updates_and_deletes() {
         .unwrap();
     let m = draft(city, city, by, "甲");
     let created = store
-        .create_matter(
-            &m,
-            &[NewEvent::new(EventKind::Created, by, m.created_at, "")],
-        )
+        .create_matters(&[(
+            m.clone(),
+            vec![NewEvent::new(EventKind::Created, by, m.created_at, "")],
+        )])
         .await
-        .unwrap();
+        .unwrap()
+        .remove(0);
     // Another program with the file open directly, as a careless tool or an attacker would.
     let raw = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
     assert!(

@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/matters/new", get(register::page).post(register::submit))
         .route("/dashboard", get(pages::dashboard))
         .route("/matters/{id}", get(pages::matter_page))
+        .route("/matters/{id}/decompose", post(pages::decompose))
         .route("/matters/{id}/{verb}", post(pages::matter_step))
         .route(
             "/static/app.css",

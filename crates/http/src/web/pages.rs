@@ -562,6 +562,15 @@ async fn show_matter(
         Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
     };
     let tree = s.luoshi.tree();
+    let children = match s.luoshi.children(&viewer.user, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let today = s.luoshi.today();
+    let children = view::rows(&children, &tree, |d| {
+        s.luoshi.calendar().working_days_between(today, d)
+    });
+    let may_decompose = may_decompose(s, viewer, &detail.view.matter);
     let (m, events) = view::matter_page(&detail, &tree, &people);
     let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter)
         .into_iter()
@@ -581,9 +590,87 @@ async fn show_matter(
         context! {
             viewer => ViewerView::of(&viewer.user, &tree),
             csrf => viewer.csrf(),
-            m, events, forms, error, input,
+            m, events, forms, error, input, children, may_decompose,
+            units => super::register::unit_names(&tree, &viewer.user),
+            parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
         },
     )
+}
+
+/// Supervisors split the matters they manage; a government's liaison splits what its
+/// government carries, for the units below it.
+fn may_decompose(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> bool {
+    let tree = s.luoshi.tree();
+    let open = m.state == MatterState::Draft || m.state.is_open();
+    let manages = Actor {
+        user: &viewer.user,
+        tree: &tree,
+    }
+    .manages(m);
+    let carries = viewer.user.role == Role::Liaison
+        && m.assignment(viewer.user.unit_id).is_some()
+        && tree
+            .get(viewer.user.unit_id)
+            .is_some_and(|u| u.kind == luoshi_domain::UnitKind::Government);
+    open && (manages && viewer.user.role == Role::Supervisor || carries)
+}
+
+pub async fn decompose(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let Ok(id) = id.parse::<i64>().map(MatterId) else {
+        return error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误");
+    };
+    let tree = s.luoshi.tree();
+    let units = match super::register::resolve(&tree, &viewer.user, field(&f, "units")) {
+        Ok(units) => units,
+        Err(message) => {
+            return show_matter(
+                &s,
+                &viewer,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&message),
+                &f,
+            )
+            .await;
+        }
+    };
+    let deadline = match field(&f, "deadline").trim() {
+        "" => None,
+        d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let message = "请填写有效的日期,例如 2026-06-30";
+                return show_matter(
+                    &s,
+                    &viewer,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(message),
+                    &f,
+                )
+                .await;
+            }
+        },
+    };
+    match s
+        .luoshi
+        .decompose(&viewer.user, id, &units, field(&f, "title"), deadline)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/matters/{id}#children")).into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+        }
+    }
 }
 
 /// Where to go after a step: back to the page it came from, if that is a page of ours.

@@ -71,7 +71,7 @@ async fn form(
 }
 
 /// Names to offer while typing: every unit of the caller's org, by the name people use.
-fn unit_names(tree: &OrgTree, user: &User) -> Vec<String> {
+pub(super) fn unit_names(tree: &OrgTree, user: &User) -> Vec<String> {
     let mut names: Vec<String> = tree
         .org_of(user.unit_id)
         .map(|org| tree.subtree(org))
@@ -87,7 +87,7 @@ fn unit_names(tree: &OrgTree, user: &User) -> Vec<String> {
 /// Finds units by full or short name, or by the full name without the place in front of it
 /// (市发展和改革委员会 for 云州市发展和改革委员会). A name that matches no unit, or several, is
 /// reported, never guessed.
-fn resolve(tree: &OrgTree, user: &User, text: &str) -> Result<Vec<UnitId>, String> {
+pub(super) fn resolve(tree: &OrgTree, user: &User, text: &str) -> Result<Vec<UnitId>, String> {
     let org = tree.org_of(user.unit_id);
     let in_org: Vec<_> = tree
         .units()

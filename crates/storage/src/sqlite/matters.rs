@@ -9,8 +9,17 @@ use super::rows::{to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::{MatterQuery, Result, StoreError};
 
-pub fn create(conn: &mut Connection, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
+pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
     let tx = conn.transaction()?;
+    let created = batch
+        .iter()
+        .map(|(m, events)| create_in(&tx, m, events))
+        .collect::<Result<_>>()?;
+    tx.commit()?;
+    Ok(created)
+}
+
+fn create_in(tx: &Transaction<'_>, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
     let seq: i64 = tx
         .prepare_cached(
             "INSERT INTO matter_counters (org_id, year, last_seq) VALUES (?, ?, 1)
@@ -78,8 +87,7 @@ pub fn create(conn: &mut Connection, m: &Matter, events: &[NewEvent]) -> Result<
                 .map_err(write_error)?;
         }
     }
-    insert_events(&tx, id, events)?;
-    tx.commit()?;
+    insert_events(tx, id, events)?;
     let mut created = m.clone();
     created.id = id;
     created.number = MatterNumber {
@@ -301,6 +309,9 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
     }
     if q.public_only {
         sql.push(" AND m.public = 1");
+    }
+    if let Some(parent) = q.parent_id {
+        sql.push(" AND m.parent_id = ").bind(parent.0);
     }
     if let Some(source) = q.source {
         sql.push(" AND m.source = ")

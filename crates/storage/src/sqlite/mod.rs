@@ -251,11 +251,9 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn create_matter(&self, matter: &Matter, events: &[NewEvent]) -> Result<Matter> {
-        let (m, events) = (matter.clone(), events.to_vec());
-        self.writer
-            .run(move |c| matters::create(c, &m, &events))
-            .await
+    async fn create_matters(&self, matters: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
+        let batch = matters.to_vec();
+        self.writer.run(move |c| matters::create(c, &batch)).await
     }
 
     async fn save_transition(
