@@ -123,6 +123,16 @@ async fn signing_in_needs_the_forms_token_and_sets_an_httponly_session() {
     );
 
     let login = b.get("/login").await;
+    let res = reqwest::get(format!("{}/login", b.origin)).await.unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert!(
         login.html.contains("<html lang=\"zh-CN\">")
             && login
