@@ -1,9 +1,11 @@
 //! The pages people use: server-rendered HTML from templates embedded in the binary, with
 //! auto-escaping, plain forms and no JavaScript required.
 
+mod matter;
 mod pages;
 mod register;
 mod session;
+mod signin;
 mod view;
 
 use std::sync::Arc;
@@ -43,17 +45,17 @@ pub fn templates() -> Arc<Environment<'static>> {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/login", get(pages::login_page).post(pages::login))
-        .route("/logout", post(pages::logout))
+        .route("/login", get(signin::login_page).post(signin::login))
+        .route("/logout", post(signin::logout))
         .route("/", get(pages::workbench))
         .route("/public", get(pages::public))
         .route("/sign-all", post(pages::sign_all))
         .route("/matters", get(pages::list))
         .route("/matters/new", get(register::page).post(register::submit))
         .route("/dashboard", get(pages::dashboard))
-        .route("/matters/{id}", get(pages::matter_page))
-        .route("/matters/{id}/decompose", post(pages::decompose))
-        .route("/matters/{id}/{verb}", post(pages::matter_step))
+        .route("/matters/{id}", get(matter::matter_page))
+        .route("/matters/{id}/decompose", post(matter::decompose))
+        .route("/matters/{id}/{verb}", post(matter::matter_step))
         .route(
             "/static/app.css",
             get(|| async { ([(CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),

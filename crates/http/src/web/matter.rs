@@ -1,0 +1,393 @@
+//! A matter's page and the steps its forms take.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use luoshi_domain::{Action, Actor, AssignmentRole, AssignmentState, MatterId, MatterState, Role};
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::render;
+use super::session::{Viewer, csrf_matches};
+use super::view::{self, ViewerView};
+use crate::{ApiError, AppState};
+
+pub async fn matter_page(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    match id.parse::<i64>() {
+        Ok(id) => {
+            show_matter(
+                &s,
+                &viewer,
+                MatterId(id),
+                StatusCode::OK,
+                None,
+                &Fields::new(),
+            )
+            .await
+        }
+        Err(_) => error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误"),
+    }
+}
+
+/// One form on the matter page: the step it takes and what it asks for (name, label, input type).
+struct Step {
+    verb: &'static str,
+    label: &'static str,
+    fields: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const SIGN: Step = Step {
+    verb: "sign",
+    label: "签收",
+    fields: &[],
+};
+const FEEDBACK: Step = Step {
+    verb: "feedback",
+    label: "反馈进展",
+    fields: &[
+        ("progress_text", "进展情况", "textarea"),
+        ("percent", "完成进度(%)", "number"),
+        ("problems", "存在问题", "textarea"),
+        ("next_steps", "下步打算", "textarea"),
+    ],
+};
+const REQUEST_COMPLETION: Step = Step {
+    verb: "request-completion",
+    label: "申请办结",
+    fields: &[("summary", "办理情况", "textarea")],
+};
+const EXTENSION: Step = Step {
+    verb: "extension",
+    label: "申请延期",
+    fields: &[
+        ("new_deadline", "新的完成时限", "date"),
+        ("reason", "延期理由", "textarea"),
+    ],
+};
+const ASSIGN: Step = Step {
+    verb: "assign",
+    label: "交办",
+    fields: &[],
+};
+const CLOSE: Step = Step {
+    verb: "close",
+    label: "审核通过,办结",
+    fields: &[("comment", "审核意见", "textarea")],
+};
+const RETURN: Step = Step {
+    verb: "return",
+    label: "退回",
+    fields: &[("reason", "退回理由", "textarea")],
+};
+const REMIND: Step = Step {
+    verb: "remind",
+    label: "催办",
+    fields: &[("message", "催办内容", "textarea")],
+};
+const APPROVE: Step = Step {
+    verb: "extension-approve",
+    label: "同意延期",
+    fields: &[("comment", "审批意见", "textarea")],
+};
+const REJECT: Step = Step {
+    verb: "extension-reject",
+    label: "不同意延期",
+    fields: &[("reason", "不同意的理由", "textarea")],
+};
+const CANCEL: Step = Step {
+    verb: "cancel",
+    label: "撤销事项",
+    fields: &[("reason", "撤销理由", "textarea")],
+};
+
+const STEPS: &[&Step] = &[
+    &SIGN,
+    &FEEDBACK,
+    &REQUEST_COMPLETION,
+    &EXTENSION,
+    &ASSIGN,
+    &CLOSE,
+    &RETURN,
+    &REMIND,
+    &APPROVE,
+    &REJECT,
+    &CANCEL,
+];
+
+/// The action a posted form asks for, or what is wrong with it, in Chinese.
+fn action(verb: &str, f: &Fields) -> Result<Action, String> {
+    let text = |name: &str| field(f, name).to_string();
+    Ok(match verb {
+        "sign" => Action::Sign,
+        "assign" => Action::Assign,
+        "feedback" => {
+            let percent = field(f, "percent").trim();
+            let percent = percent
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= 100)
+                .ok_or_else(|| "完成进度应为0到100之间的整数".to_string())?;
+            Action::Feedback {
+                text: text("progress_text"),
+                percent,
+                problems: text("problems"),
+                next_steps: text("next_steps"),
+            }
+        }
+        "request-completion" => Action::RequestCompletion {
+            summary: text("summary"),
+        },
+        "extension" => Action::RequestExtension {
+            new_deadline: NaiveDate::parse_from_str(field(f, "new_deadline").trim(), "%Y-%m-%d")
+                .map_err(|_| "请填写有效的日期,例如 2026-06-30".to_string())?,
+            reason: text("reason"),
+        },
+        "close" => Action::Close {
+            comment: text("comment"),
+        },
+        "return" => Action::Return {
+            reason: text("reason"),
+        },
+        "remind" => Action::Remind {
+            message: text("message"),
+        },
+        "extension-approve" => Action::ApproveExtension {
+            comment: text("comment"),
+        },
+        "extension-reject" => Action::RejectExtension {
+            reason: text("reason"),
+        },
+        "cancel" => Action::Cancel {
+            reason: text("reason"),
+        },
+        _ => return Err("不支持的操作".to_string()),
+    })
+}
+
+/// The forms this person may use on this matter now. The lifecycle still decides on submit.
+fn steps_for(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> Vec<&'static Step> {
+    let tree = s.luoshi.tree();
+    let actor = Actor {
+        user: &viewer.user,
+        tree: &tree,
+    };
+    let mut steps = Vec::new();
+    if viewer.user.role == Role::Liaison
+        && let Some(a) = m.assignment(viewer.user.unit_id)
+    {
+        let lead = a.role == AssignmentRole::Lead;
+        if a.state == AssignmentState::Assigned {
+            steps.push(&SIGN);
+        }
+        if a.state.is_working() {
+            steps.push(&FEEDBACK);
+            if lead {
+                steps.push(&REQUEST_COMPLETION);
+            }
+        }
+        if lead && m.state.is_working() && m.extension.is_none() && m.deadline.is_some() {
+            steps.push(&EXTENSION);
+        }
+    }
+    let manages = actor.manages(m);
+    if manages {
+        match m.state {
+            MatterState::Draft => steps.push(&ASSIGN),
+            MatterState::CompletionRequested => steps.extend([&CLOSE, &RETURN]),
+            s if s.is_working() => steps.push(&REMIND),
+            _ => {}
+        }
+    }
+    if m.extension.is_some() && (manages || viewer.user.role == Role::Leader) {
+        steps.extend([&APPROVE, &REJECT]);
+    }
+    if manages && !matches!(m.state, MatterState::Closed | MatterState::Cancelled) {
+        steps.push(&CANCEL);
+    }
+    steps
+}
+
+async fn show_matter(
+    s: &AppState,
+    viewer: &Viewer,
+    id: MatterId,
+    status: StatusCode,
+    error: Option<&str>,
+    input: &Fields,
+) -> Response {
+    let detail = match s.luoshi.matter_detail(&viewer.user, id).await {
+        Ok(d) => d,
+        Err(e) => {
+            let api = ApiError::from(e);
+            return error_page(s, api.status, &api.message);
+        }
+    };
+    let people = match s.luoshi.users().await {
+        Ok(users) => users.into_iter().map(|u| (u.id, u.display_name)).collect(),
+        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let tree = s.luoshi.tree();
+    let children = match s.luoshi.children(&viewer.user, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let today = s.luoshi.today();
+    let children = view::rows(&children, &tree, |d| {
+        s.luoshi.calendar().working_days_between(today, d)
+    });
+    let may_decompose = may_decompose(s, viewer, &detail.view.matter);
+    let (m, events) = view::matter_page(&detail, &tree, &people);
+    let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter)
+        .into_iter()
+        .map(|step| {
+            let fields: Vec<_> = step
+                .fields
+                .iter()
+                .map(|(name, label, kind)| context! { name, label, kind })
+                .collect();
+            context! { verb => step.verb, label => step.label, fields }
+        })
+        .collect();
+    render(
+        s,
+        status,
+        "matter.html",
+        context! {
+            viewer => ViewerView::of(&viewer.user, &tree),
+            csrf => viewer.csrf(),
+            m, events, forms, error, input, children, may_decompose,
+            units => super::register::unit_names(&tree, &viewer.user),
+            parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
+        },
+    )
+}
+
+/// Supervisors split the matters they manage; a government's liaison splits what its
+/// government carries, for the units below it.
+fn may_decompose(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> bool {
+    let tree = s.luoshi.tree();
+    let open = m.state == MatterState::Draft || m.state.is_open();
+    let manages = Actor {
+        user: &viewer.user,
+        tree: &tree,
+    }
+    .manages(m);
+    let carries = viewer.user.role == Role::Liaison
+        && m.assignment(viewer.user.unit_id).is_some()
+        && tree
+            .get(viewer.user.unit_id)
+            .is_some_and(|u| u.kind == luoshi_domain::UnitKind::Government);
+    open && (manages && viewer.user.role == Role::Supervisor || carries)
+}
+
+pub async fn decompose(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let Ok(id) = id.parse::<i64>().map(MatterId) else {
+        return error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误");
+    };
+    let tree = s.luoshi.tree();
+    let units = match super::register::resolve(&tree, &viewer.user, field(&f, "units")) {
+        Ok(units) => units,
+        Err(message) => {
+            return show_matter(
+                &s,
+                &viewer,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&message),
+                &f,
+            )
+            .await;
+        }
+    };
+    let deadline = match field(&f, "deadline").trim() {
+        "" => None,
+        d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let message = "请填写有效的日期,例如 2026-06-30";
+                return show_matter(
+                    &s,
+                    &viewer,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(message),
+                    &f,
+                )
+                .await;
+            }
+        },
+    };
+    match s
+        .luoshi
+        .decompose(&viewer.user, id, &units, field(&f, "title"), deadline)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/matters/{id}#children")).into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+        }
+    }
+}
+
+/// Where to go after a step: back to the page it came from, if that is a page of ours.
+fn back_to(f: &Fields, id: MatterId) -> String {
+    let back = field(f, "back");
+    if back.starts_with('/') && !back.starts_with("//") {
+        back.to_string()
+    } else {
+        format!("/matters/{id}")
+    }
+}
+
+pub async fn matter_step(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path((id, verb)): Path<(String, String)>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let Ok(id) = id.parse::<i64>().map(MatterId) else {
+        return error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误");
+    };
+    if !STEPS.iter().any(|step| step.verb == verb) {
+        return error_page(&s, StatusCode::NOT_FOUND, "不支持的操作");
+    }
+    let action = match action(&verb, &f) {
+        Ok(a) => a,
+        Err(message) => {
+            return show_matter(
+                &s,
+                &viewer,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&message),
+                &f,
+            )
+            .await;
+        }
+    };
+    match s.luoshi.act(&viewer.user, id, action).await {
+        Ok(_) => Redirect::to(&back_to(&f, id)).into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Signing in and out.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use rand::RngCore;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::render;
+use super::session::{self, PRESESSION_COOKIE, SESSION_COOKIE, Viewer, csrf_matches, csrf_token};
+use crate::{ApiError, AppState};
+
+pub async fn login_page(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session::cookie(&headers, SESSION_COOKIE)
+        && s.luoshi.authenticate(&token).await.is_ok()
+    {
+        return Redirect::to("/").into_response();
+    }
+    login_form(&s, StatusCode::OK, "", None)
+}
+
+/// The sign-in form with a fresh pre-session secret for its CSRF token.
+fn login_form(s: &AppState, status: StatusCode, username: &str, error: Option<&str>) -> Response {
+    let mut raw = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let nonce: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    let csrf = csrf_token(&nonce);
+    let page = render(s, status, "login.html", context! { csrf, username, error });
+    session::with_cookie(page, PRESESSION_COOKIE, &nonce)
+}
+
+pub async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
+    let nonce = session::cookie(&headers, PRESESSION_COOKIE).unwrap_or_default();
+    if nonce.is_empty() || !csrf_matches(&nonce, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let username = field(&f, "username").trim();
+    if username.is_empty() || field(&f, "password").is_empty() {
+        return login_form(
+            &s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            username,
+            Some("请填写用户名和密码"),
+        );
+    }
+    match s.luoshi.login(username, field(&f, "password")).await {
+        Ok((token, _)) => {
+            let home =
+                session::with_cookie(Redirect::to("/").into_response(), SESSION_COOKIE, &token);
+            session::with_cookie(home, PRESESSION_COOKIE, "")
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            login_form(&s, api.status, username, Some(&api.message))
+        }
+    }
+}
+
+pub async fn logout(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    if let Err(e) = s.luoshi.logout(&viewer.secret).await {
+        return error_page(&s, ApiError::from(e).status, "退出失败,请重试");
+    }
+    session::with_cookie(Redirect::to("/login").into_response(), SESSION_COOKIE, "")
+}
