@@ -554,3 +554,40 @@ async fn a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the
         (Some(id), Some("2026-10-31"))
     );
 }
+
+#[tokio::test]
+async fn the_pages_switch_to_english_and_back() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    let chinese = b.get("/login").await;
+    assert!(chinese.html.contains("<html lang=\"zh-CN\">") && chinese.html.contains("English</a>"));
+    let switched = b.get("/lang/en?back=/login").await;
+    assert_eq!(
+        (switched.status, switched.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login"))
+    );
+    let english = b.get("/login").await;
+    assert!(english.html.contains("<html lang=\"en\">"));
+    assert!(
+        english
+            .html
+            .contains("<label for=\"username\">Username</label>")
+            && english.html.contains("中文</a>")
+    );
+    b.sign_in("fgw").await;
+    let home = b.get("/").await;
+    assert!(
+        home.html.contains("<caption>To sign</caption>") && home.html.contains("working days"),
+        "{}",
+        home.html
+    );
+    assert_eq!(
+        b.get("/lang/zh?back=//evil.example")
+            .await
+            .location
+            .as_deref(),
+        Some("/"),
+        "only our own pages"
+    );
+    assert!(b.get("/").await.html.contains("<caption>待签收</caption>"));
+}

@@ -1,6 +1,7 @@
 //! The pages people use: server-rendered HTML from templates embedded in the binary, with
 //! auto-escaping, plain forms and no JavaScript required.
 
+mod i18n;
 mod matter;
 mod pages;
 mod register;
@@ -16,6 +17,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use minijinja::Environment;
+use minijinja::value::{Rest, Value};
 use serde::Serialize;
 
 use crate::AppState;
@@ -40,6 +42,15 @@ pub fn templates() -> Arc<Environment<'static>> {
         env.add_template(name, source)
             .expect("the embedded templates parse");
     }
+    env.add_function("t", |text: String, args: Rest<Value>| {
+        i18n::t(
+            &text,
+            &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+        )
+    });
+    env.add_filter("t", |text: String| i18n::t(&text, &[]));
+    env.add_function("lang", || i18n::lang().code());
+    env.add_function("path", i18n::path);
     Arc::new(env)
 }
 
@@ -56,10 +67,25 @@ pub fn router() -> Router<AppState> {
         .route("/matters/{id}", get(matter::matter_page))
         .route("/matters/{id}/decompose", post(matter::decompose))
         .route("/matters/{id}/{verb}", post(matter::matter_step))
+        .route("/lang/{code}", get(switch_language))
         .route(
             "/static/app.css",
             get(|| async { ([(CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
         )
+        .layer(axum::middleware::from_fn(i18n::scope))
+}
+
+/// Remembers the language chosen and goes back to the page it was chosen on.
+async fn switch_language(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let back = q
+        .get("back")
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"));
+    let page = axum::response::Redirect::to(back.map_or("/", String::as_str)).into_response();
+    let value = if code == "en" { "en" } else { "" };
+    session::with_cookie(page, i18n::LANG_COOKIE, value)
 }
 
 /// Renders a template; a template that fails to render is a bug, logged and shown as one.
