@@ -5,7 +5,9 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::matter::{Assignment, AssignmentState, Cadence, Matter, MatterState, Urgency};
+use crate::matter::{
+    Assignment, AssignmentRole, AssignmentState, Cadence, Matter, MatterState, Urgency,
+};
 use crate::{china_date, matter::labelled_enum};
 
 labelled_enum!(
@@ -158,7 +160,8 @@ impl<'a> LightContext<'a> {
                 Light::Green => {}
             }
         }
-        if let Some(due) = next_feedback_due(m, a) {
+        // Periodic reports are the lead unit's: co-units report to it, and it consolidates.
+        if let Some(due) = next_feedback_due(m, a).filter(|_| a.role == AssignmentRole::Lead) {
             match self.due(due) {
                 Light::Red => causes.push(Cause::ReportOverdue(due)),
                 Light::Yellow => causes.push(Cause::ReportDue(due)),

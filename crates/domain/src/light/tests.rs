@@ -126,6 +126,26 @@ fn each_cause_of_a_light_is_named() {
 }
 
 #[test]
+fn periodic_reports_are_owed_by_the_lead_unit_only() {
+    let mut m = matter("2026-12-31");
+    m.cadence = Cadence::Monthly;
+    m.assignments[0].last_feedback_at = Some(at("2026-06-20T10:00:00+08:00"));
+    let mut co = Assignment::new(UnitId(3), AssignmentRole::Co);
+    co.state = AssignmentState::Signed;
+    co.signed_at = Some(at("2026-03-02T10:00:00+08:00"));
+    m.assignments.push(co);
+    let cal = Calendar::official();
+    let rules = LightRules::default();
+    let ctx = LightContext::new(at("2026-06-30T09:00:00+08:00"), &cal, &rules);
+    assert_eq!(
+        ctx.assignment(&m, &m.assignments[1]),
+        Light::Green,
+        "the co-unit reports to the lead"
+    );
+    assert_eq!(ctx.matter(&m), Light::Green);
+}
+
+#[test]
 fn an_unsigned_assignment_turns_yellow_after_its_sign_window() {
     let mut m = matter("2026-12-31");
     m.state = MatterState::Assigned;
