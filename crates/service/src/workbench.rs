@@ -11,6 +11,8 @@ use crate::{Luoshi, Result};
 pub struct Workbench {
     /// Liaison: assigned to my unit and not yet signed for.
     pub to_sign: Vec<MatterView>,
+    /// Liaison: completions of my unit's that the supervisor sent back (退回).
+    pub returned: Vec<MatterView>,
     /// Liaison: signed or in progress for my unit, soonest deadline first.
     pub to_report: Vec<MatterView>,
     /// Supervisor and leader: open matters showing red.
@@ -34,6 +36,11 @@ fn silent(cause: &Cause) -> bool {
 impl Luoshi {
     pub async fn workbench(&self, user: &User) -> Result<Workbench> {
         let views = self.visible_views(user, &ListQuery::default()).await?;
+        let returned = if user.role == Role::Liaison {
+            self.store().returned_to(user.unit_id).await?
+        } else {
+            Vec::new()
+        };
         let tree = self.tree();
         let mut w = Workbench::default();
         let mut silent_units: BTreeMap<UnitId, Vec<MatterView>> = BTreeMap::new();
@@ -46,6 +53,7 @@ impl Luoshi {
             let m = &v.matter;
             if user.role == Role::Liaison {
                 match m.assignment(user.unit_id).map(|a| a.state) {
+                    _ if returned.contains(&m.id) => w.returned.push(v),
                     Some(AssignmentState::Assigned) => w.to_sign.push(v),
                     Some(AssignmentState::Signed | AssignmentState::InProgress) => {
                         w.to_report.push(v)

@@ -61,6 +61,8 @@ pub trait Store: Send + Sync + 'static {
         transition: &Transition,
     ) -> Result<Vec<EventId>>;
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
+    /// Matters this unit leads whose completion was returned and not yet asked for again.
+    async fn returned_to(&self, unit: UnitId) -> Result<Vec<MatterId>>;
     /// The matter and its timeline, read together.
     async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>>;
     async fn events(&self, matter: MatterId) -> Result<Vec<Event>>;

@@ -97,6 +97,7 @@ fn english(zh: &str) -> Option<&'static str> {
         "全部签收({0} 件)" => "Sign all ({0})",
         "待反馈(按完成时限排序)" => "To report on (soonest deadline first)",
         "反馈" => "Report",
+        "被退回,需补充办理" => "Returned to you: more work needed",
         "逾期 {0} 件,待审核办结 {1} 件,待审批延期 {2} 件。" => {
             "{0} overdue, {1} completions to review, {2} extensions to approve."
         }

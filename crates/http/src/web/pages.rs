@@ -62,6 +62,7 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
             viewer => ViewerView::of(&viewer.user, &tree),
             csrf => viewer.csrf(),
             to_sign => rows(&w.to_sign),
+            returned => rows(&w.returned),
             to_report => rows(&w.to_report),
             overdue => rows(&w.overdue),
             to_review => rows(&w.to_review),
