@@ -598,19 +598,47 @@ async fn a_returned_completion_waits_at_the_top_of_the_liaisons_workbench() {
     let ducha = app.login("ducha").await;
     let fgw = app.login("fgw").await;
     let id = app.assigned(&ducha, "fgw", &[], "2026-09-30").await;
-    app.step(&fgw, id, "request-completion", serde_json::json!({"summary": "已完成"})).await;
-    app.step(&ducha, id, "return", serde_json::json!({"reason": "缺少验收材料"})).await;
+    app.step(
+        &fgw,
+        id,
+        "request-completion",
+        serde_json::json!({"summary": "已完成"}),
+    )
+    .await;
+    app.step(
+        &ducha,
+        id,
+        "return",
+        serde_json::json!({"reason": "缺少验收材料"}),
+    )
+    .await;
     let mut b = Browser::new(&app);
     let home = b.sign_in("fgw").await;
-    let section = home.html.split("<caption>被退回,需补充办理</caption>").nth(1).expect("a returned section");
+    let section = home
+        .html
+        .split("<caption>被退回,需补充办理</caption>")
+        .nth(1)
+        .expect("a returned section");
     let section = section.split("</table>").next().unwrap();
-    assert!(section.contains(&format!("/matters/{id}\"")), "the returned matter is listed there");
-
-    app.step(&fgw, id, "request-completion", serde_json::json!({"summary": "已补充验收材料"})).await;
-    let after = b.get("/").await.html;
-    let returned = after.split("<caption>被退回,需补充办理</caption>").nth(1).and_then(|s| s.split("</table>").next());
     assert!(
-        !returned.is_some_and(|s| s.contains(&format!("/matters/{id}""))),
+        section.contains(&format!("/matters/{id}\"")),
+        "the returned matter is listed there"
+    );
+
+    app.step(
+        &fgw,
+        id,
+        "request-completion",
+        serde_json::json!({"summary": "已补充验收材料"}),
+    )
+    .await;
+    let after = b.get("/").await.html;
+    let returned = after
+        .split("<caption>被退回,需补充办理</caption>")
+        .nth(1)
+        .and_then(|s| s.split("</table>").next());
+    assert!(
+        !returned.is_some_and(|s| s.contains(&format!("/matters/{id}\""))),
         "asked again, no longer returned"
     );
 }
