@@ -233,6 +233,32 @@ async fn without_a_valid_token_only_health_and_login_answer() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.get(&ducha, "/matters?light=purple").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, err) = app.get(&ducha, "/matters?sort=sideways").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("排序方式")
+    );
+    let newest = app.create(&ducha, "fgw", &[], "2026-12-31").await;
+    let (_, list) = app.get(&ducha, "/matters?sort=newest&limit=1").await;
+    assert_eq!(
+        list["items"][0]["id"].as_i64(),
+        Some(newest),
+        "newest first"
+    );
+    let (_, by_deadline) = app.get(&ducha, "/matters?sort=-deadline&limit=500").await;
+    let deadlines: Vec<&str> = by_deadline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["deadline"].as_str())
+        .collect();
+    assert!(
+        deadlines.windows(2).all(|w| w[0] >= w[1]),
+        "latest deadline first"
+    );
     let (status, err) = app.get(&ducha, "/nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(err["error"]["code"], "not_found");

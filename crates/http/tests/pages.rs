@@ -350,7 +350,10 @@ async fn the_list_filters_pages_and_ignores_what_it_cannot_read() {
         reds.html.contains("<option value=\"red\" selected>"),
         "the choice is kept"
     );
-    let odd = b.get("/matters?state=lost&page=0").await;
+    let sorted = b.get("/matters?sort=number").await;
+    assert!(sorted.html.contains("<option value=\"number\" selected>"));
+    let odd = b.get("/matters?state=lost&page=0&sort=up").await;
+    assert!(odd.html.contains("排序“up”无效"));
     assert_eq!(odd.status, StatusCode::OK);
     assert!(odd.html.contains("状态“lost”无效") && odd.html.contains("页码“0”无效"));
     let search = b

@@ -8,6 +8,8 @@ use luoshi_domain::{
     Role, Source, UnitId, UnitKind, Urgency, User, UserId,
 };
 use luoshi_storage::{MatterQuery, StoreError};
+
+pub use luoshi_storage::Order;
 use serde::Deserialize;
 
 use crate::{Luoshi, Result, ServiceError, with_actor};
@@ -74,6 +76,7 @@ pub struct ListQuery {
     pub source: Option<Source>,
     pub unit_id: Option<UnitId>,
     pub q: Option<String>,
+    pub order: Order,
     pub limit: usize,
     pub offset: usize,
 }
@@ -447,6 +450,7 @@ impl Luoshi {
             text: query.q.clone(),
             public_only: false,
             parent_id: None,
+            order: query.order,
             page: None,
         }
     }

@@ -15,7 +15,7 @@ use luoshi_domain::{
 };
 
 pub use error::StoreError;
-pub use model::{MatterQuery, NewUnit, NewUser};
+pub use model::{MatterQuery, NewUnit, NewUser, Order};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

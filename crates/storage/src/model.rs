@@ -20,6 +20,51 @@ pub struct NewUser {
     pub in_charge_of: Vec<UnitId>,
 }
 
+/// The order of a list of matters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Soonest deadline first, 持续推进 last: what needs doing first.
+    #[default]
+    Deadline,
+    /// Latest deadline first.
+    DeadlineLast,
+    /// Most recently registered first.
+    Newest,
+    /// By number: org, year, sequence.
+    Number,
+}
+
+impl Order {
+    pub const ALL: [Order; 4] = [
+        Order::Deadline,
+        Order::DeadlineLast,
+        Order::Newest,
+        Order::Number,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Deadline => "deadline",
+            Order::DeadlineLast => "-deadline",
+            Order::Newest => "newest",
+            Order::Number => "number",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Order> {
+        Order::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Order::Deadline => "完成时限由近到远",
+            Order::DeadlineLast => "完成时限由远到近",
+            Order::Newest => "最新登记",
+            Order::Number => "督办编号",
+        }
+    }
+}
+
 /// Which matters to list. `visibility` always applies: a query never reaches past the caller.
 #[derive(Debug, Clone, Default)]
 pub struct MatterQuery {
@@ -34,6 +79,7 @@ pub struct MatterQuery {
     pub public_only: bool,
     /// Only the sub-matters of this matter.
     pub parent_id: Option<MatterId>,
+    pub order: Order,
     /// `(limit, offset)`: one page of the ordered result; `None` for all of it.
     pub page: Option<(usize, usize)>,
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use luoshi_domain::{
     Action, Cadence, Light, MatterId, MatterState, Milestone, Source, UnitId, Urgency, UserId,
 };
-use luoshi_service::matters::{ListQuery, NewMatter};
+use luoshi_service::matters::{ListQuery, NewMatter, Order};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -26,6 +26,8 @@ pub struct ListParams {
     unit_id: Option<i64>,
     /// Words in the title or content, or a whole number such as 督〔2026〕15号.
     q: Option<String>,
+    /// `deadline` (soonest first, the default), `-deadline`, `newest` or `number`.
+    sort: Option<String>,
     /// Page size, 1 to 500 (default 50).
     limit: Option<usize>,
     offset: Option<usize>,
@@ -38,7 +40,16 @@ pub async fn list(
     Caller(user): Caller,
     Query(p): Query<ListParams>,
 ) -> Result<axum::Json<MatterPage>, ApiError> {
+    let order = match p.sort.as_deref() {
+        None => Order::default(),
+        Some(s) => Order::parse(s).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "排序方式“{s}”无效,可选 deadline、-deadline、newest、number"
+            ))
+        })?,
+    };
     let query = ListQuery {
+        order,
         state: p.state,
         light: p.light,
         source: p.source,

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use luoshi_domain::{Action, Light, MatterId, MatterState, Source, UnitId};
-use luoshi_service::matters::ListQuery;
+use luoshi_service::matters::{ListQuery, Order};
 use minijinja::context;
 
 use super::render;
@@ -120,6 +120,7 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
             &mut problems,
         ),
         q: Some(field(&f, "q").trim().to_string()).filter(|q| !q.is_empty()),
+        order: pick(&f, "sort", "排序", Order::parse, &mut problems).unwrap_or_default(),
         limit: PAGE,
         offset: pick(
             &f,

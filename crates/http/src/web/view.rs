@@ -265,6 +265,8 @@ pub struct SelectOption {
 pub struct Select {
     name: &'static str,
     label: &'static str,
+    /// What choosing nothing means.
+    empty: &'static str,
     chosen: String,
     options: Vec<SelectOption>,
 }
@@ -295,6 +297,7 @@ pub fn list_selects(
         Select {
             name: "state",
             label: "状态",
+            empty: "全部",
             chosen: chosen("state"),
             options: options(
                 luoshi_domain::MatterState::ALL
@@ -306,6 +309,7 @@ pub fn list_selects(
         Select {
             name: "light",
             label: "预警",
+            empty: "全部",
             chosen: chosen("light"),
             options: options(
                 luoshi_domain::Light::ALL
@@ -317,6 +321,7 @@ pub fn list_selects(
         Select {
             name: "source",
             label: "来源",
+            empty: "全部",
             chosen: chosen("source"),
             options: options(
                 luoshi_domain::Source::ALL
@@ -328,8 +333,22 @@ pub fn list_selects(
         Select {
             name: "unit_id",
             label: "承办单位",
+            empty: "全部",
             chosen: chosen("unit_id"),
             options: options(units),
+        },
+        Select {
+            name: "sort",
+            label: "排序",
+            empty: "完成时限由近到远",
+            chosen: chosen("sort"),
+            options: options(
+                luoshi_service::matters::Order::ALL
+                    .iter()
+                    .skip(1)
+                    .map(|o| (o.as_str().into(), o.label().into()))
+                    .collect(),
+            ),
         },
     ]
 }

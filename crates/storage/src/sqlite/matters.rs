@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 
 use super::rows::{to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
-use crate::{MatterQuery, Result, StoreError};
+use crate::{MatterQuery, Order, Result, StoreError};
 
 pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
     let tx = conn.transaction()?;
@@ -215,7 +215,14 @@ const MATTER_DOC: &str = "json_object(
         'signed_at', a.signed_at, 'last_feedback_at', a.last_feedback_at, 'percent', a.percent))
         FROM assignments a WHERE a.matter_id = m.id))";
 
-const ORDER: &str = " ORDER BY m.deadline IS NULL, m.deadline, m.id";
+fn order_by(order: Order) -> &'static str {
+    match order {
+        Order::Deadline => " ORDER BY m.deadline IS NULL, m.deadline, m.id",
+        Order::DeadlineLast => " ORDER BY m.deadline IS NULL, m.deadline DESC, m.id DESC",
+        Order::Newest => " ORDER BY m.created_at DESC, m.id DESC",
+        Order::Number => " ORDER BY m.org_id, m.year, m.seq",
+    }
+}
 
 pub fn one(conn: &Connection, id: MatterId) -> Result<Option<Matter>> {
     let doc: Option<String> = conn
@@ -267,18 +274,19 @@ impl Sql {
 }
 
 /// Matters matching `q` with their assignments, and how many match in all — one statement,
-/// one row, however long the page. The page is chosen on narrow (deadline, id) rows first; only
-/// its matters are built into documents.
+/// one row, however long the page. The page is chosen on narrow rows in the list's order
+/// first; only its matters are built into documents.
 pub fn select(conn: &Connection, q: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
     let mut sql = Sql::default();
     sql.push("SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
     push_filters(&mut sql, q);
     sql.push(&format!(
-        "), (SELECT json_group_array({MATTER_DOC}{ORDER}) FROM matters m "
+        "), (SELECT json_group_array({MATTER_DOC}{}) FROM matters m ",
+        order_by(q.order)
     ));
     sql.push("WHERE m.id IN (SELECT m.id FROM matters m WHERE 1=1");
     push_filters(&mut sql, q);
-    sql.push(ORDER);
+    sql.push(order_by(q.order));
     if let Some((limit, offset)) = q.page {
         sql.push(" LIMIT ")
             .bind(limit as i64)
