@@ -414,6 +414,11 @@ async fn a_supervisor_registers_a_matter_naming_units_the_way_people_write_them(
         ("deadline", "2026-12-31"),
         ("cadence", "monthly"),
         ("public", "1"),
+        (
+            "milestones",
+            "2026-09-30 50 完成主体工程\n2026-12-31 100 全部交付",
+        ),
+        ("tags", "民生实事、城市更新"),
     ];
     let wrong = b.post("/matters/new", &fields).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -436,6 +441,17 @@ async fn a_supervisor_registers_a_matter_naming_units_the_way_people_write_them(
         "the new draft offers to be assigned"
     );
     assert!(page.html.contains("市财政局") && page.html.contains("市发改委"));
+    let id = done
+        .location
+        .as_deref()
+        .unwrap()
+        .trim_start_matches("/matters/")
+        .to_string();
+    let (_, m) = app
+        .get(&app.login("ducha").await, &format!("/matters/{id}"))
+        .await;
+    assert_eq!(m["milestones"][0]["percent"], 50);
+    assert_eq!(m["tags"], serde_json::json!(["民生实事", "城市更新"]));
 
     let mut liaison = Browser::new(&app);
     liaison.sign_in("fgw").await;

@@ -171,6 +171,14 @@ fn english(zh: &str) -> Option<&'static str> {
         "反馈周期" => "Reporting cadence",
         "向社会公开(公开承诺事项)" => "Public (a public commitment)",
         "登记" => "Register",
+        "阶段目标" => "Stage targets",
+        "每行一个:日期 进度 目标,如:2026-06-30 50 完成招标" => {
+            "One a line: date, percent, target, e.g. 2026-06-30 50 tender done"
+        }
+        "标签" => "Tags",
+        "多个标签用顿号隔开,如:民生实事、重点项目" => {
+            "Separate tags with commas"
+        }
         "填写单位全称或简称,如:市发改委" => "Full or short name, e.g. 市发改委",
         "多个单位用顿号或逗号隔开,如:市财政局、市住建局" => {
             "Separate units with commas, e.g. 市财政局、市住建局"

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use luoshi_domain::{Cadence, OrgTree, Role, Source, UnitId, Urgency, User, UserId};
+use luoshi_domain::{Cadence, Milestone, OrgTree, Role, Source, UnitId, Urgency, User, UserId};
 use luoshi_service::ServiceError;
 use luoshi_service::matters::NewMatter;
 use minijinja::context;
@@ -123,6 +123,39 @@ pub(super) fn resolve(tree: &OrgTree, user: &User, text: &str) -> Result<Vec<Uni
     }
 }
 
+/// Stage targets, one a line: `2026-06-30 50 完成招标` — the date, the percent due by then, and
+/// what it is.
+fn milestones(text: &str) -> Result<Vec<Milestone>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let mut parts = line.splitn(3, char::is_whitespace);
+            let bad = || {
+                format!(
+                    "第{}行应写作“2026-06-30 50 完成招标”(日期、进度、目标)",
+                    i + 1
+                )
+            };
+            let date = parts
+                .next()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .ok_or_else(bad)?;
+            let percent = parts
+                .next()
+                .and_then(|p| p.trim_end_matches('%').parse::<u8>().ok())
+                .filter(|p| *p <= 100)
+                .ok_or_else(bad)?;
+            Ok(Milestone {
+                date,
+                percent,
+                title: parts.next().unwrap_or_default().trim().to_string(),
+            })
+        })
+        .collect()
+}
+
 pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
     if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return forbidden_csrf(&s);
@@ -162,6 +195,10 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
             None
         }),
     };
+    let milestones = milestones(field(&f, "milestones")).unwrap_or_else(|e| {
+        errors.insert("milestones", e);
+        Vec::new()
+    });
     let source = Source::parse(field(&f, "source"));
     let urgency = Urgency::parse(field(&f, "urgency"));
     let cadence = Cadence::parse(field(&f, "cadence"));
@@ -190,8 +227,13 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
         leader_id,
         deadline,
         cadence,
-        milestones: Vec::new(),
-        tags: Vec::new(),
+        milestones,
+        tags: field(&f, "tags")
+            .split(['、', ',', ',', ';', ';', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect(),
         public: !field(&f, "public").is_empty(),
         parent_id: None,
     };
@@ -214,5 +256,23 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
             let api = ApiError::from(e);
             error_page(&s, api.status, &api.message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_targets_are_read_a_line_each_and_bad_lines_are_named() {
+        let read = milestones("2026-06-30 40 完成招标\n\n2026-12-31 100%\n").unwrap();
+        assert_eq!(read.len(), 2);
+        assert_eq!((read[0].percent, read[0].title.as_str()), (40, "完成招标"));
+        assert_eq!((read[1].percent, read[1].title.as_str()), (100, ""));
+        assert_eq!(
+            milestones("2026-13-01 40 x").unwrap_err(),
+            "第1行应写作“2026-06-30 50 完成招标”(日期、进度、目标)"
+        );
+        assert!(milestones("2026-06-30 140 x").is_err());
     }
 }
