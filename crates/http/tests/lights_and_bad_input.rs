@@ -259,6 +259,43 @@ async fn without_a_valid_token_only_health_and_login_answer() {
         deadlines.windows(2).all(|w| w[0] >= w[1]),
         "latest deadline first"
     );
+    let (_, july) = app
+        .get(
+            &ducha,
+            "/matters?due_from=2026-07-01&due_to=2026-07-31&limit=500",
+        )
+        .await;
+    let july: Vec<&str> = july["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["deadline"].as_str().unwrap())
+        .collect();
+    assert!(
+        !july.is_empty()
+            && july
+                .iter()
+                .all(|d| ("2026-07-01"..="2026-07-31").contains(d)),
+        "{july:?}"
+    );
+    let (status, _) = app.get(&ducha, "/matters?due_from=2026-13-01").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, leaders) = app.get(&ducha, "/users?role=leader").await;
+    let mayor = leaders
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "shizhang")
+        .unwrap()["id"]
+        .clone();
+    let (_, led) = app
+        .get(&ducha, &format!("/matters?leader_id={mayor}&limit=500"))
+        .await;
+    assert!(!led["items"].as_array().unwrap().is_empty());
+    for m in led["items"].as_array().unwrap() {
+        let (_, full) = app.get(&ducha, &format!("/matters/{}", m["id"])).await;
+        assert_eq!(full["leader_id"], mayor);
+    }
     let (status, err) = app.get(&ducha, "/nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(err["error"]["code"], "not_found");

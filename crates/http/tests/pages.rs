@@ -354,6 +354,10 @@ async fn the_list_filters_pages_and_ignores_what_it_cannot_read() {
     assert!(sorted.html.contains("<option value=\"number\" selected>"));
     let odd = b.get("/matters?state=lost&page=0&sort=up").await;
     assert!(odd.html.contains("排序“up”无效"));
+    let dated = b.get("/matters?due_from=2026-07-01&due_to=someday").await;
+    assert!(
+        dated.html.contains("截止日期“someday”无效") && dated.html.contains("value=\"2026-07-01\"")
+    );
     assert_eq!(odd.status, StatusCode::OK);
     assert!(odd.html.contains("状态“lost”无效") && odd.html.contains("页码“0”无效"));
     let search = b

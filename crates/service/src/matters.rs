@@ -76,6 +76,12 @@ pub struct ListQuery {
     pub source: Option<Source>,
     pub unit_id: Option<UnitId>,
     pub q: Option<String>,
+    /// The responsible leader (责任领导).
+    pub leader_id: Option<UserId>,
+    /// Deadlines on or after this day.
+    pub due_from: Option<NaiveDate>,
+    /// Deadlines on or before this day.
+    pub due_to: Option<NaiveDate>,
     pub order: Order,
     pub limit: usize,
     pub offset: usize,
@@ -450,6 +456,9 @@ impl Luoshi {
             text: query.q.clone(),
             public_only: false,
             parent_id: None,
+            leader_id: query.leader_id,
+            due_from: query.due_from,
+            due_to: query.due_to,
             order: query.order,
             page: None,
         }

@@ -1,4 +1,5 @@
-use luoshi_domain::{MatterId, MatterState, Role, Source, UnitId, UnitKind, Visibility};
+use chrono::NaiveDate;
+use luoshi_domain::{MatterId, MatterState, Role, Source, UnitId, UnitKind, UserId, Visibility};
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -79,6 +80,12 @@ pub struct MatterQuery {
     pub public_only: bool,
     /// Only the sub-matters of this matter.
     pub parent_id: Option<MatterId>,
+    /// Only matters with this responsible leader.
+    pub leader_id: Option<UserId>,
+    /// Only matters due on or after this day.
+    pub due_from: Option<NaiveDate>,
+    /// Only matters due on or before this day.
+    pub due_to: Option<NaiveDate>,
     pub order: Order,
     /// `(limit, offset)`: one page of the ordered result; `None` for all of it.
     pub page: Option<(usize, usize)>,

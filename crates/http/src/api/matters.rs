@@ -26,6 +26,12 @@ pub struct ListParams {
     unit_id: Option<i64>,
     /// Words in the title or content, or a whole number such as 督〔2026〕15号.
     q: Option<String>,
+    /// Matters with this responsible leader.
+    leader_id: Option<i64>,
+    /// Deadlines on or after this day.
+    due_from: Option<NaiveDate>,
+    /// Deadlines on or before this day.
+    due_to: Option<NaiveDate>,
     /// `deadline` (soonest first, the default), `-deadline`, `newest` or `number`.
     sort: Option<String>,
     /// Page size, 1 to 500 (default 50).
@@ -50,6 +56,9 @@ pub async fn list(
     };
     let query = ListQuery {
         order,
+        leader_id: p.leader_id.map(UserId),
+        due_from: p.due_from,
+        due_to: p.due_to,
         state: p.state,
         light: p.light,
         source: p.source,

@@ -149,6 +149,8 @@ fn english(zh: &str) -> Option<&'static str> {
         "全部" => "All",
         "筛选" => "Filter",
         "排序" => "Order",
+        "完成时限不早于" => "Due on or after",
+        "完成时限不晚于" => "Due on or before",
         "完成时限由近到远" => "Soonest deadline first",
         "完成时限由远到近" => "Latest deadline first",
         "最新登记" => "Newest first",

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use luoshi_domain::{Action, Light, MatterId, MatterState, Source, UnitId};
+use luoshi_domain::{Action, Light, MatterId, MatterState, Role, Source, UnitId, UserId};
 use luoshi_service::matters::{ListQuery, Order};
 use minijinja::context;
 
@@ -121,6 +121,27 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         ),
         q: Some(field(&f, "q").trim().to_string()).filter(|q| !q.is_empty()),
         order: pick(&f, "sort", "排序", Order::parse, &mut problems).unwrap_or_default(),
+        leader_id: pick(
+            &f,
+            "leader_id",
+            "责任领导",
+            |l| l.parse().ok().map(UserId),
+            &mut problems,
+        ),
+        due_from: pick(
+            &f,
+            "due_from",
+            "起始日期",
+            |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
+            &mut problems,
+        ),
+        due_to: pick(
+            &f,
+            "due_to",
+            "截止日期",
+            |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
+            &mut problems,
+        ),
         limit: PAGE,
         offset: pick(
             &f,
@@ -154,7 +175,14 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
             .collect();
         format!("/matters?{}", encoded.join("&"))
     };
-    let selects = view::list_selects(&f, &tree, &viewer.user);
+    let leaders = match s.luoshi.users().await {
+        Ok(users) => users
+            .into_iter()
+            .filter(|u| u.role == Role::Leader)
+            .collect::<Vec<_>>(),
+        Err(e) => return error_page(&s, ApiError::from(e).status, "列表暂时无法显示,请稍后重试"),
+    };
+    let selects = view::list_selects(&f, &tree, &viewer.user, &leaders);
     render(
         &s,
         StatusCode::OK,
@@ -162,7 +190,7 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         context! {
             viewer => ViewerView::of(&viewer.user, &tree),
             csrf => viewer.csrf(),
-            f => context! { q => field(&f, "q") },
+            f => context! { q => field(&f, "q"), due_from => field(&f, "due_from"), due_to => field(&f, "due_to") },
             selects, problems, rows,
             total => page.total,
             first => query.offset + 1,

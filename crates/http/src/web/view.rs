@@ -276,6 +276,7 @@ pub fn list_selects(
     f: &std::collections::HashMap<String, String>,
     tree: &OrgTree,
     user: &User,
+    leaders: &[User],
 ) -> Vec<Select> {
     let chosen = |name: &str| f.get(name).cloned().unwrap_or_default();
     let options = |pairs: Vec<(String, String)>| {
@@ -336,6 +337,18 @@ pub fn list_selects(
             empty: "全部",
             chosen: chosen("unit_id"),
             options: options(units),
+        },
+        Select {
+            name: "leader_id",
+            label: "责任领导",
+            empty: "全部",
+            chosen: chosen("leader_id"),
+            options: options(
+                leaders
+                    .iter()
+                    .map(|u| (u.id.0.to_string(), u.display_name.clone()))
+                    .collect(),
+            ),
         },
         Select {
             name: "sort",

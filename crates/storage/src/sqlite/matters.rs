@@ -321,6 +321,15 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
     if let Some(parent) = q.parent_id {
         sql.push(" AND m.parent_id = ").bind(parent.0);
     }
+    if let Some(leader) = q.leader_id {
+        sql.push(" AND m.leader_id = ").bind(leader.0);
+    }
+    if let Some(from) = q.due_from {
+        sql.push(" AND m.deadline >= ").bind(from.to_string());
+    }
+    if let Some(to) = q.due_to {
+        sql.push(" AND m.deadline <= ").bind(to.to_string());
+    }
     if let Some(source) = q.source {
         sql.push(" AND m.source = ")
             .bind(source.as_str().to_string());
