@@ -665,3 +665,35 @@ async fn a_returned_completion_waits_at_the_top_of_the_liaisons_workbench() {
         "asked again, no longer returned"
     );
 }
+
+#[tokio::test]
+async fn the_list_exports_as_csv_that_excel_reads_as_chinese() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let (_, reds) = app.get(&ducha, "/matters?light=red&limit=1").await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let list = b.get("/matters?light=red").await;
+    assert!(
+        list.html.contains("matters.csv?light=red"),
+        "the export keeps the filters"
+    );
+    let csv = b.get("/matters.csv?light=red").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.html.starts_with('\u{feff}'),
+        "a byte-order mark for Excel"
+    );
+    let lines: Vec<&str> = csv.html.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].starts_with("序号,督办编号,事项"));
+    assert_eq!(
+        lines.len() as u64 - 1,
+        reds["total"].as_u64().unwrap(),
+        "every match, not one page"
+    );
+    assert!(lines[1..].iter().all(|l| l.contains(",红灯,")));
+    assert_eq!(
+        b.get("/matters.csv?state=nope").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -435,6 +435,12 @@ impl Luoshi {
         Ok(self.views(matters))
     }
 
+    /// Every visible matter matching the query, with lights, the light filter applied: the
+    /// whole list, for exports.
+    pub async fn matching(&self, user: &User, query: &ListQuery) -> Result<Vec<MatterView>> {
+        self.visible_views(user, query).await
+    }
+
     /// Every visible matter matching the query, with lights, the light filter applied.
     pub(crate) async fn visible_views(
         &self,

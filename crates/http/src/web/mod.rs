@@ -62,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .route("/public", get(pages::public))
         .route("/sign-all", post(pages::sign_all))
         .route("/matters", get(pages::list))
+        .route("/matters.csv", get(pages::export_csv))
         .route("/matters/new", get(register::page).post(register::submit))
         .route("/dashboard", get(pages::dashboard))
         .route("/matters/{id}", get(matter::matter_page))

@@ -83,7 +83,8 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
 const PAGE: usize = 50;
 
 /// The matter list: filters as a plain GET form, so every view has an address to share.
-pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fields>) -> Response {
+/// The list's query from its form, with what could not be read named rather than guessed.
+fn list_query(f: &Fields, tree: &luoshi_domain::OrgTree) -> (ListQuery, Vec<String>) {
     let mut problems = Vec::new();
     fn pick<T>(
         f: &Fields,
@@ -102,13 +103,12 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         }
         parsed
     }
-    let tree = s.luoshi.tree();
     let query = ListQuery {
-        state: pick(&f, "state", "状态", MatterState::parse, &mut problems),
-        light: pick(&f, "light", "预警", Light::parse, &mut problems),
-        source: pick(&f, "source", "来源", Source::parse, &mut problems),
+        state: pick(f, "state", "状态", MatterState::parse, &mut problems),
+        light: pick(f, "light", "预警", Light::parse, &mut problems),
+        source: pick(f, "source", "来源", Source::parse, &mut problems),
         unit_id: pick(
-            &f,
+            f,
             "unit_id",
             "单位",
             |u| {
@@ -119,24 +119,24 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
             },
             &mut problems,
         ),
-        q: Some(field(&f, "q").trim().to_string()).filter(|q| !q.is_empty()),
-        order: pick(&f, "sort", "排序", Order::parse, &mut problems).unwrap_or_default(),
+        q: Some(field(f, "q").trim().to_string()).filter(|q| !q.is_empty()),
+        order: pick(f, "sort", "排序", Order::parse, &mut problems).unwrap_or_default(),
         leader_id: pick(
-            &f,
+            f,
             "leader_id",
             "责任领导",
             |l| l.parse().ok().map(UserId),
             &mut problems,
         ),
         due_from: pick(
-            &f,
+            f,
             "due_from",
             "起始日期",
             |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
             &mut problems,
         ),
         due_to: pick(
-            &f,
+            f,
             "due_to",
             "截止日期",
             |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
@@ -144,7 +144,7 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         ),
         limit: PAGE,
         offset: pick(
-            &f,
+            f,
             "page",
             "页码",
             |p| p.parse::<usize>().ok().filter(|p| *p >= 1),
@@ -152,6 +152,12 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         )
         .map_or(0, |p| (p - 1) * PAGE),
     };
+    (query, problems)
+}
+
+pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fields>) -> Response {
+    let tree = s.luoshi.tree();
+    let (query, problems) = list_query(&f, &tree);
     let page = match s.luoshi.list_matters(&viewer.user, &query).await {
         Ok(p) => p,
         Err(e) => return error_page(&s, ApiError::from(e).status, "列表暂时无法显示,请稍后重试"),
@@ -161,20 +167,28 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         s.luoshi.calendar().working_days_between(today, d)
     });
     let number = query.offset / PAGE + 1;
-    let link = |n: usize| {
-        let mut params: Vec<(String, String)> = f
+    // The filters as they were chosen, so paging and export keep them.
+    let mut kept: Vec<(String, String)> = f
+        .iter()
+        .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    kept.sort();
+    let query_string = |extra: Option<(String, String)>| {
+        let encoded: Vec<String> = kept
             .iter()
-            .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        params.sort();
-        params.push(("page".into(), n.to_string()));
-        let encoded: Vec<String> = params
-            .iter()
+            .chain(extra.as_ref())
             .map(|(k, v)| format!("{k}={}", view::url_encode(v)))
             .collect();
-        format!("/matters?{}", encoded.join("&"))
+        encoded.join("&")
     };
+    let link = |n: usize| {
+        format!(
+            "/matters?{}",
+            query_string(Some(("page".into(), n.to_string())))
+        )
+    };
+    let export = format!("/matters.csv?{}", query_string(None));
     let leaders = match s.luoshi.users().await {
         Ok(users) => users
             .into_iter()
@@ -196,6 +210,7 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
             first => query.offset + 1,
             last => query.offset + page.items.len(),
             prev => (number > 1).then(|| link(number - 1)),
+            export,
             next => (query.offset + page.items.len() < page.total).then(|| link(number + 1)),
         },
     )
@@ -249,6 +264,41 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
             charts, units,
         },
     )
+}
+
+/// The list as CSV, every match and not one page: UTF-8 with a byte-order mark, so that Excel
+/// opens the Chinese as Chinese.
+pub async fn export_csv(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Query(f): Query<Fields>,
+) -> Response {
+    let tree = s.luoshi.tree();
+    let (query, problems) = list_query(&f, &tree);
+    if !problems.is_empty() {
+        return error_page(&s, StatusCode::BAD_REQUEST, &problems.join(";"));
+    }
+    let views = match s.luoshi.matching(&viewer.user, &query).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&s, ApiError::from(e).status, "导出失败,请稍后重试"),
+    };
+    match view::ledger_csv(&views, &tree) {
+        Ok(bytes) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"ledger.csv\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "writing the ledger CSV failed");
+            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
+        }
+    }
 }
 
 /// The public commitments: no sign-in, nothing internal.
