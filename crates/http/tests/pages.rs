@@ -604,6 +604,10 @@ async fn the_pages_switch_to_english_and_back() {
         "{}",
         home.html
     );
+    assert!(
+        home.html.contains(" Jul 2026") && !home.html.contains("2026年7月"),
+        "dates in English too"
+    );
     assert_eq!(
         b.get("/lang/zh?back=//evil.example")
             .await

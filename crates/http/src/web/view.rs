@@ -12,12 +12,20 @@ pub fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-/// 2026年6月30日 09:05, in China's time.
+/// A date on a page: 2026年6月30日, or 30 Jun 2026 when the page is in English.
+pub fn page_date(d: NaiveDate) -> String {
+    match super::i18n::lang() {
+        super::i18n::Lang::Zh => cn_date(d),
+        super::i18n::Lang::En => d.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// A moment on a page, in China's time: 2026年6月30日 09:05.
 pub fn cn_time(t: DateTime<Utc>) -> String {
     let t = t.with_timezone(&luoshi_domain::china_offset());
     format!(
         "{} {:02}:{:02}",
-        cn_date(t.date_naive()),
+        page_date(t.date_naive()),
         t.hour(),
         t.minute()
     )
@@ -79,7 +87,7 @@ pub fn rows(
                 title: m.title.clone(),
                 source: m.source.label(),
                 lead: unit_name(tree, m.lead_unit_id),
-                deadline: m.deadline.map_or_else(|| "持续推进".to_string(), cn_date),
+                deadline: m.deadline.map_or_else(|| "持续推进".to_string(), page_date),
                 days_left: m.deadline.filter(|_| m.state.is_open()).map(&days_left),
                 light: v.light.as_str(),
                 light_label: v.light.label(),
@@ -146,7 +154,7 @@ pub fn matter_page(
         state: m.state.label(),
         light: v.light.as_str(),
         light_label: v.light.label(),
-        deadline: m.deadline.map_or_else(|| "持续推进".to_string(), cn_date),
+        deadline: m.deadline.map_or_else(|| "持续推进".to_string(), page_date),
         days_left: d.working_days_left.filter(|_| m.state.is_open()),
         leader: m.leader_id.and_then(|id| people.get(&id).cloned()),
         assignments: m
@@ -200,6 +208,11 @@ mod tests {
             .unwrap()
             .to_utc();
         assert_eq!(cn_time(t), "2026年6月30日 09:05");
+        assert_eq!(
+            page_date(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+            "2026年6月30日",
+            "Chinese unless asked"
+        );
     }
 }
 
@@ -232,7 +245,7 @@ pub fn public_groups(views: &[MatterView], tree: &OrgTree) -> Vec<PublicGroup> {
                 .map(|m| PublicRow {
                     title: m.title.clone(),
                     lead: unit_name(tree, m.lead_unit_id),
-                    deadline: m.deadline.map_or_else(|| "持续推进".to_string(), cn_date),
+                    deadline: m.deadline.map_or_else(|| "持续推进".to_string(), page_date),
                     state: m.state.label(),
                     percent: m.lead().map_or(0, |a| a.percent),
                 })
