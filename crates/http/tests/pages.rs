@@ -608,6 +608,10 @@ async fn the_pages_switch_to_english_and_back() {
         home.html.contains(" Jul 2026") && !home.html.contains("2026年7月"),
         "dates in English too"
     );
+    assert!(
+        home.html.contains("past the deadline") && !home.html.contains("已超过完成时限"),
+        "and the reasons"
+    );
     assert_eq!(
         b.get("/lang/zh?back=//evil.example")
             .await

@@ -45,20 +45,6 @@ pub struct MatterView {
     pub assignment_causes: Vec<Vec<Cause>>,
 }
 
-impl MatterView {
-    /// Every distinct reason the matter is not green, said in words.
-    pub fn causes_described(&self) -> Vec<String> {
-        let mut said: Vec<String> = Vec::new();
-        for cause in self.assignment_causes.iter().flatten() {
-            let text = cause.describe();
-            if !said.contains(&text) {
-                said.push(text);
-            }
-        }
-        said
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct MatterDetail {
     pub view: MatterView,

@@ -258,9 +258,6 @@ fn english(zh: &str) -> Option<&'static str> {
         "审批意见" => "Comment",
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
-        "已超过完成时限" => "Past the deadline",
-        "临近完成时限" => "Deadline near",
-        "超时未签收" => "Not signed in time",
         _ => return None,
     })
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use luoshi_domain::{OrgTree, Role, UnitId, User, UserId};
+use luoshi_domain::{Cause, OrgTree, Role, UnitId, User, UserId};
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
 
@@ -29,6 +29,34 @@ pub fn cn_time(t: DateTime<Utc>) -> String {
         t.hour(),
         t.minute()
     )
+}
+
+/// Why a light is not green, in the page's language, each reason once.
+fn why<'c>(causes: impl Iterator<Item = &'c Cause>) -> String {
+    let mut said: Vec<String> = Vec::new();
+    for cause in causes {
+        let text = match super::i18n::lang() {
+            super::i18n::Lang::Zh => cause.describe(),
+            super::i18n::Lang::En => match *cause {
+                Cause::Overdue => "past the deadline".into(),
+                Cause::DeadlineNear => "deadline near".into(),
+                Cause::ReportOverdue(d) => format!("report was due by {}", d.format("%-d %b")),
+                Cause::ReportDue(d) => format!("report due by {}", d.format("%-d %b")),
+                Cause::NotSigned => "not signed in time".into(),
+                Cause::Behind(p) => format!("{p} points behind plan"),
+                Cause::FarBehind(p) => format!("{p} points behind plan, far behind"),
+            },
+        };
+        if !said.contains(&text) {
+            said.push(text);
+        }
+    }
+    let separator = if super::i18n::lang() == super::i18n::Lang::En {
+        "; "
+    } else {
+        ";"
+    };
+    said.join(separator)
 }
 
 #[derive(Serialize)]
@@ -91,7 +119,7 @@ pub fn rows(
                 days_left: m.deadline.filter(|_| m.state.is_open()).map(&days_left),
                 light: v.light.as_str(),
                 light_label: v.light.label(),
-                why: v.causes_described().join(";"),
+                why: why(v.assignment_causes.iter().flatten()),
             }
         })
         .collect()
@@ -169,11 +197,7 @@ pub fn matter_page(
                 percent: a.percent,
                 light: light.as_str(),
                 light_label: light.label(),
-                why: causes
-                    .iter()
-                    .map(|c| c.describe())
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                why: why(causes.iter()),
             })
             .collect(),
     };
