@@ -280,14 +280,7 @@ async fn without_a_valid_token_only_health_and_login_answer() {
     );
     let (status, _) = app.get(&ducha, "/matters?due_from=2026-13-01").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (_, leaders) = app.get(&ducha, "/users?role=leader").await;
-    let mayor = leaders
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "shizhang")
-        .unwrap()["id"]
-        .clone();
+    let mayor = app.leader(&ducha, "shizhang").await["id"].clone();
     let (_, led) = app
         .get(&ducha, &format!("/matters?leader_id={mayor}&limit=500"))
         .await;

@@ -295,14 +295,7 @@ async fn the_public_page_needs_no_sign_in_and_shows_nothing_internal() {
             "urgency": "normal", "lead_unit_id": fgw, "co_unit_ids": [], "deadline": "2026-12-31",
             "public": public})
     };
-    let (_, leaders) = app.get(&ducha, "/users?role=leader").await;
-    let mayor = leaders
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "shizhang")
-        .unwrap()
-        .clone();
+    let mayor = app.leader(&ducha, "shizhang").await;
     for (title, public) in [("新建城市书房二十处", true), ("内部整改事项甲", false)]
     {
         let mut body = register(title, public);

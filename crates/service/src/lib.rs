@@ -128,10 +128,6 @@ impl Luoshi {
         LightContext::new(self.now(), &self.calendar, &self.rules.lights)
     }
 
-    pub async fn units(&self) -> Result<Arc<OrgTree>> {
-        Ok(self.tree())
-    }
-
     pub async fn users(&self) -> Result<Vec<User>> {
         Ok(self.store.users().await?)
     }

@@ -65,7 +65,6 @@ pub trait Store: Send + Sync + 'static {
     async fn returned_to(&self, unit: UnitId) -> Result<Vec<MatterId>>;
     /// The matter and its timeline, read together.
     async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>>;
-    async fn events(&self, matter: MatterId) -> Result<Vec<Event>>;
     /// Matters matching the query (one page of them, if it asks for a page), with their
     /// assignments, soonest deadline first; and how many match in all.
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)>;

@@ -231,7 +231,7 @@ async fn story(store: &dyn Store) {
     assert_eq!(ids.len(), 1);
     assert_eq!(store.matter(a.id).await.unwrap().unwrap(), signed.matter);
 
-    let events = store.events(a.id).await.unwrap();
+    let (_, events) = store.matter_with_events(a.id).await.unwrap().unwrap();
     let kinds: Vec<_> = events.iter().map(|e| e.data.kind).collect();
     assert_eq!(
         kinds,
@@ -351,6 +351,6 @@ async fn the_timeline_refuses_updates_and_deletes() {
             .is_err()
     );
     assert!(raw.execute("DELETE FROM events", []).is_err());
-    let events = store.events(created.id).await.unwrap();
+    let (_, events) = store.matter_with_events(created.id).await.unwrap().unwrap();
     assert_eq!((events.len(), events[0].data.comment.as_str()), (1, ""));
 }

@@ -11,7 +11,7 @@ pub async fn list(
     State(s): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<Vec<UnitDto>>, ApiError> {
-    let tree = s.luoshi.units().await?;
+    let tree = s.luoshi.tree();
     let mut units: Vec<UnitDto> = tree.units().map(UnitDto::from).collect();
     units.sort_by_key(|u| u.id);
     Ok(Json(units))

@@ -124,6 +124,18 @@ impl TestApp {
         m["id"].as_i64().unwrap()
     }
 
+    /// A leader as the directory lists them (`GET /users?role=leader`).
+    pub async fn leader(&self, token: &str, username: &str) -> Value {
+        let (_, leaders) = self.get(token, "/users?role=leader").await;
+        leaders
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == username)
+            .unwrap()
+            .clone()
+    }
+
     /// Takes a lifecycle step: `POST /matters/{id}/{verb}`.
     pub async fn step(&self, token: &str, id: i64, verb: &str, body: Value) -> (StatusCode, Value) {
         self.post(token, &format!("/matters/{id}/{verb}"), body)

@@ -298,10 +298,6 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn events(&self, matter: MatterId) -> Result<Vec<Event>> {
-        self.readers.run(move |c| matters::events(c, matter)).await
-    }
-
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
         let q = query.clone();
         self.readers.run(move |c| matters::select(c, &q)).await
