@@ -617,6 +617,48 @@ async fn the_pages_switch_to_english_and_back() {
 }
 
 #[tokio::test]
+async fn a_refusal_reads_in_english_on_english_pages_with_the_names_inside_kept() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let mut b = Browser::new(&app);
+    b.sign_in("fgw").await;
+    b.get("/lang/en?back=/").await;
+    let csrf = b.get("/").await.csrf();
+    let refused = b
+        .post(&format!("/matters/{id}/close"), &[("csrf", &csrf)])
+        .await;
+    assert!(
+        refused.html.contains("Only supervisors close matters")
+            && !refused.html.contains("只有督查人员可以办结事项"),
+        "{}",
+        refused.html
+    );
+
+    let mut sup = Browser::new(&app);
+    sup.sign_in("ducha").await;
+    sup.get("/lang/en?back=/").await;
+    let csrf = sup.get("/matters/new").await.csrf();
+    let form = sup
+        .post(
+            "/matters/new",
+            &[
+                ("csrf", &csrf),
+                ("title", "推进老旧小区改造"),
+                ("lead", "市不存在局"),
+            ],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        form.html.contains("No unit is called 市不存在局")
+            && form.html.contains("推进老旧小区改造"),
+        "{}",
+        form.html
+    );
+}
+
+#[tokio::test]
 async fn a_returned_completion_waits_at_the_top_of_the_liaisons_workbench() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;

@@ -74,6 +74,120 @@ pub fn t(text: &str, args: &[String]) -> String {
         })
 }
 
+/// A message from the services or a form check, in the page's language. Messages are built
+/// in Chinese with names and numbers inside; in English the pattern is recognised, its holes
+/// carried over (labels among them translated), and a list joined by ";" translated piece by
+/// piece. A message nobody translated stays Chinese rather than half-English.
+pub fn message(text: &str) -> String {
+    if lang() == Lang::Zh {
+        return text.to_string();
+    }
+    english_message(text).unwrap_or_else(|| text.to_string())
+}
+
+fn english_message(text: &str) -> Option<String> {
+    if let Some(en) = english(text) {
+        return Some(en.to_string());
+    }
+    let parts: Vec<&str> = text.split(';').collect();
+    if parts.len() > 1 {
+        let english: Option<Vec<String>> = parts.iter().map(|p| english_message(p)).collect();
+        if let Some(english) = english {
+            return Some(english.join("; "));
+        }
+    }
+    for (zh, en) in MESSAGES {
+        if let Some(holes) = holes(zh, text) {
+            let mut out = en.to_string();
+            for (i, hole) in holes.iter().enumerate() {
+                let hole = english(hole).unwrap_or(hole);
+                out = out.replace(&format!("{{{i}}}"), hole);
+            }
+            return Some(out);
+        }
+    }
+    None
+}
+
+/// What fills the `{}` holes of `pattern` to make `text`, if it does.
+fn holes<'t>(pattern: &str, text: &'t str) -> Option<Vec<&'t str>> {
+    let mut literals = pattern.split("{}");
+    let first = literals.next().unwrap_or("");
+    let mut rest = text.strip_prefix(first)?;
+    let mut out = Vec::new();
+    let literals: Vec<&str> = literals.collect();
+    for (i, lit) in literals.iter().enumerate() {
+        let last = i + 1 == literals.len();
+        let at = if last {
+            rest.strip_suffix(lit)?.len()
+        } else if lit.is_empty() {
+            return None;
+        } else {
+            rest.find(lit)?
+        };
+        if at == 0 {
+            return None;
+        }
+        out.push(&rest[..at]);
+        rest = &rest[at + lit.len()..];
+    }
+    (rest.is_empty()).then_some(out)
+}
+
+/// Messages with names or numbers inside: the Chinese with `{}` holes, the English with `{0}` ….
+const MESSAGES: &[(&str, &str)] = &[
+    (
+        "当前状态为“{}”,不能{}",
+        "The matter is “{0}”; it cannot be given “{1}” now",
+    ),
+    (
+        "上级事项当前状态为“{}”,不能再分解",
+        "The parent matter is “{0}” and can no longer be divided",
+    ),
+    (
+        "“{}”不在本级管辖范围内",
+        "“{0}” is outside your jurisdiction",
+    ),
+    ("单位 {} 不存在", "Unit {0} does not exist"),
+    ("用户 {} 不存在", "User {0} does not exist"),
+    (
+        "事项 {} 不存在或无权查看",
+        "Matter {0} does not exist or is not yours to see",
+    ),
+    (
+        "事项名称不能超过{}字",
+        "The title may be at most {0} characters",
+    ),
+    (
+        "事项内容不能超过{}字",
+        "The content may be at most {0} characters",
+    ),
+    ("请填写{}", "Please fill in: {0}"),
+    (
+        "该延期申请正等待{}审批",
+        "The extension is waiting for {0} to decide",
+    ),
+    ("找不到单位:{}", "No unit is called {0}"),
+    (
+        "“{}”对应多个单位,请写全称",
+        "“{0}” matches several units; write the full name",
+    ),
+    (
+        "第{}行应写作“2026-06-30 50 完成招标”(日期、进度、目标)",
+        "Line {0} should read “2026-06-30 50 Tender done” (date, percent, target)",
+    ),
+    ("事项 {}:{}", "Matter {0}: {1}"),
+    ("{}“{}”无效", "{0} “{1}” is not valid"),
+    (
+        "以下事项未能签收,其余已签收。{}",
+        "These matters could not be signed; the rest were. {0}",
+    ),
+    (
+        "排序方式“{}”无效,可选 deadline、-deadline、newest、number",
+        "Sort order “{0}” is not valid; use deadline, -deadline, newest or number",
+    ),
+];
+
 /// The English of a Chinese text shown on the pages; `None` leaves it in Chinese.
 fn english(zh: &str) -> Option<&'static str> {
     Some(match zh {
@@ -258,6 +372,92 @@ fn english(zh: &str) -> Option<&'static str> {
         "审批意见" => "Comment",
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
+        "请先登录" => "Please sign in first",
+        "起始日期" => "Due from",
+        "截止日期" => "Due by",
+        "页码" => "Page",
+        "无权查看或办理该事项" => "This matter is not yours to see or handle",
+        "该事项刚被他人修改,请刷新后重试" => {
+            "Someone changed this matter just now; reload and try again"
+        }
+        "请填写事项名称" => "Enter a title",
+        "请填写要分解到的单位" => "Enter the units to divide the matter among",
+        "责任领导须为领导账号" => "The responsible leader must be a leader's account",
+        "完成时限的年份应在2000年至2100年之间" => {
+            "The deadline's year must be between 2000 and 2100"
+        }
+        "请填写完成时限;持续推进的事项须选择反馈周期" => {
+            "Enter a deadline; an ongoing matter needs a reporting cadence"
+        }
+        "阶段目标的进度应在0到100之间" => {
+            "A stage target's percent must be between 0 and 100"
+        }
+        "配合单位不能与牵头单位相同" => {
+            "A co-operating unit cannot also be the lead unit"
+        }
+        "只有督查人员可以立项;乡镇、县区政府可对交办本级的事项分解立项" => {
+            "Only supervisors register matters; counties and towns may divide matters assigned to them"
+        }
+        "只能分解本单位承办或本级管理的事项" => {
+            "You can divide only matters your unit handles or manages"
+        }
+        "只有承办单位的联络员可以办理" => {
+            "Only liaisons of the assigned units can do this"
+        }
+        "只有牵头单位可以申请办结" => "Only the lead unit can ask to close",
+        "只有牵头单位可以申请延期" => "Only the lead unit can ask for more time",
+        "只有督查人员可以交办事项" => "Only supervisors assign matters",
+        "只有督查人员可以催办" => "Only supervisors send reminders",
+        "只有督查人员可以办结事项" => "Only supervisors close matters",
+        "只有督查人员可以撤销事项" => "Only supervisors cancel matters",
+        "只有督查人员可以退回事项" => "Only supervisors return matters",
+        "只有督查人员可以登记督办事项" => "Only supervisors register matters",
+        "本单位不是该事项的承办单位" => "Your unit is not assigned this matter",
+        "已有一项延期申请正在审批" => "An extension request is already waiting",
+        "申请的新时限应晚于现有完成时限" => {
+            "The new deadline must be later than the current one"
+        }
+        "该事项没有待审批的延期申请" => "There is no extension request waiting",
+        "该事项为持续推进事项,没有完成时限,无需延期" => {
+            "An ongoing matter has no deadline to extend"
+        }
+        "已超过完成时限,延期须在时限届满前申请" => {
+            "The deadline has passed; ask for more time before it does"
+        }
+        "完成进度应在0到100之间" => "Percent done must be between 0 and 100",
+        "完成进度应为0到100之间的整数" => {
+            "Percent done must be a whole number from 0 to 100"
+        }
+        "请填写有效的日期,例如 2026-06-30" => "Enter a valid date, e.g. 2026-06-30",
+        "请填写牵头单位" => "Enter the lead unit",
+        "牵头单位只能填写一个" => "Enter only one lead unit",
+        "请选择责任领导" => "Choose the responsible leader",
+        "请选择来源" => "Choose a source",
+        "请选择紧急程度" => "Choose an urgency",
+        "请选择反馈周期" => "Choose a reporting cadence",
+        "不支持的操作" => "This action is not supported",
+        "编号有误" => "The number is not valid",
+        "地址中的事项编号有误" => "The matter number in the address is not valid",
+        "页面暂时无法显示,请稍后重试" => {
+            "The page cannot be shown just now; please try again"
+        }
+        "工作台暂时无法显示,请稍后重试" => {
+            "The workbench cannot be shown just now; please try again"
+        }
+        "列表暂时无法显示,请稍后重试" => {
+            "The list cannot be shown just now; please try again"
+        }
+        "情况暂时无法显示,请稍后重试" => {
+            "The overview cannot be shown just now; please try again"
+        }
+        "导出失败,请稍后重试" => "The export failed; please try again",
+        "退出失败,请重试" => "Signing out failed; please try again",
+        "服务器内部错误,请稍后重试" => "Internal server error; please try again later",
+        "请求的地址不存在" => "There is no page at this address",
+        "该地址不支持此请求方法" => "This address does not accept that method",
+        "表单已过期或来源不明,请返回刷新页面后重新提交。" => {
+            "The form has expired or its origin is unknown; go back, reload the page and submit again."
+        }
         _ => return None,
     })
 }
@@ -280,5 +480,29 @@ mod tests {
             english,
             ("3 working days left".into(), "没有译文的话".into())
         );
+    }
+
+    #[test]
+    fn messages_with_names_inside_are_translated_around_them() {
+        let en = |text: &str| {
+            PAGE.sync_scope(
+                Page {
+                    lang: Lang::En,
+                    path: "/".into(),
+                },
+                || message(text),
+            )
+        };
+        assert_eq!(
+            en("当前状态为“立项”,不能办结"),
+            "The matter is “Registered”; it cannot be given “Close” now"
+        );
+        assert_eq!(
+            en("找不到单位:市不存在局;“市局”对应多个单位,请写全称"),
+            "No unit is called 市不存在局; “市局” matches several units; write the full name"
+        );
+        assert_eq!(en("单位 7 不存在"), "Unit 7 does not exist");
+        assert_eq!(en("没有译文的话{}"), "没有译文的话{}");
+        assert_eq!(message("单位 7 不存在"), "单位 7 不存在");
     }
 }

@@ -48,7 +48,7 @@ pub fn templates() -> Arc<Environment<'static>> {
             &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
         )
     });
-    env.add_filter("t", |text: String| i18n::t(&text, &[]));
+    env.add_filter("t", |text: String| i18n::message(&text));
     env.add_function("lang", || i18n::lang().code());
     env.add_function("path", i18n::path);
     Arc::new(env)

@@ -82,7 +82,6 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
 
 const PAGE: usize = 50;
 
-/// The matter list: filters as a plain GET form, so every view has an address to share.
 /// The list's query from its form, with what could not be read named rather than guessed.
 fn list_query(f: &Fields, tree: &luoshi_domain::OrgTree) -> (ListQuery, Vec<String>) {
     let mut problems = Vec::new();
