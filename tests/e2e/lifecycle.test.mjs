@@ -103,8 +103,13 @@ test('each role sees its workbench, and the dashboard and public page render', a
   }
   const leader = await signIn('shizhang');
   await leader.goto(`${base}/dashboard`);
-  assert.equal(await leader.locator('svg').count(), 3);
+  assert.equal(await leader.locator('svg').count(), 4, 'three breakdowns and the weekly trend');
+  assert.ok(await leader.locator('table.heat tbody tr').count() > 0, 'the unit × month heat map');
   await leader.screenshot({ path: `${shots}/dashboard-1280.png`, fullPage: true });
+  const phone = await signIn('ducha', 390);
+  await phone.goto(`${base}/dashboard`);
+  assert.ok(await noSidewaysScroll(phone), 'the dashboard fits 390 px');
+  await phone.screenshot({ path: `${shots}/dashboard-390.png`, fullPage: true });
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(`${base}/public`);
   await visitor.getByRole('heading', { name: '公开承诺事项办理情况' }).waitFor();

@@ -88,6 +88,29 @@ labelled_enum!(
 );
 
 impl MatterState {
+    /// Written in a state filter for "assigned at some point and not cancelled": what counts in
+    /// completion rates and deadlines kept.
+    pub const COUNTED: &'static str = "counted";
+
+    /// A state filter: one state, or [`MatterState::COUNTED`].
+    pub fn parse_filter(s: &str) -> Option<Vec<MatterState>> {
+        if s == Self::COUNTED {
+            return Some(
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .filter(|m| m.is_counted())
+                    .collect(),
+            );
+        }
+        Self::parse(s).map(|m| vec![m])
+    }
+
+    /// Assigned at some point and not cancelled.
+    pub fn is_counted(self) -> bool {
+        !matches!(self, MatterState::Draft | MatterState::Cancelled)
+    }
+
     /// The units are at work on it: assigned, signed or in progress, but not yet handed in.
     pub fn is_working(self) -> bool {
         matches!(

@@ -369,7 +369,11 @@ async fn the_dashboard_draws_its_charts_on_the_server_and_every_bar_links_to_its
     b.sign_in("shizhang").await;
     let page = b.get("/dashboard").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.html.matches("<svg").count(), 3);
+    assert_eq!(
+        page.html.matches("<svg").count(),
+        4,
+        "three breakdowns and the trend"
+    );
     // The template escapes the slash (&#x2f;), which browsers read back as "/".
     for query in [
         "matters?state=closed",
@@ -739,4 +743,67 @@ async fn the_list_exports_as_csv_that_excel_reads_as_chinese() {
         b.get("/matters.csv?state=nope").await.status,
         StatusCode::BAD_REQUEST
     );
+}
+
+#[tokio::test]
+async fn the_overdue_trend_and_the_heat_map_count_what_their_links_list() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let (_, d) = app.get(&ducha, "/dashboard").await;
+    let total = |path: String| {
+        let (app, ducha) = (&app, &ducha);
+        async move {
+            let (status, page) = app.get(ducha, &path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            page["total"].as_u64().unwrap()
+        }
+    };
+
+    let weeks = d["overdue_by_week"].as_array().unwrap();
+    assert_eq!(weeks.len(), 12);
+    assert_eq!(weeks[11]["day"], "2026-06-30", "the last week ends today");
+    let mut counts = Vec::new();
+    for w in weeks {
+        let day = w["day"].as_str().unwrap();
+        let count = w["count"].as_u64().unwrap();
+        assert_eq!(
+            total(format!("/matters?overdue_on={day}&limit=1")).await,
+            count,
+            "week ending {day}"
+        );
+        counts.push(count);
+    }
+    assert!(
+        counts.windows(2).any(|w| w[0] != w[1]),
+        "the demo's history moves: {counts:?}"
+    );
+
+    let cells = d["unit_months"].as_array().unwrap();
+    assert!(!cells.is_empty());
+    let mut late = 0;
+    for c in cells {
+        let month: chrono::NaiveDate = c["month"].as_str().unwrap().parse().unwrap();
+        let last = month + chrono::Months::new(1) - chrono::Days::new(1);
+        let due = c["due"].as_u64().unwrap();
+        assert_eq!(
+            total(format!(
+                "/matters?unit_id={}&due_from={month}&due_to={last}&state=counted&limit=1",
+                c["unit_id"]
+            ))
+            .await,
+            due
+        );
+        assert!(c["late"].as_u64().unwrap() <= due);
+        late += c["late"].as_u64().unwrap();
+    }
+    assert!(late > 0, "some work was late");
+
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let page = b.get("/dashboard").await;
+    assert!(
+        page.html.contains("<table class=\"heat\">") && page.html.contains("overdue_on=2026-06-30")
+    );
+    let listed = b.get("/matters?overdue_on=2026-06-30").await;
+    assert!(listed.html.contains("只列2026年6月30日日终时已逾期的事项"));
 }

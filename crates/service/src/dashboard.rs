@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{Datelike, Days, NaiveDate};
 use luoshi_domain::{AssignmentState, Light, MatterState, UnitId, User};
 
 use crate::matters::ListQuery;
@@ -16,7 +17,38 @@ pub struct Dashboard {
     /// Closed matters among those assigned and not cancelled.
     pub completion_rate: f64,
     pub units: Vec<UnitStanding>,
+    /// The last weeks, oldest first: how many matters stood open past their deadline.
+    pub overdue_by_week: Vec<WeekOverdue>,
+    /// This year's deadlines per unit and month, the units with most late work first.
+    pub heat: Heat,
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekOverdue {
+    pub week_start: NaiveDate,
+    /// The day counted at its end: the week's Sunday, or today in the current week.
+    pub day: NaiveDate,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Heat {
+    /// The first day of each month of the year, January first.
+    pub months: Vec<NaiveDate>,
+    pub rows: Vec<HeatRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatRow {
+    pub unit_id: UnitId,
+    /// One per month: (due, late).
+    pub cells: Vec<(usize, usize)>,
+}
+
+/// How many weeks the overdue trend looks back, this one included.
+pub const TREND_WEEKS: usize = 12;
+/// How many units the heat map shows; the rest are in the unit table and the list.
+pub const HEAT_ROWS: usize = 15;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitStanding {
@@ -43,7 +75,12 @@ impl Luoshi {
         {
             return Err(ServiceError::invalid("unit_id", format!("单位 {u} 不存在")));
         }
-        let views = self.visible_views(user, &ListQuery::default()).await?;
+        let mut query = self.store_query(user, &ListQuery::default());
+        if let Some(root) = unit {
+            query.within = tree.subtree(root);
+        }
+        let (matters, _) = self.store.matters(&query).await?;
+        let views = self.views(matters);
         let in_subtree = |u: UnitId| unit.is_none_or(|root| tree.is_within(u, root));
         let mut d = Dashboard::default();
         for s in MatterState::ALL {
@@ -58,13 +95,13 @@ impl Luoshi {
         let (mut closed, mut countable) = (0, 0);
         // unit -> (open, red, closed, countable)
         let mut per_unit: BTreeMap<UnitId, (usize, usize, usize, usize)> = BTreeMap::new();
-        for v in views.iter().filter(|v| v.matter.unit_ids().any(in_subtree)) {
+        for v in &views {
             let m = &v.matter;
             d.total += 1;
             *d.by_state.entry(m.state.as_str()).or_default() += 1;
             *d.by_light.entry(v.light.as_str()).or_default() += 1;
             *d.by_source.entry(m.source.as_str()).or_default() += 1;
-            let counts = !matches!(m.state, MatterState::Draft | MatterState::Cancelled);
+            let counts = m.state.is_counted();
             if counts {
                 countable += 1;
                 closed += usize::from(m.state == MatterState::Closed);
@@ -97,6 +134,80 @@ impl Luoshi {
                 .then(b.open.cmp(&a.open))
                 .then(a.unit_id.cmp(&b.unit_id))
         });
+        let today = self.today();
+        let weeks = trend_weeks(today);
+        let days: Vec<NaiveDate> = weeks.iter().map(|w| w.1).collect();
+        let counts = self.store.overdue_counts(&query, &days).await?;
+        d.overdue_by_week = weeks
+            .into_iter()
+            .zip(counts)
+            .map(|((week_start, day), count)| WeekOverdue {
+                week_start,
+                day,
+                count,
+            })
+            .collect();
+        d.heat = self.heat(&query, today).await?;
         Ok(d)
+    }
+
+    async fn heat(&self, query: &luoshi_storage::MatterQuery, today: NaiveDate) -> Result<Heat> {
+        let year = today.year();
+        let month = |m| NaiveDate::from_ymd_opt(year, m, 1).expect("every month has a first");
+        let months: Vec<NaiveDate> = (1..=12).map(month).collect();
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("December has a 31st");
+        let counted = self
+            .store
+            .due_by_unit_month(query, months[0], last, today)
+            .await?;
+        let mut rows: BTreeMap<UnitId, Vec<(usize, usize)>> = BTreeMap::new();
+        for c in counted {
+            let cells = rows.entry(c.unit_id).or_insert_with(|| vec![(0, 0); 12]);
+            cells[c.month.month0() as usize] = (c.due, c.late);
+        }
+        let mut rows: Vec<HeatRow> = rows
+            .into_iter()
+            .map(|(unit_id, cells)| HeatRow { unit_id, cells })
+            .collect();
+        let sum = |r: &HeatRow| r.cells.iter().fold((0, 0), |(d, l), c| (d + c.0, l + c.1));
+        rows.sort_by_key(|r| {
+            let (due, late) = sum(r);
+            (std::cmp::Reverse(late), std::cmp::Reverse(due), r.unit_id)
+        });
+        rows.truncate(HEAT_ROWS);
+        Ok(Heat { months, rows })
+    }
+}
+
+/// The weeks of the trend, oldest first, as (Monday, the day counted): Sundays, and today for
+/// the week under way.
+fn trend_weeks(today: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+    (0..TREND_WEEKS as u64)
+        .rev()
+        .map(|back| {
+            let start = monday - Days::new(7 * back);
+            let end = if back == 0 {
+                today
+            } else {
+                start + Days::new(6)
+            };
+            (start, end)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trend_ends_today_and_steps_back_by_whole_weeks() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let weeks = trend_weeks(d("2026-07-01"));
+        assert_eq!(weeks.len(), TREND_WEEKS);
+        assert_eq!(weeks[TREND_WEEKS - 1], (d("2026-06-29"), d("2026-07-01")));
+        assert_eq!(weeks[TREND_WEEKS - 2], (d("2026-06-22"), d("2026-06-28")));
+        assert_eq!(weeks[0].0, d("2026-04-13"));
     }
 }

@@ -57,7 +57,8 @@ pub struct MatterDetail {
 
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
-    pub state: Option<MatterState>,
+    /// Any of these states; empty for all.
+    pub states: Vec<MatterState>,
     pub light: Option<Light>,
     pub source: Option<Source>,
     pub unit_id: Option<UnitId>,
@@ -68,6 +69,8 @@ pub struct ListQuery {
     pub due_from: Option<NaiveDate>,
     /// Deadlines on or before this day.
     pub due_to: Option<NaiveDate>,
+    /// Open past the deadline at the end of this day.
+    pub overdue_on: Option<NaiveDate>,
     pub order: Order,
     pub limit: usize,
     pub offset: usize,
@@ -412,7 +415,7 @@ impl Luoshi {
             states: MatterState::ALL
                 .iter()
                 .copied()
-                .filter(|s| !matches!(s, MatterState::Draft | MatterState::Cancelled))
+                .filter(|s| s.is_counted())
                 .collect(),
             public_only: true,
             ..MatterQuery::default()
@@ -439,10 +442,10 @@ impl Luoshi {
         Ok(views)
     }
 
-    fn store_query(&self, user: &User, query: &ListQuery) -> MatterQuery {
+    pub(crate) fn store_query(&self, user: &User, query: &ListQuery) -> MatterQuery {
         MatterQuery {
             visibility: with_actor(self, user, |a| a.visibility()),
-            states: query.state.into_iter().collect(),
+            states: query.states.clone(),
             source: query.source,
             unit_id: query.unit_id,
             text: query.q.clone(),
@@ -451,6 +454,8 @@ impl Luoshi {
             leader_id: query.leader_id,
             due_from: query.due_from,
             due_to: query.due_to,
+            within: Vec::new(),
+            overdue_on: query.overdue_on,
             order: query.order,
             page: None,
         }

@@ -9,13 +9,13 @@ mod model;
 pub mod sqlite;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
 
 pub use error::StoreError;
-pub use model::{MatterQuery, NewUnit, NewUser, Order};
+pub use model::{MatterQuery, NewUnit, NewUser, Order, UnitMonth};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -68,4 +68,15 @@ pub trait Store: Send + Sync + 'static {
     /// Matters matching the query (one page of them, if it asks for a page), with their
     /// assignments, soonest deadline first; and how many match in all.
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)>;
+    /// For each day, how many matching matters stood open past their deadline at its end.
+    async fn overdue_counts(&self, query: &MatterQuery, days: &[NaiveDate]) -> Result<Vec<usize>>;
+    /// Assignments of matching matters due from `from` to `to`, counted per unit and month,
+    /// with how many were closed late or are open past their deadline on `today`.
+    async fn due_by_unit_month(
+        &self,
+        query: &MatterQuery,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Vec<UnitMonth>>;
 }

@@ -86,7 +86,22 @@ pub struct MatterQuery {
     pub due_from: Option<NaiveDate>,
     /// Only matters due on or before this day.
     pub due_to: Option<NaiveDate>,
+    /// Only matters carried by one of these units (a subtree, say); empty for no limit.
+    pub within: Vec<UnitId>,
+    /// Only matters that stood open past their deadline at the end of this day.
+    pub overdue_on: Option<NaiveDate>,
     pub order: Order,
     /// `(limit, offset)`: one page of the ordered result; `None` for all of it.
     pub page: Option<(usize, usize)>,
+}
+
+/// How one unit's assignments due in one month fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitMonth {
+    pub unit_id: UnitId,
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub due: usize,
+    /// Closed after the deadline, or still open past it.
+    pub late: usize,
 }

@@ -307,6 +307,52 @@ async fn story(store: &dyn Store) {
         3,
         "a page past the end still knows it"
     );
+    // 甲 is signed and due 2026-12-31: overdue from the first of January, while it stays open.
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    assert_eq!(
+        store
+            .overdue_counts(
+                &q(everything.clone()),
+                &[day("2026-12-31"), day("2027-01-01")]
+            )
+            .await
+            .unwrap(),
+        [0, 1]
+    );
+    let overdue = MatterQuery {
+        overdue_on: Some(day("2027-01-01")),
+        ..q(everything.clone())
+    };
+    assert_eq!(store.matters(&overdue).await.unwrap().0[0].id, a.id);
+    let year = |today| {
+        let q = q(everything.clone());
+        let store = &store;
+        async move {
+            store
+                .due_by_unit_month(&q, day("2026-01-01"), day("2026-12-31"), day(today))
+                .await
+                .unwrap()
+        }
+    };
+    let due = |late| {
+        vec![luoshi_storage::UnitMonth {
+            unit_id: fgw,
+            month: day("2026-12-01"),
+            due: 1,
+            late,
+        }]
+    };
+    assert_eq!(
+        year("2026-12-31").await,
+        due(0),
+        "due today is not late yet"
+    );
+    assert_eq!(year("2027-01-04").await, due(1));
+    let within = MatterQuery {
+        within: vec![czj],
+        ..q(everything.clone())
+    };
+    assert_eq!(store.matters(&within).await.unwrap().0[0].id, b.id);
     let by_unit = MatterQuery {
         unit_id: Some(fgw),
         ..q(everything)

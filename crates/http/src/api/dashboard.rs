@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use chrono::NaiveDate;
 use luoshi_domain::UnitId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,6 +24,30 @@ pub struct DashboardDto {
     by_source: BTreeMap<&'static str, usize>,
     completion_rate: f64,
     units: Vec<UnitStandingDto>,
+    /// The last twelve weeks, oldest first.
+    overdue_by_week: Vec<WeekOverdueDto>,
+    /// This year's deadlines per unit and month (the units with most late work).
+    unit_months: Vec<UnitMonthDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WeekOverdueDto {
+    week_start: NaiveDate,
+    /// The day counted at its end: the week's Sunday, or today in the current week.
+    day: NaiveDate,
+    /// Matters open past their deadline at the end of `day`.
+    count: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitMonthDto {
+    unit_id: i64,
+    /// The month's first day.
+    month: NaiveDate,
+    /// Assignments due in the month.
+    due: usize,
+    /// Of these, closed after the deadline or open past it.
+    late: usize,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -55,6 +80,32 @@ pub async fn dashboard(
                 open: u.open,
                 red: u.red,
                 completion_rate: u.completion_rate,
+            })
+            .collect(),
+        overdue_by_week: d
+            .overdue_by_week
+            .into_iter()
+            .map(|w| WeekOverdueDto {
+                week_start: w.week_start,
+                day: w.day,
+                count: w.count,
+            })
+            .collect(),
+        unit_months: d
+            .heat
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.cells
+                    .iter()
+                    .zip(&d.heat.months)
+                    .filter(|(c, _)| c.0 > 0)
+                    .map(|(&(due, late), &month)| UnitMonthDto {
+                        unit_id: r.unit_id.0,
+                        month,
+                        due,
+                        late,
+                    })
             })
             .collect(),
     }))

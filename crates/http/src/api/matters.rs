@@ -19,7 +19,8 @@ type MatterResult = Result<axum::Json<MatterDto>, ApiError>;
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
-    state: Option<MatterState>,
+    /// A state, or `counted`: every state but draft and cancelled.
+    state: Option<String>,
     light: Option<Light>,
     source: Option<Source>,
     /// Matters this unit carries, as lead or co-unit.
@@ -32,6 +33,8 @@ pub struct ListParams {
     due_from: Option<NaiveDate>,
     /// Deadlines on or before this day.
     due_to: Option<NaiveDate>,
+    /// Matters that stood open past their deadline at the end of this day.
+    overdue_on: Option<NaiveDate>,
     /// `deadline` (soonest first, the default), `-deadline`, `newest` or `number`.
     sort: Option<String>,
     /// Page size, 1 to 500 (default 50).
@@ -59,7 +62,15 @@ pub async fn list(
         leader_id: p.leader_id.map(UserId),
         due_from: p.due_from,
         due_to: p.due_to,
-        state: p.state,
+        overdue_on: p.overdue_on,
+        states: match p.state.as_deref() {
+            None => Vec::new(),
+            Some(s) => MatterState::parse_filter(s).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "状态“{s}”无效,可选 counted 或 draft、assigned、signed、in_progress、completion_requested、closed、cancelled"
+                ))
+            })?,
+        },
         light: p.light,
         source: p.source,
         unit_id: p.unit_id.map(UnitId),

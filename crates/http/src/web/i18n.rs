@@ -373,6 +373,16 @@ fn english(zh: &str) -> Option<&'static str> {
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
         "请先登录" => "Please sign in first",
+        "已交办(不含立项、撤销)" => "Assigned (not drafts or cancelled)",
+        "逾期事项(近12周,每周日终)" => {
+            "Overdue matters (last 12 weeks, at each Sunday's end)"
+        }
+        "{0}年各单位按月到期与逾期(逾期/到期)" => {
+            "Due and late by unit and month, {0} (late/due)"
+        }
+        "{0}日终逾期 {1} 件" => "{1} overdue at the end of {0}",
+        "到期 {0} 件,逾期 {1} 件" => "{0} due, {1} late",
+        "只列{0}日终时已逾期的事项。" => "Only matters overdue at the end of {0}.",
         "起始日期" => "Due from",
         "截止日期" => "Due by",
         "页码" => "Page",

@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use luoshi_domain::{Action, Light, MatterId, MatterState, Role, Source, UnitId, UserId};
 use luoshi_service::matters::{ListQuery, Order};
 use minijinja::context;
@@ -103,7 +103,8 @@ fn list_query(f: &Fields, tree: &luoshi_domain::OrgTree) -> (ListQuery, Vec<Stri
         parsed
     }
     let query = ListQuery {
-        state: pick(f, "state", "状态", MatterState::parse, &mut problems),
+        states: pick(f, "state", "状态", MatterState::parse_filter, &mut problems)
+            .unwrap_or_default(),
         light: pick(f, "light", "预警", Light::parse, &mut problems),
         source: pick(f, "source", "来源", Source::parse, &mut problems),
         unit_id: pick(
@@ -138,6 +139,13 @@ fn list_query(f: &Fields, tree: &luoshi_domain::OrgTree) -> (ListQuery, Vec<Stri
             f,
             "due_to",
             "截止日期",
+            |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
+            &mut problems,
+        ),
+        overdue_on: pick(
+            f,
+            "overdue_on",
+            "逾期日期",
             |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
             &mut problems,
         ),
@@ -203,7 +211,11 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         context! {
             viewer => ViewerView::of(&viewer.user, &tree),
             csrf => viewer.csrf(),
-            f => context! { q => field(&f, "q"), due_from => field(&f, "due_from"), due_to => field(&f, "due_to") },
+            f => context! {
+                q => field(&f, "q"), due_from => field(&f, "due_from"), due_to => field(&f, "due_to"),
+                overdue_on => query.overdue_on.map(|d| d.to_string()),
+                overdue_on_text => query.overdue_on.map(view::page_date),
+            },
             selects, problems, rows,
             total => page.total,
             first => query.offset + 1,
@@ -261,6 +273,11 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
             csrf => viewer.csrf(),
             d => context! { total => d.total, completion => view::percent(d.completion_rate) },
             charts, units,
+            trend => view::trend(&d.overdue_by_week),
+            trend_height => view::TREND_HEIGHT,
+            months => view::month_names(&d.heat),
+            heat => view::heat_rows(&d.heat, &tree),
+            year => d.heat.months.first().map(|m| m.year()),
         },
     )
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use luoshi_domain::{Cause, OrgTree, Role, UnitId, User, UserId};
+use luoshi_service::dashboard::{Heat, WeekOverdue};
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
 
@@ -338,10 +339,16 @@ pub fn list_selects(
             empty: "全部",
             chosen: chosen("state"),
             options: options(
-                luoshi_domain::MatterState::ALL
-                    .iter()
-                    .map(|s| (s.as_str().into(), s.label().into()))
-                    .collect(),
+                std::iter::once((
+                    luoshi_domain::MatterState::COUNTED.into(),
+                    "已交办(不含立项、撤销)".into(),
+                ))
+                .chain(
+                    luoshi_domain::MatterState::ALL
+                        .iter()
+                        .map(|s| (s.as_str().into(), s.label().into())),
+                )
+                .collect(),
             ),
         },
         Select {
@@ -439,6 +446,116 @@ pub fn chart(
         })
         .collect();
     Chart { title, bars }
+}
+
+#[derive(Serialize)]
+pub struct Column {
+    x: usize,
+    y: usize,
+    height: usize,
+    count: usize,
+    label: String,
+    href: String,
+    title: String,
+}
+
+/// The weekly overdue trend as columns, each linking to the matters overdue on its day.
+pub fn trend(weeks: &[WeekOverdue]) -> Vec<Column> {
+    let max = weeks.iter().map(|w| w.count).max().unwrap_or(0).max(1);
+    weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let height = w.count * TREND_HEIGHT / max;
+            Column {
+                x: 8 + i * 30,
+                y: 20 + TREND_HEIGHT - height,
+                height,
+                count: w.count,
+                label: w.day.format("%-m/%-d").to_string(),
+                href: format!("/matters?overdue_on={}", w.day),
+                title: super::i18n::t(
+                    "{0}日终逾期 {1} 件",
+                    &[page_date(w.day), w.count.to_string()],
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The tallest column of the trend, in SVG units.
+pub const TREND_HEIGHT: usize = 100;
+
+#[derive(Serialize)]
+pub struct HeatCell {
+    text: String,
+    href: Option<String>,
+    class: &'static str,
+    title: String,
+}
+
+/// The heat map's rows: each unit's months as cells shaded by the share of late work, each
+/// linking to the unit's matters due that month.
+pub fn heat_rows(heat: &Heat, tree: &OrgTree) -> Vec<(String, Vec<HeatCell>)> {
+    heat.rows
+        .iter()
+        .map(|r| {
+            let cells = r
+                .cells
+                .iter()
+                .zip(&heat.months)
+                .map(|(&(due, late), &month)| {
+                    if due == 0 {
+                        return HeatCell {
+                            text: String::new(),
+                            href: None,
+                            class: "heat-none",
+                            title: String::new(),
+                        };
+                    }
+                    let share = late as f64 / due as f64;
+                    let last = month
+                        .checked_add_months(chrono::Months::new(1))
+                        .and_then(|next| next.pred_opt())
+                        .unwrap_or(month);
+                    HeatCell {
+                        text: if late > 0 {
+                            format!("{late}/{due}")
+                        } else {
+                            due.to_string()
+                        },
+                        href: Some(format!(
+                            "/matters?unit_id={}&due_from={month}&due_to={last}&state={}",
+                            r.unit_id.0,
+                            luoshi_domain::MatterState::COUNTED
+                        )),
+                        class: match share {
+                            _ if late == 0 => "heat-0",
+                            s if s <= 0.25 => "heat-1",
+                            s if s <= 0.5 => "heat-2",
+                            _ => "heat-3",
+                        },
+                        title: super::i18n::t(
+                            "到期 {0} 件,逾期 {1} 件",
+                            &[due.to_string(), late.to_string()],
+                        ),
+                    }
+                })
+                .collect();
+            (unit_name(tree, r.unit_id), cells)
+        })
+        .collect()
+}
+
+/// Month headings: 1月 … 12月, or Jan … Dec.
+pub fn month_names(heat: &Heat) -> Vec<String> {
+    heat.months
+        .iter()
+        .map(|m| match super::i18n::lang() {
+            super::i18n::Lang::Zh => format!("{}月", m.month()),
+            super::i18n::Lang::En => m.format("%b").to_string(),
+        })
+        .collect()
 }
 
 pub fn percent(rate: f64) -> String {

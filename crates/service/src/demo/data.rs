@@ -861,7 +861,7 @@ pub const MATTERS: &[DemoMatter] = &[
                 next_steps: "提请市人大会议审议。",
             },
             DemoReport {
-                days_ago: 100,
+                days_ago: 70,
                 percent: 100,
                 text: "“十五五”规划纲要已经市十七届人大五次会议审议批准，并正式印发实施。",
                 problems: "",
@@ -1017,7 +1017,7 @@ pub const MATTERS: &[DemoMatter] = &[
                 next_steps: "争取省级衔接资金。",
             },
             DemoReport {
-                days_ago: 40,
+                days_ago: 18,
                 percent: 100,
                 text: "累计统筹整合涉农资金1.23亿元，已全部下达到项目，资金使用计划报市财政局备案。",
                 problems: "",
@@ -1920,7 +1920,7 @@ pub const MATTERS: &[DemoMatter] = &[
                 next_steps: "",
             },
             DemoReport {
-                days_ago: 48,
+                days_ago: 22,
                 percent: 100,
                 text: "累计谋划储备县城补短板项目33个，总投资41.2亿元，全部纳入省重大项目库管理。",
                 problems: "",

@@ -1,13 +1,16 @@
 //! Matters on SQLite: creation with gap-free numbering, versioned transitions, scoped queries
 //! that fold their rows into one JSON document.
 
-use luoshi_domain::{Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use luoshi_domain::{
+    Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_offset,
+};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
 use super::rows::{to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
-use crate::{MatterQuery, Order, Result, StoreError};
+use crate::{MatterQuery, Order, Result, StoreError, UnitMonth};
 
 pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
     let tx = conn.transaction()?;
@@ -334,6 +337,16 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
         sql.push(" AND m.source = ")
             .bind(source.as_str().to_string());
     }
+    if !q.within.is_empty() {
+        sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id IN ")
+            .bind_list(q.within.iter().map(|u| u.0))
+            .push(")");
+    }
+    if let Some(day) = q.overdue_on {
+        sql.push(&overdue_at("?", "?"));
+        sql.args.push(day.to_string().into());
+        sql.args.push(ts(day_end(day)).into());
+    }
     if let Some(unit) = q.unit_id {
         sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id = ")
             .bind(unit.0)
@@ -355,6 +368,115 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
             .bind(text.to_string())
             .push(")");
     }
+}
+
+/// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the
+/// one rule behind the overdue filter and the weekly trend. Cancelled matters count nowhere; a
+/// matter counts against the deadline it has now, extensions included.
+fn overdue_at(day: &str, end: &str) -> String {
+    format!(
+        " AND m.state NOT IN ('draft', 'cancelled') AND m.deadline < {day} \
+         AND (m.closed_at IS NULL OR m.closed_at >= {end})"
+    )
+}
+
+/// The instant a day in China ends, as stored timestamps are written.
+fn day_end(day: NaiveDate) -> DateTime<Utc> {
+    let next = day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN);
+    next.and_local_timezone(china_offset())
+        .single()
+        .expect("a fixed offset has no gaps")
+        .to_utc()
+}
+
+pub fn overdue_counts(
+    conn: &Connection,
+    q: &MatterQuery,
+    days: &[NaiveDate],
+) -> Result<Vec<usize>> {
+    if days.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::default();
+    sql.push("WITH days(i, d, e) AS (VALUES ");
+    for (i, day) in days.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(")
+            .bind(i as i64)
+            .push(", ")
+            .bind(day.to_string())
+            .push(", ")
+            .bind(ts(day_end(*day)))
+            .push(")");
+    }
+    sql.push(") SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
+    push_filters(&mut sql, q);
+    sql.push(&overdue_at("days.d", "days.e"));
+    sql.push(") FROM days ORDER BY i");
+    let mut stmt = conn.prepare(&sql.text)?;
+    let counts = stmt
+        .query_map(params_from_iter(sql.args.iter()), |r| r.get::<_, i64>(0))?
+        .map(|c| c.map(|c| c as usize))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(counts)
+}
+
+pub fn due_by_unit_month(
+    conn: &Connection,
+    q: &MatterQuery,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<UnitMonth>> {
+    let mut sql = Sql::default();
+    // A deadline ends at midnight in China, 16:00 UTC of the same date (China keeps no summer
+    // time); stored timestamps are UTC text of fixed width, so text order is time order.
+    sql.push(
+        "SELECT a.unit_id, substr(m.deadline, 1, 7) || '-01', COUNT(*), \
+         SUM(CASE WHEN m.closed_at IS NULL THEN m.deadline < ",
+    )
+    .bind(today.to_string())
+    .push(
+        " ELSE m.closed_at >= m.deadline || 'T16:00:00' END) \
+         FROM matters m JOIN assignments a ON a.matter_id = m.id \
+         WHERE m.state NOT IN ('draft', 'cancelled') AND m.deadline >= ",
+    )
+    .bind(from.to_string())
+    .push(" AND m.deadline <= ")
+    .bind(to.to_string());
+    if !q.within.is_empty() {
+        sql.push(" AND a.unit_id IN ")
+            .bind_list(q.within.iter().map(|u| u.0));
+    }
+    push_filters(&mut sql, q);
+    sql.push(" GROUP BY a.unit_id, substr(m.deadline, 1, 7)");
+    let mut stmt = conn.prepare(&sql.text)?;
+    let rows = stmt
+        .query_map(params_from_iter(sql.args.iter()), |r| {
+            let month: String = r.get(1)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                month,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(unit, month, due, late)| {
+            let month = month
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("deadline month {month:?}")))?;
+            Ok(UnitMonth {
+                unit_id: UnitId(unit),
+                month,
+                due: due as usize,
+                late: late as usize,
+            })
+        })
+        .collect()
 }
 
 fn push_visibility(sql: &mut Sql, q: &MatterQuery) {

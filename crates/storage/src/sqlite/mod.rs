@@ -12,7 +12,7 @@ mod rows;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
@@ -21,7 +21,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use self::pool::Workers;
 use self::rows::{USER_SELECT, to_json, ts};
-use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError};
+use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError, UnitMonth};
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
@@ -301,5 +301,25 @@ impl Store for SqliteStore {
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
         let q = query.clone();
         self.readers.run(move |c| matters::select(c, &q)).await
+    }
+
+    async fn overdue_counts(&self, query: &MatterQuery, days: &[NaiveDate]) -> Result<Vec<usize>> {
+        let (q, days) = (query.clone(), days.to_vec());
+        self.readers
+            .run(move |c| matters::overdue_counts(c, &q, &days))
+            .await
+    }
+
+    async fn due_by_unit_month(
+        &self,
+        query: &MatterQuery,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Vec<UnitMonth>> {
+        let q = query.clone();
+        self.readers
+            .run(move |c| matters::due_by_unit_month(c, &q, from, to, today))
+            .await
     }
 }
