@@ -8,6 +8,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod light;
 pub mod matter;
+pub mod names;
 pub mod number;
 pub mod org;
 pub mod user;

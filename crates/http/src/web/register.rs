@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use luoshi_domain::names::{self, Directory, Found};
 use luoshi_domain::{Cadence, Milestone, OrgTree, Role, Source, UnitId, Urgency, User, UserId};
 use luoshi_service::ServiceError;
 use luoshi_service::matters::NewMatter;
@@ -84,36 +85,20 @@ pub(super) fn unit_names(tree: &OrgTree, user: &User) -> Vec<String> {
     names
 }
 
-/// Finds units by full or short name, or by the full name without the place in front of it
-/// (市发展和改革委员会 for 云州市发展和改革委员会). A name that matches no unit, or several, is
-/// reported, never guessed.
+/// Finds the units named in a field, as people write them: full or short name, the name without
+/// its place (市发展和改革委员会 for 云州市发展和改革委员会) or the usual abbreviation. A name that
+/// matches no unit, or several, is reported, never guessed.
 pub(super) fn resolve(tree: &OrgTree, user: &User, text: &str) -> Result<Vec<UnitId>, String> {
-    let org = tree.org_of(user.unit_id);
-    let in_org: Vec<_> = tree
-        .units()
-        .filter(|u| org.is_some_and(|o| tree.is_within(u.id, o)))
-        .collect();
+    let directory = Directory::new(tree, tree.org_of(user.unit_id));
     let mut found = Vec::new();
     let mut problems = Vec::new();
-    for name in text
-        .split(['、', ',', ',', ';', ';', ' ', '\n'])
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        let exact: Vec<_> = in_org
-            .iter()
-            .filter(|u| u.name == name || u.short_names.iter().any(|s| s == name))
-            .collect();
-        let candidates = if exact.is_empty() && name.chars().count() >= 4 {
-            in_org.iter().filter(|u| u.name.ends_with(name)).collect()
-        } else {
-            exact
-        };
-        match candidates.as_slice() {
-            [u] if !found.contains(&u.id) => found.push(u.id),
-            [_] => {}
-            [] => problems.push(format!("找不到单位:{name}")),
-            _ => problems.push(format!("“{name}”对应多个单位,请写全称")),
+    for mention in names::split(text) {
+        let name = mention.name;
+        match directory.find(&name) {
+            Found::Unit { id, .. } if !found.contains(&id) => found.push(id),
+            Found::Unit { .. } => {}
+            Found::Ambiguous(_) => problems.push(format!("“{name}”对应多个单位,请写全称")),
+            Found::Unknown | Found::Collective => problems.push(format!("找不到单位:{name}")),
         }
     }
     if problems.is_empty() {
