@@ -52,6 +52,15 @@ pub trait Store: Send + Sync + 'static {
     /// one's id and number are allocated here (the next number of its org and year, gap-free);
     /// the ones passed in are ignored.
     async fn create_matters(&self, matters: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>>;
+    /// Creates imported matters like [`Store::create_matters`], each with the key of the row it
+    /// came from, skipping rows whose key its org already has: importing a file twice creates
+    /// nothing twice. Returns the matters created.
+    async fn import_matters(
+        &self,
+        batch: &[(Matter, Vec<NewEvent>, String)],
+    ) -> Result<Vec<Matter>>;
+    /// Which of these row keys the org has imported before.
+    async fn imported(&self, org: UnitId, keys: &[String]) -> Result<Vec<String>>;
     /// Writes what a transition changed since `before`, if the stored matter is still at
     /// `before`'s version; otherwise [`StoreError::Conflict`] and nothing is written. Returns
     /// the ids of the transition's events.

@@ -358,6 +358,37 @@ async fn story(store: &dyn Store) {
         ..q(everything)
     };
     assert_eq!(store.matters(&by_unit).await.unwrap().0[0].id, a.id);
+
+    // An import names each matter by the row it came from; the same rows again add nothing.
+    let rows = |titles: &[&str]| -> Vec<_> {
+        titles
+            .iter()
+            .map(|t| (draft(city, fgw, ducha_id, t), created(), format!("key-{t}")))
+            .collect()
+    };
+    let first = store
+        .import_matters(&rows(&["己", "庚", "己"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|m| m.title.as_str()).collect::<Vec<_>>(),
+        ["己", "庚"],
+        "a row repeated within the file counts once"
+    );
+    assert!(
+        store
+            .import_matters(&rows(&["己", "庚"]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .imported(city, &["key-庚".into(), "key-辛".into()])
+            .await
+            .unwrap(),
+        ["key-庚"]
+    );
 }
 
 #[tokio::test]

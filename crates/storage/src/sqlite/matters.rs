@@ -22,6 +22,41 @@ pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Resul
     Ok(created)
 }
 
+pub fn import(
+    conn: &mut Connection,
+    batch: &[(Matter, Vec<NewEvent>, String)],
+) -> Result<Vec<Matter>> {
+    let tx = conn.transaction()?;
+    let mut created = Vec::new();
+    for (m, events, key) in batch {
+        let seen = tx
+            .prepare_cached("SELECT 1 FROM matter_imports WHERE org_id = ? AND key = ?")?
+            .exists(params![m.org_id.0, key])?;
+        if seen {
+            continue;
+        }
+        let matter = create_in(&tx, m, events)?;
+        tx.prepare_cached("INSERT INTO matter_imports (org_id, key, matter_id) VALUES (?, ?, ?)")?
+            .execute(params![m.org_id.0, key, matter.id.0])
+            .map_err(write_error)?;
+        created.push(matter);
+    }
+    tx.commit()?;
+    Ok(created)
+}
+
+pub fn imported(conn: &Connection, org: UnitId, keys: &[String]) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT 1 FROM matter_imports WHERE org_id = ? AND key = ?")?;
+    let mut seen = Vec::new();
+    for key in keys {
+        if stmt.exists(params![org.0, key])? {
+            seen.push(key.clone());
+        }
+    }
+    Ok(seen)
+}
+
 fn create_in(tx: &Transaction<'_>, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
     let seq: i64 = tx
         .prepare_cached(

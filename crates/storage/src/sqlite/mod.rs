@@ -24,7 +24,10 @@ use self::rows::{USER_SELECT, to_json, ts};
 use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError, UnitMonth};
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_imports.sql"),
+];
 
 pub struct SqliteStore {
     /// One thread, the only one that writes.
@@ -254,6 +257,21 @@ impl Store for SqliteStore {
     async fn create_matters(&self, matters: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
         let batch = matters.to_vec();
         self.writer.run(move |c| matters::create(c, &batch)).await
+    }
+
+    async fn import_matters(
+        &self,
+        batch: &[(Matter, Vec<NewEvent>, String)],
+    ) -> Result<Vec<Matter>> {
+        let batch = batch.to_vec();
+        self.writer.run(move |c| matters::import(c, &batch)).await
+    }
+
+    async fn imported(&self, org: UnitId, keys: &[String]) -> Result<Vec<String>> {
+        let keys = keys.to_vec();
+        self.readers
+            .run(move |c| matters::imported(c, org, &keys))
+            .await
     }
 
     async fn save_transition(
