@@ -5,3 +5,12 @@
 pub mod deadline;
 pub mod docx;
 pub mod extract;
+pub mod ledger;
+pub mod read;
+pub mod table;
+
+/// A date the way official documents write it: 2026年6月30日.
+pub fn cn_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}

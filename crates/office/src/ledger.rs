@@ -1,0 +1,154 @@
+//! The ledger (台账) as .xlsx: the columns of the task tables offices import, then where each
+//! matter stands, laid out to print on A4 landscape with the header on every page.
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+/// One matter as the ledger shows it; every field is already the text to print.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerRow {
+    pub number: String,
+    pub title: String,
+    pub lead: String,
+    pub co: String,
+    pub leader: String,
+    /// 2026年6月30日, or 持续推进(每月反馈).
+    pub deadline: String,
+    pub state: String,
+    pub light: String,
+    pub progress: String,
+}
+
+/// The column headings, in the import's words so that an exported ledger reads back in.
+pub const COLUMNS: [(&str, f64); 10] = [
+    ("序号", 6.0),
+    ("督办编号", 14.0),
+    ("工作任务", 44.0),
+    ("牵头单位", 16.0),
+    ("配合单位", 20.0),
+    ("责任领导", 10.0),
+    ("完成时限", 14.0),
+    ("办理状态", 10.0),
+    ("预警", 6.0),
+    ("最新进展", 40.0),
+];
+
+const FONT: &str = "仿宋";
+
+/// The ledger workbook: a title row, the header frozen and repeated on each printed page.
+pub fn write(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("台账")?;
+    let cell = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(11)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    let head = Format::new()
+        .set_font_name("黑体")
+        .set_font_size(11)
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin)
+        .set_background_color(0xD9D9D9);
+    let heading = Format::new()
+        .set_font_name("方正小标宋简体")
+        .set_font_size(18)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+
+    let last_col = (COLUMNS.len() - 1) as u16;
+    sheet.merge_range(0, 0, 0, last_col, title, &heading)?;
+    sheet.set_row_height(0, 36)?;
+    for (col, (name, width)) in COLUMNS.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+        sheet.write_string_with_format(1, col as u16, *name, &head)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = (i + 2) as u32;
+        let cells = [
+            (i + 1).to_string(),
+            row.number.clone(),
+            row.title.clone(),
+            row.lead.clone(),
+            row.co.clone(),
+            row.leader.clone(),
+            row.deadline.clone(),
+            row.state.clone(),
+            row.light.clone(),
+            row.progress.clone(),
+        ];
+        for (col, text) in cells.iter().enumerate() {
+            sheet.write_string_with_format(r, col as u16, text, &cell)?;
+        }
+    }
+    sheet.set_freeze_panes(2, 0)?;
+    sheet.set_repeat_rows(1, 1)?;
+    sheet.set_landscape();
+    // 9 is A4 in the spreadsheet's paper codes.
+    sheet.set_paper_size(9);
+    sheet.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_footer("&C第 &P 页,共 &N 页");
+    book.save_to_buffer()
+}
+
+/// The same ledger as CSV: UTF-8 with a byte-order mark, so that Excel opens the Chinese as
+/// Chinese.
+pub fn csv(rows: &[LedgerRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(COLUMNS.iter().map(|(name, _)| *name))?;
+    for (i, row) in rows.iter().enumerate() {
+        out.write_record([
+            &(i + 1).to_string(),
+            &row.number,
+            &row.title,
+            &row.lead,
+            &row.co,
+            &row.leader,
+            &row.deadline,
+            &row.state,
+            &row.light,
+            &row.progress,
+        ])?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{Content, read};
+
+    #[test]
+    fn the_ledger_reads_back_with_its_header_and_chinese_text() {
+        let rows = vec![LedgerRow {
+            number: "督〔2026〕1号".into(),
+            title: "建设城东污水处理厂 <二期>".into(),
+            lead: "市住建局".into(),
+            co: "市财政局、市生态环境局".into(),
+            leader: "李明".into(),
+            deadline: "2026年9月30日".into(),
+            state: "办理中".into(),
+            light: "黄灯".into(),
+            progress: "主体完工".into(),
+        }];
+        let bytes = write("督办事项台账", &rows).unwrap();
+        let Content::Sheets(grids) = read("台账.xlsx", &bytes).unwrap() else {
+            panic!("a workbook")
+        };
+        let grid = &grids[0];
+        assert_eq!(grid.name, "台账");
+        assert_eq!(grid.rows[0][0], "督办事项台账");
+        assert_eq!(
+            grid.rows[0][3], "督办事项台账",
+            "the merged title reads in every cell"
+        );
+        assert_eq!(grid.rows[1][2], "工作任务");
+        assert_eq!(grid.rows[2][2], "建设城东污水处理厂 <二期>");
+        assert_eq!(grid.rows[2][4], "市财政局、市生态环境局");
+    }
+}

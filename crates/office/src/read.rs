@@ -1,0 +1,422 @@
+//! Bytes of an uploaded file to text: a workbook's sheets as grids (merged cells filled in), a
+//! document's paragraphs and tables. The format is told from the bytes, not the file name, so a
+//! renamed file still reads and a broken one is named as broken.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
+
+/// A table as text, row by row; a merged cell's text is in every cell it spans.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grid {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What a file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// A workbook or CSV file.
+    Sheets(Vec<Grid>),
+    /// A document: its paragraphs in order, and the tables in it.
+    Document {
+        paragraphs: Vec<String>,
+        tables: Vec<Grid>,
+    },
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReadError {
+    #[error("文件有密码保护,请去掉密码后再导入")]
+    Encrypted,
+    #[error("暂不支持 Word 97-2003 (.doc) 文件,请另存为 .docx 后再导入")]
+    LegacyWord,
+    #[error("无法识别的文件格式,请使用 .xlsx、.xls、.csv、.docx 或 .txt 文件")]
+    Unsupported,
+    #[error("文件已损坏或不完整:{0}")]
+    Corrupt(String),
+    #[error("文件是空的")]
+    Empty,
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Reads a file by what its bytes are; `file_name` only tells CSV from plain text.
+pub fn read(file_name: &str, bytes: &[u8]) -> Result<Content, ReadError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ReadError::Empty);
+    }
+    if bytes.starts_with(ZIP) {
+        return if zip_has(bytes, "word/document.xml") {
+            docx(bytes)
+        } else {
+            workbook(bytes)
+        };
+    }
+    if bytes.starts_with(OLE) {
+        // An OLE container is an .xls, an encrypted .xlsx or an old .doc.
+        let text = String::from_utf8_lossy(bytes);
+        if text.contains("EncryptedPackage") || contains_utf16(bytes, "EncryptedPackage") {
+            return Err(ReadError::Encrypted);
+        }
+        if contains_utf16(bytes, "WordDocument") {
+            return Err(ReadError::LegacyWord);
+        }
+        return workbook(bytes);
+    }
+    let text = decode(bytes);
+    if text.contains('\0') {
+        return Err(ReadError::Unsupported);
+    }
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".csv") || (!lower.ends_with(".txt") && looks_like_csv(&text)) {
+        return csv(&text);
+    }
+    let paragraphs: Vec<String> = text.lines().map(|l| l.trim().to_string()).collect();
+    let tables = piped_table(&paragraphs).into_iter().collect();
+    Ok(Content::Document { paragraphs, tables })
+}
+
+/// Tables pasted as text often keep their cells apart with `|` (from a web page or a wiki):
+/// lines with two or more bars become the rows of a grid.
+fn piped_table(lines: &[String]) -> Option<Grid> {
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .filter(|l| l.matches('|').count() >= 2)
+        .map(|l| {
+            let l = l.trim().trim_start_matches('|');
+            let l = l.strip_suffix('|').unwrap_or(l);
+            l.split('|').map(clean).collect()
+        })
+        .collect();
+    (rows.len() >= 2).then(|| Grid {
+        name: String::new(),
+        rows,
+    })
+}
+
+/// UTF-8 (with or without a byte-order mark), else GBK — what Excel on a Chinese Windows writes.
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+fn looks_like_csv(text: &str) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
+    lines.len() >= 2 && lines.iter().filter(|l| l.contains(',')).count() * 2 > lines.len()
+}
+
+fn csv(text: &str) -> Result<Content, ReadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let rows = reader
+        .records()
+        .map(|r| {
+            r.map(|r| r.iter().map(clean).collect())
+                .map_err(|e| ReadError::Corrupt(e.to_string()))
+        })
+        .collect::<Result<Vec<Vec<String>>, _>>()?;
+    Ok(Content::Sheets(vec![Grid {
+        name: String::new(),
+        rows,
+    }]))
+}
+
+fn workbook(bytes: &[u8]) -> Result<Content, ReadError> {
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        if e.to_string().contains("password") {
+            ReadError::Encrypted
+        } else {
+            ReadError::Corrupt(e.to_string())
+        }
+    })?;
+    let mut grids = Vec::new();
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let (top, left) = (top as usize, left as usize);
+        let mut rows: Vec<Vec<String>> = vec![Vec::new(); top];
+        for row in range.rows() {
+            let mut cells = vec![String::new(); left];
+            cells.extend(row.iter().map(cell_text));
+            rows.push(cells);
+        }
+        let merged = match &mut book {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for m in merged {
+            let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+            let value = rows
+                .get(r0)
+                .and_then(|r| r.get(c0))
+                .cloned()
+                .unwrap_or_default();
+            for r in r0..=(m.end.0 as usize).min(rows.len().saturating_sub(1)) {
+                for c in c0..=m.end.1 as usize {
+                    if rows[r].len() <= c {
+                        rows[r].resize(c + 1, String::new());
+                    }
+                    if rows[r][c].is_empty() {
+                        rows[r][c] = value.clone();
+                    }
+                }
+            }
+        }
+        grids.push(Grid { name, rows });
+    }
+    Ok(Content::Sheets(grids))
+}
+
+/// A cell as a person reads it: numbers without a trailing ".0", dates as ISO dates,
+/// formula errors as nothing.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => clean(s),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
+    }
+}
+
+/// Cell text with its line breaks and runs of spaces folded to one space.
+fn clean(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn zip_has(bytes: &[u8], name: &str) -> bool {
+    zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|z| z.index_for_name(name).is_some())
+}
+
+fn contains_utf16(bytes: &[u8], text: &str) -> bool {
+    let needle: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A .docx's paragraphs and tables, in document order: the text of `w:t` runs, a paragraph per
+/// `w:p`, a grid per `w:tbl` (cells spanning rows by `w:vMerge` take the text above).
+fn docx(bytes: &[u8]) -> Result<Content, ReadError> {
+    use quick_xml::events::Event;
+
+    let corrupt = |e: &dyn std::fmt::Display| ReadError::Corrupt(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .map_err(|e| corrupt(&e))?
+        .take(64 * 1024 * 1024)
+        .read_to_string(&mut xml)
+        .map_err(|e| corrupt(&e))?;
+
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut paragraphs = Vec::new();
+    let mut tables: Vec<Grid> = Vec::new();
+    // Tables nest; the innermost open one collects cells.
+    let mut open: Vec<(Vec<Vec<String>>, Vec<bool>)> = Vec::new();
+    let (mut para, mut cell) = (String::new(), String::new());
+    let mut in_text = false;
+    let mut continues_above = false;
+    loop {
+        match reader.read_event().map_err(|e| corrupt(&e))? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().into_inner() == "vMerge" => {
+                let restart = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().into_inner() == "val" && &*a.value == "restart");
+                continues_above = !restart;
+            }
+            Event::Start(e) => match e.local_name().into_inner() {
+                "tbl" => open.push((Vec::new(), Vec::new())),
+                "tr" => {
+                    if let Some((rows, spans)) = open.last_mut() {
+                        rows.push(Vec::new());
+                        spans.clear();
+                    }
+                }
+                "tc" => {
+                    cell.clear();
+                    continues_above = false;
+                }
+                "t" => in_text = true,
+                _ => {}
+            },
+            Event::Empty(e) => match e.local_name().into_inner() {
+                "tab" => para.push(' '),
+                "br" => para.push(' '),
+                _ => {}
+            },
+            Event::Text(t) if in_text => para.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if in_text => match r.resolve_char_ref() {
+                Ok(Some(c)) => para.push(c),
+                _ => para.push_str(match &*r {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    _ => "",
+                }),
+            },
+            Event::End(e) => match e.local_name().into_inner() {
+                "t" => in_text = false,
+                "p" => {
+                    let text = clean(&std::mem::take(&mut para));
+                    if open.is_empty() {
+                        paragraphs.push(text);
+                    } else if !text.is_empty() {
+                        if !cell.is_empty() {
+                            cell.push(' ');
+                        }
+                        cell.push_str(&text);
+                    }
+                }
+                "tc" => {
+                    if let Some((rows, _)) = open.last_mut() {
+                        let row_index = rows.len().saturating_sub(1);
+                        let column = rows.last().map_or(0, Vec::len);
+                        let text = if continues_above && cell.is_empty() && row_index > 0 {
+                            rows[row_index - 1].get(column).cloned().unwrap_or_default()
+                        } else {
+                            std::mem::take(&mut cell)
+                        };
+                        if let Some(row) = rows.last_mut() {
+                            row.push(text);
+                        }
+                    }
+                    cell.clear();
+                }
+                "tbl" => {
+                    if let Some((rows, _)) = open.pop() {
+                        tables.push(Grid {
+                            name: format!("表{}", tables.len() + 1),
+                            rows,
+                        });
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(Content::Document { paragraphs, tables })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_and_utf8_with_a_bom_both_read_as_chinese() {
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("序号,工作任务,牵头单位\n1,建设图书馆,市文广旅局\n");
+        let Content::Sheets(grids) = read("任务.csv", &gbk).unwrap() else {
+            panic!("a CSV is a sheet")
+        };
+        assert_eq!(grids[0].rows[1], ["1", "建设图书馆", "市文广旅局"]);
+        let bom = "\u{feff}序号,任务\n1,甲\n".as_bytes();
+        let Content::Sheets(grids) = read("x.csv", bom).unwrap() else {
+            panic!()
+        };
+        assert_eq!(grids[0].rows[0][0], "序号");
+    }
+
+    #[test]
+    fn broken_encrypted_and_old_word_files_are_named_as_such() {
+        assert!(matches!(
+            read("a.xlsx", b"PK\x03\x04not really a zip"),
+            Err(ReadError::Corrupt(_))
+        ));
+        assert_eq!(read("a.txt", b"  \n "), Err(ReadError::Empty));
+        let mut ole = OLE.to_vec();
+        ole.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(read("a.doc", &ole), Err(ReadError::LegacyWord));
+        let mut encrypted = OLE.to_vec();
+        encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(read("a.xlsx", &encrypted), Err(ReadError::Encrypted));
+        assert_eq!(
+            read("a.bin", b"\x00\x01\x02abc"),
+            Err(ReadError::Unsupported)
+        );
+    }
+
+    #[test]
+    fn a_table_pasted_with_bars_in_text_reads_as_a_grid() {
+        let text = "说明\n序号 | 主要工作任务 | 责任单位 |\n1 | 地区生产总值突破1万亿元。 | 市发展改革委 |\n";
+        let Content::Document { tables, .. } = read("表.txt", text.as_bytes()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            tables[0].rows[1],
+            ["1", "地区生产总值突破1万亿元。", "市发展改革委"]
+        );
+    }
+
+    #[test]
+    fn a_docx_reads_as_its_paragraphs_and_tables() {
+        use crate::docx::{Block, OfficialDoc, Table, write};
+        let bytes = write(&OfficialDoc {
+            issuer: "云州市人民政府办公室".into(),
+            number: Some("云政办发〔2026〕3号".into()),
+            title: "关于印发重点工作任务分解方案的通知".into(),
+            recipients: None,
+            body: vec![
+                Block::Paragraph("一、议定事项 & 要求".into()),
+                Block::Table(Table {
+                    caption: None,
+                    header: vec!["序号".into(), "工作任务".into(), "牵头单位".into()],
+                    rows: vec![vec![
+                        "1".into(),
+                        "建设<城东>污水厂".into(),
+                        "市住建局".into(),
+                    ]],
+                    widths: None,
+                }),
+            ],
+            signature: None,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        })
+        .unwrap();
+        let Content::Document { paragraphs, tables } = read("方案.docx", &bytes).unwrap() else {
+            panic!("a document")
+        };
+        assert!(
+            paragraphs
+                .iter()
+                .any(|p| p == "关于印发重点工作任务分解方案的通知")
+        );
+        assert!(paragraphs.iter().any(|p| p == "一、议定事项 & 要求"));
+        assert_eq!(tables[0].rows[1], ["1", "建设<城东>污水厂", "市住建局"]);
+    }
+
+    #[test]
+    fn plain_text_is_a_document_of_lines() {
+        let Content::Document { paragraphs, .. } =
+            read("纪要.txt", "一、议定事项\n 1.由市住建局牵头 \n".as_bytes()).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(paragraphs, ["一、议定事项", "1.由市住建局牵头"]);
+    }
+}
