@@ -26,6 +26,80 @@ pub enum Command {
     /// Settings.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Import a task table (.xlsx, .xls, .csv) or document (.docx, .txt) as matters.
+    Import(ImportArgs),
+    /// Write out what Luoshi holds.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ImportArgs {
+    /// The file to import.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Show what would be imported and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the tasks come from: decision, work_report, meeting, special or instruction
+    /// (default: guessed from the file).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// The year of the document, for deadlines written without one (default: found in it).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Assign (交办) the matters at once instead of leaving them as drafts.
+    #[arg(long)]
+    pub assign: bool,
+    /// Import the rows without problems even if others have some.
+    #[arg(long)]
+    pub partial: bool,
+    /// The supervisor importing (default: the first supervisor of the top government).
+    #[arg(long, value_name = "USERNAME")]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The ledger (台账) as .xlsx (or .csv, by the file's extension), in the import's columns.
+    Ledger(LedgerArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Where to write it.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: PathBuf,
+    /// Only matters in this state (or `counted`: all but drafts and cancelled).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only matters with this light: green, yellow or red.
+    #[arg(long)]
+    pub light: Option<String>,
+    /// Only matters from this source.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only matters this unit carries.
+    #[arg(long, value_name = "ID")]
+    pub unit_id: Option<i64>,
+    /// Words in the title or content, or a number such as 督〔2026〕15号.
+    #[arg(long)]
+    pub q: Option<String>,
+    /// Deadlines on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub due_from: Option<chrono::NaiveDate>,
+    /// Deadlines on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub due_to: Option<chrono::NaiveDate>,
+    /// Whose view to export (default: the first supervisor of the top government).
+    #[arg(long, value_name = "USERNAME")]
+    pub user: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

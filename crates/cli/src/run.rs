@@ -4,14 +4,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use luoshi_domain::Calendar;
+use luoshi_domain::{Calendar, Light, MatterState, Role, Source, UnitId, User};
+use luoshi_office::ledger;
 use luoshi_service::demo::{self, Built};
+use luoshi_service::import::{ImportOptions, ImportPlan};
+use luoshi_service::matters::ListQuery;
 use luoshi_service::{Clock, FixedClock, Luoshi, SystemClock};
 use luoshi_storage::Store;
 use luoshi_storage::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
-use crate::cli::{Args, Command, ConfigCommand, DataArgs};
+use crate::cli::{Args, Command, ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs};
 use crate::config::{Config, Overrides};
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -55,7 +58,225 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             print!("{}", toml_of(&load(file, &d, None, "luoshi-data")?)?);
             Ok(())
         }
+        Command::Import(a) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            import(&luoshi, &a).await
+        }
+        Command::Export(ExportCommand::Ledger(a)) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            export_ledger(&luoshi, &a).await
+        }
     }
+}
+
+/// The person a command acts as: the one named, else the first supervisor of the top
+/// government.
+async fn acting_user(luoshi: &Luoshi, username: Option<&str>) -> anyhow::Result<User> {
+    let users = luoshi.users().await?;
+    let tree = luoshi.tree();
+    let found = match username {
+        Some(name) => users.into_iter().find(|u| u.username == name),
+        None => users.into_iter().find(|u| {
+            u.role == Role::Supervisor
+                && tree
+                    .org_of(u.unit_id)
+                    .and_then(|org| tree.get(org))
+                    .is_some_and(|org| org.parent_id.is_none())
+        }),
+    };
+    found.with_context(|| match username {
+        Some(name) => format!("no account named {name:?}"),
+        None => "no supervisor account to act as; name one with --user".to_string(),
+    })
+}
+
+async fn import(luoshi: &Luoshi, a: &ImportArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    let user = acting_user(luoshi, a.user.as_deref()).await?;
+    let source = match a.source.as_deref() {
+        Some(s) => Some(Source::parse(s).with_context(|| {
+            format!(
+                "unknown source {s:?}: use decision, work_report, meeting, special or instruction"
+            )
+        })?),
+        None => None,
+    };
+    let options = ImportOptions {
+        source,
+        year: a.year,
+        assign: a.assign,
+        partial: a.partial,
+    };
+    let name = a
+        .file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let progress = Progress::start(a.json);
+    let plan = luoshi
+        .plan_import(&user, &name, &bytes, &options)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    progress.say(&format!("已读取 {} 行", plan.rows.len()));
+    if a.dry_run {
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&plan)?);
+        } else {
+            print_plan(&plan);
+        }
+        return Ok(());
+    }
+    let outcome = luoshi
+        .import(&user, &plan, &options)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    progress.done();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&outcome)?);
+    } else {
+        println!(
+            "已导入 {} 件,此前已导入而跳过 {} 件,有问题未导入 {} 件 (imported {}, already there {}, left out {})",
+            outcome.created.len(),
+            outcome.already,
+            outcome.left_out,
+            outcome.created.len(),
+            outcome.already,
+            outcome.left_out
+        );
+    }
+    Ok(())
+}
+
+/// The plan for a person to read; written at once, so a reader that stops early (`| head`)
+/// does not break the command.
+fn print_plan(plan: &ImportPlan) {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let mut out = String::new();
+    for p in &plan.file_problems {
+        let _ = writeln!(out, "问题:{p}");
+    }
+    let _ = writeln!(
+        out,
+        "{} 年,来源“{}”,出处“{}”,共 {} 行,其中有问题 {} 行",
+        plan.year,
+        plan.source.label(),
+        plan.origin,
+        plan.rows.len(),
+        plan.problem_rows()
+    );
+    for r in &plan.rows {
+        let mark = if !r.problems.is_empty() {
+            "✗"
+        } else if r.imported_before {
+            "="
+        } else {
+            "✓"
+        };
+        let _ = writeln!(
+            out,
+            "{mark} 第{}行 {} | 牵头:{} | 配合:{} | 时限:{}",
+            r.line,
+            r.title,
+            r.lead_units.join("、"),
+            r.co_units.join("、"),
+            r.deadline
+                .map_or_else(|| r.deadline_text.clone(), |d| d.to_string())
+        );
+        for p in &r.problems {
+            let _ = writeln!(out, "    问题:{p}");
+        }
+        for n in &r.notes {
+            let _ = writeln!(out, "    提示:{n}");
+        }
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
+}
+
+/// Progress on stderr for long imports: a line rewritten in place on a terminal.
+struct Progress {
+    quiet: bool,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn start(quiet: bool) -> Progress {
+        let p = Progress {
+            quiet: quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            started: std::time::Instant::now(),
+        };
+        p.say("正在读取文件…");
+        p
+    }
+
+    fn say(&self, what: &str) {
+        if !self.quiet {
+            eprint!(
+                "\r\x1b[2K{what} ({:.1}s)",
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    fn done(&self) {
+        if !self.quiet {
+            eprintln!(
+                "\r\x1b[2K完成 ({:.1}s)",
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+async fn export_ledger(luoshi: &Luoshi, a: &LedgerArgs) -> anyhow::Result<()> {
+    let user = acting_user(luoshi, a.user.as_deref()).await?;
+    let parse =
+        |what: &str, value: &Option<String>, parse: fn(&str) -> Option<_>| -> anyhow::Result<_> {
+            value
+                .as_deref()
+                .map(|v| parse(v).with_context(|| format!("unknown {what} {v:?}")))
+                .transpose()
+        };
+    let query = ListQuery {
+        states: parse("state", &a.state, MatterState::parse_filter)?.unwrap_or_default(),
+        light: a
+            .light
+            .as_deref()
+            .map(|l| Light::parse(l).with_context(|| format!("unknown light {l:?}")))
+            .transpose()?,
+        source: a
+            .source
+            .as_deref()
+            .map(|s| Source::parse(s).with_context(|| format!("unknown source {s:?}")))
+            .transpose()?,
+        unit_id: a.unit_id.map(UnitId),
+        q: a.q.clone(),
+        due_from: a.due_from,
+        due_to: a.due_to,
+        ..ListQuery::default()
+    };
+    let rows = luoshi
+        .ledger(&user, &query)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let csv = a
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let bytes = if csv {
+        ledger::csv(&rows)?
+    } else {
+        ledger::write("督办事项台账", &rows)?
+    };
+    std::fs::write(&a.out, bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    println!(
+        "已导出 {} 件到 {} (wrote {} matters)",
+        rows.len(),
+        a.out.display(),
+        rows.len()
+    );
+    Ok(())
 }
 
 fn toml_of(config: &Config) -> anyhow::Result<String> {

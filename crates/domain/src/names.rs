@@ -92,6 +92,42 @@ fn mention(raw: &str) -> Option<Mention> {
     })
 }
 
+/// The lead and co-units of a task from its cells as written: a lead column and a co column
+/// when the table has them (责任单位 beside a 牵头单位 are co-units too); otherwise the marked
+/// names lead, and with no marks the first listed leads (the rule "列第一位的为牵头单位").
+pub fn roles(lead: &str, units: &str, co: &str) -> (Vec<Mention>, Vec<Mention>) {
+    let mut leads = Vec::new();
+    let mut cos = Vec::new();
+    let listed = split(units);
+    if lead.trim().is_empty() {
+        let marked = listed.iter().any(|m| m.mark == Some(Mark::Lead));
+        for (i, m) in listed.into_iter().enumerate() {
+            let leads_it = match m.mark {
+                Some(mark) => mark == Mark::Lead,
+                None => !marked && i == 0,
+            };
+            if leads_it { leads.push(m) } else { cos.push(m) }
+        }
+    } else {
+        for m in split(lead) {
+            if m.mark == Some(Mark::Co) {
+                cos.push(m)
+            } else {
+                leads.push(m)
+            }
+        }
+        cos.extend(listed);
+    }
+    cos.extend(split(co));
+    let mut seen: Vec<String> = leads.iter().map(|m| m.name.clone()).collect();
+    cos.retain(|m| {
+        let new = !seen.contains(&m.name);
+        seen.push(m.name.clone());
+        new
+    });
+    (leads, cos)
+}
+
 /// 各街道, 各县(市、区)政府, 市级相关单位, 区直各部门: words that stand for a group of units.
 pub fn is_collective(name: &str) -> bool {
     name.starts_with('各')
@@ -378,6 +414,28 @@ mod tests {
             ]
         );
         assert!(split(" 、,").is_empty());
+    }
+
+    #[test]
+    fn the_lead_is_the_marked_name_else_the_lead_column_else_the_first_listed() {
+        let names = |ms: Vec<Mention>| ms.into_iter().map(|m| m.name).collect::<Vec<_>>();
+        let (l, c) = roles("", "市科技局、*市经信局", "");
+        assert_eq!(
+            (names(l), names(c)),
+            (vec!["市经信局".to_string()], vec!["市科技局".to_string()])
+        );
+        let (l, c) = roles("", "市发改委、市财政局", "");
+        assert_eq!(
+            (names(l), names(c)),
+            (vec!["市发改委".to_string()], vec!["市财政局".to_string()])
+        );
+        let (l, c) = roles("区发改局", "立山经济开发区,各街道", "区财政局、区发改局");
+        assert_eq!(names(l), ["区发改局"]);
+        assert_eq!(
+            names(c),
+            ["立山经济开发区", "各街道", "区财政局"],
+            "no unit twice"
+        );
     }
 
     #[test]

@@ -49,13 +49,34 @@ impl Browser {
         }
     }
 
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+    fn cookie_header(&self) -> String {
         let cookie: Vec<String> = self
             .cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        let res = req.header(COOKIE, cookie.join("; ")).send().await.unwrap();
+        cookie.join("; ")
+    }
+
+    /// A file the signed-in person downloads, as bytes.
+    async fn download(&mut self, path: &str) -> Vec<u8> {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.origin))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        res.bytes().await.unwrap().to_vec()
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let res = req
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
         let set_cookies: Vec<String> = res
             .headers()
             .get_all(SET_COOKIE)
@@ -89,6 +110,36 @@ impl Browser {
 
     async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let req = self.http.post(format!("{}{path}", self.origin)).form(form);
+        self.send(req).await
+    }
+
+    /// A form with a file, sent as multipart the way a browser sends it.
+    async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Page {
+        let boundary = "luoshi-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                file.0
+            )
+            .as_bytes(),
+        );
+        body.extend(file.1);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = self
+            .http
+            .post(format!("{}{path}", self.origin))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
         self.send(req).await
     }
 
@@ -732,7 +783,7 @@ async fn the_list_exports_as_csv_that_excel_reads_as_chinese() {
         "a byte-order mark for Excel"
     );
     let lines: Vec<&str> = csv.html.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].starts_with("序号,督办编号,事项"));
+    assert!(lines[0].starts_with("序号,督办编号,工作任务,牵头单位"));
     assert_eq!(
         lines.len() as u64 - 1,
         reds["total"].as_u64().unwrap(),
@@ -743,6 +794,17 @@ async fn the_list_exports_as_csv_that_excel_reads_as_chinese() {
         b.get("/matters.csv?state=nope").await.status,
         StatusCode::BAD_REQUEST
     );
+
+    let bytes = b.download("/matters.xlsx?light=red").await;
+    let luoshi_office::read::Content::Sheets(grids) =
+        luoshi_office::read::read("ledger.xlsx", &bytes).unwrap()
+    else {
+        panic!("a workbook")
+    };
+    let rows = &grids[0].rows;
+    assert_eq!(rows[1][2], "工作任务");
+    assert_eq!(rows.len() as u64 - 2, reds["total"].as_u64().unwrap());
+    assert!(rows[2..].iter().all(|r| r[8] == "红灯"));
 }
 
 #[tokio::test]
@@ -806,4 +868,92 @@ async fn the_overdue_trend_and_the_heat_map_count_what_their_links_list() {
     );
     let listed = b.get("/matters?overdue_on=2026-06-30").await;
     assert!(listed.html.contains("只列2026年6月30日日终时已逾期的事项"));
+}
+
+#[tokio::test]
+async fn a_task_table_is_previewed_corrected_in_place_and_imported_once() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let csrf = b.get("/import").await.csrf();
+    let table = "2026年重点工作任务分解表\n序号,工作任务,牵头单位,配合单位,完成时限\n\
+                 1,建成城东污水处理厂,市住建局,市财政局,2026年9月底前\n\
+                 2,新增托育位500个,市不存在局,,年底前\n";
+    let refused = b
+        .upload("/import", &[], ("任务.csv", table.as_bytes()))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "no CSRF token, no import"
+    );
+
+    let preview = b
+        .upload(
+            "/import",
+            &[("csrf", &csrf)],
+            ("任务.csv", table.as_bytes()),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.html);
+    assert!(
+        preview.html.contains("未找到单位“市不存在局”"),
+        "{}",
+        preview.html
+    );
+    assert!(preview.html.contains("建成城东污水处理厂") && preview.html.contains("2026年9月30日"));
+    let before = app.total(&app.login("ducha").await).await;
+
+    let row = |lead: &'static str| -> Vec<(String, String)> {
+        vec![
+            ("csrf".into(), csrf.clone()),
+            ("year".into(), "2026".into()),
+            ("source".into(), "decision".into()),
+            ("origin".into(), "2026年重点工作任务分解表".into()),
+            ("r0.line".into(), "3".into()),
+            ("r0.title".into(), "建成城东污水处理厂".into()),
+            ("r0.lead".into(), "市住建局".into()),
+            ("r0.co".into(), "市财政局".into()),
+            ("r0.deadline".into(), "2026年9月底前".into()),
+            ("r1.line".into(), "4".into()),
+            ("r1.title".into(), "新增托育位500个".into()),
+            ("r1.lead".into(), lead.into()),
+            ("r1.deadline".into(), "年底前".into()),
+            ("action".into(), "import".into()),
+        ]
+    };
+    let fields = row("市不存在局");
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let stopped = b.post("/import/rows", &pairs).await;
+    assert_eq!(stopped.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        stopped.html.contains("有 1 行存在问题"),
+        "nothing partial without consent"
+    );
+
+    let fields = row("市卫健委");
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let done = b.post("/import/rows", &pairs).await;
+    assert!(done.html.contains("已导入 2 件"), "{}", done.html);
+    let again = b.post("/import/rows", &pairs).await;
+    assert!(
+        again.html.contains("已导入 0 件;此前已导入而跳过 2 件"),
+        "{}",
+        again.html
+    );
+    let ducha = app.login("ducha").await;
+    assert_eq!(app.total(&ducha).await, before + 2);
+
+    let huge = vec![b'a'; 21 * 1024 * 1024];
+    let too_big = b
+        .upload("/import", &[("csrf", &csrf)], ("大.csv", &huge))
+        .await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_big.html.contains("文件超过 20 MB"), "{}", too_big.html);
 }

@@ -7,6 +7,8 @@ pub mod clock;
 pub mod dashboard;
 pub mod demo;
 mod error;
+pub mod import;
+pub mod ledger;
 pub mod matters;
 pub mod workbench;
 

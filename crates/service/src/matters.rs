@@ -116,7 +116,7 @@ impl Luoshi {
     }
 
     /// Checks a new matter against the caller's rights and the org tree, and builds it.
-    async fn prepare_matter(&self, user: &User, input: NewMatter) -> Result<Matter> {
+    pub(crate) async fn prepare_matter(&self, user: &User, input: NewMatter) -> Result<Matter> {
         let tree = self.tree();
         let now = self.now();
         let title = input.title.trim().to_string();

@@ -59,6 +59,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         batch: &[(Matter, Vec<NewEvent>, String)],
     ) -> Result<Vec<Matter>>;
+    /// The latest progress report of each of these matters that has one: (matter, its text,
+    /// when).
+    async fn latest_reports(
+        &self,
+        matters: &[MatterId],
+    ) -> Result<Vec<(MatterId, String, DateTime<Utc>)>>;
     /// Which of these row keys the org has imported before.
     async fn imported(&self, org: UnitId, keys: &[String]) -> Result<Vec<String>>;
     /// Writes what a transition changed since `before`, if the stored matter is still at

@@ -273,7 +273,7 @@ fn english(zh: &str) -> Option<&'static str> {
         ",第 {0}–{1} 件" => ", {0}–{1} shown",
         "事项列表" => "Matters",
         "上一页" => "Previous",
-        "导出台账(CSV)" => "Export the ledger (CSV)",
+        "导出台账:" => "Export the ledger: ",
         "下一页" => "Next",
         "翻页" => "Pages",
         "登记督办事项" => "Register a matter",

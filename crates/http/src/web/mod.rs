@@ -2,6 +2,7 @@
 //! auto-escaping, plain forms and no JavaScript required.
 
 mod i18n;
+mod import;
 mod matter;
 mod pages;
 mod register;
@@ -38,6 +39,15 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("list.html", include_str!("templates/list.html")),
         ("dashboard.html", include_str!("templates/dashboard.html")),
         ("new.html", include_str!("templates/new.html")),
+        ("import.html", include_str!("templates/import.html")),
+        (
+            "import_preview.html",
+            include_str!("templates/import_preview.html"),
+        ),
+        (
+            "import_done.html",
+            include_str!("templates/import_done.html"),
+        ),
     ] {
         env.add_template(name, source)
             .expect("the embedded templates parse");
@@ -63,7 +73,22 @@ pub fn router() -> Router<AppState> {
         .route("/sign-all", post(pages::sign_all))
         .route("/matters", get(pages::list))
         .route("/matters.csv", get(pages::export_csv))
+        .route("/matters.xlsx", get(pages::export_xlsx))
         .route("/matters/new", get(register::page).post(register::submit))
+        .route(
+            "/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route(
+            "/import/rows",
+            post(import::commit).layer(axum::extract::DefaultBodyLimit::max(
+                import::MAX_UPLOAD_BYTES,
+            )),
+        )
         .route("/dashboard", get(pages::dashboard))
         .route("/matters/{id}", get(matter::matter_page))
         .route("/matters/{id}/decompose", post(matter::decompose))

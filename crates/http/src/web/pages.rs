@@ -12,6 +12,8 @@ use luoshi_domain::{Action, Light, MatterId, MatterState, Role, Source, UnitId, 
 use luoshi_service::matters::{ListQuery, Order};
 use minijinja::context;
 
+use luoshi_office::ledger;
+
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
@@ -195,7 +197,7 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
             query_string(Some(("page".into(), n.to_string())))
         )
     };
-    let export = format!("/matters.csv?{}", query_string(None));
+    let export = query_string(None);
     let leaders = match s.luoshi.users().await {
         Ok(users) => users
             .into_iter()
@@ -282,36 +284,61 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
     )
 }
 
-/// The list as CSV, every match and not one page: UTF-8 with a byte-order mark, so that Excel
-/// opens the Chinese as Chinese.
-pub async fn export_csv(
+/// The list as a ledger (台账), every match and not one page: `/matters.csv` or `/matters.xlsx`.
+pub async fn export_csv(s: State<AppState>, viewer: Viewer, f: Query<Fields>) -> Response {
+    export(s, viewer, f, "matters.csv").await
+}
+
+pub async fn export_xlsx(s: State<AppState>, viewer: Viewer, f: Query<Fields>) -> Response {
+    export(s, viewer, f, "matters.xlsx").await
+}
+
+async fn export(
     State(s): State<AppState>,
     viewer: Viewer,
     Query(f): Query<Fields>,
+    file: &str,
 ) -> Response {
     let tree = s.luoshi.tree();
     let (query, problems) = list_query(&f, &tree);
     if !problems.is_empty() {
         return error_page(&s, StatusCode::BAD_REQUEST, &problems.join(";"));
     }
-    let views = match s.luoshi.matching(&viewer.user, &query).await {
-        Ok(v) => v,
+    let rows = match s.luoshi.ledger(&viewer.user, &query).await {
+        Ok(rows) => rows,
         Err(e) => return error_page(&s, ApiError::from(e).status, "导出失败,请稍后重试"),
     };
-    match view::ledger_csv(&views, &tree) {
-        Ok(bytes) => (
+    let written = match file {
+        "matters.csv" => ledger::csv(&rows)
+            .map(|b| (b, "text/csv; charset=utf-8"))
+            .map_err(|e| e.to_string()),
+        "matters.xlsx" => ledger::write("督办事项台账", &rows)
+            .map(|b| {
+                (
+                    b,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            })
+            .map_err(|e| e.to_string()),
+        _ => return error_page(&s, StatusCode::NOT_FOUND, "请求的地址不存在"),
+    };
+    match written {
+        Ok((bytes, kind)) => (
             [
-                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (axum::http::header::CONTENT_TYPE, kind.to_string()),
                 (
                     axum::http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"ledger.csv\"",
+                    format!(
+                        "attachment; filename=\"ledger.{}\"",
+                        file.rsplit('.').next().unwrap_or("csv")
+                    ),
                 ),
             ],
             bytes,
         )
             .into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "writing the ledger CSV failed");
+            tracing::error!(error = %e, "writing the ledger failed");
             error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
         }
     }

@@ -8,10 +8,7 @@ use luoshi_service::dashboard::{Heat, WeekOverdue};
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
 
-/// 2026年6月30日
-pub fn cn_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
+pub use luoshi_office::cn_date;
 
 /// A date on a page: 2026年6月30日, or 30 Jun 2026 when the page is in English.
 pub fn page_date(d: NaiveDate) -> String {
@@ -560,38 +557,4 @@ pub fn month_names(heat: &Heat) -> Vec<String> {
 
 pub fn percent(rate: f64) -> String {
     format!("{:.1}%", rate * 100.0)
-}
-
-/// The ledger (台账) as CSV, one row per matter, in the column order offices keep.
-pub fn ledger_csv(views: &[MatterView], tree: &OrgTree) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record([
-        "序号",
-        "督办编号",
-        "事项",
-        "来源",
-        "牵头单位",
-        "配合单位",
-        "完成时限",
-        "状态",
-        "预警",
-        "进度",
-    ])?;
-    for (i, v) in views.iter().enumerate() {
-        let m = &v.matter;
-        let co: Vec<String> = m.co_unit_ids.iter().map(|u| unit_name(tree, *u)).collect();
-        out.write_record([
-            (i + 1).to_string(),
-            m.number.to_string(),
-            m.title.clone(),
-            m.source.label().to_string(),
-            unit_name(tree, m.lead_unit_id),
-            co.join("、"),
-            m.deadline.map_or_else(|| "持续推进".to_string(), cn_date),
-            m.state.label().to_string(),
-            v.light.label().to_string(),
-            format!("{}%", m.lead().map_or(0, |a| a.percent)),
-        ])?;
-    }
-    out.into_inner().map_err(|e| e.into_error().into())
 }

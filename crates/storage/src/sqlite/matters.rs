@@ -45,6 +45,39 @@ pub fn import(
     Ok(created)
 }
 
+pub fn latest_reports(
+    conn: &Connection,
+    ids: &[MatterId],
+) -> Result<Vec<(MatterId, String, DateTime<Utc>)>> {
+    let mut out = Vec::new();
+    // Chunks keep each statement well under SQLite's limit on bound values.
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::default();
+        sql.push(
+            "SELECT matter_id, comment, at FROM events WHERE id IN \
+             (SELECT MAX(id) FROM events WHERE kind = 'feedback' AND matter_id IN ",
+        )
+        .bind_list(chunk.iter().map(|m| m.0))
+        .push(" GROUP BY matter_id)");
+        let mut stmt = conn.prepare(&sql.text)?;
+        let rows = stmt.query_map(params_from_iter(sql.args.iter()), |r| {
+            Ok((
+                MatterId(r.get(0)?),
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, text, at) = row?;
+            let at = DateTime::parse_from_rfc3339(&at)
+                .map_err(|_| StoreError::Corrupt(format!("event time {at:?}")))?
+                .to_utc();
+            out.push((id, text, at));
+        }
+    }
+    Ok(out)
+}
+
 pub fn imported(conn: &Connection, org: UnitId, keys: &[String]) -> Result<Vec<String>> {
     let mut stmt =
         conn.prepare_cached("SELECT 1 FROM matter_imports WHERE org_id = ? AND key = ?")?;

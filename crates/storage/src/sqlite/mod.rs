@@ -267,6 +267,16 @@ impl Store for SqliteStore {
         self.writer.run(move |c| matters::import(c, &batch)).await
     }
 
+    async fn latest_reports(
+        &self,
+        ids: &[MatterId],
+    ) -> Result<Vec<(MatterId, String, DateTime<Utc>)>> {
+        let ids = ids.to_vec();
+        self.readers
+            .run(move |c| matters::latest_reports(c, &ids))
+            .await
+    }
+
     async fn imported(&self, org: UnitId, keys: &[String]) -> Result<Vec<String>> {
         let keys = keys.to_vec();
         self.readers

@@ -1,0 +1,285 @@
+//! The import page: upload a task table or document, see every row as understood with its
+//! problems beside it, correct unit names in place, and import.
+
+use axum::Form;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use luoshi_domain::{Cadence, Role, Source};
+use luoshi_office::extract::Candidate;
+use luoshi_service::import::{ImportOptions, ImportPlan};
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::render;
+use super::session::{Viewer, csrf_matches};
+use super::view::{self, ViewerView};
+use crate::{ApiError, AppState};
+
+/// Uploads up to this size are read; a larger one is refused with a message, unread.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+fn may_import(viewer: &Viewer) -> bool {
+    matches!(viewer.user.role, Role::Supervisor | Role::Admin)
+}
+
+pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
+    if !may_import(&viewer) {
+        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以导入督办事项");
+    }
+    upload_form(&s, &viewer, StatusCode::OK, None)
+}
+
+fn upload_form(s: &AppState, viewer: &Viewer, status: StatusCode, error: Option<&str>) -> Response {
+    let tree = s.luoshi.tree();
+    render(
+        s,
+        status,
+        "import.html",
+        context! {
+            viewer => ViewerView::of(&viewer.user, &tree),
+            csrf => viewer.csrf(),
+            error,
+            sources => sources(),
+            max_mb => MAX_UPLOAD_BYTES / 1024 / 1024,
+        },
+    )
+}
+
+fn sources() -> Vec<minijinja::Value> {
+    Source::ALL
+        .iter()
+        .map(|s| context! { value => s.as_str(), label => s.label() })
+        .collect()
+}
+
+/// The uploaded file, read into a plan and shown for review; nothing is written.
+pub async fn upload(State(s): State<AppState>, viewer: Viewer, mut form: Multipart) -> Response {
+    if !may_import(&viewer) {
+        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以导入督办事项");
+    }
+    let mut fields = Fields::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(f)) => {
+                let name = f.name().unwrap_or_default().to_string();
+                let file_name = f.file_name().map(str::to_string);
+                match f.bytes().await {
+                    Ok(bytes) if name == "file" => {
+                        file = Some((file_name.unwrap_or_default(), bytes.to_vec()));
+                    }
+                    Ok(bytes) => {
+                        fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                    }
+                    Err(e) => return upload_failed(&s, &viewer, &e.body_text()),
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return upload_failed(&s, &viewer, &e.body_text()),
+        }
+    }
+    if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return upload_form(
+            &s,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("请选择要导入的文件"),
+        );
+    };
+    let options = match options(&fields) {
+        Ok(o) => o,
+        Err(e) => return upload_form(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, Some(e)),
+    };
+    match s
+        .luoshi
+        .plan_import(&viewer.user, &file_name, &bytes, &options)
+        .await
+    {
+        Ok(plan) => preview(&s, &viewer, StatusCode::OK, &plan, &options, None),
+        Err(e) => {
+            let api = ApiError::from(e);
+            upload_form(&s, &viewer, api.status, Some(&api.message))
+        }
+    }
+}
+
+fn upload_failed(s: &AppState, viewer: &Viewer, why: &str) -> Response {
+    tracing::info!(error = why, "import upload refused");
+    let message = if why.contains("length limit") || why.contains("too large") {
+        "文件超过 20 MB,请拆分后再导入"
+    } else {
+        "上传未完成,请重新选择文件"
+    };
+    upload_form(s, viewer, StatusCode::PAYLOAD_TOO_LARGE, Some(message))
+}
+
+fn options(fields: &Fields) -> Result<ImportOptions, &'static str> {
+    let source = match field(fields, "source") {
+        "" => None,
+        s => Some(Source::parse(s).ok_or("请选择有效的来源")?),
+    };
+    let year = match field(fields, "year").trim() {
+        "" => None,
+        y => Some(
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or("年份应为2000至2100之间的数字")?,
+        ),
+    };
+    Ok(ImportOptions {
+        source,
+        year,
+        assign: field(fields, "assign") == "1",
+        partial: field(fields, "partial") == "1",
+    })
+}
+
+fn preview(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    plan: &ImportPlan,
+    options: &ImportOptions,
+    error: Option<&str>,
+) -> Response {
+    let tree = s.luoshi.tree();
+    let rows: Vec<_> = plan
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let units: Vec<String> = r
+                .unit_ids
+                .iter()
+                .map(|u| view::unit_name(&tree, luoshi_domain::UnitId(*u)))
+                .collect();
+            context! {
+                i, line => r.line, title => r.title, sections => r.sections.join(" / "),
+                number => r.candidate.number,
+                lead => r.lead_units.join("、"), co => r.co_units.join("、"),
+                leader => r.leader, deadline_text => r.deadline_text,
+                deadline => r.deadline.map(view::page_date),
+                units => units.join("、"),
+                problems => r.problems, notes => r.notes,
+                before => r.imported_before,
+            }
+        })
+        .collect();
+    render(
+        s,
+        status,
+        "import_preview.html",
+        context! {
+            viewer => ViewerView::of(&viewer.user, &tree),
+            csrf => viewer.csrf(),
+            error,
+            rows,
+            total => plan.rows.len(),
+            with_problems => plan.problem_rows(),
+            before => plan.rows.iter().filter(|r| r.imported_before).count(),
+            file_problems => plan.file_problems,
+            year => plan.year,
+            source => plan.source.as_str(),
+            source_label => plan.source.label(),
+            origin => plan.origin,
+            cadence => plan.cadence.map(|c| c.as_str()),
+            assign => options.assign,
+            sources => sources(),
+        },
+    )
+}
+
+/// The rows as corrected on the preview: checked again, and imported if asked and clean.
+pub async fn commit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
+    if !may_import(&viewer) {
+        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以导入督办事项");
+    }
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let mut options = match options(&f) {
+        Ok(o) => o,
+        Err(e) => return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, e),
+    };
+    let year = options
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&s.luoshi.today()));
+    let source = options.source.unwrap_or(Source::Decision);
+    options.source = Some(source);
+    let candidates: Vec<Candidate> = (0..)
+        .map_while(|i| {
+            let get = |name: &str| f.get(&format!("r{i}.{name}")).cloned();
+            get("title").map(|title| Candidate {
+                sections: get("sections")
+                    .unwrap_or_default()
+                    .split(" / ")
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                number: get("number").unwrap_or_default(),
+                title,
+                lead: get("lead").unwrap_or_default(),
+                units: String::new(),
+                co: get("co").unwrap_or_default(),
+                leader: get("leader").unwrap_or_default(),
+                deadline: get("deadline").unwrap_or_default(),
+                paragraph: get("line")
+                    .and_then(|l| l.parse::<usize>().ok())
+                    .map_or(i, |l| l.saturating_sub(1)),
+            })
+        })
+        .collect();
+    let cadence = Cadence::parse(field(&f, "cadence"));
+    let plan = match s
+        .luoshi
+        .plan_rows(
+            &viewer.user,
+            candidates,
+            Vec::new(),
+            year,
+            source,
+            field(&f, "origin").to_string(),
+            cadence,
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return error_page(&s, ApiError::from(e).status, "导入暂时无法完成,请稍后重试"),
+    };
+    if field(&f, "action") != "import" {
+        return preview(&s, &viewer, StatusCode::OK, &plan, &options, None);
+    }
+    match s.luoshi.import(&viewer.user, &plan, &options).await {
+        Ok(outcome) => {
+            let tree = s.luoshi.tree();
+            render(
+                &s,
+                StatusCode::OK,
+                "import_done.html",
+                context! {
+                    viewer => ViewerView::of(&viewer.user, &tree),
+                    csrf => viewer.csrf(),
+                    created => outcome.created.len(),
+                    already => outcome.already,
+                    left_out => outcome.left_out,
+                },
+            )
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            preview(
+                &s,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &plan,
+                &options,
+                Some(&api.message),
+            )
+        }
+    }
+}
