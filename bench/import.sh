@@ -34,11 +34,19 @@ with open(out, "w", encoding="utf-8-sig", newline="") as f:
 PY
 files=("$work/tasks.csv")
 if command -v libreoffice >/dev/null; then
-  (cd "$work" && libreoffice --headless --convert-to xlsx tasks.csv >/dev/null 2>&1) && files+=("$work/tasks.xlsx")
+  (cd "$work" && libreoffice --headless --infilter="CSV:44,34,76,1" \
+    --convert-to 'xlsx:Calc MS Excel 2007 XML' tasks.csv >/dev/null 2>&1) || true
+  [ -s "$work/tasks.xlsx" ] && files+=("$work/tasks.xlsx")
 fi
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
+seconds() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null || { echo "failed: $*" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+}
 
 printf '| %-28s | %10s |\n' "import of $rows rows" "median s"
 printf '|%s|%s|\n' "------------------------------" "------------"

@@ -562,7 +562,13 @@ fn origin(file_name: &str, texts: &[String]) -> String {
             .any(|w| t.ends_with(w) || t.ends_with(&format!("{w}》")))
     });
     match titled {
-        Some(t) => t.to_string(),
+        // Web pages put a label before the title: "• 信息名称:关于印发…的通知".
+        Some(t) => t
+            .rsplit_once([':', '\u{ff1a}'])
+            .filter(|(label, _)| label.chars().count() <= 8)
+            .map_or(t, |(_, title)| title)
+            .trim()
+            .to_string(),
         None => std::path::Path::new(file_name).file_stem().map_or_else(
             || file_name.to_string(),
             |s| s.to_string_lossy().into_owned(),

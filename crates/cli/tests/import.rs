@@ -1,0 +1,206 @@
+//! `luoshi import --dry-run --json` on real task tables and documents, and a ledger exported and
+//! read back.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+const CLOCK: &str = "2026-06-30T09:00:00+08:00";
+
+fn luoshi(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(args)
+        .args(["--clock", CLOCK])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
+/// A data directory holding the demo city, built by the demo command and left as it is.
+fn demo(dir: &Path) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(["demo", "--addr", "127.0.0.1:0", "--clock", CLOCK, "--data"])
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0 {
+        if line.contains("http://") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn dry_run(dir: &Path, file: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../office/tests/data")
+        .join(file);
+    let out = luoshi(&[
+        "import",
+        path.to_str().unwrap(),
+        "--data",
+        dir.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn row<'v>(plan: &'v Value, title_starts: &str) -> &'v Value {
+    plan["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"].as_str().unwrap().starts_with(title_starts))
+        .unwrap_or_else(|| panic!("no row {title_starts:?} in {plan:#}"))
+}
+
+fn names(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn real_task_tables_and_documents_read_with_their_units_and_deadlines() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+
+    // A table pasted as text, "*" marking the lead unit.
+    let jiaxing = dry_run(dir.path(), "01_jiaxing.txt");
+    assert_eq!(jiaxing["rows"].as_array().unwrap().len(), 15);
+    let talent = row(&jiaxing, "人才资源总量超过150万人");
+    assert_eq!(names(&talent["lead_units"]), ["市委组织部(市委人才办)"]);
+    assert_eq!(names(&talent["co_units"]), ["市人力社保局"]);
+    let water = row(&jiaxing, "建设从源头到龙头");
+    assert_eq!(
+        (names(&water["lead_units"]), names(&water["co_units"])),
+        (vec!["市建设局"], vec!["嘉源集团"])
+    );
+    assert!(
+        names(&water["problems"]).contains(&"未找到单位“嘉源集团”"),
+        "a unit outside the tree is named, not guessed"
+    );
+    let gdp = row(&jiaxing, "地区生产总值突破1万亿元");
+    assert_eq!(gdp["deadline"], Value::Null);
+    assert_eq!(
+        gdp["unit_ids"].as_array().unwrap().len(),
+        1,
+        "市发展改革委 is the demo's 市发改委"
+    );
+
+    // A 分工方案 in running text: 牵头单位 and 责任单位 lines under each item.
+    let lishan = dry_run(dir.path(), "03_lishan.txt");
+    assert_eq!(lishan["rows"].as_array().unwrap().len(), 7);
+    let first = row(&lishan, "努力实现地区生产总值增长6.2%左右");
+    assert_eq!(names(&first["lead_units"]), ["区发改局"]);
+    assert_eq!(
+        names(&first["co_units"]),
+        ["立山经济开发区", "全区经济运行各专班"]
+    );
+    let retail = row(&lishan, "社会消费品零售总额增长9%左右");
+    assert_eq!(names(&retail["co_units"]), ["各街道", "区市场局"]);
+
+    // 牵头领导 and 主要责任单位.
+    let daxing = dry_run(dir.path(), "06_daxing.txt");
+    let gdp = row(&daxing, "地区生产总值比上年增长4.5%以上");
+    assert_eq!(
+        (gdp["leader"].as_str(), names(&gdp["lead_units"])),
+        (Some("常务副区长"), vec!["区发展改革委"])
+    );
+
+    // The closing bracket: who is responsible and until when.
+    let council = dry_run(dir.path(), "08_guowuyuan.txt");
+    assert_eq!(council["year"], 2020);
+    let first = &council["rows"][0];
+    assert_eq!(first["deadline_text"], "年内持续推进");
+    assert_eq!(first["deadline"], "2020-12-31");
+    assert_eq!(first["ongoing"], true);
+    assert_eq!(names(&first["lead_units"]), ["国务院各部门"]);
+    assert!(
+        names(&first["problems"]).iter().any(|p| p.contains("统称")),
+        "a collective lead needs a real unit"
+    );
+
+    // 责任单位 lines, and the notice's rule to report each quarter.
+    let caidian = dry_run(dir.path(), "10_caidian.txt");
+    assert_eq!(caidian["cadence"], "quarterly");
+    let gdp = row(&caidian, "地区生产总值增长7%以上");
+    assert_eq!(names(&gdp["lead_units"]), ["区发展和改革局"]);
+}
+
+#[test]
+fn an_exported_ledger_reads_back_as_the_same_rows_and_a_second_import_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let ledger = dir.path().join("台账.xlsx");
+    let out = luoshi(&[
+        "export",
+        "ledger",
+        "--data",
+        data,
+        "--out",
+        ledger.to_str().unwrap(),
+        "--state",
+        "counted",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = luoshi(&[
+        "import",
+        ledger.to_str().unwrap(),
+        "--data",
+        data,
+        "--dry-run",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = plan["rows"].as_array().unwrap();
+    assert!(rows.len() > 50);
+    for r in rows {
+        assert!(
+            r["problems"].as_array().unwrap().is_empty(),
+            "every exported row reads back whole: {r:#}"
+        );
+        assert!(r["deadline"].is_string() || r["ongoing"] == true, "{r:#}");
+    }
+
+    let table = dir.path().join("任务.csv");
+    std::fs::write(
+        &table,
+        "序号,工作任务,牵头单位,配合单位,完成时限\n1,建成城东污水处理厂,市住建局,市财政局,2026年9月底前\n",
+    )
+    .unwrap();
+    let import = || luoshi(&["import", table.to_str().unwrap(), "--data", data, "--json"]);
+    let first: Value = serde_json::from_slice(&import().stdout).unwrap();
+    let second: Value = serde_json::from_slice(&import().stdout).unwrap();
+    assert_eq!(first["created"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            second["created"].as_array().unwrap().len(),
+            second["already"].as_u64()
+        ),
+        (0, Some(1))
+    );
+}
