@@ -115,3 +115,22 @@ test('each role sees its workbench, and the dashboard and public page render', a
   await visitor.getByRole('heading', { name: '公开承诺事项办理情况' }).waitFor();
   await visitor.screenshot({ path: `${shots}/public-1280.png`, fullPage: true });
 });
+
+test('a task table is uploaded, corrected in the preview and imported', async () => {
+  for (const width of [1280, 390]) {
+    const ducha = await signIn('ducha', width);
+    await ducha.goto(`${base}/import`);
+    const stamp = `${Date.now()}${width}`;
+    const table = `序号,工作任务,牵头单位,配合单位,完成时限\n1,浏览器导入甲${stamp},市住建局,市财政局,2026年9月底前\n2,浏览器导入乙${stamp},市不存在局,,年底前\n`;
+    await ducha.getByLabel('文件', { exact: true }).setInputFiles({ name: '任务.csv', mimeType: 'text/csv', buffer: Buffer.from(table) });
+    await ducha.getByRole('button', { name: '读取并预览' }).click();
+    await ducha.getByText('未找到单位“市不存在局”').waitFor();
+    assert.ok(await noSidewaysScroll(ducha), `the preview fits ${width} px`);
+    await ducha.screenshot({ path: `${shots}/import-preview-${width}.png`, fullPage: true });
+    await ducha.getByLabel('第3行牵头单位').fill('市卫健委');
+    await ducha.getByRole('button', { name: '重新检查' }).click();
+    await ducha.getByText('有问题 0 行').waitFor();
+    await ducha.getByRole('button', { name: '导入', exact: true }).click();
+    await ducha.getByText('已导入 2 件').waitFor();
+  }
+});
