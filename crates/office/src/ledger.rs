@@ -33,6 +33,19 @@ pub const COLUMNS: [(&str, f64); 10] = [
 ];
 
 const FONT: &str = "仿宋";
+/// Points per line of 11-point text.
+const LINE_HEIGHT: f64 = 14.5;
+
+/// How many lines `text` takes in a column `width` characters wide: a Chinese character takes
+/// the room of two Latin ones.
+fn lines_needed(text: &str, width: f64) -> usize {
+    let room = (width - 1.0).max(1.0);
+    let used: f64 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+        .sum();
+    ((used / room).ceil() as usize).max(1)
+}
 
 /// The ledger workbook: a title row, the header frozen and repeated on each printed page.
 pub fn write(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
@@ -84,6 +97,14 @@ pub fn write(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
         for (col, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(r, col as u16, text, &cell)?;
         }
+        // Readers do not all grow a row to fit wrapped text, so the height is set here.
+        let lines = cells
+            .iter()
+            .zip(COLUMNS)
+            .map(|(text, (_, width))| lines_needed(text, width))
+            .max()
+            .unwrap_or(1);
+        sheet.set_row_height(r, LINE_HEIGHT * lines as f64 + 2.0)?;
     }
     sheet.set_freeze_panes(2, 0)?;
     sheet.set_repeat_rows(1, 1)?;
