@@ -401,7 +401,7 @@ fn plan_row(
     }
 
     let mut when = deadline::Deadline::default();
-    match deadline::parse(&c.deadline, year) {
+    match excel_serial(&c.deadline).map_or_else(|| deadline::parse(&c.deadline, year), Ok) {
         Ok(d) => when = d,
         Err(e) => problems.push(e.to_string()),
     }
@@ -452,6 +452,20 @@ fn plan_row(
         key,
         candidate: c,
     }
+}
+
+/// A date cell saved without its date format reads as Excel's day number (46203 for
+/// 2026-06-30); numbers in the range of this century's dates are taken as such.
+fn excel_serial(text: &str) -> Option<deadline::Deadline> {
+    let days: i64 = text.trim().parse().ok()?;
+    if !(36_526..=73_415).contains(&days) {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    Some(deadline::Deadline {
+        date: epoch.checked_add_days(chrono::Days::new(days as u64)),
+        ..deadline::Deadline::default()
+    })
 }
 
 fn lookup(directory: &Directory, found: &mut HashMap<String, Found>, name: &str) -> Found {
@@ -591,6 +605,15 @@ fn document_cadence(texts: &[String], year: i32) -> Option<Cadence> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_cell_that_lost_its_format_reads_as_the_date_it_was() {
+        assert_eq!(
+            excel_serial("46203").and_then(|d| d.date),
+            NaiveDate::from_ymd_opt(2026, 6, 30)
+        );
+        assert!(excel_serial("2026").is_none() && excel_serial("6月底前").is_none());
+    }
 
     #[test]
     fn the_year_is_the_one_written_most_near_the_top() {

@@ -178,6 +178,23 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("事项 {}:{}", "Matter {0}: {1}"),
     ("{}“{}”无效", "{0} “{1}” is not valid"),
+    ("未找到单位“{}”", "No unit is called “{0}”"),
+    (
+        "“{}”按简称对应“{}”,请核对",
+        "“{0}” was matched by abbreviation to “{1}”; please check",
+    ),
+    (
+        "未写明完成时限,导入时按{}年12月31日",
+        "No deadline written; 31 Dec {0} will be used",
+    ),
+    (
+        "有 {} 行存在问题,请修正后再导入,或确认只导入没有问题的行",
+        "{0} rows have problems: correct them, or confirm importing only the rows without problems",
+    ),
+    (
+        "责任领导“{}”未对应到领导账号,导入后请补选",
+        "The leader “{0}” matches no leader's account; choose one after importing",
+    ),
     (
         "以下事项未能签收,其余已签收。{}",
         "These matters could not be signed; the rest were. {0}",
@@ -373,6 +390,60 @@ fn english(zh: &str) -> Option<&'static str> {
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
         "请先登录" => "Please sign in first",
+        "导入" => "Import",
+        "导入任务表" => "Import a task table",
+        "未能读取" => "The file could not be read",
+        "支持任务分解表、台账(.xlsx、.xls、.csv)和文件、会议纪要(.docx、.txt),不超过 {0} MB。导入前会逐行列出识别结果和问题,确认后才写入。" => {
+            "Task tables and ledgers (.xlsx, .xls, .csv) and documents or minutes (.docx, .txt), up to {0} MB. Every row is shown with what was understood and what was not; nothing is written until you confirm."
+        }
+        "文件" => "File",
+        "按文件内容判断" => "Decide from the file",
+        "文件年份" => "Year of the document",
+        "用于“6月底前”等未写年份的时限;不填则按文件内容判断" => {
+            "For deadlines without a year, such as 6月底前; found in the file if left empty"
+        }
+        "导入后直接交办" => "Assign the matters at once",
+        "读取并预览" => "Read and preview",
+        "导入预览" => "Import preview",
+        "未能导入" => "Nothing was imported",
+        "出处:{0};{1}年;来源:{2}。" => "From: {0}; year {1}; source: {2}.",
+        "共 {0} 行,有问题 {1} 行,此前已导入 {2} 行(将跳过)。" => {
+            "{0} rows, {1} with problems, {2} imported before (skipped)."
+        }
+        "识别结果(单位名称可直接修改,改后点“重新检查”)" => {
+            "What was understood (correct unit names in place, then choose Check again)"
+        }
+        "行" => "Row",
+        "工作任务" => "Task",
+        "识别情况" => "Findings",
+        "第{0}行牵头单位" => "Lead unit, row {0}",
+        "第{0}行配合单位" => "Co-operating units, row {0}",
+        "第{0}行完成时限" => "Deadline, row {0}",
+        "此前已导入,将跳过" => "Imported before; skipped",
+        "对应:{0}" => "Matched: {0}",
+        "确认只导入没有问题的行(有问题的 {0} 行不导入)" => {
+            "Import only the rows without problems (leave out {0})"
+        }
+        "重新检查" => "Check again",
+        "导入完成" => "Import finished",
+        "已导入 {0} 件;此前已导入而跳过 {1} 件;有问题未导入 {2} 件。" => {
+            "{0} imported; {1} skipped as imported before; {2} left out with problems."
+        }
+        "查看刚导入的事项" => "See the matters just imported",
+        "继续导入" => "Import another file",
+        "请选择要导入的文件" => "Choose a file to import",
+        "文件超过 20 MB,请拆分后再导入" => {
+            "The file is over 20 MB; split it and import the parts"
+        }
+        "上传未完成,请重新选择文件" => {
+            "The upload did not finish; choose the file again"
+        }
+        "请选择有效的来源" => "Choose a valid source",
+        "年份应为2000至2100之间的数字" => "The year must be a number from 2000 to 2100",
+        "只有督查人员可以导入督办事项" => "Only supervisors import matters",
+        "导入暂时无法完成,请稍后重试" => {
+            "The import cannot be done just now; please try again"
+        }
         "已交办(不含立项、撤销)" => "Assigned (not drafts or cancelled)",
         "逾期事项(近12周,每周日终)" => {
             "Overdue matters (last 12 weeks, at each Sunday's end)"
