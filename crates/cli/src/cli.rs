@@ -26,6 +26,12 @@ pub enum Command {
     /// Settings.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// One pass of lights, reminders and escalations, then delivery of what is due; prints a
+    /// JSON summary.
+    Sweep(DataArgs),
+    /// The working-day calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Import a task table (.xlsx, .xls, .csv) or document (.docx, .txt) as matters.
     Import(ImportArgs),
     /// Write out what Luoshi holds.
@@ -61,6 +67,34 @@ pub struct ImportArgs {
     /// The supervisor importing (default: the first supervisor of the top government).
     #[arg(long, value_name = "USERNAME")]
     pub user: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Read a State Council holiday notice and print its days.
+    Parse(CalendarFileArgs),
+    /// Read a notice (or a CSV of date,kind,name) and add its days to the calendar.
+    Import(CalendarImportArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct CalendarFileArgs {
+    pub file: PathBuf,
+    /// Print JSON: [{"date","kind","name"}].
+    #[arg(long)]
+    pub json: bool,
+    /// The year, when the notice does not say it.
+    #[arg(long)]
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct CalendarImportArgs {
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,8 @@ use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use luoshi_service::Rules;
+use luoshi_service::channels::{SmtpConfig, WebhookConfig};
+use luoshi_service::notify::{Channels, Delivery};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +19,22 @@ pub struct Config {
     pub addr: String,
     pub rules: Rules,
     pub scheduler: Scheduler,
+    /// `[smtp]`: the mail server reminders go out through; none, no e-mail.
+    pub smtp: Option<SmtpConfig>,
+    /// `[[webhook]]`: robots and receivers every reminder is posted to.
+    pub webhook: Vec<WebhookConfig>,
+    /// `[delivery]`: retries and timeouts.
+    pub delivery: Delivery,
+}
+
+impl Config {
+    pub fn channels(&self) -> Channels {
+        Channels {
+            smtp: self.smtp.clone(),
+            webhook: self.webhook.clone(),
+            delivery: self.delivery.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +57,9 @@ impl Default for Config {
             addr: "127.0.0.1:8080".into(),
             rules: Rules::default(),
             scheduler: Scheduler::default(),
+            smtp: None,
+            webhook: Vec::new(),
+            delivery: Delivery::default(),
         }
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
+use luoshi_domain::notice;
 use luoshi_domain::{Calendar, Light, MatterState, Role, Source, UnitId, User};
 use luoshi_office::ledger;
 use luoshi_service::demo::{self, Built};
@@ -14,7 +15,10 @@ use luoshi_storage::Store;
 use luoshi_storage::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
-use crate::cli::{Args, Command, ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs};
+use crate::cli::{
+    Args, CalendarCommand, CalendarFileArgs, CalendarImportArgs, Command, ConfigCommand, DataArgs,
+    ExportCommand, ImportArgs, LedgerArgs,
+};
 use crate::config::{Config, Overrides};
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -57,6 +61,19 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Config(ConfigCommand::Show(d)) => {
             print!("{}", toml_of(&load(file, &d, None, "luoshi-data")?)?);
             Ok(())
+        }
+        Command::Sweep(d) => {
+            let config = load(file, &d, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            let summary = luoshi.sweep().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string(&summary)?);
+            Ok(())
+        }
+        Command::Calendar(CalendarCommand::Parse(a)) => calendar_parse(&a),
+        Command::Calendar(CalendarCommand::Import(a)) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            calendar_import(&luoshi, &a).await
         }
         Command::Import(a) => {
             let config = load(file, &a.data, None, "luoshi-data")?;
@@ -316,9 +333,10 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Luoshi> 
     } else {
         bail!("unsupported database URL {url:?}: expected sqlite://FILE");
     };
-    Luoshi::new(store, clock, Calendar::official(), config.rules.clone())
+    let luoshi = Luoshi::new(store, clock, Calendar::official(), config.rules.clone())
         .await
-        .context("opening the database")
+        .context("opening the database")?;
+    Ok(luoshi.with_channels(config.channels()))
 }
 
 async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
@@ -326,10 +344,25 @@ async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
     let addr = listener.local_addr()?;
+    if config.scheduler.every_seconds > 0 {
+        tokio::spawn(scheduler(luoshi.clone(), config.scheduler.every_seconds));
+    }
     println!("Luoshi 落实 正在服务 serving at http://{addr}");
     luoshi_http::serve(listener, luoshi, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Sweeps every `every` seconds for as long as the server runs: lights, reminders, delivery.
+async fn scheduler(luoshi: Luoshi, every: u64) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        if let Err(e) = luoshi.sweep().await {
+            tracing::error!(error = %e, "sweep failed; trying again at the next tick");
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM, so requests in flight can finish.
@@ -359,4 +392,33 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down");
+}
+
+fn calendar_parse(a: &CalendarFileArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    let text = luoshi_office::read::decode(&bytes);
+    let days = notice::parse_notice(&text, a.year).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&days)?);
+    } else {
+        for d in &days {
+            let kind = match d.kind {
+                notice::NoticeKind::Holiday => "放假",
+                notice::NoticeKind::Workday => "上班",
+            };
+            println!("{} {kind} {}", d.date, d.name);
+        }
+    }
+    Ok(())
+}
+
+async fn calendar_import(luoshi: &Luoshi, a: &CalendarImportArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    let text = luoshi_office::read::decode(&bytes);
+    let days = luoshi
+        .import_calendar(&text, a.year)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("已导入 {days} 天的安排 (calendar days saved: {days})");
+    Ok(())
 }

@@ -91,6 +91,24 @@ impl Calendar {
         Ok(cal)
     }
 
+    /// Every listed day: holidays and adjusted working days, in date order.
+    pub fn days(&self) -> impl Iterator<Item = (NaiveDate, DayKind, &str)> + '_ {
+        self.special.iter().map(|(d, (k, n))| (*d, *k, n.as_str()))
+    }
+
+    /// This calendar with the years of `days` described by them instead: a notice for a year
+    /// replaces whatever was known of that year.
+    pub fn with_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Calendar {
+        let mut cal = self.clone();
+        let years: BTreeSet<i32> = days.iter().map(|(d, _, _)| d.year()).collect();
+        cal.special.retain(|d, _| !years.contains(&d.year()));
+        for (d, k, n) in days {
+            cal.special.insert(*d, (*k, n.clone()));
+        }
+        cal.years.extend(years);
+        cal
+    }
+
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.years.iter().copied()
     }

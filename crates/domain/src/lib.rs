@@ -5,10 +5,12 @@
 pub mod calendar;
 pub mod event;
 pub mod ids;
+pub mod ladder;
 pub mod lifecycle;
 pub mod light;
 pub mod matter;
 pub mod names;
+pub mod notice;
 pub mod number;
 pub mod org;
 pub mod user;

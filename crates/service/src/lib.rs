@@ -3,6 +3,8 @@
 //! domain's lifecycle and written by the store in one transaction.
 
 pub mod auth;
+mod calendar;
+pub mod channels;
 pub mod clock;
 pub mod dashboard;
 pub mod demo;
@@ -10,6 +12,7 @@ mod error;
 pub mod import;
 pub mod ledger;
 pub mod matters;
+pub mod notify;
 pub mod workbench;
 
 use std::sync::{Arc, RwLock};
@@ -17,6 +20,7 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Actor, Calendar, ExtensionChain, LightContext, LightRules, OrgTree, Role, User,
+    ladder::LadderRules,
 };
 use luoshi_storage::Store;
 use serde::{Deserialize, Serialize};
@@ -36,6 +40,8 @@ pub struct Rules {
     pub extension_chain: Vec<Role>,
     /// How long a sign-in token lasts.
     pub token_hours: i64,
+    /// `[rules.ladder]`: when reminders go out and when they escalate.
+    pub ladder: LadderRules,
 }
 
 impl Default for Rules {
@@ -44,6 +50,7 @@ impl Default for Rules {
             lights: LightRules::default(),
             extension_chain: ExtensionChain::default().0,
             token_hours: 12,
+            ladder: LadderRules::default(),
         }
     }
 }
@@ -53,8 +60,10 @@ impl Default for Rules {
 pub struct Luoshi {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-    calendar: Arc<Calendar>,
+    /// The official calendar with the years added by notices; replaced whole when one is added.
+    calendar: Arc<RwLock<Arc<Calendar>>>,
     rules: Arc<Rules>,
+    channels: Arc<notify::Channels>,
     /// The org tree changes rarely and is read on every request, so it lives in memory and is
     /// replaced whole whenever a unit is written.
     tree: Arc<RwLock<Arc<OrgTree>>>,
@@ -75,13 +84,23 @@ impl Luoshi {
         let luoshi = Luoshi {
             store,
             clock,
-            calendar: Arc::new(calendar),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             rules: Arc::new(rules),
+            channels: Arc::new(notify::Channels::default()),
             tree: Arc::new(RwLock::new(Arc::new(OrgTree::default()))),
             matter_locks: Arc::new(std::array::from_fn(|_| tokio::sync::Mutex::new(()))),
         };
         luoshi.reload_tree().await?;
+        luoshi.reload_calendar().await?;
         Ok(luoshi)
+    }
+
+    /// The same application sending its messages by these channels.
+    pub fn with_channels(&self, channels: notify::Channels) -> Luoshi {
+        Luoshi {
+            channels: Arc::new(channels),
+            ..self.clone()
+        }
     }
 
     /// The same application seen through another clock (the demo builder replays history).
@@ -100,8 +119,11 @@ impl Luoshi {
         luoshi_domain::china_date(self.now())
     }
 
-    pub fn calendar(&self) -> &Calendar {
-        &self.calendar
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn rules(&self) -> &Rules {
@@ -126,8 +148,8 @@ impl Luoshi {
         &self.matter_locks[id.0.rem_euclid(LOCK_STRIPES as i64) as usize]
     }
 
-    fn lights(&self) -> LightContext<'_> {
-        LightContext::new(self.now(), &self.calendar, &self.rules.lights)
+    fn lights<'c>(&'c self, calendar: &'c Calendar) -> LightContext<'c> {
+        LightContext::new(self.now(), calendar, &self.rules.lights)
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {

@@ -297,7 +297,12 @@ impl Luoshi {
             let transition = with_actor(self, user, |actor| {
                 luoshi_domain::apply(&matter, actor, action.clone(), now, &chain)
             })?;
-            match self.store.save_transition(&matter, &transition).await {
+            let dispatch = self.dispatch_for(&transition, now).await?;
+            match self
+                .store
+                .save_transition(&matter, &transition, &dispatch)
+                .await
+            {
                 Ok(ids) => {
                     // The version check proved nothing was written in between, so the timeline
                     // read before plus the events just written is the whole timeline.
@@ -326,7 +331,7 @@ impl Luoshi {
     fn detail(&self, matter: Matter, events: Vec<Event>) -> MatterDetail {
         let working_days_left = matter
             .deadline
-            .map(|d| self.calendar.working_days_between(self.today(), d));
+            .map(|d| self.calendar().working_days_between(self.today(), d));
         let progress = events
             .iter()
             .map(|e| {
@@ -488,12 +493,14 @@ impl Luoshi {
     }
 
     pub fn view(&self, matter: Matter) -> MatterView {
-        view_with(&self.lights(), matter)
+        let calendar = self.calendar();
+        view_with(&self.lights(&calendar), matter)
     }
 
     /// Matters with their lights, all judged against the same moment.
     pub fn views(&self, matters: Vec<Matter>) -> Vec<MatterView> {
-        let lights = self.lights();
+        let calendar = self.calendar();
+        let lights = self.lights(&calendar);
         matters.into_iter().map(|m| view_with(&lights, m)).collect()
     }
 }

@@ -6,16 +6,18 @@
 mod doc;
 mod error;
 mod model;
+mod notify;
 pub mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
 
 pub use error::StoreError;
 pub use model::{MatterQuery, NewUnit, NewUser, Order, UnitMonth};
+pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -65,6 +67,42 @@ pub trait Store: Send + Sync + 'static {
         &self,
         matters: &[MatterId],
     ) -> Result<Vec<(MatterId, String, DateTime<Utc>)>>;
+    /// The calendar days added from notices.
+    async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>>;
+    /// Saves the days of one or more years, replacing what was saved for those years.
+    async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()>;
+    /// The ladder rows of these concerns that exist.
+    async fn ladder(&self, keys: &[String]) -> Result<Vec<LadderRow>>;
+    /// Writes ladder steps with their messages in one transaction; messages already queued are
+    /// left alone. Returns how many messages are new.
+    async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize>;
+    /// Claims up to `limit` messages due by `now` until `lease_until`.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>>;
+    async fn outbox_sent(&self, id: &str, at: DateTime<Utc>) -> Result<()>;
+    /// A failed attempt: tried again at `retry_at`, or given up when `None`.
+    async fn outbox_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<()>;
+    /// The latest messages, or only those that failed at least once.
+    async fn outbox(&self, failed_only: bool) -> Result<Vec<Outgoing>>;
+    async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>>;
+    async fn unread(&self, user: UserId) -> Result<usize>;
+    /// Marks one of the user's messages read, and confirmed if asked; false if it is not theirs.
+    async fn mark_read(
+        &self,
+        user: UserId,
+        id: &str,
+        at: DateTime<Utc>,
+        confirm: bool,
+    ) -> Result<bool>;
     /// Which of these row keys the org has imported before.
     async fn imported(&self, org: UnitId, keys: &[String]) -> Result<Vec<String>>;
     /// Writes what a transition changed since `before`, if the stored matter is still at
@@ -74,6 +112,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         before: &Matter,
         transition: &Transition,
+        dispatch: &Dispatch,
     ) -> Result<Vec<EventId>>;
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
     /// Matters this unit leads whose completion was returned and not yet asked for again.

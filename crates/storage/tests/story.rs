@@ -8,7 +8,7 @@ use luoshi_domain::{
     UserId, Visibility,
 };
 use luoshi_storage::sqlite::SqliteStore;
-use luoshi_storage::{MatterQuery, NewUnit, NewUser, Store, StoreError};
+use luoshi_storage::{Dispatch, MatterQuery, NewUnit, NewUser, Store, StoreError};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -194,7 +194,10 @@ async fn story(store: &dyn Store) {
         &chain,
     )
     .unwrap();
-    store.save_transition(&read, &assigned).await.unwrap();
+    store
+        .save_transition(&read, &assigned, &Dispatch::default())
+        .await
+        .unwrap();
     let stale = luoshi_domain::apply(
         &read,
         &Actor {
@@ -208,7 +211,9 @@ async fn story(store: &dyn Store) {
     .unwrap();
     assert!(
         matches!(
-            store.save_transition(&read, &stale).await,
+            store
+                .save_transition(&read, &stale, &Dispatch::default())
+                .await,
             Err(StoreError::Conflict(_))
         ),
         "a stale write is refused"
@@ -225,7 +230,7 @@ async fn story(store: &dyn Store) {
     )
     .unwrap();
     let ids = store
-        .save_transition(&assigned.matter, &signed)
+        .save_transition(&assigned.matter, &signed, &Dispatch::default())
         .await
         .unwrap();
     assert_eq!(ids.len(), 1);

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 
 use super::rows::{to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
+use crate::notify::Dispatch;
 use crate::{MatterQuery, Order, Result, StoreError, UnitMonth};
 
 pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
@@ -174,6 +175,7 @@ pub fn save_transition(
     conn: &mut Connection,
     before: &Matter,
     t: &Transition,
+    dispatch: &Dispatch,
 ) -> Result<Vec<EventId>> {
     let m = &t.matter;
     let tx = conn.transaction()?;
@@ -219,6 +221,7 @@ pub fn save_transition(
         }
     }
     let ids = insert_events(&tx, m.id, &t.events)?;
+    super::notify::dispatch_in(&tx, dispatch)?;
     tx.commit()?;
     Ok(ids)
 }

@@ -6,6 +6,7 @@
 //! small pool of connections in blocking tasks and never wait for the writer (WAL).
 
 mod matters;
+mod notify;
 mod pool;
 mod rows;
 
@@ -14,19 +15,21 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use self::pool::Workers;
 use self::rows::{USER_SELECT, to_json, ts};
+use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing};
 use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError, UnitMonth};
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_imports.sql"),
+    include_str!("../../migrations/sqlite/0003_notifications.sql"),
 ];
 
 pub struct SqliteStore {
@@ -288,10 +291,87 @@ impl Store for SqliteStore {
         &self,
         before: &Matter,
         transition: &Transition,
+        dispatch: &Dispatch,
     ) -> Result<Vec<EventId>> {
-        let (before, t) = (before.clone(), transition.clone());
+        let (before, t, d) = (before.clone(), transition.clone(), dispatch.clone());
         self.writer
-            .run(move |c| matters::save_transition(c, &before, &t))
+            .run(move |c| matters::save_transition(c, &before, &t, &d))
+            .await
+    }
+
+    async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>> {
+        self.readers.run(notify::calendar_days).await
+    }
+
+    async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()> {
+        let days = days.to_vec();
+        self.writer
+            .run(move |c| notify::save_calendar_days(c, &days))
+            .await
+    }
+
+    async fn ladder(&self, keys: &[String]) -> Result<Vec<LadderRow>> {
+        let keys = keys.to_vec();
+        self.readers.run(move |c| notify::ladder(c, &keys)).await
+    }
+
+    async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize> {
+        let d = dispatch.clone();
+        self.writer.run(move |c| notify::dispatch(c, &d)).await
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>> {
+        self.writer
+            .run(move |c| notify::claim(c, now, lease_until, limit))
+            .await
+    }
+
+    async fn outbox_sent(&self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        let id = id.to_string();
+        self.writer.run(move |c| notify::sent(c, &id, at)).await
+    }
+
+    async fn outbox_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let (id, error) = (id.to_string(), error.to_string());
+        self.writer
+            .run(move |c| notify::failed(c, &id, &error, retry_at))
+            .await
+    }
+
+    async fn outbox(&self, failed_only: bool) -> Result<Vec<Outgoing>> {
+        self.readers
+            .run(move |c| notify::outbox(c, failed_only))
+            .await
+    }
+
+    async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>> {
+        self.readers.run(move |c| notify::inbox(c, user)).await
+    }
+
+    async fn unread(&self, user: UserId) -> Result<usize> {
+        self.readers.run(move |c| notify::unread(c, user)).await
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        id: &str,
+        at: DateTime<Utc>,
+        confirm: bool,
+    ) -> Result<bool> {
+        let id = id.to_string();
+        self.writer
+            .run(move |c| notify::mark(c, user, &id, at, confirm))
             .await
     }
 

@@ -1,0 +1,447 @@
+//! Reminders that reach people (件件有回音): the sweep climbs the reminder ladder for every unit
+//! whose light is not green and queues its messages with the step that caused them; delivery
+//! sends what is due from the outbox, retrying with backoff until a horizon, never twice.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use luoshi_domain::ladder::{self, Sent, Step};
+use luoshi_domain::{
+    EventKind, Light, Matter, MatterState, Role, Transition, UnitId, Urgency, User,
+};
+use luoshi_storage::{Channel, Dispatch, InboxItem, LadderRow, MatterQuery, Notice, Outgoing};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::channels::{self, SmtpConfig, WebhookConfig};
+use crate::{Luoshi, Result, ServiceError};
+
+/// Where messages go besides the inbox, and how long delivery keeps trying.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Channels {
+    pub smtp: Option<SmtpConfig>,
+    pub webhook: Vec<WebhookConfig>,
+    pub delivery: Delivery,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Delivery {
+    /// A message still failing this long after it was queued is given up and shown to admins.
+    pub give_up_after_hours: i64,
+    /// The first retry waits this long; each next one twice as long, up to an hour.
+    pub first_retry_seconds: i64,
+    /// How long one attempt may take.
+    pub timeout_seconds: u64,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery {
+            give_up_after_hours: 48,
+            first_retry_seconds: 30,
+            timeout_seconds: 10,
+        }
+    }
+}
+
+/// What one sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SweepSummary {
+    pub at: DateTime<Utc>,
+    /// Units at work on open matters, looked at.
+    pub assignments: usize,
+    pub yellow: usize,
+    pub red: usize,
+    pub reminders: usize,
+    pub escalations: usize,
+    /// Messages newly queued (inbox, e-mail, webhooks).
+    pub queued: usize,
+    pub delivered: usize,
+    pub retrying: usize,
+    /// Given up on in this sweep.
+    pub failed: usize,
+}
+
+/// A stable id for a message: the same cause, recipient and channel always make the same id.
+fn message_id(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One message to some people, by every channel they have.
+struct Message<'a> {
+    cause: String,
+    title: String,
+    body: String,
+    matter: &'a Matter,
+    confirm: bool,
+}
+
+impl Luoshi {
+    /// One pass: the ladder for every open assignment, then delivery of what is due.
+    pub async fn sweep(&self) -> Result<SweepSummary> {
+        let mut summary = self.climb_ladder().await?;
+        let (delivered, retrying, failed) = self.deliver().await?;
+        summary.delivered = delivered;
+        summary.retrying = retrying;
+        summary.failed = failed;
+        tracing::info!(
+            reminders = summary.reminders,
+            escalations = summary.escalations,
+            queued = summary.queued,
+            delivered,
+            retrying,
+            failed,
+            "sweep done"
+        );
+        Ok(summary)
+    }
+
+    async fn climb_ladder(&self) -> Result<SweepSummary> {
+        let now = self.now();
+        let tree = self.tree();
+        let query = MatterQuery {
+            visibility: luoshi_domain::Visibility {
+                org_ids: tree.units().map(|u| u.id).collect(),
+                ..Default::default()
+            },
+            states: vec![
+                MatterState::Assigned,
+                MatterState::Signed,
+                MatterState::InProgress,
+            ],
+            ..MatterQuery::default()
+        };
+        let (matters, _) = self.store.matters(&query).await?;
+        let views = self.views(matters);
+        let users = self.store.users().await?;
+        let mut summary = SweepSummary {
+            at: now,
+            ..SweepSummary::default()
+        };
+        // (key, matter index, assignment index, cause)
+        let mut concerns = Vec::new();
+        for (vi, v) in views.iter().enumerate() {
+            for (ai, a) in v.matter.assignments.iter().enumerate() {
+                if !a.state.is_working() {
+                    continue;
+                }
+                summary.assignments += 1;
+                let light = v.assignment_lights[ai];
+                match light {
+                    Light::Green => continue,
+                    Light::Yellow => summary.yellow += 1,
+                    Light::Red => summary.red += 1,
+                }
+                let Some(cause) = v.assignment_causes[ai]
+                    .iter()
+                    .copied()
+                    .max_by_key(|c| c.light())
+                else {
+                    continue;
+                };
+                let key = format!("{}:{}:{}", v.matter.id, a.unit_id, ladder::concern(cause));
+                concerns.push((key, vi, ai, cause, light));
+            }
+        }
+        let keys: Vec<String> = concerns.iter().map(|c| c.0.clone()).collect();
+        let known: HashMap<String, LadderRow> = self
+            .store
+            .ladder(&keys)
+            .await?
+            .into_iter()
+            .map(|r| (r.key.clone(), r))
+            .collect();
+        let day = |t: Option<DateTime<Utc>>| t.map(luoshi_domain::china_date);
+        let calendar = self.calendar();
+        let mut dispatch = Dispatch::default();
+        for (key, vi, ai, cause, light) in concerns {
+            let v = &views[vi];
+            let m = &v.matter;
+            let unit = m.assignments[ai].unit_id;
+            let row = known.get(&key).cloned().unwrap_or(LadderRow {
+                key: key.clone(),
+                matter_id: m.id,
+                unit_id: unit,
+                yellow_at: None,
+                red_count: 0,
+                last_red_at: None,
+                escalated_at: None,
+            });
+            let sent = Sent {
+                yellow: row.yellow_at.is_some(),
+                red_count: row.red_count,
+                last_red: day(row.last_red_at),
+                escalated: row.escalated_at.is_some(),
+            };
+            let urgent = m.urgency == Urgency::Urgent;
+            let Some(step) = ladder::next(light, urgent, sent, now, &calendar, &self.rules.ladder)
+            else {
+                continue;
+            };
+            let unit_name = tree
+                .get(unit)
+                .map_or(String::new(), |u| u.display_name().to_string());
+            let why = cause.describe();
+            let mut row = row;
+            let (title, body) = match step {
+                Step::Yellow => {
+                    row.yellow_at = Some(now);
+                    (
+                        format!("临近提醒:{}", m.title),
+                        format!("{}《{}》{why}。请按时办理并反馈进展。", m.number, m.title),
+                    )
+                }
+                Step::Red(n) | Step::Escalate(n) => {
+                    row.red_count = n;
+                    row.last_red_at = Some(now);
+                    (
+                        format!("催办(第{n}次):{}", m.title),
+                        format!(
+                            "{}《{}》{why}。请{unit_name}抓紧办理,并在系统中反馈进展情况。",
+                            m.number, m.title
+                        ),
+                    )
+                }
+            };
+            summary.reminders += 1;
+            let step_name = match step {
+                Step::Yellow => "yellow".to_string(),
+                Step::Red(n) | Step::Escalate(n) => format!("red{n}"),
+            };
+            let liaisons: Vec<&User> = users
+                .iter()
+                .filter(|u| u.role == Role::Liaison && u.unit_id == unit)
+                .collect();
+            self.address(
+                &mut dispatch,
+                &Message {
+                    cause: format!("{key}:{step_name}"),
+                    title,
+                    body,
+                    matter: m,
+                    confirm: true,
+                },
+                &liaisons,
+                now,
+            );
+            if let Step::Escalate(n) = step {
+                row.escalated_at = Some(now);
+                summary.escalations += 1;
+                let told: Vec<&User> = users
+                    .iter()
+                    .filter(|u| {
+                        Some(u.id) == m.leader_id
+                            || (u.role == Role::Supervisor
+                                && tree.org_of(u.unit_id) == Some(m.org_id))
+                    })
+                    .collect();
+                self.address(
+                    &mut dispatch,
+                    &Message {
+                        cause: format!("{key}:escalate"),
+                        title: format!("预警升级:{unit_name}《{}》", m.title),
+                        body: format!(
+                            "{}《{}》{why},已催办{}次仍未落实。请督促{unit_name}办理;建议列入问责候选。",
+                            m.number,
+                            m.title,
+                            n - 1
+                        ),
+                        matter: m,
+                        confirm: false,
+                    },
+                    &told,
+                    now,
+                );
+            }
+            dispatch.ladder.push(row);
+        }
+        if !dispatch.is_empty() {
+            summary.queued = self.store.dispatch(&dispatch).await?;
+        }
+        Ok(summary)
+    }
+
+    /// Puts a message in each person's inbox, and queues it by e-mail to those with an address
+    /// and to every configured webhook.
+    fn address(&self, d: &mut Dispatch, msg: &Message<'_>, to: &[&User], now: DateTime<Utc>) {
+        for user in to {
+            let id = message_id(&[&msg.cause, "inbox", &user.id.to_string()]);
+            d.inbox.push(InboxItem {
+                id,
+                user_id: user.id,
+                matter_id: Some(msg.matter.id),
+                title: msg.title.clone(),
+                body: msg.body.clone(),
+                created_at: now,
+                confirm: msg.confirm,
+                read_at: None,
+                confirmed_at: None,
+            });
+            if let (Some(_), Some(email)) = (&self.channels.smtp, &user.email) {
+                d.outbox.push(Notice {
+                    id: message_id(&[&msg.cause, "email", email]),
+                    channel: Channel::Email,
+                    target: email.clone(),
+                    user_id: Some(user.id),
+                    matter_id: Some(msg.matter.id),
+                    subject: msg.title.clone(),
+                    body: msg.body.clone(),
+                    created_at: now,
+                });
+            }
+        }
+        for (i, _) in self.channels.webhook.iter().enumerate() {
+            d.outbox.push(Notice {
+                id: message_id(&[&msg.cause, "webhook", &i.to_string()]),
+                channel: Channel::Webhook,
+                target: i.to_string(),
+                user_id: None,
+                matter_id: Some(msg.matter.id),
+                subject: msg.title.clone(),
+                body: msg.body.clone(),
+                created_at: now,
+            });
+        }
+    }
+
+    /// The messages a step writes with its event: a reminder by hand goes to the liaisons of
+    /// every unit still at work on the matter, asking them to confirm.
+    pub(crate) async fn dispatch_for(
+        &self,
+        t: &Transition,
+        now: DateTime<Utc>,
+    ) -> Result<Dispatch> {
+        let mut d = Dispatch::default();
+        let Some(remind) = t.events.iter().find(|e| e.kind == EventKind::Reminded) else {
+            return Ok(d);
+        };
+        let m = &t.matter;
+        let units: Vec<UnitId> = m
+            .assignments
+            .iter()
+            .filter(|a| a.state.is_working())
+            .map(|a| a.unit_id)
+            .collect();
+        let users = self.store.users().await?;
+        let to: Vec<&User> = users
+            .iter()
+            .filter(|u| u.role == Role::Liaison && units.contains(&u.unit_id))
+            .collect();
+        let message = if remind.comment.is_empty() {
+            "请抓紧办理并反馈进展。".to_string()
+        } else {
+            remind.comment.clone()
+        };
+        self.address(
+            &mut d,
+            &Message {
+                cause: format!("{}:remind:{}", m.id, now.timestamp_micros()),
+                title: format!("催办:{}", m.title),
+                body: format!("{}《{}》:{message}", m.number, m.title),
+                matter: m,
+                confirm: true,
+            },
+            &to,
+            now,
+        );
+        Ok(d)
+    }
+
+    /// Sends what is due in the outbox. Returns (delivered, to be retried, given up).
+    pub async fn deliver(&self) -> Result<(usize, usize, usize)> {
+        let delivery = &self.channels.delivery;
+        let timeout = Duration::from_secs(delivery.timeout_seconds.max(1));
+        let (mut delivered, mut retrying, mut failed) = (0, 0, 0);
+        loop {
+            let now = self.now();
+            let lease = now + chrono::Duration::seconds(delivery.timeout_seconds as i64 * 3 + 30);
+            let batch = self.store.claim_outbox(now, lease, 50).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for out in batch {
+                let id = out.notice.id.clone();
+                match channels::send(&self.channels, &out, now, timeout).await {
+                    Ok(()) => {
+                        self.store.outbox_sent(&id, self.now()).await?;
+                        delivered += 1;
+                    }
+                    Err(why) => {
+                        let retry = retry_at(&out, now, delivery);
+                        tracing::warn!(delivery = %id, error = %why, attempts = out.attempts + 1, given_up = retry.is_none(), "delivery failed");
+                        self.store.outbox_failed(&id, &why, retry).await?;
+                        if retry.is_some() {
+                            retrying += 1;
+                        } else {
+                            failed += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok((delivered, retrying, failed))
+    }
+
+    /// The caller's inbox, newest first, and how many are unread.
+    pub async fn inbox(&self, user: &User) -> Result<(Vec<InboxItem>, usize)> {
+        Ok((
+            self.store.inbox(user.id).await?,
+            self.store.unread(user.id).await?,
+        ))
+    }
+
+    pub async fn unread(&self, user: &User) -> Result<usize> {
+        Ok(self.store.unread(user.id).await?)
+    }
+
+    /// Marks one of the caller's messages read, or confirmed (确认收到).
+    pub async fn mark_read(&self, user: &User, id: &str, confirm: bool) -> Result<()> {
+        if self
+            .store
+            .mark_read(user.id, id, self.now(), confirm)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound("没有这条消息".into()))
+        }
+    }
+
+    /// Messages that failed at least once, for admins.
+    pub async fn delivery_problems(&self, user: &User) -> Result<Vec<Outgoing>> {
+        if user.role != Role::Admin && user.role != Role::Supervisor {
+            return Err(ServiceError::Forbidden(
+                "只有管理员和督查人员可以查看发送失败的消息".into(),
+            ));
+        }
+        Ok(self.store.outbox(true).await?)
+    }
+}
+
+/// When to try a failed message again: 30 s, 1 min, 2 min … up to an hour apart, a fifth either
+/// way so that many failures do not come back at once; `None` past the horizon.
+fn retry_at(out: &Outgoing, now: DateTime<Utc>, d: &Delivery) -> Option<DateTime<Utc>> {
+    if now - out.notice.created_at >= chrono::Duration::hours(d.give_up_after_hours) {
+        return None;
+    }
+    let base = (d.first_retry_seconds.max(1) << out.attempts.min(12)).min(3600);
+    let jitter = base / 5;
+    let spread = if jitter > 0 {
+        rand::Rng::gen_range(&mut rand::thread_rng(), -jitter..=jitter)
+    } else {
+        0
+    };
+    Some(now + chrono::Duration::seconds(base + spread))
+}

@@ -1,0 +1,336 @@
+//! Reminders that reach people, through a real SMTP listener and a real HTTP receiver bound to
+//! 127.0.0.1:0 in this process, on a clock the test moves.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::{Action, Cadence, MatterId, Source, Urgency, User};
+use luoshi_service::channels::{SmtpConfig, WebhookConfig, WebhookFormat};
+use luoshi_service::matters::NewMatter;
+use luoshi_service::notify::{Channels, Delivery};
+use luoshi_service::{Luoshi, ManualClock, Rules};
+use luoshi_storage::Store;
+use luoshi_storage::sqlite::SqliteStore;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+/// A minimal SMTP server: it speaks the protocol and keeps each message's text.
+async fn smtp_listener() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let mail = Arc::new(Mutex::new(Vec::new()));
+    let kept = mail.clone();
+    tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            kept.lock().unwrap().push(data.take().unwrap());
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(answer).await.unwrap();
+                }
+            });
+        }
+    });
+    (url, mail)
+}
+
+/// An HTTP receiver that answers 500 to its first request and 200 after; it keeps every
+/// request's delivery id and body.
+async fn receiver() -> (String, Arc<Mutex<Vec<(u16, String, String)>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::<(u16, String, String)>::new()));
+    let kept = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut reader = BufReader::new(read);
+                let (mut id, mut length) = (String::new(), 0usize);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("x-luoshi-delivery:") {
+                        id = v.trim().to_string();
+                    }
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                tokio::io::AsyncReadExt::read_exact(&mut reader, &mut body)
+                    .await
+                    .unwrap();
+                let status = if kept.lock().unwrap().is_empty() {
+                    500
+                } else {
+                    200
+                };
+                kept.lock()
+                    .unwrap()
+                    .push((status, id, String::from_utf8(body).unwrap()));
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                write.write_all(reply.as_bytes()).await.unwrap();
+            });
+        }
+    });
+    (url, seen)
+}
+
+/// The text of a mail whose body is base64, as lettre writes non-ASCII text.
+fn body(mail: &str) -> String {
+    use base64::Engine;
+    let (_, encoded) = mail.split_once("\n\n").unwrap_or(("", ""));
+    let joined: String = encoded.split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(joined)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+struct City {
+    luoshi: Luoshi,
+    clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+}
+
+impl City {
+    async fn user(&self, name: &str) -> User {
+        self.luoshi
+            .users()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.username == name)
+            .unwrap()
+    }
+
+    async fn inbox(&self, name: &str, matter: MatterId) -> Vec<String> {
+        let (items, _) = self.luoshi.inbox(&self.user(name).await).await.unwrap();
+        let mut titles: Vec<String> = items
+            .into_iter()
+            .filter(|i| i.matter_id == Some(matter))
+            .map(|i| i.title)
+            .collect();
+        titles.sort();
+        titles
+    }
+
+    async fn sweep_at(&self, t: &str) {
+        self.clock.set(at(t));
+        self.luoshi.sweep().await.unwrap();
+    }
+}
+
+async fn city(channels: Channels) -> City {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let clock = Arc::new(ManualClock::new(at("2026-05-25T09:00:00+08:00")));
+    let luoshi = Luoshi::new(
+        store,
+        clock.clone(),
+        luoshi_domain::Calendar::official(),
+        Rules::default(),
+    )
+    .await
+    .unwrap()
+    .with_channels(channels);
+    luoshi_service::demo::build(&luoshi).await.unwrap();
+    City {
+        luoshi,
+        clock,
+        _dir: dir,
+    }
+}
+
+/// A matter for 市发改委 with the mayor responsible, due Friday 29 May 2026, signed.
+async fn overdue_matter(c: &City) -> MatterId {
+    let ducha = c.user("ducha").await;
+    let fgw = c.user("fgw").await;
+    let mayor = c.user("shizhang").await;
+    c.clock.set(at("2026-05-25T09:30:00+08:00"));
+    let view = c
+        .luoshi
+        .create_matter(
+            &ducha,
+            NewMatter {
+                title: "编制城东片区控制性详细规划".into(),
+                content: "完成规划编制并报批。".into(),
+                source: Source::Instruction,
+                urgency: Urgency::Normal,
+                origin: "市长批示".into(),
+                lead_unit_id: fgw.unit_id,
+                co_unit_ids: vec![],
+                leader_id: Some(mayor.id),
+                deadline: NaiveDate::from_ymd_opt(2026, 5, 29),
+                cadence: Cadence::Once,
+                milestones: vec![],
+                tags: vec![],
+                public: false,
+                parent_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let id = view.matter.id;
+    c.luoshi.act(&ducha, id, Action::Assign).await.unwrap();
+    c.luoshi.act(&fgw, id, Action::Sign).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn an_overdue_matter_is_reminded_once_then_every_two_working_days_then_escalated() {
+    let (smtp, mail) = smtp_listener().await;
+    let c = city(Channels {
+        smtp: Some(SmtpConfig {
+            url: smtp,
+            from: "督查室 <ducha@example.gov.cn>".into(),
+        }),
+        ..Channels::default()
+    })
+    .await;
+    let id = overdue_matter(&c).await;
+
+    // Monday 1 June, 10:00: overdue since Saturday.
+    c.sweep_at("2026-06-01T10:00:00+08:00").await;
+    let first = vec!["催办(第1次):编制城东片区控制性详细规划".to_string()];
+    assert_eq!(c.inbox("fgw", id).await, first);
+    c.sweep_at("2026-06-01T10:00:00+08:00").await;
+    c.sweep_at("2026-06-01T12:00:00+08:00").await;
+    assert_eq!(
+        c.inbox("fgw", id).await,
+        first,
+        "nothing twice, nothing two hours on"
+    );
+    assert!(c.inbox("shizhang", id).await.is_empty());
+
+    // Two working days on: the second reminder.
+    c.sweep_at("2026-06-03T10:00:00+08:00").await;
+    assert_eq!(c.inbox("fgw", id).await.len(), 2);
+    assert!(c.inbox("shizhang", id).await.is_empty());
+
+    // Four working days on: the mayor and the supervisors are told.
+    c.sweep_at("2026-06-05T10:00:00+08:00").await;
+    assert_eq!(c.inbox("fgw", id).await.len(), 3);
+    let mayor = c.inbox("shizhang", id).await;
+    assert_eq!(mayor.len(), 1);
+    assert!(mayor[0].starts_with("预警升级"), "{mayor:?}");
+    assert_eq!(c.inbox("ducha", id).await.len(), 1);
+
+    let to_fgw: Vec<String> = mail
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.contains("To: fgw@demo.luoshi.example") && body(m).contains("编制城东片区"))
+        .cloned()
+        .collect();
+    assert_eq!(to_fgw.len(), 3, "one mail per reminder, none twice");
+    assert!(to_fgw.iter().all(|m| m.contains("Message-ID: <")));
+}
+
+#[tokio::test]
+async fn a_webhook_that_fails_first_gets_the_message_once_on_retry() {
+    let (url, seen) = receiver().await;
+    let c = city(Channels {
+        webhook: vec![WebhookConfig {
+            url,
+            format: WebhookFormat::Generic,
+            secret: None,
+        }],
+        delivery: Delivery {
+            first_retry_seconds: 60,
+            ..Delivery::default()
+        },
+        ..Channels::default()
+    })
+    .await;
+    let id = overdue_matter(&c).await;
+    c.sweep_at("2026-06-01T10:00:00+08:00").await;
+    let about = |seen: &[(u16, String, String)]| -> Vec<(u16, String)> {
+        seen.iter()
+            .filter(|(_, _, body)| body.contains(&format!("\"matter_id\":{}", id.0)))
+            .map(|(s, d, _)| (*s, d.clone()))
+            .collect()
+    };
+    // Other matters of the demo are overdue too; the receiver failed only its very first call.
+    let first_round = seen.lock().unwrap().clone();
+    assert_eq!(first_round[0].0, 500);
+    let failed_id = first_round[0].1.clone();
+    assert!(
+        !failed_id.is_empty(),
+        "the delivery id travels in X-Luoshi-Delivery"
+    );
+
+    c.sweep_at("2026-06-01T10:00:30+08:00").await;
+    assert_eq!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, d, _)| *d == failed_id)
+            .count(),
+        1,
+        "not retried before its time"
+    );
+    c.sweep_at("2026-06-01T12:00:00+08:00").await;
+    let calls: Vec<(u16, String)> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, d, _)| *d == failed_id)
+        .map(|(s, d, _)| (*s, d.clone()))
+        .collect();
+    assert_eq!(
+        calls,
+        [(500, failed_id.clone()), (200, failed_id.clone())],
+        "delivered once, on retry"
+    );
+    c.sweep_at("2026-06-01T14:00:00+08:00").await;
+    let ours = about(&seen.lock().unwrap());
+    assert_eq!(
+        ours.iter().filter(|(s, _)| *s == 200).count(),
+        1,
+        "{ours:?}"
+    );
+}

@@ -1,0 +1,323 @@
+//! The ladder, the outbox and the inbox on SQLite.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use luoshi_domain::{DayKind, MatterId, UnitId, UserId};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use super::rows::{ts, write_error};
+use crate::notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing};
+use crate::{Result, StoreError};
+
+fn time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    s.map(|s| {
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.to_utc())
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+    })
+    .transpose()
+}
+
+fn required(s: String) -> rusqlite::Result<DateTime<Utc>> {
+    time(Some(s)).map(|t| t.expect("a value was given"))
+}
+
+pub fn ladder(conn: &Connection, keys: &[String]) -> Result<Vec<LadderRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, matter_id, unit_id, yellow_at, red_count, last_red_at, escalated_at
+         FROM ladder WHERE key = ?",
+    )?;
+    let mut out = Vec::new();
+    for key in keys {
+        if let Some(row) = stmt
+            .query_row([key], |r| {
+                Ok(LadderRow {
+                    key: r.get(0)?,
+                    matter_id: MatterId(r.get(1)?),
+                    unit_id: UnitId(r.get(2)?),
+                    yellow_at: time(r.get(3)?)?,
+                    red_count: r.get(4)?,
+                    last_red_at: time(r.get(5)?)?,
+                    escalated_at: time(r.get(6)?)?,
+                })
+            })
+            .optional()?
+        {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a dispatch in the caller's transaction. Rows already there (the same message from a
+/// sweep run twice) are left as they are; returns how many outbox and inbox rows are new.
+pub fn dispatch_in(tx: &Transaction<'_>, d: &Dispatch) -> Result<usize> {
+    for l in &d.ladder {
+        tx.prepare_cached(
+            "INSERT INTO ladder (key, matter_id, unit_id, yellow_at, red_count, last_red_at, escalated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET yellow_at = excluded.yellow_at,
+                 red_count = max(red_count, excluded.red_count), last_red_at = excluded.last_red_at,
+                 escalated_at = excluded.escalated_at",
+        )?
+        .execute(params![
+            l.key,
+            l.matter_id.0,
+            l.unit_id.0,
+            l.yellow_at.map(ts),
+            l.red_count,
+            l.last_red_at.map(ts),
+            l.escalated_at.map(ts)
+        ])
+        .map_err(write_error)?;
+    }
+    let mut new = 0;
+    for n in &d.outbox {
+        new += tx
+            .prepare_cached(
+                "INSERT INTO outbox (id, channel, target, user_id, matter_id, subject, body,
+                     created_at, next_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
+                n.id,
+                n.channel.as_str(),
+                n.target,
+                n.user_id.map(|u| u.0),
+                n.matter_id.map(|m| m.0),
+                n.subject,
+                n.body,
+                ts(n.created_at),
+                ts(n.created_at)
+            ])
+            .map_err(write_error)?;
+    }
+    for i in &d.inbox {
+        new += tx
+            .prepare_cached(
+                "INSERT INTO inbox (id, user_id, matter_id, title, body, created_at, confirm)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
+                i.id,
+                i.user_id.0,
+                i.matter_id.map(|m| m.0),
+                i.title,
+                i.body,
+                ts(i.created_at),
+                i.confirm
+            ])
+            .map_err(write_error)?;
+    }
+    Ok(new)
+}
+
+pub fn dispatch(conn: &mut Connection, d: &Dispatch) -> Result<usize> {
+    let tx = conn.transaction()?;
+    let new = dispatch_in(&tx, d)?;
+    tx.commit()?;
+    Ok(new)
+}
+
+const OUTBOX_COLUMNS: &str = "id, channel, target, user_id, matter_id, subject, body, created_at,
+    state, attempts, last_error, sent_at";
+
+fn outgoing(r: &Row<'_>) -> rusqlite::Result<Outgoing> {
+    let channel: String = r.get(1)?;
+    let state: String = r.get(8)?;
+    Ok(Outgoing {
+        notice: Notice {
+            id: r.get(0)?,
+            channel: if channel == "email" {
+                Channel::Email
+            } else {
+                Channel::Webhook
+            },
+            target: r.get(2)?,
+            user_id: r.get::<_, Option<i64>>(3)?.map(UserId),
+            matter_id: r.get::<_, Option<i64>>(4)?.map(MatterId),
+            subject: r.get(5)?,
+            body: r.get(6)?,
+            created_at: required(r.get(7)?)?,
+        },
+        state: match state.as_str() {
+            "sent" => DeliveryState::Sent,
+            "failed" => DeliveryState::Failed,
+            _ => DeliveryState::Pending,
+        },
+        attempts: r.get(9)?,
+        last_error: r.get(10)?,
+        sent_at: time(r.get(11)?)?,
+    })
+}
+
+/// Claims due messages until `lease_until`: a claimed row is invisible to other senders until
+/// then, so two instances never send the same message at once.
+pub fn claim(
+    conn: &mut Connection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Outgoing>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "UPDATE outbox SET claimed_until = ?1
+         WHERE id IN (SELECT id FROM outbox
+                      WHERE state = 'pending' AND next_at <= ?2
+                        AND (claimed_until IS NULL OR claimed_until <= ?2)
+                      ORDER BY next_at LIMIT ?3)
+         RETURNING {OUTBOX_COLUMNS}"
+    ))?;
+    let rows = stmt
+        .query_map(params![ts(lease_until), ts(now), limit as i64], outgoing)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn sent(conn: &mut Connection, id: &str, at: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,
+             claimed_until = NULL WHERE id = ?",
+    )?
+    .execute(params![ts(at), id])
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// Records a failed attempt: tried again at `retry_at`, or given up when `None`.
+pub fn failed(
+    conn: &mut Connection,
+    id: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = NULL,
+             state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
+             next_at = coalesce(?, next_at)
+         WHERE id = ?",
+    )?
+    .execute(params![error, retry_at.map(ts), retry_at.map(ts), id])
+    .map_err(write_error)?;
+    Ok(())
+}
+
+pub fn outbox(conn: &Connection, failed_only: bool) -> Result<Vec<Outgoing>> {
+    let sql = format!(
+        "SELECT {OUTBOX_COLUMNS} FROM outbox {} ORDER BY created_at DESC LIMIT 500",
+        if failed_only {
+            "WHERE state = 'failed' OR (state = 'pending' AND attempts > 0)"
+        } else {
+            ""
+        }
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([], outgoing)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn inbox(conn: &Connection, user: UserId) -> Result<Vec<InboxItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, user_id, matter_id, title, body, created_at, confirm, read_at, confirmed_at
+         FROM inbox WHERE user_id = ? ORDER BY created_at DESC, id LIMIT 200",
+    )?;
+    let rows = stmt
+        .query_map([user.0], |r| {
+            Ok(InboxItem {
+                id: r.get(0)?,
+                user_id: UserId(r.get(1)?),
+                matter_id: r.get::<_, Option<i64>>(2)?.map(MatterId),
+                title: r.get(3)?,
+                body: r.get(4)?,
+                created_at: required(r.get(5)?)?,
+                confirm: r.get(6)?,
+                read_at: time(r.get(7)?)?,
+                confirmed_at: time(r.get(8)?)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn unread(conn: &Connection, user: UserId) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM inbox WHERE user_id = ? AND read_at IS NULL")?
+        .query_row([user.0], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
+/// Marks a message read (and confirmed, when asked); someone else's message is not found.
+pub fn mark(
+    conn: &mut Connection,
+    user: UserId,
+    id: &str,
+    at: DateTime<Utc>,
+    confirm: bool,
+) -> Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE inbox SET read_at = coalesce(read_at, ?1),
+                 confirmed_at = CASE WHEN ?2 THEN coalesce(confirmed_at, ?1) ELSE confirmed_at END
+             WHERE id = ?3 AND user_id = ?4",
+        )?
+        .execute(params![ts(at), confirm, id, user.0])
+        .map_err(write_error)?;
+    if changed > 1 {
+        return Err(StoreError::Corrupt(format!("inbox id {id} is not unique")));
+    }
+    Ok(changed == 1)
+}
+
+pub fn calendar_days(conn: &mut Connection) -> Result<Vec<(NaiveDate, DayKind, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT date, kind, name FROM calendar_days ORDER BY date")?;
+    let rows = stmt
+        .query_map([], |r| {
+            let kind: String = r.get(1)?;
+            Ok((
+                r.get::<_, NaiveDate>(0)?,
+                if kind == "workday" {
+                    DayKind::AdjustedWorkday
+                } else {
+                    DayKind::Holiday
+                },
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn save_calendar_days(
+    conn: &mut Connection,
+    days: &[(NaiveDate, DayKind, String)],
+) -> Result<()> {
+    let tx = conn.transaction()?;
+    let years: std::collections::BTreeSet<i32> = days.iter().map(|(d, _, _)| d.year()).collect();
+    for y in years {
+        tx.execute(
+            "DELETE FROM calendar_days WHERE date >= ? AND date <= ?",
+            params![format!("{y:04}-01-01"), format!("{y:04}-12-31")],
+        )?;
+    }
+    for (date, kind, name) in days {
+        let kind = if *kind == DayKind::AdjustedWorkday {
+            "workday"
+        } else {
+            "holiday"
+        };
+        tx.execute(
+            "INSERT INTO calendar_days (date, kind, name) VALUES (?, ?, ?)",
+            params![date, kind, name],
+        )
+        .map_err(write_error)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
