@@ -204,3 +204,60 @@ fn an_exported_ledger_reads_back_as_the_same_rows_and_a_second_import_adds_nothi
         (0, Some(1))
     );
 }
+
+#[test]
+fn a_sweep_prints_what_it_did_and_a_second_sweep_at_the_same_moment_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let sweep = || {
+        let out = luoshi(&["sweep", "--data", data]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = sweep();
+    assert!(first["reminders"].as_u64().unwrap() > 0, "{first}");
+    assert!(first["queued"].as_u64().unwrap() > 0);
+    let second = sweep();
+    assert_eq!(
+        (second["reminders"].as_u64(), second["queued"].as_u64()),
+        (Some(0), Some(0)),
+        "{second}"
+    );
+}
+
+#[test]
+fn a_holiday_notice_parses_to_the_official_calendar() {
+    let notice = Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/data/notice-2026.txt");
+    let out = luoshi(&["calendar", "parse", notice.to_str().unwrap(), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let days: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let days = days.as_array().unwrap();
+    assert!(days.iter().any(|d| d == &serde_json::json!({"date": "2026-10-10", "kind": "workday", "name": "国庆节调休上班"})));
+    assert!(
+        days.iter()
+            .any(|d| d["date"] == "2026-02-23" && d["kind"] == "holiday")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("notice.txt");
+    std::fs::write(
+        &broken,
+        "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦:1月1日(周四)放假。",
+    )
+    .unwrap();
+    let out = luoshi(&["calendar", "parse", broken.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2027-01-01"),
+        "a wrong weekday is named"
+    );
+}

@@ -957,3 +957,94 @@ async fn a_task_table_is_previewed_corrected_in_place_and_imported_once() {
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(too_big.html.contains("文件超过 20 MB"), "{}", too_big.html);
 }
+
+#[tokio::test]
+async fn a_reminder_by_hand_reaches_the_liaisons_inbox_and_asks_for_a_receipt() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let mut sup = Browser::new(&app);
+    sup.sign_in("ducha").await;
+    let csrf = sup.get(&format!("/matters/{id}")).await.csrf();
+    let sent = sup
+        .post(
+            &format!("/matters/{id}/remind"),
+            &[("csrf", &csrf), ("message", "请于本周五前报送进展")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+
+    let mut fgw = Browser::new(&app);
+    let home = fgw.sign_in("fgw").await;
+    assert!(
+        home.html.contains("class=\"badge\""),
+        "the header counts the unread"
+    );
+    let inbox = fgw.get("/inbox").await;
+    assert!(
+        inbox.html.contains("请于本周五前报送进展"),
+        "{}",
+        inbox.html
+    );
+    let at = inbox
+        .html
+        .find("/confirm\"")
+        .expect("a receipt is asked for");
+    let start = inbox.html[..at].rfind("/inbox/").unwrap();
+    let confirm = inbox.html[start..at + "/confirm".len()].to_string();
+    let csrf = inbox.csrf();
+
+    let mut other = Browser::new(&app);
+    other.sign_in("czj").await;
+    let other_csrf = other.get("/inbox").await.csrf();
+    let refused = other.post(&confirm, &[("csrf", &other_csrf)]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::NOT_FOUND,
+        "someone else's message"
+    );
+
+    let done = fgw.post(&confirm, &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let inbox = fgw.get("/inbox").await;
+    assert!(inbox.html.contains("确认收到") && !inbox.html.contains(&confirm));
+}
+
+#[tokio::test]
+async fn a_holiday_notice_pasted_on_the_admin_page_is_previewed_then_saved() {
+    let app = spawn_app(NOW).await;
+    let mut admin = Browser::new(&app);
+    admin.sign_in("admin").await;
+    let csrf = admin.get("/admin").await.csrf();
+    let notice = "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦:1月1日(周五)至3日(周日)放假,共3天。\n二、春节:2月6日(周六)至12日(周五)放假调休,共7天。2月20日(周六)上班。";
+    let preview = admin
+        .post(
+            "/admin/calendar",
+            &[("csrf", &csrf), ("notice", notice), ("action", "preview")],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.html.contains("2027年2月20日") && preview.html.contains("春节调休上班"),
+        "{}",
+        preview.html
+    );
+    let saved = admin
+        .post(
+            "/admin/calendar",
+            &[("csrf", &csrf), ("notice", notice), ("action", "save")],
+        )
+        .await;
+    assert!(saved.html.contains("已保存 11 天"), "{}", saved.html);
+    assert!(saved.html.contains("2027"), "the year is listed now");
+
+    let wrong = notice.replace("(周五)至3日", "(周四)至3日");
+    let refused = admin
+        .post(
+            "/admin/calendar",
+            &[("csrf", &csrf), ("notice", &wrong), ("action", "save")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("2027-01-01"), "{}", refused.html);
+}

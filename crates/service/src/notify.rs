@@ -10,6 +10,7 @@ use luoshi_domain::ladder::{self, Sent, Step};
 use luoshi_domain::{
     EventKind, Light, Matter, MatterState, Role, Transition, UnitId, Urgency, User,
 };
+pub use luoshi_storage::DeliveryState;
 use luoshi_storage::{Channel, Dispatch, InboxItem, LadderRow, MatterQuery, Notice, Outgoing};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

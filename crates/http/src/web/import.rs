@@ -37,7 +37,7 @@ fn upload_form(s: &AppState, viewer: &Viewer, status: StatusCode, error: Option<
         status,
         "import.html",
         context! {
-            viewer => ViewerView::of(&viewer.user, &tree),
+            viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             error,
             sources => sources(),
@@ -175,7 +175,7 @@ fn preview(
         status,
         "import_preview.html",
         context! {
-            viewer => ViewerView::of(&viewer.user, &tree),
+            viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             error,
             rows,
@@ -262,7 +262,7 @@ pub async fn commit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
                 StatusCode::OK,
                 "import_done.html",
                 context! {
-                    viewer => ViewerView::of(&viewer.user, &tree),
+                    viewer => ViewerView::of(&viewer, &tree),
                     csrf => viewer.csrf(),
                     created => outcome.created.len(),
                     already => outcome.already,

@@ -259,7 +259,7 @@ async fn show_matter(
         status,
         "matter.html",
         context! {
-            viewer => ViewerView::of(&viewer.user, &tree),
+            viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             m, events, forms, error, input, children, may_decompose,
             units => super::register::unit_names(&tree, &viewer.user),

@@ -3,6 +3,7 @@
 
 mod i18n;
 mod import;
+mod inbox;
 mod matter;
 mod pages;
 mod register;
@@ -40,6 +41,8 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("dashboard.html", include_str!("templates/dashboard.html")),
         ("new.html", include_str!("templates/new.html")),
         ("import.html", include_str!("templates/import.html")),
+        ("inbox.html", include_str!("templates/inbox.html")),
+        ("admin.html", include_str!("templates/admin.html")),
         (
             "import_preview.html",
             include_str!("templates/import_preview.html"),
@@ -90,6 +93,10 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/dashboard", get(pages::dashboard))
+        .route("/inbox", get(inbox::inbox))
+        .route("/inbox/{id}/{verb}", post(inbox::mark))
+        .route("/admin", get(inbox::admin))
+        .route("/admin/calendar", post(inbox::calendar))
         .route("/matters/{id}", get(matter::matter_page))
         .route("/matters/{id}/decompose", post(matter::decompose))
         .route("/matters/{id}/{verb}", post(matter::matter_step))

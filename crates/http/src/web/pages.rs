@@ -61,7 +61,7 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
         StatusCode::OK,
         "workbench.html",
         context! {
-            viewer => ViewerView::of(&viewer.user, &tree),
+            viewer => ViewerView::of(&viewer, &tree),
             csrf => viewer.csrf(),
             to_sign => rows(&w.to_sign),
             returned => rows(&w.returned),
@@ -211,7 +211,7 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         StatusCode::OK,
         "list.html",
         context! {
-            viewer => ViewerView::of(&viewer.user, &tree),
+            viewer => ViewerView::of(&viewer, &tree),
             csrf => viewer.csrf(),
             f => context! {
                 q => field(&f, "q"), due_from => field(&f, "due_from"), due_to => field(&f, "due_to"),
@@ -271,7 +271,7 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
         StatusCode::OK,
         "dashboard.html",
         context! {
-            viewer => ViewerView::of(&viewer.user, &tree),
+            viewer => ViewerView::of(&viewer, &tree),
             csrf => viewer.csrf(),
             d => context! { total => d.total, completion => view::percent(d.completion_rate) },
             charts, units,

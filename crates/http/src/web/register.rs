@@ -60,7 +60,7 @@ async fn form(
         status,
         "new.html",
         context! {
-            viewer => ViewerView::of(&viewer.user, &tree),
+            viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             input, errors, leaders,
             sources => options(Source::ALL.iter().map(|x| (x.as_str(), x.label())).collect()),

@@ -68,6 +68,8 @@ pub struct Viewer {
     pub user: User,
     /// The session's secret, from which its CSRF token is derived.
     pub secret: String,
+    /// Unread messages in the inbox, for the header.
+    pub unread: usize,
 }
 
 impl Viewer {
@@ -83,7 +85,17 @@ impl FromRequestParts<AppState> for Viewer {
         let to_login = || Redirect::to("/login").into_response();
         let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_login)?;
         match state.luoshi.authenticate(&secret).await {
-            Ok(user) => Ok(Viewer { user, secret }),
+            Ok(user) => {
+                let unread = state.luoshi.unread(&user).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "the unread count could not be read");
+                    0
+                });
+                Ok(Viewer {
+                    user,
+                    secret,
+                    unread,
+                })
+            }
             Err(_) => Err(with_cookie(to_login(), SESSION_COOKIE, "")),
         }
     }

@@ -64,11 +64,16 @@ pub struct ViewerView {
     pub unit: String,
     pub is_liaison: bool,
     pub is_supervisor: bool,
+    pub is_admin: bool,
+    pub unread: usize,
 }
 
 impl ViewerView {
-    pub fn of(user: &User, tree: &OrgTree) -> ViewerView {
+    pub fn of(viewer: &super::session::Viewer, tree: &OrgTree) -> ViewerView {
+        let user = &viewer.user;
         ViewerView {
+            is_admin: user.role == Role::Admin,
+            unread: viewer.unread,
             name: user.display_name.clone(),
             role: user.role.label(),
             unit: unit_name(tree, user.unit_id),

@@ -1,0 +1,203 @@
+//! The inbox (消息) with its read receipts, and the admin page: deliveries that failed and the
+//! working-day calendar kept up from the State Council's notices.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use luoshi_domain::Role;
+use luoshi_domain::notice::{self, NoticeKind};
+use luoshi_service::notify::DeliveryState;
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::render;
+use super::session::{Viewer, csrf_matches};
+use super::view::{self, ViewerView};
+use crate::{ApiError, AppState};
+
+pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
+    let (items, _) = match s.luoshi.inbox(&viewer.user).await {
+        Ok(found) => found,
+        Err(e) => return error_page(&s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let items: Vec<_> = items
+        .into_iter()
+        .map(|i| {
+            context! {
+                id => i.id, title => i.title, body => i.body,
+                at => view::cn_time(i.created_at),
+                matter => i.matter_id.map(|m| m.0),
+                unread => i.read_at.is_none(),
+                to_confirm => i.confirm && i.confirmed_at.is_none(),
+                confirmed => i.confirmed_at.map(view::cn_time),
+            }
+        })
+        .collect();
+    let tree = s.luoshi.tree();
+    render(
+        &s,
+        StatusCode::OK,
+        "inbox.html",
+        context! { viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(), items },
+    )
+}
+
+/// Marks a message read, or confirms it (确认收到), and goes back to the inbox.
+pub async fn mark(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path((id, verb)): Path<(String, String)>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let confirm = match verb.as_str() {
+        "read" => false,
+        "confirm" => true,
+        _ => return error_page(&s, StatusCode::NOT_FOUND, "请求的地址不存在"),
+    };
+    match s.luoshi.mark_read(&viewer.user, &id, confirm).await {
+        Ok(()) => Redirect::to("/inbox").into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            error_page(&s, api.status, &api.message)
+        }
+    }
+}
+
+fn may_administer(viewer: &Viewer) -> bool {
+    matches!(viewer.user.role, Role::Admin | Role::Supervisor)
+}
+
+pub async fn admin(State(s): State<AppState>, viewer: Viewer) -> Response {
+    admin_page(&s, &viewer, StatusCode::OK, &Fields::new(), None, None).await
+}
+
+async fn admin_page(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    input: &Fields,
+    preview: Option<Vec<minijinja::Value>>,
+    message: Option<String>,
+) -> Response {
+    if !may_administer(viewer) {
+        return error_page(
+            s,
+            StatusCode::FORBIDDEN,
+            "只有管理员和督查人员可以进入管理页面",
+        );
+    }
+    let problems = match s.luoshi.delivery_problems(&viewer.user).await {
+        Ok(p) => p,
+        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let problems: Vec<_> = problems
+        .into_iter()
+        .map(|o| {
+            context! {
+                id => o.notice.id, channel => o.notice.channel.as_str(), target => o.notice.target,
+                subject => o.notice.subject, attempts => o.attempts, error => o.last_error,
+                gave_up => o.state == DeliveryState::Failed,
+                at => view::cn_time(o.notice.created_at),
+            }
+        })
+        .collect();
+    let calendar = s.luoshi.calendar();
+    let years: Vec<i32> = calendar.years().collect();
+    let tree = s.luoshi.tree();
+    render(
+        s,
+        status,
+        "admin.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
+            problems, years, preview, message,
+            notice => field(input, "notice"), year => field(input, "year"),
+        },
+    )
+}
+
+/// A pasted notice: previewed as the days it sets, or saved into the calendar.
+pub async fn calendar(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    if !may_administer(&viewer) {
+        return error_page(
+            &s,
+            StatusCode::FORBIDDEN,
+            "只有管理员和督查人员可以进入管理页面",
+        );
+    }
+    let year = match field(&f, "year").trim() {
+        "" => None,
+        y => match y.parse::<i32>() {
+            Ok(y) if (2000..=2100).contains(&y) => Some(y),
+            _ => {
+                let why = "年份应为2000至2100之间的数字".to_string();
+                return admin_page(
+                    &s,
+                    &viewer,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &f,
+                    None,
+                    Some(why),
+                )
+                .await;
+            }
+        },
+    };
+    let text = field(&f, "notice");
+    let days = match notice::parse_notice(text, year) {
+        Ok(days) => days,
+        Err(e) => {
+            return admin_page(
+                &s,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &f,
+                None,
+                Some(e.to_string()),
+            )
+            .await;
+        }
+    };
+    if field(&f, "action") == "save" {
+        return match s.luoshi.import_calendar(text, year).await {
+            Ok(n) => {
+                let done = format!("已保存 {n} 天的放假和调休安排");
+                admin_page(
+                    &s,
+                    &viewer,
+                    StatusCode::OK,
+                    &Fields::new(),
+                    None,
+                    Some(done),
+                )
+                .await
+            }
+            Err(e) => {
+                let api = ApiError::from(e);
+                admin_page(&s, &viewer, api.status, &f, None, Some(api.message)).await
+            }
+        };
+    }
+    let preview = days
+        .iter()
+        .map(|d| {
+            context! {
+                date => view::page_date(d.date),
+                kind => match d.kind { NoticeKind::Holiday => "放假", NoticeKind::Workday => "上班" },
+                name => d.name,
+            }
+        })
+        .collect();
+    admin_page(&s, &viewer, StatusCode::OK, &f, Some(preview), None).await
+}
