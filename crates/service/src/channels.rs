@@ -227,6 +227,7 @@ mod tests {
                 subject: "催办".into(),
                 body: "请反馈".into(),
                 created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+                due_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
             },
             state: DeliveryState::Pending,
             attempts: 0,

@@ -8,10 +8,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use luoshi_domain::ladder::{self, Sent, Step};
 use luoshi_domain::{
-    EventKind, Light, Matter, MatterState, Role, Transition, UnitId, Urgency, User,
+    EventKind, Light, Matter, MatterState, Role, Transition, UnitId, Urgency, User, UserId,
 };
-pub use luoshi_storage::DeliveryState;
 use luoshi_storage::{Channel, Dispatch, InboxItem, LadderRow, MatterQuery, Notice, Outgoing};
+pub use luoshi_storage::{DeliveryState, Prefs};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -36,6 +36,10 @@ pub struct Delivery {
     pub first_retry_seconds: i64,
     /// How long one attempt may take.
     pub timeout_seconds: u64,
+    /// A reminder nobody confirmed is sent again after this many hours, and no sooner.
+    pub resend_unconfirmed_hours: i64,
+    /// The hour (China time) of the daily digest for those who asked for one.
+    pub digest_hour: u32,
 }
 
 impl Default for Delivery {
@@ -44,6 +48,8 @@ impl Default for Delivery {
             give_up_after_hours: 48,
             first_retry_seconds: 30,
             timeout_seconds: 10,
+            resend_unconfirmed_hours: 24,
+            digest_hour: 8,
         }
     }
 }
@@ -58,6 +64,8 @@ pub struct SweepSummary {
     pub red: usize,
     pub reminders: usize,
     pub escalations: usize,
+    /// Reminders nobody confirmed, sent again.
+    pub resent: usize,
     /// Messages newly queued (inbox, e-mail, webhooks).
     pub queued: usize,
     pub delivered: usize,
@@ -127,6 +135,7 @@ impl Luoshi {
         let (matters, _) = self.store.matters(&query).await?;
         let views = self.views(matters);
         let users = self.store.users().await?;
+        let prefs: HashMap<UserId, Prefs> = self.store.prefs().await?.into_iter().collect();
         let mut summary = SweepSummary {
             at: now,
             ..SweepSummary::default()
@@ -235,6 +244,7 @@ impl Luoshi {
                     confirm: true,
                 },
                 &liaisons,
+                &prefs,
                 now,
             );
             if let Step::Escalate(n) = step {
@@ -263,20 +273,68 @@ impl Luoshi {
                         confirm: false,
                     },
                     &told,
+                    &prefs,
                     now,
                 );
             }
             dispatch.ladder.push(row);
         }
+        summary.resent = self
+            .resend_unconfirmed(&mut dispatch, &users, &prefs, now)
+            .await?;
         if !dispatch.is_empty() {
             summary.queued = self.store.dispatch(&dispatch).await?;
         }
         Ok(summary)
     }
 
+    /// Reminders asking for a receipt that nobody confirmed go out again by e-mail, no more
+    /// often than the set interval.
+    async fn resend_unconfirmed(
+        &self,
+        d: &mut Dispatch,
+        users: &[User],
+        prefs: &HashMap<UserId, Prefs>,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let hours = self.channels.delivery.resend_unconfirmed_hours.max(1);
+        let before = now - chrono::Duration::hours(hours);
+        let items = self.store.unconfirmed(before).await?;
+        for item in &items {
+            d.resent.push((item.id.clone(), now));
+            let user = users.iter().find(|u| u.id == item.user_id);
+            let pref = prefs.get(&item.user_id).copied().unwrap_or_default();
+            if let (Some(_), Some(email), true) = (
+                &self.channels.smtp,
+                user.and_then(|u| u.email.clone()),
+                pref.email,
+            ) {
+                d.outbox.push(Notice {
+                    id: message_id(&[&item.id, "resend", &now.timestamp().to_string()]),
+                    channel: Channel::Email,
+                    target: email,
+                    user_id: Some(item.user_id),
+                    matter_id: item.matter_id,
+                    subject: format!("再次提醒:{}", item.title),
+                    body: format!("{}\n(此消息尚未确认收到,请登录系统确认。)", item.body),
+                    created_at: now,
+                    due_at: now,
+                });
+            }
+        }
+        Ok(items.len())
+    }
+
     /// Puts a message in each person's inbox, and queues it by e-mail to those with an address
     /// and to every configured webhook.
-    fn address(&self, d: &mut Dispatch, msg: &Message<'_>, to: &[&User], now: DateTime<Utc>) {
+    fn address(
+        &self,
+        d: &mut Dispatch,
+        msg: &Message<'_>,
+        to: &[&User],
+        prefs: &HashMap<UserId, Prefs>,
+        now: DateTime<Utc>,
+    ) {
         for user in to {
             let id = message_id(&[&msg.cause, "inbox", &user.id.to_string()]);
             d.inbox.push(InboxItem {
@@ -290,7 +348,13 @@ impl Luoshi {
                 read_at: None,
                 confirmed_at: None,
             });
-            if let (Some(_), Some(email)) = (&self.channels.smtp, &user.email) {
+            let pref = prefs.get(&user.id).copied().unwrap_or_default();
+            if let (Some(_), Some(email), true) = (&self.channels.smtp, &user.email, pref.email) {
+                let due_at = if pref.digest {
+                    self.digest_slot(now)
+                } else {
+                    now
+                };
                 d.outbox.push(Notice {
                     id: message_id(&[&msg.cause, "email", email]),
                     channel: Channel::Email,
@@ -300,6 +364,7 @@ impl Luoshi {
                     subject: msg.title.clone(),
                     body: msg.body.clone(),
                     created_at: now,
+                    due_at,
                 });
             }
         }
@@ -313,8 +378,26 @@ impl Luoshi {
                 subject: msg.title.clone(),
                 body: msg.body.clone(),
                 created_at: now,
+                due_at: now,
             });
         }
+    }
+
+    /// The next daily digest: today at the digest hour if it is still to come on a working day,
+    /// else that hour on the next working day.
+    fn digest_slot(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let calendar = self.calendar();
+        let china = luoshi_domain::china_offset();
+        let mut day = luoshi_domain::china_date(now);
+        let at = |day: chrono::NaiveDate| {
+            day.and_hms_opt(self.channels.delivery.digest_hour.min(23), 0, 0)
+                .and_then(|t| t.and_local_timezone(china).single())
+                .map_or(now, |t| t.to_utc())
+        };
+        if !(calendar.is_working_day(day) && at(day) > now) {
+            day = calendar.add_working_days(day, 1);
+        }
+        at(day)
     }
 
     /// The messages a step writes with its event: a reminder by hand goes to the liaisons of
@@ -355,6 +438,7 @@ impl Luoshi {
                 confirm: true,
             },
             &to,
+            &self.store.prefs().await?.into_iter().collect(),
             now,
         );
         Ok(d)
@@ -365,6 +449,22 @@ impl Luoshi {
         let delivery = &self.channels.delivery;
         let timeout = Duration::from_secs(delivery.timeout_seconds.max(1));
         let (mut delivered, mut retrying, mut failed) = (0, 0, 0);
+        let wants_digest: Vec<UserId> = self
+            .store
+            .prefs()
+            .await?
+            .into_iter()
+            .filter(|(_, p)| p.digest)
+            .map(|(u, _)| u)
+            .collect();
+        let digest: Vec<String> = self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| wants_digest.contains(&u.id))
+            .filter_map(|u| u.email)
+            .collect();
         loop {
             let now = self.now();
             let lease = now + chrono::Duration::seconds(delivery.timeout_seconds as i64 * 3 + 30);
@@ -372,21 +472,25 @@ impl Luoshi {
             if batch.is_empty() {
                 break;
             }
-            for out in batch {
-                let id = out.notice.id.clone();
-                match channels::send(&self.channels, &out, now, timeout).await {
-                    Ok(()) => {
-                        self.store.outbox_sent(&id, self.now()).await?;
-                        delivered += 1;
-                    }
-                    Err(why) => {
-                        let retry = retry_at(&out, now, delivery);
-                        tracing::warn!(delivery = %id, error = %why, attempts = out.attempts + 1, given_up = retry.is_none(), "delivery failed");
-                        self.store.outbox_failed(&id, &why, retry).await?;
-                        if retry.is_some() {
-                            retrying += 1;
-                        } else {
-                            failed += 1;
+            for group in by_recipient(batch, &digest) {
+                let out = combined(&group);
+                let result = channels::send(&self.channels, &out, now, timeout).await;
+                for one in &group {
+                    let id = &one.notice.id;
+                    match &result {
+                        Ok(()) => {
+                            self.store.outbox_sent(id, self.now()).await?;
+                            delivered += 1;
+                        }
+                        Err(why) => {
+                            let retry = retry_at(one, now, delivery);
+                            tracing::warn!(delivery = %id, error = %why, attempts = one.attempts + 1, given_up = retry.is_none(), "delivery failed");
+                            self.store.outbox_failed(id, why, retry).await?;
+                            if retry.is_some() {
+                                retrying += 1;
+                            } else {
+                                failed += 1;
+                            }
                         }
                     }
                 }
@@ -420,6 +524,21 @@ impl Luoshi {
         }
     }
 
+    pub async fn prefs(&self, user: &User) -> Result<Prefs> {
+        Ok(self
+            .store
+            .prefs()
+            .await?
+            .into_iter()
+            .find(|(u, _)| *u == user.id)
+            .map(|(_, p)| p)
+            .unwrap_or_default())
+    }
+
+    pub async fn save_prefs(&self, user: &User, prefs: Prefs) -> Result<()> {
+        Ok(self.store.save_prefs(user.id, prefs).await?)
+    }
+
     /// Messages that failed at least once, for admins.
     pub async fn delivery_problems(&self, user: &User) -> Result<Vec<Outgoing>> {
         if user.role != Role::Admin && user.role != Role::Supervisor {
@@ -429,6 +548,43 @@ impl Luoshi {
         }
         Ok(self.store.outbox(true).await?)
     }
+}
+
+/// The e-mails due together for an address that asked for a daily digest go as one mail;
+/// everything else goes on its own, under its own id.
+fn by_recipient(batch: Vec<Outgoing>, digest: &[String]) -> Vec<Vec<Outgoing>> {
+    let mut groups: Vec<Vec<Outgoing>> = Vec::new();
+    for out in batch {
+        let joins = groups.iter_mut().find(|g| {
+            out.notice.channel == Channel::Email
+                && digest.contains(&out.notice.target)
+                && g[0].notice.channel == Channel::Email
+                && g[0].notice.target == out.notice.target
+        });
+        match joins {
+            Some(g) => g.push(out),
+            None => groups.push(vec![out]),
+        }
+    }
+    groups
+}
+
+/// One message standing for a group: itself when alone, else a digest with an id of its own.
+fn combined(group: &[Outgoing]) -> Outgoing {
+    if let [one] = group {
+        return one.clone();
+    }
+    let ids: Vec<&str> = group.iter().map(|o| o.notice.id.as_str()).collect();
+    let mut digest = group[0].clone();
+    digest.notice.id = message_id(&ids);
+    digest.notice.matter_id = None;
+    digest.notice.subject = format!("督办消息汇总({}条)", group.len());
+    digest.notice.body = group
+        .iter()
+        .map(|o| format!("【{}】\n{}", o.notice.subject, o.notice.body))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    digest
 }
 
 /// When to try a failed message again: 30 s, 1 min, 2 min … up to an hour apart, a fifth either

@@ -130,6 +130,30 @@ fn body(mail: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A mail's subject, decoded from its RFC 2047 words.
+fn subject(mail: &str) -> String {
+    use base64::Engine;
+    let mut words = String::new();
+    let mut inside = false;
+    for line in mail.lines() {
+        if let Some(rest) = line.strip_prefix("Subject: ") {
+            inside = true;
+            words.push_str(rest);
+        } else if inside && line.starts_with(' ') {
+            words.push_str(line.trim());
+        } else {
+            inside = false;
+        }
+    }
+    words
+        .split("?=")
+        .filter_map(|w| w.trim().strip_prefix("=?utf-8?b?"))
+        .map(|b| {
+            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b).unwrap()).unwrap()
+        })
+        .collect()
+}
+
 struct City {
     luoshi: Luoshi,
     clock: Arc<ManualClock>,
@@ -259,15 +283,27 @@ async fn an_overdue_matter_is_reminded_once_then_every_two_working_days_then_esc
     assert!(mayor[0].starts_with("预警升级"), "{mayor:?}");
     assert_eq!(c.inbox("ducha", id).await.len(), 1);
 
-    let to_fgw: Vec<String> = mail
+    let mut subjects: Vec<String> = mail
         .lock()
         .unwrap()
         .iter()
         .filter(|m| m.contains("To: fgw@demo.luoshi.example") && body(m).contains("编制城东片区"))
-        .cloned()
+        .inspect(|m| assert!(m.contains("Message-ID: <")))
+        .map(|m| subject(m))
         .collect();
-    assert_eq!(to_fgw.len(), 3, "one mail per reminder, none twice");
-    assert!(to_fgw.iter().all(|m| m.contains("Message-ID: <")));
+    subjects.sort();
+    let title = "编制城东片区控制性详细规划";
+    let mut expected = vec![
+        format!("催办(第1次):{title}"),
+        format!("催办(第2次):{title}"),
+        format!("催办(第3次):{title}"),
+        // Nobody confirmed: each reminder goes again after a day, and no sooner.
+        format!("再次提醒:催办(第1次):{title}"),
+        format!("再次提醒:催办(第1次):{title}"),
+        format!("再次提醒:催办(第2次):{title}"),
+    ];
+    expected.sort();
+    assert_eq!(subjects, expected);
 }
 
 #[tokio::test]
@@ -332,5 +368,52 @@ async fn a_webhook_that_fails_first_gets_the_message_once_on_retry() {
         ours.iter().filter(|(s, _)| *s == 200).count(),
         1,
         "{ours:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_daily_digest_waits_for_its_hour_and_comes_as_one_mail() {
+    let (smtp, mail) = smtp_listener().await;
+    let c = city(Channels {
+        smtp: Some(SmtpConfig {
+            url: smtp,
+            from: "督查室 <ducha@example.gov.cn>".into(),
+        }),
+        ..Channels::default()
+    })
+    .await;
+    overdue_matter(&c).await;
+    let fgw = c.user("fgw").await;
+    c.luoshi
+        .save_prefs(
+            &fgw,
+            luoshi_service::notify::Prefs {
+                email: true,
+                digest: true,
+            },
+        )
+        .await
+        .unwrap();
+    let to_fgw = || {
+        mail.lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.contains("To: fgw@demo.luoshi.example"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    c.sweep_at("2026-06-01T10:00:00+08:00").await;
+    assert!(to_fgw().is_empty(), "held for the digest");
+    assert!(
+        !c.luoshi.inbox(&fgw).await.unwrap().0.is_empty(),
+        "the inbox has it at once"
+    );
+    c.sweep_at("2026-06-02T08:00:00+08:00").await;
+    let mails = to_fgw();
+    assert_eq!(mails.len(), 1, "one mail for everything");
+    assert!(
+        subject(&mails[0]).starts_with("督办消息汇总"),
+        "{}",
+        subject(&mails[0])
     );
 }

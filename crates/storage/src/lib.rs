@@ -17,7 +17,7 @@ use luoshi_domain::{
 
 pub use error::StoreError;
 pub use model::{MatterQuery, NewUnit, NewUser, Order, UnitMonth};
-pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing};
+pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -94,6 +94,11 @@ pub trait Store: Send + Sync + 'static {
     /// The latest messages, or only those that failed at least once.
     async fn outbox(&self, failed_only: bool) -> Result<Vec<Outgoing>>;
     async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>>;
+    /// Messages asking for a receipt that nobody confirmed, sent (or sent again) before `before`.
+    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<InboxItem>>;
+    /// Everyone's notification preferences that differ from the default.
+    async fn prefs(&self) -> Result<Vec<(UserId, Prefs)>>;
+    async fn save_prefs(&self, user: UserId, prefs: Prefs) -> Result<()>;
     async fn unread(&self, user: UserId) -> Result<usize>;
     /// Marks one of the user's messages read, and confirmed if asked; false if it is not theirs.
     async fn mark_read(

@@ -42,6 +42,8 @@ pub struct Notice {
     pub subject: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// Not sent before this moment (a daily digest waits for its hour).
+    pub due_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,10 +85,32 @@ pub struct Dispatch {
     pub ladder: Vec<LadderRow>,
     pub outbox: Vec<Notice>,
     pub inbox: Vec<InboxItem>,
+    /// Inbox messages sent again because nobody confirmed them, and when.
+    pub resent: Vec<(String, DateTime<Utc>)>,
 }
 
 impl Dispatch {
     pub fn is_empty(&self) -> bool {
-        self.ladder.is_empty() && self.outbox.is_empty() && self.inbox.is_empty()
+        self.ladder.is_empty()
+            && self.outbox.is_empty()
+            && self.inbox.is_empty()
+            && self.resent.is_empty()
+    }
+}
+
+/// How a person wants to hear from Luoshi; the inbox always holds everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Prefs {
+    pub email: bool,
+    /// One e-mail a day with everything in it, instead of one per message.
+    pub digest: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            email: true,
+            digest: false,
+        }
     }
 }

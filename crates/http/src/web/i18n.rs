@@ -390,6 +390,47 @@ fn english(zh: &str) -> Option<&'static str> {
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
         "请先登录" => "Please sign in first",
+        "消息" => "Messages",
+        "管理" => "Admin",
+        "没有消息。" => "No messages.",
+        "未读" => "Unread",
+        "查看事项" => "See the matter",
+        "已于{0}确认收到" => "Confirmed {0}",
+        "确认收到" => "Confirm receipt",
+        "标为已读" => "Mark as read",
+        "接收方式" => "How you hear from us",
+        "站内消息总会收到。" => "Messages always arrive here. ",
+        "您的账号没有登记邮箱。" => "Your account has no e-mail address.",
+        "同时发送邮件" => "Also send e-mail",
+        "邮件每天汇总一次(工作日早上)" => {
+            "One e-mail a day with everything (working-day mornings)"
+        }
+        "保存" => "Save",
+        "发送失败的消息" => "Messages that failed",
+        "未送达或正在重试的邮件和推送" => {
+            "E-mails and webhooks not delivered or being retried"
+        }
+        "时间" => "Time",
+        "渠道" => "Channel",
+        "内容" => "Content",
+        "次数" => "Attempts",
+        "原因" => "Why",
+        "已放弃" => "given up",
+        "没有发送失败的消息。" => "No message has failed.",
+        "工作日历" => "Working-day calendar",
+        "已有年份:{0}。粘贴国务院办公厅的节假日安排通知,预览后保存。" => {
+            "Years known: {0}. Paste the State Council's holiday notice, preview it, then save."
+        }
+        "通知全文" => "The notice",
+        "年份(通知中找不到时填写)" => "Year (if the notice does not say)",
+        "预览" => "Preview",
+        "保存到日历" => "Save to the calendar",
+        "通知中的放假和调休安排" => "Days off and adjusted working days in the notice",
+        "日期" => "Date",
+        "安排" => "Arrangement",
+        "名称" => "Name",
+        "放假" => "Day off",
+        "上班" => "Working day",
         "导入" => "Import",
         "导入任务表" => "Import a task table",
         "未能读取" => "The file could not be read",

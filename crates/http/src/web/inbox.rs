@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::Role;
 use luoshi_domain::notice::{self, NoticeKind};
-use luoshi_service::notify::DeliveryState;
+use luoshi_service::notify::{DeliveryState, Prefs};
 use minijinja::context;
 
 use super::pages::{Fields, error_page, field, forbidden_csrf};
@@ -34,13 +34,36 @@ pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
             }
         })
         .collect();
+    let prefs = match s.luoshi.prefs(&viewer.user).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
     let tree = s.luoshi.tree();
     render(
         &s,
         StatusCode::OK,
         "inbox.html",
-        context! { viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(), items },
+        context! {
+            viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(), items,
+            email => prefs.email, digest => prefs.digest,
+            has_email => viewer.user.email.is_some(),
+        },
     )
+}
+
+/// How the signed-in person wants to hear: by e-mail or not, at once or in a daily digest.
+pub async fn prefs(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let prefs = Prefs {
+        email: field(&f, "email") == "1",
+        digest: field(&f, "digest") == "1",
+    };
+    match s.luoshi.save_prefs(&viewer.user, prefs).await {
+        Ok(()) => Redirect::to("/inbox").into_response(),
+        Err(e) => error_page(&s, ApiError::from(e).status, "设置未能保存,请稍后重试"),
+    }
 }
 
 /// Marks a message read, or confirms it (确认收到), and goes back to the inbox.

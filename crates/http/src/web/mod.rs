@@ -94,6 +94,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/dashboard", get(pages::dashboard))
         .route("/inbox", get(inbox::inbox))
+        .route("/inbox/prefs", post(inbox::prefs))
         .route("/inbox/{id}/{verb}", post(inbox::mark))
         .route("/admin", get(inbox::admin))
         .route("/admin/calendar", post(inbox::calendar))

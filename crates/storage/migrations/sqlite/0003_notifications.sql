@@ -40,7 +40,8 @@ CREATE TABLE inbox (
     created_at   TEXT NOT NULL,
     confirm      INTEGER NOT NULL DEFAULT 0,
     read_at      TEXT,
-    confirmed_at TEXT
+    confirmed_at TEXT,
+    resent_at    TEXT
 );
 CREATE INDEX inbox_user ON inbox (user_id, created_at);
 
@@ -50,4 +51,10 @@ CREATE TABLE calendar_days (
     date TEXT PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
     name TEXT NOT NULL
+);
+
+CREATE TABLE user_prefs (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id),
+    email   INTEGER NOT NULL,
+    digest  INTEGER NOT NULL
 );

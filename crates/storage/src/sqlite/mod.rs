@@ -22,7 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use self::pool::Workers;
 use self::rows::{USER_SELECT, to_json, ts};
-use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing};
+use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError, UnitMonth};
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
@@ -356,6 +356,22 @@ impl Store for SqliteStore {
 
     async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>> {
         self.readers.run(move |c| notify::inbox(c, user)).await
+    }
+
+    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
+        self.readers
+            .run(move |c| notify::unconfirmed(c, before))
+            .await
+    }
+
+    async fn prefs(&self) -> Result<Vec<(UserId, Prefs)>> {
+        self.readers.run(notify::prefs).await
+    }
+
+    async fn save_prefs(&self, user: UserId, prefs: Prefs) -> Result<()> {
+        self.writer
+            .run(move |c| notify::save_prefs(c, user, prefs))
+            .await
     }
 
     async fn unread(&self, user: UserId) -> Result<usize> {

@@ -5,7 +5,9 @@ use luoshi_domain::{DayKind, MatterId, UnitId, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::rows::{ts, write_error};
-use crate::notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing};
+use crate::notify::{
+    Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs,
+};
 use crate::{Result, StoreError};
 
 fn time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
@@ -93,7 +95,7 @@ pub fn dispatch_in(tx: &Transaction<'_>, d: &Dispatch) -> Result<usize> {
                 n.subject,
                 n.body,
                 ts(n.created_at),
-                ts(n.created_at)
+                ts(n.due_at)
             ])
             .map_err(write_error)?;
     }
@@ -114,6 +116,11 @@ pub fn dispatch_in(tx: &Transaction<'_>, d: &Dispatch) -> Result<usize> {
             ])
             .map_err(write_error)?;
     }
+    for (id, at) in &d.resent {
+        tx.prepare_cached("UPDATE inbox SET resent_at = ? WHERE id = ?")?
+            .execute(params![ts(*at), id])
+            .map_err(write_error)?;
+    }
     Ok(new)
 }
 
@@ -125,7 +132,7 @@ pub fn dispatch(conn: &mut Connection, d: &Dispatch) -> Result<usize> {
 }
 
 const OUTBOX_COLUMNS: &str = "id, channel, target, user_id, matter_id, subject, body, created_at,
-    state, attempts, last_error, sent_at";
+    state, attempts, last_error, sent_at, next_at";
 
 fn outgoing(r: &Row<'_>) -> rusqlite::Result<Outgoing> {
     let channel: String = r.get(1)?;
@@ -144,6 +151,7 @@ fn outgoing(r: &Row<'_>) -> rusqlite::Result<Outgoing> {
             subject: r.get(5)?,
             body: r.get(6)?,
             created_at: required(r.get(7)?)?,
+            due_at: required(r.get(12)?)?,
         },
         state: match state.as_str() {
             "sent" => DeliveryState::Sent,
@@ -222,25 +230,27 @@ pub fn outbox(conn: &Connection, failed_only: bool) -> Result<Vec<Outgoing>> {
     Ok(rows)
 }
 
+fn inbox_item(r: &Row<'_>) -> rusqlite::Result<InboxItem> {
+    Ok(InboxItem {
+        id: r.get(0)?,
+        user_id: UserId(r.get(1)?),
+        matter_id: r.get::<_, Option<i64>>(2)?.map(MatterId),
+        title: r.get(3)?,
+        body: r.get(4)?,
+        created_at: required(r.get(5)?)?,
+        confirm: r.get(6)?,
+        read_at: time(r.get(7)?)?,
+        confirmed_at: time(r.get(8)?)?,
+    })
+}
+
 pub fn inbox(conn: &Connection, user: UserId) -> Result<Vec<InboxItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, user_id, matter_id, title, body, created_at, confirm, read_at, confirmed_at
          FROM inbox WHERE user_id = ? ORDER BY created_at DESC, id LIMIT 200",
     )?;
     let rows = stmt
-        .query_map([user.0], |r| {
-            Ok(InboxItem {
-                id: r.get(0)?,
-                user_id: UserId(r.get(1)?),
-                matter_id: r.get::<_, Option<i64>>(2)?.map(MatterId),
-                title: r.get(3)?,
-                body: r.get(4)?,
-                created_at: required(r.get(5)?)?,
-                confirm: r.get(6)?,
-                read_at: time(r.get(7)?)?,
-                confirmed_at: time(r.get(8)?)?,
-            })
-        })?
+        .query_map([user.0], inbox_item)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -319,5 +329,44 @@ pub fn save_calendar_days(
         .map_err(write_error)?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Messages asking for a receipt, still unconfirmed, sent (or last sent again) before `before`.
+pub fn unconfirmed(conn: &mut Connection, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, user_id, matter_id, title, body, created_at, confirm, read_at, confirmed_at
+         FROM inbox WHERE confirm = 1 AND confirmed_at IS NULL
+           AND coalesce(resent_at, created_at) <= ? ORDER BY created_at LIMIT 5000",
+    )?;
+    let rows = stmt
+        .query_map([ts(before)], inbox_item)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn prefs(conn: &mut Connection) -> Result<Vec<(UserId, Prefs)>> {
+    let mut stmt = conn.prepare_cached("SELECT user_id, email, digest FROM user_prefs")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                UserId(r.get(0)?),
+                Prefs {
+                    email: r.get(1)?,
+                    digest: r.get(2)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn save_prefs(conn: &mut Connection, user: UserId, p: Prefs) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO user_prefs (user_id, email, digest) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, digest = excluded.digest",
+    )?
+    .execute(params![user.0, p.email, p.digest])
+    .map_err(write_error)?;
     Ok(())
 }
