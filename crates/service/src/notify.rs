@@ -3,6 +3,7 @@
 //! sends what is due from the outbox, retrying with backoff until a horizon, never twice.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -472,9 +473,21 @@ impl Luoshi {
             if batch.is_empty() {
                 break;
             }
+            // A slow receiver must not hold up the others: the batch goes out side by side,
+            // a few at a time.
+            let mut sending = tokio::task::JoinSet::new();
+            let lanes = Arc::new(tokio::sync::Semaphore::new(SENDING_LANES));
             for group in by_recipient(batch, &digest) {
-                let out = combined(&group);
-                let result = channels::send(&self.channels, &out, now, timeout).await;
+                let (channels, lanes) = (self.channels.clone(), lanes.clone());
+                sending.spawn(async move {
+                    let _lane = lanes.acquire_owned().await;
+                    let out = combined(&group);
+                    let result = channels::send(&channels, &out, now, timeout).await;
+                    (group, result)
+                });
+            }
+            while let Some(done) = sending.join_next().await {
+                let (group, result) = done.map_err(|e| ServiceError::Internal(Box::new(e)))?;
                 for one in &group {
                     let id = &one.notice.id;
                     match &result {
@@ -586,6 +599,9 @@ fn combined(group: &[Outgoing]) -> Outgoing {
         .join("\n\n");
     digest
 }
+
+/// How many messages are sent at the same time.
+const SENDING_LANES: usize = 8;
 
 /// When to try a failed message again: 30 s, 1 min, 2 min … up to an hour apart, a fifth either
 /// way so that many failures do not come back at once; `None` past the horizon.

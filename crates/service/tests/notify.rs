@@ -417,3 +417,63 @@ async fn a_daily_digest_waits_for_its_hour_and_comes_as_one_mail() {
         subject(&mails[0])
     );
 }
+
+#[tokio::test]
+async fn an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_not_lost() {
+    // A port nobody listens on, and a receiver that accepts and never answers.
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_url = format!("smtp://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let hanging = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hanging_url = format!("http://{}/hook", hanging.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = hanging.accept().await {
+            held.push(socket);
+        }
+    });
+    let c = city(Channels {
+        smtp: Some(SmtpConfig {
+            url: closed_url,
+            from: "督查室 <ducha@example.gov.cn>".into(),
+        }),
+        webhook: vec![WebhookConfig {
+            url: hanging_url,
+            format: WebhookFormat::Generic,
+            secret: None,
+        }],
+        delivery: Delivery {
+            timeout_seconds: 1,
+            give_up_after_hours: 1,
+            ..Delivery::default()
+        },
+    })
+    .await;
+    overdue_matter(&c).await;
+    c.clock.set(at("2026-06-01T10:00:00+08:00"));
+    let first = c.luoshi.sweep().await.unwrap();
+    assert!(first.retrying > 0 && first.delivered == 0, "{first:?}");
+    let admin = c.user("admin").await;
+    let problems = c.luoshi.delivery_problems(&admin).await.unwrap();
+    assert!(
+        problems.iter().any(|p| p.last_error.contains("SMTP")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.last_error.contains("webhook")),
+        "{problems:?}"
+    );
+
+    // Past the horizon the messages are given up and stay listed; the inbox had them all along.
+    c.clock.set(at("2026-06-01T11:30:00+08:00"));
+    let later = c.luoshi.sweep().await.unwrap();
+    assert_eq!(later.failed, first.retrying, "{later:?}");
+    let problems = c.luoshi.delivery_problems(&admin).await.unwrap();
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.state == luoshi_service::notify::DeliveryState::Failed)
+    );
+    let fgw = c.user("fgw").await;
+    assert!(!c.luoshi.inbox(&fgw).await.unwrap().0.is_empty());
+}
