@@ -32,6 +32,8 @@ pub enum Command {
     /// The working-day calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Scores for a period (2026, 2026-Q2, 2026-06), ranked within each kind of unit.
+    Assess(AssessArgs),
     /// Import a task table (.xlsx, .xls, .csv) or document (.docx, .txt) as matters.
     Import(ImportArgs),
     /// Write out what Luoshi holds.
@@ -65,6 +67,24 @@ pub struct ImportArgs {
     #[arg(long)]
     pub partial: bool,
     /// The supervisor importing (default: the first supervisor of the top government).
+    #[arg(long, value_name = "USERNAME")]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct AssessArgs {
+    /// 2026, 2026-Q2 or 2026-06.
+    #[arg(long)]
+    pub period: String,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// A preset (reports, items, lead_co) or a custom scheme's name (default: the configured one).
+    #[arg(long)]
+    pub scheme: Option<String>,
+    /// Whose view (default: the first supervisor of the top government).
     #[arg(long, value_name = "USERNAME")]
     pub user: Option<String>,
 }

@@ -16,8 +16,8 @@ use luoshi_storage::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
 use crate::cli::{
-    Args, CalendarCommand, CalendarFileArgs, CalendarImportArgs, Command, ConfigCommand, DataArgs,
-    ExportCommand, ImportArgs, LedgerArgs,
+    Args, AssessArgs, CalendarCommand, CalendarFileArgs, CalendarImportArgs, Command,
+    ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs,
 };
 use crate::config::{Config, Overrides};
 
@@ -74,6 +74,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let config = load(file, &a.data, None, "luoshi-data")?;
             let luoshi = open(&config, clock).await?;
             calendar_import(&luoshi, &a).await
+        }
+        Command::Assess(a) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            assess(&luoshi, &a).await
         }
         Command::Import(a) => {
             let config = load(file, &a.data, None, "luoshi-data")?;
@@ -420,5 +425,54 @@ async fn calendar_import(luoshi: &Luoshi, a: &CalendarImportArgs) -> anyhow::Res
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("已导入 {days} 天的安排 (calendar days saved: {days})");
+    Ok(())
+}
+
+async fn assess(luoshi: &Luoshi, a: &AssessArgs) -> anyhow::Result<()> {
+    let period: luoshi_domain::assess::Period =
+        a.period.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let user = acting_user(luoshi, a.user.as_deref()).await?;
+    let result = luoshi
+        .assess(&user, period, a.scheme.as_deref())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let tree = luoshi.tree();
+    let name = |u| tree.get(u).map_or(String::new(), |u| u.name.clone());
+    if a.json {
+        let rows: Vec<serde_json::Value> = result
+            .scores
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "unit_id": s.unit_id.0,
+                    "unit": name(s.unit_id),
+                    "kind": s.kind.as_str(),
+                    "score": s.score,
+                    "rank": s.rank,
+                    "items": s.items.iter().map(|i| serde_json::json!({
+                        "points": i.points,
+                        "reason": i.reason,
+                        "event_id": i.event_id.0,
+                        "matter_id": i.matter_id.0,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        println!(
+            "{} 考核(方案 {},基础分 {})",
+            result.period, result.scheme, result.base
+        );
+        for s in &result.scores {
+            println!(
+                "{:>3}  {:<8} {:>7.2}  {}",
+                s.rank,
+                s.kind.as_str(),
+                s.score,
+                name(s.unit_id)
+            );
+        }
+    }
     Ok(())
 }

@@ -261,3 +261,52 @@ fn a_holiday_notice_parses_to_the_official_calendar() {
         "a wrong weekday is named"
     );
 }
+
+#[test]
+fn every_score_is_the_base_plus_its_items_each_naming_its_event_and_ranks_follow_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    for scheme in ["lead_co", "items", "reports"] {
+        let out = luoshi(&[
+            "assess", "--period", "2026", "--data", data, "--json", "--scheme", scheme,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let scores: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let base = if scheme == "items" { 0.0 } else { 100.0 };
+        assert!(
+            scores
+                .iter()
+                .any(|s| !s["items"].as_array().unwrap().is_empty()),
+            "{scheme}"
+        );
+        for s in &scores {
+            let items = s["items"].as_array().unwrap();
+            let sum: f64 = items.iter().map(|i| i["points"].as_f64().unwrap()).sum();
+            assert!(
+                (s["score"].as_f64().unwrap() - (base + sum)).abs() < 1e-9,
+                "{s:#}"
+            );
+            assert!(
+                items
+                    .iter()
+                    .all(|i| i["event_id"].as_i64().is_some_and(|e| e > 0))
+            );
+            assert!(!s["unit"].as_str().unwrap().is_empty());
+        }
+        for a in &scores {
+            for b in scores.iter().filter(|b| b["kind"] == a["kind"]) {
+                let (sa, sb) = (a["score"].as_f64().unwrap(), b["score"].as_f64().unwrap());
+                let (ra, rb) = (a["rank"].as_u64().unwrap(), b["rank"].as_u64().unwrap());
+                assert_eq!(sa > sb, ra < rb, "{scheme}: {a} vs {b}");
+            }
+        }
+    }
+    let bad = luoshi(&["assess", "--period", "2026-Q5", "--data", data, "--json"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("2026-Q5"));
+}

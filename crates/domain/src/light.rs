@@ -199,9 +199,12 @@ impl<'a> LightContext<'a> {
     }
 
     fn sign_overdue(&self, m: &Matter) -> bool {
-        let Some(assigned) = m.assigned_at else {
-            return false;
-        };
+        self.sign_due(m).is_some_and(|due| self.now > due)
+    }
+
+    /// When the units of an assigned matter must have signed it by.
+    pub fn sign_due(&self, m: &Matter) -> Option<DateTime<Utc>> {
+        let assigned = m.assigned_at?;
         let due = if m.urgency == Urgency::Urgent {
             assigned + chrono::Duration::hours(self.rules.sign_hours_urgent)
         } else {
@@ -215,7 +218,7 @@ impl<'a> LightContext<'a> {
                 .map(|t| t.to_utc())
                 .unwrap_or(assigned)
         };
-        self.now > due
+        Some(due)
     }
 }
 

@@ -1048,3 +1048,34 @@ async fn a_holiday_notice_pasted_on_the_admin_page_is_previewed_then_saved() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("2027-01-01"), "{}", refused.html);
 }
+
+#[tokio::test]
+async fn the_assessment_ranks_units_explains_each_point_and_exports_to_excel() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let page = b.get("/assessment?period=2026-Q2&scheme=lead_co").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("2026年第二季度") && page.html.contains("<caption>部门</caption>"));
+    assert!(page.html.contains("按期办结(牵头)"), "items say why");
+    let bytes = b
+        .download("/assessment.xlsx?period=2026-Q2&scheme=lead_co")
+        .await;
+    let luoshi_office::read::Content::Sheets(grids) =
+        luoshi_office::read::read("考核.xlsx", &bytes).unwrap()
+    else {
+        panic!("a workbook")
+    };
+    assert_eq!(grids[0].rows[1][..4], ["类别", "名次", "单位", "得分"]);
+    assert_eq!(
+        b.get("/assessment?period=2026-13").await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    let mut liaison = Browser::new(&app);
+    liaison.sign_in("fgw").await;
+    assert_eq!(
+        liaison.get("/assessment").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -49,9 +49,38 @@ fn lines_needed(text: &str, width: f64) -> usize {
 
 /// The ledger workbook: a title row, the header frozen and repeated on each printed page.
 pub fn write(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            vec![
+                (i + 1).to_string(),
+                row.number.clone(),
+                row.title.clone(),
+                row.lead.clone(),
+                row.co.clone(),
+                row.leader.clone(),
+                row.deadline.clone(),
+                row.state.clone(),
+                row.light.clone(),
+                row.progress.clone(),
+            ]
+        })
+        .collect();
+    table("台账", title, &COLUMNS, &cells)
+}
+
+/// A printable sheet of any table: a title row over the columns (name, width in characters),
+/// the header frozen and repeated on each page, text wrapped, A4 landscape.
+pub fn table(
+    sheet_name: &str,
+    title: &str,
+    columns: &[(&str, f64)],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name("台账")?;
+    sheet.set_name(sheet_name)?;
     let cell = Format::new()
         .set_font_name(FONT)
         .set_font_size(11)
@@ -73,35 +102,23 @@ pub fn write(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
 
-    let last_col = (COLUMNS.len() - 1) as u16;
+    let last_col = (columns.len().max(1) - 1) as u16;
     sheet.merge_range(0, 0, 0, last_col, title, &heading)?;
     sheet.set_row_height(0, 36)?;
-    for (col, (name, width)) in COLUMNS.iter().enumerate() {
+    for (col, (name, width)) in columns.iter().enumerate() {
         sheet.set_column_width(col as u16, *width)?;
         sheet.write_string_with_format(1, col as u16, *name, &head)?;
     }
-    for (i, row) in rows.iter().enumerate() {
+    for (i, cells) in rows.iter().enumerate() {
         let r = (i + 2) as u32;
-        let cells = [
-            (i + 1).to_string(),
-            row.number.clone(),
-            row.title.clone(),
-            row.lead.clone(),
-            row.co.clone(),
-            row.leader.clone(),
-            row.deadline.clone(),
-            row.state.clone(),
-            row.light.clone(),
-            row.progress.clone(),
-        ];
         for (col, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(r, col as u16, text, &cell)?;
         }
         // Readers do not all grow a row to fit wrapped text, so the height is set here.
         let lines = cells
             .iter()
-            .zip(COLUMNS)
-            .map(|(text, (_, width))| lines_needed(text, width))
+            .zip(columns)
+            .map(|(text, (_, width))| lines_needed(text, *width))
             .max()
             .unwrap_or(1);
         sheet.set_row_height(r, LINE_HEIGHT * lines as f64 + 2.0)?;

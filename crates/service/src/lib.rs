@@ -2,6 +2,7 @@
 //! matter, sign it, report — checked against the caller's role and scope, applied through the
 //! domain's lifecycle and written by the store in one transaction.
 
+pub mod assess;
 pub mod auth;
 mod calendar;
 pub mod channels;
@@ -31,7 +32,7 @@ pub use error::ServiceError;
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
 /// The rules that shape the lifecycle and the lights (`[rules]` in luoshi.toml).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     /// `[rules.lights]`: when lights turn yellow and red.
@@ -42,6 +43,8 @@ pub struct Rules {
     pub token_hours: i64,
     /// `[rules.ladder]`: when reminders go out and when they escalate.
     pub ladder: LadderRules,
+    /// `[rules.assessment]`: the scoring scheme.
+    pub assessment: assess::AssessmentConfig,
 }
 
 impl Default for Rules {
@@ -51,6 +54,7 @@ impl Default for Rules {
             extension_chain: ExtensionChain::default().0,
             token_hours: 12,
             ladder: LadderRules::default(),
+            assessment: assess::AssessmentConfig::default(),
         }
     }
 }

@@ -124,6 +124,8 @@ pub trait Store: Send + Sync + 'static {
     async fn returned_to(&self, unit: UnitId) -> Result<Vec<MatterId>>;
     /// The matter and its timeline, read together.
     async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>>;
+    /// The timelines of these matters, each in order.
+    async fn events_of(&self, matters: &[MatterId]) -> Result<Vec<Event>>;
     /// Matters matching the query (one page of them, if it asks for a page), with their
     /// assignments, soonest deadline first; and how many match in all.
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)>;

@@ -1,6 +1,7 @@
 //! The pages people use: server-rendered HTML from templates embedded in the binary, with
 //! auto-escaping, plain forms and no JavaScript required.
 
+mod assessment;
 mod i18n;
 mod import;
 mod inbox;
@@ -41,6 +42,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("dashboard.html", include_str!("templates/dashboard.html")),
         ("new.html", include_str!("templates/new.html")),
         ("import.html", include_str!("templates/import.html")),
+        ("assessment.html", include_str!("templates/assessment.html")),
         ("inbox.html", include_str!("templates/inbox.html")),
         ("admin.html", include_str!("templates/admin.html")),
         (
@@ -93,6 +95,8 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/dashboard", get(pages::dashboard))
+        .route("/assessment", get(assessment::page))
+        .route("/assessment.xlsx", get(assessment::export))
         .route("/inbox", get(inbox::inbox))
         .route("/inbox/prefs", post(inbox::prefs))
         .route("/inbox/{id}/{verb}", post(inbox::mark))

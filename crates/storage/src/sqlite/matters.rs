@@ -275,6 +275,28 @@ pub fn events(conn: &Connection, matter: MatterId) -> Result<Vec<Event>> {
     read_all(timeline.as_deref(), |d: EventDoc| Event::from(d))
 }
 
+/// The timelines of many matters, read in chunks of one statement each.
+pub fn events_of(conn: &Connection, matters: &[MatterId]) -> Result<Vec<Event>> {
+    let mut out = Vec::new();
+    for chunk in matters.chunks(500) {
+        let mut sql = Sql::default();
+        sql.push(
+            "SELECT json_group_array(json_object(
+                 'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
+                 'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
+                 'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline)
+                 ORDER BY matter_id, id)
+             FROM events WHERE matter_id IN ",
+        )
+        .bind_list(chunk.iter().map(|m| m.0));
+        let doc: Option<String> = conn
+            .prepare(&sql.text)?
+            .query_row(params_from_iter(sql.args.iter()), |r| r.get(0))?;
+        out.extend(read_all(doc.as_deref(), |d: EventDoc| Event::from(d))?);
+    }
+    Ok(out)
+}
+
 /// One matter as a JSON object in the shape of [`MatterDoc`].
 const MATTER_DOC: &str = "json_object(
     'id', m.id, 'org_id', m.org_id, 'year', m.year, 'seq', m.seq, 'title', m.title,

@@ -422,6 +422,11 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn events_of(&self, matters: &[MatterId]) -> Result<Vec<Event>> {
+        let ids = matters.to_vec();
+        self.readers.run(move |c| matters::events_of(c, &ids)).await
+    }
+
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
         let q = query.clone();
         self.readers.run(move |c| matters::select(c, &q)).await

@@ -1,0 +1,148 @@
+//! The assessment page (综合考核): rankings per kind of unit for a period, each score opened
+//! into its items, each item linked to its matter; and the same as .xlsx.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use luoshi_domain::UnitKind;
+use luoshi_domain::assess::Period;
+use luoshi_office::ledger;
+use luoshi_service::assess::Assessment;
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field};
+use super::render;
+use super::session::Viewer;
+use super::view::{self, ViewerView};
+use crate::{ApiError, AppState};
+
+async fn assessment(
+    s: &AppState,
+    viewer: &Viewer,
+    f: &Fields,
+) -> Result<(String, Assessment), Response> {
+    let period = match field(f, "period").trim() {
+        "" => {
+            let today = s.luoshi.today();
+            format!("{}-Q{}", today.year(), today.month0() / 3 + 1)
+        }
+        p => p.to_string(),
+    };
+    let parsed: Period = period
+        .parse()
+        .map_err(|e: String| error_page(s, StatusCode::BAD_REQUEST, &e))?;
+    let scheme = Some(field(f, "scheme")).filter(|x| !x.is_empty());
+    s.luoshi
+        .assess(&viewer.user, parsed, scheme)
+        .await
+        .map(|a| (period, a))
+        .map_err(|e| {
+            let api = ApiError::from(e);
+            error_page(s, api.status, &api.message)
+        })
+}
+
+fn kind_label(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Government => "县(市、区)和乡镇(街道)",
+        UnitKind::Department => "部门",
+        UnitKind::Other => "其他单位",
+    }
+}
+
+pub async fn page(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fields>) -> Response {
+    let (period, a) = match assessment(&s, &viewer, &f).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let tree = s.luoshi.tree();
+    let mut groups: Vec<(UnitKind, Vec<minijinja::Value>)> = Vec::new();
+    for score in &a.scores {
+        let row = context! {
+            rank => score.rank, unit => view::unit_name(&tree, score.unit_id),
+            score => format!("{:.2}", score.score),
+            items => score.items.iter().map(|i| context! {
+                points => format!("{:+.2}", i.points), reason => i.reason, matter => i.matter_id.0,
+                event => i.event_id.0,
+            }).collect::<Vec<_>>(),
+        };
+        match groups.last_mut() {
+            Some((kind, rows)) if *kind == score.kind => rows.push(row),
+            _ => groups.push((score.kind, vec![row])),
+        }
+    }
+    let groups: Vec<_> = groups
+        .into_iter()
+        .map(|(kind, rows)| context! { label => kind_label(kind), rows })
+        .collect();
+    render(
+        &s,
+        StatusCode::OK,
+        "assessment.html",
+        context! {
+            viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(),
+            period, label => a.period, scheme => a.scheme, base => a.base, groups,
+            schemes => ["lead_co", "items", "reports"],
+            export => format!("/assessment.xlsx?period={}&scheme={}", view::url_encode(field(&f, "period")), view::url_encode(field(&f, "scheme"))),
+        },
+    )
+}
+
+pub async fn export(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Query(f): Query<Fields>,
+) -> Response {
+    let (_, a) = match assessment(&s, &viewer, &f).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let tree = s.luoshi.tree();
+    let rows: Vec<Vec<String>> = a
+        .scores
+        .iter()
+        .map(|score| {
+            vec![
+                kind_label(score.kind).to_string(),
+                score.rank.to_string(),
+                view::unit_name(&tree, score.unit_id),
+                format!("{:.2}", score.score),
+                score
+                    .items
+                    .iter()
+                    .map(|i| format!("{:+.2} {}", i.points, i.reason))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ]
+        })
+        .collect();
+    let columns = [
+        ("类别", 16.0),
+        ("名次", 6.0),
+        ("单位", 18.0),
+        ("得分", 8.0),
+        ("得分明细", 90.0),
+    ];
+    let title = format!("{}综合考核({}方案)", a.period, a.scheme);
+    match ledger::table("考核", &title, &columns, &rows) {
+        Ok(bytes) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"assessment.xlsx\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "writing the assessment failed");
+            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Assessment: the scores of the units in the caller's view for a period, under the scheme the
+//! office chose, each point linked to the event behind it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveTime;
+use luoshi_domain::assess::{self, Period, Scheme, UnitScore};
+use luoshi_domain::{LightContext, MatterState, Role, UnitKind, User};
+use serde::{Deserialize, Serialize};
+
+use crate::{Luoshi, Result, ServiceError};
+
+/// `[rules.assessment]`: the scheme in force (a preset's name or one of `custom`), and schemes
+/// of the office's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessmentConfig {
+    pub scheme: String,
+    pub custom: Vec<Scheme>,
+}
+
+impl Default for AssessmentConfig {
+    fn default() -> Self {
+        AssessmentConfig {
+            scheme: "lead_co".into(),
+            custom: Vec::new(),
+        }
+    }
+}
+
+/// The scores of a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub period: String,
+    pub scheme: String,
+    pub base: f64,
+    pub scores: Vec<UnitScore>,
+}
+
+impl Luoshi {
+    /// Scores the units the caller oversees: a supervisor's org (the org itself left out), a
+    /// leader's units in charge (分管). `scheme` names a preset or a custom scheme; `None`, the
+    /// one configured.
+    pub async fn assess(
+        &self,
+        user: &User,
+        period: Period,
+        scheme: Option<&str>,
+    ) -> Result<Assessment> {
+        let config = &self.rules.assessment;
+        let name = scheme.unwrap_or(&config.scheme);
+        let scheme = config
+            .custom
+            .iter()
+            .find(|s| s.name == name)
+            .cloned()
+            .or_else(|| Scheme::preset(name))
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "scheme",
+                    format!("没有名为“{name}”的考核方案,可选 reports、items、lead_co 或自定义方案"),
+                )
+            })?;
+        let tree = self.tree();
+        let units: Vec<_> = match user.role {
+            Role::Supervisor | Role::Admin => {
+                let org = tree
+                    .org_of(user.unit_id)
+                    .ok_or_else(|| ServiceError::Forbidden("无权查看考核结果".into()))?;
+                tree.subtree(org)
+                    .into_iter()
+                    .filter(|u| *u != org)
+                    .collect()
+            }
+            Role::Leader => user
+                .in_charge_of
+                .iter()
+                .flat_map(|u| tree.subtree(*u))
+                .collect(),
+            Role::Liaison => return Err(ServiceError::Forbidden("无权查看考核结果".into())),
+        };
+        let units: Vec<_> = units
+            .into_iter()
+            .filter_map(|u| tree.get(u))
+            .filter(|u| u.kind != UnitKind::Other)
+            .map(|u| (u.id, u.kind))
+            .collect();
+
+        let mut query = self.store_query(user, &crate::matters::ListQuery::default());
+        query.states = MatterState::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_counted())
+            .collect();
+        let (matters, _) = self.store.matters(&query).await?;
+        let ids: Vec<_> = matters.iter().map(|m| m.id).collect();
+        let mut timelines: HashMap<_, Vec<_>> = HashMap::new();
+        for e in self.store.events_of(&ids).await? {
+            timelines.entry(e.matter_id).or_default().push(e);
+        }
+        let with_events: Vec<_> = matters
+            .into_iter()
+            .map(|m| {
+                let events = timelines.remove(&m.id).unwrap_or_default();
+                (m, events)
+            })
+            .collect();
+        // Lights as they stood when the period ended, or now if it is still running.
+        let end = period
+            .to
+            .and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time"))
+            .and_local_timezone(luoshi_domain::china_offset())
+            .single()
+            .map_or(self.now(), |t| t.to_utc())
+            .min(self.now());
+        let calendar = self.calendar();
+        let at_end = LightContext::new(end, &calendar, &self.rules.lights);
+        let facts = assess::facts(&with_events, period, &at_end);
+        Ok(Assessment {
+            period: period.label(),
+            scheme: scheme.name.clone(),
+            base: scheme.base,
+            scores: assess::assess(&scheme, &units, &facts),
+        })
+    }
+}
