@@ -375,6 +375,31 @@ async fn the_public_page_needs_no_sign_in_and_shows_nothing_internal() {
         "no personal names"
     );
     assert!(!page.html.contains("name=\"csrf\""), "no forms, no session");
+
+    // The same through the API, without a token: the public matter, and nothing internal.
+    let res = app
+        .http
+        .get(format!("{}/public/matters", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["title"] == "新建城市书房二十处" && m["source"] == "work_report")
+    );
+    for secret in [
+        "内部整改事项甲",
+        "不得外传",
+        mayor["display_name"].as_str().unwrap(),
+    ] {
+        assert!(!text.contains(secret), "{secret} must not leak");
+    }
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod dashboard;
 mod dto;
 mod health;
 mod matters;
+mod public;
 mod units;
 mod users;
 
@@ -56,4 +57,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matters::reject_extension))
         .routes(routes!(matters::cancel))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(public::list))
 }

@@ -396,7 +396,9 @@ fn english(zh: &str) -> Option<&'static str> {
         "如 2026、2026-Q2、2026-06" => "e.g. 2026, 2026-Q2, 2026-06",
         "考核方案" => "Scheme",
         "查看" => "Show",
-        "{0},方案 {1},基础分 {2}。每一分都列明事由,点开可查看所依据的事项。" => "{0}, scheme {1}, base {2}. Every point says why; open a score to see the matters behind it.",
+        "{0},方案 {1},基础分 {2}。每一分都列明事由,点开可查看所依据的事项。" => {
+            "{0}, scheme {1}, base {2}. Every point says why; open a score to see the matters behind it."
+        }
         "导出 Excel" => "Export to Excel",
         "名次" => "Rank",
         "得分" => "Score",
