@@ -34,6 +34,8 @@ pub enum Command {
     Calendar(CalendarCommand),
     /// Scores for a period (2026, 2026-Q2, 2026-06), ranked within each kind of unit.
     Assess(AssessArgs),
+    /// The bulletin (通报) of a period as an official .docx.
+    Bulletin(BulletinArgs),
     /// Import a task table (.xlsx, .xls, .csv) or document (.docx, .txt) as matters.
     Import(ImportArgs),
     /// Write out what Luoshi holds.
@@ -85,6 +87,24 @@ pub struct AssessArgs {
     #[arg(long)]
     pub scheme: Option<String>,
     /// Whose view (default: the first supervisor of the top government).
+    #[arg(long, value_name = "USERNAME")]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct BulletinArgs {
+    /// 2026, 2026-Q2 or 2026-06.
+    #[arg(long)]
+    pub period: String,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Where to write the .docx.
+    #[arg(long, value_name = "FILE.docx")]
+    pub out: PathBuf,
+    /// The bulletin's 文号, e.g. 云督通〔2026〕5号.
+    #[arg(long)]
+    pub number: Option<String>,
+    /// Who issues it (default: the first supervisor of the top government).
     #[arg(long, value_name = "USERNAME")]
     pub user: Option<String>,
 }

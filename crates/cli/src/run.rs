@@ -16,7 +16,7 @@ use luoshi_storage::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
 use crate::cli::{
-    Args, AssessArgs, CalendarCommand, CalendarFileArgs, CalendarImportArgs, Command,
+    Args, AssessArgs, BulletinArgs, CalendarCommand, CalendarFileArgs, CalendarImportArgs, Command,
     ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs,
 };
 use crate::config::{Config, Overrides};
@@ -79,6 +79,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let config = load(file, &a.data, None, "luoshi-data")?;
             let luoshi = open(&config, clock).await?;
             assess(&luoshi, &a).await
+        }
+        Command::Bulletin(a) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            bulletin(&luoshi, &a).await
         }
         Command::Import(a) => {
             let config = load(file, &a.data, None, "luoshi-data")?;
@@ -474,5 +479,19 @@ async fn assess(luoshi: &Luoshi, a: &AssessArgs) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+async fn bulletin(luoshi: &Luoshi, a: &BulletinArgs) -> anyhow::Result<()> {
+    let period: luoshi_domain::assess::Period =
+        a.period.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let user = acting_user(luoshi, a.user.as_deref()).await?;
+    let doc = luoshi
+        .bulletin(&user, period, a.number.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bytes = luoshi_office::docx::write(&doc)?;
+    std::fs::write(&a.out, bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    println!("已生成通报 {} (wrote {})", doc.title, a.out.display());
     Ok(())
 }

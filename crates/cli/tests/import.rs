@@ -310,3 +310,48 @@ fn every_score_is_the_base_plus_its_items_each_naming_its_event_and_ranks_follow
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("2026-Q5"));
 }
+
+#[test]
+fn the_bulletin_of_a_quarter_is_an_official_document_with_its_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let out_file = dir.path().join("通报.docx");
+    let out = luoshi(&[
+        "bulletin",
+        "--period",
+        "2026-Q2",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out_file.to_str().unwrap(),
+        "--number",
+        "云督通〔2026〕5号",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&out_file).unwrap();
+    let luoshi_office::read::Content::Document { paragraphs, tables } =
+        luoshi_office::read::read("通报.docx", &bytes).unwrap()
+    else {
+        panic!("a document")
+    };
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p == "关于2026年第二季度督查督办工作情况的通报")
+    );
+    assert!(paragraphs.iter().any(|p| p == "云督通〔2026〕5号"));
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p.starts_with("截至2026年6月30日"))
+    );
+    assert_eq!(
+        tables[0].rows[0],
+        ["序号", "单位", "在办", "红灯", "办结率"]
+    );
+    assert!(tables.len() >= 2, "the overdue matters are listed");
+}

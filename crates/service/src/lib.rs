@@ -4,6 +4,7 @@
 
 pub mod assess;
 pub mod auth;
+mod bulletin;
 mod calendar;
 pub mod channels;
 pub mod clock;
