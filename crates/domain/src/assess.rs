@@ -90,6 +90,8 @@ pub enum FactKind {
     Overdue,
     /// A completion request sent back by the supervisor.
     Returned,
+    /// Held to account (问责) over the matter.
+    Accountable,
 }
 
 impl FactKind {
@@ -102,6 +104,7 @@ impl FactKind {
             FactKind::ClosedLate => "逾期办结",
             FactKind::Overdue => "逾期未办结",
             FactKind::Returned => "办结申请被退回",
+            FactKind::Accountable => "被问责",
         }
     }
 }
@@ -163,6 +166,11 @@ pub fn facts(
                         if in_period(e) && before == Some(p) && p < 100 {
                             fact(u, FactKind::ReportEmpty, e.id);
                         }
+                    }
+                }
+                EventKind::Accountability if in_period(e) => {
+                    if let Some(u) = unit {
+                        fact(u, FactKind::Accountable, e.id);
                     }
                 }
                 EventKind::Returned if in_period(e) => {
@@ -248,6 +256,7 @@ impl Scheme {
                     rule(ReportMissing, None, -10.0),
                     rule(ReportEmpty, None, -5.0),
                     rule(SignedLate, None, -2.0),
+                    rule(Accountable, None, -10.0),
                 ],
             ),
             "items" => (
@@ -257,6 +266,7 @@ impl Scheme {
                     rule(ClosedLate, Some(Lead), -1.0),
                     rule(Overdue, Some(Lead), -1.0),
                     rule(Returned, Some(Lead), -2.0),
+                    rule(Accountable, None, -2.0),
                 ],
             ),
             "lead_co" => (
@@ -268,6 +278,7 @@ impl Scheme {
                     rule(ClosedLate, Some(Co), -2.5),
                     rule(Overdue, Some(Lead), -5.0),
                     rule(Overdue, Some(Co), -2.5),
+                    rule(Accountable, None, -5.0),
                 ],
             ),
             _ => return None,

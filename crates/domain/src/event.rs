@@ -20,6 +20,7 @@ labelled_enum!(
         ExtensionApproved = "extension_approved", "同意延期";
         ExtensionRejected = "extension_rejected", "不同意延期";
         Cancelled = "cancelled", "撤销";
+        Accountability = "accountability", "问责";
     }
 );
 

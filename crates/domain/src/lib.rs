@@ -2,6 +2,7 @@
 //! counted and what colour its light shows. Nothing here reads a clock, a file or a database:
 //! callers pass "now" and the data in, which keeps every rule testable on its own.
 
+pub mod accountability;
 pub mod assess;
 pub mod calendar;
 pub mod event;

@@ -1104,3 +1104,54 @@ async fn the_assessment_ranks_units_explains_each_point_and_exports_to_excel() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_measure_entered_by_hand_goes_on_the_timeline_and_into_the_score() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let (_, m) = app.get(&ducha, &format!("/matters/{id}")).await;
+    let number = m["number"].as_str().unwrap().to_string();
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let csrf = b.get("/accountability").await.csrf();
+    let wrong = b
+        .post(
+            "/accountability",
+            &[
+                ("csrf", &csrf),
+                ("unit", "市不存在局"),
+                ("matters", &number),
+                ("reason", "x"),
+                ("measure", "talk"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains("找不到单位") && wrong.html.contains("市不存在局"));
+    let done = b
+        .post(
+            "/accountability",
+            &[
+                ("csrf", &csrf),
+                ("unit", "市发改委"),
+                ("person", ""),
+                ("matters", &number),
+                ("reason", "多次催办仍未反馈"),
+                ("measure", "criticism"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let list = b.get("/accountability").await;
+    assert!(list.html.contains("多次催办仍未反馈") && list.html.contains("通报批评"));
+    let matter = b.get(&format!("/matters/{id}")).await;
+    assert!(matter.html.contains("问责"));
+    let score = b.get("/assessment?period=2026&scheme=lead_co").await;
+    assert!(
+        score.html.contains("被问责(牵头)"),
+        "the record counts in the score"
+    );
+    let public = b.get("/public").await;
+    assert!(!public.html.contains("多次催办仍未反馈"), "never public");
+}

@@ -2,6 +2,7 @@
 //! matter, sign it, report — checked against the caller's role and scope, applied through the
 //! domain's lifecycle and written by the store in one transaction.
 
+mod accountability;
 pub mod assess;
 pub mod auth;
 mod bulletin;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use luoshi_domain::accountability::{Accountability, AccountabilityState};
 use luoshi_domain::ladder::{self, Sent, Step};
 use luoshi_domain::{
     EventKind, Light, Matter, MatterState, Role, Transition, UnitId, Urgency, User, UserId,
@@ -251,6 +252,20 @@ impl Luoshi {
             if let Step::Escalate(n) = step {
                 row.escalated_at = Some(now);
                 summary.escalations += 1;
+                dispatch.proposals.push(Accountability {
+                    id: 0,
+                    org_id: m.org_id,
+                    unit_id: unit,
+                    person: String::new(),
+                    matter_ids: vec![m.id],
+                    reason: format!("{}《{}》{why},催办{}次仍未落实", m.number, m.title, n - 1),
+                    measure: None,
+                    state: AccountabilityState::Proposed,
+                    key: key.clone(),
+                    created_at: now,
+                    decided_by: None,
+                    decided_at: None,
+                });
                 let told: Vec<&User> = users
                     .iter()
                     .filter(|u| {

@@ -283,6 +283,44 @@ async fn an_overdue_matter_is_reminded_once_then_every_two_working_days_then_esc
     assert!(mayor[0].starts_with("预警升级"), "{mayor:?}");
     assert_eq!(c.inbox("ducha", id).await.len(), 1);
 
+    // The escalation proposes holding the unit to account, once; the supervisor decides it and
+    // the matter's timeline says so.
+    let ducha = c.user("ducha").await;
+    let proposals: Vec<_> = c
+        .luoshi
+        .accountability(&ducha)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.matter_ids == [id])
+        .collect();
+    assert_eq!(proposals.len(), 1);
+    c.sweep_at("2026-06-05T10:00:00+08:00").await;
+    c.luoshi
+        .decide_accountability(
+            &ducha,
+            proposals[0].id,
+            Some(luoshi_domain::accountability::Measure::Talk),
+            "约谈市发改委分管负责同志",
+        )
+        .await
+        .unwrap();
+    let detail = c.luoshi.matter_detail(&ducha, id).await.unwrap();
+    assert!(
+        detail
+            .events
+            .iter()
+            .any(|e| e.data.kind == luoshi_domain::EventKind::Accountability
+                && e.data.comment.contains("约谈"))
+    );
+    assert!(
+        c.luoshi
+            .decide_accountability(&ducha, proposals[0].id, None, "")
+            .await
+            .is_err(),
+        "decided once"
+    );
+
     let mut subjects: Vec<String> = mail
         .lock()
         .unwrap()

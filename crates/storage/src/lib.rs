@@ -11,6 +11,7 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::accountability::Accountability;
 use luoshi_domain::{
     DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
@@ -71,6 +72,15 @@ pub trait Store: Send + Sync + 'static {
     async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>>;
     /// Saves the days of one or more years, replacing what was saved for those years.
     async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()>;
+    /// The org's accountability records, proposals first.
+    async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>>;
+    /// Writes a decided or dismissed record (new when its id is 0; a proposal only while it is
+    /// still proposed) with the events it puts on its matters, in one transaction.
+    async fn save_accountability(
+        &self,
+        record: &Accountability,
+        events: &[(MatterId, NewEvent)],
+    ) -> Result<i64>;
     /// The ladder rows of these concerns that exist.
     async fn ladder(&self, keys: &[String]) -> Result<Vec<LadderRow>>;
     /// Writes ladder steps with their messages in one transaction; messages already queued are

@@ -87,6 +87,8 @@ pub struct Dispatch {
     pub inbox: Vec<InboxItem>,
     /// Inbox messages sent again because nobody confirmed them, and when.
     pub resent: Vec<(String, DateTime<Utc>)>,
+    /// Accountability the ladder proposes (问责候选).
+    pub proposals: Vec<luoshi_domain::accountability::Accountability>,
 }
 
 impl Dispatch {
@@ -95,6 +97,7 @@ impl Dispatch {
             && self.outbox.is_empty()
             && self.inbox.is_empty()
             && self.resent.is_empty()
+            && self.proposals.is_empty()
     }
 }
 

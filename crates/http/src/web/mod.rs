@@ -1,6 +1,7 @@
 //! The pages people use: server-rendered HTML from templates embedded in the binary, with
 //! auto-escaping, plain forms and no JavaScript required.
 
+mod accountability;
 mod assessment;
 mod i18n;
 mod import;
@@ -43,6 +44,10 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("new.html", include_str!("templates/new.html")),
         ("import.html", include_str!("templates/import.html")),
         ("assessment.html", include_str!("templates/assessment.html")),
+        (
+            "accountability.html",
+            include_str!("templates/accountability.html"),
+        ),
         ("inbox.html", include_str!("templates/inbox.html")),
         ("admin.html", include_str!("templates/admin.html")),
         (
@@ -96,6 +101,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/dashboard", get(pages::dashboard))
         .route("/assessment", get(assessment::page))
+        .route(
+            "/accountability",
+            get(accountability::page).post(accountability::enter),
+        )
+        .route("/accountability/{id}/decide", post(accountability::decide))
         .route("/assessment.xlsx", get(assessment::export))
         .route("/inbox", get(inbox::inbox))
         .route("/inbox/prefs", post(inbox::prefs))

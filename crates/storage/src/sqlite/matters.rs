@@ -226,7 +226,7 @@ pub fn save_transition(
     Ok(ids)
 }
 
-fn insert_events(
+pub(super) fn insert_events(
     tx: &Transaction<'_>,
     matter: MatterId,
     events: &[NewEvent],

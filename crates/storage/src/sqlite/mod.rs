@@ -5,6 +5,7 @@
 //! concurrent writers queue in the process instead of failing with SQLITE_BUSY. Reads run on a
 //! small pool of connections in blocking tasks and never wait for the writer (WAL).
 
+mod accountability;
 mod matters;
 mod notify;
 mod pool;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::accountability::Accountability;
 use luoshi_domain::{
     DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
@@ -30,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_imports.sql"),
     include_str!("../../migrations/sqlite/0003_notifications.sql"),
+    include_str!("../../migrations/sqlite/0004_accountability.sql"),
 ];
 
 pub struct SqliteStore {
@@ -307,6 +310,23 @@ impl Store for SqliteStore {
         let days = days.to_vec();
         self.writer
             .run(move |c| notify::save_calendar_days(c, &days))
+            .await
+    }
+
+    async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>> {
+        self.readers
+            .run(move |c| accountability::list(c, org))
+            .await
+    }
+
+    async fn save_accountability(
+        &self,
+        record: &Accountability,
+        events: &[(MatterId, NewEvent)],
+    ) -> Result<i64> {
+        let (a, e) = (record.clone(), events.to_vec());
+        self.writer
+            .run(move |c| accountability::save(c, &a, &e))
             .await
     }
 
