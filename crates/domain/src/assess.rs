@@ -92,6 +92,10 @@ pub enum FactKind {
     Returned,
     /// Held to account (问责) over the matter.
     Accountable,
+    /// Named as a good example in a published bulletin (通报表扬).
+    Praised,
+    /// Named as a bad example in a published bulletin (通报批评).
+    Criticized,
 }
 
 impl FactKind {
@@ -105,6 +109,8 @@ impl FactKind {
             FactKind::Overdue => "逾期未办结",
             FactKind::Returned => "办结申请被退回",
             FactKind::Accountable => "被问责",
+            FactKind::Praised => "通报表扬",
+            FactKind::Criticized => "通报批评",
         }
     }
 }
@@ -167,6 +173,10 @@ pub fn facts(
                             fact(u, FactKind::ReportEmpty, e.id);
                         }
                     }
+                }
+                EventKind::Praised if in_period(e) => fact(m.lead_unit_id, FactKind::Praised, e.id),
+                EventKind::Criticized if in_period(e) => {
+                    fact(m.lead_unit_id, FactKind::Criticized, e.id)
                 }
                 EventKind::Accountability if in_period(e) => {
                     if let Some(u) = unit {
@@ -279,6 +289,8 @@ impl Scheme {
                     rule(Overdue, Some(Lead), -5.0),
                     rule(Overdue, Some(Co), -2.5),
                     rule(Accountable, None, -5.0),
+                    rule(Praised, Some(Lead), 1.0),
+                    rule(Criticized, Some(Lead), -1.0),
                 ],
             ),
             _ => return None,

@@ -21,6 +21,8 @@ labelled_enum!(
         ExtensionRejected = "extension_rejected", "不同意延期";
         Cancelled = "cancelled", "撤销";
         Accountability = "accountability", "问责";
+        Praised = "praised", "通报表扬";
+        Criticized = "criticized", "通报批评";
     }
 );
 

@@ -1155,3 +1155,84 @@ async fn a_measure_entered_by_hand_goes_on_the_timeline_and_into_the_score() {
     let public = b.get("/public").await;
     assert!(!public.html.contains("多次催办仍未反馈"), "never public");
 }
+
+#[tokio::test]
+async fn a_bulletin_is_drafted_with_a_typical_case_reviewed_published_and_kept_as_issued() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let (_, m) = app.get(&ducha, &format!("/matters/{id}")).await;
+    let number = m["number"].as_str().unwrap().to_string();
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let csrf = b.get("/bulletins").await.csrf();
+    let created = b
+        .post(
+            "/bulletins",
+            &[
+                ("csrf", &csrf),
+                ("period", "2026-Q2"),
+                ("number", "云督通〔2026〕5号"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let page_url = created.location.unwrap();
+    let draft = b.get(&page_url).await;
+    assert!(
+        draft
+            .html
+            .contains("关于2026年第二季度督查督办工作情况的通报"),
+        "{}",
+        draft.html
+    );
+    assert!(draft.html.contains("草稿"));
+    let case = b
+        .post(
+            &format!("{page_url}/case"),
+            &[
+                ("csrf", &csrf),
+                ("matter", &number),
+                ("kind", "praise"),
+                ("comment", "提前谋划,进度领先"),
+            ],
+        )
+        .await;
+    assert_eq!(case.status, StatusCode::SEE_OTHER);
+    assert!(b.get(&page_url).await.html.contains("提前谋划,进度领先"));
+    b.post(&format!("{page_url}/advance"), &[("csrf", &csrf)])
+        .await;
+    assert!(b.get(&page_url).await.html.contains("待审核"));
+    b.post(&format!("{page_url}/advance"), &[("csrf", &csrf)])
+        .await;
+    let published = b.get(&page_url).await;
+    assert!(published.html.contains("已发布") && !published.html.contains("提交审核"));
+    assert!(
+        b.get(&format!("/matters/{id}"))
+            .await
+            .html
+            .contains("通报表扬")
+    );
+    assert!(
+        b.get("/assessment?period=2026&scheme=lead_co")
+            .await
+            .html
+            .contains("通报表扬(牵头)")
+    );
+
+    let bytes = b.download(&format!("{page_url}/docx")).await;
+    let luoshi_office::read::Content::Document { paragraphs, tables } =
+        luoshi_office::read::read("通报.docx", &bytes).unwrap()
+    else {
+        panic!("a document")
+    };
+    assert!(paragraphs.iter().any(|p| p.contains("提前谋划,进度领先")));
+    assert!(!tables.is_empty());
+
+    let mut mayor = Browser::new(&app);
+    mayor.sign_in("shizhang").await;
+    assert!(mayor.get("/bulletins").await.html.contains("2026-Q2"));
+    let mut liaison = Browser::new(&app);
+    liaison.sign_in("fgw").await;
+    assert_eq!(liaison.get(&page_url).await.status, StatusCode::FORBIDDEN);
+}

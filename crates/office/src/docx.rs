@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
 
 /// One 公文 as the standard arranges it, top to bottom.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OfficialDoc {
     /// 发文机关标志, e.g. "云州市人民政府督查室": red and centred, with the red rule under the 文号.
     pub issuer: String,
@@ -28,7 +28,8 @@ pub struct OfficialDoc {
     pub date: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Block {
     /// 一、… in 3号黑体.
     Heading1(String),
@@ -40,7 +41,7 @@ pub enum Block {
     Table(Table),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub caption: Option<String>,
     /// Repeated at the top of every page the table runs onto; may be empty.

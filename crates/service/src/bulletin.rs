@@ -3,19 +3,42 @@
 
 use chrono::NaiveDate;
 use luoshi_domain::assess::Period;
+use luoshi_domain::{EventKind, MatterId, NewEvent};
 use luoshi_domain::{Light, User};
 use luoshi_office::cn_date;
 use luoshi_office::docx::{Block, OfficialDoc, Table};
+use luoshi_storage::bulletin::{BulletinRow, Case};
 
 use crate::{Luoshi, Result, ServiceError};
 
 impl Luoshi {
-    /// The bulletin of `period` as the caller's office would issue it; `number` is its 文号.
+    /// The bulletin of `period`: the one published for it, else as the caller's office would
+    /// issue it now; `number` is its 文号.
     pub async fn bulletin(
         &self,
         user: &User,
         period: Period,
         number: Option<String>,
+    ) -> Result<OfficialDoc> {
+        let org = self.bulletin_org(user)?;
+        let published = self
+            .store
+            .bulletins(org)
+            .await?
+            .into_iter()
+            .find(|b| b.state == "published" && b.period.parse() == Ok(period));
+        if let Some(doc) = published.and_then(|b| b.document) {
+            return serde_json::from_str(&doc).map_err(|e| ServiceError::Internal(Box::new(e)));
+        }
+        self.bulletin_doc(user, period, number, &[]).await
+    }
+
+    async fn bulletin_doc(
+        &self,
+        user: &User,
+        period: Period,
+        number: Option<String>,
+        cases: &[Case],
     ) -> Result<OfficialDoc> {
         let tree = self.tree();
         let org = tree
@@ -133,7 +156,30 @@ impl Luoshi {
                 units.join("、")
             )));
         }
-        body.push(Block::Heading1("五、下步工作要求".into()));
+        if !cases.is_empty() {
+            body.push(Block::Heading1("五、典型案例".into()));
+            for (praise, heading) in [(true, "(一)表扬"), (false, "(二)批评")] {
+                let chosen: Vec<&Case> = cases.iter().filter(|c| c.praise == praise).collect();
+                if chosen.is_empty() {
+                    continue;
+                }
+                body.push(Block::Heading2(heading.into()));
+                for c in chosen {
+                    let Ok(m) = self.visible_matter(user, c.matter_id).await else {
+                        continue;
+                    };
+                    body.push(Block::Paragraph(format!(
+                        "{}《{}》({}):{}",
+                        m.number,
+                        m.title,
+                        name(m.lead_unit_id),
+                        c.comment
+                    )));
+                }
+            }
+        }
+        let next = if cases.is_empty() { "五" } else { "六" };
+        body.push(Block::Heading1(format!("{next}、下步工作要求")));
         body.push(Block::Paragraph(
             "各单位要对照督办事项逐项梳理,对已逾期的事项限期办结,对临近时限的事项加快推进,按要求及时反馈办理进展。督查室将持续跟踪督办,并将办理情况纳入年度综合考核。"
                 .into(),
@@ -147,5 +193,143 @@ impl Luoshi {
             signature: Some(office),
             date: today,
         })
+    }
+}
+
+impl Luoshi {
+    fn bulletin_org(&self, user: &User) -> Result<luoshi_domain::UnitId> {
+        match user.role {
+            luoshi_domain::Role::Supervisor
+            | luoshi_domain::Role::Admin
+            | luoshi_domain::Role::Leader => self.tree().org_of(user.unit_id),
+            luoshi_domain::Role::Liaison => None,
+        }
+        .ok_or_else(|| ServiceError::Forbidden("无权查看通报".into()))
+    }
+
+    fn bulletin_editor(&self, user: &User) -> Result<luoshi_domain::UnitId> {
+        if user.role != luoshi_domain::Role::Supervisor {
+            return Err(ServiceError::Forbidden("只有督查人员可以编发通报".into()));
+        }
+        self.bulletin_org(user)
+    }
+
+    /// The bulletins of the caller's org, newest first; leaders see the published ones.
+    pub async fn bulletins(&self, user: &User) -> Result<Vec<BulletinRow>> {
+        let org = self.bulletin_org(user)?;
+        let all = self.store.bulletins(org).await?;
+        Ok(all
+            .into_iter()
+            .filter(|b| user.role != luoshi_domain::Role::Leader || b.state == "published")
+            .collect())
+    }
+
+    /// Starts a draft for a period (2026, 2026-Q2, 2026-06).
+    pub async fn draft_bulletin(&self, user: &User, period: &str, number: &str) -> Result<i64> {
+        let org = self.bulletin_editor(user)?;
+        period
+            .parse::<Period>()
+            .map_err(|e| ServiceError::invalid("period", e))?;
+        let row = BulletinRow {
+            id: 0,
+            org_id: org,
+            period: period.trim().to_string(),
+            number: number.trim().to_string(),
+            state: "draft".into(),
+            cases: Vec::new(),
+            document: None,
+            created_by: user.id,
+            created_at: self.now(),
+            published_at: None,
+        };
+        Ok(self.store.save_bulletin(&row, None, &[]).await?)
+    }
+
+    /// A bulletin and its document: as issued when published, else as it would read now.
+    pub async fn bulletin_page(&self, user: &User, id: i64) -> Result<(BulletinRow, OfficialDoc)> {
+        let b = self.own_bulletin(user, id).await?;
+        if let Some(doc) = &b.document {
+            let doc = serde_json::from_str(doc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+            return Ok((b, doc));
+        }
+        let period: Period = b
+            .period
+            .parse()
+            .map_err(|e: String| ServiceError::invalid("period", e))?;
+        let number = Some(b.number.clone()).filter(|n| !n.is_empty());
+        let doc = self.bulletin_doc(user, period, number, &b.cases).await?;
+        Ok((b, doc))
+    }
+
+    async fn own_bulletin(&self, user: &User, id: i64) -> Result<BulletinRow> {
+        let org = self.bulletin_org(user)?;
+        self.store
+            .bulletin(id)
+            .await?
+            .filter(|b| b.org_id == org)
+            .filter(|b| user.role != luoshi_domain::Role::Leader || b.state == "published")
+            .ok_or_else(|| ServiceError::NotFound(format!("通报 {id} 不存在")))
+    }
+
+    /// Adds a typical case to a draft: the matter, praise or criticism, and the comment.
+    pub async fn add_case(
+        &self,
+        user: &User,
+        id: i64,
+        matter: MatterId,
+        praise: bool,
+        comment: &str,
+    ) -> Result<()> {
+        self.bulletin_editor(user)?;
+        let mut b = self.own_bulletin(user, id).await?;
+        if b.state != "draft" {
+            return Err(ServiceError::Conflict("只有草稿可以修改".into()));
+        }
+        self.visible_matter(user, matter).await?;
+        if comment.trim().is_empty() {
+            return Err(ServiceError::invalid("comment", "请填写点评意见"));
+        }
+        b.cases.push(Case {
+            matter_id: matter,
+            praise,
+            comment: comment.trim().to_string(),
+        });
+        self.store.save_bulletin(&b, Some("draft"), &[]).await?;
+        Ok(())
+    }
+
+    /// Moves a bulletin on: a draft goes for review; a reviewed one is published, its document
+    /// kept as issued and its typical cases written on their matters' timelines.
+    pub async fn advance_bulletin(&self, user: &User, id: i64) -> Result<()> {
+        self.bulletin_editor(user)?;
+        let (mut b, doc) = self.bulletin_page(user, id).await?;
+        let from = b.state.clone();
+        let now = self.now();
+        let mut events = Vec::new();
+        match from.as_str() {
+            "draft" => b.state = "review".into(),
+            "review" => {
+                b.state = "published".into();
+                b.published_at = Some(now);
+                b.document = Some(
+                    serde_json::to_string(&doc).map_err(|e| ServiceError::Internal(Box::new(e)))?,
+                );
+                for c in &b.cases {
+                    let kind = if c.praise {
+                        EventKind::Praised
+                    } else {
+                        EventKind::Criticized
+                    };
+                    let mut e = NewEvent::new(kind, user.id, now, c.comment.clone());
+                    if let Ok(m) = self.visible_matter(user, c.matter_id).await {
+                        e.unit_id = Some(m.lead_unit_id);
+                    }
+                    events.push((c.matter_id, e));
+                }
+            }
+            _ => return Err(ServiceError::Conflict("该通报已经发布".into())),
+        }
+        self.store.save_bulletin(&b, Some(&from), &events).await?;
+        Ok(())
     }
 }

@@ -468,7 +468,7 @@ impl Luoshi {
 
     /// The matter, if it exists and the caller may see it. Both cases answer "not found", so
     /// nobody learns which ids exist outside their scope.
-    async fn visible_matter(&self, user: &User, id: MatterId) -> Result<Matter> {
+    pub(crate) async fn visible_matter(&self, user: &User, id: MatterId) -> Result<Matter> {
         let matter = self.store.matter(id).await?;
         self.admit(user, id, matter)
     }

@@ -3,6 +3,7 @@
 //! Every method is one transaction: a matter's new state and the events that explain it are
 //! written together or not at all.
 
+pub mod bulletin;
 mod doc;
 mod error;
 mod model;
@@ -10,6 +11,7 @@ mod notify;
 pub mod sqlite;
 
 use async_trait::async_trait;
+use bulletin::BulletinRow;
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::accountability::Accountability;
 use luoshi_domain::{
@@ -72,6 +74,17 @@ pub trait Store: Send + Sync + 'static {
     async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>>;
     /// Saves the days of one or more years, replacing what was saved for those years.
     async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()>;
+    /// The org's bulletins, newest first.
+    async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>>;
+    async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>>;
+    /// Writes a bulletin — new when `from` is `None`, else only while it is still in state
+    /// `from` — with the events publishing puts on its cases, in one transaction.
+    async fn save_bulletin(
+        &self,
+        bulletin: &BulletinRow,
+        from: Option<&str>,
+        events: &[(MatterId, NewEvent)],
+    ) -> Result<i64>;
     /// The org's accountability records, proposals first.
     async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>>;
     /// Writes a decided or dismissed record (new when its id is 0; a proposal only while it is

@@ -3,6 +3,7 @@
 
 mod accountability;
 mod assessment;
+mod bulletins;
 mod i18n;
 mod import;
 mod inbox;
@@ -43,6 +44,8 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("dashboard.html", include_str!("templates/dashboard.html")),
         ("new.html", include_str!("templates/new.html")),
         ("import.html", include_str!("templates/import.html")),
+        ("bulletins.html", include_str!("templates/bulletins.html")),
+        ("bulletin.html", include_str!("templates/bulletin.html")),
         ("assessment.html", include_str!("templates/assessment.html")),
         (
             "accountability.html",
@@ -106,6 +109,10 @@ pub fn router() -> Router<AppState> {
             get(accountability::page).post(accountability::enter),
         )
         .route("/accountability/{id}/decide", post(accountability::decide))
+        .route("/bulletins", get(bulletins::list).post(bulletins::create))
+        .route("/bulletins/{id}", get(bulletins::page))
+        .route("/bulletins/{id}/docx", get(bulletins::docx))
+        .route("/bulletins/{id}/{verb}", post(bulletins::act))
         .route("/assessment.xlsx", get(assessment::export))
         .route("/inbox", get(inbox::inbox))
         .route("/inbox/prefs", post(inbox::prefs))

@@ -6,6 +6,7 @@
 //! small pool of connections in blocking tasks and never wait for the writer (WAL).
 
 mod accountability;
+mod bulletin;
 mod matters;
 mod notify;
 mod pool;
@@ -24,6 +25,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use self::pool::Workers;
 use self::rows::{USER_SELECT, to_json, ts};
+use crate::bulletin::BulletinRow;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError, UnitMonth};
 
@@ -33,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_imports.sql"),
     include_str!("../../migrations/sqlite/0003_notifications.sql"),
     include_str!("../../migrations/sqlite/0004_accountability.sql"),
+    include_str!("../../migrations/sqlite/0005_bulletins.sql"),
 ];
 
 pub struct SqliteStore {
@@ -310,6 +313,26 @@ impl Store for SqliteStore {
         let days = days.to_vec();
         self.writer
             .run(move |c| notify::save_calendar_days(c, &days))
+            .await
+    }
+
+    async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {
+        self.readers.run(move |c| bulletin::list(c, org)).await
+    }
+
+    async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>> {
+        self.readers.run(move |c| bulletin::one(c, id)).await
+    }
+
+    async fn save_bulletin(
+        &self,
+        b: &BulletinRow,
+        from: Option<&str>,
+        events: &[(MatterId, NewEvent)],
+    ) -> Result<i64> {
+        let (b, from, e) = (b.clone(), from.map(str::to_string), events.to_vec());
+        self.writer
+            .run(move |c| bulletin::save(c, &b, from.as_deref(), &e))
             .await
     }
 

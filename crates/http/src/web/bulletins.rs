@@ -1,0 +1,170 @@
+//! The bulletin board (通报): drafts with their typical cases, review, publication, and each
+//! bulletin as a page and as an official .docx.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use luoshi_domain::MatterNumber;
+use luoshi_office::docx::Block;
+use luoshi_service::matters::ListQuery;
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::render;
+use super::session::{Viewer, csrf_matches};
+use super::view::{self, ViewerView};
+use crate::{ApiError, AppState};
+
+fn state_label(state: &str) -> &'static str {
+    match state {
+        "draft" => "草稿",
+        "review" => "待审核",
+        _ => "已发布",
+    }
+}
+
+fn failed(s: &AppState, e: luoshi_service::ServiceError) -> Response {
+    let api = ApiError::from(e);
+    error_page(s, api.status, &api.message)
+}
+
+pub async fn list(State(s): State<AppState>, viewer: Viewer) -> Response {
+    let rows = match s.luoshi.bulletins(&viewer.user).await {
+        Ok(r) => r,
+        Err(e) => return failed(&s, e),
+    };
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|b| context! { id => b.id, period => b.period, number => b.number, state => state_label(&b.state), at => view::cn_time(b.published_at.unwrap_or(b.created_at)) })
+        .collect();
+    let tree = s.luoshi.tree();
+    render(
+        &s,
+        StatusCode::OK,
+        "bulletins.html",
+        context! { viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(), rows },
+    )
+}
+
+pub async fn create(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    match s
+        .luoshi
+        .draft_bulletin(&viewer.user, field(&f, "period"), field(&f, "number"))
+        .await
+    {
+        Ok(id) => Redirect::to(&format!("/bulletins/{id}")).into_response(),
+        Err(e) => failed(&s, e),
+    }
+}
+
+pub async fn page(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let (b, doc) = match s.luoshi.bulletin_page(&viewer.user, id).await {
+        Ok(found) => found,
+        Err(e) => return failed(&s, e),
+    };
+    let blocks: Vec<_> = doc
+        .body
+        .iter()
+        .map(|block| match block {
+            Block::Heading1(t) => context! { kind => "h1", text => t },
+            Block::Heading2(t) => context! { kind => "h2", text => t },
+            Block::Paragraph(t) => context! { kind => "p", text => t },
+            Block::Table(t) => context! { kind => "table", caption => t.caption, header => t.header, rows => t.rows },
+        })
+        .collect();
+    let tree = s.luoshi.tree();
+    render(
+        &s,
+        StatusCode::OK,
+        "bulletin.html",
+        context! {
+            viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(),
+            id => b.id, state => b.state, state_label => state_label(&b.state),
+            issuer => doc.issuer, number => doc.number, title => doc.title,
+            recipients => doc.recipients, blocks, signature => doc.signature,
+            date => view::cn_date(doc.date),
+        },
+    )
+}
+
+pub async fn docx(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let (_, doc) = match s.luoshi.bulletin_page(&viewer.user, id).await {
+        Ok(found) => found,
+        Err(e) => return failed(&s, e),
+    };
+    match luoshi_office::docx::write(&doc) {
+        Ok(bytes) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"bulletin.docx\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "writing the bulletin failed");
+            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
+        }
+    }
+}
+
+/// A typical case added to a draft, or the bulletin moved on (review, publish).
+pub async fn act(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path((id, verb)): Path<(i64, String)>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let done = match verb.as_str() {
+        "case" => {
+            let number = field(&f, "matter").trim();
+            let found = match number.parse::<MatterNumber>() {
+                Ok(_) => s
+                    .luoshi
+                    .list_matters(
+                        &viewer.user,
+                        &ListQuery {
+                            q: Some(number.to_string()),
+                            limit: 5,
+                            ..ListQuery::default()
+                        },
+                    )
+                    .await
+                    .ok()
+                    .and_then(|p| {
+                        p.items
+                            .into_iter()
+                            .find(|v| v.matter.number.to_string() == number)
+                    }),
+                Err(_) => None,
+            };
+            let Some(v) = found else {
+                let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
+                return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why);
+            };
+            let praise = field(&f, "kind") != "criticism";
+            s.luoshi
+                .add_case(&viewer.user, id, v.matter.id, praise, field(&f, "comment"))
+                .await
+        }
+        "advance" => s.luoshi.advance_bulletin(&viewer.user, id).await,
+        _ => return error_page(&s, StatusCode::NOT_FOUND, "请求的地址不存在"),
+    };
+    match done {
+        Ok(()) => Redirect::to(&format!("/bulletins/{id}")).into_response(),
+        Err(e) => failed(&s, e),
+    }
+}
