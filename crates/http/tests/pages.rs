@@ -1236,3 +1236,48 @@ async fn a_bulletin_is_drafted_with_a_typical_case_reviewed_published_and_kept_a
     liaison.sign_in("fgw").await;
     assert_eq!(liaison.get(&page_url).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn responsibility_letters_are_checked_kept_and_the_units_without_one_listed() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let page = b.get("/letters?year=2026").await;
+    assert!(
+        page.html.contains("市发改委"),
+        "everyone is missing one at first"
+    );
+    let csrf = page.csrf();
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("unit", "市发改委"),
+        ("year", "2026"),
+    ];
+    let uploaded = b
+        .upload("/letters", &fields, ("2026年目标责任书.pdf", &pdf))
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.html);
+    let page = b.get("/letters?year=2026").await;
+    assert!(page.html.contains("2026年目标责任书.pdf"));
+    let missing = &page.html[page.html.find("尚未上传责任书的单位").unwrap()..];
+    let missing = &missing[..missing.find("</p>").unwrap()];
+    assert!(
+        !missing.contains("市发改委") && missing.contains("市财政局"),
+        "{missing}"
+    );
+    let at = page.html.find("/file\"").unwrap();
+    let start = page.html[..at].rfind("/letters/").unwrap();
+    let link = page.html[start..at + 5].to_string();
+    assert_eq!(b.download(&link).await, pdf, "kept as uploaded");
+
+    let disguised = b
+        .upload("/letters", &fields, ("责任书.pdf", b"MZ\x90\x00 not a pdf"))
+        .await;
+    assert_eq!(disguised.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(disguised.html.contains("只接受 PDF"), "{}", disguised.html);
+
+    let mut liaison = Browser::new(&app);
+    liaison.sign_in("fgw").await;
+    assert_eq!(liaison.get("/letters").await.status, StatusCode::FORBIDDEN);
+}

@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod import;
 pub mod ledger;
+pub mod letters;
 pub mod matters;
 pub mod notify;
 pub mod workbench;

@@ -6,6 +6,7 @@
 pub mod bulletin;
 mod doc;
 mod error;
+pub mod letter;
 mod model;
 mod notify;
 pub mod sqlite;
@@ -13,6 +14,7 @@ pub mod sqlite;
 use async_trait::async_trait;
 use bulletin::BulletinRow;
 use chrono::{DateTime, NaiveDate, Utc};
+use letter::Letter;
 use luoshi_domain::accountability::Accountability;
 use luoshi_domain::{
     DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
@@ -74,6 +76,10 @@ pub trait Store: Send + Sync + 'static {
     async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>>;
     /// Saves the days of one or more years, replacing what was saved for those years.
     async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()>;
+    /// Keeps a responsibility letter and its file (stored once by its hash).
+    async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64>;
+    async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>>;
+    async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>>;
     /// The org's bulletins, newest first.
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>>;
     async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>>;

@@ -390,6 +390,21 @@ fn english(zh: &str) -> Option<&'static str> {
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
         "请先登录" => "Please sign in first",
+        "责任书" => "Letters",
+        "{0}年责任书" => "Responsibility letters, {0}",
+        "未能上传" => "Not uploaded",
+        "已上传的责任书" => "Letters uploaded",
+        "涉及事项" => "Matters",
+        "上传时间" => "Uploaded",
+        "还没有上传责任书。" => "No letters yet.",
+        "尚未上传责任书的单位({0}个)" => "Units without a letter ({0})",
+        "上传责任书" => "Upload a letter",
+        "年份" => "Year",
+        "涉及事项编号(可不填)" => "Matter numbers (optional)",
+        "PDF、图片(PNG、JPEG)或 Word(.docx),不超过 {0} MB" => {
+            "PDF, an image (PNG, JPEG) or Word (.docx), up to {0} MB"
+        }
+        "上传" => "Upload",
         "通报" => "Bulletins",
         "通报(最新的在前)" => "Bulletins (newest first)",
         "文号" => "Number",

@@ -7,6 +7,7 @@ mod bulletins;
 mod i18n;
 mod import;
 mod inbox;
+mod letters;
 mod matter;
 mod pages;
 mod register;
@@ -44,6 +45,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("dashboard.html", include_str!("templates/dashboard.html")),
         ("new.html", include_str!("templates/new.html")),
         ("import.html", include_str!("templates/import.html")),
+        ("letters.html", include_str!("templates/letters.html")),
         ("bulletins.html", include_str!("templates/bulletins.html")),
         ("bulletin.html", include_str!("templates/bulletin.html")),
         ("assessment.html", include_str!("templates/assessment.html")),
@@ -109,6 +111,15 @@ pub fn router() -> Router<AppState> {
             get(accountability::page).post(accountability::enter),
         )
         .route("/accountability/{id}/decide", post(accountability::decide))
+        .route(
+            "/letters",
+            get(letters::page)
+                .post(letters::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    luoshi_service::letters::MAX_LETTER_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/letters/{id}/file", get(letters::download))
         .route("/bulletins", get(bulletins::list).post(bulletins::create))
         .route("/bulletins/{id}", get(bulletins::page))
         .route("/bulletins/{id}/docx", get(bulletins::docx))

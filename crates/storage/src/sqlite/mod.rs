@@ -7,6 +7,7 @@
 
 mod accountability;
 mod bulletin;
+mod letter;
 mod matters;
 mod notify;
 mod pool;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use self::pool::Workers;
 use self::rows::{USER_SELECT, to_json, ts};
 use crate::bulletin::BulletinRow;
+use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError, UnitMonth};
 
@@ -36,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_notifications.sql"),
     include_str!("../../migrations/sqlite/0004_accountability.sql"),
     include_str!("../../migrations/sqlite/0005_bulletins.sql"),
+    include_str!("../../migrations/sqlite/0006_letters.sql"),
 ];
 
 pub struct SqliteStore {
@@ -314,6 +317,19 @@ impl Store for SqliteStore {
         self.writer
             .run(move |c| notify::save_calendar_days(c, &days))
             .await
+    }
+
+    async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64> {
+        let (l, b) = (letter.clone(), bytes.to_vec());
+        self.writer.run(move |c| letter::save(c, &l, &b)).await
+    }
+
+    async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>> {
+        self.readers.run(move |c| letter::list(c, org, year)).await
+    }
+
+    async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>> {
+        self.readers.run(move |c| letter::file(c, id)).await
     }
 
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {

@@ -1,0 +1,205 @@
+//! Responsibility letters (责任书): the year's letters, the units still missing one, uploads.
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use luoshi_domain::MatterNumber;
+use luoshi_service::letters::MAX_LETTER_BYTES;
+use luoshi_service::matters::ListQuery;
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::register::resolve;
+use super::render;
+use super::session::{Viewer, csrf_matches};
+use super::view::{self, ViewerView};
+use crate::{ApiError, AppState};
+
+pub async fn page(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fields>) -> Response {
+    let year = field(&f, "year")
+        .parse::<i32>()
+        .unwrap_or_else(|_| s.luoshi.today().year());
+    show(&s, &viewer, StatusCode::OK, year, None).await
+}
+
+async fn show(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    year: i32,
+    error: Option<String>,
+) -> Response {
+    let (letters, missing) = match s.luoshi.letters(&viewer.user, year).await {
+        Ok(found) => found,
+        Err(e) => {
+            let api = ApiError::from(e);
+            return error_page(s, api.status, &api.message);
+        }
+    };
+    let tree = s.luoshi.tree();
+    let letters: Vec<_> = letters
+        .iter()
+        .map(|l| {
+            context! {
+                id => l.id, unit => view::unit_name(&tree, l.unit_id), name => l.file_name,
+                size => format!("{:.1} KB", l.size as f64 / 1024.0),
+                matters => l.matter_ids.len(), at => view::cn_time(l.uploaded_at),
+            }
+        })
+        .collect();
+    let missing: Vec<String> = missing.iter().map(|u| view::unit_name(&tree, *u)).collect();
+    render(
+        s,
+        status,
+        "letters.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
+            year, letters, missing, error, max_mb => MAX_LETTER_BYTES / 1024 / 1024,
+        },
+    )
+}
+
+pub async fn upload(State(s): State<AppState>, viewer: Viewer, mut form: Multipart) -> Response {
+    let mut fields = Fields::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let year_now = s.luoshi.today().year();
+    loop {
+        match form.next_field().await {
+            Ok(Some(f)) => {
+                let name = f.name().unwrap_or_default().to_string();
+                let file_name = f.file_name().map(str::to_string);
+                match f.bytes().await {
+                    Ok(bytes) if name == "file" => {
+                        file = Some((file_name.unwrap_or_default(), bytes.to_vec()))
+                    }
+                    Ok(bytes) => {
+                        fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                    }
+                    Err(_) => {
+                        return show(
+                            &s,
+                            &viewer,
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            year_now,
+                            Some("文件超过 20 MB".into()),
+                        )
+                        .await;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return show(
+                    &s,
+                    &viewer,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    year_now,
+                    Some("文件超过 20 MB".into()),
+                )
+                .await;
+            }
+        }
+    }
+    if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let year = field(&fields, "year")
+        .trim()
+        .parse::<i32>()
+        .unwrap_or(year_now);
+    let tree = s.luoshi.tree();
+    let unit = match resolve(&tree, &viewer.user, field(&fields, "unit")) {
+        Ok(units) if units.len() == 1 => units[0],
+        Ok(_) => {
+            return show(
+                &s,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                year,
+                Some("请填写一个单位".into()),
+            )
+            .await;
+        }
+        Err(e) => return show(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, year, Some(e)).await,
+    };
+    let mut matters = Vec::new();
+    for number in field(&fields, "matters")
+        .split(['、', ',', '\u{ff0c}', ' ', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        let found = match number.parse::<MatterNumber>() {
+            Ok(_) => s
+                .luoshi
+                .list_matters(
+                    &viewer.user,
+                    &ListQuery {
+                        q: Some(number.to_string()),
+                        limit: 5,
+                        ..ListQuery::default()
+                    },
+                )
+                .await
+                .ok()
+                .and_then(|p| {
+                    p.items
+                        .into_iter()
+                        .find(|v| v.matter.number.to_string() == number)
+                }),
+            Err(_) => None,
+        };
+        match found {
+            Some(v) => matters.push(v.matter.id),
+            None => {
+                let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
+                return show(
+                    &s,
+                    &viewer,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    year,
+                    Some(why),
+                )
+                .await;
+            }
+        }
+    }
+    let (name, bytes) = file.unwrap_or_default();
+    match s
+        .luoshi
+        .upload_letter(&viewer.user, unit, year, &name, &bytes, &matters)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/letters?year={year}")).into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show(&s, &viewer, api.status, year, Some(api.message)).await
+        }
+    }
+}
+
+pub async fn download(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    match s.luoshi.letter_file(&viewer.user, id).await {
+        Ok((letter, bytes)) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    letter.content_type.clone(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename*=UTF-8''{}",
+                        view::url_encode(&letter.file_name)
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            error_page(&s, api.status, &api.message)
+        }
+    }
+}
