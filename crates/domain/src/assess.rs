@@ -24,7 +24,37 @@ impl std::str::FromStr for Period {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Period, String> {
-        let bad = || format!("考核期“{s}”无效,应写作 2026、2026-Q2 或 2026-06");
+        let bad = || {
+            format!(
+                "考核期“{s}”无效,应写作 2026、2026-Q2、2026-06、2026-W23 或 2026-06-01..2026-06-15"
+            )
+        };
+        // On demand: any range of days.
+        if let Some((from, to)) = s.trim().split_once("..") {
+            let day = |d: &str| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| bad());
+            let (from, to) = (day(from)?, day(to)?);
+            if from > to
+                || !(2000..=2100).contains(&from.year())
+                || !(2000..=2100).contains(&to.year())
+            {
+                return Err(bad());
+            }
+            return Ok(Period { from, to });
+        }
+        // A week: ISO week numbers, Monday to Sunday.
+        if let Some((year, week)) = s.trim().split_once(['W', 'w']) {
+            let year: i32 = year.trim_end_matches('-').parse().map_err(|_| bad())?;
+            let week: u32 = week.parse().map_err(|_| bad())?;
+            let from =
+                NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon).ok_or_else(bad)?;
+            if !(2000..=2100).contains(&year) {
+                return Err(bad());
+            }
+            return Ok(Period {
+                from,
+                to: from + chrono::Days::new(6),
+            });
+        }
         let (year, rest) = s.trim().split_once('-').unwrap_or((s.trim(), ""));
         let year: i32 = year.parse().map_err(|_| bad())?;
         if !(2000..=2100).contains(&year) {
@@ -55,8 +85,30 @@ impl Period {
         self.from <= day && day <= self.to
     }
 
-    /// 2026年, 2026年第二季度, 2026年6月.
+    /// 2026年, 2026年第二季度, 2026年6月, 2026年第23周, or the range of days.
     pub fn label(&self) -> String {
+        let whole_month =
+            self.from.day() == 1 && self.to.succ_opt().is_some_and(|next| next.day() == 1);
+        if self.from.weekday() == chrono::Weekday::Mon
+            && self.to == self.from + chrono::Days::new(6)
+        {
+            return format!(
+                "{}年第{}周",
+                self.from.iso_week().year(),
+                self.from.iso_week().week()
+            );
+        }
+        if !whole_month {
+            return format!(
+                "{}年{}月{}日至{}年{}月{}日",
+                self.from.year(),
+                self.from.month(),
+                self.from.day(),
+                self.to.year(),
+                self.to.month(),
+                self.to.day()
+            );
+        }
         let months = (self.to.year() - self.from.year()) * 12 + self.to.month() as i32
             - self.from.month() as i32
             + 1;
@@ -427,7 +479,23 @@ mod tests {
             "2026-02".parse::<Period>().unwrap().to.to_string(),
             "2026-02-28"
         );
-        for bad in ["2026-13", "2026-Q5", "26", "二〇二六", ""] {
+        let week: Period = "2026-W23".parse().unwrap();
+        assert_eq!(
+            (week.from.to_string(), week.to.to_string()),
+            ("2026-06-01".into(), "2026-06-07".into())
+        );
+        assert_eq!(week.label(), "2026年第23周");
+        let range: Period = "2026-06-01..2026-06-15".parse().unwrap();
+        assert_eq!(range.label(), "2026年6月1日至2026年6月15日");
+        for bad in [
+            "2026-13",
+            "2026-Q5",
+            "26",
+            "二〇二六",
+            "",
+            "2026-W60",
+            "2026-06-15..2026-06-01",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
     }
