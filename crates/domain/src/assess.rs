@@ -355,6 +355,18 @@ impl Scheme {
     }
 }
 
+/// A manual adjustment (人工加减分) of a unit's score, approved by someone and resting on an
+/// event on its matter's timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    pub event_id: EventId,
+    pub matter_id: MatterId,
+    pub unit_id: UnitId,
+    pub points: f64,
+    pub reason: String,
+    pub approver: String,
+}
+
 /// A point in a score and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
@@ -375,7 +387,12 @@ pub struct UnitScore {
 }
 
 /// Scores every unit given (those without facts keep the base) and ranks them within their kind.
-pub fn assess(scheme: &Scheme, units: &[(UnitId, UnitKind)], facts: &[Fact]) -> Vec<UnitScore> {
+pub fn assess(
+    scheme: &Scheme,
+    units: &[(UnitId, UnitKind)],
+    facts: &[Fact],
+    adjustments: &[Adjustment],
+) -> Vec<UnitScore> {
     let mut scores: Vec<UnitScore> = units
         .iter()
         .map(|&(unit_id, kind)| {
@@ -409,6 +426,14 @@ pub fn assess(scheme: &Scheme, units: &[(UnitId, UnitKind)], facts: &[Fact]) -> 
                         matter_id: f.matter_id,
                     });
                 }
+            }
+            for adj in adjustments.iter().filter(|a| a.unit_id == unit_id) {
+                items.push(Item {
+                    points: adj.points,
+                    reason: format!("人工调整:{}(批准人:{})", adj.reason, adj.approver),
+                    event_id: adj.event_id,
+                    matter_id: adj.matter_id,
+                });
             }
             let score = round(scheme.base + items.iter().map(|i| i.points).sum::<f64>());
             UnitScore {
@@ -517,7 +542,15 @@ mod tests {
             fact(3, Lead, FactKind::ClosedOnTime, 12),
             fact(4, Lead, FactKind::ClosedLate, 13),
         ];
-        let scores = assess(&scheme, &units, &facts);
+        let adjusted = [Adjustment {
+            event_id: EventId(99),
+            matter_id: MatterId(9),
+            unit_id: UnitId(4),
+            points: -0.5,
+            reason: "材料报送不规范".into(),
+            approver: "王局长".into(),
+        }];
+        let scores = assess(&scheme, &units, &facts, &adjusted);
         for s in &scores {
             let sum: f64 = s.items.iter().map(|i| i.points).sum();
             assert_eq!(s.score, round(scheme.base + sum));
@@ -532,9 +565,10 @@ mod tests {
         assert_eq!((by(2).score, by(2).rank), (98.5, 3));
         assert_eq!(
             (by(4).score, by(4).rank),
-            (95.0, 1),
-            "counties rank among counties"
+            (94.5, 1),
+            "counties rank among counties, adjustments count"
         );
+        assert_eq!(by(4).items[1].event_id, EventId(99));
         assert_eq!(by(2).items[1].event_id, EventId(11));
     }
 
@@ -553,7 +587,7 @@ mod tests {
         let facts: Vec<Fact> = (0..5)
             .map(|i| fact(1, AssignmentRole::Lead, FactKind::ReportMissing, i))
             .collect();
-        let s = &assess(&scheme, &[(UnitId(1), UnitKind::Department)], &facts)[0];
+        let s = &assess(&scheme, &[(UnitId(1), UnitKind::Department)], &facts, &[])[0];
         assert_eq!(s.score, 75.0);
         assert_eq!(
             s.items.iter().map(|i| i.points).collect::<Vec<_>>(),

@@ -23,6 +23,7 @@ labelled_enum!(
         Accountability = "accountability", "问责";
         Praised = "praised", "通报表扬";
         Criticized = "criticized", "通报批评";
+        Adjusted = "adjusted", "考核加减分";
     }
 );
 

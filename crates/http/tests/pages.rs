@@ -1097,6 +1097,31 @@ async fn the_assessment_ranks_units_explains_each_point_and_exports_to_excel() {
         StatusCode::BAD_REQUEST
     );
 
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let (_, m) = app.get(&ducha, &format!("/matters/{id}")).await;
+    let csrf = page.csrf();
+    let adjusted = b
+        .post(
+            "/assessment/adjust",
+            &[
+                ("csrf", &csrf),
+                ("period", "2026-Q2"),
+                ("matter", m["number"].as_str().unwrap()),
+                ("unit", "市发改委"),
+                ("points", "2"),
+                ("reason", "获省政府领导批示肯定"),
+                ("approver", "周建国"),
+            ],
+        )
+        .await;
+    assert_eq!(adjusted.status, StatusCode::SEE_OTHER, "{}", adjusted.html);
+    let after = b.get("/assessment?period=2026-Q2&scheme=lead_co").await;
+    assert!(
+        after
+            .html
+            .contains("人工调整:获省政府领导批示肯定(批准人:周建国)")
+    );
     let mut liaison = Browser::new(&app);
     liaison.sign_in("fgw").await;
     assert_eq!(

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveTime;
-use luoshi_domain::assess::{self, Period, Scheme, UnitScore};
+use luoshi_domain::assess::{self, Adjustment, Period, Scheme, UnitScore};
 use luoshi_domain::{LightContext, MatterState, Role, UnitKind, User};
 use serde::{Deserialize, Serialize};
 
@@ -116,11 +116,76 @@ impl Luoshi {
         let calendar = self.calendar();
         let at_end = LightContext::new(end, &calendar, &self.rules.lights);
         let facts = assess::facts(&with_events, period, &at_end);
+        let adjustments: Vec<Adjustment> = self
+            .store
+            .adjustments(&ids)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                with_events.iter().any(|(_, events)| {
+                    events.iter().any(|e| {
+                        e.id == a.event_id && period.contains(luoshi_domain::china_date(e.data.at))
+                    })
+                })
+            })
+            .collect();
         Ok(Assessment {
             period: period.label(),
             scheme: scheme.name.clone(),
             base: scheme.base,
-            scores: assess::assess(&scheme, &units, &facts),
+            scores: assess::assess(&scheme, &units, &facts, &adjustments),
         })
+    }
+}
+
+impl Luoshi {
+    /// Adds or takes points from a unit by hand, over one of its matters, with the reason and
+    /// who approved it; it goes on the matter's timeline and into the scores of its period.
+    pub async fn adjust_score(
+        &self,
+        user: &User,
+        matter: luoshi_domain::MatterId,
+        unit: luoshi_domain::UnitId,
+        points: f64,
+        reason: &str,
+        approver: &str,
+    ) -> Result<()> {
+        if user.role != Role::Supervisor {
+            return Err(ServiceError::Forbidden("只有督查人员可以调整考核分".into()));
+        }
+        let m = self.visible_matter(user, matter).await?;
+        if m.assignment(unit).is_none() {
+            return Err(ServiceError::invalid(
+                "unit",
+                "该单位不是这个事项的承办单位",
+            ));
+        }
+        if !(points.is_finite() && points != 0.0 && points.abs() <= 100.0) {
+            return Err(ServiceError::invalid(
+                "points",
+                "加减分应为 -100 到 100 之间且不为 0",
+            ));
+        }
+        let (reason, approver) = (reason.trim(), approver.trim());
+        if reason.is_empty() || approver.is_empty() {
+            return Err(ServiceError::invalid("reason", "请填写调整事由和批准人"));
+        }
+        let mut event = luoshi_domain::NewEvent::new(
+            luoshi_domain::EventKind::Adjusted,
+            user.id,
+            self.now(),
+            format!("{points:+}分:{reason}(批准人:{approver})"),
+        );
+        event.unit_id = Some(unit);
+        let adjustment = Adjustment {
+            event_id: luoshi_domain::EventId(0),
+            matter_id: matter,
+            unit_id: unit,
+            points,
+            reason: reason.to_string(),
+            approver: approver.to_string(),
+        };
+        self.store.adjust(matter, &event, &adjustment).await?;
+        Ok(())
     }
 }

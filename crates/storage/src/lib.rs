@@ -16,6 +16,7 @@ use bulletin::BulletinRow;
 use chrono::{DateTime, NaiveDate, Utc};
 use letter::Letter;
 use luoshi_domain::accountability::Accountability;
+use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{
     DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
@@ -76,6 +77,15 @@ pub trait Store: Send + Sync + 'static {
     async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>>;
     /// Saves the days of one or more years, replacing what was saved for those years.
     async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()>;
+    /// Writes a manual score adjustment with the event it rests on, in one transaction.
+    async fn adjust(
+        &self,
+        matter: MatterId,
+        event: &NewEvent,
+        adjustment: &Adjustment,
+    ) -> Result<EventId>;
+    /// The manual adjustments on these matters.
+    async fn adjustments(&self, matters: &[MatterId]) -> Result<Vec<Adjustment>>;
     /// Keeps a responsibility letter and its file (stored once by its hash).
     async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64>;
     async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>>;

@@ -146,3 +146,71 @@ pub async fn export(
         }
     }
 }
+
+/// A manual adjustment from the form under the rankings.
+pub async fn adjust(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    axum::Form(f): axum::Form<Fields>,
+) -> Response {
+    if !super::session::csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return super::pages::forbidden_csrf(&s);
+    }
+    let number = field(&f, "matter").trim();
+    let found = s
+        .luoshi
+        .list_matters(
+            &viewer.user,
+            &luoshi_service::matters::ListQuery {
+                q: Some(number.to_string()),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .ok()
+        .and_then(|p| {
+            p.items
+                .into_iter()
+                .find(|v| v.matter.number.to_string() == number)
+        });
+    let Some(v) = found else {
+        let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
+        return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why);
+    };
+    let tree = s.luoshi.tree();
+    let unit = match super::register::resolve(&tree, &viewer.user, field(&f, "unit")) {
+        Ok(units) if units.len() == 1 => units[0],
+        Ok(_) => return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, "请填写一个单位"),
+        Err(e) => return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &e),
+    };
+    let Ok(points) = field(&f, "points").trim().parse::<f64>() else {
+        return error_page(
+            &s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "加减分应为数字,如 2 或 -1.5",
+        );
+    };
+    match s
+        .luoshi
+        .adjust_score(
+            &viewer.user,
+            v.matter.id,
+            unit,
+            points,
+            field(&f, "reason"),
+            field(&f, "approver"),
+        )
+        .await
+    {
+        Ok(()) => axum::response::Redirect::to(&format!(
+            "/assessment?period={}",
+            view::url_encode(field(&f, "period"))
+        ))
+        .into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            error_page(&s, api.status, &api.message)
+        }
+    }
+}

@@ -125,6 +125,7 @@ pub fn router() -> Router<AppState> {
         .route("/bulletins/{id}/docx", get(bulletins::docx))
         .route("/bulletins/{id}/{verb}", post(bulletins::act))
         .route("/assessment.xlsx", get(assessment::export))
+        .route("/assessment/adjust", post(assessment::adjust))
         .route("/inbox", get(inbox::inbox))
         .route("/inbox/prefs", post(inbox::prefs))
         .route("/inbox/{id}/{verb}", post(inbox::mark))

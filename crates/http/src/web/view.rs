@@ -141,6 +141,7 @@ pub struct AssignmentRow {
 
 #[derive(Serialize)]
 pub struct EventRow {
+    id: i64,
     at: String,
     kind: &'static str,
     actor: String,
@@ -208,6 +209,7 @@ pub fn matter_page(
         .events
         .iter()
         .map(|e| EventRow {
+            id: e.id.0,
             at: cn_time(e.data.at),
             kind: e.data.kind.label(),
             actor: people.get(&e.data.actor_id).cloned().unwrap_or_default(),

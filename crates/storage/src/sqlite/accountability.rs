@@ -1,6 +1,7 @@
 //! Accountability records on SQLite.
 
 use luoshi_domain::accountability::{Accountability, AccountabilityState, Measure};
+use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{MatterId, NewEvent, UnitId, UserId};
 use rusqlite::{Connection, Row, Transaction, params};
 
@@ -125,4 +126,56 @@ pub fn save(
     }
     tx.commit()?;
     Ok(id)
+}
+
+/// Writes a manual adjustment with the event it rests on, in one transaction.
+pub fn adjust(
+    conn: &mut Connection,
+    matter: MatterId,
+    event: &NewEvent,
+    adjustment: &Adjustment,
+) -> Result<luoshi_domain::EventId> {
+    let tx = conn.transaction()?;
+    let ids = super::matters::insert_events(&tx, matter, std::slice::from_ref(event))?;
+    let id = ids[0];
+    tx.prepare_cached(
+        "INSERT INTO adjustments (event_id, matter_id, unit_id, points, reason, approver)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        id.0,
+        matter.0,
+        adjustment.unit_id.0,
+        adjustment.points,
+        adjustment.reason,
+        adjustment.approver
+    ])
+    .map_err(write_error)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// The adjustments on these matters.
+pub fn adjustments(conn: &mut Connection, matters: &[MatterId]) -> Result<Vec<Adjustment>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT event_id, matter_id, unit_id, points, reason, approver FROM adjustments
+         WHERE matter_id = ?",
+    )?;
+    for m in matters {
+        let rows = stmt
+            .query_map([m.0], |r| {
+                Ok(Adjustment {
+                    event_id: luoshi_domain::EventId(r.get(0)?),
+                    matter_id: MatterId(r.get(1)?),
+                    unit_id: UnitId(r.get(2)?),
+                    points: r.get(3)?,
+                    reason: r.get(4)?,
+                    approver: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.extend(rows);
+    }
+    Ok(out)
 }

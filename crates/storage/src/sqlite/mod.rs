@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::accountability::Accountability;
+use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{
     DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0004_accountability.sql"),
     include_str!("../../migrations/sqlite/0005_bulletins.sql"),
     include_str!("../../migrations/sqlite/0006_letters.sql"),
+    include_str!("../../migrations/sqlite/0007_adjustments.sql"),
 ];
 
 pub struct SqliteStore {
@@ -316,6 +318,25 @@ impl Store for SqliteStore {
         let days = days.to_vec();
         self.writer
             .run(move |c| notify::save_calendar_days(c, &days))
+            .await
+    }
+
+    async fn adjust(
+        &self,
+        matter: MatterId,
+        event: &NewEvent,
+        adjustment: &Adjustment,
+    ) -> Result<EventId> {
+        let (e, a) = (event.clone(), adjustment.clone());
+        self.writer
+            .run(move |c| accountability::adjust(c, matter, &e, &a))
+            .await
+    }
+
+    async fn adjustments(&self, matters: &[MatterId]) -> Result<Vec<Adjustment>> {
+        let ids = matters.to_vec();
+        self.readers
+            .run(move |c| accountability::adjustments(c, &ids))
             .await
     }
 
