@@ -36,6 +36,10 @@ pub enum Command {
     Assess(AssessArgs),
     /// The bulletin (通报) of a period as an official .docx.
     Bulletin(BulletinArgs),
+    /// A consistent copy of the database, taken while it serves.
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data directory, checking it first.
+    Restore(RestoreArgs),
     /// Import a task table (.xlsx, .xls, .csv) or document (.docx, .txt) as matters.
     Import(ImportArgs),
     /// Write out what Luoshi holds.
@@ -107,6 +111,22 @@ pub struct BulletinArgs {
     /// Who issues it (default: the first supervisor of the top government).
     #[arg(long, value_name = "USERNAME")]
     pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The backup file to write (it must not exist).
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct RestoreArgs {
+    /// The backup file.
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Subcommand)]

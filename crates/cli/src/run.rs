@@ -85,6 +85,27 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let luoshi = open(&config, clock).await?;
             bulletin(&luoshi, &a).await
         }
+        Command::Backup(a) => {
+            if a.out.exists() {
+                bail!("{} already exists; name a new file", a.out.display());
+            }
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            luoshi
+                .backup(&a.out)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (_, matters) = SqliteStore::verify_file(&a.out)?;
+            println!(
+                "已备份到 {}:{matters} 个督办事项 (backup written and checked)",
+                a.out.display()
+            );
+            Ok(())
+        }
+        Command::Restore(a) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            restore(&config, &a.input, clock).await
+        }
         Command::Import(a) => {
             let config = load(file, &a.data, None, "luoshi-data")?;
             let luoshi = open(&config, clock).await?;
@@ -493,5 +514,42 @@ async fn bulletin(luoshi: &Luoshi, a: &BulletinArgs) -> anyhow::Result<()> {
     let bytes = luoshi_office::docx::write(&doc)?;
     std::fs::write(&a.out, bytes).with_context(|| format!("writing {}", a.out.display()))?;
     println!("已生成通报 {} (wrote {})", doc.title, a.out.display());
+    Ok(())
+}
+
+/// Restores into an empty data directory only: the backup is checked, copied under a temporary
+/// name and renamed into place, then opened (and brought to this build's schema).
+async fn restore(
+    config: &Config,
+    input: &std::path::Path,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<()> {
+    if config.database_url.is_some() {
+        bail!("restore works on a data directory (--data DIR), not a database URL");
+    }
+    let (_, matters) = SqliteStore::verify_file(input)?;
+    let target = config.data.join("luoshi.db");
+    if target.exists() {
+        bail!(
+            "{} already holds a database; restore into an empty data directory",
+            config.data.display()
+        );
+    }
+    std::fs::create_dir_all(&config.data)
+        .with_context(|| format!("creating {}", config.data.display()))?;
+    let partial = config.data.join("luoshi.db.restoring");
+    std::fs::copy(input, &partial).with_context(|| format!("copying {}", input.display()))?;
+    std::fs::File::open(&partial)?.sync_all()?;
+    std::fs::rename(&partial, &target)?;
+    let luoshi = open(config, clock).await?;
+    let users = luoshi
+        .users()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .len();
+    println!(
+        "已恢复到 {}:{matters} 个督办事项、{users} 个账号 (restored and checked)",
+        config.data.display()
+    );
     Ok(())
 }

@@ -188,3 +188,93 @@ async fn config_default_prints_settings_that_load_back() {
         "the environment overrides the file"
     );
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_into_an_empty_directory_and_serves_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("live");
+    let (server, url, _) = start(&[
+        "demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ])
+    .await;
+    let before = matter_count(&url).await;
+    let backup = dir.path().join("backup.db");
+    let out = luoshi()
+        .args([
+            "backup",
+            "--data",
+            data.to_str().unwrap(),
+            backup.to_str().unwrap(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stop(server).await;
+
+    let restored = dir.path().join("restored");
+    let out = luoshi()
+        .args([
+            "restore",
+            backup.to_str().unwrap(),
+            "--data",
+            restored.to_str().unwrap(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (server, url, _) = start(&[
+        "serve",
+        "--data",
+        restored.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ])
+    .await;
+    assert_eq!(
+        matter_count(&url).await,
+        before,
+        "the same matters, round trip"
+    );
+    stop(server).await;
+
+    let again = luoshi()
+        .args([
+            "restore",
+            backup.to_str().unwrap(),
+            "--data",
+            restored.to_str().unwrap(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "never over a database");
+    let broken = dir.path().join("broken.db");
+    let bytes = std::fs::read(&backup).unwrap();
+    std::fs::write(&broken, &bytes[..bytes.len() / 3]).unwrap();
+    let out = luoshi()
+        .args([
+            "restore",
+            broken.to_str().unwrap(),
+            "--data",
+            dir.path().join("x").to_str().unwrap(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a broken backup is refused");
+    assert!(!dir.path().join("x").join("luoshi.db").exists());
+}

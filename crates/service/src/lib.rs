@@ -159,6 +159,11 @@ impl Luoshi {
         LightContext::new(self.now(), calendar, &self.rules.lights)
     }
 
+    /// A consistent copy of the database at `to`, taken while serving.
+    pub async fn backup(&self, to: &std::path::Path) -> Result<()> {
+        Ok(self.store.backup(to).await?)
+    }
+
     pub async fn users(&self) -> Result<Vec<User>> {
         Ok(self.store.users().await?)
     }

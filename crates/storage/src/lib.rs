@@ -31,6 +31,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub trait Store: Send + Sync + 'static {
     /// Brings the schema up to date.
     async fn migrate(&self) -> Result<()>;
+    /// Writes a consistent copy of everything to `to` (a file that must not exist yet) while
+    /// the store keeps serving.
+    async fn backup(&self, to: &std::path::Path) -> Result<()>;
 
     /// True until the first unit is written: a new database.
     async fn is_empty(&self) -> Result<bool>;

@@ -68,6 +68,30 @@ impl SqliteStore {
         SqliteStore::open(dir.join("luoshi.db")).await
     }
 
+    /// Checks a database file without changing it: its integrity, its schema version (not newer
+    /// than this build knows) and how many matters it holds.
+    pub fn verify_file(path: &Path) -> Result<(u32, i64)> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| {
+                StoreError::Backend(format!("cannot open {}: {e}", path.display()).into())
+            })?;
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt(format!("{}: {check}", path.display())));
+        }
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == 0 || version as usize > MIGRATIONS.len() {
+            return Err(StoreError::Corrupt(format!(
+                "{} is not a Luoshi database this build can read (schema {version})",
+                path.display()
+            )));
+        }
+        let matters: i64 = conn.query_row("SELECT COUNT(*) FROM matters", [], |r| r.get(0))?;
+        Ok((version, matters))
+    }
+
     async fn open(path: PathBuf) -> Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -111,6 +135,19 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn backup(&self, to: &Path) -> Result<()> {
+        let to = to.to_string_lossy().into_owned();
+        // VACUUM INTO reads one consistent snapshot while writers carry on, and writes a compact
+        // copy that needs no WAL beside it.
+        self.readers
+            .run(move |c| {
+                c.execute("VACUUM INTO ?", [to])
+                    .map(|_| ())
+                    .map_err(|e| StoreError::Backend(format!("backup failed: {e}").into()))
+            })
+            .await
+    }
+
     async fn migrate(&self) -> Result<()> {
         self.writer.run(migrate).await
     }
