@@ -40,6 +40,9 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a backup into an empty data directory, checking it first.
     Restore(RestoreArgs),
+    /// The audit chain over the timeline.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Import a task table (.xlsx, .xls, .csv) or document (.docx, .txt) as matters.
     Import(ImportArgs),
     /// Write out what Luoshi holds.
@@ -127,6 +130,12 @@ pub struct RestoreArgs {
     pub input: PathBuf,
     #[command(flatten)]
     pub data: DataArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Exit 0 when every link holds; otherwise exit 1 naming the first broken entry.
+    Verify(DataArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,8 +16,8 @@ use luoshi_storage::sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
 use crate::cli::{
-    Args, AssessArgs, BulletinArgs, CalendarCommand, CalendarFileArgs, CalendarImportArgs, Command,
-    ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs,
+    Args, AssessArgs, AuditCommand, BulletinArgs, CalendarCommand, CalendarFileArgs,
+    CalendarImportArgs, Command, ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs,
 };
 use crate::config::{Config, Overrides};
 
@@ -66,6 +66,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let config = load(file, &d, None, "luoshi-data")?;
             let luoshi = open(&config, clock).await?;
             let summary = luoshi.sweep().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            write_audit_head(&config, &luoshi).await;
             println!("{}", serde_json::to_string(&summary)?);
             Ok(())
         }
@@ -105,6 +106,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Restore(a) => {
             let config = load(file, &a.data, None, "luoshi-data")?;
             restore(&config, &a.input, clock).await
+        }
+        Command::Audit(AuditCommand::Verify(d)) => {
+            let config = load(file, &d, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            audit_verify(&config, &luoshi).await
         }
         Command::Import(a) => {
             let config = load(file, &a.data, None, "luoshi-data")?;
@@ -376,7 +382,11 @@ async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", config.addr))?;
     let addr = listener.local_addr()?;
     if config.scheduler.every_seconds > 0 {
-        tokio::spawn(scheduler(luoshi.clone(), config.scheduler.every_seconds));
+        tokio::spawn(scheduler(
+            config.clone(),
+            luoshi.clone(),
+            config.scheduler.every_seconds,
+        ));
     }
     println!("Luoshi 落实 正在服务 serving at http://{addr}");
     luoshi_http::serve(listener, luoshi, shutdown_signal()).await?;
@@ -385,7 +395,7 @@ async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
 }
 
 /// Sweeps every `every` seconds for as long as the server runs: lights, reminders, delivery.
-async fn scheduler(luoshi: Luoshi, every: u64) {
+async fn scheduler(config: Config, luoshi: Luoshi, every: u64) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -393,6 +403,7 @@ async fn scheduler(luoshi: Luoshi, every: u64) {
         if let Err(e) = luoshi.sweep().await {
             tracing::error!(error = %e, "sweep failed; trying again at the next tick");
         }
+        write_audit_head(&config, &luoshi).await;
     }
 }
 
@@ -552,4 +563,62 @@ async fn restore(
         config.data.display()
     );
     Ok(())
+}
+
+/// Where the chain's last link is kept, outside the database, so that cutting off the newest
+/// events shows: `audit-head` in the data directory.
+fn audit_head_file(config: &Config) -> Option<PathBuf> {
+    config
+        .database_url
+        .is_none()
+        .then(|| config.data.join("audit-head"))
+}
+
+async fn write_audit_head(config: &Config, luoshi: &Luoshi) {
+    let Some(path) = audit_head_file(config) else {
+        return;
+    };
+    match luoshi.audit_head().await {
+        Ok(Some((id, hash))) => {
+            let partial = path.with_extension("writing");
+            let written = std::fs::write(&partial, format!("{id} {hash}\n"))
+                .and_then(|()| std::fs::rename(&partial, &path));
+            if let Err(e) = written {
+                tracing::warn!(error = %e, "the audit head could not be written");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "the audit head could not be read"),
+    }
+}
+
+async fn audit_verify(config: &Config, luoshi: &Luoshi) -> anyhow::Result<()> {
+    match luoshi
+        .audit_verify()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        Err((id, why)) => bail!("the audit chain is broken at event {id}: {why}"),
+        Ok(links) => {
+            if let Some(path) = audit_head_file(config).filter(|p| p.exists()) {
+                let recorded = std::fs::read_to_string(&path)?;
+                let (id, hash) = recorded
+                    .trim()
+                    .split_once(' ')
+                    .with_context(|| format!("{} is not an audit head", path.display()))?;
+                let id: i64 = id.parse().context("the audit head's event id")?;
+                if !luoshi
+                    .audit_holds(id, hash)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                {
+                    bail!(
+                        "the audit chain no longer holds event {id}, recorded as its head: it was cut or rewritten"
+                    );
+                }
+            }
+            println!("审计链完整:{links} 条记录 (the audit chain holds: {links} links)");
+            Ok(())
+        }
+    }
 }

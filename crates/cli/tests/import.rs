@@ -355,3 +355,61 @@ fn the_bulletin_of_a_quarter_is_an_official_document_with_its_tables() {
     );
     assert!(tables.len() >= 2, "the overdue matters are listed");
 }
+
+#[test]
+fn tampering_with_any_audited_row_or_cutting_the_tail_makes_audit_verify_fail_and_name_it() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let verify = || luoshi(&["audit", "verify", "--data", data]);
+    let ok = verify();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(
+        luoshi(&["sweep", "--data", data]).status.success(),
+        "the sweep writes the head"
+    );
+    assert!(dir.path().join("audit-head").exists());
+
+    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
+    // Someone with the database file in hand: the triggers go first.
+    db.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
+        .unwrap();
+    db.execute(
+        "UPDATE events SET comment = '已按要求完成' WHERE id = 40",
+        [],
+    )
+    .unwrap();
+    let broken = verify();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains("event 40"),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
+    drop(db);
+
+    // A fresh city, its newest events cut off together with their links.
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    assert!(luoshi(&["sweep", "--data", data]).status.success());
+    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER events_no_delete; DROP TRIGGER audit_chain_no_delete;
+         DELETE FROM audit_chain WHERE event_id > (SELECT max(id) - 3 FROM events);
+         DELETE FROM events WHERE id > (SELECT max(id) - 3 FROM events);",
+    )
+    .unwrap();
+    drop(db);
+    let cut = luoshi(&["audit", "verify", "--data", data]);
+    assert_eq!(
+        cut.status.code(),
+        Some(1),
+        "the recorded head shows the cut"
+    );
+    assert!(String::from_utf8_lossy(&cut.stderr).contains("no longer holds"));
+}

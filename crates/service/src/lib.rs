@@ -159,6 +159,20 @@ impl Luoshi {
         LightContext::new(self.now(), calendar, &self.rules.lights)
     }
 
+    /// Checks the audit chain: how many links hold, or the first broken one and why.
+    pub async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>> {
+        Ok(self.store.audit_verify().await?)
+    }
+
+    /// The chain's last link, to be kept outside the database.
+    pub async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self.store.audit_head().await?)
+    }
+
+    pub async fn audit_holds(&self, event: i64, hash: &str) -> Result<bool> {
+        Ok(self.store.audit_holds(event, hash).await?)
+    }
+
     /// A consistent copy of the database at `to`, taken while serving.
     pub async fn backup(&self, to: &std::path::Path) -> Result<()> {
         Ok(self.store.backup(to).await?)

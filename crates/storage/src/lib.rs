@@ -34,6 +34,13 @@ pub trait Store: Send + Sync + 'static {
     /// Writes a consistent copy of everything to `to` (a file that must not exist yet) while
     /// the store keeps serving.
     async fn backup(&self, to: &std::path::Path) -> Result<()>;
+    /// Checks the audit chain from its first link: how many links hold, or the first event
+    /// whose link does not, and why.
+    async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>>;
+    /// The last link of the audit chain: (event id, hash).
+    async fn audit_head(&self) -> Result<Option<(i64, String)>>;
+    /// Whether a link recorded earlier is still in the chain as it was.
+    async fn audit_holds(&self, event: i64, hash: &str) -> Result<bool>;
 
     /// True until the first unit is written: a new database.
     async fn is_empty(&self) -> Result<bool>;

@@ -236,7 +236,7 @@ pub(super) fn insert_events(
              next_steps, new_deadline)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )?;
-    events
+    let ids = events
         .iter()
         .map(|e| {
             let id = insert
@@ -258,7 +258,9 @@ pub(super) fn insert_events(
                 .map_err(write_error)?;
             Ok(EventId(id))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    super::audit::extend(tx)?;
+    Ok(ids)
 }
 
 pub fn events(conn: &Connection, matter: MatterId) -> Result<Vec<Event>> {

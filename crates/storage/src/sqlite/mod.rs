@@ -6,6 +6,7 @@
 //! small pool of connections in blocking tasks and never wait for the writer (WAL).
 
 mod accountability;
+mod audit;
 mod bulletin;
 mod letter;
 mod matters;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0005_bulletins.sql"),
     include_str!("../../migrations/sqlite/0006_letters.sql"),
     include_str!("../../migrations/sqlite/0007_adjustments.sql"),
+    include_str!("../../migrations/sqlite/0008_audit_chain.sql"),
 ];
 
 pub struct SqliteStore {
@@ -130,11 +132,30 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.commit()?;
         tracing::info!(step = step + 1, "database schema migrated");
     }
+    // Events written before the chain existed are linked once, in order.
+    let tx = conn.transaction()?;
+    audit::extend(&tx)?;
+    tx.commit()?;
     Ok(())
 }
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>> {
+        self.readers.run(audit::verify).await
+    }
+
+    async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        self.readers.run(audit::head).await
+    }
+
+    async fn audit_holds(&self, event: i64, hash: &str) -> Result<bool> {
+        let hash = hash.to_string();
+        self.readers
+            .run(move |c| audit::holds(c, event, &hash))
+            .await
+    }
+
     async fn backup(&self, to: &Path) -> Result<()> {
         let to = to.to_string_lossy().into_owned();
         // VACUUM INTO reads one consistent snapshot while writers carry on, and writes a compact
