@@ -53,6 +53,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Unauthenticated | ServiceError::BadCredentials => {
                 StatusCode::UNAUTHORIZED
             }
+            ServiceError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Forbidden(_) => StatusCode::FORBIDDEN,
             ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
             ServiceError::Conflict(_) => StatusCode::CONFLICT,

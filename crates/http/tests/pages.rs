@@ -1306,3 +1306,41 @@ async fn responsibility_letters_are_checked_kept_and_the_units_without_one_liste
     liaison.sign_in("fgw").await;
     assert_eq!(liaison.get("/letters").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_sign_in_with_a_message_that_says_so() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    for _ in 0..5 {
+        let csrf = b.get("/login").await.csrf();
+        let page = b
+            .post(
+                "/login",
+                &[("username", "fgw"), ("password", "wrong"), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    }
+    let csrf = b.get("/login").await.csrf();
+    let locked = b
+        .post(
+            "/login",
+            &[
+                ("username", "fgw"),
+                ("password", "luoshi-demo"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.html.contains("登录失败次数过多,请15分钟后再试"));
+    let (status, body) = app
+        .post(
+            "",
+            "/auth/login",
+            serde_json::json!({"username": "fgw", "password": "luoshi-demo"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["code"], "locked");
+}

@@ -40,16 +40,46 @@ fn to_hex(bytes: &[u8]) -> String {
 
 impl Luoshi {
     /// Checks the password and hands out a new bearer token.
-    pub async fn login(&self, username: &str, password: &str) -> Result<(String, User)> {
-        let found = self.store.user_for_login(username.trim()).await?;
-        let Some((user, hash)) = found else {
-            // Spend the same time as a real check, so response times do not reveal usernames.
-            verify_password(password, DUMMY_HASH.get_or_init(|| hash_password("luoshi")));
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        from: Option<std::net::IpAddr>,
+    ) -> Result<(String, User)> {
+        let username = username.trim();
+        // After too many failures an account, or an address, waits: guessing gets nowhere, and
+        // the wait ends by itself.
+        let mut keys = vec![format!("user:{username}")];
+        if let Some(addr) = from {
+            keys.push(format!("addr:{addr}"));
+        }
+        let now = self.now();
+        let window = Duration::minutes(self.rules.lockout_minutes.max(1));
+        let failures = self.store.login_failures(&keys, now - window).await?;
+        // An address stands for a whole office behind one gateway, so it may fail more often.
+        let limits = [
+            self.rules.lockout_failures.max(1),
+            self.rules.lockout_failures_per_address.max(1),
+        ];
+        if failures.iter().zip(limits).any(|(n, limit)| *n >= limit) {
+            tracing::warn!(username, addr = ?from, "sign-in refused: locked out");
+            return Err(ServiceError::Locked(self.rules.lockout_minutes));
+        }
+        let found = self.store.user_for_login(username).await?;
+        let checked = match &found {
+            Some((_, hash)) => verify_password(password, hash),
+            None => {
+                // Spend the same time as a real check, so response times do not reveal usernames.
+                verify_password(password, DUMMY_HASH.get_or_init(|| hash_password("luoshi")));
+                false
+            }
+        };
+        self.store
+            .record_login(&keys, now, !checked, now - window)
+            .await?;
+        let Some((user, _)) = found.filter(|_| checked) else {
             return Err(ServiceError::BadCredentials);
         };
-        if !verify_password(password, &hash) {
-            return Err(ServiceError::BadCredentials);
-        }
         let mut raw = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut raw);
         let token = to_hex(&raw);

@@ -9,6 +9,9 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("用户名或密码错误")]
     BadCredentials,
+    /// Too many failed sign-ins for the account or the address; the minutes to wait.
+    #[error("登录失败次数过多,请{0}分钟后再试")]
+    Locked(i64),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -38,6 +41,7 @@ impl ServiceError {
         match self {
             ServiceError::Unauthenticated => "unauthenticated",
             ServiceError::BadCredentials => "bad_credentials",
+            ServiceError::Locked(_) => "locked",
             ServiceError::Forbidden(_) => "forbidden",
             ServiceError::NotFound(_) => "not_found",
             ServiceError::Conflict(_) => "conflict",

@@ -48,6 +48,12 @@ pub struct Rules {
     pub ladder: LadderRules,
     /// `[rules.assessment]`: the scoring scheme.
     pub assessment: assess::AssessmentConfig,
+    /// Failed sign-ins of one account that lock it …
+    pub lockout_failures: usize,
+    /// … and from one address that lock the address …
+    pub lockout_failures_per_address: usize,
+    /// … for this many minutes.
+    pub lockout_minutes: i64,
 }
 
 impl Default for Rules {
@@ -58,6 +64,9 @@ impl Default for Rules {
             token_hours: 12,
             ladder: LadderRules::default(),
             assessment: assess::AssessmentConfig::default(),
+            lockout_failures: 5,
+            lockout_failures_per_address: 20,
+            lockout_minutes: 15,
         }
     }
 }

@@ -64,3 +64,61 @@ async fn the_demo_builds_on_a_holiday_a_weekend_and_a_new_year() {
         );
     }
 }
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_for_a_while_and_the_lock_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    let clock = Arc::new(luoshi_service::ManualClock::new(start));
+    let luoshi = Luoshi::new(store, clock.clone(), Calendar::official(), Rules::default())
+        .await
+        .unwrap();
+    demo::build(&luoshi).await.unwrap();
+    let from = Some("10.0.0.7".parse().unwrap());
+    for _ in 0..5 {
+        assert!(matches!(
+            luoshi.login("fgw", "wrong", from).await,
+            Err(luoshi_service::ServiceError::BadCredentials)
+        ));
+    }
+    assert!(
+        matches!(
+            luoshi.login("fgw", demo::DEMO_PASSWORD, from).await,
+            Err(luoshi_service::ServiceError::Locked(15))
+        ),
+        "even the right password waits"
+    );
+    assert!(
+        luoshi.login("czj", demo::DEMO_PASSWORD, from).await.is_ok(),
+        "another account from the same office is not locked"
+    );
+    clock.set(start + chrono::Duration::minutes(16));
+    assert!(
+        luoshi.login("fgw", demo::DEMO_PASSWORD, from).await.is_ok(),
+        "the lock expires"
+    );
+
+    // An address that fails twenty times is locked for every account.
+    for i in 0..20 {
+        let _ = luoshi
+            .login(
+                &format!("nobody{i}"),
+                "x",
+                Some("10.0.0.9".parse().unwrap()),
+            )
+            .await;
+    }
+    assert!(matches!(
+        luoshi
+            .login(
+                "czj",
+                demo::DEMO_PASSWORD,
+                Some("10.0.0.9".parse().unwrap())
+            )
+            .await,
+        Err(luoshi_service::ServiceError::Locked(_))
+    ));
+}

@@ -34,6 +34,17 @@ pub trait Store: Send + Sync + 'static {
     /// Writes a consistent copy of everything to `to` (a file that must not exist yet) while
     /// the store keeps serving.
     async fn backup(&self, to: &std::path::Path) -> Result<()>;
+    /// Failed sign-ins since `since`, for each key (an account or an address).
+    async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> Result<Vec<usize>>;
+    /// Records a failed sign-in for the keys, or clears them after a success; drops rows older
+    /// than `prune_before`.
+    async fn record_login(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        failed: bool,
+        prune_before: DateTime<Utc>,
+    ) -> Result<()>;
     /// Checks the audit chain from its first link: how many links hold, or the first event
     /// whose link does not, and why.
     async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>>;

@@ -20,12 +20,13 @@ pub struct LoginResponse {
 
 /// Signs in with a username and password; the token goes in `Authorization: Bearer …`.
 #[utoipa::path(post, path = "/auth/login", security(()), request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误")))]
+    responses((status = 200, body = LoginResponse), (status = 401, description = "用户名或密码错误"), (status = 429, description = "登录失败次数过多")))]
 pub async fn login(
     State(s): State<AppState>,
+    crate::extract::ClientAddr(from): crate::extract::ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
-    let (token, user) = s.luoshi.login(&req.username, &req.password).await?;
+    let (token, user) = s.luoshi.login(&req.username, &req.password, from).await?;
     Ok(axum::Json(LoginResponse {
         token,
         user: UserDto::from(&user),

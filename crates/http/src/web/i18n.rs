@@ -178,6 +178,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("事项 {}:{}", "Matter {0}: {1}"),
     ("{}“{}”无效", "{0} “{1}” is not valid"),
+    (
+        "登录失败次数过多,请{}分钟后再试",
+        "Too many failed sign-ins; try again in {0} minutes",
+    ),
     ("未找到单位“{}”", "No unit is called “{0}”"),
     (
         "“{}”按简称对应“{}”,请核对",

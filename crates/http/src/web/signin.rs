@@ -33,6 +33,7 @@ fn login_form(s: &AppState, status: StatusCode, username: &str, error: Option<&s
 
 pub async fn login(
     State(s): State<AppState>,
+    crate::extract::ClientAddr(from): crate::extract::ClientAddr,
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
@@ -49,7 +50,7 @@ pub async fn login(
             Some("请填写用户名和密码"),
         );
     }
-    match s.luoshi.login(username, field(&f, "password")).await {
+    match s.luoshi.login(username, field(&f, "password"), from).await {
         Ok((token, _)) => {
             let home =
                 session::with_cookie(Redirect::to("/").into_response(), SESSION_COOKIE, &token);

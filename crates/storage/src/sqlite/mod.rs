@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0006_letters.sql"),
     include_str!("../../migrations/sqlite/0007_adjustments.sql"),
     include_str!("../../migrations/sqlite/0008_audit_chain.sql"),
+    include_str!("../../migrations/sqlite/0009_login_failures.sql"),
 ];
 
 pub struct SqliteStore {
@@ -141,6 +142,54 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> Result<Vec<usize>> {
+        let keys = keys.to_vec();
+        self.readers
+            .run(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?",
+                )?;
+                let mut out = Vec::new();
+                for k in &keys {
+                    let n: i64 = stmt.query_row(params![k, ts(since)], |r| r.get(0))?;
+                    out.push(n as usize);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    async fn record_login(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        failed: bool,
+        prune_before: DateTime<Utc>,
+    ) -> Result<()> {
+        let keys = keys.to_vec();
+        self.writer
+            .run(move |c| {
+                let tx = c.transaction()?;
+                tx.execute(
+                    "DELETE FROM login_failures WHERE at < ?",
+                    [ts(prune_before)],
+                )?;
+                for k in &keys {
+                    if failed {
+                        tx.execute(
+                            "INSERT INTO login_failures (key, at) VALUES (?, ?)",
+                            params![k, ts(at)],
+                        )?;
+                    } else {
+                        tx.execute("DELETE FROM login_failures WHERE key = ?", [k])?;
+                    }
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await
+    }
+
     async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>> {
         self.readers.run(audit::verify).await
     }
