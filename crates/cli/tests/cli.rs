@@ -278,3 +278,138 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_directory_and_serve
     assert_eq!(out.status.code(), Some(1), "a broken backup is refused");
     assert!(!dir.path().join("x").join("luoshi.db").exists());
 }
+
+async fn token(http: &reqwest::Client, url: &str, user: &str) -> String {
+    let login: Value = http
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"username": user, "password": "luoshi-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_string();
+    let (server, url, _) = start(&["demo", "--data", &data, "--addr", "127.0.0.1:0"]).await;
+    let http = reqwest::Client::new();
+    let fgw = token(&http, &url, "fgw").await;
+    let page: Value = http
+        .get(format!("{url}/api/v1/matters?limit=500"))
+        .bearer_auth(&fgw)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me: Value = http
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"username": "fgw", "password": "luoshi-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let fgw_unit = me["user"]["unit_id"].clone();
+    let ids: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            matches!(m["state"].as_str(), Some("signed" | "in_progress"))
+                && m["lead_unit_id"] == fgw_unit
+        })
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert!(!ids.is_empty());
+    stop(server).await;
+
+    let mut acknowledged: Vec<(i64, String)> = Vec::new();
+    for trial in 0..20 {
+        let (mut server, url, _) =
+            start(&["serve", "--data", &data, "--addr", "127.0.0.1:0"]).await;
+        let fgw = token(&http, &url, "fgw").await;
+        let (done, mut results) = tokio::sync::mpsc::unbounded_channel();
+        for writer in 0..4 {
+            let (http, url, fgw, ids, done) = (
+                http.clone(),
+                url.clone(),
+                fgw.clone(),
+                ids.clone(),
+                done.clone(),
+            );
+            tokio::spawn(async move {
+                for n in 0.. {
+                    let id = ids[(writer + n) % ids.len()];
+                    let text = format!("第{trial}轮第{writer}路第{n}次进展");
+                    let res = http
+                        .post(format!("{url}/api/v1/matters/{id}/feedback"))
+                        .bearer_auth(&fgw)
+                        .json(&json!({"progress_text": text, "percent": 50}))
+                        .send()
+                        .await;
+                    match res {
+                        Ok(r) if r.status().is_success() => {
+                            if done.send((id, text)).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(_) => return,
+                    }
+                }
+            });
+        }
+        drop(done);
+        tokio::time::sleep(std::time::Duration::from_millis(150 + 20 * trial as u64)).await;
+        server.start_kill().unwrap();
+        server.wait().await.unwrap();
+        while let Some(ack) = results.recv().await {
+            acknowledged.push(ack);
+        }
+    }
+    assert!(
+        acknowledged.len() > 20,
+        "the writers got through: {}",
+        acknowledged.len()
+    );
+
+    let (server, url, _) = start(&["serve", "--data", &data, "--addr", "127.0.0.1:0"]).await;
+    let ducha = token(&http, &url, "ducha").await;
+    for id in &ids {
+        let matter: Value = http
+            .get(format!("{url}/api/v1/matters/{id}"))
+            .bearer_auth(&ducha)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let timeline: Vec<&str> = matter["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["comment"].as_str())
+            .collect();
+        for (_, text) in acknowledged.iter().filter(|(m, _)| m == id) {
+            assert!(
+                timeline.contains(&text.as_str()),
+                "acknowledged and lost: {text}"
+            );
+        }
+    }
+    stop(server).await;
+    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}
