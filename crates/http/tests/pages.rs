@@ -1344,3 +1344,23 @@ async fn five_wrong_passwords_lock_the_sign_in_with_a_message_that_says_so() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(body["error"]["code"], "locked");
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_the_sessions_on_other_devices() {
+    let app = spawn_app(NOW).await;
+    let mut office = Browser::new(&app);
+    let mut phone = Browser::new(&app);
+    office.sign_in("fgw").await;
+    phone.sign_in("fgw").await;
+    let csrf = office.get("/inbox").await.csrf();
+    let out = office
+        .post("/logout", &[("csrf", &csrf), ("everywhere", "1")])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let later = phone.get("/").await;
+    assert_eq!(
+        (later.status, later.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login")),
+        "the phone's session ended too"
+    );
+}

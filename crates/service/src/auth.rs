@@ -96,6 +96,11 @@ impl Luoshi {
         Ok(self.store.delete_token(&token_digest(token)).await?)
     }
 
+    /// Signs out everywhere: every token of the user stops working at once.
+    pub async fn logout_everywhere(&self, user: &User) -> Result<()> {
+        Ok(self.store.delete_tokens_of(user.id).await?)
+    }
+
     /// The user a bearer token belongs to, if it is live.
     pub async fn authenticate(&self, token: &str) -> Result<User> {
         self.store

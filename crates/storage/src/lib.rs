@@ -74,6 +74,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// Ends a sign-in: the token stops working at once.
     async fn delete_token(&self, token_hash: &str) -> Result<()>;
+    /// Ends every session of the user, on every device.
+    async fn delete_tokens_of(&self, user: UserId) -> Result<()>;
     /// The user a live token belongs to.
     async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
 

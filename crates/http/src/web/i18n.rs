@@ -394,6 +394,10 @@ fn english(zh: &str) -> Option<&'static str> {
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
         "请先登录" => "Please sign in first",
+        "在其他电脑或手机上登录过、又不确定是否已退出时使用。" => {
+            "Use this if you signed in on another computer or phone and are not sure you signed out."
+        }
+        "在所有设备上退出" => "Sign out everywhere",
         "人工加减分" => "Adjust a score by hand",
         "分值(减分写负数)" => "Points (negative to deduct)",
         "批准人" => "Approved by",

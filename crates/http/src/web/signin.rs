@@ -67,7 +67,12 @@ pub async fn logout(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
     if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return forbidden_csrf(&s);
     }
-    if let Err(e) = s.luoshi.logout(&viewer.secret).await {
+    let done = if field(&f, "everywhere") == "1" {
+        s.luoshi.logout_everywhere(&viewer.user).await
+    } else {
+        s.luoshi.logout(&viewer.secret).await
+    };
+    if let Err(e) = done {
         return error_page(&s, ApiError::from(e).status, "退出失败,请重试");
     }
     session::with_cookie(Redirect::to("/login").into_response(), SESSION_COOKIE, "")

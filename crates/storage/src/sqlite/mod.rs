@@ -349,6 +349,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn delete_tokens_of(&self, user: UserId) -> Result<()> {
+        self.writer
+            .run(move |c| {
+                c.prepare_cached("DELETE FROM api_tokens WHERE user_id = ?")?
+                    .execute([user.0])?;
+                Ok(())
+            })
+            .await
+    }
+
     async fn delete_token(&self, token_hash: &str) -> Result<()> {
         let token_hash = token_hash.to_string();
         self.writer
