@@ -364,6 +364,25 @@ impl Luoshi {
         Ok(Page { items, total })
     }
 
+    /// The matter the caller may see with this number (督〔2026〕5号), if there is one.
+    pub async fn matter_by_number(&self, user: &User, number: &str) -> Result<Option<Matter>> {
+        let number = number.trim();
+        if number.parse::<luoshi_domain::MatterNumber>().is_err() {
+            return Ok(None);
+        }
+        let query = ListQuery {
+            q: Some(number.to_string()),
+            limit: 5,
+            ..ListQuery::default()
+        };
+        let page = self.list_matters(user, &query).await?;
+        Ok(page
+            .items
+            .into_iter()
+            .map(|v| v.matter)
+            .find(|m| m.number.to_string() == number))
+    }
+
     /// The sub-matters of a matter that the caller may see.
     pub async fn children(&self, user: &User, id: MatterId) -> Result<Vec<MatterView>> {
         let mut query = self.store_query(user, &ListQuery::default());

@@ -5,12 +5,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use luoshi_domain::MatterNumber;
 use luoshi_domain::accountability::{AccountabilityState, Measure};
-use luoshi_service::matters::ListQuery;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::pages::{Fields, error_page, field, forbidden_csrf, matters_named};
 use super::register::resolve;
 use super::render;
 use super::session::{Viewer, csrf_matches};
@@ -93,40 +91,12 @@ pub async fn enter(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fiel
         )
         .await;
     };
-    let mut matters = Vec::new();
-    for number in field(&f, "matters")
-        .split(['、', ',', '\u{ff0c}', ' ', '\n'])
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        let found = match number.parse::<MatterNumber>() {
-            Ok(_) => s
-                .luoshi
-                .list_matters(
-                    &viewer.user,
-                    &ListQuery {
-                        q: Some(number.to_string()),
-                        limit: 5,
-                        ..ListQuery::default()
-                    },
-                )
-                .await
-                .ok()
-                .and_then(|p| {
-                    p.items
-                        .into_iter()
-                        .find(|v| v.matter.number.to_string() == number)
-                }),
-            Err(_) => None,
-        };
-        match found {
-            Some(v) => matters.push(v.matter.id),
-            None => {
-                let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
-                return show(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &f, Some(why)).await;
-            }
+    let matters = match matters_named(&s, &viewer, field(&f, "matters")).await {
+        Ok(m) => m,
+        Err(why) => {
+            return show(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &f, Some(why)).await;
         }
-    }
+    };
     match s
         .luoshi
         .hold_to_account(

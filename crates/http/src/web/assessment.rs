@@ -157,24 +157,7 @@ pub async fn adjust(
         return super::pages::forbidden_csrf(&s);
     }
     let number = field(&f, "matter").trim();
-    let found = s
-        .luoshi
-        .list_matters(
-            &viewer.user,
-            &luoshi_service::matters::ListQuery {
-                q: Some(number.to_string()),
-                limit: 5,
-                ..Default::default()
-            },
-        )
-        .await
-        .ok()
-        .and_then(|p| {
-            p.items
-                .into_iter()
-                .find(|v| v.matter.number.to_string() == number)
-        });
-    let Some(v) = found else {
+    let Ok(Some(found)) = s.luoshi.matter_by_number(&viewer.user, number).await else {
         let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
         return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why);
     };
@@ -195,7 +178,7 @@ pub async fn adjust(
         .luoshi
         .adjust_score(
             &viewer.user,
-            v.matter.id,
+            found.id,
             unit,
             points,
             field(&f, "reason"),

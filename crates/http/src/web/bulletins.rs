@@ -5,9 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use luoshi_domain::MatterNumber;
 use luoshi_office::docx::Block;
-use luoshi_service::matters::ListQuery;
 use minijinja::context;
 
 use super::pages::{Fields, error_page, field, forbidden_csrf};
@@ -131,33 +129,13 @@ pub async fn act(
     let done = match verb.as_str() {
         "case" => {
             let number = field(&f, "matter").trim();
-            let found = match number.parse::<MatterNumber>() {
-                Ok(_) => s
-                    .luoshi
-                    .list_matters(
-                        &viewer.user,
-                        &ListQuery {
-                            q: Some(number.to_string()),
-                            limit: 5,
-                            ..ListQuery::default()
-                        },
-                    )
-                    .await
-                    .ok()
-                    .and_then(|p| {
-                        p.items
-                            .into_iter()
-                            .find(|v| v.matter.number.to_string() == number)
-                    }),
-                Err(_) => None,
-            };
-            let Some(v) = found else {
+            let Ok(Some(found)) = s.luoshi.matter_by_number(&viewer.user, number).await else {
                 let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
                 return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why);
             };
             let praise = field(&f, "kind") != "criticism";
             s.luoshi
-                .add_case(&viewer.user, id, v.matter.id, praise, field(&f, "comment"))
+                .add_case(&viewer.user, id, found.id, praise, field(&f, "comment"))
                 .await
         }
         "advance" => s.luoshi.advance_bulletin(&viewer.user, id).await,

@@ -401,3 +401,24 @@ pub async fn sign_all(
         )
     }
 }
+
+/// The matters a field names by number (督〔2026〕5号, several separated by 、 or commas), or
+/// the first number that names none the viewer may see.
+pub async fn matters_named(
+    s: &AppState,
+    viewer: &Viewer,
+    text: &str,
+) -> Result<Vec<MatterId>, String> {
+    let mut found = Vec::new();
+    for number in text
+        .split(['、', ',', '\u{ff0c}', ' ', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        match s.luoshi.matter_by_number(&viewer.user, number).await {
+            Ok(Some(m)) => found.push(m.id),
+            _ => return Err(format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)")),
+        }
+    }
+    Ok(found)
+}
