@@ -45,19 +45,10 @@ async fn stop(mut child: Child) -> ExitStatus {
 
 async fn matter_count(url: &str) -> i64 {
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"username": "ducha", "password": "luoshi-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap();
+    let token = token(&http, url, "ducha").await;
     let page: Value = http
         .get(format!("{url}/api/v1/matters?limit=1"))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()
@@ -279,17 +270,23 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_directory_and_serve
     assert!(!dir.path().join("x").join("luoshi.db").exists());
 }
 
-async fn token(http: &reqwest::Client, url: &str, user: &str) -> String {
-    let login: Value = http
-        .post(format!("{url}/api/v1/auth/login"))
+/// Signs in through the API: the token and the user, as the answer gives them.
+async fn login(http: &reqwest::Client, url: &str, user: &str) -> Value {
+    http.post(format!("{url}/api/v1/auth/login"))
         .json(&json!({"username": user, "password": "luoshi-demo"}))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
-    login["token"].as_str().unwrap().to_string()
+        .unwrap()
+}
+
+async fn token(http: &reqwest::Client, url: &str, user: &str) -> String {
+    login(http, url, user).await["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -308,15 +305,7 @@ async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
         .json()
         .await
         .unwrap();
-    let me: Value = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"username": "fgw", "password": "luoshi-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = login(&http, &url, "fgw").await;
     let fgw_unit = me["user"]["unit_id"].clone();
     let ids: Vec<i64> = page["items"]
         .as_array()
