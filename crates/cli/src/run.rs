@@ -458,7 +458,7 @@ async fn calendar_import(luoshi: &Luoshi, a: &CalendarImportArgs) -> anyhow::Res
     let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
     let text = luoshi_office::read::decode(&bytes);
     let days = luoshi
-        .import_calendar(&text, a.year)
+        .import_calendar_file(&text, a.year)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("已导入 {days} 天的安排 (calendar days saved: {days})");

@@ -4,6 +4,7 @@
 
 pub mod accountability;
 pub mod assess;
+pub mod authz;
 pub mod calendar;
 pub mod event;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod number;
 pub mod org;
 pub mod user;
 
+pub use authz::Power;
 pub use calendar::{Calendar, DayKind};
 pub use event::{Event, EventKind, NewEvent};
 pub use ids::{EventId, MatterId, UnitId, UserId};

@@ -260,12 +260,12 @@ pub fn apply(
             problems,
             next_steps,
         } => {
+            let a = own_assignment(&m, actor, &action)?;
+            allowed_in(a.state.is_working(), a.state.label(), &action)?;
             let text = non_empty(text, "进展情况")?;
             if *percent > 100 {
                 return Err(Denied::Invalid("完成进度应在0到100之间".into()));
             }
-            let a = own_assignment(&m, actor, &action)?;
-            allowed_in(a.state.is_working(), a.state.label(), &action)?;
             if a.state == AssignmentState::Assigned {
                 sign(&mut m, my_unit, now, me, &mut events, "随反馈签收");
             }
@@ -449,6 +449,20 @@ fn pending_extension(
     actor: &Actor<'_>,
     chain: &ExtensionChain,
 ) -> Result<Extension, Denied> {
+    let may_approve_as = |role: Role| match role {
+        Role::Supervisor => actor.manages(m),
+        Role::Leader => {
+            actor.user.role == Role::Leader
+                && (m.leader_id == Some(actor.user.id)
+                    || (m.leader_id.is_none() && actor.can_see(m)))
+        }
+        Role::Admin | Role::Liaison => actor.user.role == role && actor.can_see(m),
+    };
+    // Someone with no place in the chain is refused before learning whether a request exists.
+    require(
+        chain.0.iter().any(|r| may_approve_as(*r)),
+        "无权审批该事项的延期申请",
+    )?;
     let Some(ext) = m.extension.clone() else {
         return Err(Denied::Invalid("该事项没有待审批的延期申请".into()));
     };
@@ -457,16 +471,10 @@ fn pending_extension(
         .get(ext.approvals)
         .copied()
         .unwrap_or(Role::Supervisor);
-    let allowed = match next {
-        Role::Supervisor => actor.manages(m),
-        Role::Leader => {
-            actor.user.role == Role::Leader
-                && (m.leader_id == Some(actor.user.id)
-                    || (m.leader_id.is_none() && actor.can_see(m)))
-        }
-        Role::Admin | Role::Liaison => actor.user.role == next && actor.can_see(m),
-    };
-    require(allowed, &format!("该延期申请正等待{}审批", next.label()))?;
+    require(
+        may_approve_as(next),
+        &format!("该延期申请正等待{}审批", next.label()),
+    )?;
     Ok(ext)
 }
 

@@ -34,7 +34,7 @@ pub fn router(luoshi: Luoshi) -> Router {
     let openapi_json =
         serde_json::to_string_pretty(&openapi).expect("the OpenAPI document serialises");
     Router::new()
-        .merge(web::router())
+        .merge(web::router().into_router())
         .nest(
             "/api/v1",
             api.route(
@@ -59,6 +59,33 @@ pub fn router(luoshi: Luoshi) -> Router {
             luoshi,
             templates: web::templates(),
         })
+}
+
+/// Every (method, path) the application serves: the pages and forms, and the API as its
+/// OpenAPI document describes it. Tests walk this list, so no route escapes them.
+pub fn served_routes() -> Vec<(axum::http::Method, String)> {
+    let mut all: Vec<_> = web::router()
+        .served
+        .into_iter()
+        .map(|(m, p)| (m, p.to_string()))
+        .collect();
+    let (_, openapi) = api::router().split_for_parts();
+    for (path, item) in &openapi.paths.paths {
+        let methods = [
+            (axum::http::Method::GET, item.get.is_some()),
+            (axum::http::Method::POST, item.post.is_some()),
+            (axum::http::Method::PUT, item.put.is_some()),
+            (axum::http::Method::PATCH, item.patch.is_some()),
+            (axum::http::Method::DELETE, item.delete.is_some()),
+        ];
+        for (method, present) in methods {
+            if present {
+                all.push((method, format!("/api/v1{path}")));
+            }
+        }
+    }
+    all.push((axum::http::Method::GET, "/api/v1/openapi.json".into()));
+    all
 }
 
 /// Pages load nothing from elsewhere, run no inline script or style, and are never framed.

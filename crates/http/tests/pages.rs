@@ -115,30 +115,11 @@ impl Browser {
 
     /// A form with a file, sent as multipart the way a browser sends it.
     async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Page {
-        let boundary = "luoshi-test-boundary";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
-                file.0
-            )
-            .as_bytes(),
-        );
-        body.extend(file.1);
-        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let (content_type, body) = support::multipart(fields, file);
         let req = self
             .http
             .post(format!("{}{path}", self.origin))
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body);
         self.send(req).await
     }

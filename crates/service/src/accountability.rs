@@ -2,22 +2,14 @@
 //! entered by hand; a decided record goes on its matters' timelines, where assessment reads it.
 
 use luoshi_domain::accountability::{Accountability, AccountabilityState, Measure};
-use luoshi_domain::{EventKind, MatterId, NewEvent, Role, UnitId, User};
+use luoshi_domain::{EventKind, MatterId, NewEvent, Power, UnitId, User};
 
 use crate::{Luoshi, Result, ServiceError};
 
 impl Luoshi {
-    fn accountability_org(&self, user: &User) -> Result<UnitId> {
-        match user.role {
-            Role::Supervisor | Role::Admin => self.tree().org_of(user.unit_id),
-            _ => None,
-        }
-        .ok_or_else(|| ServiceError::Forbidden("只有督查人员可以办理问责".into()))
-    }
-
     /// The org's records, proposals first.
     pub async fn accountability(&self, user: &User) -> Result<Vec<Accountability>> {
-        let org = self.accountability_org(user)?;
+        let org = self.authorize(user, Power::Accountability)?;
         Ok(self.store.accountability(org).await?)
     }
 
@@ -31,7 +23,7 @@ impl Luoshi {
         reason: &str,
         measure: Measure,
     ) -> Result<i64> {
-        let org = self.accountability_org(user)?;
+        let org = self.authorize(user, Power::Accountability)?;
         let tree = self.tree();
         if !tree.is_within(unit_id, org) {
             return Err(ServiceError::invalid("unit_id", "该单位不在本级管辖范围内"));

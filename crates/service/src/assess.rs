@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveTime;
 use luoshi_domain::assess::{self, Adjustment, Period, Scheme, UnitScore};
-use luoshi_domain::{LightContext, MatterState, Role, UnitKind, User};
+use luoshi_domain::{LightContext, MatterState, Power, Role, UnitKind, User};
 use serde::{Deserialize, Serialize};
 
 use crate::{Luoshi, Result, ServiceError};
@@ -62,22 +62,18 @@ impl Luoshi {
                 )
             })?;
         let tree = self.tree();
-        let units: Vec<_> = match user.role {
-            Role::Supervisor | Role::Admin => {
-                let org = tree
-                    .org_of(user.unit_id)
-                    .ok_or_else(|| ServiceError::Forbidden("无权查看考核结果".into()))?;
-                tree.subtree(org)
-                    .into_iter()
-                    .filter(|u| *u != org)
-                    .collect()
-            }
-            Role::Leader => user
-                .in_charge_of
+        let org = self.authorize(user, Power::ReadAssessment)?;
+        // Leaders are scored on the units they are in charge of; the office on all its units.
+        let units: Vec<_> = if user.role == Role::Leader {
+            user.in_charge_of
                 .iter()
                 .flat_map(|u| tree.subtree(*u))
-                .collect(),
-            Role::Liaison => return Err(ServiceError::Forbidden("无权查看考核结果".into())),
+                .collect()
+        } else {
+            tree.subtree(org)
+                .into_iter()
+                .filter(|u| *u != org)
+                .collect()
         };
         let units: Vec<_> = units
             .into_iter()
@@ -150,9 +146,7 @@ impl Luoshi {
         reason: &str,
         approver: &str,
     ) -> Result<()> {
-        if user.role != Role::Supervisor {
-            return Err(ServiceError::Forbidden("只有督查人员可以调整考核分".into()));
-        }
+        self.authorize(user, Power::AdjustScores)?;
         let m = self.visible_matter(user, matter).await?;
         if m.assignment(unit).is_none() {
             return Err(ServiceError::invalid(

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use luoshi_domain::assess::Period;
-use luoshi_domain::{EventKind, MatterId, NewEvent};
+use luoshi_domain::{EventKind, MatterId, NewEvent, Power};
 use luoshi_domain::{Light, User};
 use luoshi_office::cn_date;
 use luoshi_office::docx::{Block, OfficialDoc, Table};
@@ -20,7 +20,7 @@ impl Luoshi {
         period: Period,
         number: Option<String>,
     ) -> Result<OfficialDoc> {
-        let org = self.bulletin_org(user)?;
+        let org = self.authorize(user, Power::ReadBulletins)?;
         let published = self
             .store
             .bulletins(org)
@@ -197,26 +197,9 @@ impl Luoshi {
 }
 
 impl Luoshi {
-    fn bulletin_org(&self, user: &User) -> Result<luoshi_domain::UnitId> {
-        match user.role {
-            luoshi_domain::Role::Supervisor
-            | luoshi_domain::Role::Admin
-            | luoshi_domain::Role::Leader => self.tree().org_of(user.unit_id),
-            luoshi_domain::Role::Liaison => None,
-        }
-        .ok_or_else(|| ServiceError::Forbidden("无权查看通报".into()))
-    }
-
-    fn bulletin_editor(&self, user: &User) -> Result<luoshi_domain::UnitId> {
-        if user.role != luoshi_domain::Role::Supervisor {
-            return Err(ServiceError::Forbidden("只有督查人员可以编发通报".into()));
-        }
-        self.bulletin_org(user)
-    }
-
     /// The bulletins of the caller's org, newest first; leaders see the published ones.
     pub async fn bulletins(&self, user: &User) -> Result<Vec<BulletinRow>> {
-        let org = self.bulletin_org(user)?;
+        let org = self.authorize(user, Power::ReadBulletins)?;
         let all = self.store.bulletins(org).await?;
         Ok(all
             .into_iter()
@@ -226,7 +209,7 @@ impl Luoshi {
 
     /// Starts a draft for a period (2026, 2026-Q2, 2026-06).
     pub async fn draft_bulletin(&self, user: &User, period: &str, number: &str) -> Result<i64> {
-        let org = self.bulletin_editor(user)?;
+        let org = self.authorize(user, Power::EditBulletins)?;
         period
             .parse::<Period>()
             .map_err(|e| ServiceError::invalid("period", e))?;
@@ -262,7 +245,7 @@ impl Luoshi {
     }
 
     async fn own_bulletin(&self, user: &User, id: i64) -> Result<BulletinRow> {
-        let org = self.bulletin_org(user)?;
+        let org = self.authorize(user, Power::ReadBulletins)?;
         self.store
             .bulletin(id)
             .await?
@@ -280,7 +263,7 @@ impl Luoshi {
         praise: bool,
         comment: &str,
     ) -> Result<()> {
-        self.bulletin_editor(user)?;
+        self.authorize(user, Power::EditBulletins)?;
         let mut b = self.own_bulletin(user, id).await?;
         if b.state != "draft" {
             return Err(ServiceError::Conflict("只有草稿可以修改".into()));
@@ -301,7 +284,7 @@ impl Luoshi {
     /// Moves a bulletin on: a draft goes for review; a reviewed one is published, its document
     /// kept as issued and its typical cases written on their matters' timelines.
     pub async fn advance_bulletin(&self, user: &User, id: i64) -> Result<()> {
-        self.bulletin_editor(user)?;
+        self.authorize(user, Power::EditBulletins)?;
         let (mut b, doc) = self.bulletin_page(user, id).await?;
         let from = b.state.clone();
         let now = self.now();

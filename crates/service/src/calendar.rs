@@ -2,14 +2,26 @@
 //! the official calendar shipped with Luoshi.
 
 use luoshi_domain::notice::{self, NoticeKind};
-use luoshi_domain::{Calendar, DayKind};
+use luoshi_domain::{Calendar, DayKind, Power, User};
 use std::sync::Arc;
 
 use crate::{Luoshi, Result, ServiceError};
 
 impl Luoshi {
+    /// Saves a notice's days for someone holding the administration power.
+    pub async fn import_calendar(
+        &self,
+        user: &User,
+        text: &str,
+        year: Option<i32>,
+    ) -> Result<usize> {
+        self.authorize(user, Power::Administer)?;
+        self.import_calendar_file(text, year).await
+    }
+
     /// Reads a notice (or `date,kind,name` lines) and saves its year; returns how many days.
-    pub async fn import_calendar(&self, text: &str, year: Option<i32>) -> Result<usize> {
+    /// For the operator of the machine (the command line).
+    pub async fn import_calendar_file(&self, text: &str, year: Option<i32>) -> Result<usize> {
         let days: Vec<(chrono::NaiveDate, DayKind, String)> =
             if text.trim_start().starts_with("date,")
                 || text

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::names::{self, Directory, Found, Mention};
 use luoshi_domain::{
-    Action, Cadence, EventKind, ExtensionChain, MatterId, NewEvent, Role, Source, UnitId, Urgency,
-    User, UserId,
+    Action, Cadence, EventKind, ExtensionChain, MatterId, NewEvent, Power, Role, Source, UnitId,
+    Urgency, User, UserId,
 };
 use luoshi_office::extract::{self, Candidate};
 use luoshi_office::read::{self, Content};
@@ -184,7 +184,7 @@ impl Luoshi {
         origin: String,
         cadence: Option<Cadence>,
     ) -> Result<ImportPlan> {
-        let org = self.import_org(user)?;
+        let org = self.authorize(user, Power::Import)?;
         let tree = self.tree();
         let directory = Directory::new(&tree, Some(org));
         let leaders: Vec<User> = self
@@ -223,7 +223,7 @@ impl Luoshi {
         plan: &ImportPlan,
         options: &ImportOptions,
     ) -> Result<ImportOutcome> {
-        let org = self.import_org(user)?;
+        let org = self.authorize(user, Power::Import)?;
         if let Some(problem) = plan.file_problems.first() {
             return Err(ServiceError::invalid("file", problem.clone()));
         }
@@ -304,15 +304,6 @@ impl Luoshi {
             "import written"
         );
         Ok(outcome)
-    }
-
-    /// Imports are the supervision office's: the org of a supervisor (or an admin).
-    fn import_org(&self, user: &User) -> Result<UnitId> {
-        match user.role {
-            Role::Supervisor | Role::Admin => self.tree().org_of(user.unit_id),
-            _ => None,
-        }
-        .ok_or_else(|| ServiceError::Forbidden("只有督查人员可以导入督办事项".into()))
     }
 }
 

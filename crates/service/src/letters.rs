@@ -2,7 +2,7 @@
 //! they really are, kept by content hash, linked to their matters; and the units still missing
 //! one.
 
-use luoshi_domain::{MatterId, Role, UnitId, UnitKind, User};
+use luoshi_domain::{MatterId, Power, UnitId, UnitKind, User};
 pub use luoshi_storage::letter::Letter;
 use sha2::{Digest, Sha256};
 
@@ -29,14 +29,6 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 impl Luoshi {
-    fn letters_org(&self, user: &User) -> Result<UnitId> {
-        match user.role {
-            Role::Supervisor | Role::Admin => self.tree().org_of(user.unit_id),
-            _ => None,
-        }
-        .ok_or_else(|| ServiceError::Forbidden("只有督查人员可以管理责任书".into()))
-    }
-
     pub async fn upload_letter(
         &self,
         user: &User,
@@ -46,7 +38,7 @@ impl Luoshi {
         bytes: &[u8],
         matters: &[MatterId],
     ) -> Result<i64> {
-        let org = self.letters_org(user)?;
+        let org = self.authorize(user, Power::Letters)?;
         if !self.tree().is_within(unit_id, org) || unit_id == org {
             return Err(ServiceError::invalid("unit", "该单位不在本级管辖范围内"));
         }
@@ -94,7 +86,7 @@ impl Luoshi {
 
     /// The year's letters, and the departments and governments of the org without one.
     pub async fn letters(&self, user: &User, year: i32) -> Result<(Vec<Letter>, Vec<UnitId>)> {
-        let org = self.letters_org(user)?;
+        let org = self.authorize(user, Power::Letters)?;
         let letters = self.store.letters(org, year).await?;
         let tree = self.tree();
         let missing = tree
@@ -108,7 +100,7 @@ impl Luoshi {
     }
 
     pub async fn letter_file(&self, user: &User, id: i64) -> Result<(Letter, Vec<u8>)> {
-        let org = self.letters_org(user)?;
+        let org = self.authorize(user, Power::Letters)?;
         self.store
             .letter_file(id)
             .await?

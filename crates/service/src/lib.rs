@@ -192,6 +192,22 @@ impl Luoshi {
     }
 }
 
+impl Luoshi {
+    /// The org whose records the caller may work on with `power`, or why not.
+    pub fn authorize(
+        &self,
+        user: &User,
+        power: luoshi_domain::Power,
+    ) -> Result<luoshi_domain::UnitId> {
+        Ok(with_actor(self, user, |a| a.org_with(power))?)
+    }
+
+    /// Whether the caller holds `power`, for showing or hiding what they cannot use.
+    pub fn may(&self, user: &User, power: luoshi_domain::Power) -> bool {
+        self.authorize(user, power).is_ok()
+    }
+}
+
 /// Runs `f` with the caller as a domain actor over the current org tree.
 fn with_actor<T>(luoshi: &Luoshi, user: &User, f: impl FnOnce(&Actor<'_>) -> T) -> T {
     let tree = luoshi.tree();

@@ -119,22 +119,8 @@ impl Luoshi {
     pub(crate) async fn prepare_matter(&self, user: &User, input: NewMatter) -> Result<Matter> {
         let tree = self.tree();
         let now = self.now();
-        let title = input.title.trim().to_string();
-        if title.is_empty() {
-            return Err(ServiceError::invalid("title", "请填写事项名称"));
-        }
-        if title.chars().count() > TITLE_MAX {
-            return Err(ServiceError::invalid(
-                "title",
-                format!("事项名称不能超过{TITLE_MAX}字"),
-            ));
-        }
-        if input.content.chars().count() > CONTENT_MAX {
-            return Err(ServiceError::invalid(
-                "content",
-                format!("事项内容不能超过{CONTENT_MAX}字"),
-            ));
-        }
+        // Who may register comes first: a caller without the right learns nothing from
+        // validation.
         let org = match user.role {
             Role::Supervisor => tree.org_of(user.unit_id),
             Role::Liaison
@@ -152,6 +138,23 @@ impl Luoshi {
                 "只有督查人员可以立项;乡镇、县区政府可对交办本级的事项分解立项".into(),
             )
         })?;
+
+        let title = input.title.trim().to_string();
+        if title.is_empty() {
+            return Err(ServiceError::invalid("title", "请填写事项名称"));
+        }
+        if title.chars().count() > TITLE_MAX {
+            return Err(ServiceError::invalid(
+                "title",
+                format!("事项名称不能超过{TITLE_MAX}字"),
+            ));
+        }
+        if input.content.chars().count() > CONTENT_MAX {
+            return Err(ServiceError::invalid(
+                "content",
+                format!("事项内容不能超过{CONTENT_MAX}字"),
+            ));
+        }
 
         if let Some(parent_id) = input.parent_id {
             let parent = self.visible_matter(user, parent_id).await?;

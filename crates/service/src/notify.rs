@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use luoshi_domain::accountability::{Accountability, AccountabilityState};
 use luoshi_domain::ladder::{self, Sent, Step};
 use luoshi_domain::{
-    EventKind, Light, Matter, MatterState, Role, Transition, UnitId, Urgency, User, UserId,
+    EventKind, Light, Matter, MatterState, Power, Role, Transition, UnitId, Urgency, User, UserId,
 };
 use luoshi_storage::{Channel, Dispatch, InboxItem, LadderRow, MatterQuery, Notice, Outgoing};
 pub use luoshi_storage::{DeliveryState, Prefs};
@@ -569,11 +569,7 @@ impl Luoshi {
 
     /// Messages that failed at least once, for admins.
     pub async fn delivery_problems(&self, user: &User) -> Result<Vec<Outgoing>> {
-        if user.role != Role::Admin && user.role != Role::Supervisor {
-            return Err(ServiceError::Forbidden(
-                "只有管理员和督查人员可以查看发送失败的消息".into(),
-            ));
-        }
+        self.authorize(user, Power::Administer)?;
         Ok(self.store.outbox(true).await?)
     }
 }

@@ -5,8 +5,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use luoshi_domain::UnitKind;
 use luoshi_domain::assess::Period;
+use luoshi_domain::{Power, UnitKind};
 use luoshi_office::ledger;
 use luoshi_service::assess::Assessment;
 use minijinja::context;
@@ -155,6 +155,9 @@ pub async fn adjust(
 ) -> Response {
     if !super::session::csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return super::pages::forbidden_csrf(&s);
+    }
+    if !s.luoshi.may(&viewer.user, Power::AdjustScores) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::AdjustScores.refusal());
     }
     let number = field(&f, "matter").trim();
     let Ok(Some(found)) = s.luoshi.matter_by_number(&viewer.user, number).await else {

@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use luoshi_domain::Power;
 use luoshi_office::docx::Block;
 use minijinja::context;
 
@@ -125,6 +126,9 @@ pub async fn act(
 ) -> Response {
     if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return forbidden_csrf(&s);
+    }
+    if !s.luoshi.may(&viewer.user, Power::EditBulletins) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::EditBulletins.refusal());
     }
     let done = match verb.as_str() {
         "case" => {

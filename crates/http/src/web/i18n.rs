@@ -573,6 +573,18 @@ fn english(zh: &str) -> Option<&'static str> {
         "请选择有效的来源" => "Choose a valid source",
         "年份应为2000至2100之间的数字" => "The year must be a number from 2000 to 2100",
         "只有督查人员可以导入督办事项" => "Only supervisors import matters",
+        "只有督查人员可以管理责任书" => {
+            "Only supervisors manage responsibility letters"
+        }
+        "只有督查人员可以办理问责" => "Only supervisors handle accountability",
+        "无权查看通报" => "Bulletins are not yours to see",
+        "只有督查人员可以编发通报" => "Only supervisors draft and publish bulletins",
+        "无权查看考核结果" => "Assessment results are not yours to see",
+        "只有督查人员可以调整考核分" => "Only supervisors adjust scores",
+        "只有管理员和督查人员可以进入管理页面" => {
+            "Only administrators and supervisors open the administration page"
+        }
+        "无权审批该事项的延期申请" => "This extension is not yours to decide",
         "导入暂时无法完成,请稍后重试" => {
             "The import cannot be done just now; please try again"
         }

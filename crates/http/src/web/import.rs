@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use luoshi_domain::{Cadence, Role, Source};
+use luoshi_domain::{Cadence, Power, Source};
 use luoshi_office::extract::Candidate;
 use luoshi_service::import::{ImportOptions, ImportPlan};
 use minijinja::context;
@@ -19,13 +19,13 @@ use crate::{ApiError, AppState};
 /// Uploads up to this size are read; a larger one is refused with a message, unread.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
-fn may_import(viewer: &Viewer) -> bool {
-    matches!(viewer.user.role, Role::Supervisor | Role::Admin)
+fn may_import(s: &AppState, viewer: &Viewer) -> bool {
+    s.luoshi.may(&viewer.user, Power::Import)
 }
 
 pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
-    if !may_import(&viewer) {
-        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以导入督办事项");
+    if !may_import(&s, &viewer) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::Import.refusal());
     }
     upload_form(&s, &viewer, StatusCode::OK, None)
 }
@@ -55,8 +55,8 @@ fn sources() -> Vec<minijinja::Value> {
 
 /// The uploaded file, read into a plan and shown for review; nothing is written.
 pub async fn upload(State(s): State<AppState>, viewer: Viewer, mut form: Multipart) -> Response {
-    if !may_import(&viewer) {
-        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以导入督办事项");
+    if !may_import(&s, &viewer) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::Import.refusal());
     }
     let mut fields = Fields::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -196,8 +196,8 @@ fn preview(
 
 /// The rows as corrected on the preview: checked again, and imported if asked and clean.
 pub async fn commit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
-    if !may_import(&viewer) {
-        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以导入督办事项");
+    if !may_import(&s, &viewer) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::Import.refusal());
     }
     if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return forbidden_csrf(&s);

@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use luoshi_domain::Role;
+use luoshi_domain::Power;
 use luoshi_domain::notice::{self, NoticeKind};
 use luoshi_service::notify::{DeliveryState, Prefs};
 use minijinja::context;
@@ -90,8 +90,8 @@ pub async fn mark(
     }
 }
 
-fn may_administer(viewer: &Viewer) -> bool {
-    matches!(viewer.user.role, Role::Admin | Role::Supervisor)
+fn may_administer(s: &AppState, viewer: &Viewer) -> bool {
+    s.luoshi.may(&viewer.user, Power::Administer)
 }
 
 pub async fn admin(State(s): State<AppState>, viewer: Viewer) -> Response {
@@ -106,12 +106,8 @@ async fn admin_page(
     preview: Option<Vec<minijinja::Value>>,
     message: Option<String>,
 ) -> Response {
-    if !may_administer(viewer) {
-        return error_page(
-            s,
-            StatusCode::FORBIDDEN,
-            "只有管理员和督查人员可以进入管理页面",
-        );
+    if !may_administer(s, viewer) {
+        return error_page(s, StatusCode::FORBIDDEN, Power::Administer.refusal());
     }
     let problems = match s.luoshi.delivery_problems(&viewer.user).await {
         Ok(p) => p,
@@ -152,12 +148,8 @@ pub async fn calendar(
     if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return forbidden_csrf(&s);
     }
-    if !may_administer(&viewer) {
-        return error_page(
-            &s,
-            StatusCode::FORBIDDEN,
-            "只有管理员和督查人员可以进入管理页面",
-        );
+    if !may_administer(&s, &viewer) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::Administer.refusal());
     }
     let year = match field(&f, "year").trim() {
         "" => None,
@@ -193,7 +185,7 @@ pub async fn calendar(
         }
     };
     if field(&f, "action") == "save" {
-        return match s.luoshi.import_calendar(text, year).await {
+        return match s.luoshi.import_calendar(&viewer.user, text, year).await {
             Ok(n) => {
                 let done = format!("已保存 {n} 天的放假和调休安排");
                 admin_page(

@@ -18,10 +18,12 @@ mod view;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use minijinja::Environment;
 use minijinja::value::{Rest, Value};
 use serde::Serialize;
@@ -79,67 +81,98 @@ pub fn templates() -> Arc<Environment<'static>> {
     Arc::new(env)
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(signin::login_page).post(signin::login))
-        .route("/logout", post(signin::logout))
-        .route("/", get(pages::workbench))
-        .route("/public", get(pages::public))
-        .route("/sign-all", post(pages::sign_all))
-        .route("/matters", get(pages::list))
-        .route("/matters.csv", get(pages::export_csv))
-        .route("/matters.xlsx", get(pages::export_xlsx))
-        .route("/matters/new", get(register::page).post(register::submit))
-        .route(
-            "/import",
-            get(import::page)
-                .post(import::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    import::MAX_UPLOAD_BYTES,
-                )),
-        )
-        .route(
+/// Every page and form, as (method, path): the router and the authorization matrix test both
+/// come from this one list, so a route cannot be added without being listed.
+pub fn router() -> Routes {
+    let upload = |limit| axum::extract::DefaultBodyLimit::max(limit);
+    Routes::default()
+        .get("/login", signin::login_page)
+        .post("/login", signin::login)
+        .post("/logout", signin::logout)
+        .get("/", pages::workbench)
+        .get("/public", pages::public)
+        .post("/sign-all", pages::sign_all)
+        .get("/matters", pages::list)
+        .get("/matters.csv", pages::export_csv)
+        .get("/matters.xlsx", pages::export_xlsx)
+        .get("/matters/new", register::page)
+        .post("/matters/new", register::submit)
+        .get("/import", import::page)
+        .post_with("/import", import::upload, upload(import::MAX_UPLOAD_BYTES))
+        .post_with(
             "/import/rows",
-            post(import::commit).layer(axum::extract::DefaultBodyLimit::max(
-                import::MAX_UPLOAD_BYTES,
-            )),
+            import::commit,
+            upload(import::MAX_UPLOAD_BYTES),
         )
-        .route("/dashboard", get(pages::dashboard))
-        .route("/assessment", get(assessment::page))
-        .route(
-            "/accountability",
-            get(accountability::page).post(accountability::enter),
-        )
-        .route("/accountability/{id}/decide", post(accountability::decide))
-        .route(
+        .get("/dashboard", pages::dashboard)
+        .get("/assessment", assessment::page)
+        .get("/assessment.xlsx", assessment::export)
+        .post("/assessment/adjust", assessment::adjust)
+        .get("/accountability", accountability::page)
+        .post("/accountability", accountability::enter)
+        .post("/accountability/{id}/decide", accountability::decide)
+        .get("/letters", letters::page)
+        .post_with(
             "/letters",
-            get(letters::page)
-                .post(letters::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    luoshi_service::letters::MAX_LETTER_BYTES + 64 * 1024,
-                )),
+            letters::upload,
+            upload(luoshi_service::letters::MAX_LETTER_BYTES + 64 * 1024),
         )
-        .route("/letters/{id}/file", get(letters::download))
-        .route("/bulletins", get(bulletins::list).post(bulletins::create))
-        .route("/bulletins/{id}", get(bulletins::page))
-        .route("/bulletins/{id}/docx", get(bulletins::docx))
-        .route("/bulletins/{id}/{verb}", post(bulletins::act))
-        .route("/assessment.xlsx", get(assessment::export))
-        .route("/assessment/adjust", post(assessment::adjust))
-        .route("/inbox", get(inbox::inbox))
-        .route("/inbox/prefs", post(inbox::prefs))
-        .route("/inbox/{id}/{verb}", post(inbox::mark))
-        .route("/admin", get(inbox::admin))
-        .route("/admin/calendar", post(inbox::calendar))
-        .route("/matters/{id}", get(matter::matter_page))
-        .route("/matters/{id}/decompose", post(matter::decompose))
-        .route("/matters/{id}/{verb}", post(matter::matter_step))
-        .route("/lang/{code}", get(switch_language))
-        .route(
-            "/static/app.css",
-            get(|| async { ([(CONTENT_TYPE, "text/css; charset=utf-8")], CSS) }),
-        )
-        .layer(axum::middleware::from_fn(i18n::scope))
+        .get("/letters/{id}/file", letters::download)
+        .get("/bulletins", bulletins::list)
+        .post("/bulletins", bulletins::create)
+        .get("/bulletins/{id}", bulletins::page)
+        .get("/bulletins/{id}/docx", bulletins::docx)
+        .post("/bulletins/{id}/{verb}", bulletins::act)
+        .get("/inbox", inbox::inbox)
+        .post("/inbox/prefs", inbox::prefs)
+        .post("/inbox/{id}/{verb}", inbox::mark)
+        .get("/admin", inbox::admin)
+        .post("/admin/calendar", inbox::calendar)
+        .get("/matters/{id}", matter::matter_page)
+        .post("/matters/{id}/decompose", matter::decompose)
+        .post("/matters/{id}/{verb}", matter::matter_step)
+        .get("/lang/{code}", switch_language)
+        .get("/static/app.css", || async {
+            ([(CONTENT_TYPE, "text/css; charset=utf-8")], CSS)
+        })
+}
+
+/// A router under construction that remembers what it serves.
+#[derive(Default)]
+pub struct Routes {
+    router: Router<AppState>,
+    pub served: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    fn add(mut self, method: Method, path: &'static str, route: MethodRouter<AppState>) -> Self {
+        self.served.push((method, path));
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add(Method::GET, path, get(h))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add(Method::POST, path, post(h))
+    }
+
+    /// A form that carries a file: its own body limit instead of the default one.
+    fn post_with<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        h: H,
+        limit: axum::extract::DefaultBodyLimit,
+    ) -> Self {
+        self.add(Method::POST, path, post(h).layer(limit))
+    }
+
+    /// The finished router, each page in its reader's language.
+    pub fn into_router(self) -> Router<AppState> {
+        self.router.layer(axum::middleware::from_fn(i18n::scope))
+    }
 }
 
 /// Remembers the language chosen and goes back to the page it was chosen on.

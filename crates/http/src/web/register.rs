@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use luoshi_domain::names::{self, Directory, Found};
-use luoshi_domain::{Cadence, Milestone, OrgTree, Role, Source, UnitId, Urgency, User, UserId};
+use luoshi_domain::{
+    Cadence, Milestone, OrgTree, Power, Role, Source, UnitId, Urgency, User, UserId,
+};
 use luoshi_service::ServiceError;
 use luoshi_service::matters::NewMatter;
 use minijinja::context;
@@ -23,8 +25,8 @@ use crate::{ApiError, AppState};
 type Errors = BTreeMap<&'static str, String>;
 
 pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
-    if viewer.user.role != Role::Supervisor {
-        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以登记督办事项");
+    if !s.luoshi.may(&viewer.user, Power::Register) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::Register.refusal());
     }
     let input = Fields::from([
         ("urgency".into(), "normal".into()),
@@ -144,6 +146,9 @@ fn milestones(text: &str) -> Result<Vec<Milestone>, String> {
 pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
     if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return forbidden_csrf(&s);
+    }
+    if !s.luoshi.may(&viewer.user, Power::Register) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::Register.refusal());
     }
     let tree = s.luoshi.tree();
     let mut errors = Errors::new();

@@ -1,0 +1,560 @@
+//! Who may call what: every route the application serves, called by every kind of person — no
+//! one, the administrator, the supervision office, the mayor, the liaison of the unit that
+//! carries the matter, and liaisons of units that have nothing to do with it. A route missing
+//! from the table fails the test, and so does an entry for a route that no longer exists.
+
+mod support;
+
+use std::collections::HashMap;
+
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use support::{TestApp, spawn_app};
+
+const NOW: &str = "2026-06-30T09:00:00+08:00";
+
+/// The smallest file the letters page takes as a PDF.
+const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+
+/// The callers, in the order of the letters in [`MATRIX`]. `fgw` leads the matter the table
+/// calls `{id}`; `czj` (a department) and `county` (a government under the city) have no part in
+/// it.
+const CALLERS: [&str; 7] = ["", "admin", "ducha", "shizhang", "fgw", "czj", "county"];
+
+/// For each request, what each caller gets: `A` — the request reaches the work (a page, a
+/// download, a redirect after a form, or a refusal of the input or of the matter's state:
+/// 2xx, 3xx other than to the sign-in page, 400, 409, 422); `D` — refused before anything is
+/// read or written (401, 403, 404, or a redirect to sign in).
+///
+/// `{id}` is the matter (or the bulletin, letter, accountability record or message the route
+/// names); each other segment is the one sent.
+const MATRIX: &[(&str, &str)] = &[
+    //                                         · a d s f c y  (nobody admin ducha shizhang fgw czj county)
+    ("GET /login", "AAAAAAA"),
+    ("GET /public", "AAAAAAA"),
+    ("GET /static/app.css", "AAAAAAA"),
+    ("GET /lang/en", "AAAAAAA"),
+    ("GET /", "DAAAAAA"),
+    ("GET /matters", "DAAAAAA"),
+    ("GET /matters.csv", "DAAAAAA"),
+    ("GET /matters.xlsx", "DAAAAAA"),
+    ("GET /matters/{id}", "DAAAADD"),
+    ("GET /matters/new", "DDADDDD"),
+    ("GET /dashboard", "DAAAAAA"),
+    ("GET /import", "DAADDDD"),
+    ("GET /assessment", "DAAADDD"),
+    ("GET /assessment.xlsx", "DAAADDD"),
+    ("GET /accountability", "DAADDDD"),
+    ("GET /letters", "DAADDDD"),
+    ("GET /letters/{id}/file", "DAADDDD"),
+    ("GET /bulletins", "DAAADDD"),
+    ("GET /bulletins/{id}", "DAADDDD"),
+    ("GET /bulletins/{id}/docx", "DAADDDD"),
+    ("GET /inbox", "DAAAAAA"),
+    ("GET /admin", "DAADDDD"),
+    ("POST /matters/new", "DDADDDD"),
+    ("POST /matters/{id}/remind", "DDADDDD"),
+    ("POST /matters/{id}/feedback", "DDDDADD"),
+    ("POST /matters/{id}/decompose", "DDADDDD"),
+    ("POST /matters/{id}/extension", "DDDDADD"),
+    ("POST /matters/{id}/request-completion", "DDDDADD"),
+    ("POST /matters/{id}/close", "DDADDDD"),
+    ("POST /sign-all", "DAAAAAA"),
+    ("POST /import", "DAADDDD"),
+    ("POST /import/rows", "DAADDDD"),
+    ("POST /assessment/adjust", "DDADDDD"),
+    ("POST /accountability", "DAADDDD"),
+    ("POST /accountability/{id}/decide", "DAADDDD"),
+    ("POST /letters", "DAADDDD"),
+    ("POST /bulletins", "DDADDDD"),
+    ("POST /bulletins/{id}/case", "DDADDDD"),
+    ("POST /bulletins/{id}/advance", "DDADDDD"),
+    ("POST /inbox/prefs", "DAAAAAA"),
+    ("POST /inbox/{id}/read", "DDDDADD"),
+    ("POST /admin/calendar", "DAADDDD"),
+    ("POST /login", "AAAAAAA"),
+    ("GET /api/v1/health", "AAAAAAA"),
+    ("GET /api/v1/openapi.json", "AAAAAAA"),
+    ("POST /api/v1/auth/login", "AAAAAAA"),
+    ("GET /api/v1/units", "DAAAAAA"),
+    ("GET /api/v1/users", "DAAAAAA"),
+    ("GET /api/v1/matters", "DAAAAAA"),
+    ("POST /api/v1/matters", "DDADDDD"),
+    ("GET /api/v1/matters/{id}", "DAAAADD"),
+    ("GET /api/v1/dashboard", "DAAAAAA"),
+    ("GET /api/v1/public/matters", "AAAAAAA"),
+    ("POST /api/v1/matters/{id}/remind", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/assign", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/sign", "DDDDADD"),
+    ("POST /api/v1/matters/{id}/feedback", "DDDDADD"),
+    ("POST /api/v1/matters/{id}/extension", "DDDDADD"),
+    ("POST /api/v1/matters/{id}/extension/reject", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/extension/approve", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/request-completion", "DDDDADD"),
+    ("POST /api/v1/matters/{id}/return", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/close", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/cancel", "DDADDDD"),
+    ("POST /logout", "DAAAAAA"),
+];
+
+/// Does a served route (`/matters/{id}/{verb}`) cover a table entry (`/matters/{id}/sign`)?
+fn covers(route: &str, entry: &str) -> bool {
+    let (r, e): (Vec<&str>, Vec<&str>) = (route.split('/').collect(), entry.split('/').collect());
+    r.len() == e.len()
+        && r.iter()
+            .zip(&e)
+            .all(|(r, e)| r == e || (r.starts_with('{') && (*e == "{id}" || *r != "{id}")))
+}
+
+#[test]
+fn every_route_has_an_entry_and_every_entry_a_route() {
+    let served: Vec<String> = luoshi_http::served_routes()
+        .into_iter()
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    for route in &served {
+        let (method, path) = route.split_once(' ').unwrap();
+        assert!(
+            MATRIX.iter().any(|(entry, _)| {
+                let (m, p) = entry.split_once(' ').unwrap();
+                m == method && covers(path, p)
+            }),
+            "{route} has no entry in the authorization matrix"
+        );
+    }
+    for (entry, _) in MATRIX {
+        let (m, p) = entry.split_once(' ').unwrap();
+        let p = p.replace("/lang/en", "/lang/{code}");
+        assert!(
+            served.iter().any(|route| {
+                let (method, path) = route.split_once(' ').unwrap();
+                m == method && covers(path, &p)
+            }),
+            "{entry} is in the matrix but nothing serves it"
+        );
+    }
+}
+
+/// What the test created or found to call the routes with.
+struct Fixture {
+    matter: i64,
+    bulletin: i64,
+    letter: i64,
+    record: i64,
+    message: String,
+    tokens: HashMap<&'static str, String>,
+    form: Vec<(String, String)>,
+    lead_unit: i64,
+}
+
+fn csrf(token: &str) -> String {
+    Sha256::digest(format!("luoshi-csrf:{token}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn origin(app: &TestApp) -> String {
+    app.base.trim_end_matches("/api/v1").to_string()
+}
+
+/// A matter `fgw` leads that is still open, with no part for `czj` or the county.
+async fn matter_of_fgw_alone(app: &TestApp, admin: &str, units: &HashMap<&str, i64>) -> i64 {
+    let (_, page) = app.get(admin, "/matters?limit=500").await;
+    for m in page["items"].as_array().unwrap() {
+        if m["lead_unit_id"] != units["fgw"] || m["state"] != "in_progress" {
+            continue;
+        }
+        let (_, detail) = app.get(admin, &format!("/matters/{}", m["id"])).await;
+        let involved: Vec<i64> = detail["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["unit_id"].as_i64().unwrap())
+            .collect();
+        if !involved.contains(&units["czj"]) && !involved.contains(&units["county"]) {
+            return m["id"].as_i64().unwrap();
+        }
+    }
+    panic!("the demo has no open matter that only fgw carries");
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let mut tokens = HashMap::new();
+    for who in CALLERS.iter().filter(|w| !w.is_empty()) {
+        tokens.insert(*who, app.login(who).await);
+    }
+    let admin = tokens["admin"].clone();
+    let (_, users) = app.get(&admin, "/users").await;
+    let unit_of = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["unit_id"]
+            .as_i64()
+            .unwrap()
+    };
+    let units: HashMap<&str, i64> = ["fgw", "czj", "county"]
+        .into_iter()
+        .map(|w| (w, unit_of(w)))
+        .collect();
+    let matter = matter_of_fgw_alone(app, &admin, &units).await;
+    let (_, detail) = app.get(&admin, &format!("/matters/{matter}")).await;
+    let number = detail["number"].as_str().unwrap().to_string();
+
+    // A bulletin, a letter, an accountability proposal and a message, made as the office
+    // makes them.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let ducha = &tokens["ducha"];
+    let post_form = |path: &str, form: Vec<(&str, String)>| {
+        http.post(format!("{}{path}", origin(app)))
+            .header(COOKIE, format!("luoshi_session={ducha}"))
+            .form(&form)
+            .send()
+    };
+    let id_in = |res: reqwest::Response| -> i64 {
+        let to = res.headers()[LOCATION].to_str().unwrap().to_string();
+        to.trim_start_matches("/bulletins/").parse().unwrap()
+    };
+    let res = post_form(
+        "/bulletins",
+        vec![("csrf", csrf(ducha)), ("period", "2026-06".into())],
+    )
+    .await
+    .unwrap();
+    let bulletin = id_in(res);
+    let (content_type, body) = support::multipart(
+        &[
+            ("csrf", &csrf(ducha)),
+            ("unit", "市发改委"),
+            ("year", "2026"),
+        ],
+        ("letter.pdf", PDF),
+    );
+    let res = http
+        .post(format!("{}/letters", origin(app)))
+        .header(COOKIE, format!("luoshi_session={ducha}"))
+        .header(CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection() || res.status().is_success());
+    let page = http
+        .get(format!("{}/letters?year=2026", origin(app)))
+        .header(COOKIE, format!("luoshi_session={ducha}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let letter = first_id(&page, "/letters/");
+    post_form(
+        "/accountability",
+        vec![
+            ("csrf", csrf(ducha)),
+            ("unit", "市发改委".into()),
+            ("measure", "talk".into()),
+            ("matters", number.clone()),
+            ("person", "张三".into()),
+            ("reason", "工作推进不力".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let page = http
+        .get(format!("{}/accountability", origin(app)))
+        .header(COOKIE, format!("luoshi_session={ducha}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // A record entered by hand is decided at once, so its page offers no form that names it;
+    // being the database's first record, it is number 1.
+    assert!(page.contains("工作推进不力") && !page.contains("/accountability/"));
+    let record = 1;
+    let (status, _) = app
+        .post(
+            ducha,
+            &format!("/matters/{matter}/remind"),
+            json!({"message": "请抓紧办理"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let page = http
+        .get(format!("{}/inbox", origin(app)))
+        .header(COOKIE, format!("luoshi_session={}", tokens["fgw"]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page
+        .find("action=\"/inbox/")
+        .expect("a message in fgw's inbox")
+        + 15;
+    let message = page[at..].split('/').next().unwrap().to_string();
+
+    let form = [
+        ("progress_text", "本周完成项目评审"),
+        ("percent", "60"),
+        ("summary", "已按要求完成"),
+        ("comment", "同意"),
+        ("reason", "材料不全"),
+        ("message", "请抓紧"),
+        ("new_deadline", "2026-12-31"),
+        ("period", "2026"),
+        ("kind", "praise"),
+        ("matter", &number),
+        ("unit", "市发改委"),
+        ("units", "市发改委"),
+        ("points", "1"),
+        ("approver", "分管领导"),
+        ("measure", "talk"),
+        ("notice", ""),
+        ("rows", "0"),
+        ("title", "测试事项"),
+        ("content", "测试内容"),
+        ("source", "meeting"),
+        ("lead", "市发改委"),
+        ("deadline", "2026-12-31"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Fixture {
+        matter,
+        bulletin,
+        letter,
+        record,
+        message,
+        tokens,
+        form,
+        lead_unit: units["fgw"],
+    }
+}
+
+/// The first `/prefix{n}/…` link on a page.
+fn first_id(page: &str, prefix: &str) -> i64 {
+    let at = page
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} on {page}"))
+        + prefix.len();
+    page[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+impl Fixture {
+    /// A well-formed body for an API route, so that only the caller's rights decide.
+    fn json(&self, who: &str, path: &str) -> Value {
+        match path.rsplit('/').next().unwrap() {
+            "login" => {
+                json!({"username": if who.is_empty() { "fgw" } else { who }, "password": "luoshi-demo"})
+            }
+            "matters" => json!({
+                "title": "测试事项", "content": "测试内容", "source": "meeting",
+                "origin": "市政府常务会议", "lead_unit_id": self.lead_unit, "deadline": "2026-12-31",
+            }),
+            "feedback" => json!({"progress_text": "本周完成项目评审", "percent": 60}),
+            "request-completion" => json!({"summary": "已按要求完成"}),
+            "close" | "approve" => json!({"comment": "同意"}),
+            "return" | "reject" | "cancel" => json!({"reason": "材料不全"}),
+            "remind" => json!({"message": "请抓紧"}),
+            "extension" => json!({"new_deadline": "2026-12-31", "reason": "需要更多时间"}),
+            _ => json!({}),
+        }
+    }
+
+    fn path(&self, entry: &str) -> String {
+        let id = if entry.starts_with("/bulletins/") {
+            self.bulletin.to_string()
+        } else if entry.starts_with("/letters/") {
+            self.letter.to_string()
+        } else if entry.starts_with("/accountability/") {
+            self.record.to_string()
+        } else if entry.starts_with("/inbox/") {
+            self.message.clone()
+        } else {
+            self.matter.to_string()
+        };
+        entry.replace("{id}", &id)
+    }
+}
+
+/// The request as the caller sends it: the API with a bearer token, pages with the session
+/// cookie and the form's CSRF token.
+async fn call(
+    http: &reqwest::Client,
+    origin: &str,
+    fx: &Fixture,
+    who: &str,
+    method: &str,
+    path: &str,
+) -> reqwest::Response {
+    let token = fx.tokens.get(who).cloned().unwrap_or_default();
+    let url = format!("{origin}{path}");
+    let mut req = match method {
+        "GET" => http.get(&url),
+        _ => http.post(&url),
+    };
+    if path.starts_with("/api/") {
+        if !token.is_empty() {
+            req = req.header(AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if method == "POST" {
+            req = req.json(&fx.json(who, path));
+        }
+    } else {
+        // Before sign-in, forms are bound to a cookie of the browser's own.
+        let secret = if token.is_empty() {
+            "a-browser"
+        } else {
+            &token
+        };
+        req = req.header(
+            COOKIE,
+            format!("luoshi_session={token}; luoshi_presession={secret}"),
+        );
+        if method == "POST" {
+            let mut form = fx.form.clone();
+            form.push(("csrf".into(), csrf(secret)));
+            form.push((
+                "username".into(),
+                if who.is_empty() { "fgw" } else { who }.into(),
+            ));
+            form.push(("password".into(), "luoshi-demo".into()));
+            if path == "/import" || path == "/letters" {
+                let fields: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let (content_type, body) = support::multipart(&fields, ("letter.pdf", PDF));
+                req = req.header(CONTENT_TYPE, content_type).body(body);
+            } else {
+                req = req.form(&form);
+            }
+        }
+    }
+    req.send().await.unwrap()
+}
+
+fn outcome(res: &reqwest::Response) -> char {
+    let status = res.status();
+    let to_login = res
+        .headers()
+        .get(LOCATION)
+        .is_some_and(|l| l.to_str().unwrap().starts_with("/login"));
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => 'D',
+        s if s.is_redirection() && to_login => 'D',
+        s if s.is_server_error() => '!',
+        _ => 'A',
+    }
+}
+
+/// What an admin sees of everything, to tell whether a refused request changed anything.
+async fn everything(app: &TestApp, fx: &Fixture) -> Value {
+    let admin = &fx.tokens["admin"];
+    let (_, list) = app.get(admin, "/matters?limit=1000").await;
+    let (_, matter) = app.get(admin, &format!("/matters/{}", fx.matter)).await;
+    json!([list, matter])
+}
+
+#[tokio::test]
+async fn every_route_answers_each_caller_as_the_matrix_says_and_refusals_change_nothing() {
+    let app = spawn_app(NOW).await;
+    let fx = fixture(&app).await;
+    let origin = origin(&app);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut wrong = Vec::new();
+    for (entry, expected) in MATRIX {
+        let (method, path) = entry.split_once(' ').unwrap();
+        let path = fx.path(path);
+        for (who, want) in CALLERS.iter().zip(expected.chars()) {
+            let before = if want == 'D' {
+                Some(everything(&app, &fx).await)
+            } else {
+                None
+            };
+            let res = call(&http, &origin, &fx, who, method, &path).await;
+            let status = res.status();
+            let mut got = outcome(&res);
+            if *entry == "POST /logout" && !who.is_empty() {
+                // Signing out sends everyone to the sign-in page; it worked if the session ended.
+                let (after, _) = app.get(&fx.tokens[who], "/units").await;
+                got = if after == StatusCode::UNAUTHORIZED {
+                    'A'
+                } else {
+                    'D'
+                };
+            }
+            let body = res.text().await.unwrap_or_default();
+            if got != want {
+                let excerpt: String = body.chars().take(160).collect();
+                wrong.push(format!(
+                    "{entry} as {:?}: expected {want}, got {status} {excerpt}",
+                    who
+                ));
+            }
+            if let Some(before) = before
+                && everything(&app, &fx).await != before
+            {
+                wrong.push(format!("{entry} as {who:?} was refused but changed data"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn a_liaison_never_finds_another_units_matter_in_lists_or_exports() {
+    let app = spawn_app(NOW).await;
+    let fx = fixture(&app).await;
+    let (_, detail) = app
+        .get(&fx.tokens["admin"], &format!("/matters/{}", fx.matter))
+        .await;
+    let number = detail["number"].as_str().unwrap();
+    let http = reqwest::Client::new();
+    for who in ["czj", "county"] {
+        let (_, list) = app.get(&fx.tokens[who], "/matters?limit=1000").await;
+        assert!(
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|m| m["id"] != fx.matter),
+            "{who} sees matter {}",
+            fx.matter
+        );
+        let (_, dashboard) = app.get(&fx.tokens[who], "/dashboard").await;
+        assert!(!dashboard.to_string().contains(number));
+        for page in ["/matters.csv", "/matters", "/"] {
+            let body = http
+                .get(format!("{}{page}", origin(&app)))
+                .header(COOKIE, format!("luoshi_session={}", fx.tokens[who]))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(!body.contains(number), "{who} finds {number} on {page}");
+        }
+    }
+}
