@@ -1,7 +1,9 @@
-//! Who may call what: every route the application serves, called by every kind of person — no
-//! one, the administrator, the supervision office, the mayor, the liaison of the unit that
-//! carries the matter, and liaisons of units that have nothing to do with it. A route missing
-//! from the table fails the test, and so does an entry for a route that no longer exists.
+//! Every route the application serves, walked two ways. Who may call what: each route called
+//! by every kind of person — no one, the administrator, the supervision office, the mayor, the
+//! liaison of the unit that carries the matter, and liaisons of units that have nothing to do
+//! with it; a route missing from the table fails the test, and so does an entry for a route
+//! that no longer exists. And bad input: malformed, wrongly typed, random and oversized
+//! requests against each route, which must never get a 5xx nor change anything.
 
 mod support;
 
@@ -557,4 +559,168 @@ async fn a_liaison_never_finds_another_units_matter_in_lists_or_exports() {
             assert!(!body.contains(number), "{who} finds {number} on {page}");
         }
     }
+}
+
+/// A few kilobytes that look like nothing, the same on every run.
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// What a client can get wrong about a path: ids that are not numbers, or too large, or
+/// absent.
+const BAD_IDS: [&str; 4] = ["abc", "-1", "99999999999999999999", "0"];
+
+const BAD_QUERY: &str = "?limit=abc&offset=-1&state=zzz&due_from=2026-13-01&due_to=2026年13月\
+    &light=purple&unit_id=x&leader_id=1e99&source=nowhere&overdue_on=yesterday&sort=%FF\
+    &period=2026-Q9&year=99999&scheme=../../etc&q=%00%01";
+
+#[tokio::test]
+async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
+    let app = spawn_app(NOW).await;
+    let fx = fixture(&app).await;
+    let origin = origin(&app);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token = fx.tokens["ducha"].clone();
+    let cookie = format!("luoshi_session={token}");
+    let typed_wrong = json!({
+        "title": 5, "content": [], "source": "nowhere", "lead_unit_id": "x",
+        "deadline": "2026-13-01", "new_deadline": [], "progress_text": null, "percent": "many",
+        "summary": {}, "comment": 1.5, "reason": false, "message": {"a": 1},
+        "username": 1, "password": null,
+    });
+    let (_, broken_multipart) = support::multipart(&[("csrf", "x")], ("a.xlsx", &noise(7, 900)));
+    let bodies: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "malformed JSON",
+            "application/json",
+            b"{\"title\": ".to_vec(),
+        ),
+        (
+            "wrongly typed JSON",
+            "application/json",
+            typed_wrong.to_string().into_bytes(),
+        ),
+        ("random bytes", "application/octet-stream", noise(1, 4096)),
+        (
+            "random form",
+            "application/x-www-form-urlencoded",
+            noise(2, 4096),
+        ),
+        (
+            "a 2 MB body",
+            "application/json",
+            vec![b'['; 2 * 1024 * 1024],
+        ),
+        (
+            "a multipart body without its boundary",
+            "multipart/form-data",
+            broken_multipart,
+        ),
+    ];
+    let served = luoshi_http::served_routes();
+    let mut wrong = Vec::new();
+    for (method, route) in &served {
+        let mut paths = vec![fx.path(route)];
+        if route.contains("{id}") {
+            paths.extend(BAD_IDS.iter().map(|id| route.replace("{id}", id)));
+        }
+        let paths: Vec<String> = paths
+            .into_iter()
+            .map(|p| p.replace("{verb}", "feedback").replace("{code}", "xx"))
+            .collect();
+        for path in &paths {
+            let before = everything(&app, &fx).await;
+            if *method == reqwest::Method::GET {
+                let res = http
+                    .get(format!("{origin}{path}{BAD_QUERY}"))
+                    .header(COOKIE, &cookie)
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                if res.status().is_server_error() {
+                    wrong.push(format!("GET {path}{BAD_QUERY}: {}", res.status()));
+                }
+            } else {
+                for (what, content_type, body) in &bodies {
+                    let res = http
+                        .post(format!("{origin}{path}"))
+                        .header(COOKIE, &cookie)
+                        .bearer_auth(&token)
+                        .header(CONTENT_TYPE, *content_type)
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .unwrap();
+                    if res.status().is_server_error() {
+                        wrong.push(format!("POST {path} with {what}: {}", res.status()));
+                    }
+                }
+                if ["/import", "/import/rows", "/letters"].contains(&path.as_str()) {
+                    let (content_type, body) = support::multipart(
+                        &[("csrf", &csrf(&token))],
+                        ("big.xlsx", &vec![0u8; 25 * 1024 * 1024]),
+                    );
+                    let res = http
+                        .post(format!("{origin}{path}"))
+                        .header(COOKIE, &cookie)
+                        .header(CONTENT_TYPE, content_type)
+                        .body(body)
+                        .send()
+                        .await;
+                    // The server may close the connection on a body past its limit; what it
+                    // must not do is answer with a server error.
+                    if let Ok(res) = res
+                        && res.status().is_server_error()
+                    {
+                        wrong.push(format!("POST {path} with 25 MB: {}", res.status()));
+                    }
+                }
+                // A form with its CSRF token but values no reader can take.
+                let form: Vec<(&str, String)> = vec![
+                    ("csrf", csrf(&token)),
+                    ("percent", "many".into()),
+                    ("deadline", "2026年13月".into()),
+                    ("new_deadline", "2026-02-30".into()),
+                    ("points", "NaN".into()),
+                    ("year", "99999999999".into()),
+                    ("period", "2026-Q9".into()),
+                    ("lead", "不存在的单位".into()),
+                    ("matter", "督〔2026〕99999号".into()),
+                    ("measure", "banish".into()),
+                    ("rows", "-1".into()),
+                ];
+                let res = http
+                    .post(format!("{origin}{path}"))
+                    .header(COOKIE, &cookie)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap();
+                if res.status().is_server_error() {
+                    wrong.push(format!(
+                        "POST {path} with a wrongly typed form: {}",
+                        res.status()
+                    ));
+                }
+            }
+            if everything(&app, &fx).await != before {
+                wrong.push(format!("{method} {path} changed data on bad input"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
