@@ -38,7 +38,7 @@ for (const lang of ['zh', 'en']) {
     await page.locator('#password').fill('luoshi-demo');
     await page.locator('button[type=submit]').click();
     await page.waitForURL(`${base}/`);
-    for (const path of ['/', '/matters', '/matters/1', '/matters/new', '/dashboard', '/import', '/inbox', '/admin', '/assessment', '/accountability', '/bulletins', '/letters']) {
+    for (const path of ['/', '/matters', '/matters/1', '/matters/new', '/dashboard', '/import', '/inbox', '/account', '/admin', '/assessment', '/accountability', '/bulletins', '/letters']) {
       found.push(...await violations(page, path));
     }
     assert.deepEqual(found, []);

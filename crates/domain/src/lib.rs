@@ -16,6 +16,7 @@ pub mod names;
 pub mod notice;
 pub mod number;
 pub mod org;
+pub mod password;
 pub mod user;
 
 pub use authz::Power;
@@ -30,7 +31,7 @@ pub use matter::{
 };
 pub use number::MatterNumber;
 pub use org::{OrgTree, Unit, UnitKind};
-pub use user::{Role, User};
+pub use user::{Role, TokenScope, User};
 
 /// China keeps one time zone; every date a user sees (deadlines, "today", working days) is a date
 /// in UTC+8, whatever the server's own zone is.

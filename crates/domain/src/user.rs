@@ -53,3 +53,11 @@ pub struct User {
     /// Units this leader is in charge of (分管); empty for other roles.
     pub in_charge_of: Vec<UnitId>,
 }
+
+crate::matter::labelled_enum!(
+    /// What an API token may do: read only, or also act (sign, report, close …).
+    TokenScope {
+        Read = "read", "只读";
+        Write = "write", "读写";
+    }
+);

@@ -1,8 +1,11 @@
 //! Extractors whose failures speak the API's error format, and the signed-in caller.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::Method;
 use axum::http::request::Parts;
-use luoshi_domain::User;
+use luoshi_domain::{TokenScope, User};
+use luoshi_service::ServiceError;
+use luoshi_service::auth::Access;
 use serde::de::DeserializeOwned;
 
 use crate::{ApiError, AppState};
@@ -35,13 +38,44 @@ api_extractor!(
 );
 api_extractor!(Path, Path, FromRequestParts, from_request_parts, &mut Parts);
 
-/// The person behind the request's bearer token.
+/// The person behind the request's bearer token. A read-only token reaches only reads.
 pub struct Caller(pub User);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let access = bearer(parts, state).await?;
+        let reads = matches!(parts.method, Method::GET | Method::HEAD);
+        if access.scope == TokenScope::Read && !reads {
+            return Err(ApiError::from(ServiceError::Forbidden(
+                "该令牌为只读令牌,不能办理事项".into(),
+            )));
+        }
+        Ok(Caller(access.user))
+    }
+}
+
+/// A caller signed in with a password, not with a token made for a program: what manages
+/// tokens and passwords.
+pub struct Session(pub Access);
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let access = bearer(parts, state).await?;
+        if !access.session {
+            return Err(ApiError::from(ServiceError::Forbidden(
+                "请用账号密码登录后管理令牌和密码".into(),
+            )));
+        }
+        Ok(Session(access))
+    }
+}
+
+async fn bearer(parts: &Parts, state: &AppState) -> Result<Access, ApiError> {
+    {
         let token = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -52,8 +86,8 @@ impl FromRequestParts<AppState> for Caller {
             })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::from(luoshi_service::ServiceError::Unauthenticated))?;
-        Ok(Caller(state.luoshi.authenticate(token).await?))
+            .ok_or_else(|| ApiError::from(ServiceError::Unauthenticated))?;
+        Ok(state.luoshi.authenticate(token).await?)
     }
 }
 

@@ -30,8 +30,8 @@ const CALLERS: [&str; 7] = ["", "admin", "ducha", "shizhang", "fgw", "czj", "cou
 /// 2xx, 3xx other than to the sign-in page, 400, 409, 422); `D` — refused before anything is
 /// read or written (401, 403, 404, or a redirect to sign in).
 ///
-/// `{id}` is the matter (or the bulletin, letter, accountability record or message the route
-/// names); each other segment is the one sent.
+/// `{id}` is the matter (or the bulletin, letter, accountability record, message or API token
+/// the route names; messages and tokens are fgw's); each other segment is the one sent.
 const MATRIX: &[(&str, &str)] = &[
     //                                         · a d s f c y  (nobody admin ducha shizhang fgw czj county)
     ("GET /login", "AAAAAAA"),
@@ -76,6 +76,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /inbox/prefs", "DAAAAAA"),
     ("POST /inbox/{id}/read", "DDDDADD"),
     ("POST /admin/calendar", "DAADDDD"),
+    ("GET /account", "DAAAAAA"),
+    ("POST /account/password", "DAAAAAA"),
+    ("POST /account/tokens", "DAAAAAA"),
+    ("POST /account/tokens/{id}/revoke", "DDDDADD"),
     ("POST /login", "AAAAAAA"),
     ("GET /api/v1/health", "AAAAAAA"),
     ("GET /api/v1/openapi.json", "AAAAAAA"),
@@ -98,6 +102,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/v1/matters/{id}/return", "DDADDDD"),
     ("POST /api/v1/matters/{id}/close", "DDADDDD"),
     ("POST /api/v1/matters/{id}/cancel", "DDADDDD"),
+    ("GET /api/v1/tokens", "DAAAAAA"),
+    ("POST /api/v1/tokens", "DAAAAAA"),
+    ("DELETE /api/v1/tokens/{id}", "DDDDADD"),
+    ("POST /api/v1/me/password", "DAAAAAA"),
     ("POST /logout", "DAAAAAA"),
 ];
 
@@ -146,6 +154,8 @@ struct Fixture {
     letter: i64,
     record: i64,
     message: String,
+    /// Two of fgw's API tokens: one to revoke on the page, one through the API.
+    api_tokens: [i64; 2],
     tokens: HashMap<&'static str, String>,
     form: Vec<(String, String)>,
     lead_unit: i64,
@@ -308,6 +318,19 @@ async fn fixture(app: &TestApp) -> Fixture {
         + 15;
     let message = page[at..].split('/').next().unwrap().to_string();
 
+    let mut api_tokens = [0; 2];
+    for id in &mut api_tokens {
+        let (status, made) = app
+            .post(
+                &tokens["fgw"],
+                "/tokens",
+                json!({"name": "报表程序", "scope": "read"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        *id = made["id"].as_i64().unwrap();
+    }
+
     let form = [
         ("progress_text", "本周完成项目评审"),
         ("percent", "60"),
@@ -341,6 +364,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         letter,
         record,
         message,
+        api_tokens,
         tokens,
         form,
         lead_unit: units["fgw"],
@@ -378,6 +402,8 @@ impl Fixture {
             "return" | "reject" | "cancel" => json!({"reason": "材料不全"}),
             "remind" => json!({"message": "请抓紧"}),
             "extension" => json!({"new_deadline": "2026-12-31", "reason": "需要更多时间"}),
+            "tokens" => json!({"name": "报表程序", "scope": "read"}),
+            "password" => json!({"current": "not the password", "new": "Yunzhou-2026"}),
             _ => json!({}),
         }
     }
@@ -389,6 +415,10 @@ impl Fixture {
             self.letter.to_string()
         } else if entry.starts_with("/accountability/") {
             self.record.to_string()
+        } else if entry.starts_with("/account/tokens/") {
+            self.api_tokens[0].to_string()
+        } else if entry.starts_with("/api/v1/tokens/") {
+            self.api_tokens[1].to_string()
         } else if entry.starts_with("/inbox/") {
             self.message.clone()
         } else {
@@ -410,10 +440,7 @@ async fn call(
 ) -> reqwest::Response {
     let token = fx.tokens.get(who).cloned().unwrap_or_default();
     let url = format!("{origin}{path}");
-    let mut req = match method {
-        "GET" => http.get(&url),
-        _ => http.post(&url),
-    };
+    let mut req = http.request(method.parse().unwrap(), &url);
     if path.starts_with("/api/") {
         if !token.is_empty() {
             req = req.header(AUTHORIZATION, format!("Bearer {token}"));
@@ -428,9 +455,11 @@ async fn call(
         } else {
             &token
         };
+        // Signing in replaces the browser's session; the table's sessions must live on.
+        let session = if path == "/login" { "" } else { &token };
         req = req.header(
             COOKIE,
-            format!("luoshi_session={token}; luoshi_presession={secret}"),
+            format!("luoshi_session={session}; luoshi_presession={secret}"),
         );
         if method == "POST" {
             let mut form = fx.form.clone();
@@ -643,16 +672,16 @@ async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
             .collect();
         for path in &paths {
             let before = everything(&app, &fx).await;
-            if *method == reqwest::Method::GET {
+            if *method != reqwest::Method::POST {
                 let res = http
-                    .get(format!("{origin}{path}{BAD_QUERY}"))
+                    .request(method.clone(), format!("{origin}{path}{BAD_QUERY}"))
                     .header(COOKIE, &cookie)
                     .bearer_auth(&token)
                     .send()
                     .await
                     .unwrap();
                 if res.status().is_server_error() {
-                    wrong.push(format!("GET {path}{BAD_QUERY}: {}", res.status()));
+                    wrong.push(format!("{method} {path}{BAD_QUERY}: {}", res.status()));
                 }
             } else {
                 for (what, content_type, body) in &bodies {
@@ -723,4 +752,96 @@ async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn signing_in_on_the_page_ends_the_session_the_browser_had_before() {
+    let app = spawn_app(NOW).await;
+    let old = app.login("fgw").await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http
+        .post(format!("{}/login", origin(&app)))
+        .header(
+            COOKIE,
+            format!("luoshi_session={old}; luoshi_presession=nonce"),
+        )
+        .form(&[
+            ("csrf", csrf("nonce").as_str()),
+            ("username", "fgw"),
+            ("password", "luoshi-demo"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.get(&old, "/units").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old session still works"
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_token_reads_but_cannot_act_shows_its_last_use_and_dies_when_revoked() {
+    let app = spawn_app(NOW).await;
+    let session = app.login("fgw").await;
+    let (status, made) = app
+        .post(
+            &session,
+            "/tokens",
+            json!({"name": "周报程序", "scope": "read", "days": 30}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let token = made["token"].as_str().unwrap();
+    assert_eq!(made["last_used_at"], Value::Null);
+    assert!(
+        made["expires_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-07-30")
+    );
+
+    let (status, page) = app.get(token, "/matters").await;
+    assert_eq!(status, StatusCode::OK);
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let (status, body) = app
+        .post(
+            token,
+            &format!("/matters/{id}/feedback"),
+            json!({"progress_text": "进展", "percent": 10}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _) = app
+        .post(
+            token,
+            "/tokens",
+            json!({"name": "再造一个", "scope": "write"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a token cannot make tokens");
+
+    let (_, listed) = app.get(&session, "/tokens").await;
+    assert_eq!(listed[0]["name"], "周报程序");
+    assert!(listed[0]["last_used_at"].is_string(), "{listed}");
+    assert!(
+        listed[0].get("token").is_none(),
+        "the secret is never listed"
+    );
+
+    let res = app
+        .http
+        .delete(format!("{}/tokens/{}", app.base, made["id"]))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (status, _) = app.get(token, "/matters").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

@@ -5,7 +5,9 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use chrono::Duration;
-use luoshi_domain::User;
+use luoshi_domain::{TokenScope, User, password};
+pub use luoshi_storage::Token;
+use luoshi_storage::TokenKind;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -80,15 +82,45 @@ impl Luoshi {
         let Some((user, _)) = found.filter(|_| checked) else {
             return Err(ServiceError::BadCredentials);
         };
-        let mut raw = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut raw);
-        let token = to_hex(&raw);
-        let now = self.now();
-        let expires = now + Duration::hours(self.rules.token_hours);
-        self.store
-            .insert_token(&token_digest(&token), user.id, now, expires)
+        let (token, _) = self
+            .issue(
+                &user,
+                TokenKind::Session,
+                "",
+                TokenScope::Write,
+                self.rules.token_hours,
+            )
             .await?;
         Ok((token, user))
+    }
+
+    /// A new random token of `kind` for the user, lasting `hours`: its secret, and the token
+    /// as stored, where only the secret's digest is kept.
+    async fn issue(
+        &self,
+        user: &User,
+        kind: TokenKind,
+        name: &str,
+        scope: TokenScope,
+        hours: i64,
+    ) -> Result<(String, Token)> {
+        let mut raw = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut raw);
+        let secret = to_hex(&raw);
+        let now = self.now();
+        let mut token = Token {
+            id: 0,
+            hash: token_digest(&secret),
+            user_id: user.id,
+            kind,
+            name: name.to_string(),
+            scope,
+            created_at: now,
+            expires_at: now + Duration::hours(hours),
+            last_used_at: None,
+        };
+        token.id = self.store.insert_token(&token).await?;
+        Ok((secret, token))
     }
 
     /// Signs out: the token stops working at once.
@@ -96,18 +128,116 @@ impl Luoshi {
         Ok(self.store.delete_token(&token_digest(token)).await?)
     }
 
-    /// Signs out everywhere: every token of the user stops working at once.
+    /// Signs out everywhere: every session of the user stops working at once.
     pub async fn logout_everywhere(&self, user: &User) -> Result<()> {
         Ok(self.store.delete_tokens_of(user.id).await?)
     }
 
-    /// The user a bearer token belongs to, if it is live.
-    pub async fn authenticate(&self, token: &str) -> Result<User> {
-        self.store
-            .user_by_token(&token_digest(token), self.now())
+    /// Who a bearer token or session belongs to and what it may do, if it is live: not past
+    /// its end, and, for a session, used within the idle time.
+    pub async fn authenticate(&self, token: &str) -> Result<Access> {
+        let now = self.now();
+        let digest = token_digest(token);
+        let (user, t) = self
+            .store
+            .user_by_token(&digest, now)
             .await?
-            .ok_or(ServiceError::Unauthenticated)
+            .ok_or(ServiceError::Unauthenticated)?;
+        let last = t.last_used_at.unwrap_or(t.created_at);
+        let idle = Duration::minutes(self.rules.session_idle_minutes.max(1));
+        if t.kind == TokenKind::Session && now - last > idle {
+            self.store.delete_token(&digest).await?;
+            return Err(ServiceError::Unauthenticated);
+        }
+        // Written at most once a minute per token: enough for idle timeouts and for people to
+        // see when a token was last used, without a write on every request.
+        if t.last_used_at
+            .is_none_or(|at| now - at >= Duration::minutes(1))
+        {
+            self.store.touch_token(t.id, now).await?;
+        }
+        Ok(Access {
+            user,
+            scope: t.scope,
+            session: t.kind == TokenKind::Session,
+        })
     }
+
+    /// A token for a program of the person's own: its secret, shown once, and the token as
+    /// kept. It lasts `days` (1 to 365).
+    pub async fn create_api_token(
+        &self,
+        user: &User,
+        name: &str,
+        scope: TokenScope,
+        days: i64,
+    ) -> Result<(String, Token)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 40 {
+            return Err(ServiceError::invalid("name", "请填写令牌名称(不超过40字)"));
+        }
+        if !(1..=365).contains(&days) {
+            return Err(ServiceError::invalid("days", "有效期应为1至365天"));
+        }
+        let made = self
+            .issue(user, TokenKind::Api, name, scope, days * 24)
+            .await?;
+        tracing::info!(user = %user.username, name, scope = %scope, id = made.1.id, "API token created");
+        Ok(made)
+    }
+
+    /// The person's API tokens, newest first.
+    pub async fn api_tokens(&self, user: &User) -> Result<Vec<Token>> {
+        Ok(self.store.tokens_of(user.id, TokenKind::Api).await?)
+    }
+
+    /// Revokes one of the person's API tokens: it stops working at once.
+    pub async fn revoke_api_token(&self, user: &User, id: i64) -> Result<()> {
+        if !self.store.revoke_token(user.id, id).await? {
+            return Err(ServiceError::NotFound(format!("令牌 {id} 不存在")));
+        }
+        tracing::info!(user = %user.username, id, "API token revoked");
+        Ok(())
+    }
+
+    /// Changes the person's password after checking the current one and the password rule;
+    /// every session of theirs ends, so a stolen session dies with the old password.
+    pub async fn change_password(&self, user: &User, current: &str, new: &str) -> Result<()> {
+        let hash = self
+            .store
+            .user_for_login(&user.username)
+            .await?
+            .map(|(_, hash)| hash)
+            .unwrap_or_default();
+        if !verify_password(current, &hash) {
+            return Err(ServiceError::invalid("current", "当前密码不正确"));
+        }
+        let problems = password::problems(new, &user.username);
+        if !problems.is_empty() {
+            return Err(ServiceError::invalid("password", problems.join(";")));
+        }
+        if new == current {
+            return Err(ServiceError::invalid(
+                "password",
+                "新密码不能与当前密码相同",
+            ));
+        }
+        self.store
+            .set_password(user.id, &hash_password(new))
+            .await?;
+        self.store.delete_tokens_of(user.id).await?;
+        tracing::info!(user = %user.username, "password changed; sessions ended");
+        Ok(())
+    }
+}
+
+/// A live sign-in: who, and what the token lets them do.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub user: User,
+    pub scope: TokenScope,
+    /// A browser or API sign-in with a password, rather than a token made for a program.
+    pub session: bool,
 }
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();

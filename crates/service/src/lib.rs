@@ -42,8 +42,10 @@ pub struct Rules {
     pub lights: LightRules,
     /// Who approves an extension, in order: any of "supervisor", "leader".
     pub extension_chain: Vec<Role>,
-    /// How long a sign-in token lasts.
+    /// How long a sign-in lasts at most …
     pub token_hours: i64,
+    /// … and how long it lasts unused.
+    pub session_idle_minutes: i64,
     /// `[rules.ladder]`: when reminders go out and when they escalate.
     pub ladder: LadderRules,
     /// `[rules.assessment]`: the scoring scheme.
@@ -62,6 +64,7 @@ impl Default for Rules {
             lights: LightRules::default(),
             extension_chain: ExtensionChain::default().0,
             token_hours: 12,
+            session_idle_minutes: 30,
             ladder: LadderRules::default(),
             assessment: assess::AssessmentConfig::default(),
             lockout_failures: 5,

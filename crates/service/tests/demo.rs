@@ -122,3 +122,100 @@ async fn five_wrong_passwords_lock_the_account_for_a_while_and_the_lock_expires(
         Err(luoshi_service::ServiceError::Locked(_))
     ));
 }
+
+#[tokio::test]
+async fn a_session_ends_after_half_an_hour_unused_or_twelve_hours_in_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    let clock = Arc::new(luoshi_service::ManualClock::new(start));
+    let luoshi = Luoshi::new(store, clock.clone(), Calendar::official(), Rules::default())
+        .await
+        .unwrap();
+    demo::build(&luoshi).await.unwrap();
+    let minutes = |m| start + chrono::Duration::minutes(m);
+
+    let (idle, _) = luoshi
+        .login("fgw", demo::DEMO_PASSWORD, None)
+        .await
+        .unwrap();
+    clock.set(minutes(29));
+    assert!(
+        luoshi.authenticate(&idle).await.is_ok(),
+        "used within 30 minutes"
+    );
+    clock.set(minutes(29 + 31));
+    assert!(
+        luoshi.authenticate(&idle).await.is_err(),
+        "31 minutes unused"
+    );
+
+    // Kept busy, a session still ends 12 hours after sign-in.
+    clock.set(start);
+    let (busy, _) = luoshi
+        .login("czj", demo::DEMO_PASSWORD, None)
+        .await
+        .unwrap();
+    for m in (20..12 * 60).step_by(20) {
+        clock.set(minutes(m));
+        assert!(luoshi.authenticate(&busy).await.is_ok(), "at minute {m}");
+    }
+    clock.set(minutes(12 * 60));
+    assert!(luoshi.authenticate(&busy).await.is_err(), "after 12 hours");
+}
+
+#[tokio::test]
+async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let luoshi = Luoshi::new(
+        store,
+        Arc::new(luoshi_service::SystemClock),
+        Calendar::official(),
+        Rules::default(),
+    )
+    .await
+    .unwrap();
+    demo::build(&luoshi).await.unwrap();
+    let (token, fgw) = luoshi
+        .login("fgw", demo::DEMO_PASSWORD, None)
+        .await
+        .unwrap();
+    let refused = |r: luoshi_service::Result<()>| match r {
+        Err(luoshi_service::ServiceError::Invalid { message, .. }) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let why = refused(luoshi.change_password(&fgw, "wrong", "Yunzhou-2026").await);
+    assert!(why.contains("当前密码不正确"), "{why}");
+    let why = refused(
+        luoshi
+            .change_password(&fgw, demo::DEMO_PASSWORD, "short")
+            .await,
+    );
+    assert!(why.contains("至少8位"), "{why}");
+    let why = refused(
+        luoshi
+            .change_password(&fgw, demo::DEMO_PASSWORD, "fgw-Office-1")
+            .await,
+    );
+    assert!(why.contains("用户名"), "{why}");
+    assert!(
+        luoshi.authenticate(&token).await.is_ok(),
+        "refusals change nothing"
+    );
+
+    luoshi
+        .change_password(&fgw, demo::DEMO_PASSWORD, "Yunzhou-2026")
+        .await
+        .unwrap();
+    assert!(luoshi.authenticate(&token).await.is_err(), "sessions end");
+    assert!(
+        luoshi
+            .login("fgw", demo::DEMO_PASSWORD, None)
+            .await
+            .is_err()
+    );
+    assert!(luoshi.login("fgw", "Yunzhou-2026", None).await.is_ok());
+}

@@ -22,7 +22,7 @@ use luoshi_domain::{
 };
 
 pub use error::StoreError;
-pub use model::{MatterQuery, NewUnit, NewUser, Order, UnitMonth};
+pub use model::{MatterQuery, NewUnit, NewUser, Order, Token, TokenKind, UnitMonth};
 pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -65,19 +65,26 @@ pub trait Store: Send + Sync + 'static {
     /// The user and their password hash, for signing in.
     async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
 
-    async fn insert_token(
-        &self,
-        token_hash: &str,
-        user: UserId,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<()>;
+    /// Keeps a new token; returns its id.
+    async fn insert_token(&self, token: &Token) -> Result<i64>;
     /// Ends a sign-in: the token stops working at once.
     async fn delete_token(&self, token_hash: &str) -> Result<()>;
-    /// Ends every session of the user, on every device.
+    /// Ends every session of the user, on every device (API tokens stay).
     async fn delete_tokens_of(&self, user: UserId) -> Result<()>;
-    /// The user a live token belongs to.
-    async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
+    /// Revokes one of the user's tokens; false if it is not theirs.
+    async fn revoke_token(&self, user: UserId, id: i64) -> Result<bool>;
+    /// The user's tokens of one kind, newest first.
+    async fn tokens_of(&self, user: UserId, kind: TokenKind) -> Result<Vec<Token>>;
+    /// A live token (not expired at `now`) and the user it belongs to.
+    async fn user_by_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, Token)>>;
+    /// Records that a token was used at `at`.
+    async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()>;
+    /// Replaces the user's password hash.
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()>;
 
     /// Creates matters with their assignments and first events, all in one transaction. Each
     /// one's id and number are allocated here (the next number of its org and year, gap-free);

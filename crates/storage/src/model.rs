@@ -1,5 +1,7 @@
-use chrono::NaiveDate;
-use luoshi_domain::{MatterId, MatterState, Role, Source, UnitId, UnitKind, UserId, Visibility};
+use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::{
+    MatterId, MatterState, Role, Source, TokenScope, UnitId, UnitKind, UserId, Visibility,
+};
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -104,4 +106,42 @@ pub struct UnitMonth {
     pub due: usize,
     /// Closed after the deadline, or still open past it.
     pub late: usize,
+}
+
+/// A browser's sign-in, or a token a person made for a program of theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Session,
+    Api,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Session => "session",
+            TokenKind::Api => "api",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenKind> {
+        [TokenKind::Session, TokenKind::Api]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// A bearer token as stored: only the SHA-256 of its secret is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// Set by the store.
+    pub id: i64,
+    pub hash: String,
+    pub user_id: UserId,
+    pub kind: TokenKind,
+    /// What the person called it ("统计报表程序"); empty for sessions.
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
 }

@@ -4,11 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Action, Actor, Assignment, AssignmentRole, Cadence, EventKind, ExtensionChain, Matter,
-    MatterId, MatterNumber, MatterState, NewEvent, OrgTree, Role, Source, UnitKind, Urgency,
-    UserId, Visibility,
+    MatterId, MatterNumber, MatterState, NewEvent, OrgTree, Role, Source, TokenScope, UnitKind,
+    Urgency, UserId, Visibility,
 };
 use luoshi_storage::sqlite::SqliteStore;
-use luoshi_storage::{Dispatch, MatterQuery, NewUnit, NewUser, Store, StoreError};
+use luoshi_storage::{
+    Dispatch, MatterQuery, NewUnit, NewUser, Store, StoreError, Token, TokenKind,
+};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -128,18 +130,23 @@ async fn story(store: &dyn Store) {
     let fgw_user = store.user(fgw_id).await.unwrap().unwrap();
 
     let now = at("2026-03-02T09:00:00+08:00");
-    store
-        .insert_token("digest", ducha_id, now, at("2026-03-02T21:00:00+08:00"))
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .user_by_token("digest", now)
-            .await
-            .unwrap()
-            .map(|u| u.id),
-        Some(ducha_id)
-    );
+    let session = Token {
+        id: 0,
+        hash: "digest".into(),
+        user_id: ducha_id,
+        kind: TokenKind::Session,
+        name: String::new(),
+        scope: TokenScope::Write,
+        created_at: now,
+        expires_at: at("2026-03-02T21:00:00+08:00"),
+        last_used_at: None,
+    };
+    let session_id = store.insert_token(&session).await.unwrap();
+    let found = store.user_by_token("digest", now).await.unwrap().unwrap();
+    assert_eq!((found.0.id, found.1.kind), (ducha_id, TokenKind::Session));
+    store.touch_token(session_id, now).await.unwrap();
+    let found = store.user_by_token("digest", now).await.unwrap().unwrap();
+    assert_eq!(found.1.last_used_at, Some(now));
     assert!(
         store
             .user_by_token("digest", at("2026-03-03T09:00:00+08:00"))
@@ -147,6 +154,30 @@ async fn story(store: &dyn Store) {
             .unwrap()
             .is_none(),
         "expired"
+    );
+    // An API token outlives "sign out everywhere", and only its owner can revoke it.
+    let api = Token {
+        hash: "api-digest".into(),
+        kind: TokenKind::Api,
+        name: "报表程序".into(),
+        scope: TokenScope::Read,
+        expires_at: at("2026-06-02T09:00:00+08:00"),
+        ..session.clone()
+    };
+    let api_id = store.insert_token(&api).await.unwrap();
+    store.delete_tokens_of(ducha_id).await.unwrap();
+    assert!(store.user_by_token("digest", now).await.unwrap().is_none());
+    let listed = store.tokens_of(ducha_id, TokenKind::Api).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].scope), (api_id, TokenScope::Read));
+    assert!(!store.revoke_token(fgw_id, api_id).await.unwrap());
+    assert!(store.revoke_token(ducha_id, api_id).await.unwrap());
+    assert!(
+        store
+            .user_by_token("api-digest", now)
+            .await
+            .unwrap()
+            .is_none()
     );
     assert!(store.user_by_token("other", now).await.unwrap().is_none());
 

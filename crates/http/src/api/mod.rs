@@ -7,6 +7,7 @@ mod dto;
 mod health;
 mod matters;
 mod public;
+mod tokens;
 mod units;
 mod users;
 
@@ -58,4 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matters::cancel))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(public::list))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(tokens::change_password))
 }

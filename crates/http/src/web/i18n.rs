@@ -398,6 +398,51 @@ fn english(zh: &str) -> Option<&'static str> {
             "Use this if you signed in on another computer or phone and are not sure you signed out."
         }
         "在所有设备上退出" => "Sign out everywhere",
+        "我的账号" => "My account",
+        "新令牌" => "New token",
+        "请现在复制保存,离开本页后将不再显示:" => {
+            "Copy it now; it will not be shown again once you leave this page:"
+        }
+        "修改密码" => "Change password",
+        "至少8位,包含大写字母、小写字母、数字和符号中的至少三类,不能包含用户名。修改后所有设备需重新登录。" => {
+            "At least 8 characters, with three of: capitals, small letters, digits, symbols; not your username. Every device must sign in again afterwards."
+        }
+        "当前密码" => "Current password",
+        "新密码" => "New password",
+        "再次输入新密码" => "New password again",
+        "接口令牌" => "API tokens",
+        "供本单位的程序调用接口使用(Authorization: Bearer 令牌)。只读令牌只能查询,不能办理。" => {
+            "For your office's programs calling the API (Authorization: Bearer token). A read-only token can look but not act."
+        }
+        "我的接口令牌" => "My API tokens",
+        "权限" => "Access",
+        "有效期至" => "Valid until",
+        "最近使用" => "Last used",
+        "从未使用" => "Never used",
+        "作废" => "Revoke",
+        "还没有接口令牌。" => "No API tokens yet.",
+        "令牌名称" => "Token name",
+        "只读" => "Read only",
+        "读写" => "Read and act",
+        "有效天数" => "Valid for (days)",
+        "生成令牌" => "Make a token",
+        "登录设备" => "Signed-in devices",
+        "两次输入的新密码不一致" => "The two new passwords differ",
+        "当前密码不正确" => "The current password is wrong",
+        "密码至少8位" => "A password has at least 8 characters",
+        "密码须包含大写字母、小写字母、数字和符号中的至少三类" => {
+            "A password needs three of: capitals, small letters, digits, symbols"
+        }
+        "密码不能包含用户名" => "A password cannot contain the username",
+        "密码过于常见,容易被猜中" => "That password is too common to be safe",
+        "密码不能有4个以上连续相同的字符" => {
+            "A password cannot repeat one character 4 times in a row"
+        }
+        "新密码不能与当前密码相同" => {
+            "The new password must differ from the current one"
+        }
+        "请填写令牌名称(不超过40字)" => "Name the token (up to 40 characters)",
+        "有效期应为1至365天" => "A token lasts 1 to 365 days",
         "人工加减分" => "Adjust a score by hand",
         "分值(减分写负数)" => "Points (negative to deduct)",
         "批准人" => "Approved by",

@@ -1,6 +1,7 @@
 //! The pages people use: server-rendered HTML from templates embedded in the binary, with
 //! auto-escaping, plain forms and no JavaScript required.
 
+mod account;
 mod accountability;
 mod assessment;
 mod bulletins;
@@ -56,6 +57,7 @@ pub fn templates() -> Arc<Environment<'static>> {
             include_str!("templates/accountability.html"),
         ),
         ("inbox.html", include_str!("templates/inbox.html")),
+        ("account.html", include_str!("templates/account.html")),
         ("admin.html", include_str!("templates/admin.html")),
         (
             "import_preview.html",
@@ -126,6 +128,10 @@ pub fn router() -> Routes {
         .get("/inbox", inbox::inbox)
         .post("/inbox/prefs", inbox::prefs)
         .post("/inbox/{id}/{verb}", inbox::mark)
+        .get("/account", account::page)
+        .post("/account/password", account::password)
+        .post("/account/tokens", account::create_token)
+        .post("/account/tokens/{id}/revoke", account::revoke_token)
         .get("/admin", inbox::admin)
         .post("/admin/calendar", inbox::calendar)
         .get("/matters/{id}", matter::matter_page)

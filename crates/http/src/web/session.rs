@@ -84,8 +84,10 @@ impl FromRequestParts<AppState> for Viewer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let to_login = || Redirect::to("/login").into_response();
         let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_login)?;
+        // Tokens made for programs are not browser sessions.
         match state.luoshi.authenticate(&secret).await {
-            Ok(user) => {
+            Ok(access) if access.session => {
+                let user = access.user;
                 let unread = state.luoshi.unread(&user).await.unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "the unread count could not be read");
                     0
@@ -96,7 +98,7 @@ impl FromRequestParts<AppState> for Viewer {
                     unread,
                 })
             }
-            Err(_) => Err(with_cookie(to_login(), SESSION_COOKIE, "")),
+            _ => Err(with_cookie(to_login(), SESSION_COOKIE, "")),
         }
     }
 }

@@ -52,6 +52,13 @@ pub async fn login(
     }
     match s.luoshi.login(username, field(&f, "password"), from).await {
         Ok((token, _)) => {
+            // A new session at every sign-in: a session id planted before sign-in is worth
+            // nothing after it.
+            if let Some(old) = session::cookie(&headers, SESSION_COOKIE)
+                && let Err(e) = s.luoshi.logout(&old).await
+            {
+                tracing::warn!(error = %e, "the previous session could not be ended");
+            }
             let home =
                 session::with_cookie(Redirect::to("/").into_response(), SESSION_COOKIE, &token);
             session::with_cookie(home, PRESESSION_COOKIE, "")

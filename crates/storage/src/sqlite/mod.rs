@@ -27,11 +27,13 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use self::pool::Workers;
-use self::rows::{USER_SELECT, to_json, ts};
+use self::rows::{TOKEN_SELECT, USER_SELECT, to_json, ts};
 use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
-use crate::{MatterQuery, NewUnit, NewUser, Result, Store, StoreError, UnitMonth};
+use crate::{
+    MatterQuery, NewUnit, NewUser, Result, Store, StoreError, Token, TokenKind, UnitMonth,
+};
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
 const MIGRATIONS: &[&str] = &[
@@ -44,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0007_adjustments.sql"),
     include_str!("../../migrations/sqlite/0008_audit_chain.sql"),
     include_str!("../../migrations/sqlite/0009_login_failures.sql"),
+    include_str!("../../migrations/sqlite/0010_token_kinds.sql"),
 ];
 
 pub struct SqliteStore {
@@ -328,23 +331,25 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn insert_token(
-        &self,
-        token_hash: &str,
-        user: UserId,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<()> {
-        let token_hash = token_hash.to_string();
+    async fn insert_token(&self, token: &Token) -> Result<i64> {
+        let t = token.clone();
         self.writer
             .run(move |c| {
                 c.prepare_cached(
-                    "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at)
-                     VALUES (?, ?, ?, ?)",
+                    "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, kind,
+                         name, scope) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 )?
-                .execute(params![token_hash, user.0, ts(now), ts(expires_at)])
+                .execute(params![
+                    t.hash,
+                    t.user_id.0,
+                    ts(t.created_at),
+                    ts(t.expires_at),
+                    t.kind.as_str(),
+                    t.name,
+                    t.scope.as_str()
+                ])
                 .map_err(rows::write_error)?;
-                Ok(())
+                Ok(c.last_insert_rowid())
             })
             .await
     }
@@ -352,7 +357,7 @@ impl Store for SqliteStore {
     async fn delete_tokens_of(&self, user: UserId) -> Result<()> {
         self.writer
             .run(move |c| {
-                c.prepare_cached("DELETE FROM api_tokens WHERE user_id = ?")?
+                c.prepare_cached("DELETE FROM api_tokens WHERE user_id = ? AND kind = 'session'")?
                     .execute([user.0])?;
                 Ok(())
             })
@@ -370,17 +375,71 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
-        let token_hash = token_hash.to_string();
+    async fn revoke_token(&self, user: UserId, id: i64) -> Result<bool> {
+        self.writer
+            .run(move |c| {
+                Ok(
+                    c.prepare_cached("DELETE FROM api_tokens WHERE id = ? AND user_id = ?")?
+                        .execute(params![id, user.0])?
+                        == 1,
+                )
+            })
+            .await
+    }
+
+    async fn tokens_of(&self, user: UserId, kind: TokenKind) -> Result<Vec<Token>> {
         self.readers
             .run(move |c| {
                 let mut stmt = c.prepare_cached(&format!(
-                    "{USER_SELECT} WHERE id = (SELECT user_id FROM api_tokens
-                         WHERE token_hash = ? AND expires_at > ?)"
+                    "{TOKEN_SELECT} WHERE user_id = ? AND kind = ? ORDER BY id DESC"
                 ))?;
-                Ok(stmt
-                    .query_row(params![token_hash, ts(now)], rows::user)
-                    .optional()?)
+                let rows = stmt.query_map(params![user.0, kind.as_str()], rows::token)?;
+                rows.map(|r| r.map_err(StoreError::from)).collect()
+            })
+            .await
+    }
+
+    async fn user_by_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, Token)>> {
+        let token_hash = token_hash.to_string();
+        self.readers
+            .run(move |c| {
+                let token = c
+                    .prepare_cached(&format!(
+                        "{TOKEN_SELECT} WHERE token_hash = ? AND expires_at > ?"
+                    ))?
+                    .query_row(params![token_hash, ts(now)], rows::token)
+                    .optional()?;
+                let Some(token) = token else { return Ok(None) };
+                let user = c
+                    .prepare_cached(&format!("{USER_SELECT} WHERE id = ?"))?
+                    .query_row([token.user_id.0], rows::user)
+                    .optional()?;
+                Ok(user.map(|u| (u, token)))
+            })
+            .await
+    }
+
+    async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        self.writer
+            .run(move |c| {
+                c.prepare_cached("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")?
+                    .execute(params![ts(at), id])?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+        let hash = password_hash.to_string();
+        self.writer
+            .run(move |c| {
+                c.prepare_cached("UPDATE users SET password_hash = ? WHERE id = ?")?
+                    .execute(params![hash, user.0])?;
+                Ok(())
             })
             .await
     }

@@ -12,6 +12,23 @@ use crate::StoreError;
 pub const USER_SELECT: &str = "SELECT id, username, display_name, role, unit_id, email, \
      password_hash, in_charge_of FROM users";
 
+pub const TOKEN_SELECT: &str = "SELECT id, token_hash, user_id, kind, name, scope, \
+     created_at, expires_at, last_used_at FROM api_tokens";
+
+pub fn token(r: &Row<'_>) -> rusqlite::Result<crate::Token> {
+    Ok(crate::Token {
+        id: r.get("id")?,
+        hash: r.get("token_hash")?,
+        user_id: UserId(r.get("user_id")?),
+        kind: named(r, "kind", crate::TokenKind::parse)?,
+        name: r.get("name")?,
+        scope: named(r, "scope", luoshi_domain::TokenScope::parse)?,
+        created_at: r.get("created_at")?,
+        expires_at: r.get("expires_at")?,
+        last_used_at: r.get("last_used_at")?,
+    })
+}
+
 pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serialises")
 }

@@ -1,0 +1,128 @@
+//! The signed-in person's own account: their password, the API tokens they made for programs,
+//! and signing out on every device.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use luoshi_domain::TokenScope;
+use minijinja::context;
+
+use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::render;
+use super::session::{SESSION_COOKIE, Viewer, csrf_matches, with_cookie};
+use super::view::{self, ViewerView};
+use crate::{ApiError, AppState};
+
+pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
+    show(&s, &viewer, StatusCode::OK, None, None).await
+}
+
+/// The page, with what just happened: an error, or a token made a moment ago.
+async fn show(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    error: Option<String>,
+    new_token: Option<String>,
+) -> Response {
+    let tokens = match s.luoshi.api_tokens(&viewer.user).await {
+        Ok(t) => t,
+        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+    };
+    let tokens: Vec<_> = tokens
+        .iter()
+        .map(|t| {
+            context! {
+                id => t.id, name => t.name, scope => t.scope.label(),
+                created => view::cn_time(t.created_at), expires => view::cn_time(t.expires_at),
+                used => t.last_used_at.map(view::cn_time),
+            }
+        })
+        .collect();
+    let tree = s.luoshi.tree();
+    render(
+        s,
+        status,
+        "account.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
+            tokens, error, new_token,
+        },
+    )
+}
+
+/// A new password: the current one, and the new one twice.
+pub async fn password(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    if field(&f, "new") != field(&f, "confirm") {
+        let why = "两次输入的新密码不一致".to_string();
+        return show(
+            &s,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(why),
+            None,
+        )
+        .await;
+    }
+    match s
+        .luoshi
+        .change_password(&viewer.user, field(&f, "current"), field(&f, "new"))
+        .await
+    {
+        // Every session ended with the old password, this one too.
+        Ok(()) => with_cookie(Redirect::to("/login").into_response(), SESSION_COOKIE, ""),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show(&s, &viewer, api.status, Some(api.message), None).await
+        }
+    }
+}
+
+pub async fn create_token(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let scope = TokenScope::parse(field(&f, "scope")).unwrap_or(TokenScope::Read);
+    let days = field(&f, "days").trim().parse::<i64>().unwrap_or(0);
+    match s
+        .luoshi
+        .create_api_token(&viewer.user, field(&f, "name"), scope, days)
+        .await
+    {
+        Ok((token, _)) => show(&s, &viewer, StatusCode::OK, None, Some(token)).await,
+        Err(e) => {
+            let api = ApiError::from(e);
+            show(&s, &viewer, api.status, Some(api.message), None).await
+        }
+    }
+}
+
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    match s.luoshi.revoke_api_token(&viewer.user, id).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            error_page(&s, api.status, &api.message)
+        }
+    }
+}
