@@ -25,6 +25,21 @@ pub struct Config {
     pub webhook: Vec<WebhookConfig>,
     /// `[delivery]`: retries and timeouts.
     pub delivery: Delivery,
+    /// `[audit]`: the audit chain.
+    pub audit: Audit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Audit {
+    /// The hash new links use: `sm3` (GB/T 32905) or `sha256`.
+    pub hash: String,
+}
+
+impl Default for Audit {
+    fn default() -> Self {
+        Audit { hash: "sm3".into() }
+    }
 }
 
 impl Config {
@@ -60,6 +75,7 @@ impl Default for Config {
             smtp: None,
             webhook: Vec::new(),
             delivery: Delivery::default(),
+            audit: Audit::default(),
         }
     }
 }

@@ -373,6 +373,10 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Luoshi> 
     let luoshi = Luoshi::new(store, clock, Calendar::official(), config.rules.clone())
         .await
         .context("opening the database")?;
+    luoshi
+        .choose_audit_hash(&config.audit.hash)
+        .await
+        .map_err(|e| anyhow::anyhow!("[audit] hash: {e}"))?;
     Ok(luoshi.with_channels(config.channels()))
 }
 
@@ -598,7 +602,7 @@ async fn audit_verify(config: &Config, luoshi: &Luoshi) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {
-        Err((id, why)) => bail!("the audit chain is broken at event {id}: {why}"),
+        Err((row, why)) => bail!("the audit chain is broken at {row}: {why}"),
         Ok(links) => {
             if let Some(path) = audit_head_file(config).filter(|p| p.exists()) {
                 let recorded = std::fs::read_to_string(&path)?;
@@ -606,14 +610,14 @@ async fn audit_verify(config: &Config, luoshi: &Luoshi) -> anyhow::Result<()> {
                     .trim()
                     .split_once(' ')
                     .with_context(|| format!("{} is not an audit head", path.display()))?;
-                let id: i64 = id.parse().context("the audit head's event id")?;
+                let id: i64 = id.parse().context("the audit head's place")?;
                 if !luoshi
                     .audit_holds(id, hash)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                 {
                     bail!(
-                        "the audit chain no longer holds event {id}, recorded as its head: it was cut or rewritten"
+                        "the audit chain no longer holds link {id}, recorded as its head: it was cut or rewritten"
                     );
                 }
             }

@@ -399,8 +399,8 @@ fn tampering_with_any_audited_row_or_cutting_the_tail_makes_audit_verify_fail_an
     assert!(luoshi(&["sweep", "--data", data]).status.success());
     let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
     db.execute_batch(
-        "DROP TRIGGER events_no_delete; DROP TRIGGER audit_chain_no_delete;
-         DELETE FROM audit_chain WHERE event_id > (SELECT max(id) - 3 FROM events);
+        "DROP TRIGGER events_no_delete; DROP TRIGGER audit_links_no_delete;
+         DELETE FROM audit_links WHERE event_id > (SELECT max(id) - 3 FROM events);
          DELETE FROM events WHERE id > (SELECT max(id) - 3 FROM events);",
     )
     .unwrap();
@@ -412,4 +412,69 @@ fn tampering_with_any_audited_row_or_cutting_the_tail_makes_audit_verify_fail_an
         "the recorded head shows the cut"
     );
     assert!(String::from_utf8_lossy(&cut.stderr).contains("no longer holds"));
+}
+
+#[test]
+fn admin_actions_join_the_audit_chain_which_can_switch_to_sha256_and_tampering_with_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    std::fs::write(
+        dir.path().join("luoshi.toml"),
+        "[audit]\nhash = \"sha256\"\n",
+    )
+    .unwrap();
+    let notice = Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/data/notice-2026.txt");
+    let saved = luoshi(&[
+        "calendar",
+        "import",
+        notice.to_str().unwrap(),
+        "--data",
+        data,
+    ]);
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
+    let (action, algo): (String, String) = db
+        .query_row(
+            "SELECT a.action, l.algo FROM audit_links l JOIN admin_actions a ON a.id = l.admin_id
+             ORDER BY l.seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (action.as_str(), algo.as_str()),
+        ("calendar.save", "sha256")
+    );
+    let sm3_links: i64 = db
+        .query_row(
+            "SELECT count(*) FROM audit_links WHERE algo = 'sm3'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        sm3_links > 0,
+        "the demo's events were linked with SM3 before the switch"
+    );
+    let ok = luoshi(&["audit", "verify", "--data", data]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+
+    db.execute_batch(
+        "DROP TRIGGER admin_actions_no_update;
+         UPDATE admin_actions SET detail = '0 days' WHERE action = 'calendar.save';",
+    )
+    .unwrap();
+    let broken = luoshi(&["audit", "verify", "--data", data]);
+    assert_eq!(broken.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&broken.stderr);
+    assert!(said.contains("admin action 1"), "{said}");
 }

@@ -130,7 +130,9 @@ impl Luoshi {
 
     /// Signs out everywhere: every session of the user stops working at once.
     pub async fn logout_everywhere(&self, user: &User) -> Result<()> {
-        Ok(self.store.delete_tokens_of(user.id).await?)
+        self.store.delete_tokens_of(user.id).await?;
+        self.audit_admin(Some(user), "sessions.end", String::new())
+            .await
     }
 
     /// Who a bearer token or session belongs to and what it may do, if it is live: not past
@@ -182,7 +184,8 @@ impl Luoshi {
         let made = self
             .issue(user, TokenKind::Api, name, scope, days * 24)
             .await?;
-        tracing::info!(user = %user.username, name, scope = %scope, id = made.1.id, "API token created");
+        let detail = format!("{} “{name}” ({scope})", made.1.id);
+        self.audit_admin(Some(user), "token.create", detail).await?;
         Ok(made)
     }
 
@@ -196,8 +199,8 @@ impl Luoshi {
         if !self.store.revoke_token(user.id, id).await? {
             return Err(ServiceError::NotFound(format!("令牌 {id} 不存在")));
         }
-        tracing::info!(user = %user.username, id, "API token revoked");
-        Ok(())
+        self.audit_admin(Some(user), "token.revoke", id.to_string())
+            .await
     }
 
     /// Changes the person's password after checking the current one and the password rule;
@@ -226,8 +229,8 @@ impl Luoshi {
             .set_password(user.id, &hash_password(new))
             .await?;
         self.store.delete_tokens_of(user.id).await?;
-        tracing::info!(user = %user.username, "password changed; sessions ended");
-        Ok(())
+        self.audit_admin(Some(user), "password.change", String::new())
+            .await
     }
 }
 

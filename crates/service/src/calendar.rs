@@ -1,6 +1,7 @@
 //! Calendar upkeep: the years a State Council notice adds, kept in the database and laid over
 //! the official calendar shipped with Luoshi.
 
+use chrono::Datelike;
 use luoshi_domain::notice::{self, NoticeKind};
 use luoshi_domain::{Calendar, DayKind, Power, User};
 use std::sync::Arc;
@@ -16,12 +17,21 @@ impl Luoshi {
         year: Option<i32>,
     ) -> Result<usize> {
         self.authorize(user, Power::Administer)?;
-        self.import_calendar_file(text, year).await
+        self.save_calendar(Some(user), text, year).await
     }
 
     /// Reads a notice (or `date,kind,name` lines) and saves its year; returns how many days.
     /// For the operator of the machine (the command line).
     pub async fn import_calendar_file(&self, text: &str, year: Option<i32>) -> Result<usize> {
+        self.save_calendar(None, text, year).await
+    }
+
+    async fn save_calendar(
+        &self,
+        by: Option<&User>,
+        text: &str,
+        year: Option<i32>,
+    ) -> Result<usize> {
         let days: Vec<(chrono::NaiveDate, DayKind, String)> =
             if text.trim_start().starts_with("date,")
                 || text
@@ -52,6 +62,9 @@ impl Luoshi {
         }
         self.store.save_calendar_days(&days).await?;
         self.reload_calendar().await?;
+        let years: std::collections::BTreeSet<i32> = days.iter().map(|d| d.0.year()).collect();
+        let detail = format!("{} days of {years:?}", days.len());
+        self.audit_admin(by, "calendar.save", detail).await?;
         Ok(days.len())
     }
 

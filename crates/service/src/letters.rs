@@ -81,7 +81,13 @@ impl Luoshi {
             uploaded_by: user.id,
             uploaded_at: self.now(),
         };
-        Ok(self.store.save_letter(&letter, bytes).await?)
+        let id = self.store.save_letter(&letter, bytes).await?;
+        let detail = format!(
+            "{id}: unit {} year {year} “{}” sha256 {}",
+            unit_id, letter.file_name, letter.sha256
+        );
+        self.audit_admin(Some(user), "letter.save", detail).await?;
+        Ok(id)
     }
 
     /// The year's letters, and the departments and governments of the org without one.

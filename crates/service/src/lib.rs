@@ -172,7 +172,7 @@ impl Luoshi {
     }
 
     /// Checks the audit chain: how many links hold, or the first broken one and why.
-    pub async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>> {
+    pub async fn audit_verify(&self) -> Result<std::result::Result<usize, (String, String)>> {
         Ok(self.store.audit_verify().await?)
     }
 
@@ -181,8 +181,36 @@ impl Luoshi {
         Ok(self.store.audit_head().await?)
     }
 
-    pub async fn audit_holds(&self, event: i64, hash: &str) -> Result<bool> {
-        Ok(self.store.audit_holds(event, hash).await?)
+    pub async fn audit_holds(&self, seq: i64, hash: &str) -> Result<bool> {
+        Ok(self.store.audit_holds(seq, hash).await?)
+    }
+
+    /// The hash new links of the audit chain use: `sm3` or `sha256`.
+    pub async fn choose_audit_hash(&self, name: &str) -> Result<()> {
+        let hash = luoshi_storage::AuditHash::parse(name).ok_or_else(|| {
+            ServiceError::invalid("hash", format!("审计哈希应为 sm3 或 sha256,而不是“{name}”"))
+        })?;
+        Ok(self.store.choose_audit_hash(hash).await?)
+    }
+
+    /// Keeps an administrative action in the audit chain: who (`None`: the operator at the
+    /// command line), what kind, and what it concerned.
+    pub(crate) async fn audit_admin(
+        &self,
+        actor: Option<&User>,
+        action: &str,
+        detail: String,
+    ) -> Result<()> {
+        tracing::info!(actor = actor.map(|u| u.username.as_str()), action, %detail, "admin action");
+        Ok(self
+            .store
+            .record_admin(&luoshi_storage::AdminAction {
+                actor: actor.map(|u| u.id),
+                at: self.now(),
+                action: action.to_string(),
+                detail,
+            })
+            .await?)
     }
 
     /// A consistent copy of the database at `to`, taken while serving.

@@ -22,7 +22,9 @@ use luoshi_domain::{
 };
 
 pub use error::StoreError;
-pub use model::{MatterQuery, NewUnit, NewUser, Order, Token, TokenKind, UnitMonth};
+pub use model::{
+    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Order, Token, TokenKind, UnitMonth,
+};
 pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -45,13 +47,17 @@ pub trait Store: Send + Sync + 'static {
         failed: bool,
         prune_before: DateTime<Utc>,
     ) -> Result<()>;
-    /// Checks the audit chain from its first link: how many links hold, or the first event
-    /// whose link does not, and why.
-    async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>>;
-    /// The last link of the audit chain: (event id, hash).
+    /// Checks the audit chain from its first link: how many links hold, or the first row
+    /// whose link does not (named: "event 57", "admin action 3"), and why.
+    async fn audit_verify(&self) -> Result<std::result::Result<usize, (String, String)>>;
+    /// The last link of the audit chain: (its place, hash).
     async fn audit_head(&self) -> Result<Option<(i64, String)>>;
     /// Whether a link recorded earlier is still in the chain as it was.
-    async fn audit_holds(&self, event: i64, hash: &str) -> Result<bool>;
+    async fn audit_holds(&self, seq: i64, hash: &str) -> Result<bool>;
+    /// Writes an admin action and links it into the audit chain.
+    async fn record_admin(&self, action: &AdminAction) -> Result<()>;
+    /// The hash new links of the audit chain use from now on.
+    async fn choose_audit_hash(&self, hash: AuditHash) -> Result<()>;
 
     /// True until the first unit is written: a new database.
     async fn is_empty(&self) -> Result<bool>;

@@ -145,3 +145,41 @@ pub struct Token {
     pub expires_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
 }
+
+/// Which hash new links of the audit chain use; each link records its own, so a chain can
+/// change hash and still be checked from its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuditHash {
+    /// SM3 (GB/T 32905), the national standard.
+    #[default]
+    Sm3,
+    Sha256,
+}
+
+impl AuditHash {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditHash::Sm3 => "sm3",
+            AuditHash::Sha256 => "sha256",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AuditHash> {
+        [AuditHash::Sm3, AuditHash::Sha256]
+            .into_iter()
+            .find(|h| h.as_str() == s)
+    }
+}
+
+/// Something an administrator (or a person, on their own account) did that is not an event
+/// of a matter: kept in the audit chain all the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminAction {
+    /// Who did it; `None` for the operator at the command line.
+    pub actor: Option<UserId>,
+    pub at: DateTime<Utc>,
+    /// What kind of action, e.g. `calendar.save`, `token.create`.
+    pub action: String,
+    /// What it concerned, in words.
+    pub detail: String,
+}

@@ -1,34 +1,74 @@
-//! The audit chain over the timeline: SM3 (GB/T 32905) of the previous link and the event's
-//! fields, written with the event in its transaction; checked from the first link to the last.
+//! The audit chain over the timeline's events and the administrators' actions: each link is a
+//! hash (SM3, GB/T 32905, unless SHA-256 is chosen) of the link before it and of its row's
+//! fields, written in the transaction that wrote the row; checked from the first link to the
+//! last.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use sha2::Sha256;
 use sm3::{Digest, Sm3};
 
-use crate::{Result, StoreError};
-
-const ALGO: &str = "sm3";
+use crate::{AdminAction, AuditHash, Result, StoreError};
 
 /// The fields of an event as they are hashed, read straight from its row.
-const FIELDS: &str = "id, matter_id, kind, actor_id, coalesce(unit_id, ''), at, comment,
+const EVENT_FIELDS: &str = "id, matter_id, kind, actor_id, coalesce(unit_id, ''), at, comment,
     coalesce(percent, ''), problems, next_steps, coalesce(new_deadline, '')";
 
-fn link(prev: &str, fields: &[String]) -> String {
-    let mut h = Sm3::new();
-    h.update(prev.as_bytes());
-    for f in fields {
-        h.update([0x1f]);
-        h.update(f.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+/// An admin action's fields; the leading tag keeps them apart from an event's.
+const ADMIN_FIELDS: &str = "'admin', id, coalesce(actor_id, ''), at, action, detail";
+
+/// What a link stands for.
+#[derive(Clone, Copy)]
+enum Row {
+    Event(i64),
+    Admin(i64),
 }
 
-fn fields_of(conn: &Connection, event: i64) -> rusqlite::Result<Vec<String>> {
-    conn.prepare_cached(&format!("SELECT {FIELDS} FROM events WHERE id = ?"))?
-        .query_row([event], |r| {
-            (0..11)
+impl Row {
+    fn name(self) -> String {
+        match self {
+            Row::Event(id) => format!("event {id}"),
+            Row::Admin(id) => format!("admin action {id}"),
+        }
+    }
+}
+
+fn link(algo: &str, prev: &str, fields: &[String]) -> Option<String> {
+    fn chain<D: Digest>(mut h: D, prev: &str, fields: &[String]) -> String {
+        h.update(prev.as_bytes());
+        for f in fields {
+            h.update([0x1f]);
+            h.update(f.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+    match algo {
+        "sm3" => Some(chain(Sm3::new(), prev, fields)),
+        "sha256" => Some(chain(Sha256::new(), prev, fields)),
+        _ => None,
+    }
+}
+
+/// The row's fields, or `None` if the row is gone.
+fn fields_of(conn: &Connection, row: Row) -> rusqlite::Result<Option<Vec<String>>> {
+    let (sql, id, n) = match row {
+        Row::Event(id) => (
+            format!("SELECT {EVENT_FIELDS} FROM events WHERE id = ?"),
+            id,
+            11,
+        ),
+        Row::Admin(id) => (
+            format!("SELECT {ADMIN_FIELDS} FROM admin_actions WHERE id = ?"),
+            id,
+            6,
+        ),
+    };
+    conn.prepare_cached(&sql)?
+        .query_row([id], |r| {
+            (0..n)
                 .map(|i| r.get::<_, rusqlite::types::Value>(i).map(text))
                 .collect()
         })
+        .optional()
 }
 
 fn text(v: rusqlite::types::Value) -> String {
@@ -42,77 +82,147 @@ fn text(v: rusqlite::types::Value) -> String {
     }
 }
 
-/// Links the events from `first` on that have no link yet, in order; called in the transaction
-/// that wrote them (and once at start-up for rows written before the chain existed).
+/// The hash new links use.
+fn chosen(conn: &Connection) -> rusqlite::Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = 'audit_hash'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| AuditHash::Sm3.as_str().to_string()))
+}
+
+pub fn choose(conn: &Connection, hash: AuditHash) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES ('audit_hash', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([hash.as_str()])?;
+    Ok(())
+}
+
+/// Links the events and admin actions written since the last link, in order; called in the
+/// transaction that wrote them (and once at start-up for rows written before the chain
+/// existed).
 pub fn extend(tx: &Transaction<'_>) -> Result<()> {
-    let mut prev: String = tx
-        .query_row(
-            "SELECT hash FROM audit_chain ORDER BY event_id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+    let algo = chosen(tx)?;
+    let (mut seq, mut prev): (i64, String) = tx
+        .prepare_cached("SELECT seq, hash FROM audit_links ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or_default();
-    let last: i64 = tx.query_row(
-        "SELECT coalesce(max(event_id), 0) FROM audit_chain",
-        [],
-        |r| r.get(0),
+    let unlinked = |sql: &str| -> rusqlite::Result<Vec<i64>> {
+        tx.prepare_cached(sql)?
+            .query_map([], |r| r.get(0))?
+            .collect()
+    };
+    let events = unlinked(
+        "SELECT id FROM events
+         WHERE id > (SELECT coalesce(max(event_id), 0) FROM audit_links) ORDER BY id",
     )?;
-    let ids: Vec<i64> = tx
-        .prepare_cached("SELECT id FROM events WHERE id > ? ORDER BY id")?
-        .query_map([last], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        let hash = link(&prev, &fields_of(tx, id)?);
-        tx.prepare_cached("INSERT INTO audit_chain (event_id, algo, hash) VALUES (?, ?, ?)")?
-            .execute(params![id, ALGO, hash])?;
+    let admin = unlinked(
+        "SELECT id FROM admin_actions
+         WHERE id > (SELECT coalesce(max(admin_id), 0) FROM audit_links) ORDER BY id",
+    )?;
+    let rows = events
+        .into_iter()
+        .map(Row::Event)
+        .chain(admin.into_iter().map(Row::Admin));
+    for row in rows {
+        let fields = fields_of(tx, row)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("{} vanished while being linked", row.name()))
+        })?;
+        let hash = link(&algo, &prev, &fields).expect("the chosen hash is a known one");
+        seq += 1;
+        let (event, admin) = match row {
+            Row::Event(id) => (Some(id), None),
+            Row::Admin(id) => (None, Some(id)),
+        };
+        tx.prepare_cached(
+            "INSERT INTO audit_links (seq, event_id, admin_id, algo, hash) VALUES (?, ?, ?, ?, ?)",
+        )?
+        .execute(params![seq, event, admin, algo, hash])?;
         prev = hash;
     }
     Ok(())
 }
 
-/// The first event whose link does not hold, if any: a changed row, a removed one, or one
-/// without a link. Returns how many links were checked when all hold.
-pub fn verify(conn: &mut Connection) -> Result<std::result::Result<usize, (i64, String)>> {
-    let rows: Vec<(i64, Option<String>)> = conn
-        .prepare(
-            "SELECT e.id, c.hash FROM events e LEFT JOIN audit_chain c ON c.event_id = e.id
-             ORDER BY e.id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+/// Writes an admin action and links it, in one transaction.
+pub fn record(conn: &mut Connection, action: &AdminAction) -> Result<()> {
+    let tx = conn.transaction()?;
+    tx.prepare_cached(
+        "INSERT INTO admin_actions (actor_id, at, action, detail) VALUES (?, ?, ?, ?)",
+    )?
+    .execute(params![
+        action.actor.map(|a| a.0),
+        super::rows::ts(action.at),
+        action.action,
+        action.detail
+    ])?;
+    extend(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The first row whose link does not hold, named, and why — a changed row, a removed one, or
+/// one without a link; or how many links were checked when all hold.
+pub fn verify(conn: &mut Connection) -> Result<std::result::Result<usize, (String, String)>> {
+    let links: Vec<(Option<i64>, Option<i64>, String, String)> = conn
+        .prepare("SELECT event_id, admin_id, algo, hash FROM audit_links ORDER BY seq")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let orphans: Option<i64> = conn
-        .query_row(
-            "SELECT min(event_id) FROM audit_chain WHERE event_id NOT IN (SELECT id FROM events)",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(StoreError::from)?;
-    if let Some(id) = orphans {
-        return Ok(Err((id, "the event was removed".into())));
-    }
     let mut prev = String::new();
-    for (id, stored) in &rows {
-        let Some(stored) = stored else {
-            return Ok(Err((*id, "the event has no link in the chain".into())));
+    for (event, admin, algo, stored) in &links {
+        let row = match (event, admin) {
+            (Some(id), _) => Row::Event(*id),
+            (None, Some(id)) => Row::Admin(*id),
+            (None, None) => return Err(StoreError::Corrupt("a link names no row".into())),
         };
-        let expected = link(&prev, &fields_of(conn, *id)?);
+        let Some(fields) = fields_of(conn, row)? else {
+            return Ok(Err((row.name(), "it was removed".into())));
+        };
+        let Some(expected) = link(algo, &prev, &fields) else {
+            return Ok(Err((
+                row.name(),
+                format!("its link uses an unknown hash {algo:?}"),
+            )));
+        };
         if &expected != stored {
             return Ok(Err((
-                *id,
-                "the event or the link before it was changed".into(),
+                row.name(),
+                "it or the link before it was changed".into(),
             )));
         }
         prev = stored.clone();
     }
-    Ok(Ok(rows.len()))
+    let unlinked =
+        |sql: &str| -> rusqlite::Result<Option<i64>> { conn.query_row(sql, [], |r| r.get(0)) };
+    if let Some(id) = unlinked(
+        "SELECT min(id) FROM events WHERE id NOT IN
+         (SELECT event_id FROM audit_links WHERE event_id IS NOT NULL)",
+    )? {
+        return Ok(Err((
+            Row::Event(id).name(),
+            "it has no link in the chain".into(),
+        )));
+    }
+    if let Some(id) = unlinked(
+        "SELECT min(id) FROM admin_actions WHERE id NOT IN
+         (SELECT admin_id FROM audit_links WHERE admin_id IS NOT NULL)",
+    )? {
+        return Ok(Err((
+            Row::Admin(id).name(),
+            "it has no link in the chain".into(),
+        )));
+    }
+    Ok(Ok(links.len()))
 }
 
-/// The last link: written out beside the database so that cutting the tail off shows.
+/// The last link, (place, hash): written out beside the database so that cutting the tail
+/// off shows.
 pub fn head(conn: &mut Connection) -> Result<Option<(i64, String)>> {
     Ok(conn
         .query_row(
-            "SELECT event_id, hash FROM audit_chain ORDER BY event_id DESC LIMIT 1",
+            "SELECT seq, hash FROM audit_links ORDER BY seq DESC LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -120,13 +230,11 @@ pub fn head(conn: &mut Connection) -> Result<Option<(i64, String)>> {
 }
 
 /// Whether the link recorded earlier as the head is still in the chain.
-pub fn holds(conn: &mut Connection, event: i64, hash: &str) -> Result<bool> {
+pub fn holds(conn: &mut Connection, seq: i64, hash: &str) -> Result<bool> {
     let stored: Option<String> = conn
-        .query_row(
-            "SELECT hash FROM audit_chain WHERE event_id = ?",
-            [event],
-            |r| r.get(0),
-        )
+        .query_row("SELECT hash FROM audit_links WHERE seq = ?", [seq], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(stored.as_deref() == Some(hash))
 }

@@ -32,7 +32,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{
-    MatterQuery, NewUnit, NewUser, Result, Store, StoreError, Token, TokenKind, UnitMonth,
+    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Result, Store, StoreError, Token,
+    TokenKind, UnitMonth,
 };
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0008_audit_chain.sql"),
     include_str!("../../migrations/sqlite/0009_login_failures.sql"),
     include_str!("../../migrations/sqlite/0010_token_kinds.sql"),
+    include_str!("../../migrations/sqlite/0011_admin_actions.sql"),
 ];
 
 pub struct SqliteStore {
@@ -193,19 +195,26 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn audit_verify(&self) -> Result<std::result::Result<usize, (i64, String)>> {
+    async fn audit_verify(&self) -> Result<std::result::Result<usize, (String, String)>> {
         self.readers.run(audit::verify).await
+    }
+
+    async fn record_admin(&self, action: &AdminAction) -> Result<()> {
+        let action = action.clone();
+        self.writer.run(move |c| audit::record(c, &action)).await
+    }
+
+    async fn choose_audit_hash(&self, hash: AuditHash) -> Result<()> {
+        self.writer.run(move |c| audit::choose(c, hash)).await
     }
 
     async fn audit_head(&self) -> Result<Option<(i64, String)>> {
         self.readers.run(audit::head).await
     }
 
-    async fn audit_holds(&self, event: i64, hash: &str) -> Result<bool> {
+    async fn audit_holds(&self, seq: i64, hash: &str) -> Result<bool> {
         let hash = hash.to_string();
-        self.readers
-            .run(move |c| audit::holds(c, event, &hash))
-            .await
+        self.readers.run(move |c| audit::holds(c, seq, &hash)).await
     }
 
     async fn backup(&self, to: &Path) -> Result<()> {
