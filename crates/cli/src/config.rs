@@ -27,6 +27,10 @@ pub struct Config {
     pub delivery: Delivery,
     /// `[audit]`: the audit chain.
     pub audit: Audit,
+    /// `[limits]`: requests and sign-ins one address may send.
+    pub limits: luoshi_http::Limits,
+    /// `[tls]`: serve HTTPS with this certificate and key.
+    pub tls: Option<luoshi_http::TlsFiles>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,6 +80,8 @@ impl Default for Config {
             webhook: Vec::new(),
             delivery: Delivery::default(),
             audit: Audit::default(),
+            limits: luoshi_http::Limits::default(),
+            tls: None,
         }
     }
 }

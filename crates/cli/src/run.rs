@@ -392,8 +392,19 @@ async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
             config.scheduler.every_seconds,
         ));
     }
-    println!("Luoshi 落实 正在服务 serving at http://{addr}");
-    luoshi_http::serve(listener, luoshi, shutdown_signal()).await?;
+    let scheme = match &config.tls {
+        Some(files) => {
+            files.check().context("[tls]")?;
+            "https"
+        }
+        None => "http",
+    };
+    let options = luoshi_http::ServeOptions {
+        limits: config.limits.clone(),
+        tls: config.tls.clone(),
+    };
+    println!("Luoshi 落实 正在服务 serving at {scheme}://{addr}");
+    luoshi_http::serve_with(listener, luoshi, options, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

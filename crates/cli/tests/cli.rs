@@ -24,7 +24,7 @@ async fn start(args: &[&str]) -> (Child, String, Vec<String>) {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut before = Vec::new();
     while let Some(line) = lines.next_line().await.unwrap() {
-        if let Some(at) = line.find("http://") {
+        if let Some(at) = line.find("http://").or_else(|| line.find("https://")) {
             let url = line[at..].split_whitespace().next().unwrap().to_string();
             return (child, url, before);
         }
@@ -401,4 +401,174 @@ async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
+}
+
+#[tokio::test]
+async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let ca = dir.path().join("ca.pem");
+    // A test authority and a certificate it signs for 127.0.0.1, made by openssl.
+    let openssl = |args: &[&str]| {
+        let done = std::process::Command::new("openssl")
+            .current_dir(dir.path())
+            .args(args)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(done.success(), "openssl {args:?}");
+    };
+    std::fs::write(
+        dir.path().join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Luoshi Test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "cert.pem",
+    ]);
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("luoshi.toml"),
+        format!(
+            "[tls]\ncert = {:?}\nkey = {:?}\n",
+            cert.to_str().unwrap(),
+            key.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let (child, url, _) = start(&[
+        "demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ])
+    .await;
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap())
+        .build()
+        .unwrap();
+    let health = trusting
+        .get(format!("{url}/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    let plain = url.replace("https://", "http://");
+    assert!(
+        reqwest::get(format!("{plain}/api/v1/health"))
+            .await
+            .is_err(),
+        "plain HTTP gets no answer"
+    );
+    assert!(stop(child).await.success());
+
+    // A key that is not a key stops serve before it announces anything.
+    std::fs::write(&key, "not a key").unwrap();
+    let out = luoshi()
+        .args([
+            "serve",
+            "--data",
+            data.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("private key"));
+}
+
+#[tokio::test]
+async fn sign_in_attempts_beyond_the_limit_wait_with_429_and_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("luoshi.toml"),
+        "[limits]\nsign_ins_per_minute = 3\n",
+    )
+    .unwrap();
+    let (child, url, _) = start(&[
+        "demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ])
+    .await;
+    let http = reqwest::Client::new();
+    let attempt = || {
+        http.post(format!("{url}/api/v1/auth/login"))
+            .json(&json!({"username": "fgw", "password": "luoshi-demo"}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(attempt().await.unwrap().status(), reqwest::StatusCode::OK);
+    }
+    let refused = attempt().await.unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let health = http
+        .get(format!("{url}/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        health.status(),
+        reqwest::StatusCode::OK,
+        "other requests go on"
+    );
+    assert!(stop(child).await.success());
 }

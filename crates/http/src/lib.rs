@@ -4,6 +4,8 @@
 mod api;
 mod error;
 mod extract;
+mod limits;
+mod tls;
 mod web;
 
 use std::future::Future;
@@ -18,6 +20,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use limits::Limits;
+pub use tls::TlsFiles;
 
 /// Requests larger than this are refused before any handler reads them.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -108,16 +112,50 @@ fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::info_span!("request", method = %req.method(), route)
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
+/// How to serve: the rate limits, and HTTPS when certificate files are given.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub limits: Limits,
+    pub tls: Option<TlsFiles>,
+}
+
+/// Serves plain HTTP without rate limits until `shutdown` completes, then finishes the
+/// requests in flight.
 pub async fn serve(
     listener: TcpListener,
     luoshi: Luoshi,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(luoshi).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let options = ServeOptions {
+        limits: Limits::off(),
+        tls: None,
+    };
+    serve_with(listener, luoshi, options, shutdown).await
+}
+
+/// Serves with `options` until `shutdown` completes, then finishes the requests in flight.
+/// Fails at once if the TLS files cannot be used.
+pub async fn serve_with(
+    listener: TcpListener,
+    luoshi: Luoshi,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let limiter = limits::Limiter::new(options.limits);
+    let app = router(luoshi)
+        .layer(axum::middleware::from_fn_with_state(limiter, limits::limit))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match options.tls {
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+        Some(files) => {
+            use axum::serve::ListenerExt;
+            // tap_io lends the TLS listener axum's ConnectInfo for its peer addresses.
+            let tls = tls::TlsListener::new(listener, &files)?.tap_io(|_| {});
+            axum::serve(tls, app).with_graceful_shutdown(shutdown).await
+        }
+    }
 }
