@@ -91,13 +91,25 @@ impl PostgresStore {
             // Timestamps leave the database in UTC whatever the server's zone, as they are kept
             // on SQLite; nothing depends on it, but logs and folded documents read the same.
             .options([("TimeZone", "UTC")]);
-        let pool = match pool(&options).await {
-            Err(e) if code(&e) == Some("3D000") => {
-                create_database(&options).await?;
-                pool(&options).await?
+        // One plain connection first: a pool retries a refused connection until its timeout and
+        // then reports only that it timed out, where this says why at once.
+        match options.connect().await {
+            Ok(probe) => {
+                let _ = probe.close().await;
             }
-            other => other?,
-        };
+            Err(e) if code(&e) == Some("3D000") => create_database(&options).await?,
+            Err(e) => {
+                return Err(StoreError::Backend(
+                    format!(
+                        "cannot connect to PostgreSQL at {}:{}: {e}",
+                        options.get_host(),
+                        options.get_port()
+                    )
+                    .into(),
+                ));
+            }
+        }
+        let pool = pool(&options).await?;
         Ok(PostgresStore {
             pool,
             options,
