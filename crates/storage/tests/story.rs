@@ -924,3 +924,99 @@ async fn the_timeline_refuses_updates_and_deletes_on_postgres() {
     assert_eq!((events.len(), events[0].data.comment.as_str()), (1, ""));
     assert_eq!(store.audit_verify().await.unwrap(), Ok(1));
 }
+
+/// Two stores on one database stand for two app processes: numbers and outbox claims must hold
+/// across them, which SQLite's single writer gives for free and PostgreSQL must earn.
+#[tokio::test]
+async fn two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice() {
+    use luoshi_storage::{Channel, Notice};
+    use std::sync::Arc;
+
+    let Some(db) = ScratchDatabase::for_test(
+        "two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice",
+    )
+    .await
+    else {
+        return;
+    };
+    let one: Arc<dyn Store> = Arc::new(PostgresStore::connect(&db.url).await.unwrap());
+    let (city, by, _) = one_matter(one.as_ref()).await;
+    let other: Arc<dyn Store> = Arc::new(PostgresStore::connect(&db.url).await.unwrap());
+    other.migrate().await.unwrap();
+
+    let mut creating = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let store = if i % 2 == 0 {
+            one.clone()
+        } else {
+            other.clone()
+        };
+        let m = draft(city, city, by, &format!("事项{i}"));
+        creating.spawn(async move {
+            let events = vec![NewEvent::new(EventKind::Created, by, m.created_at, "")];
+            store.create_matters(&[(m, events)]).await.unwrap()[0]
+                .number
+                .seq
+        });
+    }
+    let mut seqs = creating.join_all().await;
+    seqs.sort();
+    assert_eq!(
+        seqs,
+        (2..=41).collect::<Vec<_>>(),
+        "after 甲, no gaps, no repeats"
+    );
+    assert_eq!(
+        one.audit_verify().await.unwrap(),
+        Ok(41),
+        "one chain, in order"
+    );
+
+    let now = at("2026-06-30T09:00:00+08:00");
+    let outbox = (0..300)
+        .map(|i| Notice {
+            id: format!("m{i:03}"),
+            channel: Channel::Email,
+            target: "a@example.gov.cn".into(),
+            user_id: Some(by),
+            matter_id: None,
+            subject: "催办".into(),
+            body: String::new(),
+            created_at: now,
+            due_at: now,
+        })
+        .collect();
+    let d = Dispatch {
+        outbox,
+        ..Dispatch::default()
+    };
+    assert_eq!(one.dispatch(&d).await.unwrap(), 300);
+    let mut claiming = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let store = if i % 2 == 0 {
+            one.clone()
+        } else {
+            other.clone()
+        };
+        claiming.spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let lease = now + chrono::Duration::minutes(5);
+                let batch = store.claim_outbox(now, lease, 7).await.unwrap();
+                if batch.is_empty() {
+                    return mine;
+                }
+                mine.extend(batch.into_iter().map(|o| o.notice.id));
+            }
+        });
+    }
+    let mut claimed: Vec<String> = claiming.join_all().await.concat();
+    claimed.sort();
+    let before = claimed.len();
+    claimed.dedup();
+    assert_eq!(
+        (before, claimed.len()),
+        (300, 300),
+        "each message claimed once"
+    );
+}

@@ -29,6 +29,14 @@ impl ScratchDatabase {
         )))
         .execute(&mut admin)
         .await?;
+        // A throwaway database need not wait for the disk at each commit; a crash loses only
+        // what the test would have thrown away.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {} SET synchronous_commit = off",
+            quoted(&name)
+        )))
+        .execute(&mut admin)
+        .await?;
         let _ = admin.close().await;
         Ok(ScratchDatabase {
             url: with_database(server_url, &name),
