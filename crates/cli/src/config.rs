@@ -101,7 +101,13 @@ impl Config {
     /// Loads the layers. The settings file is `file` if given, else `luoshi.toml` in the data
     /// directory (which itself may come from the flags, the environment or the default).
     pub fn load(defaults: Config, file: Option<&Path>, flags: Overrides) -> anyhow::Result<Config> {
-        let env = || Env::prefixed("LUOSHI_").split("__");
+        // LUOSHI_TEST_… variables steer the test suites (which database server to test on), not
+        // the application; a process started by a test inherits them and must not choke on them.
+        let env = || {
+            Env::prefixed("LUOSHI_")
+                .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
+                .split("__")
+        };
         let data_dir: PathBuf = match &flags.data {
             Some(dir) => dir.clone(),
             None => Figment::from(Serialized::defaults(&defaults))

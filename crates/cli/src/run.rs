@@ -96,6 +96,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 .backup(&a.out)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if is_postgres(&config.database_url()) {
+                check_pg_dump(&a.out)?;
+                println!(
+                    "已用 pg_dump 备份到 {} (backup written by pg_dump; restore it with pg_restore)",
+                    a.out.display()
+                );
+                return Ok(());
+            }
             let (_, matters) = SqliteStore::verify_file(&a.out)?;
             println!(
                 "已备份到 {}:{matters} 个督办事项 (backup written and checked)",
@@ -357,19 +365,9 @@ fn load(
 
 async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Luoshi> {
     let url = config.database_url();
-    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
-        Arc::new(
-            SqliteStore::connect(&url)
-                .await
-                .with_context(|| format!("opening {url}"))?,
-        )
-    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        bail!(
-            "this build of luoshi stores data in SQLite only; use --data DIR or --database-url sqlite://FILE"
-        );
-    } else {
-        bail!("unsupported database URL {url:?}: expected sqlite://FILE");
-    };
+    let store: Arc<dyn Store> = luoshi_storage::connect(&url)
+        .await
+        .with_context(|| format!("opening {}", without_password(&url)))?;
     let luoshi = Luoshi::new(store, clock, Calendar::official(), config.rules.clone())
         .await
         .context("opening the database")?;
@@ -378,6 +376,32 @@ async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Luoshi> 
         .await
         .map_err(|e| anyhow::anyhow!("[audit] hash: {e}"))?;
     Ok(luoshi.with_channels(config.channels()))
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// A URL as it may be shown: without the password it may carry.
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match url[scheme + 3..at].find(':') {
+            Some(colon) => format!("{}:***{}", &url[..scheme + 3 + colon], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+/// pg_dump's custom format starts with these bytes; anything else is not a dump it wrote.
+fn check_pg_dump(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut magic = [0_u8; 5];
+    std::io::Read::read_exact(&mut std::fs::File::open(path)?, &mut magic)
+        .with_context(|| format!("reading {}", path.display()))?;
+    if &magic != b"PGDMP" {
+        bail!("{} is not a pg_dump archive", path.display());
+    }
+    Ok(())
 }
 
 async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
@@ -551,7 +575,9 @@ async fn restore(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<()> {
     if config.database_url.is_some() {
-        bail!("restore works on a data directory (--data DIR), not a database URL");
+        bail!(
+            "restore works on a data directory (--data DIR), not a database URL; a PostgreSQL database is restored from its pg_dump archive with pg_restore"
+        );
     }
     let (_, matters) = SqliteStore::verify_file(input)?;
     let target = config.data.join("luoshi.db");

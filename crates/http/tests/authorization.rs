@@ -15,6 +15,14 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use support::{TestApp, spawn_app};
 
+support::on_both_backends!(
+    every_route_answers_each_caller_as_the_matrix_says_and_refusals_change_nothing,
+    a_liaison_never_finds_another_units_matter_in_lists_or_exports,
+    no_route_answers_bad_input_with_a_server_error_or_a_change,
+    signing_in_on_the_page_ends_the_session_the_browser_had_before,
+    a_read_only_token_reads_but_cannot_act_shows_its_last_use_and_dies_when_revoked,
+);
+
 const NOW: &str = "2026-06-30T09:00:00+08:00";
 
 /// The smallest file the letters page takes as a PDF.
@@ -504,7 +512,6 @@ async fn everything(app: &TestApp, fx: &Fixture) -> Value {
     json!([list, matter])
 }
 
-#[tokio::test]
 async fn every_route_answers_each_caller_as_the_matrix_says_and_refusals_change_nothing() {
     let app = spawn_app(NOW).await;
     let fx = fixture(&app).await;
@@ -553,7 +560,6 @@ async fn every_route_answers_each_caller_as_the_matrix_says_and_refusals_change_
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-#[tokio::test]
 async fn a_liaison_never_finds_another_units_matter_in_lists_or_exports() {
     let app = spawn_app(NOW).await;
     let fx = fixture(&app).await;
@@ -613,7 +619,6 @@ const BAD_QUERY: &str = "?limit=abc&offset=-1&state=zzz&due_from=2026-13-01&due_
     &light=purple&unit_id=x&leader_id=1e99&source=nowhere&overdue_on=yesterday&sort=%FF\
     &period=2026-Q9&year=99999&scheme=../../etc&q=%00%01";
 
-#[tokio::test]
 async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
     let app = spawn_app(NOW).await;
     let fx = fixture(&app).await;
@@ -754,7 +759,6 @@ async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-#[tokio::test]
 async fn signing_in_on_the_page_ends_the_session_the_browser_had_before() {
     let app = spawn_app(NOW).await;
     let old = app.login("fgw").await;
@@ -785,7 +789,6 @@ async fn signing_in_on_the_page_ends_the_session_the_browser_had_before() {
     );
 }
 
-#[tokio::test]
 async fn a_read_only_token_reads_but_cannot_act_shows_its_last_use_and_dies_when_revoked() {
     let app = spawn_app(NOW).await;
     let session = app.login("fgw").await;

@@ -1,4 +1,4 @@
-//! The matter lifecycle over the JSON API, against a real server and a real SQLite file.
+//! The matter lifecycle over the JSON API, against a real server on each backend.
 
 mod support;
 
@@ -6,9 +6,16 @@ use reqwest::StatusCode;
 use serde_json::json;
 use support::spawn_app;
 
+support::on_both_backends!(
+    a_matter_goes_from_registration_to_closed_and_its_timeline_holds_every_step,
+    a_liaison_cannot_close_nor_see_or_touch_another_units_matter,
+    a_returned_matter_and_an_approved_extension,
+    numbers_stay_gap_free_when_matters_are_registered_at_once,
+    a_matter_with_a_leader_and_milestones_classes_each_report_against_the_plan,
+);
+
 const NOW: &str = "2026-06-30T09:00:00+08:00";
 
-#[tokio::test]
 async fn a_matter_goes_from_registration_to_closed_and_its_timeline_holds_every_step() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -108,7 +115,6 @@ async fn a_matter_goes_from_registration_to_closed_and_its_timeline_holds_every_
     }
 }
 
-#[tokio::test]
 async fn a_liaison_cannot_close_nor_see_or_touch_another_units_matter() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -154,7 +160,6 @@ async fn a_liaison_cannot_close_nor_see_or_touch_another_units_matter() {
     );
 }
 
-#[tokio::test]
 async fn a_returned_matter_and_an_approved_extension() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -217,7 +222,6 @@ async fn a_returned_matter_and_an_approved_extension() {
     );
 }
 
-#[tokio::test]
 async fn numbers_stay_gap_free_when_matters_are_registered_at_once() {
     let app = std::sync::Arc::new(spawn_app(NOW).await);
     let ducha = app.login("ducha").await;
@@ -256,7 +260,6 @@ async fn numbers_stay_gap_free_when_matters_are_registered_at_once() {
     assert_eq!(seqs, (first..first + 24).collect::<Vec<_>>());
 }
 
-#[tokio::test]
 async fn a_matter_with_a_leader_and_milestones_classes_each_report_against_the_plan() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;

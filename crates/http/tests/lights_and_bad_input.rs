@@ -6,6 +6,15 @@ use reqwest::StatusCode;
 use serde_json::json;
 use support::{TestApp, spawn_app};
 
+support::on_both_backends!(
+    on_june_30_yesterday_is_red_thursday_yellow_and_late_august_green,
+    the_national_day_holiday_does_not_count_toward_the_yellow_window,
+    bad_input_gets_a_clear_4xx_and_writes_nothing,
+    a_step_not_allowed_from_the_current_state_is_a_409_naming_the_state,
+    without_a_valid_token_only_health_and_login_answer,
+    the_openapi_document_lists_every_call_and_the_dashboard_adds_up,
+);
+
 /// The light of a new matter with this deadline, the same as a draft and once assigned.
 async fn light_of(app: &TestApp, token: &str, deadline: &str) -> String {
     let id = app.create(token, "fgw", &["czj"], deadline).await;
@@ -19,7 +28,6 @@ async fn light_of(app: &TestApp, token: &str, deadline: &str) -> String {
     m["light"].as_str().unwrap().to_string()
 }
 
-#[tokio::test]
 async fn on_june_30_yesterday_is_red_thursday_yellow_and_late_august_green() {
     let app = spawn_app("2026-06-30T09:00:00+08:00").await;
     let ducha = app.login("ducha").await;
@@ -42,7 +50,6 @@ async fn on_june_30_yesterday_is_red_thursday_yellow_and_late_august_green() {
     assert_eq!(reds["total"].as_u64().unwrap() as usize, items.len());
 }
 
-#[tokio::test]
 async fn the_national_day_holiday_does_not_count_toward_the_yellow_window() {
     let app = spawn_app("2026-09-30T09:00:00+08:00").await;
     let ducha = app.login("ducha").await;
@@ -52,7 +59,6 @@ async fn the_national_day_holiday_does_not_count_toward_the_yellow_window() {
     assert_eq!(m["working_days_left"], 2);
 }
 
-#[tokio::test]
 async fn bad_input_gets_a_clear_4xx_and_writes_nothing() {
     let app = spawn_app("2026-06-30T09:00:00+08:00").await;
     let ducha = app.login("ducha").await;
@@ -168,7 +174,6 @@ async fn bad_input_gets_a_clear_4xx_and_writes_nothing() {
     );
 }
 
-#[tokio::test]
 async fn a_step_not_allowed_from_the_current_state_is_a_409_naming_the_state() {
     let app = spawn_app("2026-06-30T09:00:00+08:00").await;
     let ducha = app.login("ducha").await;
@@ -199,7 +204,6 @@ async fn a_step_not_allowed_from_the_current_state_is_a_409_naming_the_state() {
     );
 }
 
-#[tokio::test]
 async fn without_a_valid_token_only_health_and_login_answer() {
     let app = spawn_app("2026-06-30T09:00:00+08:00").await;
     let (status, body) = app.get("", "/health").await;
@@ -297,7 +301,6 @@ async fn without_a_valid_token_only_health_and_login_answer() {
     assert_eq!(err["error"]["code"], "method_not_allowed");
 }
 
-#[tokio::test]
 async fn the_openapi_document_lists_every_call_and_the_dashboard_adds_up() {
     let app = spawn_app("2026-06-30T09:00:00+08:00").await;
     let (status, doc) = app.get("", "/openapi.json").await;

@@ -8,6 +8,33 @@ use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use support::{TestApp, spawn_app};
 
+support::on_both_backends!(
+    signing_in_needs_the_forms_token_and_sets_an_httponly_session,
+    a_liaison_signs_and_reports_with_forms_only,
+    signing_out_ends_the_session_everywhere_it_was_used,
+    the_public_page_needs_no_sign_in_and_shows_nothing_internal,
+    the_list_filters_pages_and_ignores_what_it_cannot_read,
+    the_dashboard_draws_its_charts_on_the_server_and_every_bar_links_to_its_list,
+    a_supervisor_registers_a_matter_naming_units_the_way_people_write_them,
+    a_liaison_signs_everything_waiting_in_one_go,
+    the_supervisor_sees_who_went_quiet_and_a_vice_mayor_sees_the_units_in_charge,
+    a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the_parts,
+    the_pages_switch_to_english_and_back,
+    a_refusal_reads_in_english_on_english_pages_with_the_names_inside_kept,
+    a_returned_completion_waits_at_the_top_of_the_liaisons_workbench,
+    the_list_exports_as_csv_that_excel_reads_as_chinese,
+    the_overdue_trend_and_the_heat_map_count_what_their_links_list,
+    a_task_table_is_previewed_corrected_in_place_and_imported_once,
+    a_reminder_by_hand_reaches_the_liaisons_inbox_and_asks_for_a_receipt,
+    a_holiday_notice_pasted_on_the_admin_page_is_previewed_then_saved,
+    the_assessment_ranks_units_explains_each_point_and_exports_to_excel,
+    a_measure_entered_by_hand_goes_on_the_timeline_and_into_the_score,
+    a_bulletin_is_drafted_with_a_typical_case_reviewed_published_and_kept_as_issued,
+    responsibility_letters_are_checked_kept_and_the_units_without_one_listed,
+    five_wrong_passwords_lock_the_sign_in_with_a_message_that_says_so,
+    signing_out_everywhere_ends_the_sessions_on_other_devices,
+);
+
 const NOW: &str = "2026-06-30T09:00:00+08:00";
 
 /// A browser: keeps cookies, does not follow redirects, so each answer can be checked.
@@ -144,7 +171,6 @@ impl Browser {
     }
 }
 
-#[tokio::test]
 async fn signing_in_needs_the_forms_token_and_sets_an_httponly_session() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -223,7 +249,6 @@ async fn signing_in_needs_the_forms_token_and_sets_an_httponly_session() {
     assert!(home.html.contains("<caption>待签收</caption>"));
 }
 
-#[tokio::test]
 async fn a_liaison_signs_and_reports_with_forms_only() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -295,7 +320,6 @@ async fn a_liaison_signs_and_reports_with_forms_only() {
     );
 }
 
-#[tokio::test]
 async fn signing_out_ends_the_session_everywhere_it_was_used() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -317,7 +341,6 @@ async fn signing_out_ends_the_session_everywhere_it_was_used() {
     );
 }
 
-#[tokio::test]
 async fn the_public_page_needs_no_sign_in_and_shows_nothing_internal() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -383,7 +406,6 @@ async fn the_public_page_needs_no_sign_in_and_shows_nothing_internal() {
     }
 }
 
-#[tokio::test]
 async fn the_list_filters_pages_and_ignores_what_it_cannot_read() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -419,7 +441,6 @@ async fn the_list_filters_pages_and_ignores_what_it_cannot_read() {
     assert!(search.html.contains("共 0 件"));
 }
 
-#[tokio::test]
 async fn the_dashboard_draws_its_charts_on_the_server_and_every_bar_links_to_its_list() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -445,7 +466,6 @@ async fn the_dashboard_draws_its_charts_on_the_server_and_every_bar_links_to_its
     assert!(page.html.contains("办结率"));
 }
 
-#[tokio::test]
 async fn a_supervisor_registers_a_matter_naming_units_the_way_people_write_them() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -519,7 +539,6 @@ async fn a_supervisor_registers_a_matter_naming_units_the_way_people_write_them(
     );
 }
 
-#[tokio::test]
 async fn a_liaison_signs_everything_waiting_in_one_go() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -556,7 +575,6 @@ async fn a_liaison_signs_everything_waiting_in_one_go() {
     assert!(again.html.contains("未能签收"));
 }
 
-#[tokio::test]
 async fn the_supervisor_sees_who_went_quiet_and_a_vice_mayor_sees_the_units_in_charge() {
     let app = spawn_app(NOW).await;
     let mut ducha = Browser::new(&app);
@@ -576,7 +594,6 @@ async fn the_supervisor_sees_who_went_quiet_and_a_vice_mayor_sees_the_units_in_c
     );
 }
 
-#[tokio::test]
 async fn a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the_parts() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -632,7 +649,6 @@ async fn a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the
     );
 }
 
-#[tokio::test]
 async fn the_pages_switch_to_english_and_back() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -677,7 +693,6 @@ async fn the_pages_switch_to_english_and_back() {
     assert!(b.get("/").await.html.contains("<caption>待签收</caption>"));
 }
 
-#[tokio::test]
 async fn a_refusal_reads_in_english_on_english_pages_with_the_names_inside_kept() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -719,7 +734,6 @@ async fn a_refusal_reads_in_english_on_english_pages_with_the_names_inside_kept(
     );
 }
 
-#[tokio::test]
 async fn a_returned_completion_waits_at_the_top_of_the_liaisons_workbench() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -770,7 +784,6 @@ async fn a_returned_completion_waits_at_the_top_of_the_liaisons_workbench() {
     );
 }
 
-#[tokio::test]
 async fn the_list_exports_as_csv_that_excel_reads_as_chinese() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -813,7 +826,6 @@ async fn the_list_exports_as_csv_that_excel_reads_as_chinese() {
     assert!(rows[2..].iter().all(|r| r[8] == "红灯"));
 }
 
-#[tokio::test]
 async fn the_overdue_trend_and_the_heat_map_count_what_their_links_list() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -876,7 +888,6 @@ async fn the_overdue_trend_and_the_heat_map_count_what_their_links_list() {
     assert!(listed.html.contains("只列2026年6月30日日终时已逾期的事项"));
 }
 
-#[tokio::test]
 async fn a_task_table_is_previewed_corrected_in_place_and_imported_once() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -964,7 +975,6 @@ async fn a_task_table_is_previewed_corrected_in_place_and_imported_once() {
     assert!(too_big.html.contains("文件超过 20 MB"), "{}", too_big.html);
 }
 
-#[tokio::test]
 async fn a_reminder_by_hand_reaches_the_liaisons_inbox_and_asks_for_a_receipt() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -1016,7 +1026,6 @@ async fn a_reminder_by_hand_reaches_the_liaisons_inbox_and_asks_for_a_receipt() 
     assert!(inbox.html.contains("确认收到") && !inbox.html.contains(&confirm));
 }
 
-#[tokio::test]
 async fn a_holiday_notice_pasted_on_the_admin_page_is_previewed_then_saved() {
     let app = spawn_app(NOW).await;
     let mut admin = Browser::new(&app);
@@ -1055,7 +1064,6 @@ async fn a_holiday_notice_pasted_on_the_admin_page_is_previewed_then_saved() {
     assert!(refused.html.contains("2027-01-01"), "{}", refused.html);
 }
 
-#[tokio::test]
 async fn the_assessment_ranks_units_explains_each_point_and_exports_to_excel() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -1111,7 +1119,6 @@ async fn the_assessment_ranks_units_explains_each_point_and_exports_to_excel() {
     );
 }
 
-#[tokio::test]
 async fn a_measure_entered_by_hand_goes_on_the_timeline_and_into_the_score() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -1162,7 +1169,6 @@ async fn a_measure_entered_by_hand_goes_on_the_timeline_and_into_the_score() {
     assert!(!public.html.contains("多次催办仍未反馈"), "never public");
 }
 
-#[tokio::test]
 async fn a_bulletin_is_drafted_with_a_typical_case_reviewed_published_and_kept_as_issued() {
     let app = spawn_app(NOW).await;
     let ducha = app.login("ducha").await;
@@ -1243,7 +1249,6 @@ async fn a_bulletin_is_drafted_with_a_typical_case_reviewed_published_and_kept_a
     assert_eq!(liaison.get(&page_url).await.status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn responsibility_letters_are_checked_kept_and_the_units_without_one_listed() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -1288,7 +1293,6 @@ async fn responsibility_letters_are_checked_kept_and_the_units_without_one_liste
     assert_eq!(liaison.get("/letters").await.status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
 async fn five_wrong_passwords_lock_the_sign_in_with_a_message_that_says_so() {
     let app = spawn_app(NOW).await;
     let mut b = Browser::new(&app);
@@ -1326,7 +1330,6 @@ async fn five_wrong_passwords_lock_the_sign_in_with_a_message_that_says_so() {
     assert_eq!(body["error"]["code"], "locked");
 }
 
-#[tokio::test]
 async fn signing_out_everywhere_ends_the_sessions_on_other_devices() {
     let app = spawn_app(NOW).await;
     let mut office = Browser::new(&app);

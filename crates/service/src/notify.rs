@@ -74,6 +74,8 @@ pub struct SweepSummary {
     pub retrying: usize,
     /// Given up on in this sweep.
     pub failed: usize,
+    /// Another sweep of the same database was running, so this one did nothing.
+    pub skipped: bool,
 }
 
 /// A stable id for a message: the same cause, recipient and channel always make the same id.
@@ -101,7 +103,17 @@ struct Message<'a> {
 
 impl Luoshi {
     /// One pass: the ladder for every open assignment, then delivery of what is due.
+    /// Only one sweep of a database runs at a time, even with several app processes on it; a
+    /// sweep that finds another running does nothing and says so.
     pub async fn sweep(&self) -> Result<SweepSummary> {
+        let Some(_lease) = self.store.sweep_lease().await? else {
+            tracing::info!("another sweep is running; skipping this one");
+            return Ok(SweepSummary {
+                at: self.now(),
+                skipped: true,
+                ..SweepSummary::default()
+            });
+        };
         let mut summary = self.climb_ladder().await?;
         let (delivered, retrying, failed) = self.deliver().await?;
         summary.delivered = delivered;

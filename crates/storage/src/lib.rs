@@ -4,11 +4,13 @@
 //! written together or not at all.
 
 pub mod bulletin;
+mod chain;
 mod doc;
 mod error;
 pub mod letter;
 mod model;
 mod notify;
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -29,6 +31,40 @@ pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice,
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Opens the store a database URL names: `sqlite://FILE` (or `sqlite:FILE`), or
+/// `postgres://…` / `postgresql://…`.
+pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(
+            sqlite::SqliteStore::connect(url).await?,
+        ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(
+            postgres::PostgresStore::connect(url).await?,
+        ))
+    } else {
+        Err(StoreError::Backend(
+            format!(
+                "unsupported database URL {url:?}: expected sqlite://FILE or postgres://HOST/DB"
+            )
+            .into(),
+        ))
+    }
+}
+
+/// Held while a sweep runs: no other sweep on the same database starts until it is dropped.
+pub struct SweepLease {
+    _held: Box<dyn Send + Sync>,
+}
+
+impl SweepLease {
+    pub(crate) fn new(held: impl Send + Sync + 'static) -> SweepLease {
+        SweepLease {
+            _held: Box::new(held),
+        }
+    }
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Brings the schema up to date.
@@ -36,6 +72,9 @@ pub trait Store: Send + Sync + 'static {
     /// Writes a consistent copy of everything to `to` (a file that must not exist yet) while
     /// the store keeps serving.
     async fn backup(&self, to: &std::path::Path) -> Result<()>;
+    /// The right to sweep now, or `None` while another sweep on this database holds it (in
+    /// this process or, where the backend can tell, in another).
+    async fn sweep_lease(&self) -> Result<Option<SweepLease>>;
     /// Failed sign-ins since `since`, for each key (an account or an address).
     async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> Result<Vec<usize>>;
     /// Records a failed sign-in for the keys, or clears them after a success; drops rows older

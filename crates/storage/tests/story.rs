@@ -1,5 +1,5 @@
-//! One story through every storage method. It runs on a fresh SQLite file; each backend added
-//! later runs the same story.
+//! One story through every storage method, told to each backend: a fresh SQLite file always,
+//! and a fresh PostgreSQL database when `LUOSHI_TEST_POSTGRES` names a server.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
@@ -7,9 +7,10 @@ use luoshi_domain::{
     MatterId, MatterNumber, MatterState, NewEvent, OrgTree, Role, Source, TokenScope, UnitKind,
     Urgency, UserId, Visibility,
 };
+use luoshi_storage::postgres::{PostgresStore, ScratchDatabase};
 use luoshi_storage::sqlite::SqliteStore;
 use luoshi_storage::{
-    Dispatch, MatterQuery, NewUnit, NewUser, Store, StoreError, Token, TokenKind,
+    AdminAction, Dispatch, MatterQuery, NewUnit, NewUser, Store, StoreError, Token, TokenKind,
 };
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -65,6 +66,15 @@ fn draft(
 async fn every_storage_method_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    story(&store).await;
+}
+
+#[tokio::test]
+async fn every_storage_method_on_postgres() {
+    let Some(db) = ScratchDatabase::for_test("every_storage_method_on_postgres").await else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.unwrap();
     story(&store).await;
 }
 
@@ -427,10 +437,8 @@ async fn story(store: &dyn Store) {
     );
 }
 
-#[tokio::test]
-async fn the_timeline_refuses_updates_and_deletes() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+/// A unit, a supervisor and one matter: what the smaller stories below start from.
+async fn one_matter(store: &dyn Store) -> (luoshi_domain::UnitId, UserId, Matter) {
     store.migrate().await.unwrap();
     let city = store
         .insert_unit(&unit("c", UnitKind::Government, None))
@@ -457,6 +465,434 @@ async fn the_timeline_refuses_updates_and_deletes() {
         .await
         .unwrap()
         .remove(0);
+    (city, by, created)
+}
+
+/// Messages, records and the audit chain: what the sweep, the pages and `audit verify` rely on.
+async fn deliveries_and_records(store: &dyn Store) {
+    use luoshi_domain::accountability::{Accountability, AccountabilityState, Measure};
+    use luoshi_storage::{Channel, DeliveryState, InboxItem, LadderRow, Notice, Prefs};
+
+    let (city, by, m) = one_matter(store).await;
+    let now = at("2026-06-30T09:00:00+08:00");
+    let minutes = |n| now + chrono::Duration::minutes(n);
+
+    // Sign-in failures count per key, clear on success, and old ones are pruned.
+    let keys = ["user:u".to_string(), "ip:127.0.0.1".to_string()];
+    for n in 0..3 {
+        store
+            .record_login(&keys[..1 + n % 2], minutes(n as i64), true, minutes(-60))
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.login_failures(&keys, now).await.unwrap(), [3, 1]);
+    assert_eq!(
+        store.login_failures(&keys, minutes(1)).await.unwrap(),
+        [2, 1]
+    );
+    store
+        .record_login(&keys[..1], minutes(5), false, minutes(-60))
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures(&keys, now).await.unwrap(), [0, 1]);
+    store
+        .record_login(&keys[..1], minutes(120), true, minutes(100))
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures(&keys, now).await.unwrap(), [1, 0]);
+
+    // A dispatch queues each message once, however often it is written.
+    let notice = |id: &str, due| Notice {
+        id: id.into(),
+        channel: Channel::Webhook,
+        target: "0".into(),
+        user_id: Some(by),
+        matter_id: Some(m.id),
+        subject: "催办".into(),
+        body: "请尽快办理".into(),
+        created_at: now,
+        due_at: due,
+    };
+    let ladder = |red_count| LadderRow {
+        key: "k1".into(),
+        matter_id: m.id,
+        unit_id: city,
+        yellow_at: Some(now),
+        red_count,
+        last_red_at: None,
+        escalated_at: None,
+    };
+    let item = InboxItem {
+        id: "i1".into(),
+        user_id: by,
+        matter_id: Some(m.id),
+        title: "催办".into(),
+        body: "请确认".into(),
+        created_at: now,
+        confirm: true,
+        read_at: None,
+        confirmed_at: None,
+    };
+    let proposal = Accountability {
+        id: 0,
+        org_id: city,
+        unit_id: city,
+        person: String::new(),
+        matter_ids: vec![m.id],
+        reason: "多次催办仍未办理".into(),
+        measure: None,
+        state: AccountabilityState::Proposed,
+        key: "k1".into(),
+        created_at: now,
+        decided_by: None,
+        decided_at: None,
+    };
+    let d = Dispatch {
+        ladder: vec![ladder(2)],
+        outbox: vec![
+            notice("b", now),
+            notice("a", now),
+            notice("later", minutes(60)),
+        ],
+        inbox: vec![item.clone()],
+        resent: vec![],
+        proposals: vec![proposal.clone()],
+    };
+    assert_eq!(store.dispatch(&d).await.unwrap(), 4);
+    assert_eq!(store.dispatch(&d).await.unwrap(), 0, "nothing twice");
+    let lower = Dispatch {
+        ladder: vec![ladder(1)],
+        ..Dispatch::default()
+    };
+    store.dispatch(&lower).await.unwrap();
+    assert_eq!(
+        store.ladder(&["none".into(), "k1".into()]).await.unwrap(),
+        [ladder(2)],
+        "a ladder never climbs down"
+    );
+    assert_eq!(store.accountability(city).await.unwrap().len(), 1);
+
+    // Claims: a claimed message is nobody else's until its lease runs out.
+    let lease = minutes(5);
+    let first = store.claim_outbox(now, lease, 10).await.unwrap();
+    let mut ids: Vec<_> = first.iter().map(|o| o.notice.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["a", "b"], "only what is due");
+    assert!(store.claim_outbox(now, lease, 10).await.unwrap().is_empty());
+    store.outbox_sent("a", minutes(1)).await.unwrap();
+    store
+        .outbox_failed("b", "connection refused", Some(minutes(10)))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_outbox(minutes(6), minutes(11), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store
+        .claim_outbox(minutes(60), minutes(65), 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 2, "the retry and the one due later");
+    assert_eq!(
+        again.iter().find(|o| o.notice.id == "b").unwrap().attempts,
+        1
+    );
+    store.outbox_failed("b", "gone", None).await.unwrap();
+    let failed = store.outbox(true).await.unwrap();
+    assert_eq!(
+        failed
+            .iter()
+            .map(|o| (o.notice.id.as_str(), o.state, o.last_error.as_str()))
+            .collect::<Vec<_>>(),
+        [("b", DeliveryState::Failed, "gone")]
+    );
+    let all = store.outbox(false).await.unwrap();
+    assert_eq!(all.len(), 3);
+    let sent = all.iter().find(|o| o.notice.id == "a").unwrap();
+    assert_eq!(
+        (sent.state, sent.sent_at, &sent.notice),
+        (DeliveryState::Sent, Some(minutes(1)), &notice("a", now))
+    );
+
+    // The inbox: unread until read, unconfirmed until confirmed, someone else's not found.
+    assert_eq!(store.inbox(by).await.unwrap(), std::slice::from_ref(&item));
+    assert_eq!(store.unread(by).await.unwrap(), 1);
+    assert_eq!(store.unconfirmed(minutes(1)).await.unwrap().len(), 1);
+    assert!(store.unconfirmed(minutes(-1)).await.unwrap().is_empty());
+    let resend = Dispatch {
+        resent: vec![("i1".into(), minutes(30))],
+        ..Dispatch::default()
+    };
+    store.dispatch(&resend).await.unwrap();
+    assert!(store.unconfirmed(minutes(20)).await.unwrap().is_empty());
+    assert!(!store.mark_read(UserId(999), "i1", now, true).await.unwrap());
+    assert!(store.mark_read(by, "i1", minutes(2), false).await.unwrap());
+    assert_eq!(store.unread(by).await.unwrap(), 0);
+    assert!(store.mark_read(by, "i1", minutes(3), true).await.unwrap());
+    let read = store.inbox(by).await.unwrap().remove(0);
+    assert_eq!(
+        (read.read_at, read.confirmed_at),
+        (Some(minutes(2)), Some(minutes(3)))
+    );
+    assert!(store.unconfirmed(minutes(60)).await.unwrap().is_empty());
+
+    // Preferences: only those that differ are kept; a second save replaces the first.
+    let quiet = Prefs {
+        email: false,
+        digest: true,
+    };
+    store.save_prefs(by, Prefs::default()).await.unwrap();
+    store.save_prefs(by, quiet).await.unwrap();
+    assert_eq!(store.prefs().await.unwrap(), [(by, quiet)]);
+
+    // Calendar days: saving a year replaces that year only.
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let holiday = |d: &str, name: &str| (day(d), luoshi_domain::DayKind::Holiday, name.to_string());
+    store
+        .save_calendar_days(&[
+            holiday("2026-10-01", "国庆节"),
+            holiday("2027-01-01", "元旦"),
+        ])
+        .await
+        .unwrap();
+    store
+        .save_calendar_days(&[
+            holiday("2026-10-02", "国庆节"),
+            (
+                day("2026-10-10"),
+                luoshi_domain::DayKind::AdjustedWorkday,
+                "国庆节".into(),
+            ),
+        ])
+        .await
+        .unwrap();
+    let days = store.calendar_days().await.unwrap();
+    assert_eq!(
+        days.iter()
+            .map(|(d, _, _)| d.to_string())
+            .collect::<Vec<_>>(),
+        ["2026-10-02", "2026-10-10", "2027-01-01"]
+    );
+    assert_eq!(days[1].1, luoshi_domain::DayKind::AdjustedWorkday);
+
+    // Accountability: a proposal is decided once; a second decision is a conflict.
+    let proposed = store.accountability(city).await.unwrap().remove(0);
+    let decided = Accountability {
+        measure: Some(Measure::Talk),
+        state: AccountabilityState::Decided,
+        decided_by: Some(by),
+        decided_at: Some(minutes(10)),
+        ..proposed.clone()
+    };
+    let event = |kind, comment: &str| NewEvent::new(kind, by, minutes(10), comment);
+    store
+        .save_accountability(
+            &decided,
+            &[(m.id, event(EventKind::Accountability, "约谈"))],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.save_accountability(&decided, &[]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.accountability(city).await.unwrap(), [decided]);
+
+    // Adjustments rest on their events.
+    let adjustment = luoshi_domain::assess::Adjustment {
+        event_id: luoshi_domain::EventId(0),
+        matter_id: m.id,
+        unit_id: city,
+        points: -0.5,
+        reason: "迟报".into(),
+        approver: "主任".into(),
+    };
+    let adjusted = store
+        .adjust(m.id, &event(EventKind::Adjusted, "迟报"), &adjustment)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.adjustments(&[MatterId(999), m.id]).await.unwrap(),
+        [luoshi_domain::assess::Adjustment {
+            event_id: adjusted,
+            ..adjustment
+        }]
+    );
+
+    // Bulletins: a draft is changed only from the state it was read in.
+    let mut bulletin = luoshi_storage::bulletin::BulletinRow {
+        id: 0,
+        org_id: city,
+        period: "2026-Q2".into(),
+        number: String::new(),
+        state: "draft".into(),
+        cases: vec![luoshi_storage::bulletin::Case {
+            matter_id: m.id,
+            praise: false,
+            comment: "进展缓慢".into(),
+        }],
+        document: None,
+        created_by: by,
+        created_at: now,
+        published_at: None,
+    };
+    bulletin.id = store.save_bulletin(&bulletin, None, &[]).await.unwrap();
+    let published = luoshi_storage::bulletin::BulletinRow {
+        state: "published".into(),
+        number: "第1期".into(),
+        document: Some(r#"{"title":"通报"}"#.into()),
+        published_at: Some(minutes(20)),
+        ..bulletin.clone()
+    };
+    store
+        .save_bulletin(
+            &published,
+            Some("draft"),
+            &[(m.id, event(EventKind::Criticized, "通报批评"))],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.save_bulletin(&published, Some("draft"), &[]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.bulletin(bulletin.id).await.unwrap(),
+        Some(published.clone())
+    );
+    assert_eq!(store.bulletins(city).await.unwrap(), [published]);
+
+    // Letters: the same file twice is kept once, and reads back byte for byte.
+    let letter = luoshi_storage::letter::Letter {
+        id: 0,
+        org_id: city,
+        unit_id: city,
+        year: 2026,
+        file_name: "责任书.pdf".into(),
+        content_type: "application/pdf".into(),
+        sha256: "ab".repeat(32),
+        size: 4,
+        matter_ids: vec![m.id],
+        uploaded_by: by,
+        uploaded_at: now,
+    };
+    let bytes = [0_u8, 159, 146, 150];
+    let one = store.save_letter(&letter, &bytes).await.unwrap();
+    let two = store.save_letter(&letter, &bytes).await.unwrap();
+    assert_ne!(one, two);
+    assert_eq!(store.letters(city, 2026).await.unwrap().len(), 2);
+    assert!(store.letters(city, 2025).await.unwrap().is_empty());
+    let (read, file) = store.letter_file(two).await.unwrap().unwrap();
+    assert_eq!((read.id, file.as_slice()), (two, &bytes[..]));
+    assert!(store.letter_file(999).await.unwrap().is_none());
+
+    // Reports and timelines.
+    let report = NewEvent {
+        percent: Some(30),
+        ..event(EventKind::Feedback, "已开工")
+    };
+    let mut signed = m.clone();
+    signed.version += 1;
+    store
+        .save_transition(
+            &m,
+            &luoshi_domain::Transition {
+                matter: signed,
+                events: vec![report],
+            },
+            &Dispatch::default(),
+        )
+        .await
+        .unwrap();
+    let reports = store.latest_reports(&[m.id, MatterId(999)]).await.unwrap();
+    assert_eq!(
+        reports,
+        [(m.id, "已开工".to_string(), minutes(10))],
+        "the latest report of each matter that has one"
+    );
+    let timeline = store.events_of(&[m.id]).await.unwrap();
+    assert_eq!(timeline.len(), 5);
+    assert_eq!(timeline[4].data.percent, Some(30));
+
+    // The audit chain holds every event written above, and its head is the last of them.
+    assert_eq!(store.audit_verify().await.unwrap(), Ok(5));
+    let (head, hash) = store.audit_head().await.unwrap().unwrap();
+    assert_eq!(head, timeline[4].id.0);
+    assert!(store.audit_holds(head, &hash).await.unwrap());
+    assert!(!store.audit_holds(head, "0").await.unwrap());
+
+    // One sweep at a time.
+    let lease = store.sweep_lease().await.unwrap();
+    assert!(lease.is_some());
+    assert!(store.sweep_lease().await.unwrap().is_none(), "held");
+    drop(lease);
+    let mut again = None;
+    for _ in 0..50 {
+        again = store.sweep_lease().await.unwrap();
+        if again.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(again.is_some(), "released when dropped");
+
+    // A session ends on its own; a new password replaces the old.
+    for t in ["t1", "t2"] {
+        let token = luoshi_storage::Token {
+            id: 0,
+            hash: t.into(),
+            user_id: by,
+            kind: luoshi_storage::TokenKind::Session,
+            name: String::new(),
+            scope: luoshi_domain::TokenScope::Write,
+            created_at: now,
+            expires_at: minutes(60),
+            last_used_at: None,
+        };
+        store.insert_token(&token).await.unwrap();
+    }
+    store.delete_token("t1").await.unwrap();
+    assert!(store.user_by_token("t1", now).await.unwrap().is_none());
+    assert!(store.user_by_token("t2", now).await.unwrap().is_some());
+    store.set_password(by, "$argon2id$new").await.unwrap();
+    let (_, hash) = store.user_for_login("u").await.unwrap().unwrap();
+    assert_eq!(hash, "$argon2id$new");
+}
+
+#[tokio::test]
+async fn deliveries_and_records_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    deliveries_and_records(&store).await;
+}
+
+#[tokio::test]
+async fn deliveries_and_records_on_postgres() {
+    let Some(db) = ScratchDatabase::for_test("deliveries_and_records_on_postgres").await else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.unwrap();
+    deliveries_and_records(&store).await;
+}
+
+fn an_admin_action() -> AdminAction {
+    AdminAction {
+        actor: None,
+        at: at("2026-03-02T09:00:00+08:00"),
+        action: "calendar.save".into(),
+        detail: "16 days of {2026}".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_timeline_refuses_updates_and_deletes_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    let (_, _, created) = one_matter(&store).await;
+    store.record_admin(&an_admin_action()).await.unwrap();
     // Another program with the file open directly, as a careless tool or an attacker would.
     let raw = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
     assert!(
@@ -464,6 +900,146 @@ async fn the_timeline_refuses_updates_and_deletes() {
             .is_err()
     );
     assert!(raw.execute("DELETE FROM events", []).is_err());
+    for sql in [
+        "DELETE FROM audit_links",
+        "UPDATE audit_links SET hash = ''",
+        "UPDATE admin_actions SET detail = ''",
+        "DELETE FROM admin_actions",
+    ] {
+        let refused = raw.execute(sql, []).unwrap_err().to_string();
+        assert!(refused.contains("append-only"), "{sql}: {refused}");
+    }
     let (_, events) = store.matter_with_events(created.id).await.unwrap().unwrap();
     assert_eq!((events.len(), events[0].data.comment.as_str()), (1, ""));
+}
+
+#[tokio::test]
+async fn the_timeline_refuses_updates_and_deletes_on_postgres() {
+    use sqlx::Connection as _;
+    let Some(db) =
+        ScratchDatabase::for_test("the_timeline_refuses_updates_and_deletes_on_postgres").await
+    else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.unwrap();
+    let (_, _, created) = one_matter(&store).await;
+    store.record_admin(&an_admin_action()).await.unwrap();
+    // Another program connected directly, as a careless tool or an attacker would.
+    let mut raw = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    for sql in [
+        "UPDATE events SET comment = 'changed'",
+        "DELETE FROM events",
+        "TRUNCATE events CASCADE",
+        "UPDATE audit_links SET hash = ''",
+        "DELETE FROM audit_links",
+        "TRUNCATE audit_links",
+        "UPDATE admin_actions SET detail = ''",
+        "DELETE FROM admin_actions",
+        "TRUNCATE admin_actions CASCADE",
+    ] {
+        let refused = sqlx::raw_sql(sql).execute(&mut raw).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("append-only"),
+            "{sql}: {refused}"
+        );
+    }
+    let (_, events) = store.matter_with_events(created.id).await.unwrap().unwrap();
+    assert_eq!((events.len(), events[0].data.comment.as_str()), (1, ""));
+    assert_eq!(store.audit_verify().await.unwrap(), Ok(2));
+}
+
+/// Two stores on one database stand for two app processes: numbers and outbox claims must hold
+/// across them, which SQLite's single writer gives for free and PostgreSQL must earn.
+#[tokio::test]
+async fn two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice() {
+    use luoshi_storage::{Channel, Notice};
+    use std::sync::Arc;
+
+    let Some(db) = ScratchDatabase::for_test(
+        "two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice",
+    )
+    .await
+    else {
+        return;
+    };
+    let one: Arc<dyn Store> = Arc::new(PostgresStore::connect(&db.url).await.unwrap());
+    let (city, by, _) = one_matter(one.as_ref()).await;
+    let other: Arc<dyn Store> = Arc::new(PostgresStore::connect(&db.url).await.unwrap());
+    other.migrate().await.unwrap();
+
+    let mut creating = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let store = if i % 2 == 0 {
+            one.clone()
+        } else {
+            other.clone()
+        };
+        let m = draft(city, city, by, &format!("事项{i}"));
+        creating.spawn(async move {
+            let events = vec![NewEvent::new(EventKind::Created, by, m.created_at, "")];
+            store.create_matters(&[(m, events)]).await.unwrap()[0]
+                .number
+                .seq
+        });
+    }
+    let mut seqs = creating.join_all().await;
+    seqs.sort();
+    assert_eq!(
+        seqs,
+        (2..=41).collect::<Vec<_>>(),
+        "after 甲, no gaps, no repeats"
+    );
+    assert_eq!(
+        one.audit_verify().await.unwrap(),
+        Ok(41),
+        "one chain, in order"
+    );
+
+    let now = at("2026-06-30T09:00:00+08:00");
+    let outbox = (0..300)
+        .map(|i| Notice {
+            id: format!("m{i:03}"),
+            channel: Channel::Email,
+            target: "a@example.gov.cn".into(),
+            user_id: Some(by),
+            matter_id: None,
+            subject: "催办".into(),
+            body: String::new(),
+            created_at: now,
+            due_at: now,
+        })
+        .collect();
+    let d = Dispatch {
+        outbox,
+        ..Dispatch::default()
+    };
+    assert_eq!(one.dispatch(&d).await.unwrap(), 300);
+    let mut claiming = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let store = if i % 2 == 0 {
+            one.clone()
+        } else {
+            other.clone()
+        };
+        claiming.spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let lease = now + chrono::Duration::minutes(5);
+                let batch = store.claim_outbox(now, lease, 7).await.unwrap();
+                if batch.is_empty() {
+                    return mine;
+                }
+                mine.extend(batch.into_iter().map(|o| o.notice.id));
+            }
+        });
+    }
+    let mut claimed: Vec<String> = claiming.join_all().await.concat();
+    claimed.sort();
+    let before = claimed.len();
+    claimed.dedup();
+    assert_eq!(
+        (before, claimed.len()),
+        (300, 300),
+        "each message claimed once"
+    );
 }

@@ -4,49 +4,16 @@
 //! last.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use sha2::Sha256;
-use sm3::{Digest, Sm3};
 
+use crate::chain::{Linked as Row, link};
 use crate::{AdminAction, AuditHash, Result, StoreError};
 
 /// The fields of an event as they are hashed, read straight from its row.
 const EVENT_FIELDS: &str = "id, matter_id, kind, actor_id, coalesce(unit_id, ''), at, comment,
     coalesce(percent, ''), problems, next_steps, coalesce(new_deadline, '')";
 
-/// An admin action's fields; the leading tag keeps them apart from an event's.
+/// An admin action's fields, as `chain::admin_fields` lays them out.
 const ADMIN_FIELDS: &str = "'admin', id, coalesce(actor_id, ''), at, action, detail";
-
-/// What a link stands for.
-#[derive(Clone, Copy)]
-enum Row {
-    Event(i64),
-    Admin(i64),
-}
-
-impl Row {
-    fn name(self) -> String {
-        match self {
-            Row::Event(id) => format!("event {id}"),
-            Row::Admin(id) => format!("admin action {id}"),
-        }
-    }
-}
-
-fn link(algo: &str, prev: &str, fields: &[String]) -> Option<String> {
-    fn chain<D: Digest>(mut h: D, prev: &str, fields: &[String]) -> String {
-        h.update(prev.as_bytes());
-        for f in fields {
-            h.update([0x1f]);
-            h.update(f.as_bytes());
-        }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    }
-    match algo {
-        "sm3" => Some(chain(Sm3::new(), prev, fields)),
-        "sha256" => Some(chain(Sha256::new(), prev, fields)),
-        _ => None,
-    }
-}
 
 /// The row's fields, or `None` if the row is gone.
 fn fields_of(conn: &Connection, row: Row) -> rusqlite::Result<Option<Vec<String>>> {
@@ -133,10 +100,7 @@ pub fn extend(tx: &Transaction<'_>) -> Result<()> {
         })?;
         let hash = link(&algo, &prev, &fields).expect("the chosen hash is a known one");
         seq += 1;
-        let (event, admin) = match row {
-            Row::Event(id) => (Some(id), None),
-            Row::Admin(id) => (None, Some(id)),
-        };
+        let (event, admin) = row.columns();
         tx.prepare_cached(
             "INSERT INTO audit_links (seq, event_id, admin_id, algo, hash) VALUES (?, ?, ?, ?, ?)",
         )?

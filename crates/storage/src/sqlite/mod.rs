@@ -12,7 +12,7 @@ mod letter;
 mod matters;
 mod notify;
 mod pool;
-mod rows;
+pub(crate) mod rows;
 
 use std::path::{Path, PathBuf};
 
@@ -32,8 +32,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{
-    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Result, Store, StoreError, Token,
-    TokenKind, UnitMonth,
+    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Result, Store, StoreError, SweepLease,
+    Token, TokenKind, UnitMonth,
 };
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
@@ -55,6 +55,9 @@ pub struct SqliteStore {
     /// One thread, the only one that writes.
     writer: Workers,
     readers: Workers,
+    /// Sweeps in this process, one at a time. Sweeps from other processes on the same file need
+    /// no lease to be correct: the single writer and the outbox's claims keep them apart.
+    sweeping: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Reading threads: enough to keep both cores of a small server busy while one waits on disk.
@@ -109,7 +112,11 @@ impl SqliteStore {
         // The writer first: it creates the file and turns on WAL before any reader opens it.
         let writer = Workers::start(&path, "writer", 1).await?;
         let readers = Workers::start(&path, "reader", READERS).await?;
-        Ok(SqliteStore { writer, readers })
+        Ok(SqliteStore {
+            writer,
+            readers,
+            sweeping: Default::default(),
+        })
     }
 }
 
@@ -232,6 +239,15 @@ impl Store for SqliteStore {
 
     async fn migrate(&self) -> Result<()> {
         self.writer.run(migrate).await
+    }
+
+    async fn sweep_lease(&self) -> Result<Option<SweepLease>> {
+        Ok(self
+            .sweeping
+            .clone()
+            .try_lock_owned()
+            .ok()
+            .map(SweepLease::new))
     }
 
     async fn is_empty(&self) -> Result<bool> {

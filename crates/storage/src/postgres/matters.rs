@@ -1,0 +1,535 @@
+//! Matters on PostgreSQL: creation with gap-free numbering, versioned transitions, scoped queries
+//! that fold their rows into one JSON document (`json_agg`), as on SQLite.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use luoshi_domain::{
+    Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_offset,
+};
+use sqlx::types::Json;
+use sqlx::{PgConnection, Row};
+
+use super::rows::{Arg, Sql};
+use crate::doc::{EventDoc, MatterDoc, read_all};
+use crate::notify::Dispatch;
+use crate::{MatterQuery, Order, Result, StoreError, UnitMonth};
+
+/// Creates matters in the caller's transaction, which holds the chain's lock.
+pub async fn create(
+    tx: &mut PgConnection,
+    batch: &[(Matter, Vec<NewEvent>)],
+) -> Result<Vec<Matter>> {
+    let mut created = Vec::with_capacity(batch.len());
+    for (m, events) in batch {
+        created.push(create_in(tx, m, events).await?);
+    }
+    Ok(created)
+}
+
+pub async fn import(
+    tx: &mut PgConnection,
+    batch: &[(Matter, Vec<NewEvent>, String)],
+) -> Result<Vec<Matter>> {
+    let mut created = Vec::new();
+    for (m, events, key) in batch {
+        let seen: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM matter_imports WHERE org_id = $1 AND key = $2)",
+        )
+        .bind(m.org_id.0)
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        if seen {
+            continue;
+        }
+        let matter = create_in(tx, m, events).await?;
+        sqlx::query("INSERT INTO matter_imports (org_id, key, matter_id) VALUES ($1, $2, $3)")
+            .bind(m.org_id.0)
+            .bind(key)
+            .bind(matter.id.0)
+            .execute(&mut *tx)
+            .await?;
+        created.push(matter);
+    }
+    Ok(created)
+}
+
+pub async fn latest_reports(
+    conn: &mut PgConnection,
+    ids: &[MatterId],
+) -> Result<Vec<(MatterId, String, DateTime<Utc>)>> {
+    let ids: Vec<i64> = ids.iter().map(|m| m.0).collect();
+    let rows: Vec<(i64, String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT matter_id, comment, at FROM events WHERE id IN
+             (SELECT max(id) FROM events WHERE kind = 'feedback' AND matter_id = ANY($1)
+              GROUP BY matter_id)",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(m, text, at)| (MatterId(m), text, at))
+        .collect())
+}
+
+pub async fn imported(
+    conn: &mut PgConnection,
+    org: UnitId,
+    keys: &[String],
+) -> Result<Vec<String>> {
+    let seen: Vec<String> =
+        sqlx::query_scalar("SELECT key FROM matter_imports WHERE org_id = $1 AND key = ANY($2)")
+            .bind(org.0)
+            .bind(keys.to_vec())
+            .fetch_all(conn)
+            .await?;
+    // In the order asked, as SQLite answers.
+    Ok(keys.iter().filter(|k| seen.contains(k)).cloned().collect())
+}
+
+async fn create_in(tx: &mut PgConnection, m: &Matter, events: &[NewEvent]) -> Result<Matter> {
+    // The upsert locks the counter row until the transaction ends: another process numbering a
+    // matter of the same org and year waits here, and a rollback gives the number back.
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO matter_counters (org_id, year, last_seq) VALUES ($1, $2, 1)
+         ON CONFLICT (org_id, year) DO UPDATE SET last_seq = matter_counters.last_seq + 1
+         RETURNING last_seq",
+    )
+    .bind(m.org_id.0)
+    .bind(m.number.year)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO matters (org_id, year, seq, title, content, source, origin, urgency,
+            lead_unit_id, leader_id, deadline, cadence, milestones, tags, public, parent_id,
+            state, extension, created_by, created_at, assigned_at, closed_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+             $19, $20, $21, $22, $23)
+         RETURNING id",
+    )
+    .bind(m.org_id.0)
+    .bind(m.number.year)
+    .bind(seq)
+    .bind(&m.title)
+    .bind(&m.content)
+    .bind(m.source.as_str())
+    .bind(&m.origin)
+    .bind(m.urgency.as_str())
+    .bind(m.lead_unit_id.0)
+    .bind(m.leader_id.map(|u| u.0))
+    .bind(m.deadline)
+    .bind(m.cadence.as_str())
+    .bind(Json(&m.milestones))
+    .bind(Json(&m.tags))
+    .bind(m.public)
+    .bind(m.parent_id.map(|p| p.0))
+    .bind(m.state.as_str())
+    .bind(m.extension.as_ref().map(Json))
+    .bind(m.created_by.0)
+    .bind(m.created_at)
+    .bind(m.assigned_at)
+    .bind(m.closed_at)
+    .bind(m.version)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id = MatterId(id);
+    let a = &m.assignments;
+    sqlx::query(
+        "INSERT INTO assignments (matter_id, unit_id, position, role, state, signed_at,
+             last_feedback_at, percent)
+         SELECT $1, u, p - 1, r, s, sa, fa, pc
+         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+                     $7::int[]) WITH ORDINALITY AS a (u, r, s, sa, fa, pc, p)",
+    )
+    .bind(id.0)
+    .bind(a.iter().map(|a| a.unit_id.0).collect::<Vec<_>>())
+    .bind(a.iter().map(|a| a.role.as_str()).collect::<Vec<_>>())
+    .bind(a.iter().map(|a| a.state.as_str()).collect::<Vec<_>>())
+    .bind(a.iter().map(|a| a.signed_at).collect::<Vec<_>>())
+    .bind(a.iter().map(|a| a.last_feedback_at).collect::<Vec<_>>())
+    .bind(a.iter().map(|a| i32::from(a.percent)).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
+    insert_events(tx, id, events).await?;
+    let mut created = m.clone();
+    created.id = id;
+    created.number = MatterNumber {
+        year: m.number.year,
+        seq,
+    };
+    Ok(created)
+}
+
+/// Writes what changed between `before` and the transition, if the stored matter is still at
+/// `before`'s version; in the caller's transaction, which holds the chain's lock.
+pub async fn save_transition(
+    tx: &mut PgConnection,
+    before: &Matter,
+    t: &Transition,
+    dispatch: &Dispatch,
+) -> Result<Vec<EventId>> {
+    let m = &t.matter;
+    let updated = sqlx::query(
+        "UPDATE matters SET state = $1, deadline = $2, extension = $3, assigned_at = $4,
+             closed_at = $5, version = $6
+         WHERE id = $7 AND version = $8",
+    )
+    .bind(m.state.as_str())
+    .bind(m.deadline)
+    .bind(m.extension.as_ref().map(Json))
+    .bind(m.assigned_at)
+    .bind(m.closed_at)
+    .bind(m.version)
+    .bind(m.id.0)
+    .bind(before.version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Err(StoreError::Conflict(format!(
+            "matter {} changed since it was read",
+            m.id
+        )));
+    }
+    for a in &m.assignments {
+        if before.assignment(a.unit_id) == Some(a) {
+            continue;
+        }
+        sqlx::query(
+            "UPDATE assignments SET state = $1, signed_at = $2, last_feedback_at = $3,
+                 percent = $4
+             WHERE matter_id = $5 AND unit_id = $6",
+        )
+        .bind(a.state.as_str())
+        .bind(a.signed_at)
+        .bind(a.last_feedback_at)
+        .bind(i32::from(a.percent))
+        .bind(m.id.0)
+        .bind(a.unit_id.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let ids = insert_events(tx, m.id, &t.events).await?;
+    super::notify::dispatch_in(tx, dispatch).await?;
+    Ok(ids)
+}
+
+/// Appends events and their links; the caller's transaction holds the chain's lock.
+pub(super) async fn insert_events(
+    tx: &mut PgConnection,
+    matter: MatterId,
+    events: &[NewEvent],
+) -> Result<Vec<EventId>> {
+    let mut ids = Vec::with_capacity(events.len());
+    for e in events {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO events (matter_id, kind, actor_id, unit_id, at, comment, percent,
+                 problems, next_steps, new_deadline)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(matter.0)
+        .bind(e.kind.as_str())
+        .bind(e.actor_id.0)
+        .bind(e.unit_id.map(|u| u.0))
+        .bind(e.at)
+        .bind(&e.comment)
+        .bind(e.percent.map(i32::from))
+        .bind(&e.problems)
+        .bind(&e.next_steps)
+        .bind(e.new_deadline)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.push(EventId(id));
+    }
+    if !ids.is_empty() {
+        super::audit::extend(tx).await?;
+    }
+    Ok(ids)
+}
+
+/// One event as a JSON object in the shape of [`EventDoc`].
+const EVENT_DOC: &str = "json_build_object(
+    'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
+    'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
+    'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline)";
+
+/// The timelines of many matters, in one statement.
+pub async fn events_of(conn: &mut PgConnection, matters: &[MatterId]) -> Result<Vec<Event>> {
+    let ids: Vec<i64> = matters.iter().map(|m| m.0).collect();
+    let doc: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT json_agg({EVENT_DOC} ORDER BY matter_id, id)::text
+         FROM events WHERE matter_id = ANY($1)"
+    )))
+    .bind(ids)
+    .fetch_one(conn)
+    .await?;
+    read_all(doc.as_deref(), |d: EventDoc| Event::from(d))
+}
+
+/// One matter as a JSON object in the shape of [`MatterDoc`].
+const MATTER_DOC: &str = "json_build_object(
+    'id', m.id, 'org_id', m.org_id, 'year', m.year, 'seq', m.seq, 'title', m.title,
+    'content', m.content, 'source', m.source, 'origin', m.origin, 'urgency', m.urgency,
+    'lead_unit_id', m.lead_unit_id, 'leader_id', m.leader_id, 'deadline', m.deadline,
+    'cadence', m.cadence, 'milestones', m.milestones, 'tags', m.tags,
+    'public', m.public, 'parent_id', m.parent_id, 'state', m.state,
+    'extension', m.extension, 'created_by', m.created_by, 'created_at', m.created_at,
+    'assigned_at', m.assigned_at, 'closed_at', m.closed_at, 'version', m.version,
+    'assignments', (SELECT json_agg(json_build_object(
+        'position', a.position, 'unit_id', a.unit_id, 'role', a.role, 'state', a.state,
+        'signed_at', a.signed_at, 'last_feedback_at', a.last_feedback_at, 'percent', a.percent))
+        FROM assignments a WHERE a.matter_id = m.id))";
+
+fn order_by(order: Order) -> &'static str {
+    match order {
+        Order::Deadline => " ORDER BY m.deadline IS NULL, m.deadline, m.id",
+        Order::DeadlineLast => " ORDER BY m.deadline IS NULL, m.deadline DESC, m.id DESC",
+        Order::Newest => " ORDER BY m.created_at DESC, m.id DESC",
+        Order::Number => " ORDER BY m.org_id, m.year, m.seq",
+    }
+}
+
+fn matter_of(doc: Option<String>) -> Result<Option<Matter>> {
+    doc.map(|doc| {
+        serde_json::from_str::<MatterDoc>(&doc)
+            .map(Matter::from)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
+    })
+    .transpose()
+}
+
+pub async fn one(conn: &mut PgConnection, id: MatterId) -> Result<Option<Matter>> {
+    let doc: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT {MATTER_DOC}::text FROM matters m WHERE m.id = $1"
+    )))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?;
+    matter_of(doc)
+}
+
+/// The matter and its timeline from one statement, so from one snapshot.
+pub async fn with_events(
+    conn: &mut PgConnection,
+    id: MatterId,
+) -> Result<Option<(Matter, Vec<Event>)>> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MATTER_DOC}::text,
+             (SELECT json_agg({EVENT_DOC} ORDER BY id) FROM events WHERE matter_id = m.id)::text
+         FROM matters m WHERE m.id = $1"
+    )))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await?;
+    let Some((matter, events)) = row else {
+        return Ok(None);
+    };
+    let matter = matter_of(Some(matter))?.expect("a document was read");
+    let events = read_all(events.as_deref(), |d: EventDoc| Event::from(d))?;
+    Ok(Some((matter, events)))
+}
+
+/// Matters matching `q` with their assignments, and how many match in all: one statement, one
+/// row, however long the page. The page is chosen on narrow rows in the list's order first;
+/// only its matters are built into documents.
+pub async fn select(conn: &mut PgConnection, q: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
+    let mut sql = Sql::default();
+    sql.push("SELECT (SELECT count(*) FROM matters m WHERE true");
+    push_filters(&mut sql, q);
+    sql.push(&format!(
+        "), (SELECT json_agg({MATTER_DOC}{})::text FROM matters m ",
+        order_by(q.order)
+    ));
+    sql.push("WHERE m.id IN (SELECT m.id FROM matters m WHERE true");
+    push_filters(&mut sql, q);
+    sql.push(order_by(q.order));
+    if let Some((limit, offset)) = q.page {
+        sql.push(" LIMIT ")
+            .bind(limit as i64)
+            .push(" OFFSET ")
+            .bind(offset as i64);
+    }
+    sql.push("))");
+    let row = sql.query().fetch_one(conn).await?;
+    let total: i64 = row.try_get(0)?;
+    let page: Option<String> = row.try_get(1)?;
+    let matters = read_all(page.as_deref(), |d: MatterDoc| Matter::from(d))?;
+    Ok((matters, total as usize))
+}
+
+fn push_filters(sql: &mut Sql, q: &MatterQuery) {
+    push_visibility(sql, q);
+    if !q.states.is_empty() {
+        sql.push(" AND m.state = ANY(")
+            .bind(Arg::Texts(
+                q.states.iter().map(|s| s.as_str().to_string()).collect(),
+            ))
+            .push(")");
+    }
+    if q.public_only {
+        sql.push(" AND m.public");
+    }
+    if let Some(parent) = q.parent_id {
+        sql.push(" AND m.parent_id = ").bind(parent.0);
+    }
+    if let Some(leader) = q.leader_id {
+        sql.push(" AND m.leader_id = ").bind(leader.0);
+    }
+    if let Some(from) = q.due_from {
+        sql.push(" AND m.deadline >= ").bind(from);
+    }
+    if let Some(to) = q.due_to {
+        sql.push(" AND m.deadline <= ").bind(to);
+    }
+    if let Some(source) = q.source {
+        sql.push(" AND m.source = ")
+            .bind(source.as_str().to_string());
+    }
+    if !q.within.is_empty() {
+        sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id")
+            .any(q.within.iter().map(|u| u.0))
+            .push(")");
+    }
+    if let Some(day) = q.overdue_on {
+        let (d, e) = (sql.placeholder(day), sql.placeholder(day_end(day)));
+        sql.push(&overdue_at(&d, &e));
+    }
+    if let Some(unit) = q.unit_id {
+        sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id = ")
+            .bind(unit.0)
+            .push(")");
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        // ILIKE: SQLite's LIKE ignores the case of ASCII letters, and searches should not
+        // depend on the backend.
+        sql.push(" AND (m.title ILIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        sql.push(" OR m.content ILIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\'");
+        sql.push(" OR ('督〔' || m.year || '〕' || m.seq || '号') = ")
+            .bind(text.to_string())
+            .push(")");
+    }
+}
+
+/// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the
+/// one rule behind the overdue filter and the weekly trend. Cancelled matters count nowhere; a
+/// matter counts against the deadline it has now, extensions included.
+fn overdue_at(day: &str, end: &str) -> String {
+    format!(
+        " AND m.state NOT IN ('draft', 'cancelled') AND m.deadline < {day} \
+         AND (m.closed_at IS NULL OR m.closed_at >= {end})"
+    )
+}
+
+/// The instant a day in China ends.
+fn day_end(day: NaiveDate) -> DateTime<Utc> {
+    let next = day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN);
+    next.and_local_timezone(china_offset())
+        .single()
+        .expect("a fixed offset has no gaps")
+        .to_utc()
+}
+
+pub async fn overdue_counts(
+    conn: &mut PgConnection,
+    q: &MatterQuery,
+    days: &[NaiveDate],
+) -> Result<Vec<usize>> {
+    if days.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::default();
+    sql.push("SELECT (SELECT count(*) FROM matters m WHERE true");
+    push_filters(&mut sql, q);
+    sql.push(&overdue_at("days.d", "days.e"));
+    sql.push(") FROM unnest(")
+        .bind(Arg::Dates(days.to_vec()))
+        .push(", ")
+        .bind(Arg::Times(days.iter().map(|d| day_end(*d)).collect()))
+        .push(") WITH ORDINALITY AS days (d, e, i) ORDER BY days.i");
+    let counts: Vec<i64> = sql
+        .query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(counts.into_iter().map(|c| c as usize).collect())
+}
+
+pub async fn due_by_unit_month(
+    conn: &mut PgConnection,
+    q: &MatterQuery,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<UnitMonth>> {
+    let mut sql = Sql::default();
+    // A deadline ends at midnight in China, 16:00 UTC of the same date (China keeps no summer
+    // time).
+    sql.push(
+        "SELECT a.unit_id, date_trunc('month', m.deadline)::date AS month, count(*), \
+         count(*) FILTER (WHERE CASE WHEN m.closed_at IS NULL THEN m.deadline < ",
+    )
+    .bind(today)
+    .push(
+        " ELSE m.closed_at >= (m.deadline + time '16:00') AT TIME ZONE 'UTC' END) \
+         FROM matters m JOIN assignments a ON a.matter_id = m.id \
+         WHERE m.state NOT IN ('draft', 'cancelled') AND m.deadline >= ",
+    )
+    .bind(from)
+    .push(" AND m.deadline <= ")
+    .bind(to);
+    if !q.within.is_empty() {
+        sql.push(" AND a.unit_id").any(q.within.iter().map(|u| u.0));
+    }
+    push_filters(&mut sql, q);
+    sql.push(" GROUP BY a.unit_id, month");
+    let rows = sql.query().fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UnitMonth {
+                unit_id: UnitId(r.try_get(0)?),
+                month: r.try_get(1)?,
+                due: r.try_get::<i64, _>(2)? as usize,
+                late: r.try_get::<i64, _>(3)? as usize,
+            })
+        })
+        .collect()
+}
+
+fn push_visibility(sql: &mut Sql, q: &MatterQuery) {
+    let v = &q.visibility;
+    let mut clauses = 0;
+    let mut or = |sql: &mut Sql, clause: &str| {
+        sql.push(if clauses == 0 { " AND (" } else { " OR " })
+            .push(clause);
+        clauses += 1;
+    };
+    if !v.org_ids.is_empty() {
+        or(sql, "m.org_id");
+        sql.any(v.org_ids.iter().map(|u| u.0));
+    }
+    if let Some(leader) = v.leader_id {
+        or(sql, "m.leader_id = ");
+        sql.bind(leader.0);
+    }
+    if !v.assigned_units.is_empty() {
+        or(
+            sql,
+            "m.id IN (SELECT matter_id FROM assignments WHERE unit_id",
+        );
+        sql.any(v.assigned_units.iter().map(|u| u.0));
+        sql.push(")");
+    }
+    // A caller with no scope at all sees nothing.
+    sql.push(if clauses == 0 { " AND false" } else { ")" });
+}

@@ -1,0 +1,843 @@
+//! PostgreSQL, for deployments with several app processes on one database.
+//!
+//! Every method is one transaction, as on SQLite. What SQLite gets from its single writer is
+//! made explicit here, because writers in other processes run at the same time:
+//!
+//! - Matter numbers come from a counter row bumped with an upsert, which locks the row until
+//!   the transaction ends: gap-free and unique across processes.
+//! - Every transaction that writes events first takes the audit chain's advisory lock
+//!   (`pg_advisory_xact_lock`), so links are made one writer at a time, in event order.
+//! - The outbox is claimed with `FOR UPDATE SKIP LOCKED` and a lease, so each message goes to
+//!   one sender.
+//! - One sweep at a time across processes: [`Store::sweep_lease`] holds
+//!   `pg_try_advisory_xact_lock` in a transaction on a connection of its own.
+//!
+//! Backups are written by `pg_dump` (custom format, one consistent snapshot while the database
+//! keeps serving) when it is on the PATH; without it `backup` fails and says to use pg_dump,
+//! since a PostgreSQL database is backed up by PostgreSQL's own tools, not copied as a file.
+
+mod accountability;
+mod audit;
+mod bulletin;
+mod letter;
+mod matters;
+mod notify;
+mod rows;
+mod scratch;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use luoshi_domain::accountability::Accountability;
+use luoshi_domain::assess::Adjustment;
+use luoshi_domain::{
+    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::types::Json;
+use sqlx::{ConnectOptions, Connection, PgConnection, Postgres, Row, Transaction};
+
+use self::rows::{TOKEN_SELECT, USER_SELECT};
+use crate::bulletin::BulletinRow;
+use crate::letter::Letter;
+use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
+use crate::{
+    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Result, Store, StoreError, SweepLease,
+    Token, TokenKind, UnitMonth,
+};
+
+pub use scratch::ScratchDatabase;
+
+/// The schema, one file per step, applied in order and recorded in `schema_migrations`.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_imports.sql"),
+    include_str!("../../migrations/postgres/0003_notifications.sql"),
+    include_str!("../../migrations/postgres/0004_accountability.sql"),
+    include_str!("../../migrations/postgres/0005_bulletins.sql"),
+    include_str!("../../migrations/postgres/0006_letters.sql"),
+    include_str!("../../migrations/postgres/0007_adjustments.sql"),
+    include_str!("../../migrations/postgres/0008_audit_chain.sql"),
+    include_str!("../../migrations/postgres/0009_login_failures.sql"),
+    include_str!("../../migrations/postgres/0010_token_kinds.sql"),
+    include_str!("../../migrations/postgres/0011_admin_actions.sql"),
+];
+
+/// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi
+/// processes on the same database.
+const CHAIN_LOCK: i64 = 0x4c75_6f73_6869_0001;
+const SWEEP_LOCK: i64 = 0x4c75_6f73_6869_0002;
+const MIGRATE_LOCK: i64 = 0x4c75_6f73_6869_0003;
+
+/// Connections per process: enough for the requests of a busy instance, few enough that
+/// several instances stay well inside PostgreSQL's default of 100.
+const POOL_SIZE: u32 = 10;
+
+pub struct PostgresStore {
+    pool: PgPool,
+    options: PgConnectOptions,
+    url: String,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://…` or `postgresql://…`), creating the
+    /// database first if the server has none of that name, as SQLite creates its file.
+    pub async fn connect(url: &str) -> Result<PostgresStore> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("not a PostgreSQL URL: {e}").into()))?
+            .application_name("luoshi")
+            // Timestamps leave the database in UTC whatever the server's zone, as they are kept
+            // on SQLite; nothing depends on it, but logs and folded documents read the same.
+            .options([("TimeZone", "UTC")]);
+        // One plain connection first: a pool retries a refused connection until its timeout and
+        // then reports only that it timed out, where this says why at once.
+        match options.connect().await {
+            Ok(probe) => {
+                let _ = probe.close().await;
+            }
+            Err(e) if code(&e) == Some("3D000") => create_database(&options).await?,
+            Err(e) => {
+                return Err(StoreError::Backend(
+                    format!(
+                        "cannot connect to PostgreSQL at {}:{}: {e}",
+                        options.get_host(),
+                        options.get_port()
+                    )
+                    .into(),
+                ));
+            }
+        }
+        let pool = pool(&options).await?;
+        Ok(PostgresStore {
+            pool,
+            options,
+            url: url.to_string(),
+        })
+    }
+
+    /// A transaction that may write events: it holds the chain's lock from its first statement.
+    async fn write(&self) -> Result<Transaction<'static, Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CHAIN_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// A connection for one statement, which is its own transaction.
+    async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Postgres>> {
+        Ok(self.pool.acquire().await?)
+    }
+}
+
+async fn pool(options: &PgConnectOptions) -> std::result::Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(POOL_SIZE)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options.clone())
+        .await
+}
+
+fn code(e: &sqlx::Error) -> Option<&str> {
+    e.as_database_error().and_then(|d| match d.code()? {
+        std::borrow::Cow::Borrowed(c) => Some(c),
+        std::borrow::Cow::Owned(_) => None,
+    })
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+async fn create_database(options: &PgConnectOptions) -> Result<()> {
+    let name = options.get_database().unwrap_or_default().to_string();
+    let mut admin = options.clone().database("postgres").connect().await?;
+    let created = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE {}",
+        quoted(&name)
+    )))
+    .execute(&mut admin)
+    .await;
+    let _ = admin.close().await;
+    match created {
+        Ok(_) => {
+            tracing::info!(database = %name, "database created");
+            Ok(())
+        }
+        // Another process created it first.
+        Err(e) if code(&e) == Some("42P04") => Ok(()),
+        Err(e) => Err(StoreError::Backend(
+            format!("the database {name:?} does not exist and could not be created: {e}").into(),
+        )),
+    }
+}
+
+/// The URL without its password, and the password, so that pg_dump's command line (which any
+/// local user can list) carries no secret.
+fn without_password(url: &str) -> (String, Option<String>) {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return (url.to_string(), None);
+    };
+    let end = url[start..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| start + i);
+    let authority = &url[start..end];
+    let Some(at) = authority.rfind('@') else {
+        return (url.to_string(), None);
+    };
+    let userinfo = &authority[..at];
+    let Some(colon) = userinfo.find(':') else {
+        return (url.to_string(), None);
+    };
+    let password = percent_decode(&userinfo[colon + 1..]);
+    let stripped = format!(
+        "{}{}{}",
+        &url[..start + colon],
+        &authority[at..],
+        &url[end..]
+    );
+    (stripped, Some(password))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn migrate(&self) -> Result<()> {
+        for (step, sql) in MIGRATIONS.iter().enumerate() {
+            let version = step as i32 + 1;
+            // Each step in its own transaction, under a lock, so that app processes starting
+            // together apply it once between them.
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(MIGRATE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::raw_sql(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                     version    integer PRIMARY KEY,
+                     applied_at timestamptz NOT NULL DEFAULT now()
+                 )",
+            )
+            .execute(&mut *tx)
+            .await?;
+            let done: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)",
+            )
+            .bind(version)
+            .fetch_one(&mut *tx)
+            .await?;
+            if done {
+                continue;
+            }
+            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(step = version, "database schema migrated");
+        }
+        // Events written before the chain existed are linked once, in order.
+        let mut tx = self.write().await?;
+        audit::extend(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn backup(&self, to: &Path) -> Result<()> {
+        if to.exists() {
+            return Err(StoreError::Backend(
+                format!("{} already exists", to.display()).into(),
+            ));
+        }
+        let (url, password) = without_password(&self.url);
+        let mut cmd = tokio::process::Command::new("pg_dump");
+        cmd.arg("--format=custom")
+            .arg("--no-owner")
+            .arg("--file")
+            .arg(to)
+            .arg("--dbname")
+            .arg(&url)
+            .stdin(std::process::Stdio::null());
+        if let Some(p) = password {
+            cmd.env("PGPASSWORD", p);
+        }
+        let out = match cmd.output().await {
+            Ok(out) => out,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Backend(
+                    "pg_dump was not found on the PATH: back up a PostgreSQL database with \
+                     PostgreSQL's pg_dump (pg_dump --format=custom --file OUT URL) and restore \
+                     it with pg_restore"
+                        .into(),
+                ));
+            }
+            Err(e) => return Err(StoreError::Backend(Box::new(e))),
+        };
+        if !out.status.success() {
+            let _ = std::fs::remove_file(to);
+            return Err(StoreError::Backend(
+                format!(
+                    "pg_dump failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )
+                .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn sweep_lease(&self) -> Result<Option<SweepLease>> {
+        // A connection of its own, outside the pool: the lock lives as long as its transaction,
+        // and the transaction as long as the connection, which ends with the process if the
+        // process dies mid-sweep.
+        let mut conn: PgConnection = self.options.connect().await?;
+        sqlx::raw_sql("BEGIN").execute(&mut conn).await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(SWEEP_LOCK)
+            .fetch_one(&mut conn)
+            .await?;
+        if !got {
+            let _ = conn.close().await;
+            return Ok(None);
+        }
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            // Resolves when the lease is dropped.
+            let _ = released.await;
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
+            let _ = conn.close().await;
+        });
+        Ok(Some(SweepLease::new(release)))
+    }
+
+    async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> Result<Vec<usize>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT key, count(*) FROM login_failures WHERE key = ANY($1) AND at >= $2
+             GROUP BY key",
+        )
+        .bind(keys.to_vec())
+        .bind(since)
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        Ok(keys
+            .iter()
+            .map(|k| {
+                rows.iter()
+                    .find(|(key, _)| key == k)
+                    .map_or(0, |(_, n)| *n as usize)
+            })
+            .collect())
+    }
+
+    async fn record_login(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        failed: bool,
+        prune_before: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(prune_before)
+            .execute(&mut *tx)
+            .await?;
+        if failed {
+            sqlx::query(
+                "INSERT INTO login_failures (key, at) SELECT k, $2 FROM unnest($1::text[]) k",
+            )
+            .bind(keys.to_vec())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query("DELETE FROM login_failures WHERE key = ANY($1)")
+                .bind(keys.to_vec())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_admin(&self, action: &AdminAction) -> Result<()> {
+        let mut tx = self.write().await?;
+        audit::record(&mut tx, action).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn choose_audit_hash(&self, hash: AuditHash) -> Result<()> {
+        audit::choose(&mut *self.conn().await?, hash).await
+    }
+
+    async fn audit_verify(&self) -> Result<std::result::Result<usize, (String, String)>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::raw_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let verdict = audit::verify(&mut tx).await?;
+        tx.commit().await?;
+        Ok(verdict)
+    }
+
+    async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        audit::head(&mut *self.conn().await?).await
+    }
+
+    async fn audit_holds(&self, seq: i64, hash: &str) -> Result<bool> {
+        audit::holds(&mut *self.conn().await?, seq, hash).await
+    }
+
+    async fn is_empty(&self) -> Result<bool> {
+        Ok(
+            sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM units)")
+                .fetch_one(&mut *self.conn().await?)
+                .await?,
+        )
+    }
+
+    async fn units(&self) -> Result<Vec<Unit>> {
+        let rows = sqlx::query(
+            "SELECT id, code, name, short_names, kind, parent_id FROM units ORDER BY id",
+        )
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        rows.iter().map(rows::unit).collect()
+    }
+
+    async fn insert_unit(&self, u: &NewUnit) -> Result<UnitId> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO units (code, name, short_names, kind, parent_id)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&u.code)
+        .bind(&u.name)
+        .bind(Json(&u.short_names))
+        .bind(u.kind.as_str())
+        .bind(u.parent_id.map(|p| p.0))
+        .fetch_one(&mut *self.conn().await?)
+        .await?;
+        Ok(UnitId(id))
+    }
+
+    async fn insert_user(&self, u: &NewUser) -> Result<UserId> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, role, unit_id, email, password_hash,
+                 in_charge_of, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(u.role.as_str())
+        .bind(u.unit_id.0)
+        .bind(&u.email)
+        .bind(&u.password_hash)
+        .bind(Json(&u.in_charge_of))
+        .bind(Utc::now())
+        .fetch_one(&mut *self.conn().await?)
+        .await?;
+        Ok(UserId(id))
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_SELECT} ORDER BY id")))
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        rows.iter().map(rows::user).collect()
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_SELECT} WHERE id = $1")))
+            .bind(id.0)
+            .fetch_optional(&mut *self.conn().await?)
+            .await?;
+        row.as_ref().map(rows::user).transpose()
+    }
+
+    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{USER_SELECT} WHERE username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&mut *self.conn().await?)
+        .await?;
+        row.map(|r| Ok((rows::user(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    async fn insert_token(&self, t: &Token) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, kind, name,
+                 scope)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&t.hash)
+        .bind(t.user_id.0)
+        .bind(t.created_at)
+        .bind(t.expires_at)
+        .bind(t.kind.as_str())
+        .bind(&t.name)
+        .bind(t.scope.as_str())
+        .fetch_one(&mut *self.conn().await?)
+        .await?)
+    }
+
+    async fn delete_token(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_tokens_of(&self, user: UserId) -> Result<()> {
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND kind = 'session'")
+            .bind(user.0)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn revoke_token(&self, user: UserId, id: i64) -> Result<bool> {
+        let deleted = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user.0)
+            .execute(&mut *self.conn().await?)
+            .await?
+            .rows_affected();
+        Ok(deleted == 1)
+    }
+
+    async fn tokens_of(&self, user: UserId, kind: TokenKind) -> Result<Vec<Token>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{TOKEN_SELECT} WHERE user_id = $1 AND kind = $2 ORDER BY id DESC"
+        )))
+        .bind(user.0)
+        .bind(kind.as_str())
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        rows.iter().map(rows::token).collect()
+    }
+
+    async fn user_by_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, Token)>> {
+        let mut c = self.conn().await?;
+        let token = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{TOKEN_SELECT} WHERE token_hash = $1 AND expires_at > $2"
+        )))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await?;
+        let Some(token) = token.as_ref().map(rows::token).transpose()? else {
+            return Ok(None);
+        };
+        let user = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_SELECT} WHERE id = $1")))
+            .bind(token.user_id.0)
+            .fetch_optional(&mut *c)
+            .await?;
+        Ok(user
+            .as_ref()
+            .map(rows::user)
+            .transpose()?
+            .map(|u| (u, token)))
+    }
+
+    async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_matters(&self, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
+        let mut tx = self.write().await?;
+        let created = matters::create(&mut tx, batch).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn import_matters(
+        &self,
+        batch: &[(Matter, Vec<NewEvent>, String)],
+    ) -> Result<Vec<Matter>> {
+        let mut tx = self.write().await?;
+        let created = matters::import(&mut tx, batch).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn latest_reports(
+        &self,
+        ids: &[MatterId],
+    ) -> Result<Vec<(MatterId, String, DateTime<Utc>)>> {
+        matters::latest_reports(&mut *self.conn().await?, ids).await
+    }
+
+    async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>> {
+        notify::calendar_days(&mut *self.conn().await?).await
+    }
+
+    async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        notify::save_calendar_days(&mut tx, days).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn adjust(
+        &self,
+        matter: MatterId,
+        event: &NewEvent,
+        adjustment: &Adjustment,
+    ) -> Result<EventId> {
+        let mut tx = self.write().await?;
+        let id = accountability::adjust(&mut tx, matter, event, adjustment).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn adjustments(&self, matters: &[MatterId]) -> Result<Vec<Adjustment>> {
+        accountability::adjustments(&mut *self.conn().await?, matters).await
+    }
+
+    async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let id = letter::save(&mut tx, letter, bytes).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>> {
+        letter::list(&mut *self.conn().await?, org, year).await
+    }
+
+    async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>> {
+        letter::file(&mut *self.conn().await?, id).await
+    }
+
+    async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {
+        bulletin::list(&mut *self.conn().await?, org).await
+    }
+
+    async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>> {
+        bulletin::one(&mut *self.conn().await?, id).await
+    }
+
+    async fn save_bulletin(
+        &self,
+        b: &BulletinRow,
+        from: Option<&str>,
+        events: &[(MatterId, NewEvent)],
+    ) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id = bulletin::save(&mut tx, b, from, events).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>> {
+        accountability::list(&mut *self.conn().await?, org).await
+    }
+
+    async fn save_accountability(
+        &self,
+        record: &Accountability,
+        events: &[(MatterId, NewEvent)],
+    ) -> Result<i64> {
+        let mut tx = self.write().await?;
+        let id = accountability::save(&mut tx, record, events).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn ladder(&self, keys: &[String]) -> Result<Vec<LadderRow>> {
+        notify::ladder(&mut *self.conn().await?, keys).await
+    }
+
+    async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let new = notify::dispatch_in(&mut tx, dispatch).await?;
+        tx.commit().await?;
+        Ok(new)
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>> {
+        notify::claim(&mut *self.conn().await?, now, lease_until, limit).await
+    }
+
+    async fn outbox_sent(&self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        notify::sent(&mut *self.conn().await?, id, at).await
+    }
+
+    async fn outbox_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        notify::failed(&mut *self.conn().await?, id, error, retry_at).await
+    }
+
+    async fn outbox(&self, failed_only: bool) -> Result<Vec<Outgoing>> {
+        notify::outbox(&mut *self.conn().await?, failed_only).await
+    }
+
+    async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>> {
+        notify::inbox(&mut *self.conn().await?, user).await
+    }
+
+    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
+        notify::unconfirmed(&mut *self.conn().await?, before).await
+    }
+
+    async fn prefs(&self) -> Result<Vec<(UserId, Prefs)>> {
+        notify::prefs(&mut *self.conn().await?).await
+    }
+
+    async fn save_prefs(&self, user: UserId, prefs: Prefs) -> Result<()> {
+        notify::save_prefs(&mut *self.conn().await?, user, prefs).await
+    }
+
+    async fn unread(&self, user: UserId) -> Result<usize> {
+        notify::unread(&mut *self.conn().await?, user).await
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        id: &str,
+        at: DateTime<Utc>,
+        confirm: bool,
+    ) -> Result<bool> {
+        notify::mark(&mut *self.conn().await?, user, id, at, confirm).await
+    }
+
+    async fn imported(&self, org: UnitId, keys: &[String]) -> Result<Vec<String>> {
+        matters::imported(&mut *self.conn().await?, org, keys).await
+    }
+
+    async fn save_transition(
+        &self,
+        before: &Matter,
+        transition: &Transition,
+        dispatch: &Dispatch,
+    ) -> Result<Vec<EventId>> {
+        let mut tx = self.write().await?;
+        let ids = matters::save_transition(&mut tx, before, transition, dispatch).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn matter(&self, id: MatterId) -> Result<Option<Matter>> {
+        matters::one(&mut *self.conn().await?, id).await
+    }
+
+    async fn returned_to(&self, unit: UnitId) -> Result<Vec<MatterId>> {
+        // A return always follows a completion request, so the newest return being newer than
+        // the newest request means nobody has asked again since.
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT m.id FROM matters m JOIN events e ON e.matter_id = m.id
+             WHERE m.lead_unit_id = $1 AND m.state = 'in_progress'
+             GROUP BY m.id
+             HAVING max(CASE WHEN e.kind = 'returned' THEN e.id END)
+                  > coalesce(max(CASE WHEN e.kind = 'completion_requested' THEN e.id END), 0)
+             ORDER BY m.id",
+        )
+        .bind(unit.0)
+        .fetch_all(&mut *self.conn().await?)
+        .await?;
+        Ok(ids.into_iter().map(MatterId).collect())
+    }
+
+    async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>> {
+        matters::with_events(&mut *self.conn().await?, id).await
+    }
+
+    async fn events_of(&self, matters: &[MatterId]) -> Result<Vec<Event>> {
+        matters::events_of(&mut *self.conn().await?, matters).await
+    }
+
+    async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
+        matters::select(&mut *self.conn().await?, query).await
+    }
+
+    async fn overdue_counts(&self, query: &MatterQuery, days: &[NaiveDate]) -> Result<Vec<usize>> {
+        matters::overdue_counts(&mut *self.conn().await?, query, days).await
+    }
+
+    async fn due_by_unit_month(
+        &self,
+        query: &MatterQuery,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Vec<UnitMonth>> {
+        matters::due_by_unit_month(&mut *self.conn().await?, query, from, to, today).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            without_password("postgres://luoshi:s%40cret@db:5432/luoshi?sslmode=disable"),
+            (
+                "postgres://luoshi@db:5432/luoshi?sslmode=disable".to_string(),
+                Some("s@cret".to_string())
+            )
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1/test"),
+            ("postgres://postgres@127.0.0.1/test".to_string(), None)
+        );
+    }
+}

@@ -1,0 +1,380 @@
+//! The ladder, the outbox and the inbox on PostgreSQL.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use luoshi_domain::{DayKind, MatterId, UnitId, UserId};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use crate::notify::{
+    Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs,
+};
+use crate::{Result, StoreError};
+
+pub async fn ladder(conn: &mut PgConnection, keys: &[String]) -> Result<Vec<LadderRow>> {
+    let rows = sqlx::query(
+        "SELECT key, matter_id, unit_id, yellow_at, red_count, last_red_at, escalated_at
+         FROM ladder WHERE key = ANY($1)",
+    )
+    .bind(keys.to_vec())
+    .fetch_all(conn)
+    .await?;
+    let mut found = rows
+        .iter()
+        .map(|r| {
+            Ok(LadderRow {
+                key: r.try_get("key")?,
+                matter_id: MatterId(r.try_get("matter_id")?),
+                unit_id: UnitId(r.try_get("unit_id")?),
+                yellow_at: r.try_get("yellow_at")?,
+                red_count: r.try_get::<i32, _>("red_count")?.max(0) as u32,
+                last_red_at: r.try_get("last_red_at")?,
+                escalated_at: r.try_get("escalated_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // In the order asked, as SQLite answers.
+    found.sort_by_key(|l| keys.iter().position(|k| *k == l.key));
+    Ok(found)
+}
+
+/// Writes a dispatch in the caller's transaction. Rows already there (the same message from a
+/// sweep run twice) are left as they are; returns how many outbox and inbox rows are new.
+///
+/// Rows are written in key order: two processes writing overlapping dispatches then take their
+/// row locks in the same order and one waits for the other instead of deadlocking.
+pub async fn dispatch_in(tx: &mut PgConnection, d: &Dispatch) -> Result<usize> {
+    let mut ladder: Vec<_> = d.ladder.iter().collect();
+    ladder.sort_by(|a, b| a.key.cmp(&b.key));
+    for l in ladder {
+        sqlx::query(
+            "INSERT INTO ladder (key, matter_id, unit_id, yellow_at, red_count, last_red_at,
+                 escalated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (key) DO UPDATE SET yellow_at = excluded.yellow_at,
+                 red_count = greatest(ladder.red_count, excluded.red_count),
+                 last_red_at = excluded.last_red_at, escalated_at = excluded.escalated_at",
+        )
+        .bind(&l.key)
+        .bind(l.matter_id.0)
+        .bind(l.unit_id.0)
+        .bind(l.yellow_at)
+        .bind(l.red_count as i32)
+        .bind(l.last_red_at)
+        .bind(l.escalated_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let mut new = 0;
+    let mut outbox: Vec<_> = d.outbox.iter().collect();
+    outbox.sort_by(|a, b| a.id.cmp(&b.id));
+    for n in outbox {
+        new += sqlx::query(
+            "INSERT INTO outbox (id, channel, target, user_id, matter_id, subject, body,
+                 created_at, next_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&n.id)
+        .bind(n.channel.as_str())
+        .bind(&n.target)
+        .bind(n.user_id.map(|u| u.0))
+        .bind(n.matter_id.map(|m| m.0))
+        .bind(&n.subject)
+        .bind(&n.body)
+        .bind(n.created_at)
+        .bind(n.due_at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as usize;
+    }
+    let mut inbox: Vec<_> = d.inbox.iter().collect();
+    inbox.sort_by(|a, b| a.id.cmp(&b.id));
+    for i in inbox {
+        new += sqlx::query(
+            "INSERT INTO inbox (id, user_id, matter_id, title, body, created_at, confirm)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&i.id)
+        .bind(i.user_id.0)
+        .bind(i.matter_id.map(|m| m.0))
+        .bind(&i.title)
+        .bind(&i.body)
+        .bind(i.created_at)
+        .bind(i.confirm)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as usize;
+    }
+    for a in &d.proposals {
+        super::accountability::propose_in(tx, a).await?;
+    }
+    let mut resent: Vec<_> = d.resent.iter().collect();
+    resent.sort();
+    for (id, at) in resent {
+        sqlx::query("UPDATE inbox SET resent_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(new)
+}
+
+const OUTBOX_COLUMNS: &str = "id, channel, target, user_id, matter_id, subject, body, created_at,
+    state, attempts, last_error, sent_at, next_at";
+
+fn outgoing(r: &PgRow) -> Result<Outgoing> {
+    let channel: String = r.try_get("channel")?;
+    let state: String = r.try_get("state")?;
+    Ok(Outgoing {
+        notice: Notice {
+            id: r.try_get("id")?,
+            channel: if channel == "email" {
+                Channel::Email
+            } else {
+                Channel::Webhook
+            },
+            target: r.try_get("target")?,
+            user_id: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+            matter_id: r.try_get::<Option<i64>, _>("matter_id")?.map(MatterId),
+            subject: r.try_get("subject")?,
+            body: r.try_get("body")?,
+            created_at: r.try_get("created_at")?,
+            due_at: r.try_get("next_at")?,
+        },
+        state: match state.as_str() {
+            "sent" => DeliveryState::Sent,
+            "failed" => DeliveryState::Failed,
+            _ => DeliveryState::Pending,
+        },
+        attempts: r.try_get::<i32, _>("attempts")?.max(0) as u32,
+        last_error: r.try_get("last_error")?,
+        sent_at: r.try_get("sent_at")?,
+    })
+}
+
+/// Claims due messages until `lease_until`: a claimed row is invisible to other senders until
+/// then, so two instances never send the same message at once. SKIP LOCKED lets a second
+/// sender pass over the rows a first one is claiming instead of waiting for them and then
+/// finding them taken.
+pub async fn claim(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Outgoing>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE outbox SET claimed_until = $1
+         WHERE id IN (SELECT id FROM outbox
+                      WHERE state = 'pending' AND next_at <= $2
+                        AND (claimed_until IS NULL OR claimed_until <= $2)
+                      ORDER BY next_at LIMIT $3
+                      FOR UPDATE SKIP LOCKED)
+         RETURNING {OUTBOX_COLUMNS}"
+    )))
+    .bind(lease_until)
+    .bind(now)
+    .bind(limit as i64)
+    .fetch_all(conn)
+    .await?;
+    let mut claimed = rows.iter().map(outgoing).collect::<Result<Vec<_>>>()?;
+    // RETURNING follows no order; senders expect the soonest due first, as SQLite hands them.
+    claimed.sort_by_key(|a| a.notice.due_at);
+    Ok(claimed)
+}
+
+pub async fn sent(conn: &mut PgConnection, id: &str, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1,
+             claimed_until = NULL WHERE id = $2",
+    )
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: tried again at `retry_at`, or given up when `None`.
+pub async fn failed(
+    conn: &mut PgConnection,
+    id: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_until = NULL,
+             state = CASE WHEN $2::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+             next_at = coalesce($2, next_at)
+         WHERE id = $3",
+    )
+    .bind(error)
+    .bind(retry_at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn outbox(conn: &mut PgConnection, failed_only: bool) -> Result<Vec<Outgoing>> {
+    let sql = format!(
+        "SELECT {OUTBOX_COLUMNS} FROM outbox {} ORDER BY created_at DESC LIMIT 500",
+        if failed_only {
+            "WHERE state = 'failed' OR (state = 'pending' AND attempts > 0)"
+        } else {
+            ""
+        }
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(outgoing).collect()
+}
+
+const INBOX_COLUMNS: &str =
+    "id, user_id, matter_id, title, body, created_at, confirm, read_at, confirmed_at";
+
+fn inbox_item(r: &PgRow) -> Result<InboxItem> {
+    Ok(InboxItem {
+        id: r.try_get("id")?,
+        user_id: UserId(r.try_get("user_id")?),
+        matter_id: r.try_get::<Option<i64>, _>("matter_id")?.map(MatterId),
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        created_at: r.try_get("created_at")?,
+        confirm: r.try_get("confirm")?,
+        read_at: r.try_get("read_at")?,
+        confirmed_at: r.try_get("confirmed_at")?,
+    })
+}
+
+pub async fn inbox(conn: &mut PgConnection, user: UserId) -> Result<Vec<InboxItem>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {INBOX_COLUMNS} FROM inbox WHERE user_id = $1
+         ORDER BY created_at DESC, id LIMIT 200"
+    )))
+    .bind(user.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(inbox_item).collect()
+}
+
+pub async fn unread(conn: &mut PgConnection, user: UserId) -> Result<usize> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM inbox WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user.0)
+            .fetch_one(conn)
+            .await?;
+    Ok(n as usize)
+}
+
+/// Marks a message read (and confirmed, when asked); someone else's message is not found.
+pub async fn mark(
+    conn: &mut PgConnection,
+    user: UserId,
+    id: &str,
+    at: DateTime<Utc>,
+    confirm: bool,
+) -> Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE inbox SET read_at = coalesce(read_at, $1),
+             confirmed_at = CASE WHEN $2 THEN coalesce(confirmed_at, $1) ELSE confirmed_at END
+         WHERE id = $3 AND user_id = $4",
+    )
+    .bind(at)
+    .bind(confirm)
+    .bind(id)
+    .bind(user.0)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    if changed > 1 {
+        return Err(StoreError::Corrupt(format!("inbox id {id} is not unique")));
+    }
+    Ok(changed == 1)
+}
+
+pub async fn calendar_days(conn: &mut PgConnection) -> Result<Vec<(NaiveDate, DayKind, String)>> {
+    let rows: Vec<(NaiveDate, String, String)> =
+        sqlx::query_as("SELECT date, kind, name FROM calendar_days ORDER BY date")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(date, kind, name)| {
+            let kind = if kind == "workday" {
+                DayKind::AdjustedWorkday
+            } else {
+                DayKind::Holiday
+            };
+            (date, kind, name)
+        })
+        .collect())
+}
+
+pub async fn save_calendar_days(
+    tx: &mut PgConnection,
+    days: &[(NaiveDate, DayKind, String)],
+) -> Result<()> {
+    let years: std::collections::BTreeSet<i32> = days.iter().map(|(d, _, _)| d.year()).collect();
+    for y in years {
+        let (first, last) = (
+            NaiveDate::from_ymd_opt(y, 1, 1),
+            NaiveDate::from_ymd_opt(y, 12, 31),
+        );
+        sqlx::query("DELETE FROM calendar_days WHERE date >= $1 AND date <= $2")
+            .bind(first)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (date, kind, name) in days {
+        let kind = if *kind == DayKind::AdjustedWorkday {
+            "workday"
+        } else {
+            "holiday"
+        };
+        sqlx::query("INSERT INTO calendar_days (date, kind, name) VALUES ($1, $2, $3)")
+            .bind(date)
+            .bind(kind)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Messages asking for a receipt, still unconfirmed, sent (or last sent again) before `before`.
+pub async fn unconfirmed(conn: &mut PgConnection, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {INBOX_COLUMNS} FROM inbox WHERE confirm AND confirmed_at IS NULL
+           AND coalesce(resent_at, created_at) <= $1 ORDER BY created_at LIMIT 5000"
+    )))
+    .bind(before)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(inbox_item).collect()
+}
+
+pub async fn prefs(conn: &mut PgConnection) -> Result<Vec<(UserId, Prefs)>> {
+    let rows: Vec<(i64, bool, bool)> =
+        sqlx::query_as("SELECT user_id, email, digest FROM user_prefs")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(u, email, digest)| (UserId(u), Prefs { email, digest }))
+        .collect())
+}
+
+pub async fn save_prefs(conn: &mut PgConnection, user: UserId, p: Prefs) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO user_prefs (user_id, email, digest) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, digest = excluded.digest",
+    )
+    .bind(user.0)
+    .bind(p.email)
+    .bind(p.digest)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
