@@ -48,6 +48,23 @@ pub enum Command {
     /// Write out what Luoshi holds.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Fill an empty database with synthetic but realistic data, the demo accounts included.
+    Gen(GenArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct GenArgs {
+    /// `city` (≈ 300 units, 30,000 matters) or `province` (≈ 3,000 units, 300,000 matters).
+    #[arg(long, value_parser = ["city", "province"])]
+    pub scale: String,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The same seed makes the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// How many matters, instead of the scale's own number (for trial runs).
+    #[arg(long, value_name = "N")]
+    pub matters: Option<usize>,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

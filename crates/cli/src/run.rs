@@ -62,6 +62,11 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             print!("{}", toml_of(&load(file, &d, None, "luoshi-data")?)?);
             Ok(())
         }
+        Command::Gen(a) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            generate(&luoshi, &a).await
+        }
         Command::Sweep(d) => {
             let config = load(file, &d, None, "luoshi-data")?;
             let luoshi = open(&config, clock).await?;
@@ -662,4 +667,34 @@ async fn audit_verify(config: &Config, luoshi: &Luoshi) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Fills an empty database, showing on stderr how far it has got.
+async fn generate(luoshi: &Luoshi, a: &crate::cli::GenArgs) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let scale = luoshi_service::generate::Scale::parse(&a.scale).context("--scale")?;
+    let started = std::time::Instant::now();
+    let mut last = String::new();
+    let mut show = |what: &str, done: usize, of: usize| {
+        let percent = (done * 100).checked_div(of).unwrap_or(100).min(100);
+        let line = format!("{what}: {done}/{of} {percent}%");
+        if line != last {
+            let filled = percent / 5;
+            eprint!(
+                "\r[{}{}] {line}   ",
+                "#".repeat(filled),
+                " ".repeat(20 - filled)
+            );
+            let _ = std::io::stderr().flush();
+            last = line;
+        }
+    };
+    let made = luoshi_service::generate::generate(luoshi, scale, a.seed, a.matters, &mut show)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!();
+    let mut summary = serde_json::to_value(&made)?;
+    summary["seconds"] = serde_json::json!(started.elapsed().as_secs_f64());
+    println!("{summary}");
+    Ok(())
 }

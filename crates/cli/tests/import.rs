@@ -478,3 +478,73 @@ fn admin_actions_join_the_audit_chain_which_can_switch_to_sha256_and_tampering_w
     let said = String::from_utf8_lossy(&broken.stderr);
     assert!(said.contains("admin action 1"), "{said}");
 }
+
+/// A matter as a ledger lists it: number, title, state, deadline.
+type LedgerLine = (String, String, String, Option<String>);
+
+/// The matters of a generated database, as a ledger would list them.
+fn generated(dir: &Path, seed: &str) -> (Value, Vec<LedgerLine>) {
+    let out = luoshi(&[
+        "gen",
+        "--scale",
+        "city",
+        "--matters",
+        "800",
+        "--seed",
+        seed,
+        "--data",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let db = rusqlite::Connection::open(dir.join("luoshi.db")).unwrap();
+    let rows = db
+        .prepare("SELECT org_id || '-' || year || '-' || seq, title, state, deadline FROM matters ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    (summary, rows)
+}
+
+#[test]
+fn gen_makes_the_same_city_for_the_same_seed_and_another_for_another() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let (summary, first) = generated(a.path(), "7");
+    let (_, again) = generated(b.path(), "7");
+    let (_, other) = generated(c.path(), "8");
+    assert!(first == again, "the same seed made different matters");
+    assert!(first != other, "another seed made the same matters");
+    assert!(summary["units"].as_u64().unwrap() >= 280, "{summary}");
+    assert!(summary["users"].as_u64().unwrap() >= 2800, "{summary}");
+    // The demo city's matters and the generated ones.
+    assert!(first.len() >= 800, "{}", first.len());
+    let states: std::collections::HashSet<&str> = first.iter().map(|r| r.2.as_str()).collect();
+    for s in ["closed", "in_progress", "assigned", "completion_requested"] {
+        assert!(states.contains(s), "no {s} matter among {states:?}");
+    }
+    // Its demo accounts sign in, and a second gen refuses to touch the data.
+    let again = luoshi(&[
+        "gen",
+        "--scale",
+        "city",
+        "--data",
+        a.path().to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    let verify = luoshi(&["audit", "verify", "--data", a.path().to_str().unwrap()]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod dashboard;
 pub mod demo;
 mod error;
+pub mod generate;
 pub mod import;
 pub mod ledger;
 pub mod letters;

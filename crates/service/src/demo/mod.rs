@@ -38,6 +38,11 @@ pub async fn build(luoshi: &Luoshi) -> Result<Built> {
     if !luoshi.store().is_empty().await? {
         return Ok(Built::AlreadyThere);
     }
+    fill(luoshi, None).await
+}
+
+/// Writes the demo city, its government under `under` (a province, for generated data).
+pub(crate) async fn fill(luoshi: &Luoshi, under: Option<UnitId>) -> Result<Built> {
     let now = luoshi.now();
     let mut units: HashMap<&str, UnitId> = HashMap::new();
     for u in UNITS {
@@ -47,7 +52,7 @@ pub async fn build(luoshi: &Luoshi) -> Result<Built> {
                     .get(code)
                     .ok_or_else(|| failed(format!("unit {} before its parent", u.code)))?,
             ),
-            None => None,
+            None => under,
         };
         let new = NewUnit {
             code: u.code.to_string(),
