@@ -4,6 +4,8 @@
 //! two years of matters with the history a real ledger shows: most closed on time, some late,
 //! some still open past their deadline, reports at each matter's cadence.
 //!
+//! A province's supervision office signs in as `sheng1` (… `sheng3`), with the demo password.
+//!
 //! Matters are written in batches straight through the store, each with its whole timeline,
 //! so a province takes minutes, not the hours replaying every step through the use cases would.
 
@@ -114,18 +116,24 @@ pub async fn generate(
     match scale {
         Scale::City => {
             progress("单位与人员 units and people", 0, 1);
-            orgs.push(g.government(&mut rng, Some(city), "云州市", 35, 7).await?);
+            orgs.push(
+                g.government(&mut rng, Some(city), "云州市", 35, 7, None)
+                    .await?,
+            );
         }
         Scale::Province => {
             let p = province.expect("a province has its government");
-            orgs.push(g.government(&mut rng, Some(p), "云岭省", 45, 0).await?);
+            orgs.push(
+                g.government(&mut rng, Some(p), "云岭省", 45, 0, Some("sheng"))
+                    .await?,
+            );
             for (i, name) in CITIES.iter().enumerate() {
                 progress("单位与人员 units and people", i, CITIES.len());
                 let c = g
                     .unit(province, &format!("{name}人民政府"), UnitKind::Government)
                     .await?;
                 orgs[0].units.push(c);
-                orgs.push(g.government(&mut rng, Some(c), name, 35, 6).await?);
+                orgs.push(g.government(&mut rng, Some(c), name, 35, 6, None).await?);
             }
         }
     }
@@ -197,14 +205,16 @@ impl Builder<'_> {
         Ok(id)
     }
 
+    /// A user named `username`, or by number.
     async fn user(
         &mut self,
         unit: UnitId,
         role: Role,
         in_charge_of: Vec<UnitId>,
+        username: Option<String>,
     ) -> Result<UserId> {
         self.next += 1;
-        let username = format!("u{:06}", self.next);
+        let username = username.unwrap_or_else(|| format!("u{:06}", self.next));
         let id = self
             .luoshi
             .store()
@@ -238,6 +248,7 @@ impl Builder<'_> {
         place: &str,
         departments: usize,
         counties: usize,
+        named: Option<&str>,
     ) -> Result<Org> {
         let gov = gov.expect("a government unit");
         // Units already there (the demo city's) are kept and staffed like the new ones.
@@ -285,27 +296,28 @@ impl Builder<'_> {
                 .await?;
             }
         }
-        self.staff(gov, &units).await
+        self.staff(gov, &units, named).await
     }
 
     /// The staff of a government and of its departments: supervisors and leaders in the
-    /// government, liaisons everywhere.
-    async fn staff(&mut self, gov: UnitId, units: &[UnitId]) -> Result<Org> {
+    /// government (the supervisors named `named1` … when asked), liaisons everywhere.
+    async fn staff(&mut self, gov: UnitId, units: &[UnitId], named: Option<&str>) -> Result<Org> {
         let mut supervisors = Vec::new();
         let mut leaders = Vec::new();
-        for _ in 0..3 {
-            supervisors.push(self.user(gov, Role::Supervisor, Vec::new()).await?);
+        for i in 1..=3 {
+            let name = named.map(|n| format!("{n}{i}"));
+            supervisors.push(self.user(gov, Role::Supervisor, Vec::new(), name).await?);
         }
         for part in units.chunks(units.len().div_ceil(4).max(1)) {
-            leaders.push(self.user(gov, Role::Leader, part.to_vec()).await?);
+            leaders.push(self.user(gov, Role::Leader, part.to_vec(), None).await?);
         }
         for _ in supervisors.len() + leaders.len()..STAFF {
-            self.user(gov, Role::Liaison, Vec::new()).await?;
+            self.user(gov, Role::Liaison, Vec::new(), None).await?;
         }
         for unit in units {
             if !self.liaisons.contains_key(unit) {
                 for _ in 0..STAFF {
-                    self.user(*unit, Role::Liaison, Vec::new()).await?;
+                    self.user(*unit, Role::Liaison, Vec::new(), None).await?;
                 }
             }
         }
@@ -329,12 +341,12 @@ impl Builder<'_> {
             // A township: no departments of its own; its staff report to the county.
             if !self.liaisons.contains_key(&gov) {
                 for _ in 0..STAFF {
-                    self.user(gov, Role::Liaison, Vec::new()).await?;
+                    self.user(gov, Role::Liaison, Vec::new(), None).await?;
                 }
             }
             return Ok(None);
         }
-        self.staff(gov, &units).await.map(Some)
+        self.staff(gov, &units, None).await.map(Some)
     }
 
     /// One matter of `org` with the history its dates imply.
