@@ -267,15 +267,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await
         .unwrap();
     assert!(res.status().is_redirection() || res.status().is_success());
-    let page = http
-        .get(format!("{}/letters?year=2026", origin(app)))
-        .header(COOKIE, format!("luoshi_session={ducha}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(app, ducha, "/letters?year=2026").await;
     let letter = first_id(&page, "/letters/");
     post_form(
         "/accountability",
@@ -290,15 +282,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
-    let page = http
-        .get(format!("{}/accountability", origin(app)))
-        .header(COOKIE, format!("luoshi_session={ducha}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(app, ducha, "/accountability").await;
     // A record entered by hand is decided at once, so its page offers no form that names it;
     // being the database's first record, it is number 1.
     assert!(page.contains("工作推进不力") && !page.contains("/accountability/"));
@@ -311,15 +295,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let page = http
-        .get(format!("{}/inbox", origin(app)))
-        .header(COOKIE, format!("luoshi_session={}", tokens["fgw"]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(app, &tokens["fgw"], "/inbox").await;
     let at = page
         .find("action=\"/inbox/")
         .expect("a message in fgw's inbox")
@@ -377,6 +353,19 @@ async fn fixture(app: &TestApp) -> Fixture {
         form,
         lead_unit: units["fgw"],
     }
+}
+
+/// A page as the holder of `token` sees it.
+async fn page_of(app: &TestApp, token: &str, path: &str) -> String {
+    reqwest::Client::new()
+        .get(format!("{}{path}", origin(app)))
+        .header(COOKIE, format!("luoshi_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 /// The first `/prefix{n}/…` link on a page.
@@ -567,7 +556,6 @@ async fn a_liaison_never_finds_another_units_matter_in_lists_or_exports() {
         .get(&fx.tokens["admin"], &format!("/matters/{}", fx.matter))
         .await;
     let number = detail["number"].as_str().unwrap();
-    let http = reqwest::Client::new();
     for who in ["czj", "county"] {
         let (_, list) = app.get(&fx.tokens[who], "/matters?limit=1000").await;
         assert!(
@@ -582,15 +570,7 @@ async fn a_liaison_never_finds_another_units_matter_in_lists_or_exports() {
         let (_, dashboard) = app.get(&fx.tokens[who], "/dashboard").await;
         assert!(!dashboard.to_string().contains(number));
         for page in ["/matters.csv", "/matters", "/"] {
-            let body = http
-                .get(format!("{}{page}", origin(&app)))
-                .header(COOKIE, format!("luoshi_session={}", fx.tokens[who]))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let body = page_of(&app, &fx.tokens[who], page).await;
             assert!(!body.contains(number), "{who} finds {number} on {page}");
         }
     }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::TokenScope;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
 use super::render;
 use super::session::{SESSION_COOKIE, Viewer, csrf_matches, with_cookie};
 use super::view::{self, ViewerView};
@@ -120,9 +120,6 @@ pub async fn revoke_token(
     }
     match s.luoshi.revoke_api_token(&viewer.user, id).await {
         Ok(()) => Redirect::to("/account").into_response(),
-        Err(e) => {
-            let api = ApiError::from(e);
-            error_page(&s, api.status, &api.message)
-        }
+        Err(e) => failed(&s, e),
     }
 }

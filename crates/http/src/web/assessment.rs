@@ -11,7 +11,7 @@ use luoshi_office::ledger;
 use luoshi_service::assess::Assessment;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field};
+use super::pages::{Fields, error_page, failed, field};
 use super::render;
 use super::session::Viewer;
 use super::view::{self, ViewerView};
@@ -194,9 +194,6 @@ pub async fn adjust(
             view::url_encode(field(&f, "period"))
         ))
         .into_response(),
-        Err(e) => {
-            let api = ApiError::from(e);
-            error_page(&s, api.status, &api.message)
-        }
+        Err(e) => failed(&s, e),
     }
 }

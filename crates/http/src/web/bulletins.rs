@@ -9,11 +9,11 @@ use luoshi_domain::Power;
 use luoshi_office::docx::Block;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
-use crate::{ApiError, AppState};
+use crate::AppState;
 
 fn state_label(state: &str) -> &'static str {
     match state {
@@ -21,11 +21,6 @@ fn state_label(state: &str) -> &'static str {
         "review" => "待审核",
         _ => "已发布",
     }
-}
-
-fn failed(s: &AppState, e: luoshi_service::ServiceError) -> Response {
-    let api = ApiError::from(e);
-    error_page(s, api.status, &api.message)
 }
 
 pub async fn list(State(s): State<AppState>, viewer: Viewer) -> Response {

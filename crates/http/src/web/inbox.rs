@@ -10,7 +10,7 @@ use luoshi_domain::notice::{self, NoticeKind};
 use luoshi_service::notify::{DeliveryState, Prefs};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
@@ -83,10 +83,7 @@ pub async fn mark(
     };
     match s.luoshi.mark_read(&viewer.user, &id, confirm).await {
         Ok(()) => Redirect::to("/inbox").into_response(),
-        Err(e) => {
-            let api = ApiError::from(e);
-            error_page(&s, api.status, &api.message)
-        }
+        Err(e) => failed(&s, e),
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::Datelike;
 use luoshi_service::letters::MAX_LETTER_BYTES;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf, matters_named};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf, matters_named};
 use super::register::resolve;
 use super::render;
 use super::session::{Viewer, csrf_matches};
@@ -167,9 +167,6 @@ pub async fn download(State(s): State<AppState>, viewer: Viewer, Path(id): Path<
             bytes,
         )
             .into_response(),
-        Err(e) => {
-            let api = ApiError::from(e);
-            error_page(&s, api.status, &api.message)
-        }
+        Err(e) => failed(&s, e),
     }
 }

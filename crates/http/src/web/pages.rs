@@ -364,6 +364,12 @@ pub async fn public(State(s): State<AppState>) -> Response {
     )
 }
 
+/// The error page for what the services refused, with their status and message.
+pub fn failed(s: &AppState, e: luoshi_service::ServiceError) -> Response {
+    let api = ApiError::from(e);
+    error_page(s, api.status, &api.message)
+}
+
 /// Signs every matter listed, one step each; those that cannot be signed are named.
 pub async fn sign_all(
     State(s): State<AppState>,

@@ -16,7 +16,7 @@ use luoshi_service::ServiceError;
 use luoshi_service::matters::NewMatter;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::ViewerView;
@@ -242,10 +242,7 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
             errors.insert(name, message);
             form(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors).await
         }
-        Err(e) => {
-            let api = ApiError::from(e);
-            error_page(&s, api.status, &api.message)
-        }
+        Err(e) => failed(&s, e),
     }
 }
 
