@@ -17,6 +17,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use api::{INPUT_ROUTES, read_input};
 pub use error::ApiError;
 
 /// Requests larger than this are refused before any handler reads them.
