@@ -126,6 +126,9 @@ fn sections(text: &str) -> Vec<Section> {
     sections.collect()
 }
 
+/// The longest item name read: the 2015 notice's 70th-anniversary day has 26 characters.
+const MAX_NAME: usize = 40;
+
 /// "八、中秋节、国庆节:" at `i`: where it starts, where its body starts, and the item without its
 /// body. It must open a line or sentence, so "…各部门、…" in running text does not start an item.
 fn head(chars: &[char], i: usize) -> Option<(usize, usize, Section)> {
@@ -140,15 +143,20 @@ fn head(chars: &[char], i: usize) -> Option<(usize, usize, Section)> {
         .iter()
         .rev()
         .find(|c| !matches!(c, ' ' | '\t' | '\r'));
+    // Checked before the name is read: a run of "一、一、…" would otherwise read the rest of the
+    // text as a name at every numeral, quadratic in its length.
+    if !before.is_none_or(|c| matches!(c, '\n' | '。')) {
+        return None;
+    }
     let from = i + numerals + 1;
     // Not just the seven festivals: 2015 had "八、中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日:".
     let name_chars = chars[from..]
         .iter()
+        .take(MAX_NAME + 1)
         .take_while(|c| !":,;()。\n".contains(**c));
     let name: String = name_chars.collect();
     let len = name.chars().count();
-    let well_formed = (1..=40).contains(&len)
-        && before.is_none_or(|c| matches!(c, '\n' | '。'))
+    let well_formed = (1..=MAX_NAME).contains(&len)
         && name.split('、').all(|festival| !festival.is_empty())
         && chars.get(from + len) == Some(&':');
     let number: String = chars[i..i + numerals].iter().collect();
@@ -526,6 +534,15 @@ mod tests {
         );
         assert_eq!(got[3].name, format!("{occasion}调休上班"));
         assert_eq!(got[4].name, "国庆节");
+    }
+
+    #[test]
+    fn a_notice_of_nothing_but_item_numbers_is_read_in_one_pass() {
+        // Each "一、" once read the whole rest of the text as its item's name.
+        let text = format!("2026年部分节假日安排\n{}", "一、".repeat(100_000));
+        assert_eq!(parse_notice(&text, None), Err(NoticeError::NoSections));
+        let text = format!("2026年部分节假日安排\n一、{}", "元".repeat(100_000));
+        assert_eq!(parse_notice(&text, None), Err(NoticeError::NoSections));
     }
 
     proptest! {

@@ -19,6 +19,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use api::{INPUT_ROUTES, read_input};
 pub use error::ApiError;
 pub use limits::Limits;
 pub use tls::TlsFiles;

@@ -37,6 +37,8 @@ pub enum ReadError {
     Corrupt(String),
     #[error("文件是空的")]
     Empty,
+    #[error("工作表“{0}”过大(超过200万个单元格),请删去多余的行列或拆分后再导入")]
+    TooLarge(String),
 }
 
 const ZIP: &[u8] = b"PK\x03\x04";
@@ -132,7 +134,13 @@ fn csv(text: &str) -> Result<Content, ReadError> {
     }]))
 }
 
+/// Sheets whose used range holds more cells than this are refused: a task table has a few
+/// thousand, and one stray value at Excel's last row and column would otherwise make a range of
+/// seventeen billion.
+const MAX_CELLS: usize = 2_000_000;
+
 fn workbook(bytes: &[u8]) -> Result<Content, ReadError> {
+    let corrupt = |e: &dyn std::fmt::Display| ReadError::Corrupt(e.to_string());
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         if e.to_string().contains("password") {
             ReadError::Encrypted
@@ -142,17 +150,40 @@ fn workbook(bytes: &[u8]) -> Result<Content, ReadError> {
     })?;
     let mut grids = Vec::new();
     for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| ReadError::Corrupt(e.to_string()))?;
-        let (top, left) = range.start().unwrap_or((0, 0));
-        let (top, left) = (top as usize, left as usize);
-        let mut rows: Vec<Vec<String>> = vec![Vec::new(); top];
-        for row in range.rows() {
-            let mut cells = vec![String::new(); left];
-            cells.extend(row.iter().map(cell_text));
-            rows.push(cells);
+        // Cells are taken one by one where the format allows it: calamine's own range is dense
+        // from the first cell to the last, allocated before its size could be checked.
+        let mut cells = Vec::new();
+        match &mut book {
+            Sheets::Xlsx(x) => {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| corrupt(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| corrupt(&e))? {
+                    cells.push((cell.get_position(), Data::from(cell.get_value().clone())));
+                    if cells.len() > MAX_CELLS {
+                        return Err(ReadError::TooLarge(name));
+                    }
+                }
+            }
+            Sheets::Xlsb(x) => {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| corrupt(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| corrupt(&e))? {
+                    cells.push((cell.get_position(), Data::from(cell.get_value().clone())));
+                    if cells.len() > MAX_CELLS {
+                        return Err(ReadError::TooLarge(name));
+                    }
+                }
+            }
+            _ => {
+                let range = book.worksheet_range(&name).map_err(|e| corrupt(&e))?;
+                let (top, left) = range.start().unwrap_or((0, 0));
+                for (r, c, value) in range.used_cells() {
+                    let at = (top + r as u32, left + c as u32);
+                    cells.push((at, value.clone()));
+                }
+            }
         }
+        cells.retain(|(_, value)| *value != Data::Empty);
+        let mut rows = grid_of(&name, &cells)?;
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
         let merged = match &mut book {
             Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
             Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
@@ -165,13 +196,17 @@ fn workbook(bytes: &[u8]) -> Result<Content, ReadError> {
                 .and_then(|r| r.get(c0))
                 .cloned()
                 .unwrap_or_default();
-            for r in r0..=(m.end.0 as usize).min(rows.len().saturating_sub(1)) {
-                for c in c0..=m.end.1 as usize {
-                    if rows[r].len() <= c {
-                        rows[r].resize(c + 1, String::new());
+            // A merge past the last column with a value fills nothing anyone reads, and filling
+            // it could grow the sheet beyond what the cell limit allowed.
+            let last_column = (m.end.1 as usize).min(width.saturating_sub(1));
+            let spanned = rows.iter_mut().take(m.end.0 as usize + 1).skip(r0);
+            for row in spanned {
+                for c in c0..=last_column {
+                    if row.len() <= c {
+                        row.resize(c + 1, String::new());
                     }
-                    if rows[r][c].is_empty() {
-                        rows[r][c] = value.clone();
+                    if row[c].is_empty() {
+                        row[c].clone_from(&value);
                     }
                 }
             }
@@ -179,6 +214,30 @@ fn workbook(bytes: &[u8]) -> Result<Content, ReadError> {
         grids.push(Grid { name, rows });
     }
     Ok(Content::Sheets(grids))
+}
+
+/// The sheet's cells laid out as rows: rows above the first cell are empty, the others span the
+/// same columns, from A to the rightmost cell.
+fn grid_of(name: &str, cells: &[((u32, u32), Data)]) -> Result<Vec<Vec<String>>, ReadError> {
+    let extent = |pick: fn(&(u32, u32)) -> u32| cells.iter().map(move |(at, _)| pick(at) as usize);
+    let (Some(top), Some(bottom), Some(right)) = (
+        extent(|at| at.0).min(),
+        extent(|at| at.0).max(),
+        extent(|at| at.1).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let width = right + 1;
+    let area = (bottom - top + 1).saturating_mul(width).saturating_add(top);
+    if area > MAX_CELLS {
+        return Err(ReadError::TooLarge(name.to_string()));
+    }
+    let mut rows = vec![Vec::new(); top];
+    rows.resize(bottom + 1, vec![String::new(); width]);
+    for ((r, c), value) in cells {
+        rows[*r as usize][*c as usize] = cell_text(value);
+    }
+    Ok(rows)
 }
 
 /// A cell as a person reads it: numbers without a trailing ".0", dates as ISO dates,
@@ -358,6 +417,95 @@ mod tests {
         assert_eq!(
             read("a.bin", b"\x00\x01\x02abc"),
             Err(ReadError::Unsupported)
+        );
+    }
+
+    /// A workbook of one sheet "S" with the given `<sheetData>` rows and merged ranges, as
+    /// Excel writes it, without styles or shared strings.
+    fn xlsx(rows: &str, merged: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let merges: String = merged
+            .iter()
+            .map(|m| format!(r#"<mergeCell ref="{m}"/>"#))
+            .collect();
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#.to_string(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData><mergeCells>{merges}</mergeCells></worksheet>"#
+                ),
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn cell(at: &str, text: &str) -> String {
+        format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+    }
+
+    #[test]
+    fn a_merged_range_on_a_sheet_without_values_reads_as_an_empty_sheet() {
+        let Content::Sheets(grids) = read("空表.xlsx", &xlsx("", &["A1:B2"])).unwrap() else {
+            panic!("a workbook")
+        };
+        assert!(grids[0].rows.is_empty());
+    }
+
+    #[test]
+    fn a_merged_title_fills_its_range_but_not_columns_past_the_last_value() {
+        let rows = format!(
+            r#"<row r="2">{}{}</row><row r="3">{}{}</row>"#,
+            cell("B2", "责任单位"),
+            cell("D2", "完成时限"),
+            cell("B3", "牵头单位"),
+            cell("C3", "配合单位")
+        );
+        let Content::Sheets(grids) = read("表.xlsx", &xlsx(&rows, &["B2:C2", "D2:XFD3"])).unwrap()
+        else {
+            panic!("a workbook")
+        };
+        assert_eq!(
+            grids[0].rows,
+            [
+                vec![],
+                vec!["", "责任单位", "责任单位", "完成时限"],
+                vec!["", "牵头单位", "配合单位", "完成时限"],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sheet_with_a_value_in_excels_last_cell_is_refused_as_too_large() {
+        let rows = format!(
+            r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+            cell("A1", "序号"),
+            cell("XFD1048576", "x")
+        );
+        assert_eq!(
+            read("表.xlsx", &xlsx(&rows, &[])),
+            Err(ReadError::TooLarge("S".into()))
         );
     }
 

@@ -314,6 +314,7 @@ fn split_number(title: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
         Grid {
@@ -430,6 +431,56 @@ mod tests {
         ]));
         assert_eq!(read.candidates.len(), 2);
         assert_eq!(read.candidates[1].lead, "县政府");
+    }
+
+    /// Cells drawn from header words, headings, numbers and marks, so that headers, repeated
+    /// headers, sections and notes all turn up among the arbitrary ones.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            prop::sample::select(vec![
+                "序号",
+                "工作任务",
+                "主 要 任 务",
+                "牵头单位",
+                "责任单位",
+                "配合单位",
+                "责任领导",
+                "完成时限",
+                "类别",
+                "一、重点工作",
+                "(一)项目",
+                "注:说明",
+                "3.建设",
+                "12",
+            ])
+            .prop_map(str::to_string),
+            "\\PC{0,16}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_grids_never_panic_and_the_result_is_consistent(
+            cells in prop::collection::vec(prop::collection::vec(cell(), 0..7), 0..40),
+        ) {
+            let grid = Grid { name: "表".into(), rows: cells };
+            let read = rows(&grid);
+            match read.header_row {
+                Some(h) => {
+                    prop_assert!(read.problems.is_empty());
+                    prop_assert!(h < grid.rows.len() && h <= HEADER_SEARCH);
+                    for c in &read.candidates {
+                        prop_assert!(c.paragraph > h && c.paragraph < grid.rows.len());
+                        prop_assert!(!c.title.trim().is_empty());
+                    }
+                }
+                None => {
+                    prop_assert!(read.candidates.is_empty());
+                    prop_assert_eq!(read.problems.len(), 1);
+                }
+            }
+        }
     }
 
     #[test]
