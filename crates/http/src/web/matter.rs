@@ -150,6 +150,7 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
         },
         "close" => Action::Close {
             comment: text("comment"),
+            override_open: false,
         },
         "return" => Action::Return {
             reason: text("reason"),
