@@ -511,14 +511,6 @@ impl Luoshi {
             .find(|m| m.number.to_string() == number))
     }
 
-    /// The sub-matters of a matter that the caller may see.
-    pub async fn children(&self, user: &User, id: MatterId) -> Result<Vec<MatterView>> {
-        let mut query = self.store_query(user, &ListQuery::default());
-        query.parent_id = Some(id);
-        let (matters, _) = self.store.matters(&query).await?;
-        Ok(self.views(matters))
-    }
-
     /// Splits a matter into one sub-matter per unit, each led by that unit and inheriting the
     /// parent's source, urgency, cadence and public flag. All are registered, or none.
     pub async fn decompose(

@@ -390,6 +390,14 @@ fn english(zh: &str) -> Option<&'static str> {
         "反馈进展" => "Report progress",
         "办结" => "Close",
         "强制办结" => "Forced close",
+        "下级事项" => "Sub-matters at every level",
+        "由下级事项汇总" => "rolled up from sub-matters",
+        "未办结的下级事项" => "Sub-matters still open",
+        "{0}项" => "{0}",
+        "第{0}级" => "level {0}",
+        "下级事项{0}“{1}”为{2}" => "sub-matter {0} “{1}” is {2}",
+        "{0}:{1}" => "{0}: {1}",
+        "有无权查看的下级事项为{0}" => "a sub-matter you cannot see is {0}",
         "强制办结的理由" => "the reason for closing over open sub-matters",
         "只有督查人员可以在下级事项未办结时强制办结" => {
             "Only supervisors close a matter whose sub-matters are still open"
