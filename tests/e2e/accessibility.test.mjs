@@ -38,7 +38,8 @@ for (const lang of ['zh', 'en']) {
     await page.locator('#password').fill('luoshi-demo');
     await page.locator('button[type=submit]').click();
     await page.waitForURL(`${base}/`);
-    for (const path of ['/', '/matters', '/matters/1', '/matters/new', '/dashboard', '/import', '/inbox', '/account', '/admin', '/assessment', '/accountability', '/bulletins', '/letters']) {
+    // The demo's matter 6 is split into sub-matters, so its page shows the tree below it.
+    for (const path of ['/', '/matters', '/matters/1', '/matters/6', '/matters/new', '/dashboard', '/import', '/inbox', '/account', '/admin', '/assessment', '/accountability', '/bulletins', '/letters']) {
       found.push(...await violations(page, path));
     }
     assert.deepEqual(found, []);

@@ -24,6 +24,9 @@ labelled_enum!(
         Praised = "praised", "通报表扬";
         Criticized = "criticized", "通报批评";
         Adjusted = "adjusted", "考核加减分";
+        /// Closed by a supervisor's override while sub-matters were open; the comment names
+        /// them, and the close that follows gives the reason.
+        ForcedClose = "forced_close", "强制办结";
     }
 );
 

@@ -6,6 +6,7 @@ pub mod accountability;
 pub mod assess;
 pub mod authz;
 pub mod calendar;
+pub mod cascade;
 pub mod event;
 pub mod ids;
 pub mod ladder;
@@ -21,9 +22,12 @@ pub mod user;
 
 pub use authz::Power;
 pub use calendar::{Calendar, DayKind};
+pub use cascade::{Cascade, Culprit};
 pub use event::{Event, EventKind, NewEvent};
 pub use ids::{EventId, MatterId, UnitId, UserId};
-pub use lifecycle::{Action, Actor, Denied, ExtensionChain, Transition, Visibility, apply};
+pub use lifecycle::{
+    Action, Actor, Denied, ExtensionChain, OpenBelow, Transition, Visibility, apply,
+};
 pub use light::{Cause, Light, LightContext, LightRules, ProgressClass};
 pub use matter::{
     Assignment, AssignmentRole, AssignmentState, Cadence, Extension, Matter, MatterState,

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::event::{EventKind, NewEvent};
 use crate::ids::{UnitId, UserId};
 use crate::matter::{AssignmentRole, AssignmentState, Extension, Matter, MatterState};
+use crate::number::MatterNumber;
 use crate::org::{OrgTree, UnitKind};
 use crate::user::{Role, User};
 
@@ -26,6 +27,9 @@ pub enum Action {
     },
     Close {
         comment: String,
+        /// Close although sub-matters are still open (SPEC §8): a supervisor's decision, for
+        /// which `comment` is the reason.
+        override_open: bool,
     },
     Return {
         reason: String,
@@ -81,6 +85,57 @@ pub enum Denied {
     /// The request itself is wrong (an empty reason, a percent over 100 …).
     #[error("{0}")]
     Invalid(String),
+    /// Sub-matters are still open, so the matter may not be finished yet.
+    #[error("{0}")]
+    OpenBelow(String),
+}
+
+/// What the lifecycle must know about a matter's sub-matters, at every depth: which are still
+/// open (neither closed nor cancelled, drafts included). Gathered by the caller, since reading
+/// them is I/O.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenBelow {
+    /// The numbers of the open ones the actor may see…
+    pub seen: Vec<MatterNumber>,
+    /// …and how many more are open out of the actor's sight, counted but not named so that a
+    /// refusal does not reveal what the actor may not read.
+    pub unseen: usize,
+}
+
+impl OpenBelow {
+    /// The open ones among `descendants`, named as far as `actor` may see them.
+    pub fn of<'m>(descendants: impl IntoIterator<Item = &'m Matter>, actor: &Actor<'_>) -> Self {
+        let mut below = OpenBelow::default();
+        for d in descendants {
+            if matches!(d.state, MatterState::Closed | MatterState::Cancelled) {
+                continue;
+            }
+            if actor.can_see(d) {
+                below.seen.push(d.number);
+            } else {
+                below.unseen += 1;
+            }
+        }
+        below
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty() && self.unseen == 0
+    }
+
+    pub fn count(&self) -> usize {
+        self.seen.len() + self.unseen
+    }
+
+    /// "尚有2项下级事项未办结(督〔2026〕16号、督〔2026〕17号)".
+    pub fn describe(&self) -> String {
+        let mut text = format!("尚有{}项下级事项未办结", self.count());
+        if !self.seen.is_empty() {
+            let names: Vec<String> = self.seen.iter().map(|n| n.to_string()).collect();
+            text.push_str(&format!("({})", names.join("、")));
+        }
+        text
+    }
 }
 
 /// The matters a person may read: those owned by one of `org_ids`, those whose responsible
@@ -222,13 +277,16 @@ fn allowed_in(ok: bool, state: &'static str, action: &Action) -> Result<(), Deni
     }
 }
 
-/// Applies `action` by `actor` to `matter` at `now`; `today` is `now`'s date in China.
+/// Applies `action` by `actor` to `matter` at `now`. `below` says which of the matter's
+/// sub-matters are still open: a matter is not finished while they are, unless a supervisor
+/// overrides with a reason.
 pub fn apply(
     matter: &Matter,
     actor: &Actor<'_>,
     action: Action,
     now: DateTime<Utc>,
     chain: &ExtensionChain,
+    below: &OpenBelow,
 ) -> Result<Transition, Denied> {
     require(actor.can_see(matter), "无权查看或办理该事项")?;
     let mut m = matter.clone();
@@ -286,6 +344,12 @@ pub fn apply(
             let a = own_assignment(&m, actor, &action)?;
             require(a.role == AssignmentRole::Lead, "只有牵头单位可以申请办结")?;
             allowed_in(a.state.is_working(), a.state.label(), &action)?;
+            if !below.is_empty() {
+                return Err(Denied::OpenBelow(format!(
+                    "{},不能申请办结",
+                    below.describe()
+                )));
+            }
             let summary = non_empty(summary, "办理情况")?;
             if a.state == AssignmentState::Assigned {
                 sign(&mut m, my_unit, now, me, &mut events, "随办结申请签收");
@@ -299,13 +363,34 @@ pub fn apply(
             e.percent = Some(100);
             events.push(e);
         }
-        Action::Close { comment } => {
+        Action::Close {
+            comment,
+            override_open,
+        } => {
             require(actor.manages(matter), "只有督查人员可以办结事项")?;
-            allowed_in(
-                m.state == MatterState::CompletionRequested,
-                m.state.label(),
-                &action,
-            )?;
+            allowed_in(m.state.is_open(), m.state.label(), &action)?;
+            if below.is_empty() {
+                allowed_in(
+                    m.state == MatterState::CompletionRequested,
+                    m.state.label(),
+                    &action,
+                )?;
+            } else {
+                if !override_open {
+                    return Err(Denied::OpenBelow(format!(
+                        "{},不能办结;督查人员可填写理由后强制办结",
+                        below.describe()
+                    )));
+                }
+                require(
+                    actor.user.role == Role::Supervisor,
+                    "只有督查人员可以在下级事项未办结时强制办结",
+                )?;
+                non_empty(comment, "强制办结的理由")?;
+                // The lead cannot ask to close while sub-matters are open, so an override stands
+                // in for that request: it is taken from any open state.
+                events.push(event(EventKind::ForcedClose, &below.describe()));
+            }
             for a in &mut m.assignments {
                 a.state = AssignmentState::Closed;
             }

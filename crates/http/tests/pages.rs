@@ -19,6 +19,7 @@ support::on_both_backends!(
     a_liaison_signs_everything_waiting_in_one_go,
     the_supervisor_sees_who_went_quiet_and_a_vice_mayor_sees_the_units_in_charge,
     a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the_parts,
+    the_matter_page_shows_the_chain_and_closes_over_open_parts_only_by_override,
     the_pages_switch_to_english_and_back,
     a_refusal_reads_in_english_on_english_pages_with_the_names_inside_kept,
     a_returned_completion_waits_at_the_top_of_the_liaisons_workbench,
@@ -647,6 +648,77 @@ async fn a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the
         (child["parent_id"].as_i64(), child["deadline"].as_str()),
         (Some(id), Some("2026-10-31"))
     );
+}
+
+async fn the_matter_page_shows_the_chain_and_closes_over_open_parts_only_by_override() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let county = app.login("county").await;
+    let id = app.assigned(&ducha, "county", &[], "2026-11-30").await;
+    let body = serde_json::json!({
+        "title": "城关镇供水管网改造", "source": "meeting", "deadline": "2026-06-20",
+        "lead_unit_id": app.unit("county-chengguan"), "parent_id": id
+    });
+    let (status, child) = app.post(&county, "/matters", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{child}");
+    let child = child["id"].as_i64().unwrap();
+    app.step(&county, child, "assign", serde_json::json!({}))
+        .await;
+
+    let mut city = Browser::new(&app);
+    city.sign_in("ducha").await;
+    let page = city.get(&format!("/matters/{id}")).await;
+    assert!(
+        page.html.contains("<caption>下级事项</caption>"),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html
+            .contains(&format!("href=\"/matters/{child}\">城关镇供水管网改造</a>"))
+    );
+    assert!(page.html.contains("由下级事项汇总") && page.html.contains("未办结的下级事项"));
+    assert!(
+        page.html.contains("下级事项督〔2026〕"),
+        "the red sub-matter is named"
+    );
+    assert!(page.html.contains("light light-red"));
+    assert!(page.html.contains("id=\"form-force-close\""));
+    let below = city.get(&format!("/matters/{child}")).await;
+    assert!(
+        below
+            .html
+            .contains(&format!("› <a href=\"/matters/{id}\">")),
+        "the breadcrumb leads back up"
+    );
+
+    let csrf = page.csrf();
+    let empty = city
+        .post(
+            &format!("/matters/{id}/force-close"),
+            &[("csrf", csrf.as_str()), ("comment", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.html.contains("请填写强制办结的理由"),
+        "{}",
+        empty.html
+    );
+    let done = city
+        .post(
+            &format!("/matters/{id}/force-close"),
+            &[("csrf", csrf.as_str()), ("comment", "镇级任务转入年度计划")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let page = city.get(&format!("/matters/{id}")).await;
+    assert!(page.html.contains("<dd>已办结</dd>"));
+    assert!(
+        page.html.contains("<strong>强制办结</strong>")
+            && page.html.contains("镇级任务转入年度计划")
+    );
+    assert!(!page.html.contains("id=\"form-force-close\""));
 }
 
 async fn the_pages_switch_to_english_and_back() {

@@ -56,6 +56,7 @@ impl From<Denied> for ServiceError {
         match d {
             Denied::Forbidden(m) => ServiceError::Forbidden(m),
             Denied::WrongState { .. } => ServiceError::Conflict(d.to_string()),
+            Denied::OpenBelow(m) => ServiceError::Conflict(m),
             Denied::Invalid(m) => ServiceError::Invalid {
                 field: None,
                 message: m,

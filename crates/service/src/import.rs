@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::names::{self, Directory, Found, Mention};
 use luoshi_domain::{
-    Action, Cadence, EventKind, ExtensionChain, MatterId, NewEvent, Power, Role, Source, UnitId,
-    Urgency, User, UserId,
+    Action, Cadence, EventKind, ExtensionChain, MatterId, NewEvent, OpenBelow, Power, Role, Source,
+    UnitId, Urgency, User, UserId,
 };
 use luoshi_office::extract::{self, Candidate};
 use luoshi_office::read::{self, Content};
@@ -283,7 +283,15 @@ impl Luoshi {
             let mut events = vec![NewEvent::new(EventKind::Created, user.id, now, "导入")];
             let matter = if options.assign {
                 let t = with_actor(self, user, |actor| {
-                    luoshi_domain::apply(&matter, actor, Action::Assign, now, &chain)
+                    // A new matter has nothing below it yet.
+                    luoshi_domain::apply(
+                        &matter,
+                        actor,
+                        Action::Assign,
+                        now,
+                        &chain,
+                        &OpenBelow::default(),
+                    )
                 })?;
                 events.extend(t.events);
                 t.matter

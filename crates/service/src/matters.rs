@@ -1,11 +1,13 @@
 //! Registering matters and carrying them through their lifecycle.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::light::planned_percent;
 use luoshi_domain::{
-    Action, Assignment, AssignmentRole, Cadence, Cause, Event, EventKind, ExtensionChain, Light,
-    LightContext, Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, ProgressClass,
-    Role, Source, UnitId, UnitKind, Urgency, User, UserId,
+    Action, Actor, Assignment, AssignmentRole, Cadence, Cascade, Cause, Event, EventKind,
+    ExtensionChain, Light, LightContext, Matter, MatterId, MatterNumber, MatterState, Milestone,
+    NewEvent, OpenBelow, ProgressClass, Role, Source, UnitId, UnitKind, Urgency, User, UserId,
 };
 use luoshi_storage::{MatterQuery, StoreError};
 
@@ -47,12 +49,50 @@ pub struct MatterView {
 
 #[derive(Debug, Clone)]
 pub struct MatterDetail {
+    /// The matter with its light rolled up: the worst of its own and every sub-matter's.
     pub view: MatterView,
+    /// Where the matter stands in its decomposition, as far as the reader may see it.
+    pub chain: Chain,
     pub events: Vec<Event>,
     /// For each event, how a report compared with the plan on its day (超进度, 达进度 …);
     /// `None` for events that are not reports, or reports on matters without a plan.
     pub progress: Vec<Option<ProgressClass>>,
     pub working_days_left: Option<i64>,
+}
+
+/// A matter's place in its decomposition (SPEC §8), filtered by what the reader may see.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// The matters it was split from that the reader may see, the topmost first.
+    pub ancestors: Vec<Matter>,
+    /// The sub-matters the reader may see, at any depth, depth first.
+    pub below: Vec<ChainNode>,
+    /// The matter's progress, derived from its sub-matters when it has any that count.
+    pub progress: u8,
+    /// Whether `progress` comes from sub-matters rather than the lead unit's report.
+    pub derived: bool,
+    /// The matter's own light, before anything below is counted…
+    pub own_light: Light,
+    /// …and its light rolled up: the worst of its own and every sub-matter's.
+    pub light: Light,
+    /// The sub-matters whose light the matter's rolled-up light is, with why; `None` for one
+    /// the reader may not see, which is counted but not named.
+    pub culprits: Vec<(Option<Matter>, Light, Vec<Cause>)>,
+    /// For each assignment, in order: the progress derived from the sub-matters its unit
+    /// decomposed its part into, or `None` when it decomposed nothing.
+    pub assignment_progress: Vec<Option<u8>>,
+    /// How many sub-matters, at any depth, are neither closed nor cancelled, seen or not.
+    pub open_below: usize,
+}
+
+/// One sub-matter in the tree below a matter.
+#[derive(Debug, Clone)]
+pub struct ChainNode {
+    /// 1 for a child, 2 for a grandchild …, counting only the levels the reader may see.
+    pub depth: usize,
+    /// The sub-matter with its light rolled up from below it.
+    pub view: MatterView,
+    pub progress: u8,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -296,9 +336,11 @@ impl Luoshi {
         let mut attempts = 0;
         loop {
             let (matter, mut events) = self.visible_matter_with_events(user, id).await?;
+            let descendants = self.store.descendants(&[matter.id]).await?;
             let now = self.now();
             let transition = with_actor(self, user, |actor| {
-                luoshi_domain::apply(&matter, actor, action.clone(), now, &chain)
+                let below = OpenBelow::of(&descendants, actor);
+                luoshi_domain::apply(&matter, actor, action.clone(), now, &chain, &below)
             })?;
             let dispatch = self.dispatch_for(&transition, now).await?;
             match self
@@ -318,7 +360,8 @@ impl Luoshi {
                             data,
                         });
                     events.extend(written);
-                    return Ok(self.detail(transition.matter, events));
+                    let chain = self.chain(user, &transition.matter, descendants).await?;
+                    return Ok(self.detail(transition.matter, events, chain));
                 }
                 Err(StoreError::Conflict(_)) if attempts < MAX_RETRIES => attempts += 1,
                 Err(e) => return Err(e.into()),
@@ -328,10 +371,89 @@ impl Luoshi {
 
     pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
         let (matter, events) = self.visible_matter_with_events(user, id).await?;
-        Ok(self.detail(matter, events))
+        let descendants = self.store.descendants(&[matter.id]).await?;
+        let chain = self.chain(user, &matter, descendants).await?;
+        Ok(self.detail(matter, events, chain))
     }
 
-    fn detail(&self, matter: Matter, events: Vec<Event>) -> MatterDetail {
+    /// The matter's ancestors and descendants as the reader may see them, and what rolls up
+    /// from below. Progress and light count every sub-matter, seen or not, so everyone reads
+    /// the same figures; only names are kept from those who may not see them.
+    async fn chain(&self, user: &User, matter: &Matter, descendants: Vec<Matter>) -> Result<Chain> {
+        let mut ancestors = Vec::new();
+        let mut next = matter.parent_id;
+        // Parent links only point at older matters, so this ends; the bound guards bad data.
+        while let Some(id) = next.filter(|_| ancestors.len() < 64) {
+            let Some(parent) = self.store.matter(id).await? else {
+                break;
+            };
+            next = parent.parent_id;
+            ancestors.push(parent);
+        }
+        let tree = self.tree();
+        let actor = Actor { user, tree: &tree };
+        ancestors.retain(|m| actor.can_see(m));
+        ancestors.reverse();
+
+        let calendar = self.calendar();
+        let lights = self.lights(&calendar);
+        let cascade = Cascade::new(matter, &descendants);
+        let (_, culprits) = cascade.light(&lights);
+        let culprits = culprits
+            .into_iter()
+            .map(|c| {
+                if actor.can_see(c.matter) {
+                    (Some(c.matter.clone()), c.light, c.causes)
+                } else {
+                    (None, c.light, Vec::new())
+                }
+            })
+            .collect();
+        // Depth counts only the levels the reader sees: a visible matter under a hidden one
+        // hangs from the nearest visible ancestor.
+        let mut shown_depth: HashMap<MatterId, usize> = HashMap::from([(matter.id, 0)]);
+        let mut below = Vec::new();
+        for (_, m) in cascade.walk() {
+            let above = m
+                .parent_id
+                .and_then(|p| shown_depth.get(&p).copied())
+                .unwrap_or(0);
+            if actor.can_see(m) {
+                shown_depth.insert(m.id, above + 1);
+                let mut view = view_with(&lights, m.clone());
+                view.light = Cascade::new(m, &descendants).light(&lights).0;
+                below.push(ChainNode {
+                    depth: above + 1,
+                    progress: cascade.progress_of(m),
+                    view,
+                });
+            } else {
+                shown_depth.insert(m.id, above);
+            }
+        }
+        let counted = cascade
+            .walk()
+            .iter()
+            .any(|(d, m)| *d == 1 && m.state != MatterState::Cancelled);
+        let (light, _) = cascade.light(&lights);
+        Ok(Chain {
+            ancestors,
+            below,
+            progress: cascade.progress(),
+            derived: counted && matter.state != MatterState::Closed,
+            own_light: lights.matter(matter),
+            light,
+            culprits,
+            assignment_progress: matter
+                .assignments
+                .iter()
+                .map(|a| cascade.assignment_progress(a))
+                .collect(),
+            open_below: cascade.open().len(),
+        })
+    }
+
+    fn detail(&self, matter: Matter, events: Vec<Event>, chain: Chain) -> MatterDetail {
         let working_days_left = matter
             .deadline
             .map(|d| self.calendar().working_days_between(self.today(), d));
@@ -342,8 +464,11 @@ impl Luoshi {
                 e.data.percent.and_then(|p| ProgressClass::of(p, planned))
             })
             .collect();
+        let mut view = self.view(matter);
+        view.light = chain.light;
         MatterDetail {
-            view: self.view(matter),
+            view,
+            chain,
             events,
             progress,
             working_days_left,
@@ -384,14 +509,6 @@ impl Luoshi {
             .into_iter()
             .map(|v| v.matter)
             .find(|m| m.number.to_string() == number))
-    }
-
-    /// The sub-matters of a matter that the caller may see.
-    pub async fn children(&self, user: &User, id: MatterId) -> Result<Vec<MatterView>> {
-        let mut query = self.store_query(user, &ListQuery::default());
-        query.parent_id = Some(id);
-        let (matters, _) = self.store.matters(&query).await?;
-        Ok(self.views(matters))
     }
 
     /// Splits a matter into one sub-matter per unit, each led by that unit and inheriting the

@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Action, Actor, Assignment, AssignmentRole, Cadence, EventKind, ExtensionChain, Matter,
-    MatterId, MatterNumber, MatterState, NewEvent, OrgTree, Role, Source, TokenScope, UnitKind,
-    Urgency, UserId, Visibility,
+    MatterId, MatterNumber, MatterState, NewEvent, OpenBelow, OrgTree, Role, Source, TokenScope,
+    UnitKind, Urgency, UserId, Visibility,
 };
 use luoshi_storage::postgres::{PostgresStore, ScratchDatabase};
 use luoshi_storage::sqlite::SqliteStore;
@@ -233,6 +233,7 @@ async fn story(store: &dyn Store) {
         Action::Assign,
         now,
         &chain,
+        &OpenBelow::default(),
     )
     .unwrap();
     store
@@ -248,6 +249,7 @@ async fn story(store: &dyn Store) {
         Action::Cancel { reason: "x".into() },
         now,
         &chain,
+        &OpenBelow::default(),
     )
     .unwrap();
     assert!(
@@ -268,6 +270,7 @@ async fn story(store: &dyn Store) {
         Action::Sign,
         now,
         &chain,
+        &OpenBelow::default(),
     )
     .unwrap();
     let ids = store
@@ -1042,4 +1045,113 @@ async fn two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice
         (300, 300),
         "each message claimed once"
     );
+}
+
+#[tokio::test]
+async fn descendants_to_any_depth_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    descendants(&store).await;
+}
+
+#[tokio::test]
+async fn descendants_to_any_depth_on_postgres() {
+    let Some(db) = ScratchDatabase::for_test("descendants_to_any_depth_on_postgres").await else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.unwrap();
+    descendants(&store).await;
+}
+
+/// A city matter split for the county, split again for a town, and again below it; a second
+/// tree beside it that must not leak into the first.
+async fn descendants(store: &dyn Store) {
+    store.migrate().await.unwrap();
+    let city = store
+        .insert_unit(&unit("city", UnitKind::Government, None))
+        .await
+        .unwrap();
+    let county = store
+        .insert_unit(&unit("county", UnitKind::Government, Some(city)))
+        .await
+        .unwrap();
+    let town = store
+        .insert_unit(&unit("town", UnitKind::Government, Some(county)))
+        .await
+        .unwrap();
+    let office = store
+        .insert_unit(&unit("office", UnitKind::Other, Some(town)))
+        .await
+        .unwrap();
+    let by = store
+        .insert_user(&NewUser {
+            username: "ducha".into(),
+            display_name: "张三".into(),
+            role: Role::Supervisor,
+            unit_id: city,
+            email: None,
+            password_hash: "$argon2id$hash".into(),
+            in_charge_of: vec![],
+        })
+        .await
+        .unwrap();
+    let now = at("2026-03-02T09:00:00+08:00");
+    let make = async |org, lead, parent: Option<MatterId>, title: &str| {
+        let mut m = draft(org, lead, by, title);
+        m.parent_id = parent;
+        let events = vec![NewEvent::new(EventKind::Created, by, now, "")];
+        store
+            .create_matters(&[(m, events)])
+            .await
+            .unwrap()
+            .remove(0)
+    };
+    let root = make(city, county, None, "市级事项").await;
+    let county_part = make(county, town, Some(root.id), "县级分解").await;
+    let county_other = make(county, town, Some(root.id), "县级另一项").await;
+    let town_part = make(town, office, Some(county_part.id), "镇级分解").await;
+    let deepest = make(town, office, Some(town_part.id), "再分解").await;
+    let beside = make(city, county, None, "另一市级事项").await;
+    let beside_child = make(county, town, Some(beside.id), "另一县级分解").await;
+
+    let ids = |ms: Vec<Matter>| {
+        let mut ids: Vec<i64> = ms.into_iter().map(|m| m.id.0).collect();
+        ids.sort();
+        ids
+    };
+    let below = store.descendants(&[root.id]).await.unwrap();
+    assert_eq!(
+        ids(below.clone()),
+        [
+            county_part.id.0,
+            county_other.id.0,
+            town_part.id.0,
+            deepest.id.0
+        ]
+    );
+    let read = below.iter().find(|m| m.id == deepest.id).unwrap();
+    assert_eq!(read, &store.matter(deepest.id).await.unwrap().unwrap());
+    assert_eq!(read.parent_id, Some(town_part.id));
+
+    assert_eq!(
+        ids(store.descendants(&[county_part.id]).await.unwrap()),
+        [town_part.id.0, deepest.id.0]
+    );
+    assert_eq!(
+        ids(store.descendants(&[root.id, beside.id]).await.unwrap()),
+        [
+            county_part.id.0,
+            county_other.id.0,
+            town_part.id.0,
+            deepest.id.0,
+            beside_child.id.0
+        ]
+    );
+    // Roots are never listed, not even one that hangs below another root.
+    assert_eq!(
+        ids(store.descendants(&[root.id, county_part.id]).await.unwrap()),
+        [county_other.id.0, town_part.id.0, deepest.id.0]
+    );
+    assert!(store.descendants(&[deepest.id]).await.unwrap().is_empty());
+    assert!(store.descendants(&[]).await.unwrap().is_empty());
 }

@@ -106,7 +106,15 @@ fn act(w: &World, who: &User, m: &Matter, action: Action) -> Result<Matter, Deni
         user: who,
         tree: &w.tree,
     };
-    apply(m, &actor, action, now(), &ExtensionChain::default()).map(|t| t.matter)
+    apply(
+        m,
+        &actor,
+        action,
+        now(),
+        &ExtensionChain::default(),
+        &OpenBelow::default(),
+    )
+    .map(|t| t.matter)
 }
 
 fn feedback(percent: u8) -> Action {
@@ -159,6 +167,7 @@ fn the_whole_lifecycle_from_draft_to_closed() {
         &m,
         Action::Close {
             comment: "同意办结".into(),
+            override_open: false,
         },
     )
     .unwrap();
@@ -219,7 +228,8 @@ fn liaisons_cannot_close_and_strangers_cannot_touch() {
             &w.fgw,
             &m,
             Action::Close {
-                comment: String::new()
+                comment: String::new(),
+                override_open: false,
             }
         ),
         Err(Denied::Forbidden(_))
@@ -246,6 +256,7 @@ fn an_action_from_the_wrong_state_names_the_state() {
         &draft(),
         Action::Close {
             comment: String::new(),
+            override_open: false,
         },
     )
     .unwrap_err();
@@ -264,7 +275,15 @@ fn reporting_signs_an_unsigned_assignment_on_the_way() {
         user: &w.czj,
         tree: &w.tree,
     };
-    let t = apply(&m, &actor, feedback(30), now(), &ExtensionChain::default()).unwrap();
+    let t = apply(
+        &m,
+        &actor,
+        feedback(30),
+        now(),
+        &ExtensionChain::default(),
+        &OpenBelow::default(),
+    )
+    .unwrap();
     let kinds: Vec<_> = t.events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, vec![EventKind::Signed, EventKind::Feedback]);
     assert!(matches!(
@@ -337,6 +356,170 @@ fn a_cancelled_matter_cannot_be_cancelled_again() {
     ));
 }
 
+/// One open sub-matter the actor can see and one they cannot.
+fn open_below() -> OpenBelow {
+    OpenBelow {
+        seen: vec![MatterNumber {
+            year: 2026,
+            seq: 16,
+        }],
+        unseen: 1,
+    }
+}
+
+fn act_below(
+    w: &World,
+    who: &User,
+    m: &Matter,
+    action: Action,
+    below: &OpenBelow,
+) -> Result<Transition, Denied> {
+    let actor = Actor {
+        user: who,
+        tree: &w.tree,
+    };
+    apply(m, &actor, action, now(), &ExtensionChain::default(), below)
+}
+
+fn close(comment: &str, override_open: bool) -> Action {
+    Action::Close {
+        comment: comment.into(),
+        override_open,
+    }
+}
+
+#[test]
+fn the_lead_cannot_ask_to_close_while_a_sub_matter_is_open() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let ask = Action::RequestCompletion {
+        summary: "完成".into(),
+    };
+    let denied = act_below(&w, &w.fgw, &m, ask.clone(), &open_below()).unwrap_err();
+    assert_eq!(
+        denied,
+        Denied::OpenBelow("尚有2项下级事项未办结(督〔2026〕16号),不能申请办结".into())
+    );
+    // Once everything below is closed or cancelled, it may.
+    let t = act_below(&w, &w.fgw, &m, ask, &OpenBelow::default()).unwrap();
+    assert_eq!(t.matter.state, MatterState::CompletionRequested);
+}
+
+#[test]
+fn a_supervisor_closes_past_open_sub_matters_only_by_override_with_a_reason() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let m = act(&w, &w.fgw, &m, feedback(90)).unwrap();
+    let below = open_below();
+
+    let denied = act_below(&w, &w.ducha, &m, close("同意", false), &below).unwrap_err();
+    assert!(
+        matches!(&denied, Denied::OpenBelow(msg) if msg.contains("强制办结")),
+        "{denied:?}"
+    );
+    let denied = act_below(&w, &w.ducha, &m, close("  ", true), &below).unwrap_err();
+    assert_eq!(denied, Denied::Invalid("请填写强制办结的理由".into()));
+    // Nobody but a supervisor overrides, whoever else manages the matter.
+    assert!(matches!(
+        act_below(&w, &w.fgw, &m, close("理由", true), &below),
+        Err(Denied::Forbidden(_))
+    ));
+
+    // The lead could not ask, so the override is taken from a working state.
+    let t = act_below(
+        &w,
+        &w.ducha,
+        &m,
+        close("乡镇任务已并入新项目", true),
+        &below,
+    )
+    .unwrap();
+    assert_eq!(t.matter.state, MatterState::Closed);
+    assert!(
+        t.matter
+            .assignments
+            .iter()
+            .all(|a| a.state == AssignmentState::Closed)
+    );
+    let said: Vec<_> = t
+        .events
+        .iter()
+        .map(|e| (e.kind, e.comment.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                EventKind::ForcedClose,
+                "尚有2项下级事项未办结(督〔2026〕16号)"
+            ),
+            (EventKind::Closed, "乡镇任务已并入新项目"),
+        ]
+    );
+}
+
+#[test]
+fn an_override_with_nothing_open_below_is_an_ordinary_close() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    // Without open sub-matters there is nothing to override: the lead must ask first.
+    let denied = act(&w, &w.ducha, &m, close("理由", true)).unwrap_err();
+    assert!(matches!(denied, Denied::WrongState { .. }), "{denied:?}");
+    let m = act(
+        &w,
+        &w.fgw,
+        &m,
+        Action::RequestCompletion {
+            summary: "完成".into(),
+        },
+    )
+    .unwrap();
+    let t = act_below(&w, &w.ducha, &m, close("", true), &OpenBelow::default()).unwrap();
+    let kinds: Vec<_> = t.events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventKind::Closed]);
+}
+
+#[test]
+fn a_finished_matter_is_refused_for_its_state_not_its_sub_matters() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let m = act(
+        &w,
+        &w.ducha,
+        &m,
+        Action::Cancel {
+            reason: "情况变化".into(),
+        },
+    )
+    .unwrap();
+    let denied = act_below(&w, &w.ducha, &m, close("理由", true), &open_below()).unwrap_err();
+    assert!(matches!(denied, Denied::WrongState { .. }), "{denied:?}");
+}
+
+#[test]
+fn open_below_names_only_what_the_actor_may_see() {
+    let w = world();
+    let mut mine = draft();
+    mine.id = MatterId(2);
+    mine.number.seq = 2;
+    let mut elsewhere = draft();
+    elsewhere.id = MatterId(3);
+    elsewhere.number.seq = 3;
+    elsewhere.lead_unit_id = OTHER;
+    elsewhere.co_unit_ids = vec![];
+    elsewhere.assignments = vec![Assignment::new(OTHER, AssignmentRole::Lead)];
+    let mut closed = draft();
+    closed.state = MatterState::Closed;
+    let actor = Actor {
+        user: &w.fgw,
+        tree: &w.tree,
+    };
+    let below = OpenBelow::of([&mine, &elsewhere, &closed], &actor);
+    assert_eq!(below.seen, vec![mine.number]);
+    assert_eq!(below.unseen, 1);
+    assert_eq!(below.describe(), "尚有2项下级事项未办结(督〔2026〕2号)");
+}
+
 mod any_sequence {
     use proptest::prelude::*;
 
@@ -353,6 +536,7 @@ mod any_sequence {
             },
             4 => Action::Close {
                 comment: "同意".into(),
+                override_open: pick_override(kind),
             },
             5 => Action::Return {
                 reason: "补充材料".into(),
@@ -375,6 +559,11 @@ mod any_sequence {
             },
             _ => feedback(100),
         }
+    }
+
+    /// Some closes override open sub-matters, which only matters when there are some.
+    fn pick_override(kind: u8) -> bool {
+        kind >= 128
     }
 
     /// What must hold between a matter's state and its units' states, whatever happened.
@@ -420,7 +609,15 @@ mod any_sequence {
 
     proptest! {
         #[test]
-        fn no_sequence_of_steps_breaks_the_lifecycle(steps in proptest::collection::vec((any::<u8>(), any::<u8>()), 1..40)) {
+        fn no_sequence_of_steps_breaks_the_lifecycle(
+            steps in proptest::collection::vec((any::<u8>(), any::<u8>()), 1..40),
+            open_below in any::<bool>(),
+        ) {
+            let below = if open_below {
+                OpenBelow { seen: vec![MatterNumber { year: 2026, seq: 9 }], unseen: 1 }
+            } else {
+                OpenBelow::default()
+            };
             let w = world();
             let mut m = draft();
             m.leader_id = Some(w.leader.id);
@@ -430,8 +627,20 @@ mod any_sequence {
                 let user = who(&w, kind, pick);
                 let actor = Actor { user, tree: &w.tree };
                 let finished = matches!(m.state, MatterState::Closed | MatterState::Cancelled);
-                if let Ok(t) = apply(&m, &actor, action(kind), now(), &ExtensionChain::default()) {
+                if let Ok(t) = apply(&m, &actor, action(kind), now(), &ExtensionChain::default(), &below) {
                     prop_assert!(!finished, "{:?} changed a finished matter", action(kind));
+                    if open_below {
+                        let done = matches!(
+                            t.matter.state,
+                            MatterState::Closed | MatterState::CompletionRequested
+                        );
+                        let forced = t.events.iter().any(|e| e.kind == EventKind::ForcedClose);
+                        prop_assert!(
+                            !done || forced || m.state == MatterState::CompletionRequested,
+                            "finished past open sub-matters without an override"
+                        );
+                        prop_assert!(!forced || user.role == Role::Supervisor);
+                    }
                     prop_assert_eq!(t.matter.version, m.version + 1);
                     prop_assert!(!t.events.is_empty());
                     prop_assert!(t.events.iter().all(|e| e.actor_id == user.id && e.at == now()));

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use luoshi_domain::{
-    AssignmentRole, AssignmentState, Cadence, EventKind, Light, MatterState, ProgressClass, Role,
-    Source, Unit, UnitKind, Urgency, User,
+    AssignmentRole, AssignmentState, Cadence, Cause, EventKind, Light, Matter, MatterState,
+    ProgressClass, Role, Source, Unit, UnitKind, Urgency, User,
 };
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
@@ -103,7 +103,13 @@ pub struct AssignmentDto {
     light: Light,
     /// Why the light is not green, in words (已超过完成时限, 应于6月10日前反馈 …).
     reasons: Vec<String>,
+    /// The progress shown: derived from the sub-matters this unit decomposed its part into, or
+    /// what it reported when it decomposed nothing.
     percent: u8,
+    /// The percent this unit last reported itself.
+    reported_percent: u8,
+    /// Whether `percent` is derived from the unit's sub-matters.
+    derived: bool,
     signed_at: Option<DateTime<FixedOffset>>,
     last_feedback_at: Option<DateTime<FixedOffset>>,
 }
@@ -134,6 +140,50 @@ pub struct ExtensionDto {
     approvals: usize,
 }
 
+/// A matter above or below another in its decomposition.
+#[derive(Serialize, ToSchema)]
+pub struct ChainLinkDto {
+    id: i64,
+    number: String,
+    title: String,
+    state: MatterState,
+    parent_id: Option<i64>,
+}
+
+/// A sub-matter in the tree below a matter.
+#[derive(Serialize, ToSchema)]
+pub struct ChainNodeDto {
+    id: i64,
+    number: String,
+    title: String,
+    parent_id: Option<i64>,
+    /// 1 for a child, 2 for a grandchild …, counting only levels the caller may see.
+    depth: usize,
+    state: MatterState,
+    /// Its own light rolled up with everything below it.
+    light: Light,
+    /// Its progress, derived from its own sub-matters when it has any.
+    progress: u8,
+    org_id: i64,
+    lead_unit_id: i64,
+    deadline: Option<NaiveDate>,
+}
+
+/// Why a sub-matter makes the light what it is, in words.
+fn culprit_reason(m: Option<&Matter>, light: Light, causes: &[Cause]) -> String {
+    match m {
+        Some(m) => {
+            let why: Vec<String> = causes.iter().map(|c| c.describe()).collect();
+            let mut text = format!("下级事项{}“{}”为{}", m.number, m.title, light.label());
+            if !why.is_empty() {
+                text.push_str(&format!(":{}", why.join(";")));
+            }
+            text
+        }
+        None => format!("有无权查看的下级事项为{}", light.label()),
+    }
+}
+
 /// A matter in full: its units, lights and timeline.
 #[derive(Serialize, ToSchema)]
 pub struct MatterDto {
@@ -145,7 +195,24 @@ pub struct MatterDto {
     origin: String,
     urgency: Urgency,
     state: MatterState,
+    /// The worst of the matter's own light and every sub-matter's, at any depth.
     light: Light,
+    /// The matter's own light, before its sub-matters are counted.
+    own_light: Light,
+    /// Which sub-matters, if any, carry the light shown in `light`, and why.
+    light_reasons: Vec<String>,
+    /// 100 when closed; else the mean of its non-cancelled sub-matters' progress, to any depth;
+    /// else its lead unit's report.
+    progress: u8,
+    /// Whether `progress` comes from sub-matters.
+    progress_derived: bool,
+    /// Sub-matters at any depth neither closed nor cancelled, including any the caller may not
+    /// see: while there are some, it cannot be asked to close, and closes only by override.
+    open_below: usize,
+    /// The matters it was split from that the caller may see, the topmost first.
+    ancestors: Vec<ChainLinkDto>,
+    /// The sub-matters the caller may see, at any depth, depth first.
+    descendants: Vec<ChainNodeDto>,
     deadline: Option<NaiveDate>,
     /// Working days from today to the deadline (negative when overdue).
     working_days_left: Option<i64>,
@@ -172,7 +239,49 @@ impl From<MatterDetail> for MatterDto {
             assignment_lights,
             assignment_causes,
         } = d.view;
+        let chain = d.chain;
+        let light_reasons = chain
+            .culprits
+            .iter()
+            .map(|(m, light, causes)| culprit_reason(m.as_ref(), *light, causes))
+            .collect();
         MatterDto {
+            own_light: chain.own_light,
+            light_reasons,
+            progress: chain.progress,
+            progress_derived: chain.derived,
+            open_below: chain.open_below,
+            ancestors: chain
+                .ancestors
+                .iter()
+                .map(|a| ChainLinkDto {
+                    id: a.id.0,
+                    number: a.number.to_string(),
+                    title: a.title.clone(),
+                    state: a.state,
+                    parent_id: a.parent_id.map(|p| p.0),
+                })
+                .collect(),
+            descendants: chain
+                .below
+                .iter()
+                .map(|n| {
+                    let m = &n.view.matter;
+                    ChainNodeDto {
+                        id: m.id.0,
+                        number: m.number.to_string(),
+                        title: m.title.clone(),
+                        parent_id: m.parent_id.map(|p| p.0),
+                        depth: n.depth,
+                        state: m.state,
+                        light: n.view.light,
+                        progress: n.progress,
+                        org_id: m.org_id.0,
+                        lead_unit_id: m.lead_unit_id.0,
+                        deadline: m.deadline,
+                    }
+                })
+                .collect(),
             id: m.id.0,
             number: m.number.to_string(),
             title: m.title,
@@ -206,13 +315,16 @@ impl From<MatterDetail> for MatterDto {
                 .iter()
                 .zip(assignment_lights)
                 .zip(assignment_causes)
-                .map(|((a, light), causes)| AssignmentDto {
+                .zip(chain.assignment_progress)
+                .map(|(((a, light), causes), derived)| AssignmentDto {
                     reasons: causes.iter().map(|c| c.describe()).collect(),
                     unit_id: a.unit_id.0,
                     role: a.role,
                     state: a.state,
                     light,
-                    percent: a.percent,
+                    percent: derived.unwrap_or(a.percent),
+                    reported_percent: a.percent,
+                    derived: derived.is_some(),
                     signed_at: a.signed_at.map(china),
                     last_feedback_at: a.last_feedback_at.map(china),
                 })

@@ -248,15 +248,29 @@ pub struct CommentBody {
     comment: String,
 }
 
-/// The supervisor accepts the completion (办结).
-#[utoipa::path(post, path = "/matters/{id}/close", request_body = CommentBody, responses((status = 200, body = MatterDto), (status = 403)))]
+#[derive(Deserialize, ToSchema)]
+pub struct CloseBody {
+    #[serde(default)]
+    comment: String,
+    /// Close although sub-matters are still open (强制办结): supervisors only, and `comment`
+    /// must then give the reason. Without it, a matter with open sub-matters is refused (409).
+    #[serde(default)]
+    override_open: bool,
+}
+
+/// The supervisor accepts the completion (办结), or closes over open sub-matters by override.
+#[utoipa::path(post, path = "/matters/{id}/close", request_body = CloseBody, responses((status = 200, body = MatterDto), (status = 403), (status = 409)))]
 pub async fn close(
     State(s): State<AppState>,
     Caller(user): Caller,
     Path(id): Path<i64>,
-    Json(b): Json<CommentBody>,
+    Json(b): Json<CloseBody>,
 ) -> MatterResult {
-    act(&s, &user, id, Action::Close { comment: b.comment }).await
+    let action = Action::Close {
+        comment: b.comment,
+        override_open: b.override_open,
+    };
+    act(&s, &user, id, action).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -137,6 +137,22 @@ fn holes<'t>(pattern: &str, text: &'t str) -> Option<Vec<&'t str>> {
 /// Messages with names or numbers inside: the Chinese with `{}` holes, the English with `{0}` ….
 const MESSAGES: &[(&str, &str)] = &[
     (
+        "尚有{}项下级事项未办结({}),不能申请办结",
+        "Sub-matters still open: {0} ({1}); completion cannot be asked for yet",
+    ),
+    (
+        "尚有{}项下级事项未办结,不能申请办结",
+        "Sub-matters still open: {0}; completion cannot be asked for yet",
+    ),
+    (
+        "尚有{}项下级事项未办结({}),不能办结;督查人员可填写理由后强制办结",
+        "Sub-matters still open: {0} ({1}); a supervisor may still close it, giving a reason",
+    ),
+    (
+        "尚有{}项下级事项未办结,不能办结;督查人员可填写理由后强制办结",
+        "Sub-matters still open: {0}; a supervisor may still close it, giving a reason",
+    ),
+    (
         "当前状态为“{}”,不能{}",
         "The matter is “{0}”; it cannot be given “{1}” now",
     ),
@@ -373,6 +389,19 @@ fn english(zh: &str) -> Option<&'static str> {
         "交办" => "Assign",
         "反馈进展" => "Report progress",
         "办结" => "Close",
+        "强制办结" => "Forced close",
+        "下级事项" => "Sub-matters at every level",
+        "由下级事项汇总" => "rolled up from sub-matters",
+        "未办结的下级事项" => "Sub-matters still open",
+        "{0}项" => "{0}",
+        "第{0}级" => "level {0}",
+        "下级事项{0}“{1}”为{2}" => "sub-matter {0} “{1}” is {2}",
+        "{0}:{1}" => "{0}: {1}",
+        "有无权查看的下级事项为{0}" => "a sub-matter you cannot see is {0}",
+        "强制办结的理由" => "the reason for closing over open sub-matters",
+        "只有督查人员可以在下级事项未办结时强制办结" => {
+            "Only supervisors close a matter whose sub-matters are still open"
+        }
         "退回" => "Return",
         "催办" => "Remind",
         "申请延期" => "Ask for more time",
@@ -772,6 +801,14 @@ mod tests {
             "No unit is called 市不存在局; “市局” matches several units; write the full name"
         );
         assert_eq!(en("单位 7 不存在"), "Unit 7 does not exist");
+        assert_eq!(
+            en("尚有2项下级事项未办结(督〔2026〕16号),不能申请办结"),
+            "Sub-matters still open: 2 (督〔2026〕16号); completion cannot be asked for yet"
+        );
+        assert_eq!(
+            en("尚有1项下级事项未办结,不能办结;督查人员可填写理由后强制办结"),
+            "Sub-matters still open: 1; a supervisor may still close it, giving a reason"
+        );
         assert_eq!(en("没有译文的话{}"), "没有译文的话{}");
         assert_eq!(message("单位 7 不存在"), "单位 7 不存在");
     }

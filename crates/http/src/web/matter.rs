@@ -80,6 +80,11 @@ const CLOSE: Step = Step {
     label: "审核通过,办结",
     fields: &[("comment", "审核意见", "textarea")],
 };
+const FORCE_CLOSE: Step = Step {
+    verb: "force-close",
+    label: "强制办结",
+    fields: &[("comment", "强制办结的理由", "textarea")],
+};
 const RETURN: Step = Step {
     verb: "return",
     label: "退回",
@@ -113,6 +118,7 @@ const STEPS: &[&Step] = &[
     &EXTENSION,
     &ASSIGN,
     &CLOSE,
+    &FORCE_CLOSE,
     &RETURN,
     &REMIND,
     &APPROVE,
@@ -150,6 +156,11 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
         },
         "close" => Action::Close {
             comment: text("comment"),
+            override_open: false,
+        },
+        "force-close" => Action::Close {
+            comment: text("comment"),
+            override_open: true,
         },
         "return" => Action::Return {
             reason: text("reason"),
@@ -170,8 +181,14 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
     })
 }
 
-/// The forms this person may use on this matter now. The lifecycle still decides on submit.
-fn steps_for(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> Vec<&'static Step> {
+/// The forms this person may use on this matter now, given how many sub-matters are still open
+/// below it. The lifecycle still decides on submit.
+fn steps_for(
+    s: &AppState,
+    viewer: &Viewer,
+    m: &luoshi_domain::Matter,
+    open_below: usize,
+) -> Vec<&'static Step> {
     let tree = s.luoshi.tree();
     let actor = Actor {
         user: &viewer.user,
@@ -187,7 +204,7 @@ fn steps_for(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> Vec<&'
         }
         if a.state.is_working() {
             steps.push(&FEEDBACK);
-            if lead {
+            if lead && open_below == 0 {
                 steps.push(&REQUEST_COMPLETION);
             }
         }
@@ -199,9 +216,13 @@ fn steps_for(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> Vec<&'
     if manages {
         match m.state {
             MatterState::Draft => steps.push(&ASSIGN),
-            MatterState::CompletionRequested => steps.extend([&CLOSE, &RETURN]),
+            MatterState::CompletionRequested if open_below == 0 => steps.extend([&CLOSE, &RETURN]),
+            MatterState::CompletionRequested => steps.push(&RETURN),
             s if s.is_working() => steps.push(&REMIND),
             _ => {}
+        }
+        if open_below > 0 && m.state.is_open() && viewer.user.role == Role::Supervisor {
+            steps.push(&FORCE_CLOSE);
         }
     }
     if m.extension.is_some() && (manages || viewer.user.role == Role::Leader) {
@@ -233,17 +254,9 @@ async fn show_matter(
         Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
     };
     let tree = s.luoshi.tree();
-    let children = match s.luoshi.children(&viewer.user, id).await {
-        Ok(c) => c,
-        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
-    };
-    let today = s.luoshi.today();
-    let children = view::rows(&children, &tree, |d| {
-        s.luoshi.calendar().working_days_between(today, d)
-    });
     let may_decompose = may_decompose(s, viewer, &detail.view.matter);
     let (m, events) = view::matter_page(&detail, &tree, &people);
-    let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter)
+    let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter, detail.chain.open_below)
         .into_iter()
         .map(|step| {
             let fields: Vec<_> = step
@@ -261,7 +274,7 @@ async fn show_matter(
         context! {
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
-            m, events, forms, error, input, children, may_decompose,
+            m, events, forms, error, input, may_decompose,
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
         },

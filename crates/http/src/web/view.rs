@@ -134,6 +134,8 @@ pub struct AssignmentRow {
     role: &'static str,
     state: &'static str,
     percent: u8,
+    /// The percent is rolled up from the sub-matters this unit decomposed its part into.
+    derived: bool,
     light: &'static str,
     light_label: &'static str,
     why: String,
@@ -167,6 +169,61 @@ pub struct MatterPageView {
     days_left: Option<i64>,
     leader: Option<String>,
     assignments: Vec<AssignmentRow>,
+    progress: u8,
+    progress_derived: bool,
+    /// Which sub-matters make the light what it is, in the page's language.
+    light_reasons: Vec<String>,
+    open_below: usize,
+    ancestors: Vec<ChainLink>,
+    below: Vec<TreeRow>,
+}
+
+#[derive(Serialize)]
+pub struct ChainLink {
+    id: i64,
+    number: String,
+    title: String,
+}
+
+/// One sub-matter in the tree on a matter's page.
+#[derive(Serialize)]
+pub struct TreeRow {
+    id: i64,
+    number: String,
+    title: String,
+    depth: usize,
+    /// The depth as a style class; deeper levels than this share the last indent.
+    indent: usize,
+    lead: String,
+    state: &'static str,
+    progress: u8,
+    light: &'static str,
+    light_label: &'static str,
+}
+
+/// Why a sub-matter carries the light it passes up, or that one the reader may not see does.
+fn culprit_reason(
+    m: Option<&luoshi_domain::Matter>,
+    light: luoshi_domain::Light,
+    causes: &[Cause],
+) -> String {
+    use super::i18n::t;
+    let light = t(light.label(), &[]);
+    match m {
+        Some(m) => {
+            let why = why(causes.iter());
+            let named = t(
+                "下级事项{0}“{1}”为{2}",
+                &[m.number.to_string(), m.title.clone(), light],
+            );
+            if why.is_empty() {
+                named
+            } else {
+                t("{0}:{1}", &[named, why])
+            }
+        }
+        None => t("有无权查看的下级事项为{0}", &[light]),
+    }
 }
 
 pub fn matter_page(
@@ -189,16 +246,57 @@ pub fn matter_page(
         deadline: m.deadline.map_or_else(|| "持续推进".to_string(), page_date),
         days_left: d.working_days_left.filter(|_| m.state.is_open()),
         leader: m.leader_id.and_then(|id| people.get(&id).cloned()),
+        progress: d.chain.progress,
+        progress_derived: d.chain.derived,
+        light_reasons: d
+            .chain
+            .culprits
+            .iter()
+            .map(|(m, light, causes)| culprit_reason(m.as_ref(), *light, causes))
+            .collect(),
+        open_below: d.chain.open_below,
+        ancestors: d
+            .chain
+            .ancestors
+            .iter()
+            .map(|a| ChainLink {
+                id: a.id.0,
+                number: a.number.to_string(),
+                title: a.title.clone(),
+            })
+            .collect(),
+        below: d
+            .chain
+            .below
+            .iter()
+            .map(|n| {
+                let m = &n.view.matter;
+                TreeRow {
+                    id: m.id.0,
+                    number: m.number.to_string(),
+                    title: m.title.clone(),
+                    depth: n.depth,
+                    indent: n.depth.min(5),
+                    lead: unit_name(tree, m.lead_unit_id),
+                    state: m.state.label(),
+                    progress: n.progress,
+                    light: n.view.light.as_str(),
+                    light_label: n.view.light.label(),
+                }
+            })
+            .collect(),
         assignments: m
             .assignments
             .iter()
             .zip(&v.assignment_lights)
             .zip(&v.assignment_causes)
-            .map(|((a, light), causes)| AssignmentRow {
+            .zip(&d.chain.assignment_progress)
+            .map(|(((a, light), causes), derived)| AssignmentRow {
                 unit: unit_name(tree, a.unit_id),
                 role: a.role.label(),
                 state: a.state.label(),
-                percent: a.percent,
+                percent: derived.unwrap_or(a.percent),
+                derived: derived.is_some(),
                 light: light.as_str(),
                 light_label: light.label(),
                 why: why(causes.iter()),

@@ -308,6 +308,28 @@ pub async fn one(conn: &mut PgConnection, id: MatterId) -> Result<Option<Matter>
     matter_of(doc)
 }
 
+/// Every matter below `roots`, to any depth, from one statement. `UNION` (not `UNION ALL`)
+/// drops rows already found, so even a parent link that looped back could not make the walk
+/// run forever.
+pub async fn descendants(conn: &mut PgConnection, roots: &[MatterId]) -> Result<Vec<Matter>> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = roots.iter().map(|m| m.0).collect();
+    let doc: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "WITH RECURSIVE below(id) AS (
+             SELECT id FROM matters WHERE parent_id = ANY($1)
+             UNION
+             SELECT m.id FROM matters m JOIN below b ON m.parent_id = b.id)
+         SELECT json_agg({MATTER_DOC})::text FROM matters m
+         WHERE m.id IN (SELECT id FROM below) AND m.id <> ALL($1)"
+    )))
+    .bind(ids)
+    .fetch_one(conn)
+    .await?;
+    read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))
+}
+
 /// The matter and its timeline from one statement, so from one snapshot.
 pub async fn with_events(
     conn: &mut PgConnection,

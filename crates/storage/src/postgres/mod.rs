@@ -803,6 +803,10 @@ impl Store for PostgresStore {
         matters::events_of(&mut *self.conn().await?, matters).await
     }
 
+    async fn descendants(&self, roots: &[MatterId]) -> Result<Vec<Matter>> {
+        matters::descendants(&mut *self.conn().await?, roots).await
+    }
+
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
         matters::select(&mut *self.conn().await?, query).await
     }

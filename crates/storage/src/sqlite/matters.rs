@@ -339,6 +339,28 @@ pub fn one(conn: &Connection, id: MatterId) -> Result<Option<Matter>> {
     }
 }
 
+/// Every matter below `roots`, to any depth. `UNION` (not `UNION ALL`) drops rows already
+/// found, so even a parent link that looped back could not make the walk run forever.
+pub fn descendants(conn: &Connection, roots: &[MatterId]) -> Result<Vec<Matter>> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::default();
+    sql.push("WITH RECURSIVE below(id) AS (SELECT id FROM matters WHERE parent_id IN ")
+        .bind_list(roots.iter().map(|m| m.0))
+        .push(
+            " UNION SELECT m.id FROM matters m JOIN below b ON m.parent_id = b.id) \
+             SELECT json_group_array(",
+        )
+        .push(MATTER_DOC)
+        .push(") FROM matters m WHERE m.id IN (SELECT id FROM below) AND m.id NOT IN ")
+        .bind_list(roots.iter().map(|m| m.0));
+    let doc: Option<String> = conn
+        .prepare(&sql.text)?
+        .query_row(params_from_iter(sql.args.iter()), |r| r.get(0))?;
+    read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))
+}
+
 /// SQL text and its arguments, built together.
 #[derive(Default)]
 struct Sql {

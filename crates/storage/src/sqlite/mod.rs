@@ -703,6 +703,13 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn descendants(&self, roots: &[MatterId]) -> Result<Vec<Matter>> {
+        let ids = roots.to_vec();
+        self.readers
+            .run(move |c| matters::descendants(c, &ids))
+            .await
+    }
+
     async fn events_of(&self, matters: &[MatterId]) -> Result<Vec<Event>> {
         let ids = matters.to_vec();
         self.readers.run(move |c| matters::events_of(c, &ids)).await
