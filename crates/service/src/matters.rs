@@ -580,7 +580,22 @@ impl Luoshi {
         user: &User,
         query: &ListQuery,
     ) -> Result<Vec<MatterView>> {
-        let (matters, _) = self.store.matters(&self.store_query(user, query)).await?;
+        let mut store_query = self.store_query(user, query);
+        // Only drafts and open matters ever show yellow or red: the rest need not be read to be
+        // filtered out, which at a province's size is most of them.
+        if query.light.is_some_and(|l| l != Light::Green) {
+            let may_light = |s: &MatterState| *s == MatterState::Draft || s.is_open();
+            let asked: Vec<MatterState> = if store_query.states.is_empty() {
+                MatterState::ALL.to_vec()
+            } else {
+                store_query.states.clone()
+            };
+            store_query.states = asked.into_iter().filter(may_light).collect();
+            if store_query.states.is_empty() {
+                return Ok(Vec::new());
+            }
+        }
+        let (matters, _) = self.store.matters(&store_query).await?;
         let mut views = self.views(matters);
         views.retain(|v| query.light.is_none_or(|l| v.light == l));
         Ok(views)
