@@ -74,21 +74,20 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
+/// The live sign-in or token behind the request's `Authorization: Bearer …` header.
 async fn bearer(parts: &Parts, state: &AppState) -> Result<Access, ApiError> {
-    {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::from(ServiceError::Unauthenticated))?;
-        Ok(state.luoshi.authenticate(token).await?)
-    }
+    let token = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::from(ServiceError::Unauthenticated))?;
+    Ok(state.luoshi.authenticate(token).await?)
 }
 
 /// The address the request came from, when the server knows it.

@@ -77,9 +77,9 @@ impl Limiter {
         }
     }
 
-    /// Takes one token from the address's bucket, or says how long until one is there.
-    fn take(&self, addr: IpAddr, kind: Kind, now: Instant) -> Result<(), Duration> {
-        let (rate, burst) = match kind {
+    /// A kind of bucket's refill per second and size.
+    fn shape(&self, kind: Kind) -> (f64, f64) {
+        match kind {
             Kind::Any => (
                 f64::from(self.limits.requests_per_second),
                 f64::from(self.limits.burst.max(self.limits.requests_per_second)),
@@ -88,15 +88,22 @@ impl Limiter {
                 let n = f64::from(self.limits.sign_ins_per_minute);
                 (n / 60.0, n)
             }
-        };
+        }
+    }
+
+    /// Takes one token from the address's bucket, or says how long until one is there.
+    fn take(&self, addr: IpAddr, kind: Kind, now: Instant) -> Result<(), Duration> {
+        let (rate, burst) = self.shape(kind);
         if rate <= 0.0 {
             return Ok(());
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() > REMEMBERED {
+            // Each bucket by its own kind's shape: only the full ones, whose addresses have been
+            // quiet, are forgotten, so forgetting never hands anyone a fresh allowance.
             buckets.retain(|(_, k), b| {
-                let r = if *k == Kind::Any { rate } else { rate.min(1.0) };
-                b.tokens + now.duration_since(b.at).as_secs_f64() * r < burst
+                let (rate, burst) = self.shape(*k);
+                b.tokens + now.duration_since(b.at).as_secs_f64() * rate < burst
             });
         }
         let b = buckets.entry((addr, kind)).or_insert(Bucket {
