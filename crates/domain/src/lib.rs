@@ -43,6 +43,24 @@ pub fn china_offset() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// The instant it is `time` on `day` in China. UTC+8 has no gaps or repeats, so every local
+/// time is exactly one instant.
+pub fn china_instant(
+    day: chrono::NaiveDate,
+    time: chrono::NaiveTime,
+) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(time)
+        .and_local_timezone(china_offset())
+        .single()
+        .expect("a fixed offset has every local time exactly once")
+        .to_utc()
+}
+
+/// The instant a day in China ends: midnight before the next one.
+pub fn china_day_end(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    china_instant(day.succ_opt().unwrap_or(day), chrono::NaiveTime::MIN)
+}
+
 /// The calendar date in China at the instant `at`.
 pub fn china_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     at.with_timezone(&china_offset()).date_naive()

@@ -212,11 +212,10 @@ impl<'a> LightContext<'a> {
                 .calendar
                 .add_working_days(china_date(assigned), self.rules.sign_working_days);
             // The window closes at the end of that working day in China.
-            let end = day.and_hms_opt(23, 59, 59).expect("valid time");
-            end.and_local_timezone(crate::china_offset())
-                .single()
-                .map(|t| t.to_utc())
-                .unwrap_or(assigned)
+            crate::china_instant(
+                day,
+                chrono::NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"),
+            )
         };
         Some(due)
     }

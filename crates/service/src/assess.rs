@@ -102,13 +102,11 @@ impl Luoshi {
             })
             .collect();
         // Lights as they stood when the period ended, or now if it is still running.
-        let end = period
-            .to
-            .and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time"))
-            .and_local_timezone(luoshi_domain::china_offset())
-            .single()
-            .map_or(self.now(), |t| t.to_utc())
-            .min(self.now());
+        let end = luoshi_domain::china_instant(
+            period.to,
+            NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time"),
+        )
+        .min(self.now());
         let calendar = self.calendar();
         let at_end = LightContext::new(end, &calendar, &self.rules.lights);
         let facts = assess::facts(&with_events, period, &at_end);

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use luoshi_domain::{
     Assignment, AssignmentRole, AssignmentState, Cadence, EventKind, Matter, MatterNumber,
     MatterState, NewEvent, Role, Source, UnitId, UnitKind, Urgency, UserId,
@@ -141,13 +141,12 @@ pub async fn generate(
     // Every government, lower ones included, numbers and supervises matters of its own.
     let tree = luoshi.tree();
     let mut all_orgs = orgs;
-    let lower: Vec<UnitId> = tree
+    let mut lower: Vec<UnitId> = tree
         .units()
         .filter(|u| u.kind == UnitKind::Government)
         .map(|u| u.id)
         .filter(|id| !all_orgs.iter().any(|o| o.id == *id))
         .collect();
-    let mut lower = lower;
     lower.sort();
     for gov in lower {
         if let Some(org) = g.org_of(&tree, gov).await? {
@@ -411,7 +410,8 @@ impl Builder<'_> {
         let assigned_at = created + Duration::hours(rng.gen_range(1..48));
         let signed_at = assigned_at + Duration::hours(rng.gen_range(1..30));
         let closed_at = (state == MatterState::Closed).then(|| {
-            let due = deadline.map_or(now, |d| to_time(d, 17));
+            let five = chrono::NaiveTime::from_hms_opt(17, 0, 0).expect("a valid time");
+            let due = deadline.map_or(now, |d| luoshi_domain::china_instant(d, five));
             let late = rng.gen_range(0..100) < 12;
             let at = if late {
                 due + Duration::days(rng.gen_range(1..20))
@@ -570,13 +570,6 @@ impl Builder<'_> {
         self.made.matters += n;
         Ok(n)
     }
-}
-
-/// 17:00 in China on `day`.
-fn to_time(day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    day.and_hms_opt(hour, 0, 0)
-        .and_then(|t| t.and_local_timezone(luoshi_domain::china_offset()).single())
-        .map_or_else(Utc::now, |t| t.to_utc())
 }
 
 /// One of `choices`, each as likely as its weight.

@@ -20,6 +20,15 @@ impl Linked {
         }
     }
 
+    /// The row a link's (event id, admin action id) names; `None` if it names neither.
+    pub(crate) fn from_columns(event: Option<i64>, admin: Option<i64>) -> Option<Linked> {
+        match (event, admin) {
+            (Some(id), _) => Some(Linked::Event(id)),
+            (None, Some(id)) => Some(Linked::Admin(id)),
+            (None, None) => None,
+        }
+    }
+
     /// (event id, admin action id), one of them set, as the links table stores them.
     pub(crate) fn columns(self) -> (Option<i64>, Option<i64>) {
         match self {

@@ -137,13 +137,8 @@ impl<'a> Replay<'a> {
     /// A moment `days` before now, at `minutes` past 09:00 in China.
     fn days_ago(&self, days: i64, minutes: i64) -> DateTime<Utc> {
         let day = luoshi_domain::china_date(self.now) - Duration::days(days);
-        let nine = day.and_time(NaiveTime::from_hms_opt(9, 0, 0).expect("valid"))
-            + Duration::minutes(minutes);
-        let at = nine
-            .and_local_timezone(luoshi_domain::china_offset())
-            .single()
-            .map(|t| t.to_utc())
-            .unwrap_or(self.now);
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).expect("valid");
+        let at = luoshi_domain::china_instant(day, nine) + Duration::minutes(minutes);
         at.min(self.now)
     }
 

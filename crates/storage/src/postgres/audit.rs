@@ -171,13 +171,9 @@ pub async fn verify(
             break;
         }
         for r in &rows {
-            let row = match (
-                r.try_get::<Option<i64>, _>("event_id")?,
-                r.try_get::<Option<i64>, _>("admin_id")?,
-            ) {
-                (Some(id), _) => Linked::Event(id),
-                (None, Some(id)) => Linked::Admin(id),
-                (None, None) => return Err(StoreError::Corrupt("a link names no row".into())),
+            let Some(row) = Linked::from_columns(r.try_get("event_id")?, r.try_get("admin_id")?)
+            else {
+                return Err(StoreError::Corrupt("a link names no row".into()));
             };
             let fields = match row {
                 Linked::Event(_) if r.try_get::<Option<i64>, _>("id")?.is_some() => fields_of(r)?,

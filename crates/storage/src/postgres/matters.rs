@@ -1,9 +1,9 @@
 //! Matters on PostgreSQL: creation with gap-free numbering, versioned transitions, scoped queries
 //! that fold their rows into one JSON document (`json_agg`), as on SQLite.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_offset,
+    Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_day_end,
 };
 use sqlx::types::Json;
 use sqlx::{PgConnection, Row};
@@ -413,7 +413,7 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
             .push(")");
     }
     if let Some(day) = q.overdue_on {
-        let (d, e) = (sql.placeholder(day), sql.placeholder(day_end(day)));
+        let (d, e) = (sql.placeholder(day), sql.placeholder(china_day_end(day)));
         sql.push(&overdue_at(&d, &e));
     }
     if let Some(unit) = q.unit_id {
@@ -451,15 +451,6 @@ fn overdue_at(day: &str, end: &str) -> String {
     )
 }
 
-/// The instant a day in China ends.
-fn day_end(day: NaiveDate) -> DateTime<Utc> {
-    let next = day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN);
-    next.and_local_timezone(china_offset())
-        .single()
-        .expect("a fixed offset has no gaps")
-        .to_utc()
-}
-
 pub async fn overdue_counts(
     conn: &mut PgConnection,
     q: &MatterQuery,
@@ -475,7 +466,7 @@ pub async fn overdue_counts(
     sql.push(") FROM unnest(")
         .bind(Arg::Dates(days.to_vec()))
         .push(", ")
-        .bind(Arg::Times(days.iter().map(|d| day_end(*d)).collect()))
+        .bind(Arg::Times(days.iter().map(|d| china_day_end(*d)).collect()))
         .push(") WITH ORDINALITY AS days (d, e, i) ORDER BY days.i");
     let counts: Vec<i64> = sql
         .query()

@@ -1,9 +1,9 @@
 //! Matters on SQLite: creation with gap-free numbering, versioned transitions, scoped queries
 //! that fold their rows into one JSON document.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_offset,
+    Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_day_end,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
@@ -462,7 +462,7 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
     if let Some(day) = q.overdue_on {
         sql.push(&overdue_at("?", "?"));
         sql.args.push(day.to_string().into());
-        sql.args.push(ts(day_end(day)).into());
+        sql.args.push(ts(china_day_end(day)).into());
     }
     if let Some(unit) = q.unit_id {
         sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id = ")
@@ -497,15 +497,6 @@ fn overdue_at(day: &str, end: &str) -> String {
     )
 }
 
-/// The instant a day in China ends, as stored timestamps are written.
-fn day_end(day: NaiveDate) -> DateTime<Utc> {
-    let next = day.succ_opt().unwrap_or(day).and_time(NaiveTime::MIN);
-    next.and_local_timezone(china_offset())
-        .single()
-        .expect("a fixed offset has no gaps")
-        .to_utc()
-}
-
 pub fn overdue_counts(
     conn: &Connection,
     q: &MatterQuery,
@@ -525,7 +516,7 @@ pub fn overdue_counts(
             .push(", ")
             .bind(day.to_string())
             .push(", ")
-            .bind(ts(day_end(*day)))
+            .bind(ts(china_day_end(*day)))
             .push(")");
     }
     sql.push(") SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
