@@ -1,5 +1,6 @@
 //! Lights (预警): green on track, yellow when something falls due within a few working days or the
-//! work lags its plan, red when overdue or far behind. Always derived from "now"; never stored.
+//! work lags its plan, red when overdue or far behind. Always derived from "now"; what is stored
+//! of them is a cache that says until when it holds ([`LightContext::until`]).
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -148,8 +149,9 @@ impl<'a> LightContext<'a> {
 
     /// Everything about one unit's assignment that is not green, each with its own light.
     pub fn why(&self, m: &Matter, a: &Assignment) -> Vec<Cause> {
-        if !a.state.is_working() {
-            // Closed, cancelled, or done and waiting for review: nothing left for the unit to do.
+        if !m.state.is_open() || !a.state.is_working() {
+            // A draft's units have not been asked yet; closed, cancelled, or done and waiting for
+            // review: nothing left for the unit to do.
             return Vec::new();
         }
         let mut causes = Vec::new();
@@ -196,6 +198,75 @@ impl<'a> LightContext<'a> {
                 .unwrap_or(Light::Green),
             _ => Light::Green,
         }
+    }
+
+    /// The first moment after now at which the matter's light, or one of its units', may no
+    /// longer be what it is now, while the matter itself stays as it is; `None` when only a
+    /// change to the matter can change them (closed and cancelled matters, or nothing dated).
+    /// Never earlier than the real change; at worst a little early, when a plan's progress
+    /// line stays in the same band.
+    pub fn until(&self, m: &Matter) -> Option<DateTime<Utc>> {
+        let mut next: Vec<DateTime<Utc>> = Vec::new();
+        match m.state {
+            MatterState::Draft => next.extend(m.deadline.and_then(|d| self.due_moves(d))),
+            s if s.is_open() => {
+                for a in m.assignments.iter().filter(|a| a.state.is_working()) {
+                    next.extend(m.deadline.and_then(|d| self.due_moves(d)));
+                    if a.role == AssignmentRole::Lead {
+                        next.extend(next_feedback_due(m, a).and_then(|d| self.due_moves(d)));
+                    }
+                    if a.state == AssignmentState::Assigned
+                        && let Some(due) = self.sign_due(m).filter(|due| *due >= self.now)
+                    {
+                        // Unsigned turns yellow the moment after the window closes.
+                        next.push(due + chrono::Duration::microseconds(1));
+                    }
+                    next.extend(self.plan_moves(m, a));
+                }
+            }
+            _ => {}
+        }
+        next.into_iter().min()
+    }
+
+    /// The first day on which a date's light moves on: the first yellow day, or the day after
+    /// the date once it is yellow.
+    fn due_moves(&self, due: NaiveDate) -> Option<DateTime<Utc>> {
+        let day = match self.due(due) {
+            Light::Red => return None,
+            Light::Yellow => due.succ_opt()?,
+            Light::Green => {
+                // Yellow from the first day whose window reaches the date; the window only moves
+                // forward as days pass, so the first such day is found by halving.
+                let window = self.rules.yellow_working_days.max(0) + 1;
+                let yellow = |day: NaiveDate| due < self.calendar.add_working_days(day, window);
+                let (mut lo, mut hi) = (self.today, due);
+                while (hi - lo).num_days() > 1 {
+                    let mid = lo + chrono::Days::new(((hi - lo).num_days() / 2) as u64);
+                    if yellow(mid) { hi = mid } else { lo = mid }
+                }
+                hi
+            }
+        };
+        Some(crate::china_instant(day, chrono::NaiveTime::MIN))
+    }
+
+    /// The first day on which the unit's lag behind the plan changes band (none, behind, far
+    /// behind), while the plan still rises.
+    fn plan_moves(&self, m: &Matter, a: &Assignment) -> Option<DateTime<Utc>> {
+        let last = m.milestones.iter().map(|s| s.date).max()?;
+        let band = |day: NaiveDate| {
+            let behind = planned_percent(m, day).map_or(0, |p| p.saturating_sub(a.percent));
+            u8::from(behind >= self.rules.behind_yellow_points)
+                + u8::from(behind >= self.rules.behind_red_points)
+        };
+        let now = band(self.today);
+        let first = self.today.succ_opt()?;
+        let day = first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .find(|d| band(*d) != now)?;
+        Some(crate::china_instant(day, chrono::NaiveTime::MIN))
     }
 
     fn sign_overdue(&self, m: &Matter) -> bool {

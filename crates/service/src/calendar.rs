@@ -72,6 +72,6 @@ impl Luoshi {
         let stored = self.store.calendar_days().await?;
         let calendar = Calendar::official().with_days(&stored);
         *self.calendar.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(calendar);
-        Ok(())
+        self.check_lights_basis().await
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
-use luoshi_domain::{AssignmentState, Light, MatterState, UnitId, User};
+use luoshi_domain::{Light, MatterState, UnitId, User};
 
 use crate::matters::ListQuery;
 use crate::{Luoshi, Result, ServiceError};
@@ -79,9 +79,8 @@ impl Luoshi {
         if let Some(root) = unit {
             query.within = tree.subtree(root);
         }
-        let (matters, _) = self.store.matters(&query).await?;
-        let views = self.views(matters);
-        let in_subtree = |u: UnitId| unit.is_none_or(|root| tree.is_within(u, root));
+        self.refresh_lights().await?;
+        let tally = self.store.tally(&query).await?;
         let mut d = Dashboard::default();
         for s in MatterState::ALL {
             d.by_state.insert(s.as_str(), 0);
@@ -93,39 +92,27 @@ impl Luoshi {
             d.by_source.insert(s.as_str(), 0);
         }
         let (mut closed, mut countable) = (0, 0);
-        // unit -> (open, red, closed, countable)
-        let mut per_unit: BTreeMap<UnitId, (usize, usize, usize, usize)> = BTreeMap::new();
-        for v in &views {
-            let m = &v.matter;
-            d.total += 1;
-            *d.by_state.entry(m.state.as_str()).or_default() += 1;
-            *d.by_light.entry(v.light.as_str()).or_default() += 1;
-            *d.by_source.entry(m.source.as_str()).or_default() += 1;
-            let counts = m.state.is_counted();
-            if counts {
-                countable += 1;
-                closed += usize::from(m.state == MatterState::Closed);
-            }
-            for (a, light) in m.assignments.iter().zip(&v.assignment_lights) {
-                if !in_subtree(a.unit_id) || !counts {
-                    continue;
+        for &(state, source, light, n) in &tally.matters {
+            d.total += n;
+            *d.by_state.entry(state.as_str()).or_default() += n;
+            *d.by_light.entry(light.as_str()).or_default() += n;
+            *d.by_source.entry(source.as_str()).or_default() += n;
+            if state.is_counted() {
+                countable += n;
+                if state == MatterState::Closed {
+                    closed += n;
                 }
-                let e = per_unit.entry(a.unit_id).or_default();
-                let open = m.state.is_open() && a.state != AssignmentState::Closed;
-                e.0 += usize::from(open);
-                e.1 += usize::from(open && *light == Light::Red);
-                e.2 += usize::from(a.state == AssignmentState::Closed);
-                e.3 += 1;
             }
         }
         d.completion_rate = rate(closed, countable);
-        d.units = per_unit
+        d.units = tally
+            .units
             .into_iter()
-            .map(|(unit_id, (open, red, done, of))| UnitStanding {
-                unit_id,
-                open,
-                red,
-                completion_rate: rate(done, of),
+            .map(|u| UnitStanding {
+                unit_id: u.unit_id,
+                open: u.open,
+                red: u.red,
+                completion_rate: rate(u.closed, u.counted),
             })
             .collect();
         d.units.sort_by(|a, b| {

@@ -175,6 +175,10 @@ pub async fn generate(
     }
     written += g.write(&mut batch).await?;
     progress("事项 matters", written, target);
+    // Lights are worked out now rather than at the first list or sweep that reads them.
+    progress("预警灯 lights", 0, 1);
+    luoshi.refresh_lights().await?;
+    progress("预警灯 lights", 1, 1);
     Ok(made)
 }
 

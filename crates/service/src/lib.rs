@@ -16,6 +16,7 @@ pub mod generate;
 pub mod import;
 pub mod ledger;
 pub mod letters;
+mod lights;
 pub mod matters;
 pub mod notify;
 pub mod workbench;

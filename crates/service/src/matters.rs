@@ -479,11 +479,7 @@ impl Luoshi {
     pub async fn list_matters(&self, user: &User, query: &ListQuery) -> Result<Page> {
         let limit = query.limit.clamp(1, MAX_PAGE);
         if query.light.is_some() {
-            // Lights are derived from the clock, so the light filter runs here, over every match.
-            let views = self.visible_views(user, query).await?;
-            let total = views.len();
-            let items = views.into_iter().skip(query.offset).take(limit).collect();
-            return Ok(Page { items, total });
+            self.refresh_lights().await?;
         }
         let mut store_query = self.store_query(user, query);
         store_query.page = Some((limit, query.offset));
@@ -580,25 +576,11 @@ impl Luoshi {
         user: &User,
         query: &ListQuery,
     ) -> Result<Vec<MatterView>> {
-        let mut store_query = self.store_query(user, query);
-        // Only drafts and open matters ever show yellow or red: the rest need not be read to be
-        // filtered out, which at a province's size is most of them.
-        if query.light.is_some_and(|l| l != Light::Green) {
-            let may_light = |s: &MatterState| *s == MatterState::Draft || s.is_open();
-            let asked: Vec<MatterState> = if store_query.states.is_empty() {
-                MatterState::ALL.to_vec()
-            } else {
-                store_query.states.clone()
-            };
-            store_query.states = asked.into_iter().filter(may_light).collect();
-            if store_query.states.is_empty() {
-                return Ok(Vec::new());
-            }
+        if query.light.is_some() {
+            self.refresh_lights().await?;
         }
-        let (matters, _) = self.store.matters(&store_query).await?;
-        let mut views = self.views(matters);
-        views.retain(|v| query.light.is_none_or(|l| v.light == l));
-        Ok(views)
+        let (matters, _) = self.store.matters(&self.store_query(user, query)).await?;
+        Ok(self.views(matters))
     }
 
     pub(crate) fn store_query(&self, user: &User, query: &ListQuery) -> MatterQuery {
@@ -615,6 +597,7 @@ impl Luoshi {
             due_to: query.due_to,
             within: Vec::new(),
             overdue_on: query.overdue_on,
+            lights: query.light.into_iter().collect(),
             order: query.order,
             page: None,
         }
@@ -660,17 +643,10 @@ impl Luoshi {
 }
 
 fn view_with(lights: &LightContext<'_>, matter: Matter) -> MatterView {
-    let open = matter.state.is_open();
     let assignment_causes: Vec<Vec<Cause>> = matter
         .assignments
         .iter()
-        .map(|a| {
-            if open {
-                lights.why(&matter, a)
-            } else {
-                Vec::new()
-            }
-        })
+        .map(|a| lights.why(&matter, a))
         .collect();
     let assignment_lights = assignment_causes
         .iter()

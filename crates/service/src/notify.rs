@@ -60,7 +60,9 @@ impl Default for Delivery {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SweepSummary {
     pub at: DateTime<Utc>,
-    /// Units at work on open matters, looked at.
+    /// Matters whose lights were worked out again: written since, or their window passed.
+    pub lights_refreshed: usize,
+    /// Units at work on open matters whose light is yellow or red, looked at.
     pub assignments: usize,
     pub yellow: usize,
     pub red: usize,
@@ -144,14 +146,18 @@ impl Luoshi {
                 MatterState::Signed,
                 MatterState::InProgress,
             ],
+            // Only a unit whose light is not green gets a reminder.
+            lights: vec![Light::Yellow, Light::Red],
             ..MatterQuery::default()
         };
+        let refreshed = self.refresh_lights().await?;
         let (matters, _) = self.store.matters(&query).await?;
         let views = self.views(matters);
         let users = self.store.users().await?;
         let prefs: HashMap<UserId, Prefs> = self.store.prefs().await?.into_iter().collect();
         let mut summary = SweepSummary {
             at: now,
+            lights_refreshed: refreshed,
             ..SweepSummary::default()
         };
         // (key, matter index, assignment index, cause)

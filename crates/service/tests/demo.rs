@@ -1,9 +1,10 @@
 //! The demo city builds on any day it is started, and only once.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::DateTime;
-use luoshi_domain::{Calendar, MatterState};
+use luoshi_domain::{AssignmentState, Calendar, Light, MatterId, MatterState, UnitId};
 use luoshi_service::demo::{self, Built};
 use luoshi_service::matters::ListQuery;
 use luoshi_service::{FixedClock, Luoshi, Rules};
@@ -218,4 +219,132 @@ async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
             .is_err()
     );
     assert!(luoshi.login("fgw", "Yunzhou-2026", None).await.is_ok());
+}
+
+/// What the stored lights say — the light filter of lists, the dashboard's counts — is what
+/// working every light out afresh says, as days pass, the clock goes back, the calendar changes
+/// and the rules change.
+#[tokio::test]
+async fn lists_and_dashboards_read_lights_as_they_are_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    let clock = Arc::new(luoshi_service::ManualClock::new(start));
+    let luoshi = Luoshi::new(
+        store.clone(),
+        clock.clone(),
+        Calendar::official(),
+        Rules::default(),
+    )
+    .await
+    .unwrap();
+    demo::build(&luoshi).await.unwrap();
+    let ducha = luoshi
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "ducha")
+        .unwrap();
+
+    let mut moments: Vec<(i64, u32)> = [0, 1, 2, 3, 5, 8, 13, 21, 34, 60, 100, 200]
+        .into_iter()
+        .map(|d| (d, 9))
+        .collect();
+    // Either side of midnight, when dated lights turn.
+    moments.extend([(6, 23), (7, 0), (-30, 9)]);
+    let mut seen_lights = BTreeSet::new();
+    for (days, hour) in moments {
+        let day = luoshi_domain::china_date(start) + chrono::Duration::days(days);
+        let time = chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap();
+        clock.set(luoshi_domain::china_instant(day, time));
+        seen_lights.extend(agree(&luoshi, &ducha, &format!("day {days} {hour}h")).await);
+    }
+    assert_eq!(seen_lights.len(), 3, "the moments show every light");
+
+    // A week of July made holidays: the working days before deadlines shrink.
+    clock.set(start);
+    let holidays: String = (6..=10)
+        .map(|d| format!("2026-07-{d:02},holiday,试验假期\n"))
+        .collect();
+    luoshi
+        .import_calendar_file(&format!("date,kind,name\n{holidays}"), None)
+        .await
+        .unwrap();
+    agree(&luoshi, &ducha, "after the calendar changed").await;
+
+    // Another process with other rules on the same database.
+    let rules = Rules {
+        lights: luoshi_domain::LightRules {
+            yellow_working_days: 15,
+            ..Default::default()
+        },
+        ..Rules::default()
+    };
+    let strict = Luoshi::new(store, clock.clone(), Calendar::official(), rules)
+        .await
+        .unwrap();
+    agree(&strict, &ducha, "under other rules").await;
+}
+
+/// Checks the light filter and the dashboard against lights worked out afresh; returns the
+/// lights seen.
+async fn agree(luoshi: &Luoshi, user: &luoshi_domain::User, when: &str) -> BTreeSet<Light> {
+    let all = luoshi
+        .list_matters(
+            user,
+            &ListQuery {
+                limit: 500,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(all.total < 500);
+    let dashboard = luoshi.dashboard(user, None).await.unwrap();
+    for light in Light::ALL {
+        let expected: BTreeSet<MatterId> = all
+            .items
+            .iter()
+            .filter(|v| v.light == *light)
+            .map(|v| v.matter.id)
+            .collect();
+        let filtered = luoshi
+            .list_matters(
+                user,
+                &ListQuery {
+                    light: Some(*light),
+                    limit: 500,
+                    ..ListQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        let got: BTreeSet<MatterId> = filtered.items.iter().map(|v| v.matter.id).collect();
+        assert_eq!(got, expected, "{when}: {light} list");
+        assert_eq!(filtered.total, expected.len(), "{when}: {light} total");
+        assert_eq!(
+            dashboard.by_light[light.as_str()],
+            expected.len(),
+            "{when}: {light} on the dashboard"
+        );
+    }
+    let mut units: BTreeMap<UnitId, (usize, usize)> = BTreeMap::new();
+    for v in all.items.iter().filter(|v| v.matter.state.is_counted()) {
+        for (a, light) in v.matter.assignments.iter().zip(&v.assignment_lights) {
+            let open = v.matter.state.is_open() && a.state != AssignmentState::Closed;
+            let e = units.entry(a.unit_id).or_default();
+            e.0 += usize::from(open);
+            e.1 += usize::from(open && *light == Light::Red);
+        }
+    }
+    let shown: BTreeMap<UnitId, (usize, usize)> = dashboard
+        .units
+        .iter()
+        .map(|u| (u.unit_id, (u.open, u.red)))
+        .collect();
+    assert_eq!(shown, units, "{when}: units on the dashboard");
+    all.items.iter().map(|v| v.light).collect()
 }

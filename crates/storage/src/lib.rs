@@ -20,12 +20,14 @@ use letter::Letter;
 use luoshi_domain::accountability::Accountability;
 use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{
-    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+    DayKind, Event, EventId, Matter, MatterId, MatterState, NewEvent, Transition, Unit, UnitId,
+    User, UserId,
 };
 
 pub use error::StoreError;
 pub use model::{
-    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Order, Token, TokenKind, UnitMonth,
+    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Order, Tally, Token,
+    TokenKind, UnitMonth, UnitTally,
 };
 pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs};
 
@@ -50,6 +52,38 @@ pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Store>> {
             .into(),
         ))
     }
+}
+
+/// The matter states for which `pred` holds, as an SQL list: `('closed', 'cancelled')`.
+fn states_where(pred: impl Fn(MatterState) -> bool) -> String {
+    let names: Vec<String> = MatterState::ALL
+        .iter()
+        .copied()
+        .filter(|s| pred(*s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("({})", names.join(", "))
+}
+
+/// States in which a matter's lights can change without the matter changing.
+fn lit_states() -> String {
+    states_where(|s| s == MatterState::Draft || s.is_open())
+}
+
+/// Assignments of counted matters per unit, for [`Store::tally`], in SQL both dialects read.
+/// The caller adds its filters and `GROUP BY a.unit_id`.
+fn unit_tally_sql() -> String {
+    let open = states_where(MatterState::is_open);
+    format!(
+        "SELECT a.unit_id,
+             COUNT(*) FILTER (WHERE m.state IN {open} AND a.state <> 'closed'),
+             COUNT(*) FILTER (WHERE m.state IN {open} AND a.state <> 'closed' AND a.light = 'red'),
+             COUNT(*) FILTER (WHERE a.state = 'closed'),
+             COUNT(*)
+         FROM matters m JOIN assignments a ON a.matter_id = m.id
+         WHERE m.state IN {}",
+        states_where(MatterState::is_counted)
+    )
 }
 
 /// Held while a sweep runs: no other sweep on the same database starts until it is dropped.
@@ -246,6 +280,19 @@ pub trait Store: Send + Sync + 'static {
     /// Matters matching the query (one page of them, if it asks for a page), with their
     /// assignments, soonest deadline first; and how many match in all.
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)>;
+    /// Matters whose stored lights do not hold at `now` (written since they were worked out,
+    /// or their window has passed), up to `limit` of them.
+    async fn stale_lights(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>>;
+    /// Stores worked-out lights, each only if its matter is still at the stamp's version;
+    /// returns how many were stored.
+    async fn save_lights(&self, stamps: &[LightStamp]) -> Result<usize>;
+    /// What the stored lights were worked out under, as last recorded.
+    async fn lights_basis(&self) -> Result<Option<String>>;
+    /// Marks the lights of every draft and open matter stale and records the new basis.
+    async fn reset_lights(&self, basis: &str) -> Result<()>;
+    /// Matching matters counted by state, source and stored light, and their assignments by
+    /// unit.
+    async fn tally(&self, query: &MatterQuery) -> Result<Tally>;
     /// For each day, how many matching matters stood open past their deadline at its end.
     async fn overdue_counts(&self, query: &MatterQuery, days: &[NaiveDate]) -> Result<Vec<usize>>;
     /// Assignments of matching matters due from `from` to `to`, counted per unit and month,

@@ -1,6 +1,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    MatterId, MatterState, Role, Source, TokenScope, UnitId, UnitKind, UserId, Visibility,
+    Light, MatterId, MatterState, Role, Source, TokenScope, UnitId, UnitKind, UserId, Visibility,
 };
 
 #[derive(Debug, Clone)]
@@ -92,9 +92,90 @@ pub struct MatterQuery {
     pub within: Vec<UnitId>,
     /// Only matters that stood open past their deadline at the end of this day.
     pub overdue_on: Option<NaiveDate>,
+    /// Only matters whose stored light is one of these; empty for any. Stored lights are
+    /// only as fresh as their window: the caller brings stale ones up to date first.
+    pub lights: Vec<Light>,
     pub order: Order,
     /// `(limit, offset)`: one page of the ordered result; `None` for all of it.
     pub page: Option<(usize, usize)>,
+}
+
+/// A matter's lights as worked out at `at` for the matter at `version`: its own and each
+/// unit's (units in no particular order), holding until `until` — `None` until the matter
+/// itself changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LightStamp {
+    pub matter_id: MatterId,
+    pub version: i64,
+    pub light: Light,
+    pub units: Vec<(UnitId, Light)>,
+    pub at: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl LightStamp {
+    /// The window as stored: microseconds since 1970, `i64::MAX` for "until the matter changes".
+    pub(crate) fn window(&self) -> (i64, i64) {
+        (
+            self.at.timestamp_micros(),
+            self.until.map_or(i64::MAX, |u| u.timestamp_micros()),
+        )
+    }
+}
+
+/// Matching matters counted in SQL, for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// How many matters have each combination of state, source and stored light.
+    pub matters: Vec<(MatterState, Source, Light, usize)>,
+    /// Per unit, over the assignments of counted matters (not drafts, not cancelled), limited
+    /// to the query's `within` units when it names some.
+    pub units: Vec<UnitTally>,
+}
+
+impl Tally {
+    /// From the rows both backends count: (state, source, light, n) and
+    /// [unit, open, red, closed, counted].
+    pub(crate) fn read(
+        matters: Vec<(String, String, String, i64)>,
+        units: Vec<[i64; 5]>,
+    ) -> crate::Result<Tally> {
+        let corrupt = |what: &str, v: &str| crate::StoreError::Corrupt(format!("{what} {v:?}"));
+        let matters = matters
+            .into_iter()
+            .map(|(state, source, light, n)| {
+                Ok((
+                    MatterState::parse(&state).ok_or_else(|| corrupt("state", &state))?,
+                    Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
+                    Light::parse(&light).ok_or_else(|| corrupt("light", &light))?,
+                    n as usize,
+                ))
+            })
+            .collect::<crate::Result<_>>()?;
+        let units = units
+            .into_iter()
+            .map(|[unit, open, red, closed, counted]| UnitTally {
+                unit_id: UnitId(unit),
+                open: open as usize,
+                red: red as usize,
+                closed: closed as usize,
+                counted: counted as usize,
+            })
+            .collect();
+        Ok(Tally { matters, units })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitTally {
+    pub unit_id: UnitId,
+    /// Still to do: the matter is open and the unit's part not closed…
+    pub open: usize,
+    /// … of which the unit's light is red.
+    pub red: usize,
+    /// The unit's part is closed.
+    pub closed: usize,
+    pub counted: usize,
 }
 
 /// How one unit's assignments due in one month fared.

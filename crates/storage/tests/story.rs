@@ -3,14 +3,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Action, Actor, Assignment, AssignmentRole, Cadence, EventKind, ExtensionChain, Matter,
+    Action, Actor, Assignment, AssignmentRole, Cadence, EventKind, ExtensionChain, Light, Matter,
     MatterId, MatterNumber, MatterState, NewEvent, OpenBelow, OrgTree, Role, Source, TokenScope,
     UnitKind, Urgency, UserId, Visibility,
 };
 use luoshi_storage::postgres::{PostgresStore, ScratchDatabase};
 use luoshi_storage::sqlite::SqliteStore;
 use luoshi_storage::{
-    AdminAction, Dispatch, MatterQuery, NewUnit, NewUser, Store, StoreError, Token, TokenKind,
+    AdminAction, Dispatch, LightStamp, MatterQuery, NewUnit, NewUser, Store, StoreError, Token,
+    TokenKind, UnitTally,
 };
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -1154,4 +1155,160 @@ async fn descendants(store: &dyn Store) {
     );
     assert!(store.descendants(&[deepest.id]).await.unwrap().is_empty());
     assert!(store.descendants(&[]).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn stored_lights_hold_for_their_window_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    stored_lights(&store).await;
+}
+
+#[tokio::test]
+async fn stored_lights_hold_for_their_window_on_postgres() {
+    let Some(db) =
+        ScratchDatabase::for_test("stored_lights_hold_for_their_window_on_postgres").await
+    else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.unwrap();
+    stored_lights(&store).await;
+}
+
+/// Stored lights are stale from the moment a matter is written until they are worked out,
+/// hold for their window, are only stored over the version they were worked out for, filter
+/// lists, and are counted by the tally.
+async fn stored_lights(store: &dyn Store) {
+    let (city, by, m) = one_matter(store).await;
+    let now = at("2026-03-02T10:00:00+08:00");
+    let stale_ids = |list: Vec<Matter>| list.into_iter().map(|m| m.id).collect::<Vec<_>>();
+    assert_eq!(
+        stale_ids(store.stale_lights(now, 10).await.unwrap()),
+        vec![m.id]
+    );
+
+    let stamp = LightStamp {
+        matter_id: m.id,
+        version: m.version,
+        light: Light::Red,
+        units: vec![(city, Light::Red)],
+        at: now,
+        until: Some(at("2026-03-05T00:00:00+08:00")),
+    };
+    let wrong_version = LightStamp {
+        version: m.version + 1,
+        ..stamp.clone()
+    };
+    assert_eq!(store.save_lights(&[wrong_version]).await.unwrap(), 0);
+    assert_eq!(store.stale_lights(now, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .save_lights(std::slice::from_ref(&stamp))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.stale_lights(now, 10).await.unwrap().is_empty());
+    // The window: stale again once it ends, and before it began (a clock set back).
+    for moment in ["2026-03-05T00:00:00+08:00", "2026-03-02T09:59:59+08:00"] {
+        assert_eq!(
+            stale_ids(store.stale_lights(at(moment), 10).await.unwrap()),
+            vec![m.id],
+            "{moment}"
+        );
+    }
+
+    let scope = MatterQuery {
+        visibility: Visibility {
+            org_ids: vec![city],
+            ..Visibility::default()
+        },
+        ..MatterQuery::default()
+    };
+    let with_light = |l: Light| MatterQuery {
+        lights: vec![l],
+        ..scope.clone()
+    };
+    assert_eq!(store.matters(&with_light(Light::Red)).await.unwrap().1, 1);
+    assert_eq!(store.matters(&with_light(Light::Green)).await.unwrap().1, 0);
+    let tally = store.tally(&scope).await.unwrap();
+    assert_eq!(
+        tally.matters,
+        vec![(MatterState::Draft, Source::WorkReport, Light::Red, 1)]
+    );
+    assert!(tally.units.is_empty(), "drafts are not counted per unit");
+
+    // Assigning writes the matter: its lights are stale at once, whatever their window said.
+    let tree = OrgTree::new(store.units().await.unwrap());
+    let user = store.user(by).await.unwrap().unwrap();
+    let assigned = luoshi_domain::apply(
+        &m,
+        &Actor {
+            user: &user,
+            tree: &tree,
+        },
+        Action::Assign,
+        now,
+        &ExtensionChain::default(),
+        &OpenBelow::default(),
+    )
+    .unwrap();
+    store
+        .save_transition(&m, &assigned, &Dispatch::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        stale_ids(store.stale_lights(now, 10).await.unwrap()),
+        vec![m.id]
+    );
+    assert_eq!(
+        store
+            .save_lights(std::slice::from_ref(&stamp))
+            .await
+            .unwrap(),
+        0,
+        "worked out for the draft, not for the assigned matter"
+    );
+    let forever = LightStamp {
+        version: assigned.matter.version,
+        light: Light::Yellow,
+        units: vec![(city, Light::Red)],
+        until: None,
+        ..stamp
+    };
+    assert_eq!(store.save_lights(&[forever]).await.unwrap(), 1);
+    assert!(
+        store
+            .stale_lights(at("2099-01-01T00:00:00Z"), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let tally = store.tally(&scope).await.unwrap();
+    assert_eq!(
+        tally.matters,
+        vec![(MatterState::Assigned, Source::WorkReport, Light::Yellow, 1)]
+    );
+    assert_eq!(
+        tally.units,
+        vec![UnitTally {
+            unit_id: city,
+            open: 1,
+            red: 1,
+            closed: 0,
+            counted: 1
+        }]
+    );
+
+    // New rules or a new calendar: every light that can change is worked out again.
+    assert_eq!(store.lights_basis().await.unwrap(), None);
+    store.reset_lights("basis-2").await.unwrap();
+    assert_eq!(
+        store.lights_basis().await.unwrap().as_deref(),
+        Some("basis-2")
+    );
+    assert_eq!(
+        stale_ids(store.stale_lights(now, 10).await.unwrap()),
+        vec![m.id]
+    );
 }

@@ -214,3 +214,125 @@ fn reports_are_classed_against_the_plan() {
     assert_eq!(ProgressClass::of(40, Some(50)), Some(ProgressClass::Behind));
     assert_eq!(ProgressClass::of(40, None), None);
 }
+
+fn every_light(now: DateTime<Utc>, m: &Matter) -> (Light, Vec<Light>) {
+    let cal = Calendar::official();
+    let rules = LightRules::default();
+    let lights = LightContext::new(now, &cal, &rules);
+    let units = m
+        .assignments
+        .iter()
+        .map(|a| lights.assignment(m, a))
+        .collect();
+    (lights.matter(m), units)
+}
+
+fn until(now: DateTime<Utc>, m: &Matter) -> Option<DateTime<Utc>> {
+    let cal = Calendar::official();
+    let rules = LightRules::default();
+    LightContext::new(now, &cal, &rules).until(m)
+}
+
+#[test]
+fn a_green_deadline_holds_until_its_first_yellow_day() {
+    // Due Friday 10 July: three working days before it (7, 8, 9 July) it turns yellow, so the
+    // light of 1 July holds until midnight of Tuesday 7 July in China.
+    let m = matter("2026-07-10");
+    let now = at("2026-07-01T09:00:00+08:00");
+    assert_eq!(until(now, &m), Some(at("2026-07-07T00:00:00+08:00")));
+    assert_eq!(
+        every_light(at("2026-07-06T23:59:59+08:00"), &m).0,
+        Light::Green
+    );
+    assert_eq!(
+        every_light(at("2026-07-07T00:00:00+08:00"), &m).0,
+        Light::Yellow
+    );
+    // Yellow holds until the day after the deadline, then red holds for good.
+    let yellow = at("2026-07-08T09:00:00+08:00");
+    assert_eq!(until(yellow, &m), Some(at("2026-07-11T00:00:00+08:00")));
+    assert_eq!(until(at("2026-07-11T09:00:00+08:00"), &m), None);
+}
+
+#[test]
+fn an_unsigned_matter_changes_the_moment_its_signing_window_closes() {
+    let mut m = matter("2026-12-31");
+    m.urgency = Urgency::Urgent;
+    m.assignments[0].state = AssignmentState::Assigned;
+    let assigned = at("2026-03-02T09:00:00+08:00");
+    let change = until(assigned, &m).expect("the window closes");
+    assert_eq!(
+        change,
+        at("2026-03-02T13:00:00+08:00") + chrono::Duration::microseconds(1)
+    );
+    assert_eq!(
+        every_light(change - chrono::Duration::microseconds(1), &m).0,
+        Light::Green
+    );
+    assert_eq!(every_light(change, &m).0, Light::Yellow);
+}
+
+#[test]
+fn closed_matters_hold_their_light_until_they_change() {
+    let mut m = matter("2026-07-10");
+    m.state = MatterState::Closed;
+    m.assignments[0].state = AssignmentState::Closed;
+    assert_eq!(until(at("2026-07-01T09:00:00+08:00"), &m), None);
+}
+
+proptest::proptest! {
+    /// Whatever the matter, every light it shows stays the same from now until the moment
+    /// `until` names, and at any moment in between.
+    #[test]
+    fn lights_hold_until_the_moment_until_names(
+        start in 0i64..600,
+        hour in 0u32..24,
+        deadline in proptest::option::of(-20i64..120),
+        state in 0usize..4,
+        signed in proptest::bool::ANY,
+        urgent in proptest::bool::ANY,
+        cadence in 0usize..4,
+        percent in 0u8..=100,
+        stones in proptest::collection::vec((1i64..200, 0u8..=100), 0..3),
+        probes in proptest::collection::vec(0.0f64..1.0, 6),
+    ) {
+        let assigned = d("2025-01-01") + chrono::Duration::days(start);
+        let assigned_at = crate::china_instant(assigned, chrono::NaiveTime::from_hms_opt(hour, 17, 3).unwrap());
+        let mut m = matter("2026-01-01");
+        m.deadline = deadline.map(|n| assigned + chrono::Duration::days(n));
+        m.assigned_at = Some(assigned_at);
+        m.created_at = assigned_at;
+        m.urgency = if urgent { Urgency::Urgent } else { Urgency::Normal };
+        m.cadence = [Cadence::Once, Cadence::Weekly, Cadence::Monthly, Cadence::Quarterly][cadence];
+        m.milestones = stones
+            .iter()
+            .map(|(n, p)| Milestone { date: assigned + chrono::Duration::days(*n), percent: *p, title: String::new() })
+            .collect();
+        m.state = [MatterState::Draft, MatterState::Assigned, MatterState::InProgress, MatterState::Closed][state];
+        let mut co = Assignment::new(UnitId(3), AssignmentRole::Co);
+        co.percent = percent / 2;
+        m.assignments[0].percent = percent;
+        m.assignments[0].state = match (m.state, signed) {
+            (MatterState::Closed, _) => AssignmentState::Closed,
+            (_, true) => AssignmentState::InProgress,
+            (_, false) => AssignmentState::Assigned,
+        };
+        m.assignments[0].signed_at = signed.then_some(assigned_at + chrono::Duration::hours(2));
+        m.assignments.push(co);
+        for now in [assigned_at, assigned_at + chrono::Duration::days(30), assigned_at + chrono::Duration::days(90)] {
+            let seen = every_light(now, &m);
+            let horizon = until(now, &m);
+            proptest::prop_assert!(horizon.is_none_or(|u| u > now), "{horizon:?} is not after {now}");
+            let end = horizon.unwrap_or(now + chrono::Duration::days(400));
+            let span = (end - now).num_microseconds().unwrap();
+            let mut moments: Vec<DateTime<Utc>> = probes
+                .iter()
+                .map(|f| now + chrono::Duration::microseconds((span as f64 * f) as i64))
+                .collect();
+            moments.push(end - chrono::Duration::microseconds(1));
+            for t in moments.into_iter().filter(|t| *t >= now) {
+                proptest::prop_assert_eq!(&every_light(t, &m), &seen, "at {} (until {:?})", t, horizon);
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ use sqlx::{PgConnection, Row};
 use super::rows::{Arg, Sql};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::notify::Dispatch;
-use crate::{MatterQuery, Order, Result, StoreError, UnitMonth};
+use crate::{LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth};
 
 /// Creates matters in the caller's transaction, which holds the chain's lock.
 pub async fn create(
@@ -171,7 +171,7 @@ pub async fn save_transition(
     let m = &t.matter;
     let updated = sqlx::query(
         "UPDATE matters SET state = $1, deadline = $2, extension = $3, assigned_at = $4,
-             closed_at = $5, version = $6
+             closed_at = $5, version = $6, light_until = 0
          WHERE id = $7 AND version = $8",
     )
     .bind(m.state.as_str())
@@ -416,6 +416,13 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
         let (d, e) = (sql.placeholder(day), sql.placeholder(china_day_end(day)));
         sql.push(&overdue_at(&d, &e));
     }
+    if !q.lights.is_empty() {
+        sql.push(" AND m.light = ANY(")
+            .bind(Arg::Texts(
+                q.lights.iter().map(|l| l.as_str().to_string()).collect(),
+            ))
+            .push(")");
+    }
     if let Some(unit) = q.unit_id {
         sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id = ")
             .bind(unit.0)
@@ -439,6 +446,134 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
             .bind(text.to_string())
             .push(")");
     }
+}
+
+pub async fn stale_lights(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Matter>> {
+    // Each half reads its own index; a clock set back makes lights worked out "later" stale.
+    let doc: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT json_agg({MATTER_DOC})::text FROM matters m WHERE m.id IN (
+             (SELECT id FROM matters WHERE light_until <= $1 LIMIT $2)
+             UNION (SELECT id FROM matters WHERE light_at > $1 LIMIT $2))"
+    )))
+    .bind(now.timestamp_micros())
+    .bind(limit as i64)
+    .fetch_one(conn)
+    .await?;
+    read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))
+}
+
+/// Stores the stamps whose matter is still at their version, in one statement per table.
+pub async fn save_lights(tx: &mut PgConnection, stamps: &[LightStamp]) -> Result<usize> {
+    let mut ids = Vec::with_capacity(stamps.len());
+    let (mut versions, mut lights, mut ats, mut untils) = (vec![], vec![], vec![], vec![]);
+    for stamp in stamps {
+        let (at, until) = stamp.window();
+        ids.push(stamp.matter_id.0);
+        versions.push(stamp.version);
+        lights.push(stamp.light.as_str());
+        ats.push(at);
+        untils.push(until);
+    }
+    let saved: Vec<i64> = sqlx::query_scalar(
+        "UPDATE matters m SET light = s.light, light_at = s.at, light_until = s.until
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])
+             AS s (id, version, light, at, until)
+         WHERE m.id = s.id AND m.version = s.version
+         RETURNING m.id",
+    )
+    .bind(&ids)
+    .bind(&versions)
+    .bind(&lights)
+    .bind(&ats)
+    .bind(&untils)
+    .fetch_all(&mut *tx)
+    .await?;
+    let saved_ids: std::collections::HashSet<i64> = saved.iter().copied().collect();
+    let (mut matters, mut units, mut unit_lights) = (vec![], vec![], vec![]);
+    for stamp in stamps.iter().filter(|s| saved_ids.contains(&s.matter_id.0)) {
+        for (unit, light) in &stamp.units {
+            matters.push(stamp.matter_id.0);
+            units.push(unit.0);
+            unit_lights.push(light.as_str());
+        }
+    }
+    sqlx::query(
+        "UPDATE assignments a SET light = s.light
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS s (matter_id, unit_id, light)
+         WHERE a.matter_id = s.matter_id AND a.unit_id = s.unit_id AND a.light <> s.light",
+    )
+    .bind(&matters)
+    .bind(&units)
+    .bind(&unit_lights)
+    .execute(&mut *tx)
+    .await?;
+    Ok(saved.len())
+}
+
+pub async fn lights_basis(conn: &mut PgConnection) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'lights_basis'")
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn reset_lights(tx: &mut PgConnection, basis: &str) -> Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE matters SET light_until = 0 WHERE light_until <> 0 AND state IN {}",
+        crate::lit_states()
+    )))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('lights_basis', $1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(basis)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn tally(conn: &mut PgConnection, q: &MatterQuery) -> Result<Tally> {
+    let mut sql = Sql::default();
+    sql.push("SELECT m.state, m.source, m.light, count(*) FROM matters m WHERE true");
+    push_filters(&mut sql, q);
+    sql.push(" GROUP BY m.state, m.source, m.light");
+    let matters = sql
+        .query()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect::<Result<Vec<(String, String, String, i64)>>>()?;
+    let mut sql = Sql::default();
+    sql.push(&crate::unit_tally_sql());
+    if !q.within.is_empty() {
+        sql.push(" AND a.unit_id").any(q.within.iter().map(|u| u.0));
+    }
+    push_filters(&mut sql, q);
+    sql.push(" GROUP BY a.unit_id");
+    let units = sql
+        .query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok([
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+            ])
+        })
+        .collect::<Result<Vec<[i64; 5]>>>()?;
+    Tally::read(matters, units)
 }
 
 /// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the

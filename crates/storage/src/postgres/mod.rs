@@ -45,8 +45,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{
-    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Result, Store, StoreError, SweepLease,
-    Token, TokenKind, UnitMonth,
+    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, Store, StoreError,
+    SweepLease, Tally, Token, TokenKind, UnitMonth,
 };
 
 pub use scratch::ScratchDatabase;
@@ -64,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0009_login_failures.sql"),
     include_str!("../../migrations/postgres/0010_token_kinds.sql"),
     include_str!("../../migrations/postgres/0011_admin_actions.sql"),
+    include_str!("../../migrations/postgres/0012_stored_lights.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi
@@ -71,6 +72,9 @@ const MIGRATIONS: &[&str] = &[
 const CHAIN_LOCK: i64 = 0x4c75_6f73_6869_0001;
 const SWEEP_LOCK: i64 = 0x4c75_6f73_6869_0002;
 const MIGRATE_LOCK: i64 = 0x4c75_6f73_6869_0003;
+/// Stored lights are written by one process at a time: two refreshes locking overlapping
+/// matters in different orders would deadlock.
+const LIGHTS_LOCK: i64 = 0x4c75_6f73_6869_0004;
 
 /// Connections per process: enough for the requests of a busy instance, few enough that
 /// several instances stay well inside PostgreSQL's default of 100.
@@ -811,6 +815,40 @@ impl Store for PostgresStore {
 
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
         matters::select(&mut *self.conn().await?, query).await
+    }
+
+    async fn stale_lights(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>> {
+        matters::stale_lights(&mut *self.conn().await?, now, limit).await
+    }
+
+    async fn save_lights(&self, stamps: &[LightStamp]) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LIGHTS_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        let saved = matters::save_lights(&mut tx, stamps).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    async fn lights_basis(&self) -> Result<Option<String>> {
+        matters::lights_basis(&mut *self.conn().await?).await
+    }
+
+    async fn reset_lights(&self, basis: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LIGHTS_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        matters::reset_lights(&mut tx, basis).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn tally(&self, query: &MatterQuery) -> Result<Tally> {
+        matters::tally(&mut *self.conn().await?, query).await
     }
 
     async fn overdue_counts(&self, query: &MatterQuery, days: &[NaiveDate]) -> Result<Vec<usize>> {

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 use super::rows::{to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::notify::Dispatch;
-use crate::{MatterQuery, Order, Result, StoreError, UnitMonth};
+use crate::{LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth};
 
 pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
     let tx = conn.transaction()?;
@@ -182,7 +182,7 @@ pub fn save_transition(
     let updated = tx
         .prepare_cached(
             "UPDATE matters SET state = ?, deadline = ?, extension = ?, assigned_at = ?,
-                 closed_at = ?, version = ?
+                 closed_at = ?, version = ?, light_until = 0
              WHERE id = ? AND version = ?",
         )?
         .execute(params![
@@ -464,6 +464,16 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
         sql.args.push(day.to_string().into());
         sql.args.push(ts(china_day_end(day)).into());
     }
+    if !q.lights.is_empty() {
+        sql.push(" AND m.light IN (");
+        for (i, l) in q.lights.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(l.as_str().to_string());
+        }
+        sql.push(")");
+    }
     if let Some(unit) = q.unit_id {
         sql.push(" AND m.id IN (SELECT matter_id FROM assignments WHERE unit_id = ")
             .bind(unit.0)
@@ -485,6 +495,101 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
             .bind(text.to_string())
             .push(")");
     }
+}
+
+pub fn stale_lights(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>> {
+    // Each half reads its own index; a clock set back makes lights worked out "later" stale.
+    let doc: Option<String> = conn
+        .prepare_cached(&format!(
+            "SELECT json_group_array({MATTER_DOC}) FROM matters m WHERE m.id IN (
+                 SELECT id FROM (SELECT id FROM matters WHERE light_until <= ?1 LIMIT ?2)
+                 UNION SELECT id FROM (SELECT id FROM matters WHERE light_at > ?1 LIMIT ?2))"
+        ))?
+        .query_row(params![now.timestamp_micros(), limit as i64], |r| r.get(0))?;
+    read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))
+}
+
+pub fn save_lights(conn: &mut Connection, stamps: &[LightStamp]) -> Result<usize> {
+    let tx = conn.transaction()?;
+    let mut saved = 0;
+    {
+        let mut matter = tx.prepare_cached(
+            "UPDATE matters SET light = ?, light_at = ?, light_until = ? WHERE id = ? AND version = ?",
+        )?;
+        let mut unit = tx.prepare_cached(
+            "UPDATE assignments SET light = ?1 WHERE matter_id = ?2 AND unit_id = ?3 AND light <> ?1",
+        )?;
+        for stamp in stamps {
+            let (at, until) = stamp.window();
+            let id = stamp.matter_id.0;
+            if matter.execute(params![stamp.light.as_str(), at, until, id, stamp.version])? == 1 {
+                saved += 1;
+                for (u, light) in &stamp.units {
+                    unit.execute(params![light.as_str(), id, u.0])?;
+                }
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(saved)
+}
+
+pub fn lights_basis(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = 'lights_basis'")?
+        .query_row([], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn reset_lights(conn: &mut Connection, basis: &str) -> Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        &format!(
+            "UPDATE matters SET light_until = 0 WHERE light_until <> 0 AND state IN {}",
+            crate::lit_states()
+        ),
+        [],
+    )?;
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES ('lights_basis', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [basis],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn tally(conn: &Connection, q: &MatterQuery) -> Result<Tally> {
+    let mut sql = Sql::default();
+    sql.push("SELECT m.state, m.source, m.light, COUNT(*) FROM matters m WHERE 1=1");
+    push_filters(&mut sql, q);
+    sql.push(" GROUP BY m.state, m.source, m.light");
+    let mut stmt = conn.prepare(&sql.text)?;
+    let matters = stmt
+        .query_map(params_from_iter(sql.args.iter()), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut sql = Sql::default();
+    sql.push(&crate::unit_tally_sql());
+    if !q.within.is_empty() {
+        sql.push(" AND a.unit_id IN ")
+            .bind_list(q.within.iter().map(|u| u.0));
+    }
+    push_filters(&mut sql, q);
+    sql.push(" GROUP BY a.unit_id");
+    let mut stmt = conn.prepare(&sql.text)?;
+    let units = stmt
+        .query_map(params_from_iter(sql.args.iter()), |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
+        })?
+        .collect::<rusqlite::Result<Vec<[i64; 5]>>>()?;
+    crate::Tally::read(matters, units)
 }
 
 /// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the

@@ -32,8 +32,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{
-    AdminAction, AuditHash, MatterQuery, NewUnit, NewUser, Result, Store, StoreError, SweepLease,
-    Token, TokenKind, UnitMonth,
+    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, Store, StoreError,
+    SweepLease, Tally, Token, TokenKind, UnitMonth,
 };
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0009_login_failures.sql"),
     include_str!("../../migrations/sqlite/0010_token_kinds.sql"),
     include_str!("../../migrations/sqlite/0011_admin_actions.sql"),
+    include_str!("../../migrations/sqlite/0012_stored_lights.sql"),
 ];
 
 pub struct SqliteStore {
@@ -718,6 +719,35 @@ impl Store for SqliteStore {
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
         let q = query.clone();
         self.readers.run(move |c| matters::select(c, &q)).await
+    }
+
+    async fn stale_lights(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>> {
+        self.readers
+            .run(move |c| matters::stale_lights(c, now, limit))
+            .await
+    }
+
+    async fn save_lights(&self, stamps: &[LightStamp]) -> Result<usize> {
+        let stamps = stamps.to_vec();
+        self.writer
+            .run(move |c| matters::save_lights(c, &stamps))
+            .await
+    }
+
+    async fn lights_basis(&self) -> Result<Option<String>> {
+        self.readers.run(|c| matters::lights_basis(c)).await
+    }
+
+    async fn reset_lights(&self, basis: &str) -> Result<()> {
+        let basis = basis.to_string();
+        self.writer
+            .run(move |c| matters::reset_lights(c, &basis))
+            .await
+    }
+
+    async fn tally(&self, query: &MatterQuery) -> Result<Tally> {
+        let q = query.clone();
+        self.readers.run(move |c| matters::tally(c, &q)).await
     }
 
     async fn overdue_counts(&self, query: &MatterQuery, days: &[NaiveDate]) -> Result<Vec<usize>> {

@@ -1,0 +1,83 @@
+//! Stored lights. A light is what the clock, the calendar and the rules make of a matter; each
+//! matter keeps the lights last worked out with the window in which they hold, so lists filter
+//! by light and dashboards count lights in SQL. Before anything reads them, whatever no longer
+//! holds — the matter was written, its window passed, the rules or the calendar changed — is
+//! worked out again here.
+
+use luoshi_domain::{Calendar, LightContext, Matter};
+use luoshi_storage::LightStamp;
+use sha2::{Digest, Sha256};
+
+use crate::{Luoshi, Result};
+
+/// Matters worked out per round trip: large enough to make the first refresh of a province
+/// quick, small enough to keep each write transaction short.
+const BATCH: usize = 2_000;
+
+/// Raised when what a light means changes in code, so stored lights are worked out again.
+const LIGHTS_VERSION: u32 = 1;
+
+impl Luoshi {
+    /// Works out again every stored light that no longer holds; returns how many matters.
+    pub async fn refresh_lights(&self) -> Result<usize> {
+        let calendar = self.calendar();
+        let lights = self.lights(&calendar);
+        let mut refreshed = 0;
+        loop {
+            let stale = self.store.stale_lights(lights.now, BATCH).await?;
+            if stale.is_empty() {
+                break;
+            }
+            let stamps: Vec<LightStamp> = stale.iter().map(|m| stamp(&lights, m)).collect();
+            let saved = self.store.save_lights(&stamps).await?;
+            refreshed += saved;
+            if saved == 0 {
+                // Every one of them was written meanwhile; the next reader works them out.
+                break;
+            }
+        }
+        if refreshed > 0 {
+            tracing::debug!(refreshed, "lights worked out again");
+        }
+        Ok(refreshed)
+    }
+
+    /// Marks every stored light stale when the rules or the calendar they were worked out
+    /// under are not the ones this process runs with.
+    pub(crate) async fn check_lights_basis(&self) -> Result<()> {
+        let basis = basis(&self.calendar(), &self.rules.lights);
+        if self.store.lights_basis().await?.as_deref() != Some(basis.as_str()) {
+            tracing::info!("light rules or calendar changed; lights will be worked out again");
+            self.store.reset_lights(&basis).await?;
+        }
+        Ok(())
+    }
+}
+
+fn stamp(lights: &LightContext<'_>, m: &Matter) -> LightStamp {
+    LightStamp {
+        matter_id: m.id,
+        version: m.version,
+        light: lights.matter(m),
+        units: m
+            .assignments
+            .iter()
+            .map(|a| (a.unit_id, lights.assignment(m, a)))
+            .collect(),
+        at: lights.now,
+        until: lights.until(m),
+    }
+}
+
+/// A fingerprint of everything besides the matter and the clock that a light depends on.
+fn basis(calendar: &Calendar, rules: &luoshi_domain::LightRules) -> String {
+    let mut hash = Sha256::new();
+    hash.update(format!("lights {LIGHTS_VERSION}\n{rules:?}\n"));
+    for year in calendar.years() {
+        hash.update(format!("year {year}\n"));
+    }
+    for (day, kind, _) in calendar.days() {
+        hash.update(format!("{day} {kind:?}\n"));
+    }
+    crate::auth::to_hex(&hash.finalize())
+}
