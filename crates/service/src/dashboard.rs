@@ -80,7 +80,15 @@ impl Luoshi {
             query.within = tree.subtree(root);
         }
         self.refresh_lights().await?;
-        let tally = self.store.tally(&query).await?;
+        let today = self.today();
+        let weeks = trend_weeks(today);
+        let days: Vec<NaiveDate> = weeks.iter().map(|w| w.1).collect();
+        // Three reads that need nothing of each other, each on a connection of its own.
+        let (tally, counts, heat) = tokio::try_join!(
+            async { Ok::<_, ServiceError>(self.store.tally(&query).await?) },
+            async { Ok(self.store.overdue_counts(&query, &days).await?) },
+            self.heat(&query, today),
+        )?;
         let mut d = Dashboard::default();
         for s in MatterState::ALL {
             d.by_state.insert(s.as_str(), 0);
@@ -121,10 +129,6 @@ impl Luoshi {
                 .then(b.open.cmp(&a.open))
                 .then(a.unit_id.cmp(&b.unit_id))
         });
-        let today = self.today();
-        let weeks = trend_weeks(today);
-        let days: Vec<NaiveDate> = weeks.iter().map(|w| w.1).collect();
-        let counts = self.store.overdue_counts(&query, &days).await?;
         d.overdue_by_week = weeks
             .into_iter()
             .zip(counts)
@@ -134,7 +138,7 @@ impl Luoshi {
                 count,
             })
             .collect();
-        d.heat = self.heat(&query, today).await?;
+        d.heat = heat;
         Ok(d)
     }
 

@@ -35,7 +35,17 @@ fn silent(cause: &Cause) -> bool {
 
 impl Luoshi {
     pub async fn workbench(&self, user: &User) -> Result<Workbench> {
-        let views = self.visible_views(user, &ListQuery::default()).await?;
+        // Everything on the workbench is still open; closed and cancelled matters, most of a
+        // year's ledger, need not be read.
+        let open = ListQuery {
+            states: MatterState::ALL
+                .iter()
+                .copied()
+                .filter(|s| s.is_open())
+                .collect(),
+            ..ListQuery::default()
+        };
+        let views = self.visible_views(user, &open).await?;
         let returned = if user.role == Role::Liaison {
             self.store().returned_to(user.unit_id).await?
         } else {

@@ -86,6 +86,21 @@ fn unit_tally_sql() -> String {
     )
 }
 
+/// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the
+/// one rule behind the overdue filter and the weekly trend. Cancelled matters count nowhere; a
+/// matter counts against the deadline it has now, extensions included.
+fn overdue_at(day: &str, end: &str) -> String {
+    format!(
+        " AND m.state NOT IN ('draft', 'cancelled') AND {}",
+        overdue_when(day, end)
+    )
+}
+
+/// The dated half of [`overdue_at`]: past the deadline and not closed by the day's end.
+fn overdue_when(day: &str, end: &str) -> String {
+    format!("m.deadline < {day} AND (m.closed_at IS NULL OR m.closed_at >= {end})")
+}
+
 /// Held while a sweep runs: no other sweep on the same database starts until it is dropped.
 pub struct SweepLease {
     _held: Box<dyn Send + Sync>,

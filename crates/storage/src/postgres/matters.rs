@@ -11,7 +11,9 @@ use sqlx::{PgConnection, Row};
 use super::rows::{Arg, Sql};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::notify::Dispatch;
-use crate::{LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth};
+use crate::{
+    LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth, overdue_at, overdue_when,
+};
 
 /// Creates matters in the caller's transaction, which holds the chain's lock.
 pub async fn create(
@@ -576,41 +578,36 @@ pub async fn tally(conn: &mut PgConnection, q: &MatterQuery) -> Result<Tally> {
     Tally::read(matters, units)
 }
 
-/// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the
-/// one rule behind the overdue filter and the weekly trend. Cancelled matters count nowhere; a
-/// matter counts against the deadline it has now, extensions included.
-fn overdue_at(day: &str, end: &str) -> String {
-    format!(
-        " AND m.state NOT IN ('draft', 'cancelled') AND m.deadline < {day} \
-         AND (m.closed_at IS NULL OR m.closed_at >= {end})"
-    )
-}
-
+/// The trend in one pass over the matters that can count on any of the days: due before the
+/// last and still open at the end of the first.
 pub async fn overdue_counts(
     conn: &mut PgConnection,
     q: &MatterQuery,
     days: &[NaiveDate],
 ) -> Result<Vec<usize>> {
-    if days.is_empty() {
+    let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else {
         return Ok(Vec::new());
-    }
+    };
     let mut sql = Sql::default();
-    sql.push("SELECT (SELECT count(*) FROM matters m WHERE true");
+    sql.push("SELECT ");
+    for (i, day) in days.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        let (d, e) = (sql.placeholder(*day), sql.placeholder(china_day_end(*day)));
+        sql.push(&format!("count(*) FILTER (WHERE {})", overdue_when(&d, &e)));
+    }
+    sql.push(" FROM matters m WHERE true");
     push_filters(&mut sql, q);
-    sql.push(&overdue_at("days.d", "days.e"));
-    sql.push(") FROM unnest(")
-        .bind(Arg::Dates(days.to_vec()))
-        .push(", ")
-        .bind(Arg::Times(days.iter().map(|d| china_day_end(*d)).collect()))
-        .push(") WITH ORDINALITY AS days (d, e, i) ORDER BY days.i");
-    let counts: Vec<i64> = sql
-        .query()
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(counts.into_iter().map(|c| c as usize).collect())
+    let (d, e) = (
+        sql.placeholder(*last),
+        sql.placeholder(china_day_end(*first)),
+    );
+    sql.push(&overdue_at(&d, &e));
+    let row = sql.query().fetch_one(conn).await?;
+    (0..days.len())
+        .map(|i| Ok(row.try_get::<i64, _>(i)? as usize))
+        .collect()
 }
 
 pub async fn due_by_unit_month(

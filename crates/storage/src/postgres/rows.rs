@@ -91,8 +91,6 @@ pub enum Arg {
     /// (and its cached plan) stays the same.
     I64s(Vec<i64>),
     Texts(Vec<String>),
-    Dates(Vec<NaiveDate>),
-    Times(Vec<DateTime<Utc>>),
 }
 
 impl From<i64> for Arg {
@@ -160,8 +158,6 @@ impl Sql {
                 Arg::Time(v) => q.bind(*v),
                 Arg::I64s(v) => q.bind(v.clone()),
                 Arg::Texts(v) => q.bind(v.clone()),
-                Arg::Dates(v) => q.bind(v.clone()),
-                Arg::Times(v) => q.bind(v.clone()),
             };
         }
         q

@@ -11,7 +11,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 use super::rows::{to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::notify::Dispatch;
-use crate::{LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth};
+use crate::{
+    LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth, overdue_at, overdue_when,
+};
 
 pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
     let tx = conn.transaction()?;
@@ -592,47 +594,41 @@ pub fn tally(conn: &Connection, q: &MatterQuery) -> Result<Tally> {
     crate::Tally::read(matters, units)
 }
 
-/// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the
-/// one rule behind the overdue filter and the weekly trend. Cancelled matters count nowhere; a
-/// matter counts against the deadline it has now, extensions included.
-fn overdue_at(day: &str, end: &str) -> String {
-    format!(
-        " AND m.state NOT IN ('draft', 'cancelled') AND m.deadline < {day} \
-         AND (m.closed_at IS NULL OR m.closed_at >= {end})"
-    )
-}
-
+/// The trend in one pass over the matters that can count on any of the days: due before the
+/// last and still open at the end of the first.
 pub fn overdue_counts(
     conn: &Connection,
     q: &MatterQuery,
     days: &[NaiveDate],
 ) -> Result<Vec<usize>> {
-    if days.is_empty() {
+    let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else {
         return Ok(Vec::new());
-    }
+    };
     let mut sql = Sql::default();
-    sql.push("WITH days(i, d, e) AS (VALUES ");
+    sql.push("SELECT ");
     for (i, day) in days.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
-        sql.push("(")
-            .bind(i as i64)
-            .push(", ")
-            .bind(day.to_string())
-            .push(", ")
-            .bind(ts(china_day_end(*day)))
-            .push(")");
+        sql.push(&format!(
+            "COUNT(*) FILTER (WHERE {})",
+            overdue_when("?", "?")
+        ));
+        sql.args.push(day.to_string().into());
+        sql.args.push(ts(china_day_end(*day)).into());
     }
-    sql.push(") SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
+    sql.push(" FROM matters m WHERE 1=1");
     push_filters(&mut sql, q);
-    sql.push(&overdue_at("days.d", "days.e"));
-    sql.push(") FROM days ORDER BY i");
-    let mut stmt = conn.prepare(&sql.text)?;
-    let counts = stmt
-        .query_map(params_from_iter(sql.args.iter()), |r| r.get::<_, i64>(0))?
-        .map(|c| c.map(|c| c as usize))
-        .collect::<rusqlite::Result<_>>()?;
+    sql.push(&overdue_at("?", "?"));
+    sql.args.push(last.to_string().into());
+    sql.args.push(ts(china_day_end(*first)).into());
+    let counts = conn
+        .prepare(&sql.text)?
+        .query_row(params_from_iter(sql.args.iter()), |r| {
+            (0..days.len())
+                .map(|i| r.get::<_, i64>(i).map(|c| c as usize))
+                .collect::<rusqlite::Result<Vec<usize>>>()
+        })?;
     Ok(counts)
 }
 
