@@ -178,6 +178,7 @@ pub async fn generate(
     // Lights are worked out now rather than at the first list or sweep that reads them.
     progress("预警灯 lights", 0, 1);
     luoshi.refresh_lights().await?;
+    luoshi.store().analyze().await?;
     progress("预警灯 lights", 1, 1);
     Ok(made)
 }

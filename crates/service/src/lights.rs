@@ -20,6 +20,12 @@ const LIGHTS_VERSION: u32 = 1;
 impl Luoshi {
     /// Works out again every stored light that no longer holds; returns how many matters.
     pub async fn refresh_lights(&self) -> Result<usize> {
+        let basis = basis(&self.calendar(), &self.rules.lights);
+        if self.store.lights_basis().await?.as_deref() != Some(basis.as_str()) {
+            // Another process saved a holiday notice, or runs with other rules: take the
+            // calendar as the database has it now before working anything out.
+            self.reload_calendar().await?;
+        }
         let calendar = self.calendar();
         let lights = self.lights(&calendar);
         let mut refreshed = 0;
@@ -46,10 +52,14 @@ impl Luoshi {
     /// under are not the ones this process runs with.
     pub(crate) async fn check_lights_basis(&self) -> Result<()> {
         let basis = basis(&self.calendar(), &self.rules.lights);
-        if self.store.lights_basis().await?.as_deref() != Some(basis.as_str()) {
-            tracing::info!("light rules or calendar changed; lights will be worked out again");
-            self.store.reset_lights(&basis).await?;
+        match self.store.lights_basis().await? {
+            Some(stored) if stored == basis => return Ok(()),
+            // Processes on one database with different light rules undo each other's work
+            // here at every read: this warning, repeated, is the sign of it.
+            Some(_) => tracing::warn!("light rules or calendar changed; working lights out again"),
+            None => {}
         }
+        self.store.reset_lights(&basis).await?;
         Ok(())
     }
 }

@@ -241,6 +241,15 @@ async fn lists_and_dashboards_read_lights_as_they_are_now() {
     .await
     .unwrap();
     demo::build(&luoshi).await.unwrap();
+    // A second process on the same database, which will not be told of the new calendar.
+    let other = Luoshi::new(
+        store.clone(),
+        clock.clone(),
+        Calendar::official(),
+        Rules::default(),
+    )
+    .await
+    .unwrap();
     let ducha = luoshi
         .users()
         .await
@@ -273,6 +282,20 @@ async fn lists_and_dashboards_read_lights_as_they_are_now() {
         .import_calendar_file(&format!("date,kind,name\n{holidays}"), None)
         .await
         .unwrap();
+    let yellow = ListQuery {
+        light: Some(Light::Yellow),
+        limit: 500,
+        ..ListQuery::default()
+    };
+    let ids = |page: luoshi_service::matters::Page| -> BTreeSet<MatterId> {
+        page.items.iter().map(|v| v.matter.id).collect()
+    };
+    assert_eq!(
+        ids(other.list_matters(&ducha, &yellow).await.unwrap()),
+        ids(luoshi.list_matters(&ducha, &yellow).await.unwrap()),
+        "the other process works lights out with the calendar the database has now"
+    );
+    agree(&other, &ducha, "at the other process").await;
     agree(&luoshi, &ducha, "after the calendar changed").await;
 
     // Another process with other rules on the same database.
