@@ -33,7 +33,12 @@ pub async fn ladder(conn: &mut PgConnection, keys: &[String]) -> Result<Vec<Ladd
         })
         .collect::<Result<Vec<_>>>()?;
     // In the order asked, as SQLite answers.
-    found.sort_by_key(|l| keys.iter().position(|k| *k == l.key));
+    let place: std::collections::HashMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    found.sort_by_key(|l| place.get(l.key.as_str()).copied());
     Ok(found)
 }
 
@@ -43,79 +48,120 @@ pub async fn ladder(conn: &mut PgConnection, keys: &[String]) -> Result<Vec<Ladd
 /// Rows are written in key order: two processes writing overlapping dispatches then take their
 /// row locks in the same order and one waits for the other instead of deadlocking.
 pub async fn dispatch_in(tx: &mut PgConnection, d: &Dispatch) -> Result<usize> {
-    let mut ladder: Vec<_> = d.ladder.iter().collect();
+    // One statement per table, rows in key order so that two writers lock them in the same
+    // order; a sweep queues tens of thousands of messages at once.
+    let mut ladder: Vec<_> = d.ladder.to_vec();
     ladder.sort_by(|a, b| a.key.cmp(&b.key));
-    for l in ladder {
-        sqlx::query(
-            "INSERT INTO ladder (key, matter_id, unit_id, yellow_at, red_count, last_red_at,
-                 escalated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (key) DO UPDATE SET yellow_at = excluded.yellow_at,
-                 red_count = greatest(ladder.red_count, excluded.red_count),
-                 last_red_at = excluded.last_red_at, escalated_at = excluded.escalated_at",
-        )
-        .bind(&l.key)
-        .bind(l.matter_id.0)
-        .bind(l.unit_id.0)
-        .bind(l.yellow_at)
-        .bind(l.red_count as i32)
-        .bind(l.last_red_at)
-        .bind(l.escalated_at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let mut new = 0;
+    // A key written twice keeps its last step and its highest count, as when the rows were
+    // written one by one.
+    ladder.dedup_by(|later, earlier| {
+        let same = later.key == earlier.key;
+        if same {
+            later.red_count = later.red_count.max(earlier.red_count);
+            std::mem::swap(later, earlier);
+        }
+        same
+    });
+    sqlx::query(
+        "INSERT INTO ladder (key, matter_id, unit_id, yellow_at, red_count, last_red_at,
+             escalated_at)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::timestamptz[],
+             $5::int[], $6::timestamptz[], $7::timestamptz[])
+         ON CONFLICT (key) DO UPDATE SET yellow_at = excluded.yellow_at,
+             red_count = greatest(ladder.red_count, excluded.red_count),
+             last_red_at = excluded.last_red_at, escalated_at = excluded.escalated_at",
+    )
+    .bind(ladder.iter().map(|l| l.key.as_str()).collect::<Vec<_>>())
+    .bind(ladder.iter().map(|l| l.matter_id.0).collect::<Vec<_>>())
+    .bind(ladder.iter().map(|l| l.unit_id.0).collect::<Vec<_>>())
+    .bind(ladder.iter().map(|l| l.yellow_at).collect::<Vec<_>>())
+    .bind(
+        ladder
+            .iter()
+            .map(|l| l.red_count as i32)
+            .collect::<Vec<_>>(),
+    )
+    .bind(ladder.iter().map(|l| l.last_red_at).collect::<Vec<_>>())
+    .bind(ladder.iter().map(|l| l.escalated_at).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
     let mut outbox: Vec<_> = d.outbox.iter().collect();
     outbox.sort_by(|a, b| a.id.cmp(&b.id));
-    for n in outbox {
-        new += sqlx::query(
-            "INSERT INTO outbox (id, channel, target, user_id, matter_id, subject, body,
-                 created_at, next_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&n.id)
-        .bind(n.channel.as_str())
-        .bind(&n.target)
-        .bind(n.user_id.map(|u| u.0))
-        .bind(n.matter_id.map(|m| m.0))
-        .bind(&n.subject)
-        .bind(&n.body)
-        .bind(n.created_at)
-        .bind(n.due_at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as usize;
-    }
+    let mut new = sqlx::query(
+        "INSERT INTO outbox (id, channel, target, user_id, matter_id, subject, body, created_at,
+             next_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],
+             $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(outbox.iter().map(|n| n.id.as_str()).collect::<Vec<_>>())
+    .bind(
+        outbox
+            .iter()
+            .map(|n| n.channel.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(outbox.iter().map(|n| n.target.as_str()).collect::<Vec<_>>())
+    .bind(
+        outbox
+            .iter()
+            .map(|n| n.user_id.map(|u| u.0))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        outbox
+            .iter()
+            .map(|n| n.matter_id.map(|m| m.0))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        outbox
+            .iter()
+            .map(|n| n.subject.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(outbox.iter().map(|n| n.body.as_str()).collect::<Vec<_>>())
+    .bind(outbox.iter().map(|n| n.created_at).collect::<Vec<_>>())
+    .bind(outbox.iter().map(|n| n.due_at).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as usize;
     let mut inbox: Vec<_> = d.inbox.iter().collect();
     inbox.sort_by(|a, b| a.id.cmp(&b.id));
-    for i in inbox {
-        new += sqlx::query(
-            "INSERT INTO inbox (id, user_id, matter_id, title, body, created_at, confirm)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&i.id)
-        .bind(i.user_id.0)
-        .bind(i.matter_id.map(|m| m.0))
-        .bind(&i.title)
-        .bind(&i.body)
-        .bind(i.created_at)
-        .bind(i.confirm)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as usize;
-    }
+    new += sqlx::query(
+        "INSERT INTO inbox (id, user_id, matter_id, title, body, created_at, confirm)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
+             $6::timestamptz[], $7::bool[])
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(inbox.iter().map(|i| i.id.as_str()).collect::<Vec<_>>())
+    .bind(inbox.iter().map(|i| i.user_id.0).collect::<Vec<_>>())
+    .bind(
+        inbox
+            .iter()
+            .map(|i| i.matter_id.map(|m| m.0))
+            .collect::<Vec<_>>(),
+    )
+    .bind(inbox.iter().map(|i| i.title.as_str()).collect::<Vec<_>>())
+    .bind(inbox.iter().map(|i| i.body.as_str()).collect::<Vec<_>>())
+    .bind(inbox.iter().map(|i| i.created_at).collect::<Vec<_>>())
+    .bind(inbox.iter().map(|i| i.confirm).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as usize;
     for a in &d.proposals {
         super::accountability::propose_in(tx, a).await?;
     }
     let mut resent: Vec<_> = d.resent.iter().collect();
     resent.sort();
-    for (id, at) in resent {
-        sqlx::query("UPDATE inbox SET resent_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    sqlx::query(
+        "UPDATE inbox SET resent_at = r.at
+         FROM unnest($1::text[], $2::timestamptz[]) AS r (id, at) WHERE inbox.id = r.id",
+    )
+    .bind(resent.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>())
+    .bind(resent.iter().map(|(_, at)| *at).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
     Ok(new)
 }
 
