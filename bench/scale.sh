@@ -11,6 +11,7 @@
 # Usage: bench/scale.sh [city|province] [seconds per run, default 10]
 # Env:   DATABASE_URL=postgres://… to measure on PostgreSQL (the database is made if missing
 #        and must be empty); otherwise SQLite in a temporary directory.
+#        BENCH_RAW=FILE appends every wrk output to FILE.
 # Needs: wrk, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +82,7 @@ run() { # name, wrk args…
   for _ in 1 2 3; do
     # A slow answer is measured, not dropped: wrk's own timeout is 2 s.
     out=$(wrk -t2 -c16 -d"${secs}s" --timeout 60s --latency "$@")
+    [ -n "${BENCH_RAW:-}" ] && echo "$out" >>"$BENCH_RAW"
     p50s+="$(awk '/^ +50%/{print $2}' <<<"$out" | to_ms)"$'\n'
     p99s+="$(awk '/^ +99%/{print $2}' <<<"$out" | to_ms)"$'\n'
     rpss+="$(awk '/^Requests\/sec/{print $2}' <<<"$out")"$'\n'
@@ -112,7 +114,11 @@ auth=(-H "Authorization: Bearer $root")
 run "GET /matters?light=red&unit_id=U&limit=50" "${auth[@]}" "$base/matters?light=red&unit_id=$unit&limit=50"
 run "GET /matters/{id}" "${auth[@]}" "$base/matters/$detail"
 run "POST /matters/{id}/feedback" -s "$work/feedback.lua" "http://127.0.0.1:$port"
-# Last: slow dashboards still being computed would hold up whatever ran after them.
+# Last: slow dashboards still being computed would hold up whatever ran after them. One
+# request alone first, the median of three: what one person waits.
+alone=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' "${auth[@]}" "$base/dashboard"; done |
+  median | awk '{printf "%.1f", $1 * 1000}')
+printf '| %-44s | %8s ms | %11s | %9s |\n' "GET /dashboard (root), one request alone" "$alone" "" ""
 run "GET /dashboard (root)" "${auth[@]}" "$base/dashboard"
 kill $server; wait $server 2>/dev/null || true; server=""
 
