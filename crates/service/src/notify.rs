@@ -193,6 +193,11 @@ impl Luoshi {
             .into_iter()
             .map(|r| (r.key.clone(), r))
             .collect();
+        // Looked up for every concern: by unit, not by going through everyone each time.
+        let mut liaisons_of: HashMap<UnitId, Vec<&User>> = HashMap::new();
+        for u in users.iter().filter(|u| u.role == Role::Liaison) {
+            liaisons_of.entry(u.unit_id).or_default().push(u);
+        }
         let day = |t: Option<DateTime<Utc>>| t.map(luoshi_domain::china_date);
         let calendar = self.calendar();
         let mut dispatch = Dispatch::default();
@@ -250,10 +255,7 @@ impl Luoshi {
                 Step::Yellow => "yellow".to_string(),
                 Step::Red(n) | Step::Escalate(n) => format!("red{n}"),
             };
-            let liaisons: Vec<&User> = users
-                .iter()
-                .filter(|u| u.role == Role::Liaison && u.unit_id == unit)
-                .collect();
+            let liaisons = liaisons_of.get(&unit).map_or(&[][..], Vec::as_slice);
             self.address(
                 &mut dispatch,
                 &Message {
@@ -263,7 +265,7 @@ impl Luoshi {
                     matter: m,
                     confirm: true,
                 },
-                &liaisons,
+                liaisons,
                 &prefs,
                 now,
             );
@@ -334,9 +336,10 @@ impl Luoshi {
         let hours = self.channels.delivery.resend_unconfirmed_hours.max(1);
         let before = now - chrono::Duration::hours(hours);
         let items = self.store.unconfirmed(before).await?;
+        let by_id: HashMap<UserId, &User> = users.iter().map(|u| (u.id, u)).collect();
         for item in &items {
             d.resent.push((item.id.clone(), now));
-            let user = users.iter().find(|u| u.id == item.user_id);
+            let user = by_id.get(&item.user_id);
             let pref = prefs.get(&item.user_id).copied().unwrap_or_default();
             if let (Some(_), Some(email), true) = (
                 &self.channels.smtp,
