@@ -399,6 +399,17 @@ impl Sql {
 /// one row, however long the page. The page is chosen on narrow rows in the list's order
 /// first; only its matters are built into documents.
 pub fn select(conn: &Connection, q: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
+    let sql = select_sql(q);
+    let (total, page): (i64, Option<String>) = conn
+        .prepare_cached(&sql.text)?
+        .query_row(params_from_iter(sql.args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let matters = read_all(page.as_deref(), |d: MatterDoc| Matter::from(d))?;
+    Ok((matters, total as usize))
+}
+
+fn select_sql(q: &MatterQuery) -> Sql {
     let mut sql = Sql::default();
     sql.push("SELECT (SELECT COUNT(*) FROM matters m WHERE 1=1");
     push_filters(&mut sql, q);
@@ -416,13 +427,7 @@ pub fn select(conn: &Connection, q: &MatterQuery) -> Result<(Vec<Matter>, usize)
             .bind(offset as i64);
     }
     sql.push("))");
-    let (total, page): (i64, Option<String>) = conn
-        .prepare_cached(&sql.text)?
-        .query_row(params_from_iter(sql.args.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let matters = read_all(page.as_deref(), |d: MatterDoc| Matter::from(d))?;
-    Ok((matters, total as usize))
+    sql
 }
 
 fn push_filters(sql: &mut Sql, q: &MatterQuery) {
@@ -499,13 +504,14 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
     }
 }
 
+/// Each half reads its own index; a clock set back makes lights worked out "later" stale.
+const STALE: &str = "SELECT id FROM (SELECT id FROM matters WHERE light_until <= ?1 LIMIT ?2)
+    UNION SELECT id FROM (SELECT id FROM matters WHERE light_at > ?1 LIMIT ?2)";
+
 pub fn stale_lights(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>> {
-    // Each half reads its own index; a clock set back makes lights worked out "later" stale.
     let doc: Option<String> = conn
         .prepare_cached(&format!(
-            "SELECT json_group_array({MATTER_DOC}) FROM matters m WHERE m.id IN (
-                 SELECT id FROM (SELECT id FROM matters WHERE light_until <= ?1 LIMIT ?2)
-                 UNION SELECT id FROM (SELECT id FROM matters WHERE light_at > ?1 LIMIT ?2))"
+            "SELECT json_group_array({MATTER_DOC}) FROM matters m WHERE m.id IN ({STALE})"
         ))?
         .query_row(params![now.timestamp_micros(), limit as i64], |r| r.get(0))?;
     read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))
@@ -562,10 +568,7 @@ pub fn reset_lights(conn: &mut Connection, basis: &str) -> Result<()> {
 }
 
 pub fn tally(conn: &Connection, q: &MatterQuery) -> Result<Tally> {
-    let mut sql = Sql::default();
-    sql.push("SELECT m.state, m.source, m.light, COUNT(*) FROM matters m WHERE 1=1");
-    push_filters(&mut sql, q);
-    sql.push(" GROUP BY m.state, m.source, m.light");
+    let (sql, by_unit) = tally_sql(q);
     let mut stmt = conn.prepare(&sql.text)?;
     let matters = stmt
         .query_map(params_from_iter(sql.args.iter()), |r| {
@@ -577,21 +580,31 @@ pub fn tally(conn: &Connection, q: &MatterQuery) -> Result<Tally> {
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut sql = Sql::default();
-    sql.push(&crate::unit_tally_sql());
-    if !q.within.is_empty() {
-        sql.push(" AND a.unit_id IN ")
-            .bind_list(q.within.iter().map(|u| u.0));
-    }
-    push_filters(&mut sql, q);
-    sql.push(" GROUP BY a.unit_id");
-    let mut stmt = conn.prepare(&sql.text)?;
+    let mut stmt = conn.prepare(&by_unit.text)?;
     let units = stmt
-        .query_map(params_from_iter(sql.args.iter()), |r| {
+        .query_map(params_from_iter(by_unit.args.iter()), |r| {
             Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
         })?
         .collect::<rusqlite::Result<Vec<[i64; 5]>>>()?;
     crate::Tally::read(matters, units)
+}
+
+/// The tally's two statements: matters by state, source and light; assignments by unit.
+fn tally_sql(q: &MatterQuery) -> (Sql, Sql) {
+    let mut matters = Sql::default();
+    matters.push("SELECT m.state, m.source, m.light, COUNT(*) FROM matters m WHERE 1=1");
+    push_filters(&mut matters, q);
+    matters.push(" GROUP BY m.state, m.source, m.light");
+    let mut units = Sql::default();
+    units.push(&crate::unit_tally_sql());
+    if !q.within.is_empty() {
+        units
+            .push(" AND a.unit_id IN ")
+            .bind_list(q.within.iter().map(|u| u.0));
+    }
+    push_filters(&mut units, q);
+    units.push(" GROUP BY a.unit_id");
+    (matters, units)
 }
 
 /// The trend in one pass over the matters that can count on any of the days: due before the
@@ -601,9 +614,23 @@ pub fn overdue_counts(
     q: &MatterQuery,
     days: &[NaiveDate],
 ) -> Result<Vec<usize>> {
-    let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else {
+    if days.is_empty() {
         return Ok(Vec::new());
-    };
+    }
+    let sql = overdue_sql(q, days);
+    let counts = conn
+        .prepare(&sql.text)?
+        .query_row(params_from_iter(sql.args.iter()), |r| {
+            (0..days.len())
+                .map(|i| r.get::<_, i64>(i).map(|c| c as usize))
+                .collect::<rusqlite::Result<Vec<usize>>>()
+        })?;
+    Ok(counts)
+}
+
+fn overdue_sql(q: &MatterQuery, days: &[NaiveDate]) -> Sql {
+    let first = days.iter().min().expect("some days");
+    let last = days.iter().max().expect("some days");
     let mut sql = Sql::default();
     sql.push("SELECT ");
     for (i, day) in days.iter().enumerate() {
@@ -622,14 +649,7 @@ pub fn overdue_counts(
     sql.push(&overdue_at("?", "?"));
     sql.args.push(last.to_string().into());
     sql.args.push(ts(china_day_end(*first)).into());
-    let counts = conn
-        .prepare(&sql.text)?
-        .query_row(params_from_iter(sql.args.iter()), |r| {
-            (0..days.len())
-                .map(|i| r.get::<_, i64>(i).map(|c| c as usize))
-                .collect::<rusqlite::Result<Vec<usize>>>()
-        })?;
-    Ok(counts)
+    sql
 }
 
 pub fn due_by_unit_month(
@@ -714,4 +734,65 @@ fn push_visibility(sql: &mut Sql, q: &MatterQuery) {
     }
     // A caller with no scope at all sees nothing.
     sql.push(if clauses == 0 { " AND 0" } else { ")" });
+}
+
+#[cfg(test)]
+mod plans {
+    use luoshi_domain::{Light, Visibility};
+
+    use super::*;
+
+    /// The steps of the plan SQLite chooses for `sql`, one per line.
+    fn plan(conn: &Connection, sql: &Sql) -> String {
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text))
+            .unwrap();
+        stmt.query_map(params_from_iter(sql.args.iter()), |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// What a province's requests and sweeps run most, against the schema as migrated: each
+    /// finds its rows through an index, and none reads the whole of `matters`.
+    #[test]
+    fn hot_queries_search_indexes_and_never_read_every_matter() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrate(&mut conn).unwrap();
+        let province = MatterQuery {
+            visibility: Visibility {
+                org_ids: (1..=958).map(UnitId).collect(),
+                ..Visibility::default()
+            },
+            ..MatterQuery::default()
+        };
+        let red_of_unit = MatterQuery {
+            lights: vec![Light::Red],
+            unit_id: Some(UnitId(5)),
+            page: Some((50, 0)),
+            ..province.clone()
+        };
+        let (tally, by_unit) = tally_sql(&province);
+        let days: Vec<NaiveDate> = (0..12)
+            .map(|w| NaiveDate::from_ymd_opt(2026, 4, 12).unwrap() + chrono::Days::new(7 * w))
+            .collect();
+        let mut stale = Sql::default();
+        stale.push(STALE);
+        stale.args.extend([Value::from(0i64), Value::from(10i64)]);
+        for (name, sql) in [
+            ("a unit's red list", select_sql(&red_of_unit)),
+            ("the tally by state, source and light", tally),
+            ("the tally by unit", by_unit),
+            ("the overdue trend", overdue_sql(&province, &days)),
+            ("stale lights", stale),
+        ] {
+            let plan = plan(&conn, &sql);
+            let reads_all = plan.lines().any(|l| {
+                l.trim_start_matches(['|', '-', '`', ' '])
+                    .starts_with("SCAN m")
+            });
+            assert!(!reads_all, "{name} reads every matter:\n{plan}");
+        }
+    }
 }
