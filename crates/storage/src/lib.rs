@@ -147,8 +147,8 @@ pub trait Store: Send + Sync + 'static {
     /// The hash new links of the audit chain use from now on.
     async fn choose_audit_hash(&self, hash: AuditHash) -> Result<()>;
 
-    /// Brings the query planner's statistics up to date after a bulk load, where the backend
-    /// plans by them (PostgreSQL; SQLite's planner does without).
+    /// Brings the query planner's statistics and the tables' visibility up to date after a
+    /// bulk load, where the backend needs it (PostgreSQL; SQLite does without).
     async fn analyze(&self) -> Result<()>;
 
     /// True until the first unit is written: a new database.

@@ -400,8 +400,10 @@ impl Store for PostgresStore {
 
     async fn analyze(&self) -> Result<()> {
         // Until autovacuum gets round to it, a freshly filled table has no statistics and the
-        // planner guesses: a unit's red list took 1.8 s instead of 7 ms.
-        sqlx::raw_sql("ANALYZE").execute(&self.pool).await?;
+        // planner guesses (a unit's red list took 1.8 s instead of 7 ms), and no page is marked
+        // all-visible, so covering indexes still read the table (the dashboard's count by
+        // state, source and light: 809 ms instead of 75 ms).
+        sqlx::raw_sql("VACUUM ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
 
