@@ -196,7 +196,7 @@ impl Actor<'_> {
         let user = self.user;
         let org_subtree = || {
             self.org()
-                .map(|org| self.tree.subtree(org))
+                .map(|org| self.tree.orgs_within(org))
                 .unwrap_or_default()
         };
         match user.role {

@@ -121,6 +121,15 @@ impl OrgTree {
             .or_else(|| chain.last().copied())
     }
 
+    /// The units of `root`'s subtree that can own matters ([`OrgTree::org_of`]): `root` and
+    /// the governments below it. A scope by org lists a third as many ids as the subtree.
+    pub fn orgs_within(&self, root: UnitId) -> Vec<UnitId> {
+        self.subtree(root)
+            .into_iter()
+            .filter(|id| *id == root || self.units[id].kind == UnitKind::Government)
+            .collect()
+    }
+
     /// `root` and everything below it.
     pub fn subtree(&self, root: UnitId) -> Vec<UnitId> {
         let mut out = Vec::new();
@@ -177,5 +186,22 @@ mod tests {
         assert_eq!(tree.subtree(UnitId(4)), vec![UnitId(4), UnitId(5)]);
         assert!(tree.is_within(UnitId(5), UnitId(1)));
         assert!(!tree.is_within(UnitId(2), UnitId(4)));
+    }
+
+    #[test]
+    fn the_orgs_within_a_subtree_are_every_unit_there_that_can_own_a_matter() {
+        let tree = city();
+        assert_eq!(tree.orgs_within(UnitId(1)), vec![UnitId(1), UnitId(4)]);
+        for unit in tree.subtree(UnitId(1)) {
+            let org = tree.org_of(unit).unwrap();
+            assert!(tree.orgs_within(UnitId(1)).contains(&org), "{unit}");
+        }
+        // Where no government sits above, the top of the tree owns the matters.
+        let loose = OrgTree::new([
+            unit(7, UnitKind::Other, None),
+            unit(8, UnitKind::Department, Some(7)),
+        ]);
+        assert_eq!(loose.org_of(UnitId(8)), Some(UnitId(7)));
+        assert_eq!(loose.orgs_within(UnitId(7)), vec![UnitId(7)]);
     }
 }

@@ -71,7 +71,9 @@ impl Luoshi {
     pub(crate) async fn reload_calendar(&self) -> Result<()> {
         let stored = self.store.calendar_days().await?;
         let calendar = Calendar::official().with_days(&stored);
+        let basis = crate::lights::basis(&calendar, &self.rules.lights);
         *self.calendar.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(calendar);
+        *self.lights_basis.write().unwrap_or_else(|e| e.into_inner()) = Arc::from(basis);
         self.check_lights_basis().await
     }
 }

@@ -83,6 +83,8 @@ pub struct Luoshi {
     clock: Arc<dyn Clock>,
     /// The official calendar with the years added by notices; replaced whole when one is added.
     calendar: Arc<RwLock<Arc<Calendar>>>,
+    /// The fingerprint of that calendar and the light rules (see `lights.rs`), kept with it.
+    lights_basis: Arc<RwLock<Arc<str>>>,
     rules: Arc<Rules>,
     channels: Arc<notify::Channels>,
     /// The org tree changes rarely and is read on every request, so it lives in memory and is
@@ -106,6 +108,7 @@ impl Luoshi {
             store,
             clock,
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            lights_basis: Arc::new(RwLock::new(Arc::from(""))),
             rules: Arc::new(rules),
             channels: Arc::new(notify::Channels::default()),
             tree: Arc::new(RwLock::new(Arc::new(OrgTree::default()))),

@@ -20,17 +20,19 @@ const LIGHTS_VERSION: u32 = 1;
 impl Luoshi {
     /// Works out again every stored light that no longer holds; returns how many matters.
     pub async fn refresh_lights(&self) -> Result<usize> {
-        let basis = basis(&self.calendar(), &self.rules.lights);
-        if self.store.lights_basis().await?.as_deref() != Some(basis.as_str()) {
-            // Another process saved a holiday notice, or runs with other rules: take the
-            // calendar as the database has it now before working anything out.
-            self.reload_calendar().await?;
-        }
-        let calendar = self.calendar();
-        let lights = self.lights(&calendar);
         let mut refreshed = 0;
+        let mut reloaded = false;
         loop {
-            let stale = self.store.stale_lights(lights.now, BATCH).await?;
+            let calendar = self.calendar();
+            let lights = self.lights(&calendar);
+            let (stored, stale) = self.store.stale_lights(lights.now, BATCH).await?;
+            if !reloaded && stored.as_deref() != Some(&*self.basis()) {
+                // Another process saved a holiday notice, or runs with other rules: take the
+                // calendar as the database has it now before working anything out.
+                self.reload_calendar().await?;
+                reloaded = true;
+                continue;
+            }
             if stale.is_empty() {
                 break;
             }
@@ -51,9 +53,10 @@ impl Luoshi {
     /// Marks every stored light stale when the rules or the calendar they were worked out
     /// under are not the ones this process runs with.
     pub(crate) async fn check_lights_basis(&self) -> Result<()> {
-        let basis = basis(&self.calendar(), &self.rules.lights);
-        match self.store.lights_basis().await? {
-            Some(stored) if stored == basis => return Ok(()),
+        let basis = self.basis();
+        let (stored, _) = self.store.stale_lights(self.now(), 0).await?;
+        match stored {
+            Some(stored) if *stored == *basis => return Ok(()),
             // Processes on one database with different light rules undo each other's work
             // here at every read: this warning, repeated, is the sign of it.
             Some(_) => tracing::warn!("light rules or calendar changed; working lights out again"),
@@ -61,6 +64,13 @@ impl Luoshi {
         }
         self.store.reset_lights(&basis).await?;
         Ok(())
+    }
+
+    fn basis(&self) -> std::sync::Arc<str> {
+        self.lights_basis
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -80,7 +90,7 @@ fn stamp(lights: &LightContext<'_>, m: &Matter) -> LightStamp {
 }
 
 /// A fingerprint of everything besides the matter and the clock that a light depends on.
-fn basis(calendar: &Calendar, rules: &luoshi_domain::LightRules) -> String {
+pub(crate) fn basis(calendar: &Calendar, rules: &luoshi_domain::LightRules) -> String {
     let mut hash = Sha256::new();
     hash.update(format!("lights {LIGHTS_VERSION}\n{rules:?}\n"));
     for year in calendar.years() {

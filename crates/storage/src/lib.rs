@@ -299,14 +299,17 @@ pub trait Store: Send + Sync + 'static {
     /// Matters matching the query (one page of them, if it asks for a page), with their
     /// assignments, soonest deadline first; and how many match in all.
     async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)>;
-    /// Matters whose stored lights do not hold at `now` (written since they were worked out,
-    /// or their window has passed), up to `limit` of them.
-    async fn stale_lights(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>>;
+    /// What the stored lights were last worked out under (see [`Store::reset_lights`]), and
+    /// up to `limit` matters whose stored lights do not hold at `now` (written since they were
+    /// worked out, or their window has passed): read together, as every refresh needs both.
+    async fn stale_lights(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<(Option<String>, Vec<Matter>)>;
     /// Stores worked-out lights, each only if its matter is still at the stamp's version;
     /// returns how many were stored.
     async fn save_lights(&self, stamps: &[LightStamp]) -> Result<usize>;
-    /// What the stored lights were worked out under, as last recorded.
-    async fn lights_basis(&self) -> Result<Option<String>>;
     /// Marks the lights of every draft and open matter stale and records the new basis.
     async fn reset_lights(&self, basis: &str) -> Result<()>;
     /// Matching matters counted by state, source and stored light, and their assignments by

@@ -616,18 +616,23 @@ pub async fn stale_lights(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     limit: usize,
-) -> Result<Vec<Matter>> {
+) -> Result<(Option<String>, Vec<Matter>)> {
     // Each half reads its own index; a clock set back makes lights worked out "later" stale.
-    let doc: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT json_agg({MATTER_DOC})::text FROM matters m WHERE m.id IN (
-             (SELECT id FROM matters WHERE light_until <= $1 LIMIT $2)
-             UNION (SELECT id FROM matters WHERE light_at > $1 LIMIT $2))"
-    )))
-    .bind(now.timestamp_micros())
-    .bind(limit as i64)
-    .fetch_one(conn)
-    .await?;
-    read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))
+    let (basis, doc): (Option<String>, Option<String>) =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT (SELECT value FROM settings WHERE key = 'lights_basis'),
+                 (SELECT json_agg({MATTER_DOC})::text FROM matters m WHERE m.id IN (
+                     (SELECT id FROM matters WHERE light_until <= $1 LIMIT $2)
+                     UNION (SELECT id FROM matters WHERE light_at > $1 LIMIT $2)))"
+        )))
+        .bind(now.timestamp_micros())
+        .bind(limit as i64)
+        .fetch_one(conn)
+        .await?;
+    Ok((
+        basis,
+        read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))?,
+    ))
 }
 
 /// Stores the stamps whose matter is still at their version, in one statement per table.
@@ -676,14 +681,6 @@ pub async fn save_lights(tx: &mut PgConnection, stamps: &[LightStamp]) -> Result
     .execute(&mut *tx)
     .await?;
     Ok(saved.len())
-}
-
-pub async fn lights_basis(conn: &mut PgConnection) -> Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'lights_basis'")
-            .fetch_optional(conn)
-            .await?,
-    )
 }
 
 pub async fn reset_lights(tx: &mut PgConnection, basis: &str) -> Result<()> {

@@ -826,7 +826,11 @@ impl Store for PostgresStore {
         matters::select(&mut *self.conn().await?, query).await
     }
 
-    async fn stale_lights(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>> {
+    async fn stale_lights(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<(Option<String>, Vec<Matter>)> {
         matters::stale_lights(&mut *self.conn().await?, now, limit).await
     }
 
@@ -839,10 +843,6 @@ impl Store for PostgresStore {
         let saved = matters::save_lights(&mut tx, stamps).await?;
         tx.commit().await?;
         Ok(saved)
-    }
-
-    async fn lights_basis(&self) -> Result<Option<String>> {
-        matters::lights_basis(&mut *self.conn().await?).await
     }
 
     async fn reset_lights(&self, basis: &str) -> Result<()> {

@@ -508,13 +508,23 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
 const STALE: &str = "SELECT id FROM (SELECT id FROM matters WHERE light_until <= ?1 LIMIT ?2)
     UNION SELECT id FROM (SELECT id FROM matters WHERE light_at > ?1 LIMIT ?2)";
 
-pub fn stale_lights(conn: &Connection, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>> {
-    let doc: Option<String> = conn
+pub fn stale_lights(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<(Option<String>, Vec<Matter>)> {
+    let (basis, doc): (Option<String>, Option<String>) = conn
         .prepare_cached(&format!(
-            "SELECT json_group_array({MATTER_DOC}) FROM matters m WHERE m.id IN ({STALE})"
+            "SELECT (SELECT value FROM settings WHERE key = 'lights_basis'),
+                 (SELECT json_group_array({MATTER_DOC}) FROM matters m WHERE m.id IN ({STALE}))"
         ))?
-        .query_row(params![now.timestamp_micros(), limit as i64], |r| r.get(0))?;
-    read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))
+        .query_row(params![now.timestamp_micros(), limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok((
+        basis,
+        read_all(doc.as_deref(), |d: MatterDoc| Matter::from(d))?,
+    ))
 }
 
 pub fn save_lights(conn: &mut Connection, stamps: &[LightStamp]) -> Result<usize> {
@@ -540,13 +550,6 @@ pub fn save_lights(conn: &mut Connection, stamps: &[LightStamp]) -> Result<usize
     }
     tx.commit()?;
     Ok(saved)
-}
-
-pub fn lights_basis(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM settings WHERE key = 'lights_basis'")?
-        .query_row([], |r| r.get(0))
-        .optional()?)
 }
 
 pub fn reset_lights(conn: &mut Connection, basis: &str) -> Result<()> {

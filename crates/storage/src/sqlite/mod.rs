@@ -727,7 +727,11 @@ impl Store for SqliteStore {
         self.readers.run(move |c| matters::select(c, &q)).await
     }
 
-    async fn stale_lights(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Matter>> {
+    async fn stale_lights(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<(Option<String>, Vec<Matter>)> {
         self.readers
             .run(move |c| matters::stale_lights(c, now, limit))
             .await
@@ -738,10 +742,6 @@ impl Store for SqliteStore {
         self.writer
             .run(move |c| matters::save_lights(c, &stamps))
             .await
-    }
-
-    async fn lights_basis(&self) -> Result<Option<String>> {
-        self.readers.run(|c| matters::lights_basis(c)).await
     }
 
     async fn reset_lights(&self, basis: &str) -> Result<()> {
