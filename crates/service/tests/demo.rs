@@ -3,11 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use luoshi_domain::{AssignmentState, Calendar, Light, MatterId, MatterState, UnitId};
 use luoshi_service::demo::{self, Built};
 use luoshi_service::matters::ListQuery;
-use luoshi_service::{FixedClock, Luoshi, Rules};
+use luoshi_service::{FixedClock, Luoshi, ManualClock, Rules};
 use luoshi_storage::Store;
 use luoshi_storage::sqlite::SqliteStore;
 
@@ -26,6 +26,32 @@ async fn demo_at(now: &str) -> (Luoshi, tempfile::TempDir) {
         "{built:?}"
     );
     (luoshi, dir)
+}
+
+/// The demo city on a clock the test moves, from 30 June 2026, 9:00 in China.
+async fn demo_on_a_manual_clock() -> (
+    Luoshi,
+    Arc<ManualClock>,
+    DateTime<Utc>,
+    Arc<dyn Store>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    let clock = Arc::new(ManualClock::new(start));
+    let luoshi = Luoshi::new(
+        store.clone(),
+        clock.clone(),
+        Calendar::official(),
+        Rules::default(),
+    )
+    .await
+    .unwrap();
+    demo::build(&luoshi).await.unwrap();
+    (luoshi, clock, start, store, dir)
 }
 
 #[tokio::test]
@@ -68,16 +94,7 @@ async fn the_demo_builds_on_a_holiday_a_weekend_and_a_new_year() {
 
 #[tokio::test]
 async fn five_wrong_passwords_lock_the_account_for_a_while_and_the_lock_expires() {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
-    let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
-        .unwrap()
-        .to_utc();
-    let clock = Arc::new(luoshi_service::ManualClock::new(start));
-    let luoshi = Luoshi::new(store, clock.clone(), Calendar::official(), Rules::default())
-        .await
-        .unwrap();
-    demo::build(&luoshi).await.unwrap();
+    let (luoshi, clock, start, _store, _dir) = demo_on_a_manual_clock().await;
     let from = Some("10.0.0.7".parse().unwrap());
     for _ in 0..5 {
         assert!(matches!(
@@ -126,16 +143,7 @@ async fn five_wrong_passwords_lock_the_account_for_a_while_and_the_lock_expires(
 
 #[tokio::test]
 async fn a_session_ends_after_half_an_hour_unused_or_twelve_hours_in_all() {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
-    let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
-        .unwrap()
-        .to_utc();
-    let clock = Arc::new(luoshi_service::ManualClock::new(start));
-    let luoshi = Luoshi::new(store, clock.clone(), Calendar::official(), Rules::default())
-        .await
-        .unwrap();
-    demo::build(&luoshi).await.unwrap();
+    let (luoshi, clock, start, _store, _dir) = demo_on_a_manual_clock().await;
     let minutes = |m| start + chrono::Duration::minutes(m);
 
     let (idle, _) = luoshi
@@ -226,21 +234,7 @@ async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
 /// and the rules change.
 #[tokio::test]
 async fn lists_and_dashboards_read_lights_as_they_are_now() {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
-    let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
-        .unwrap()
-        .to_utc();
-    let clock = Arc::new(luoshi_service::ManualClock::new(start));
-    let luoshi = Luoshi::new(
-        store.clone(),
-        clock.clone(),
-        Calendar::official(),
-        Rules::default(),
-    )
-    .await
-    .unwrap();
-    demo::build(&luoshi).await.unwrap();
+    let (luoshi, clock, start, store, _dir) = demo_on_a_manual_clock().await;
     // A second process on the same database, which will not be told of the new calendar.
     let other = Luoshi::new(
         store.clone(),
