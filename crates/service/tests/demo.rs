@@ -42,16 +42,16 @@ async fn demo_on_a_manual_clock() -> (
         .unwrap()
         .to_utc();
     let clock = Arc::new(ManualClock::new(start));
-    let luoshi = Luoshi::new(
-        store.clone(),
-        clock.clone(),
-        Calendar::official(),
-        Rules::default(),
-    )
-    .await
-    .unwrap();
+    let luoshi = process(&store, &clock, Rules::default()).await;
     demo::build(&luoshi).await.unwrap();
     (luoshi, clock, start, store, dir)
+}
+
+/// One more process on the same database and clock.
+async fn process(store: &Arc<dyn Store>, clock: &Arc<ManualClock>, rules: Rules) -> Luoshi {
+    Luoshi::new(store.clone(), clock.clone(), Calendar::official(), rules)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -236,14 +236,7 @@ async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
 async fn lists_and_dashboards_read_lights_as_they_are_now() {
     let (luoshi, clock, start, store, _dir) = demo_on_a_manual_clock().await;
     // A second process on the same database, which will not be told of the new calendar.
-    let other = Luoshi::new(
-        store.clone(),
-        clock.clone(),
-        Calendar::official(),
-        Rules::default(),
-    )
-    .await
-    .unwrap();
+    let other = process(&store, &clock, Rules::default()).await;
     let ducha = luoshi
         .users()
         .await
@@ -300,9 +293,7 @@ async fn lists_and_dashboards_read_lights_as_they_are_now() {
         },
         ..Rules::default()
     };
-    let strict = Luoshi::new(store, clock.clone(), Calendar::official(), rules)
-        .await
-        .unwrap();
+    let strict = process(&store, &clock, rules).await;
     agree(&strict, &ducha, "under other rules").await;
 }
 
