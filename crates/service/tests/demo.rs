@@ -47,6 +47,11 @@ async fn demo_on_a_manual_clock() -> (
     (luoshi, clock, start, store, dir)
 }
 
+async fn user(luoshi: &Luoshi, name: &str) -> luoshi_domain::User {
+    let users = luoshi.users().await.unwrap();
+    users.into_iter().find(|u| u.username == name).unwrap()
+}
+
 /// One more process on the same database and clock.
 async fn process(store: &Arc<dyn Store>, clock: &Arc<ManualClock>, rules: Rules) -> Luoshi {
     Luoshi::new(store.clone(), clock.clone(), Calendar::official(), rules)
@@ -62,13 +67,7 @@ async fn the_demo_builds_on_a_holiday_a_weekend_and_a_new_year() {
         "2027-01-01T00:00:01+08:00",
     ] {
         let (luoshi, _dir) = demo_at(now).await;
-        let ducha = luoshi
-            .users()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|u| u.username == "ducha")
-            .unwrap();
+        let ducha = user(&luoshi, "ducha").await;
         let page = luoshi
             .list_matters(
                 &ducha,
@@ -237,13 +236,7 @@ async fn lists_and_dashboards_read_lights_as_they_are_now() {
     let (luoshi, clock, start, store, _dir) = demo_on_a_manual_clock().await;
     // A second process on the same database, which will not be told of the new calendar.
     let other = process(&store, &clock, Rules::default()).await;
-    let ducha = luoshi
-        .users()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.username == "ducha")
-        .unwrap();
+    let ducha = user(&luoshi, "ducha").await;
 
     let mut moments: Vec<(i64, u32)> = [0, 1, 2, 3, 5, 8, 13, 21, 34, 60, 100, 200]
         .into_iter()
