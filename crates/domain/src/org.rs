@@ -130,6 +130,16 @@ impl OrgTree {
             .collect()
     }
 
+    /// Every unit of the tree that can own matters: the governments, and the top of a tree
+    /// with none above it.
+    pub fn orgs(&self) -> Vec<UnitId> {
+        self.units
+            .values()
+            .filter(|u| u.parent_id.is_none() || u.kind == UnitKind::Government)
+            .map(|u| u.id)
+            .collect()
+    }
+
     /// `root` and everything below it.
     pub fn subtree(&self, root: UnitId) -> Vec<UnitId> {
         let mut out = Vec::new();
@@ -203,5 +213,9 @@ mod tests {
         ]);
         assert_eq!(loose.org_of(UnitId(8)), Some(UnitId(7)));
         assert_eq!(loose.orgs_within(UnitId(7)), vec![UnitId(7)]);
+        assert_eq!(loose.orgs(), vec![UnitId(7)]);
+        let mut orgs = tree.orgs();
+        orgs.sort();
+        assert_eq!(orgs, tree.orgs_within(UnitId(1)));
     }
 }

@@ -138,7 +138,7 @@ impl Luoshi {
         let tree = self.tree();
         let query = MatterQuery {
             visibility: luoshi_domain::Visibility {
-                org_ids: tree.units().map(|u| u.id).collect(),
+                org_ids: tree.orgs(),
                 ..Default::default()
             },
             states: vec![
