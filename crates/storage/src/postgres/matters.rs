@@ -114,7 +114,6 @@ async fn create_all(
         *seq += 1;
         created.push(c);
     }
-    let col = |f: &dyn Fn(&Matter) -> Option<String>| created.iter().map(f).collect::<Vec<_>>();
     let ids: Vec<(i64, i64, i32, i64)> = sqlx::query_as(
         "INSERT INTO matters (org_id, year, seq, title, content, source, origin, urgency,
             lead_unit_id, leader_id, deadline, cadence, milestones, tags, public, parent_id,
@@ -137,15 +136,25 @@ async fn create_all(
     .bind(created.iter().map(|m| m.org_id.0).collect::<Vec<_>>())
     .bind(created.iter().map(|m| m.number.year).collect::<Vec<_>>())
     .bind(created.iter().map(|m| m.number.seq).collect::<Vec<_>>())
-    .bind(col(&|m| Some(m.title.clone())))
-    .bind(col(&|m| Some(m.content.clone())))
+    .bind(created.iter().map(|m| m.title.as_str()).collect::<Vec<_>>())
+    .bind(
+        created
+            .iter()
+            .map(|m| m.content.as_str())
+            .collect::<Vec<_>>(),
+    )
     .bind(
         created
             .iter()
             .map(|m| m.source.as_str())
             .collect::<Vec<_>>(),
     )
-    .bind(col(&|m| Some(m.origin.clone())))
+    .bind(
+        created
+            .iter()
+            .map(|m| m.origin.as_str())
+            .collect::<Vec<_>>(),
+    )
     .bind(
         created
             .iter()
@@ -166,8 +175,18 @@ async fn create_all(
             .map(|m| m.cadence.as_str())
             .collect::<Vec<_>>(),
     )
-    .bind(col(&|m| Some(json_text(&m.milestones))))
-    .bind(col(&|m| Some(json_text(&m.tags))))
+    .bind(
+        created
+            .iter()
+            .map(|m| json_text(&m.milestones))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        created
+            .iter()
+            .map(|m| json_text(&m.tags))
+            .collect::<Vec<_>>(),
+    )
     .bind(created.iter().map(|m| m.public).collect::<Vec<_>>())
     .bind(
         created
@@ -176,7 +195,12 @@ async fn create_all(
             .collect::<Vec<_>>(),
     )
     .bind(created.iter().map(|m| m.state.as_str()).collect::<Vec<_>>())
-    .bind(col(&|m| m.extension.as_ref().map(json_text)))
+    .bind(
+        created
+            .iter()
+            .map(|m| m.extension.as_ref().map(json_text))
+            .collect::<Vec<_>>(),
+    )
     .bind(created.iter().map(|m| m.created_by.0).collect::<Vec<_>>())
     .bind(created.iter().map(|m| m.created_at).collect::<Vec<_>>())
     .bind(created.iter().map(|m| m.assigned_at).collect::<Vec<_>>())
