@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::TokenScope;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
+use super::pages::{Fields, failed, field, forbidden_csrf, unavailable};
 use super::render;
 use super::session::{SESSION_COOKIE, Viewer, csrf_matches, with_cookie};
 use super::view::{self, ViewerView};
@@ -28,7 +28,7 @@ async fn show(
 ) -> Response {
     let tokens = match s.luoshi.api_tokens(&viewer.user).await {
         Ok(t) => t,
-        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+        Err(e) => return unavailable(s, e),
     };
     let tokens: Vec<_> = tokens
         .iter()

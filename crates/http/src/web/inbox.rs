@@ -10,7 +10,7 @@ use luoshi_domain::notice::{self, NoticeKind};
 use luoshi_service::notify::{DeliveryState, Prefs};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf, unavailable};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
@@ -19,7 +19,7 @@ use crate::{ApiError, AppState};
 pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
     let (items, _) = match s.luoshi.inbox(&viewer.user).await {
         Ok(found) => found,
-        Err(e) => return error_page(&s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+        Err(e) => return unavailable(&s, e),
     };
     let items: Vec<_> = items
         .into_iter()
@@ -36,7 +36,7 @@ pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
         .collect();
     let prefs = match s.luoshi.prefs(&viewer.user).await {
         Ok(p) => p,
-        Err(e) => return error_page(&s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+        Err(e) => return unavailable(&s, e),
     };
     let tree = s.luoshi.tree();
     render(
@@ -108,7 +108,7 @@ async fn admin_page(
     }
     let problems = match s.luoshi.delivery_problems(&viewer.user).await {
         Ok(p) => p,
-        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+        Err(e) => return unavailable(s, e),
     };
     let problems: Vec<_> = problems
         .into_iter()

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use luoshi_domain::{Action, Actor, AssignmentRole, AssignmentState, MatterId, MatterState, Role};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::pages::{Fields, error_page, field, forbidden_csrf, unavailable};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
@@ -251,7 +251,7 @@ async fn show_matter(
     };
     let people = match s.luoshi.users().await {
         Ok(users) => users.into_iter().map(|u| (u.id, u.display_name)).collect(),
-        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+        Err(e) => return unavailable(s, e),
     };
     let tree = s.luoshi.tree();
     let may_decompose = may_decompose(s, viewer, &detail.view.matter);

@@ -348,7 +348,7 @@ async fn export(
 pub async fn public(State(s): State<AppState>) -> Response {
     let views = match s.luoshi.public_matters().await {
         Ok(v) => v,
-        Err(e) => return error_page(&s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+        Err(e) => return unavailable(&s, e),
     };
     let tree = s.luoshi.tree();
     let closed = views
@@ -368,6 +368,12 @@ pub async fn public(State(s): State<AppState>) -> Response {
 pub fn failed(s: &AppState, e: luoshi_service::ServiceError) -> Response {
     let api = ApiError::from(e);
     error_page(s, api.status, &api.message)
+}
+
+/// The error page for a page whose own data could not be read: the status of the failure,
+/// without its message.
+pub fn unavailable(s: &AppState, e: luoshi_service::ServiceError) -> Response {
+    error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试")
 }
 
 /// Signs every matter listed, one step each; those that cannot be signed are named.

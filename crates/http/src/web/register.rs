@@ -16,11 +16,11 @@ use luoshi_service::ServiceError;
 use luoshi_service::matters::NewMatter;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf, unavailable};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::ViewerView;
-use crate::{ApiError, AppState};
+use crate::AppState;
 
 type Errors = BTreeMap<&'static str, String>;
 
@@ -49,7 +49,7 @@ async fn form(
             .filter(|u| u.role == Role::Leader)
             .map(|u| context! { value => u.id.0.to_string(), label => u.display_name })
             .collect(),
-        Err(e) => return error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试"),
+        Err(e) => return unavailable(s, e),
     };
     let options = |pairs: Vec<(&str, &str)>| -> Vec<_> {
         pairs
