@@ -227,6 +227,16 @@ impl Actor<'_> {
         }
     }
 
+    /// The org whose scope is exactly what this person sees, when it is one: supervisors and
+    /// administrators see the matters of the orgs within theirs (as [`OrgTree::orgs_within`]
+    /// names them) and no others.
+    pub fn scope(&self) -> Option<UnitId> {
+        match self.user.role {
+            Role::Admin | Role::Supervisor => self.org(),
+            Role::Leader | Role::Liaison => None,
+        }
+    }
+
     /// May this person read the matter at all?
     pub fn can_see(&self, m: &Matter) -> bool {
         self.visibility().admits(m)

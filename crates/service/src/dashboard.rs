@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate};
 use luoshi_domain::{Light, MatterState, UnitId, User};
 
+use luoshi_storage::UnitMonth;
+
 use crate::matters::ListQuery;
-use crate::{Luoshi, Result, ServiceError};
+use crate::{Luoshi, Result, ServiceError, with_actor};
 
 #[derive(Debug, Clone, Default)]
 pub struct Dashboard {
@@ -75,20 +77,44 @@ impl Luoshi {
         {
             return Err(ServiceError::invalid("unit_id", format!("单位 {u} 不存在")));
         }
-        let mut query = self.store_query(user, &ListQuery::default());
-        if let Some(root) = unit {
-            query.within = tree.subtree(root);
-        }
         self.refresh_lights().await?;
         let today = self.today();
         let weeks = trend_weeks(today);
         let days: Vec<NaiveDate> = weeks.iter().map(|w| w.1).collect();
-        // Three reads that need nothing of each other, each on a connection of its own.
-        let (tally, counts, heat) = tokio::try_join!(
-            async { Ok::<_, ServiceError>(self.store.tally(&query).await?) },
-            async { Ok(self.store.overdue_counts(&query, &days).await?) },
-            self.heat(&query, today),
-        )?;
+        // An office's whole scope has its counts kept as matters are written; anything
+        // narrower or mixed (a subtree, a leader's own matters) is counted from the matters.
+        let scope = match unit {
+            None => with_actor(self, user, |a| a.scope()),
+            Some(_) => None,
+        };
+        let (tally, counts, months) = match scope {
+            Some(scope) => {
+                let c = self
+                    .store
+                    .scope_counts(scope, &days, today, HEAT_ROWS)
+                    .await?;
+                (c.tally, c.overdue, c.months)
+            }
+            None => {
+                let mut query = self.store_query(user, &ListQuery::default());
+                if let Some(root) = unit {
+                    query.within = tree.subtree(root);
+                }
+                let year = |m, d| NaiveDate::from_ymd_opt(today.year(), m, d).expect("a date");
+                // Three reads that need nothing of each other, each on a connection of its own.
+                tokio::try_join!(
+                    async { Ok::<_, ServiceError>(self.store.tally(&query).await?) },
+                    async { Ok(self.store.overdue_counts(&query, &days).await?) },
+                    async {
+                        let (from, to) = (year(1, 1), year(12, 31));
+                        Ok(self
+                            .store
+                            .due_by_unit_month(&query, from, to, today)
+                            .await?)
+                    },
+                )?
+            }
+        };
         let mut d = Dashboard::default();
         for s in MatterState::ALL {
             d.by_state.insert(s.as_str(), 0);
@@ -138,36 +164,30 @@ impl Luoshi {
                 count,
             })
             .collect();
-        d.heat = heat;
+        d.heat = heat(months, today.year());
         Ok(d)
     }
+}
 
-    async fn heat(&self, query: &luoshi_storage::MatterQuery, today: NaiveDate) -> Result<Heat> {
-        let year = today.year();
-        let month = |m| NaiveDate::from_ymd_opt(year, m, 1).expect("every month has a first");
-        let months: Vec<NaiveDate> = (1..=12).map(month).collect();
-        let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("December has a 31st");
-        let counted = self
-            .store
-            .due_by_unit_month(query, months[0], last, today)
-            .await?;
-        let mut rows: BTreeMap<UnitId, Vec<(usize, usize)>> = BTreeMap::new();
-        for c in counted {
-            let cells = rows.entry(c.unit_id).or_insert_with(|| vec![(0, 0); 12]);
-            cells[c.month.month0() as usize] = (c.due, c.late);
-        }
-        let mut rows: Vec<HeatRow> = rows
-            .into_iter()
-            .map(|(unit_id, cells)| HeatRow { unit_id, cells })
-            .collect();
-        let sum = |r: &HeatRow| r.cells.iter().fold((0, 0), |(d, l), c| (d + c.0, l + c.1));
-        rows.sort_by_key(|r| {
-            let (due, late) = sum(r);
-            (std::cmp::Reverse(late), std::cmp::Reverse(due), r.unit_id)
-        });
-        rows.truncate(HEAT_ROWS);
-        Ok(Heat { months, rows })
+/// The heat map of a year from its assignments counted per unit and month.
+fn heat(counted: Vec<UnitMonth>, year: i32) -> Heat {
+    let month = |m| NaiveDate::from_ymd_opt(year, m, 1).expect("every month has a first");
+    let months: Vec<NaiveDate> = (1..=12).map(month).collect();
+    let mut rows: BTreeMap<UnitId, Vec<(usize, usize)>> = BTreeMap::new();
+    for c in counted {
+        let cells = rows.entry(c.unit_id).or_insert_with(|| vec![(0, 0); 12]);
+        cells[c.month.month0() as usize] = (c.due, c.late);
     }
+    let mut rows: Vec<HeatRow> = rows
+        .into_iter()
+        .map(|(unit_id, cells)| HeatRow { unit_id, cells })
+        .collect();
+    rows.sort_by_cached_key(|r| {
+        let (due, late) = r.cells.iter().fold((0, 0), |(d, l), c| (d + c.0, l + c.1));
+        (std::cmp::Reverse(late), std::cmp::Reverse(due), r.unit_id)
+    });
+    rows.truncate(HEAT_ROWS);
+    Heat { months, rows }
 }
 
 /// The weeks of the trend, oldest first, as (Monday, the day counted): Sundays, and today for

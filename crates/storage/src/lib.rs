@@ -26,8 +26,8 @@ use luoshi_domain::{
 
 pub use error::StoreError;
 pub use model::{
-    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Order, Tally, Token,
-    TokenKind, UnitMonth, UnitTally,
+    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Order, ScopeCounts, Tally,
+    Token, TokenKind, UnitMonth, UnitTally,
 };
 pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs};
 
@@ -99,6 +99,43 @@ fn overdue_at(day: &str, end: &str) -> String {
 /// The dated half of [`overdue_at`]: past the deadline and not closed by the day's end.
 fn overdue_when(day: &str, end: &str) -> String {
     format!("m.deadline < {day} AND (m.closed_at IS NULL OR m.closed_at >= {end})")
+}
+
+/// The reads of [`Store::scope_counts`], in SQL both dialects take (SQLite reads `$n` as `?n`).
+mod scope_sql {
+    pub const MATTERS: &str =
+        "SELECT state, source, light, n FROM tally_matters WHERE scope_id = $1 AND n <> 0";
+    pub const UNITS: &str = "SELECT unit_id, open, red, closed, counted FROM tally_units
+         WHERE scope_id = $1 AND counted <> 0";
+    pub const DAYS: &str = "SELECT day, due_open + due_late, closed_late FROM tally_days
+         WHERE scope_id = $1 AND day <= $2";
+    /// The year's months of the `$6` units with the most late work (then the most due), late
+    /// counting open work once its deadline has passed: all of it in the months before
+    /// `$5`, and in month `$5` what was due before `$3` (read from the matters themselves,
+    /// the one count that moves with the day; `$2` is the first of that month).
+    pub const HEAT: &str = "WITH past AS MATERIALIZED (
+             SELECT a.unit_id, COUNT(*) AS n
+             FROM matters m JOIN assignments a ON a.matter_id = m.id
+             WHERE m.closed_at IS NULL AND m.deadline >= $2 AND m.deadline < $3
+               AND m.state NOT IN ('draft', 'cancelled')
+               AND EXISTS (SELECT 1 FROM tally_scopes s
+                           WHERE s.org_id = m.org_id AND s.scope_id = $1)
+             GROUP BY a.unit_id),
+         top AS (
+             SELECT y.unit_id FROM (
+                 SELECT unit_id, SUM(due) AS due,
+                        SUM(late + CASE WHEN month < $5 THEN open ELSE 0 END) AS late
+                 FROM tally_months WHERE scope_id = $1 AND year = $4 AND due <> 0
+                 GROUP BY unit_id) y
+             LEFT JOIN past p ON p.unit_id = y.unit_id
+             ORDER BY y.late + COALESCE(p.n, 0) DESC, y.due DESC, y.unit_id
+             LIMIT $6)
+         SELECT t.unit_id, t.month, t.due,
+                t.late + CASE WHEN t.month < $5 THEN t.open ELSE 0 END + COALESCE(p.n, 0)
+         FROM top JOIN tally_months t
+              ON t.scope_id = $1 AND t.year = $4 AND t.unit_id = top.unit_id
+         LEFT JOIN past p ON p.unit_id = t.unit_id AND t.month = $5
+         WHERE t.due <> 0";
 }
 
 /// Held while a sweep runs: no other sweep on the same database starts until it is dropped.
@@ -326,4 +363,16 @@ pub trait Store: Send + Sync + 'static {
         to: NaiveDate,
         today: NaiveDate,
     ) -> Result<Vec<UnitMonth>>;
+    /// What [`Store::tally`], [`Store::overdue_counts`] and [`Store::due_by_unit_month`] (over
+    /// the year of `today`, for the `heat_rows` units with the most late work, then the most
+    /// due, then the lowest id) answer for the matters the supervisors of `scope` see — those
+    /// of the orgs within it, as `OrgTree::orgs_within` names them — read from counts that
+    /// every write keeps, so its cost does not grow with the matters.
+    async fn scope_counts(
+        &self,
+        scope: UnitId,
+        days: &[NaiveDate],
+        today: NaiveDate,
+        heat_rows: usize,
+    ) -> Result<ScopeCounts>;
 }

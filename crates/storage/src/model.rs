@@ -189,6 +189,62 @@ pub struct UnitMonth {
     pub late: usize,
 }
 
+/// The dashboard's counts for everything the supervisors of one scope see, as
+/// [`crate::Store::scope_counts`] reads them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScopeCounts {
+    pub tally: Tally,
+    /// For each day asked about, how many matters stood open past their deadline at its end.
+    pub overdue: Vec<usize>,
+    /// The year's assignments per unit and month of the deadline, for the units asked for.
+    pub months: Vec<UnitMonth>,
+}
+
+impl ScopeCounts {
+    /// From the kept rows both backends read: per day, (day, matters due, matters closed late),
+    /// and per unit and month of `year`, (unit, month, due, late).
+    pub(crate) fn read(
+        tally: Tally,
+        days: &[NaiveDate],
+        by_day: &[(NaiveDate, i64, i64)],
+        months: Vec<(i64, i64, i64, i64)>,
+        year: i32,
+    ) -> crate::Result<ScopeCounts> {
+        let overdue = days
+            .iter()
+            .map(|day| {
+                let (due, closed) = by_day.iter().fold((0, 0), |(due, closed), (d, n, c)| {
+                    (
+                        due + if d < day { *n } else { 0 },
+                        closed + if d <= day { *c } else { 0 },
+                    )
+                });
+                (due - closed).max(0) as usize
+            })
+            .collect();
+        let months = months
+            .into_iter()
+            .map(|(unit, month, due, late)| {
+                let first = u32::try_from(month)
+                    .ok()
+                    .and_then(|m| NaiveDate::from_ymd_opt(year, m, 1))
+                    .ok_or_else(|| crate::StoreError::Corrupt(format!("month {month}")))?;
+                Ok(UnitMonth {
+                    unit_id: UnitId(unit),
+                    month: first,
+                    due: due as usize,
+                    late: late as usize,
+                })
+            })
+            .collect::<crate::Result<_>>()?;
+        Ok(ScopeCounts {
+            tally,
+            overdue,
+            months,
+        })
+    }
+}
+
 /// A browser's sign-in, or a token a person made for a program of theirs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {

@@ -1315,3 +1315,257 @@ async fn stored_lights(store: &dyn Store) {
         vec![m.id]
     );
 }
+
+#[tokio::test]
+async fn kept_counts_follow_every_write_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
+    kept_counts(&store).await;
+}
+
+#[tokio::test]
+async fn kept_counts_follow_every_write_on_postgres() {
+    let Some(db) = ScratchDatabase::for_test("kept_counts_follow_every_write_on_postgres").await
+    else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.unwrap();
+    kept_counts(&store).await;
+}
+
+/// A small, repeatable stream of choices.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % sides as u64) as usize
+    }
+
+    fn pick<T: Copy>(&mut self, of: &[T]) -> T {
+        of[self.roll(of.len())]
+    }
+}
+
+/// Matters in any state, deadline and closing, made, moved, closed, reopened and relit: the
+/// dashboard's kept counts of every scope always equal the same counts made from the matters.
+async fn kept_counts(store: &dyn Store) {
+    use luoshi_domain::{AssignmentState, china_instant};
+    store.migrate().await.unwrap();
+    let gov = UnitKind::Government;
+    let dept = UnitKind::Department;
+    let province = store.insert_unit(&unit("p", gov, None)).await.unwrap();
+    let p_dept = store
+        .insert_unit(&unit("pd", dept, Some(province)))
+        .await
+        .unwrap();
+    let city = store
+        .insert_unit(&unit("c", gov, Some(province)))
+        .await
+        .unwrap();
+    let c_dept = store
+        .insert_unit(&unit("cd", dept, Some(city)))
+        .await
+        .unwrap();
+    let county = store
+        .insert_unit(&unit("x", gov, Some(city)))
+        .await
+        .unwrap();
+    let other_city = store
+        .insert_unit(&unit("o", gov, Some(province)))
+        .await
+        .unwrap();
+    let by = store
+        .insert_user(&NewUser {
+            username: "u".into(),
+            display_name: "u".into(),
+            role: Role::Supervisor,
+            unit_id: province,
+            email: None,
+            password_hash: "x".into(),
+            in_charge_of: vec![],
+        })
+        .await
+        .unwrap();
+    // A department owning matters is not how offices work, but its matters must still be
+    // counted where it is seen: in its own scope only.
+    let owners = [province, city, county, other_city, c_dept];
+    let units = [province, p_dept, city, c_dept, county, other_city];
+    let start = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+    let a_time = |dice: &mut Dice| {
+        chrono::NaiveTime::from_hms_opt(dice.pick(&[0, 8, 15, 16, 23]) as u32, 59, 0).unwrap()
+    };
+    let mut dice = Dice(0x2545_f491_4f6c_dd1d);
+
+    let mut made = Vec::new();
+    for i in 0..150 {
+        let mut m = draft(dice.pick(&owners), province, by, &format!("事项{i}"));
+        m.source = dice.pick(Source::ALL);
+        m.state = dice.pick(MatterState::ALL);
+        // Many deadlines around one of the days asked about, the rest over sixteen months.
+        let around_june = NaiveDate::from_ymd_opt(2026, 5, 20).unwrap();
+        let (from, spread) = [(start, 480), (around_june, 50)][dice.roll(2)];
+        m.deadline =
+            (dice.roll(10) > 0).then(|| from + chrono::Days::new(dice.roll(spread) as u64));
+        // Closed on time, late or long after; sometimes kept after a reopening.
+        if m.state == MatterState::Closed || dice.roll(8) == 0 {
+            let around = m.deadline.unwrap_or(start) + chrono::Days::new(dice.roll(60) as u64);
+            let day = around - chrono::Days::new(30);
+            m.closed_at = Some(china_instant(day, a_time(&mut dice)));
+        }
+        m.assignments = (0..1 + dice.roll(3))
+            .map(|_| dice.pick(&units))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|u| {
+                let mut a = Assignment::new(u, AssignmentRole::Co);
+                a.state = dice.pick(AssignmentState::ALL);
+                a
+            })
+            .collect();
+        made.push((m, vec![]));
+    }
+    let mut matters = store.create_matters(&made).await.unwrap();
+    let relight = |matters: &[Matter], dice: &mut Dice| -> Vec<LightStamp> {
+        let mut stamps = Vec::new();
+        for m in matters {
+            if dice.roll(3) == 0 {
+                continue;
+            }
+            stamps.push(LightStamp {
+                matter_id: m.id,
+                version: m.version,
+                light: dice.pick(Light::ALL),
+                units: m
+                    .assignments
+                    .iter()
+                    .map(|a| (a.unit_id, dice.pick(Light::ALL)))
+                    .collect(),
+                at: at("2026-03-02T10:00:00+08:00"),
+                until: None,
+            });
+        }
+        stamps
+    };
+    store
+        .save_lights(&relight(&matters, &mut dice))
+        .await
+        .unwrap();
+    counts_agree(store, "as made").await;
+
+    // Transitions: other states, deadlines moved, closings made and undone, units' parts.
+    for m in &mut matters {
+        if dice.roll(2) == 0 {
+            continue;
+        }
+        let before = store.matter(m.id).await.unwrap().unwrap();
+        let mut after = before.clone();
+        after.version += 1;
+        after.state = dice.pick(MatterState::ALL);
+        if dice.roll(2) == 0 {
+            after.deadline = after
+                .deadline
+                .map(|d| d + chrono::Days::new(dice.roll(40) as u64));
+        }
+        after.closed_at = match dice.roll(3) {
+            0 => None,
+            1 => Some(china_instant(
+                after.deadline.unwrap_or(start) + chrono::Days::new(dice.roll(20) as u64),
+                a_time(&mut dice),
+            )),
+            _ => after.closed_at,
+        };
+        for a in &mut after.assignments {
+            if dice.roll(2) == 0 {
+                a.state = dice.pick(AssignmentState::ALL);
+            }
+        }
+        let t = luoshi_domain::Transition {
+            matter: after.clone(),
+            events: vec![],
+        };
+        store
+            .save_transition(&before, &t, &Dispatch::default())
+            .await
+            .unwrap();
+        *m = after;
+    }
+    counts_agree(store, "after transitions").await;
+    store
+        .save_lights(&relight(&matters, &mut dice))
+        .await
+        .unwrap();
+    counts_agree(store, "after relighting").await;
+
+    // A unit added later is counted in the scopes above it.
+    let township = store
+        .insert_unit(&unit("t", gov, Some(county)))
+        .await
+        .unwrap();
+    let mut m = draft(township, township, by, "新乡镇事项");
+    m.state = MatterState::InProgress;
+    m.deadline = NaiveDate::from_ymd_opt(2026, 6, 10);
+    m.assignments = vec![Assignment::new(township, AssignmentRole::Lead)];
+    store.create_matters(&[(m, vec![])]).await.unwrap();
+    counts_agree(store, "with a new township").await;
+}
+
+/// Every unit's kept counts against the counts made from the matters its scope sees, on days
+/// either side of a year's turn and inside a month.
+async fn counts_agree(store: &dyn Store, when: &str) {
+    let units = store.units().await.unwrap();
+    let tree = OrgTree::new(units.clone());
+    for today in ["2026-01-01", "2026-06-15", "2026-06-30", "2027-01-20"] {
+        let today: NaiveDate = today.parse().unwrap();
+        // Every day back to the first deadlines, so each day a count turns on is asked about.
+        let days: Vec<NaiveDate> = (0..430).map(|d| today - chrono::Days::new(d)).collect();
+        let year = |m, d| NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), m, d).unwrap();
+        for u in &units {
+            let q = MatterQuery {
+                visibility: Visibility {
+                    org_ids: tree.orgs_within(u.id),
+                    ..Visibility::default()
+                },
+                ..MatterQuery::default()
+            };
+            // The heat map's few units, and all of them.
+            let heat_rows = if u.id.0 % 2 == 0 { 2 } else { 1000 };
+            let mut kept = store
+                .scope_counts(u.id, &days, today, heat_rows)
+                .await
+                .unwrap();
+            let mut made = store.tally(&q).await.unwrap();
+            for t in [&mut kept.tally, &mut made] {
+                t.matters.sort();
+                t.units.sort_by_key(|u| u.unit_id);
+            }
+            let at = format!("{when}, {today}, scope {}", u.code);
+            assert_eq!(kept.tally, made, "{at}");
+            assert_eq!(
+                kept.overdue,
+                store.overdue_counts(&q, &days).await.unwrap(),
+                "{at}"
+            );
+            let mut months = store
+                .due_by_unit_month(&q, year(1, 1), year(12, 31), today)
+                .await
+                .unwrap();
+            let mut totals: std::collections::BTreeMap<_, (usize, usize)> = Default::default();
+            for m in &months {
+                let t = totals.entry(m.unit_id).or_default();
+                *t = (t.0 + m.late, t.1 + m.due);
+            }
+            let mut ranked: Vec<_> = totals.into_iter().collect();
+            ranked.sort_by_key(|(unit, (late, due))| {
+                (std::cmp::Reverse(*late), std::cmp::Reverse(*due), *unit)
+            });
+            ranked.truncate(heat_rows);
+            months.retain(|m| ranked.iter().any(|(unit, _)| *unit == m.unit_id));
+            months.sort_by_key(|m| (m.unit_id, m.month));
+            kept.months.sort_by_key(|m| (m.unit_id, m.month));
+            assert_eq!(kept.months, months, "{at}");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Matters on PostgreSQL: creation with gap-free numbering, versioned transitions, scoped queries
 //! that fold their rows into one JSON document (`json_agg`), as on SQLite.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use luoshi_domain::{
     Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_day_end,
 };
@@ -12,7 +12,8 @@ use super::rows::{Arg, Sql};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::notify::Dispatch;
 use crate::{
-    LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth, overdue_at, overdue_when,
+    LightStamp, MatterQuery, Order, Result, ScopeCounts, StoreError, Tally, UnitMonth, overdue_at,
+    overdue_when,
 };
 
 /// Creates matters in the caller's transaction, which holds the chain's lock.
@@ -832,6 +833,50 @@ pub async fn due_by_unit_month(
             })
         })
         .collect()
+}
+
+pub async fn scope_counts(
+    conn: &mut PgConnection,
+    scope: UnitId,
+    days: &[NaiveDate],
+    today: NaiveDate,
+    heat_rows: usize,
+) -> Result<ScopeCounts> {
+    use crate::scope_sql::*;
+    let s = scope.0;
+    let matters = sqlx::query_as(MATTERS)
+        .bind(s)
+        .fetch_all(&mut *conn)
+        .await?;
+    let units: Vec<(i64, i64, i64, i64, i64)> =
+        sqlx::query_as(UNITS).bind(s).fetch_all(&mut *conn).await?;
+    let last = days.iter().max().copied().unwrap_or(today);
+    let by_day: Vec<(NaiveDate, i64, i64)> = sqlx::query_as(DAYS)
+        .bind(s)
+        .bind(last)
+        .fetch_all(&mut *conn)
+        .await?;
+    let this_month = today.with_day(1).expect("every month has a first");
+    let months: Vec<(i64, i64, i64, i64)> = sqlx::query_as(HEAT)
+        .bind(s)
+        .bind(this_month)
+        .bind(today)
+        .bind(i64::from(today.year()))
+        .bind(i64::from(today.month()))
+        .bind(heat_rows as i64)
+        .fetch_all(&mut *conn)
+        .await?;
+    let units = units
+        .into_iter()
+        .map(|(u, open, red, closed, counted)| [u, open, red, closed, counted])
+        .collect();
+    ScopeCounts::read(
+        Tally::read(matters, units)?,
+        days,
+        &by_day,
+        months,
+        today.year(),
+    )
 }
 
 fn push_visibility(sql: &mut Sql, q: &MatterQuery) {

@@ -5,8 +5,10 @@
 //!
 //! - Matter numbers come from a counter row bumped with an upsert, which locks the row until
 //!   the transaction ends: gap-free and unique across processes.
-//! - Every transaction that writes events first takes the audit chain's advisory lock
-//!   (`pg_advisory_xact_lock`), so links are made one writer at a time, in event order.
+//! - Every transaction that writes events, matters or assignments first takes the writers'
+//!   advisory lock (`pg_advisory_xact_lock`): the audit chain's links are made one writer at a
+//!   time, in event order, and the dashboard's kept counts (updated by triggers) change one
+//!   transaction at a time, which no two writers could then deadlock over.
 //! - The outbox is claimed with `FOR UPDATE SKIP LOCKED` and a lease, so each message goes to
 //!   one sender.
 //! - One sweep at a time across processes: [`Store::sweep_lease`] holds
@@ -45,8 +47,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{
-    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, Store, StoreError,
-    SweepLease, Tally, Token, TokenKind, UnitMonth,
+    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, ScopeCounts, Store,
+    StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
 };
 
 pub use scratch::ScratchDatabase;
@@ -65,6 +67,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0010_token_kinds.sql"),
     include_str!("../../migrations/postgres/0011_admin_actions.sql"),
     include_str!("../../migrations/postgres/0012_stored_lights.sql"),
+    include_str!("../../migrations/postgres/0013_scope_tallies.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi
@@ -72,9 +75,6 @@ const MIGRATIONS: &[&str] = &[
 const CHAIN_LOCK: i64 = 0x4c75_6f73_6869_0001;
 const SWEEP_LOCK: i64 = 0x4c75_6f73_6869_0002;
 const MIGRATE_LOCK: i64 = 0x4c75_6f73_6869_0003;
-/// Stored lights are written by one process at a time: two refreshes locking overlapping
-/// matters in different orders would deadlock.
-const LIGHTS_LOCK: i64 = 0x4c75_6f73_6869_0004;
 
 /// Connections per process: enough for the requests of a busy instance, few enough that
 /// several instances stay well inside PostgreSQL's default of 100.
@@ -124,7 +124,8 @@ impl PostgresStore {
         })
     }
 
-    /// A transaction that may write events: it holds the chain's lock from its first statement.
+    /// A transaction that may write events, matters or assignments: it holds the writers' lock
+    /// from its first statement.
     async fn write(&self) -> Result<Transaction<'static, Postgres>> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -835,22 +836,14 @@ impl Store for PostgresStore {
     }
 
     async fn save_lights(&self, stamps: &[LightStamp]) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(LIGHTS_LOCK)
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.write().await?;
         let saved = matters::save_lights(&mut tx, stamps).await?;
         tx.commit().await?;
         Ok(saved)
     }
 
     async fn reset_lights(&self, basis: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(LIGHTS_LOCK)
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.write().await?;
         matters::reset_lights(&mut tx, basis).await?;
         tx.commit().await?;
         Ok(())
@@ -872,6 +865,16 @@ impl Store for PostgresStore {
         today: NaiveDate,
     ) -> Result<Vec<UnitMonth>> {
         matters::due_by_unit_month(&mut *self.conn().await?, query, from, to, today).await
+    }
+
+    async fn scope_counts(
+        &self,
+        scope: UnitId,
+        days: &[NaiveDate],
+        today: NaiveDate,
+        heat_rows: usize,
+    ) -> Result<ScopeCounts> {
+        matters::scope_counts(&mut *self.conn().await?, scope, days, today, heat_rows).await
     }
 }
 

@@ -1,7 +1,7 @@
 //! Matters on SQLite: creation with gap-free numbering, versioned transitions, scoped queries
 //! that fold their rows into one JSON document.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use luoshi_domain::{
     Event, EventId, Matter, MatterId, MatterNumber, NewEvent, Transition, UnitId, china_day_end,
 };
@@ -12,7 +12,8 @@ use super::rows::{to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::notify::Dispatch;
 use crate::{
-    LightStamp, MatterQuery, Order, Result, StoreError, Tally, UnitMonth, overdue_at, overdue_when,
+    LightStamp, MatterQuery, Order, Result, ScopeCounts, StoreError, Tally, UnitMonth, overdue_at,
+    overdue_when,
 };
 
 pub fn create(conn: &mut Connection, batch: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
@@ -709,6 +710,51 @@ pub fn due_by_unit_month(
             })
         })
         .collect()
+}
+
+pub fn scope_counts(
+    conn: &Connection,
+    scope: UnitId,
+    days: &[NaiveDate],
+    today: NaiveDate,
+    heat_rows: usize,
+) -> Result<ScopeCounts> {
+    use crate::scope_sql::*;
+    let stmt = |sql: &str| conn.prepare_cached(&sql.replace('$', "?"));
+    let s = scope.0;
+    let matters = stmt(MATTERS)?
+        .query_map([s], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let units = stmt(UNITS)?
+        .query_map([s], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
+        })?
+        .collect::<rusqlite::Result<Vec<[i64; 5]>>>()?;
+    let last = days.iter().max().copied().unwrap_or(today);
+    let by_day = stmt(DAYS)?
+        .query_map(params![s, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let this_month = today.with_day(1).expect("every month has a first");
+    let months = stmt(HEAT)?
+        .query_map(
+            params![
+                s,
+                this_month,
+                today,
+                today.year(),
+                today.month(),
+                heat_rows as i64
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ScopeCounts::read(
+        Tally::read(matters, units)?,
+        days,
+        &by_day,
+        months,
+        today.year(),
+    )
 }
 
 fn push_visibility(sql: &mut Sql, q: &MatterQuery) {

@@ -32,8 +32,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
 use crate::{
-    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, Store, StoreError,
-    SweepLease, Tally, Token, TokenKind, UnitMonth,
+    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, ScopeCounts, Store,
+    StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
 };
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0010_token_kinds.sql"),
     include_str!("../../migrations/sqlite/0011_admin_actions.sql"),
     include_str!("../../migrations/sqlite/0012_stored_lights.sql"),
+    include_str!("../../migrations/sqlite/0013_scope_tallies.sql"),
 ];
 
 pub struct SqliteStore {
@@ -777,6 +778,19 @@ impl Store for SqliteStore {
         let q = query.clone();
         self.readers
             .run(move |c| matters::due_by_unit_month(c, &q, from, to, today))
+            .await
+    }
+
+    async fn scope_counts(
+        &self,
+        scope: UnitId,
+        days: &[NaiveDate],
+        today: NaiveDate,
+        heat_rows: usize,
+    ) -> Result<ScopeCounts> {
+        let days = days.to_vec();
+        self.readers
+            .run(move |c| matters::scope_counts(c, scope, &days, today, heat_rows))
             .await
     }
 }

@@ -1,0 +1,290 @@
+-- The dashboard's counts, kept per scope in the transaction of every write, so that an office's
+-- dashboard reads a few thousand rows of its own instead of every matter below it.
+--
+-- A scope is a unit whose supervisors see the matters of an org: the org itself and, for a
+-- government, every unit above it (an office sees its own matters and those of the governments
+-- below it). Units are only ever added, never moved, so a unit's scopes are fixed when it is.
+--
+-- Every transaction that writes matters or assignments holds the writers' advisory lock from
+-- its first statement (see the store), so the counts' rows change one transaction at a time.
+
+CREATE TABLE unit_ancestors (
+    unit_id     bigint NOT NULL,
+    ancestor_id bigint NOT NULL,
+    PRIMARY KEY (unit_id, ancestor_id)
+);
+
+CREATE TABLE tally_scopes (
+    org_id   bigint NOT NULL,
+    scope_id bigint NOT NULL,
+    PRIMARY KEY (org_id, scope_id)
+);
+CREATE INDEX tally_scopes_scope ON tally_scopes (scope_id, org_id);
+
+CREATE FUNCTION units_scopes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO unit_ancestors (unit_id, ancestor_id)
+    SELECT NEW.id, NEW.id
+    UNION SELECT NEW.id, ancestor_id FROM unit_ancestors WHERE unit_id = NEW.parent_id;
+    INSERT INTO tally_scopes (org_id, scope_id)
+    SELECT NEW.id, ancestor_id FROM unit_ancestors
+    WHERE unit_id = NEW.id AND (ancestor_id = NEW.id OR NEW.kind = 'government');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER units_scopes AFTER INSERT ON units FOR EACH ROW EXECUTE FUNCTION units_scopes();
+
+-- Matters by state, source and light.
+CREATE TABLE tally_matters (
+    scope_id bigint NOT NULL,
+    state    text NOT NULL,
+    source   text NOT NULL,
+    light    text NOT NULL,
+    n        bigint NOT NULL,
+    PRIMARY KEY (scope_id, state, source, light)
+);
+
+-- Per day, of the matters that count (neither drafts nor cancelled): those still open and due
+-- that day, those closed after it and due that day, and those closed that day after their
+-- deadline. How many stood open past their deadline at the end of day D is then the open and
+-- the late due before D, less the late closed by D.
+CREATE TABLE tally_days (
+    scope_id    bigint NOT NULL,
+    day         date NOT NULL,
+    due_open    bigint NOT NULL,
+    due_late    bigint NOT NULL,
+    closed_late bigint NOT NULL,
+    PRIMARY KEY (scope_id, day)
+);
+
+-- Each unit's assignments on matters that count: open, open and red, closed, all.
+CREATE TABLE tally_units (
+    scope_id bigint NOT NULL,
+    unit_id  bigint NOT NULL,
+    open     bigint NOT NULL,
+    red      bigint NOT NULL,
+    closed   bigint NOT NULL,
+    counted  bigint NOT NULL,
+    PRIMARY KEY (scope_id, unit_id)
+);
+
+-- Each unit's assignments on matters that count, by the year and month of the deadline: all of
+-- them, those closed after the deadline, those not closed yet. A unit's year is one stretch of
+-- the key, so a year's units are summed in key order.
+CREATE TABLE tally_months (
+    scope_id bigint NOT NULL,
+    year     bigint NOT NULL,
+    unit_id  bigint NOT NULL,
+    month    bigint NOT NULL,
+    due      bigint NOT NULL,
+    late     bigint NOT NULL,
+    open     bigint NOT NULL,
+    PRIMARY KEY (scope_id, year, unit_id, month)
+);
+
+-- A matter or an assignment comes into the counts with s = 1 and leaves them with s = -1; a
+-- statement's rows are summed per count before any is written, in key order.
+CREATE TYPE tally_matter AS (
+    org_id bigint, state text, source text, light text, deadline date, closed_at timestamptz,
+    s integer
+);
+CREATE TYPE tally_assignment AS (
+    org_id bigint, matter_state text, deadline date, closed_at timestamptz, unit_id bigint,
+    state text, light text, s integer
+);
+
+-- A deadline ends at midnight in China, 16:00 UTC of its date (China keeps no summer time).
+CREATE FUNCTION tally_matters_apply(d tally_matter[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO tally_matters (scope_id, state, source, light, n)
+    SELECT t.scope_id, x.state, x.source, x.light, sum(x.s)
+    FROM unnest(d) x JOIN tally_scopes t ON t.org_id = x.org_id
+    GROUP BY 1, 2, 3, 4 HAVING sum(x.s) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (scope_id, state, source, light) DO UPDATE SET n = tally_matters.n + excluded.n;
+
+    INSERT INTO tally_days (scope_id, day, due_open, due_late, closed_late)
+    SELECT t.scope_id, x.day, sum(x.due_open), sum(x.due_late), sum(x.closed_late)
+    FROM (
+        SELECT org_id, deadline AS day,
+               CASE WHEN closed_at IS NULL THEN s ELSE 0 END AS due_open,
+               CASE WHEN closed_at IS NULL THEN 0 ELSE s END AS due_late, 0 AS closed_late
+        FROM unnest(d)
+        WHERE state NOT IN ('draft', 'cancelled') AND deadline IS NOT NULL
+          AND (closed_at IS NULL OR closed_at >= (deadline + time '16:00') AT TIME ZONE 'UTC')
+        UNION ALL
+        SELECT org_id, ((closed_at AT TIME ZONE 'UTC') + interval '8 hours')::date, 0, 0, s
+        FROM unnest(d)
+        WHERE state NOT IN ('draft', 'cancelled') AND deadline IS NOT NULL
+          AND closed_at >= (deadline + time '16:00') AT TIME ZONE 'UTC'
+    ) x JOIN tally_scopes t ON t.org_id = x.org_id
+    GROUP BY 1, 2
+    HAVING sum(x.due_open) <> 0 OR sum(x.due_late) <> 0 OR sum(x.closed_late) <> 0
+    ORDER BY 1, 2
+    ON CONFLICT (scope_id, day) DO UPDATE SET
+        due_open = tally_days.due_open + excluded.due_open,
+        due_late = tally_days.due_late + excluded.due_late,
+        closed_late = tally_days.closed_late + excluded.closed_late;
+$$;
+
+CREATE FUNCTION tally_assignments_apply(d tally_assignment[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO tally_units (scope_id, unit_id, open, red, closed, counted)
+    SELECT t.scope_id, x.unit_id, sum(x.open), sum(x.red), sum(x.closed), sum(x.s)
+    FROM (
+        SELECT org_id, unit_id, s,
+               CASE WHEN matter_state IN ('assigned', 'signed', 'in_progress', 'completion_requested')
+                         AND state <> 'closed' THEN s ELSE 0 END AS open,
+               CASE WHEN matter_state IN ('assigned', 'signed', 'in_progress', 'completion_requested')
+                         AND state <> 'closed' AND light = 'red' THEN s ELSE 0 END AS red,
+               CASE WHEN state = 'closed' THEN s ELSE 0 END AS closed
+        FROM unnest(d) WHERE matter_state NOT IN ('draft', 'cancelled')
+    ) x JOIN tally_scopes t ON t.org_id = x.org_id
+    GROUP BY 1, 2
+    HAVING sum(x.open) <> 0 OR sum(x.red) <> 0 OR sum(x.closed) <> 0 OR sum(x.s) <> 0
+    ORDER BY 1, 2
+    ON CONFLICT (scope_id, unit_id) DO UPDATE SET
+        open = tally_units.open + excluded.open, red = tally_units.red + excluded.red,
+        closed = tally_units.closed + excluded.closed,
+        counted = tally_units.counted + excluded.counted;
+
+    INSERT INTO tally_months (scope_id, year, unit_id, month, due, late, open)
+    SELECT t.scope_id, x.year, x.unit_id, x.month, sum(x.s), sum(x.late), sum(x.open)
+    FROM (
+        SELECT org_id, extract(year FROM deadline)::bigint AS year, unit_id,
+               extract(month FROM deadline)::bigint AS month, s,
+               CASE WHEN closed_at >= (deadline + time '16:00') AT TIME ZONE 'UTC'
+                    THEN s ELSE 0 END AS late,
+               CASE WHEN closed_at IS NULL THEN s ELSE 0 END AS open
+        FROM unnest(d) WHERE matter_state NOT IN ('draft', 'cancelled') AND deadline IS NOT NULL
+    ) x JOIN tally_scopes t ON t.org_id = x.org_id
+    GROUP BY 1, 2, 3, 4
+    HAVING sum(x.s) <> 0 OR sum(x.late) <> 0 OR sum(x.open) <> 0
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (scope_id, year, unit_id, month) DO UPDATE SET
+        due = tally_months.due + excluded.due, late = tally_months.late + excluded.late,
+        open = tally_months.open + excluded.open;
+$$;
+
+-- One trigger function per table and kind of statement: a statement's transition tables hold
+-- all its rows, so a batch of thousands is counted in a few statements.
+CREATE FUNCTION matters_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM tally_matters_apply(ARRAY(
+        SELECT ROW(org_id, state, source, light, deadline, closed_at, 1)::tally_matter
+        FROM new_rows));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION matters_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM tally_matters_apply(ARRAY(
+        SELECT ROW(org_id, state, source, light, deadline, closed_at, -1)::tally_matter
+        FROM old_rows));
+    RETURN NULL;
+END $$;
+
+-- Most updates of matters (reports, windows of lights) change nothing that is counted; only
+-- the rows that changed something are taken out and put back.
+CREATE FUNCTION matters_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM tally_matters_apply(ARRAY(
+        SELECT ROW(o.org_id, o.state, o.source, o.light, o.deadline, o.closed_at, -1)::tally_matter
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE (o.org_id, o.state, o.source, o.light, o.deadline, o.closed_at)
+              IS DISTINCT FROM (n.org_id, n.state, n.source, n.light, n.deadline, n.closed_at)
+        UNION ALL
+        SELECT ROW(n.org_id, n.state, n.source, n.light, n.deadline, n.closed_at, 1)::tally_matter
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE (o.org_id, o.state, o.source, o.light, o.deadline, o.closed_at)
+              IS DISTINCT FROM (n.org_id, n.state, n.source, n.light, n.deadline, n.closed_at)));
+    -- What a unit's assignment counts as follows its matter's state, deadline and closing.
+    PERFORM tally_assignments_apply(ARRAY(
+        SELECT ROW(o.org_id, o.state, o.deadline, o.closed_at, a.unit_id, a.state, a.light,
+                   -1)::tally_assignment
+        FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN assignments a ON a.matter_id = o.id
+        WHERE (o.org_id, o.state, o.deadline, o.closed_at)
+              IS DISTINCT FROM (n.org_id, n.state, n.deadline, n.closed_at)
+        UNION ALL
+        SELECT ROW(n.org_id, n.state, n.deadline, n.closed_at, a.unit_id, a.state, a.light,
+                   1)::tally_assignment
+        FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN assignments a ON a.matter_id = n.id
+        WHERE (o.org_id, o.state, o.deadline, o.closed_at)
+              IS DISTINCT FROM (n.org_id, n.state, n.deadline, n.closed_at)));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION assignments_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM tally_assignments_apply(ARRAY(
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
+                   1)::tally_assignment
+        FROM new_rows a JOIN matters m ON m.id = a.matter_id));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION assignments_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM tally_assignments_apply(ARRAY(
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
+                   -1)::tally_assignment
+        FROM old_rows a JOIN matters m ON m.id = a.matter_id));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION assignments_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM tally_assignments_apply(ARRAY(
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, o.unit_id, o.state, o.light,
+                   -1)::tally_assignment
+        FROM old_rows o JOIN new_rows n ON (n.matter_id, n.unit_id) = (o.matter_id, o.unit_id)
+        JOIN matters m ON m.id = o.matter_id
+        WHERE (o.state, o.light) IS DISTINCT FROM (n.state, n.light)
+        UNION ALL
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, n.unit_id, n.state, n.light,
+                   1)::tally_assignment
+        FROM old_rows o JOIN new_rows n ON (n.matter_id, n.unit_id) = (o.matter_id, o.unit_id)
+        JOIN matters m ON m.id = n.matter_id
+        WHERE (o.state, o.light) IS DISTINCT FROM (n.state, n.light)));
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER matters_tally_insert AFTER INSERT ON matters
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION matters_tally_insert();
+CREATE TRIGGER matters_tally_update AFTER UPDATE ON matters
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION matters_tally_update();
+CREATE TRIGGER matters_tally_delete AFTER DELETE ON matters
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION matters_tally_delete();
+CREATE TRIGGER assignments_tally_insert AFTER INSERT ON assignments
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION assignments_tally_insert();
+CREATE TRIGGER assignments_tally_update AFTER UPDATE ON assignments
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION assignments_tally_update();
+CREATE TRIGGER assignments_tally_delete AFTER DELETE ON assignments
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION assignments_tally_delete();
+
+-- Open matters by deadline: the heat map's month under way counts those already past it.
+CREATE INDEX matters_open_deadline ON matters (deadline, org_id, state) WHERE closed_at IS NULL;
+
+-- The counts of what is already here.
+INSERT INTO unit_ancestors (unit_id, ancestor_id)
+WITH RECURSIVE up (unit_id, ancestor_id, next) AS (
+    SELECT id, id, parent_id FROM units
+    UNION ALL
+    SELECT up.unit_id, u.id, u.parent_id FROM up JOIN units u ON u.id = up.next
+)
+SELECT unit_id, ancestor_id FROM up;
+
+INSERT INTO tally_scopes (org_id, scope_id)
+SELECT a.unit_id, a.ancestor_id FROM unit_ancestors a JOIN units u ON u.id = a.unit_id
+WHERE a.ancestor_id = a.unit_id OR u.kind = 'government';
+
+SELECT tally_matters_apply(ARRAY(
+    SELECT ROW(org_id, state, source, light, deadline, closed_at, 1)::tally_matter
+    FROM matters));
+
+SELECT tally_assignments_apply(ARRAY(
+    SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
+               1)::tally_assignment
+    FROM assignments a JOIN matters m ON m.id = a.matter_id));
