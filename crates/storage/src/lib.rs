@@ -110,25 +110,28 @@ mod scope_sql {
     pub const DAYS: &str = "SELECT day, due_open + due_late, closed_late FROM tally_days
          WHERE scope_id = $1 AND day <= $2";
     /// The year's months of the `$6` units with the most late work (then the most due), late
-    /// counting open work once its deadline has passed: all of it in the months before
-    /// `$5`, and in month `$5` what was due before `$3` (read from the matters themselves,
-    /// the one count that moves with the day; `$2` is the first of that month).
+    /// counting open work once its deadline has passed: all of it in the months before `$5`,
+    /// and in month `$5` what was due from `$2` (its first day) to before `$3`.
     pub const HEAT: &str = "WITH past AS MATERIALIZED (
-             SELECT a.unit_id, COUNT(*) AS n
-             FROM matters m JOIN assignments a ON a.matter_id = m.id
-             WHERE m.closed_at IS NULL AND m.deadline >= $2 AND m.deadline < $3
-               AND m.state NOT IN ('draft', 'cancelled')
-               AND EXISTS (SELECT 1 FROM tally_scopes s
-                           WHERE s.org_id = m.org_id AND s.scope_id = $1)
-             GROUP BY a.unit_id),
+             SELECT unit_id, CAST(SUM(n) AS BIGINT) AS n FROM tally_open_days
+             WHERE scope_id = $1 AND day >= $2 AND day < $3
+             GROUP BY unit_id),
          top AS (
-             SELECT y.unit_id FROM (
-                 SELECT unit_id, SUM(due) AS due,
-                        SUM(late + CASE WHEN month < $5 THEN open ELSE 0 END) AS late
-                 FROM tally_months WHERE scope_id = $1 AND year = $4 AND due <> 0
-                 GROUP BY unit_id) y
-             LEFT JOIN past p ON p.unit_id = y.unit_id
-             ORDER BY y.late + COALESCE(p.n, 0) DESC, y.due DESC, y.unit_id
+             SELECT y.unit_id FROM tally_years y LEFT JOIN past p ON p.unit_id = y.unit_id
+             WHERE y.scope_id = $1 AND y.year = $4 AND y.due <> 0
+             ORDER BY y.late + COALESCE(p.n, 0)
+                      + CASE WHEN $5 > 1 THEN y.open_1 ELSE 0 END
+                      + CASE WHEN $5 > 2 THEN y.open_2 ELSE 0 END
+                      + CASE WHEN $5 > 3 THEN y.open_3 ELSE 0 END
+                      + CASE WHEN $5 > 4 THEN y.open_4 ELSE 0 END
+                      + CASE WHEN $5 > 5 THEN y.open_5 ELSE 0 END
+                      + CASE WHEN $5 > 6 THEN y.open_6 ELSE 0 END
+                      + CASE WHEN $5 > 7 THEN y.open_7 ELSE 0 END
+                      + CASE WHEN $5 > 8 THEN y.open_8 ELSE 0 END
+                      + CASE WHEN $5 > 9 THEN y.open_9 ELSE 0 END
+                      + CASE WHEN $5 > 10 THEN y.open_10 ELSE 0 END
+                      + CASE WHEN $5 > 11 THEN y.open_11 ELSE 0 END DESC,
+                      y.due DESC, y.unit_id
              LIMIT $6)
          SELECT t.unit_id, t.month, t.due,
                 t.late + CASE WHEN t.month < $5 THEN t.open ELSE 0 END + COALESCE(p.n, 0)

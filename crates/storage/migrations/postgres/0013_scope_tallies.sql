@@ -81,6 +81,39 @@ CREATE TABLE tally_months (
     PRIMARY KEY (scope_id, year, unit_id, month)
 );
 
+-- The same per unit and year, with the open assignments of each month but December in a column
+-- of its own: a year's units are ranked by their late work, which counts open work of the
+-- months before the one under way, from one row each.
+CREATE TABLE tally_years (
+    scope_id bigint NOT NULL,
+    year     bigint NOT NULL,
+    unit_id  bigint NOT NULL,
+    due      bigint NOT NULL,
+    late     bigint NOT NULL,
+    open_1 bigint NOT NULL,
+    open_2 bigint NOT NULL,
+    open_3 bigint NOT NULL,
+    open_4 bigint NOT NULL,
+    open_5 bigint NOT NULL,
+    open_6 bigint NOT NULL,
+    open_7 bigint NOT NULL,
+    open_8 bigint NOT NULL,
+    open_9 bigint NOT NULL,
+    open_10 bigint NOT NULL,
+    open_11 bigint NOT NULL,
+    PRIMARY KEY (scope_id, year, unit_id)
+);
+
+-- Each unit's open assignments by the day of the deadline: those of the month under way that
+-- are already past it.
+CREATE TABLE tally_open_days (
+    scope_id bigint NOT NULL,
+    day      date NOT NULL,
+    unit_id  bigint NOT NULL,
+    n        bigint NOT NULL,
+    PRIMARY KEY (scope_id, day, unit_id)
+);
+
 -- A matter or an assignment comes into the counts with s = 1 and leaves them with s = -1; a
 -- statement's rows are summed per count before any is written, in key order.
 CREATE TYPE tally_matter AS (
@@ -160,6 +193,52 @@ CREATE FUNCTION tally_assignments_apply(d tally_assignment[]) RETURNS void LANGU
     ON CONFLICT (scope_id, year, unit_id, month) DO UPDATE SET
         due = tally_months.due + excluded.due, late = tally_months.late + excluded.late,
         open = tally_months.open + excluded.open;
+
+    INSERT INTO tally_years (scope_id, year, unit_id, due, late, open_1, open_2, open_3, open_4, open_5, open_6, open_7, open_8, open_9, open_10, open_11)
+    SELECT t.scope_id, x.year, x.unit_id, sum(x.s), sum(x.late),
+           sum(x.open_1), sum(x.open_2), sum(x.open_3), sum(x.open_4), sum(x.open_5), sum(x.open_6), sum(x.open_7), sum(x.open_8), sum(x.open_9), sum(x.open_10), sum(x.open_11)
+    FROM (
+        SELECT org_id, extract(year FROM deadline)::bigint AS year, unit_id, s,
+               CASE WHEN closed_at >= (deadline + time '16:00') AT TIME ZONE 'UTC'
+                    THEN s ELSE 0 END AS late,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 1 THEN s ELSE 0 END AS open_1,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 2 THEN s ELSE 0 END AS open_2,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 3 THEN s ELSE 0 END AS open_3,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 4 THEN s ELSE 0 END AS open_4,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 5 THEN s ELSE 0 END AS open_5,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 6 THEN s ELSE 0 END AS open_6,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 7 THEN s ELSE 0 END AS open_7,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 8 THEN s ELSE 0 END AS open_8,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 9 THEN s ELSE 0 END AS open_9,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 10 THEN s ELSE 0 END AS open_10,
+               CASE WHEN closed_at IS NULL AND extract(month FROM deadline) = 11 THEN s ELSE 0 END AS open_11
+        FROM unnest(d) WHERE matter_state NOT IN ('draft', 'cancelled') AND deadline IS NOT NULL
+    ) x JOIN tally_scopes t ON t.org_id = x.org_id
+    GROUP BY 1, 2, 3
+    HAVING sum(x.s) <> 0 OR sum(x.late) <> 0
+        OR sum(x.open_1) <> 0 OR sum(x.open_2) <> 0 OR sum(x.open_3) <> 0 OR sum(x.open_4) <> 0 OR sum(x.open_5) <> 0 OR sum(x.open_6) <> 0 OR sum(x.open_7) <> 0 OR sum(x.open_8) <> 0 OR sum(x.open_9) <> 0 OR sum(x.open_10) <> 0 OR sum(x.open_11) <> 0
+    ORDER BY 1, 2, 3
+    ON CONFLICT (scope_id, year, unit_id) DO UPDATE SET
+        due = tally_years.due + excluded.due, late = tally_years.late + excluded.late,
+        open_1 = tally_years.open_1 + excluded.open_1,
+        open_2 = tally_years.open_2 + excluded.open_2,
+        open_3 = tally_years.open_3 + excluded.open_3,
+        open_4 = tally_years.open_4 + excluded.open_4,
+        open_5 = tally_years.open_5 + excluded.open_5,
+        open_6 = tally_years.open_6 + excluded.open_6,
+        open_7 = tally_years.open_7 + excluded.open_7,
+        open_8 = tally_years.open_8 + excluded.open_8,
+        open_9 = tally_years.open_9 + excluded.open_9,
+        open_10 = tally_years.open_10 + excluded.open_10,
+        open_11 = tally_years.open_11 + excluded.open_11;
+
+    INSERT INTO tally_open_days (scope_id, day, unit_id, n)
+    SELECT t.scope_id, x.deadline, x.unit_id, sum(x.s)
+    FROM unnest(d) x JOIN tally_scopes t ON t.org_id = x.org_id
+    WHERE x.matter_state NOT IN ('draft', 'cancelled') AND x.deadline IS NOT NULL
+      AND x.closed_at IS NULL
+    GROUP BY 1, 2, 3 HAVING sum(x.s) <> 0 ORDER BY 1, 2, 3
+    ON CONFLICT (scope_id, day, unit_id) DO UPDATE SET n = tally_open_days.n + excluded.n;
 $$;
 
 -- One trigger function per table and kind of statement: a statement's transition tables hold
@@ -263,9 +342,6 @@ CREATE TRIGGER assignments_tally_update AFTER UPDATE ON assignments
 CREATE TRIGGER assignments_tally_delete AFTER DELETE ON assignments
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION assignments_tally_delete();
-
--- Open matters by deadline: the heat map's month under way counts those already past it.
-CREATE INDEX matters_open_deadline ON matters (deadline, org_id, state) WHERE closed_at IS NULL;
 
 -- The counts of what is already here.
 INSERT INTO unit_ancestors (unit_id, ancestor_id)

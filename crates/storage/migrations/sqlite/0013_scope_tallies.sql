@@ -75,6 +75,39 @@ CREATE TABLE tally_months (
     PRIMARY KEY (scope_id, year, unit_id, month)
 ) WITHOUT ROWID;
 
+-- The same per unit and year, with the open assignments of each month but December in a column
+-- of its own: a year's units are ranked by their late work, which counts open work of the
+-- months before the one under way, from one row each.
+CREATE TABLE tally_years (
+    scope_id INTEGER NOT NULL,
+    year     INTEGER NOT NULL,
+    unit_id  INTEGER NOT NULL,
+    due      INTEGER NOT NULL,
+    late     INTEGER NOT NULL,
+    open_1 INTEGER NOT NULL,
+    open_2 INTEGER NOT NULL,
+    open_3 INTEGER NOT NULL,
+    open_4 INTEGER NOT NULL,
+    open_5 INTEGER NOT NULL,
+    open_6 INTEGER NOT NULL,
+    open_7 INTEGER NOT NULL,
+    open_8 INTEGER NOT NULL,
+    open_9 INTEGER NOT NULL,
+    open_10 INTEGER NOT NULL,
+    open_11 INTEGER NOT NULL,
+    PRIMARY KEY (scope_id, year, unit_id)
+) WITHOUT ROWID;
+
+-- Each unit's open assignments by the day of the deadline: those of the month under way that
+-- are already past it.
+CREATE TABLE tally_open_days (
+    scope_id INTEGER NOT NULL,
+    day      TEXT NOT NULL,
+    unit_id  INTEGER NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (scope_id, day, unit_id)
+) WITHOUT ROWID;
+
 -- A matter or an assignment comes into the counts with s = 1 and leaves them with s = -1. The
 -- counts are written through these two views, so each rule of what counts where is stated once.
 CREATE VIEW tally_matter_delta (org_id, state, source, light, deadline, closed_at, s) AS
@@ -136,6 +169,44 @@ BEGIN
       AND NEW.deadline IS NOT NULL
     ON CONFLICT (scope_id, year, unit_id, month) DO UPDATE SET
         due = due + excluded.due, late = late + excluded.late, open = open + excluded.open;
+
+    INSERT INTO tally_years (scope_id, year, unit_id, due, late, open_1, open_2, open_3, open_4, open_5, open_6, open_7, open_8, open_9, open_10, open_11)
+    SELECT scope_id, CAST(substr(NEW.deadline, 1, 4) AS INTEGER), NEW.unit_id, NEW.s,
+           NEW.s * (NEW.closed_at IS NOT NULL AND NEW.closed_at >= NEW.deadline || 'T16:00:00'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '01'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '02'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '03'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '04'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '05'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '06'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '07'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '08'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '09'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '10'),
+           NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '11')
+    FROM tally_scopes
+    WHERE org_id = NEW.org_id AND NEW.matter_state NOT IN ('draft', 'cancelled')
+      AND NEW.deadline IS NOT NULL
+    ON CONFLICT (scope_id, year, unit_id) DO UPDATE SET
+        due = due + excluded.due, late = late + excluded.late,
+        open_1 = open_1 + excluded.open_1,
+        open_2 = open_2 + excluded.open_2,
+        open_3 = open_3 + excluded.open_3,
+        open_4 = open_4 + excluded.open_4,
+        open_5 = open_5 + excluded.open_5,
+        open_6 = open_6 + excluded.open_6,
+        open_7 = open_7 + excluded.open_7,
+        open_8 = open_8 + excluded.open_8,
+        open_9 = open_9 + excluded.open_9,
+        open_10 = open_10 + excluded.open_10,
+        open_11 = open_11 + excluded.open_11;
+
+    INSERT INTO tally_open_days (scope_id, day, unit_id, n)
+    SELECT scope_id, NEW.deadline, NEW.unit_id, NEW.s
+    FROM tally_scopes
+    WHERE org_id = NEW.org_id AND NEW.matter_state NOT IN ('draft', 'cancelled')
+      AND NEW.deadline IS NOT NULL AND NEW.closed_at IS NULL
+    ON CONFLICT (scope_id, day, unit_id) DO UPDATE SET n = n + excluded.n;
 END;
 
 CREATE TRIGGER matters_tally_insert AFTER INSERT ON matters
@@ -200,9 +271,6 @@ BEGIN
     SELECT org_id, state, deadline, closed_at, OLD.unit_id, OLD.state, OLD.light, -1
     FROM matters WHERE id = OLD.matter_id;
 END;
-
--- Open matters by deadline: the heat map's month under way counts those already past it.
-CREATE INDEX matters_open_deadline ON matters (deadline, org_id, state) WHERE closed_at IS NULL;
 
 -- The counts of what is already here.
 INSERT INTO unit_ancestors (unit_id, ancestor_id)
