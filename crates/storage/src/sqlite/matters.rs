@@ -844,4 +844,33 @@ mod plans {
             assert!(!reads_all, "{name} reads every matter:\n{plan}");
         }
     }
+
+    /// An office's dashboard finds its kept counts by its scope's key: it reads no table from
+    /// end to end, however many matters and scopes there are.
+    #[test]
+    fn kept_counts_are_read_by_scope_and_never_whole() {
+        use crate::scope_sql::{DAYS, HEAT, MATTERS, UNITS};
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrate(&mut conn).unwrap();
+        for (name, text) in [
+            ("matters", MATTERS),
+            ("units", UNITS),
+            ("days", DAYS),
+            ("heat", HEAT),
+        ] {
+            let params = (1..=9).filter(|i| text.contains(&format!("${i}"))).count();
+            let sql = Sql {
+                text: text.replace('$', "?"),
+                args: vec![Value::Null; params],
+            };
+            let plan = plan(&conn, &sql);
+            let scans_a_table = plan.lines().any(|l| {
+                let step = l.trim_start_matches(['|', '-', '`', ' ']);
+                ["matters", "assignments", "tally_"]
+                    .iter()
+                    .any(|t| step.starts_with(&format!("SCAN {t}")))
+            });
+            assert!(!scans_a_table, "{name} reads a whole table:\n{plan}");
+        }
+    }
 }
