@@ -195,9 +195,19 @@ impl Luoshi {
             .collect();
         // Looked up for every concern: by unit, not by going through everyone each time.
         let mut liaisons_of: HashMap<UnitId, Vec<&User>> = HashMap::new();
-        for u in users.iter().filter(|u| u.role == Role::Liaison) {
-            liaisons_of.entry(u.unit_id).or_default().push(u);
+        let mut supervisors_of: HashMap<UnitId, Vec<&User>> = HashMap::new();
+        for u in &users {
+            match u.role {
+                Role::Liaison => liaisons_of.entry(u.unit_id).or_default().push(u),
+                Role::Supervisor => {
+                    if let Some(org) = tree.org_of(u.unit_id) {
+                        supervisors_of.entry(org).or_default().push(u);
+                    }
+                }
+                Role::Admin | Role::Leader => {}
+            }
         }
+        let by_id: HashMap<UserId, &User> = users.iter().map(|u| (u.id, u)).collect();
         let day = |t: Option<DateTime<Utc>>| t.map(luoshi_domain::china_date);
         let calendar = self.calendar();
         let mut dispatch = Dispatch::default();
@@ -286,14 +296,15 @@ impl Luoshi {
                     decided_by: None,
                     decided_at: None,
                 });
-                let told: Vec<&User> = users
-                    .iter()
-                    .filter(|u| {
-                        Some(u.id) == m.leader_id
-                            || (u.role == Role::Supervisor
-                                && tree.org_of(u.unit_id) == Some(m.org_id))
-                    })
+                // The matter's leader and its org's supervisors, each once, in the order of ids.
+                let mut told: Vec<&User> = m
+                    .leader_id
+                    .and_then(|id| by_id.get(&id).copied())
+                    .into_iter()
+                    .chain(supervisors_of.get(&m.org_id).into_iter().flatten().copied())
                     .collect();
+                told.sort_by_key(|u| u.id);
+                told.dedup_by_key(|u| u.id);
                 self.address(
                     &mut dispatch,
                     &Message {

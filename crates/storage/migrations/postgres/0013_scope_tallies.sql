@@ -260,32 +260,35 @@ BEGIN
 END $$;
 
 -- Most updates of matters (reports, windows of lights) change nothing that is counted; only
--- the rows that changed something are taken out and put back.
+-- the rows that changed something are taken out and put back. The rows that changed are found
+-- by set difference, which needs no join of the two transition tables (they have no index).
 CREATE FUNCTION matters_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM tally_matters_apply(ARRAY(
-        SELECT ROW(o.org_id, o.state, o.source, o.light, o.deadline, o.closed_at, -1)::tally_matter
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE (o.org_id, o.state, o.source, o.light, o.deadline, o.closed_at)
-              IS DISTINCT FROM (n.org_id, n.state, n.source, n.light, n.deadline, n.closed_at)
+        WITH gone AS (
+            SELECT id, org_id, state, source, light, deadline, closed_at FROM old_rows
+            EXCEPT ALL SELECT id, org_id, state, source, light, deadline, closed_at FROM new_rows),
+        came AS (
+            SELECT id, org_id, state, source, light, deadline, closed_at FROM new_rows
+            EXCEPT ALL SELECT id, org_id, state, source, light, deadline, closed_at FROM old_rows)
+        SELECT ROW(org_id, state, source, light, deadline, closed_at, -1)::tally_matter FROM gone
         UNION ALL
-        SELECT ROW(n.org_id, n.state, n.source, n.light, n.deadline, n.closed_at, 1)::tally_matter
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE (o.org_id, o.state, o.source, o.light, o.deadline, o.closed_at)
-              IS DISTINCT FROM (n.org_id, n.state, n.source, n.light, n.deadline, n.closed_at)));
+        SELECT ROW(org_id, state, source, light, deadline, closed_at, 1)::tally_matter FROM came));
     -- What a unit's assignment counts as follows its matter's state, deadline and closing.
     PERFORM tally_assignments_apply(ARRAY(
-        SELECT ROW(o.org_id, o.state, o.deadline, o.closed_at, a.unit_id, a.state, a.light,
+        WITH gone AS (
+            SELECT id, org_id, state, deadline, closed_at FROM old_rows
+            EXCEPT ALL SELECT id, org_id, state, deadline, closed_at FROM new_rows),
+        came AS (
+            SELECT id, org_id, state, deadline, closed_at FROM new_rows
+            EXCEPT ALL SELECT id, org_id, state, deadline, closed_at FROM old_rows)
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
                    -1)::tally_assignment
-        FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN assignments a ON a.matter_id = o.id
-        WHERE (o.org_id, o.state, o.deadline, o.closed_at)
-              IS DISTINCT FROM (n.org_id, n.state, n.deadline, n.closed_at)
+        FROM gone m JOIN assignments a ON a.matter_id = m.id
         UNION ALL
-        SELECT ROW(n.org_id, n.state, n.deadline, n.closed_at, a.unit_id, a.state, a.light,
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
                    1)::tally_assignment
-        FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN assignments a ON a.matter_id = n.id
-        WHERE (o.org_id, o.state, o.deadline, o.closed_at)
-              IS DISTINCT FROM (n.org_id, n.state, n.deadline, n.closed_at)));
+        FROM came m JOIN assignments a ON a.matter_id = m.id));
     RETURN NULL;
 END $$;
 
@@ -310,17 +313,19 @@ END $$;
 CREATE FUNCTION assignments_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM tally_assignments_apply(ARRAY(
-        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, o.unit_id, o.state, o.light,
+        WITH gone AS (
+            SELECT matter_id, unit_id, state, light FROM old_rows
+            EXCEPT ALL SELECT matter_id, unit_id, state, light FROM new_rows),
+        came AS (
+            SELECT matter_id, unit_id, state, light FROM new_rows
+            EXCEPT ALL SELECT matter_id, unit_id, state, light FROM old_rows)
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
                    -1)::tally_assignment
-        FROM old_rows o JOIN new_rows n ON (n.matter_id, n.unit_id) = (o.matter_id, o.unit_id)
-        JOIN matters m ON m.id = o.matter_id
-        WHERE (o.state, o.light) IS DISTINCT FROM (n.state, n.light)
+        FROM gone a JOIN matters m ON m.id = a.matter_id
         UNION ALL
-        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, n.unit_id, n.state, n.light,
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
                    1)::tally_assignment
-        FROM old_rows o JOIN new_rows n ON (n.matter_id, n.unit_id) = (o.matter_id, o.unit_id)
-        JOIN matters m ON m.id = n.matter_id
-        WHERE (o.state, o.light) IS DISTINCT FROM (n.state, n.light)));
+        FROM came a JOIN matters m ON m.id = a.matter_id));
     RETURN NULL;
 END $$;
 

@@ -110,11 +110,13 @@ CREATE TABLE tally_open_days (
 
 -- A matter or an assignment comes into the counts with s = 1 and leaves them with s = -1. The
 -- counts are written through these two views, so each rule of what counts where is stated once.
-CREATE VIEW tally_matter_delta (org_id, state, source, light, deadline, closed_at, s) AS
-    SELECT 0, '', '', '', NULL, NULL, 0 WHERE 0;
+-- `dated` is 0 when what changed leaves the counts by day, month and year as they were (a new
+-- light, a unit's part moving on), which spares writing them out and back.
+CREATE VIEW tally_matter_delta (org_id, state, source, light, deadline, closed_at, s, dated) AS
+    SELECT 0, '', '', '', NULL, NULL, 0, 0 WHERE 0;
 CREATE VIEW tally_assignment_delta
-    (org_id, matter_state, deadline, closed_at, unit_id, state, light, s) AS
-    SELECT 0, '', NULL, NULL, 0, '', '', 0 WHERE 0;
+    (org_id, matter_state, deadline, closed_at, unit_id, state, light, s, dated) AS
+    SELECT 0, '', NULL, NULL, 0, '', '', 0, 0 WHERE 0;
 
 -- A deadline ends at midnight in China, 16:00 UTC of its date (China keeps no summer time);
 -- timestamps are UTC text of fixed width, so text order is time order.
@@ -129,7 +131,7 @@ BEGIN
     SELECT scope_id, NEW.deadline, NEW.s * (NEW.closed_at IS NULL),
            NEW.s * (NEW.closed_at IS NOT NULL), 0
     FROM tally_scopes
-    WHERE org_id = NEW.org_id AND NEW.state NOT IN ('draft', 'cancelled')
+    WHERE org_id = NEW.org_id AND NEW.dated AND NEW.state NOT IN ('draft', 'cancelled')
       AND NEW.deadline IS NOT NULL
       AND (NEW.closed_at IS NULL OR NEW.closed_at >= NEW.deadline || 'T16:00:00')
     ON CONFLICT (scope_id, day) DO UPDATE SET
@@ -138,7 +140,7 @@ BEGIN
     INSERT INTO tally_days (scope_id, day, due_open, due_late, closed_late)
     SELECT scope_id, date(NEW.closed_at, '+8 hours'), 0, 0, NEW.s
     FROM tally_scopes
-    WHERE org_id = NEW.org_id AND NEW.state NOT IN ('draft', 'cancelled')
+    WHERE org_id = NEW.org_id AND NEW.dated AND NEW.state NOT IN ('draft', 'cancelled')
       AND NEW.deadline IS NOT NULL AND NEW.closed_at >= NEW.deadline || 'T16:00:00'
     ON CONFLICT (scope_id, day) DO UPDATE SET closed_late = closed_late + excluded.closed_late;
 END;
@@ -165,7 +167,7 @@ BEGIN
            NEW.s * (NEW.closed_at IS NOT NULL AND NEW.closed_at >= NEW.deadline || 'T16:00:00'),
            NEW.s * (NEW.closed_at IS NULL)
     FROM tally_scopes
-    WHERE org_id = NEW.org_id AND NEW.matter_state NOT IN ('draft', 'cancelled')
+    WHERE org_id = NEW.org_id AND NEW.dated AND NEW.matter_state NOT IN ('draft', 'cancelled')
       AND NEW.deadline IS NOT NULL
     ON CONFLICT (scope_id, year, unit_id, month) DO UPDATE SET
         due = due + excluded.due, late = late + excluded.late, open = open + excluded.open;
@@ -185,7 +187,7 @@ BEGIN
            NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '10'),
            NEW.s * (NEW.closed_at IS NULL AND substr(NEW.deadline, 6, 2) = '11')
     FROM tally_scopes
-    WHERE org_id = NEW.org_id AND NEW.matter_state NOT IN ('draft', 'cancelled')
+    WHERE org_id = NEW.org_id AND NEW.dated AND NEW.matter_state NOT IN ('draft', 'cancelled')
       AND NEW.deadline IS NOT NULL
     ON CONFLICT (scope_id, year, unit_id) DO UPDATE SET
         due = due + excluded.due, late = late + excluded.late,
@@ -204,7 +206,7 @@ BEGIN
     INSERT INTO tally_open_days (scope_id, day, unit_id, n)
     SELECT scope_id, NEW.deadline, NEW.unit_id, NEW.s
     FROM tally_scopes
-    WHERE org_id = NEW.org_id AND NEW.matter_state NOT IN ('draft', 'cancelled')
+    WHERE org_id = NEW.org_id AND NEW.dated AND NEW.matter_state NOT IN ('draft', 'cancelled')
       AND NEW.deadline IS NOT NULL AND NEW.closed_at IS NULL
     ON CONFLICT (scope_id, day, unit_id) DO UPDATE SET n = n + excluded.n;
 END;
@@ -212,7 +214,7 @@ END;
 CREATE TRIGGER matters_tally_insert AFTER INSERT ON matters
 BEGIN
     INSERT INTO tally_matter_delta
-    VALUES (NEW.org_id, NEW.state, NEW.source, NEW.light, NEW.deadline, NEW.closed_at, 1);
+    VALUES (NEW.org_id, NEW.state, NEW.source, NEW.light, NEW.deadline, NEW.closed_at, 1, 1);
 END;
 
 CREATE TRIGGER matters_tally_update
@@ -222,8 +224,13 @@ WHEN OLD.org_id <> NEW.org_id OR OLD.state <> NEW.state OR OLD.source <> NEW.sou
   OR OLD.closed_at IS NOT NEW.closed_at
 BEGIN
     INSERT INTO tally_matter_delta
-    VALUES (OLD.org_id, OLD.state, OLD.source, OLD.light, OLD.deadline, OLD.closed_at, -1),
-           (NEW.org_id, NEW.state, NEW.source, NEW.light, NEW.deadline, NEW.closed_at, 1);
+    SELECT OLD.org_id, OLD.state, OLD.source, OLD.light, OLD.deadline, OLD.closed_at, -1, dated
+    FROM (SELECT OLD.org_id <> NEW.org_id OR OLD.state <> NEW.state
+                 OR OLD.deadline IS NOT NEW.deadline OR OLD.closed_at IS NOT NEW.closed_at AS dated)
+    UNION ALL
+    SELECT NEW.org_id, NEW.state, NEW.source, NEW.light, NEW.deadline, NEW.closed_at, 1, dated
+    FROM (SELECT OLD.org_id <> NEW.org_id OR OLD.state <> NEW.state
+                 OR OLD.deadline IS NOT NEW.deadline OR OLD.closed_at IS NOT NEW.closed_at AS dated);
 END;
 
 -- What a unit's assignment counts as follows its matter's state, deadline and closing.
@@ -233,23 +240,23 @@ WHEN OLD.org_id <> NEW.org_id OR OLD.state <> NEW.state OR OLD.deadline IS NOT N
   OR OLD.closed_at IS NOT NEW.closed_at
 BEGIN
     INSERT INTO tally_assignment_delta
-    SELECT OLD.org_id, OLD.state, OLD.deadline, OLD.closed_at, unit_id, state, light, -1
+    SELECT OLD.org_id, OLD.state, OLD.deadline, OLD.closed_at, unit_id, state, light, -1, 1
     FROM assignments WHERE matter_id = OLD.id
     UNION ALL
-    SELECT NEW.org_id, NEW.state, NEW.deadline, NEW.closed_at, unit_id, state, light, 1
+    SELECT NEW.org_id, NEW.state, NEW.deadline, NEW.closed_at, unit_id, state, light, 1, 1
     FROM assignments WHERE matter_id = NEW.id;
 END;
 
 CREATE TRIGGER matters_tally_delete AFTER DELETE ON matters
 BEGIN
     INSERT INTO tally_matter_delta
-    VALUES (OLD.org_id, OLD.state, OLD.source, OLD.light, OLD.deadline, OLD.closed_at, -1);
+    VALUES (OLD.org_id, OLD.state, OLD.source, OLD.light, OLD.deadline, OLD.closed_at, -1, 1);
 END;
 
 CREATE TRIGGER assignments_tally_insert AFTER INSERT ON assignments
 BEGIN
     INSERT INTO tally_assignment_delta
-    SELECT org_id, state, deadline, closed_at, NEW.unit_id, NEW.state, NEW.light, 1
+    SELECT org_id, state, deadline, closed_at, NEW.unit_id, NEW.state, NEW.light, 1, 1
     FROM matters WHERE id = NEW.matter_id;
 END;
 
@@ -258,17 +265,19 @@ WHEN OLD.matter_id <> NEW.matter_id OR OLD.unit_id <> NEW.unit_id OR OLD.state <
   OR OLD.light <> NEW.light
 BEGIN
     INSERT INTO tally_assignment_delta
-    SELECT org_id, state, deadline, closed_at, OLD.unit_id, OLD.state, OLD.light, -1
+    SELECT org_id, state, deadline, closed_at, OLD.unit_id, OLD.state, OLD.light, -1,
+           OLD.matter_id <> NEW.matter_id OR OLD.unit_id <> NEW.unit_id
     FROM matters WHERE id = OLD.matter_id
     UNION ALL
-    SELECT org_id, state, deadline, closed_at, NEW.unit_id, NEW.state, NEW.light, 1
+    SELECT org_id, state, deadline, closed_at, NEW.unit_id, NEW.state, NEW.light, 1,
+           OLD.matter_id <> NEW.matter_id OR OLD.unit_id <> NEW.unit_id
     FROM matters WHERE id = NEW.matter_id;
 END;
 
 CREATE TRIGGER assignments_tally_delete AFTER DELETE ON assignments
 BEGIN
     INSERT INTO tally_assignment_delta
-    SELECT org_id, state, deadline, closed_at, OLD.unit_id, OLD.state, OLD.light, -1
+    SELECT org_id, state, deadline, closed_at, OLD.unit_id, OLD.state, OLD.light, -1, 1
     FROM matters WHERE id = OLD.matter_id;
 END;
 
@@ -286,8 +295,8 @@ SELECT a.unit_id, a.ancestor_id FROM unit_ancestors a JOIN units u ON u.id = a.u
 WHERE a.ancestor_id = a.unit_id OR u.kind = 'government';
 
 INSERT INTO tally_matter_delta
-SELECT org_id, state, source, light, deadline, closed_at, 1 FROM matters;
+SELECT org_id, state, source, light, deadline, closed_at, 1, 1 FROM matters;
 
 INSERT INTO tally_assignment_delta
-SELECT m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light, 1
+SELECT m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light, 1, 1
 FROM assignments a JOIN matters m ON m.id = a.matter_id;
