@@ -1356,27 +1356,14 @@ async fn kept_counts(store: &dyn Store) {
     store.migrate().await.unwrap();
     let gov = UnitKind::Government;
     let dept = UnitKind::Department;
-    let province = store.insert_unit(&unit("p", gov, None)).await.unwrap();
-    let p_dept = store
-        .insert_unit(&unit("pd", dept, Some(province)))
-        .await
-        .unwrap();
-    let city = store
-        .insert_unit(&unit("c", gov, Some(province)))
-        .await
-        .unwrap();
-    let c_dept = store
-        .insert_unit(&unit("cd", dept, Some(city)))
-        .await
-        .unwrap();
-    let county = store
-        .insert_unit(&unit("x", gov, Some(city)))
-        .await
-        .unwrap();
-    let other_city = store
-        .insert_unit(&unit("o", gov, Some(province)))
-        .await
-        .unwrap();
+    let add =
+        async |code, kind, parent| store.insert_unit(&unit(code, kind, parent)).await.unwrap();
+    let province = add("p", gov, None).await;
+    let p_dept = add("pd", dept, Some(province)).await;
+    let city = add("c", gov, Some(province)).await;
+    let c_dept = add("cd", dept, Some(city)).await;
+    let county = add("x", gov, Some(city)).await;
+    let other_city = add("o", gov, Some(province)).await;
     let by = store
         .insert_user(&NewUser {
             username: "u".into(),
@@ -1500,10 +1487,7 @@ async fn kept_counts(store: &dyn Store) {
     counts_agree(store, "after relighting").await;
 
     // A unit added later is counted in the scopes above it.
-    let township = store
-        .insert_unit(&unit("t", gov, Some(county)))
-        .await
-        .unwrap();
+    let township = add("t", gov, Some(county)).await;
     let mut m = draft(township, township, by, "新乡镇事项");
     m.state = MatterState::InProgress;
     m.deadline = NaiveDate::from_ymd_opt(2026, 6, 10);
