@@ -126,7 +126,13 @@ CREATE TYPE tally_assignment AS (
 );
 
 -- A deadline ends at midnight in China, 16:00 UTC of its date (China keeps no summer time).
-CREATE FUNCTION tally_matters_apply(d tally_matter[]) RETURNS void LANGUAGE sql AS $$
+-- PL/pgSQL rather than SQL functions: their plans are kept for the session, and most calls
+-- (a report, a reminder) bring no change at all and return at once.
+CREATE FUNCTION tally_matters_apply(d tally_matter[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(d) = 0 THEN
+        RETURN;
+    END IF;
     INSERT INTO tally_matters (scope_id, state, source, light, n)
     SELECT t.scope_id, x.state, x.source, x.light, sum(x.s)
     FROM unnest(d) x JOIN tally_scopes t ON t.org_id = x.org_id
@@ -155,9 +161,13 @@ CREATE FUNCTION tally_matters_apply(d tally_matter[]) RETURNS void LANGUAGE sql 
         due_open = tally_days.due_open + excluded.due_open,
         due_late = tally_days.due_late + excluded.due_late,
         closed_late = tally_days.closed_late + excluded.closed_late;
-$$;
+END $$;
 
-CREATE FUNCTION tally_assignments_apply(d tally_assignment[]) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION tally_assignments_apply(d tally_assignment[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(d) = 0 THEN
+        RETURN;
+    END IF;
     INSERT INTO tally_units (scope_id, unit_id, open, red, closed, counted)
     SELECT t.scope_id, x.unit_id, sum(x.open), sum(x.red), sum(x.closed), sum(x.s)
     FROM (
@@ -239,7 +249,7 @@ CREATE FUNCTION tally_assignments_apply(d tally_assignment[]) RETURNS void LANGU
       AND x.closed_at IS NULL
     GROUP BY 1, 2, 3 HAVING sum(x.s) <> 0 ORDER BY 1, 2, 3
     ON CONFLICT (scope_id, day, unit_id) DO UPDATE SET n = tally_open_days.n + excluded.n;
-$$;
+END $$;
 
 -- One trigger function per table and kind of statement: a statement's transition tables hold
 -- all its rows, so a batch of thousands is counted in a few statements.
