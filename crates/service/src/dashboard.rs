@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use luoshi_domain::{Light, MatterState, UnitId, User};
-
 use luoshi_storage::UnitMonth;
 
 use crate::matters::ListQuery;
