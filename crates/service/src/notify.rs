@@ -327,7 +327,7 @@ impl Luoshi {
             dispatch.ladder.push(row);
         }
         summary.resent = self
-            .resend_unconfirmed(&mut dispatch, &users, &prefs, now)
+            .resend_unconfirmed(&mut dispatch, &by_id, &prefs, now)
             .await?;
         if !dispatch.is_empty() {
             summary.queued = self.store.dispatch(&dispatch).await?;
@@ -340,14 +340,13 @@ impl Luoshi {
     async fn resend_unconfirmed(
         &self,
         d: &mut Dispatch,
-        users: &[User],
+        by_id: &HashMap<UserId, &User>,
         prefs: &HashMap<UserId, Prefs>,
         now: DateTime<Utc>,
     ) -> Result<usize> {
         let hours = self.channels.delivery.resend_unconfirmed_hours.max(1);
         let before = now - chrono::Duration::hours(hours);
         let items = self.store.unconfirmed(before).await?;
-        let by_id: HashMap<UserId, &User> = users.iter().map(|u| (u.id, u)).collect();
         for item in &items {
             d.resent.push((item.id.clone(), now));
             let user = by_id.get(&item.user_id);
