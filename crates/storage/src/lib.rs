@@ -107,7 +107,7 @@ mod scope_sql {
         "SELECT state, source, light, n FROM tally_matters WHERE scope_id = $1 AND n <> 0";
     pub const UNITS: &str = "SELECT unit_id, open, red, closed, counted FROM tally_units
          WHERE scope_id = $1 AND counted <> 0";
-    pub const DAYS: &str = "SELECT day, due_open + due_late, closed_late FROM tally_days
+    pub const DAYS: &str = "SELECT day, due, closed_late FROM tally_days
          WHERE scope_id = $1 AND day <= $2";
     /// The year's months of the `$6` units with the most late work (then the most due), late
     /// counting open work once its deadline has passed: all of it in the months before `$5`,

@@ -43,15 +43,14 @@ CREATE TABLE tally_matters (
     PRIMARY KEY (scope_id, state, source, light)
 );
 
--- Per day, of the matters that count (neither drafts nor cancelled): those still open and due
--- that day, those closed after it and due that day, and those closed that day after their
--- deadline. How many stood open past their deadline at the end of day D is then the open and
--- the late due before D, less the late closed by D.
+-- Per day, of the matters that count (neither drafts nor cancelled): those due that day and
+-- still open or closed after it, and those closed that day after their deadline. How many stood
+-- open past their deadline at the end of day D is then those due before D, less the late
+-- closed by D.
 CREATE TABLE tally_days (
     scope_id    bigint NOT NULL,
     day         date NOT NULL,
-    due_open    bigint NOT NULL,
-    due_late    bigint NOT NULL,
+    due         bigint NOT NULL,
     closed_late bigint NOT NULL,
     PRIMARY KEY (scope_id, day)
 );
@@ -139,27 +138,24 @@ BEGIN
     GROUP BY 1, 2, 3, 4 HAVING sum(x.s) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (scope_id, state, source, light) DO UPDATE SET n = tally_matters.n + excluded.n;
 
-    INSERT INTO tally_days (scope_id, day, due_open, due_late, closed_late)
-    SELECT t.scope_id, x.day, sum(x.due_open), sum(x.due_late), sum(x.closed_late)
+    INSERT INTO tally_days (scope_id, day, due, closed_late)
+    SELECT t.scope_id, x.day, sum(x.due), sum(x.closed_late)
     FROM (
-        SELECT org_id, deadline AS day,
-               CASE WHEN closed_at IS NULL THEN s ELSE 0 END AS due_open,
-               CASE WHEN closed_at IS NULL THEN 0 ELSE s END AS due_late, 0 AS closed_late
+        SELECT org_id, deadline AS day, s AS due, 0 AS closed_late
         FROM unnest(d)
         WHERE state NOT IN ('draft', 'cancelled') AND deadline IS NOT NULL
           AND (closed_at IS NULL OR closed_at >= (deadline + time '16:00') AT TIME ZONE 'UTC')
         UNION ALL
-        SELECT org_id, ((closed_at AT TIME ZONE 'UTC') + interval '8 hours')::date, 0, 0, s
+        SELECT org_id, ((closed_at AT TIME ZONE 'UTC') + interval '8 hours')::date, 0, s
         FROM unnest(d)
         WHERE state NOT IN ('draft', 'cancelled') AND deadline IS NOT NULL
           AND closed_at >= (deadline + time '16:00') AT TIME ZONE 'UTC'
     ) x JOIN tally_scopes t ON t.org_id = x.org_id
     GROUP BY 1, 2
-    HAVING sum(x.due_open) <> 0 OR sum(x.due_late) <> 0 OR sum(x.closed_late) <> 0
+    HAVING sum(x.due) <> 0 OR sum(x.closed_late) <> 0
     ORDER BY 1, 2
     ON CONFLICT (scope_id, day) DO UPDATE SET
-        due_open = tally_days.due_open + excluded.due_open,
-        due_late = tally_days.due_late + excluded.due_late,
+        due = tally_days.due + excluded.due,
         closed_late = tally_days.closed_late + excluded.closed_late;
 END $$;
 

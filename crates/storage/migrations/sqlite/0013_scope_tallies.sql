@@ -37,15 +37,14 @@ CREATE TABLE tally_matters (
     PRIMARY KEY (scope_id, state, source, light)
 ) WITHOUT ROWID;
 
--- Per day, of the matters that count (neither drafts nor cancelled): those still open and due
--- that day, those closed after it and due that day, and those closed that day after their
--- deadline. How many stood open past their deadline at the end of day D is then the open and
--- the late due before D, less the late closed by D.
+-- Per day, of the matters that count (neither drafts nor cancelled): those due that day and
+-- still open or closed after it, and those closed that day after their deadline. How many stood
+-- open past their deadline at the end of day D is then those due before D, less the late
+-- closed by D.
 CREATE TABLE tally_days (
     scope_id    INTEGER NOT NULL,
     day         TEXT NOT NULL,
-    due_open    INTEGER NOT NULL,
-    due_late    INTEGER NOT NULL,
+    due         INTEGER NOT NULL,
     closed_late INTEGER NOT NULL,
     PRIMARY KEY (scope_id, day)
 ) WITHOUT ROWID;
@@ -127,18 +126,16 @@ BEGIN
     FROM tally_scopes WHERE org_id = NEW.org_id
     ON CONFLICT (scope_id, state, source, light) DO UPDATE SET n = n + excluded.n;
 
-    INSERT INTO tally_days (scope_id, day, due_open, due_late, closed_late)
-    SELECT scope_id, NEW.deadline, NEW.s * (NEW.closed_at IS NULL),
-           NEW.s * (NEW.closed_at IS NOT NULL), 0
+    INSERT INTO tally_days (scope_id, day, due, closed_late)
+    SELECT scope_id, NEW.deadline, NEW.s, 0
     FROM tally_scopes
     WHERE org_id = NEW.org_id AND NEW.dated AND NEW.state NOT IN ('draft', 'cancelled')
       AND NEW.deadline IS NOT NULL
       AND (NEW.closed_at IS NULL OR NEW.closed_at >= NEW.deadline || 'T16:00:00')
-    ON CONFLICT (scope_id, day) DO UPDATE SET
-        due_open = due_open + excluded.due_open, due_late = due_late + excluded.due_late;
+    ON CONFLICT (scope_id, day) DO UPDATE SET due = due + excluded.due;
 
-    INSERT INTO tally_days (scope_id, day, due_open, due_late, closed_late)
-    SELECT scope_id, date(NEW.closed_at, '+8 hours'), 0, 0, NEW.s
+    INSERT INTO tally_days (scope_id, day, due, closed_late)
+    SELECT scope_id, date(NEW.closed_at, '+8 hours'), 0, NEW.s
     FROM tally_scopes
     WHERE org_id = NEW.org_id AND NEW.dated AND NEW.state NOT IN ('draft', 'cancelled')
       AND NEW.deadline IS NOT NULL AND NEW.closed_at >= NEW.deadline || 'T16:00:00'
