@@ -32,7 +32,20 @@ async function signIn(username, width = 1280) {
   return page;
 }
 
-const noSidewaysScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+// A page fits when nothing makes it scroll sideways; when something does, the failure names
+// the innermost elements that stick out, so a layout fault can be found from the message alone.
+async function assertFits(page, what) {
+  const { scrollWidth, innerWidth, outside } = await page.evaluate(() => {
+    const width = window.innerWidth;
+    const outside = [...document.body.querySelectorAll('*')]
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+      .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > width + 0.5))
+      .slice(0, 5)
+      .map((e) => `<${e.tagName.toLowerCase()}${e.className ? ` class="${e.className}"` : ''}> ${Math.round(e.getBoundingClientRect().right)} px: ${e.textContent.trim().slice(0, 60)}`);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, outside };
+  });
+  assert.ok(scrollWidth <= innerWidth, `${what}: ${scrollWidth} px wide in ${innerWidth} px; sticking out: ${outside.join(' | ')}`);
+}
 
 test('a matter goes from registration to closed through the forms of three people', async () => {
   const title = `浏览器测试事项${Date.now()}`;
@@ -53,7 +66,7 @@ test('a matter goes from registration to closed through the forms of three peopl
   // The liaison signs from the workbench in one click, then reports: three clicks in all.
   const fgw = await signIn('fgw', 390);
   await fgw.screenshot({ path: `${shots}/workbench-liaison-390.png`, fullPage: true });
-  assert.ok(await noSidewaysScroll(fgw), 'the workbench fits 390 px');
+  await assertFits(fgw, 'the workbench fits 390 px');
   await fgw.getByRole('button', { name: `签收:${title}` }).click();
   await fgw.waitForURL(`${base}/`);
   await fgw.getByRole('link', { name: title }).click();
@@ -61,7 +74,7 @@ test('a matter goes from registration to closed through the forms of three peopl
   await fgw.getByLabel('完成进度(%)').fill('60');
   await fgw.getByRole('button', { name: '反馈进展' }).click();
   await fgw.getByText('已完成方案起草并征求意见').waitFor();
-  assert.ok(await noSidewaysScroll(fgw), 'the matter page fits 390 px');
+  await assertFits(fgw, 'the matter page fits 390 px');
   await fgw.screenshot({ path: `${shots}/matter-liaison-390.png`, fullPage: true });
 
   const czj = await signIn('czj');
@@ -98,7 +111,7 @@ test('each role sees its workbench, and the dashboard and public page render', a
   for (const [user, heading] of [['ducha', '待审核的办结申请'], ['shizhang', '逾期(红灯)'], ['county', '待签收']]) {
     const page = await signIn(user, 390);
     await page.getByText(heading).first().waitFor();
-    assert.ok(await noSidewaysScroll(page), `${user}'s workbench fits 390 px`);
+    await assertFits(page, `${user}'s workbench fits 390 px`);
     await page.screenshot({ path: `${shots}/workbench-${user}-390.png`, fullPage: true });
   }
   const leader = await signIn('shizhang');
@@ -108,7 +121,7 @@ test('each role sees its workbench, and the dashboard and public page render', a
   await leader.screenshot({ path: `${shots}/dashboard-1280.png`, fullPage: true });
   const phone = await signIn('ducha', 390);
   await phone.goto(`${base}/dashboard`);
-  assert.ok(await noSidewaysScroll(phone), 'the dashboard fits 390 px');
+  await assertFits(phone, 'the dashboard fits 390 px');
   await phone.screenshot({ path: `${shots}/dashboard-390.png`, fullPage: true });
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(`${base}/public`);
@@ -125,7 +138,7 @@ test('a task table is uploaded, corrected in the preview and imported', async ()
     await ducha.getByLabel('文件', { exact: true }).setInputFiles({ name: '任务.csv', mimeType: 'text/csv', buffer: Buffer.from(table) });
     await ducha.getByRole('button', { name: '读取并预览' }).click();
     await ducha.getByText('未找到单位“市不存在局”').waitFor();
-    assert.ok(await noSidewaysScroll(ducha), `the preview fits ${width} px`);
+    await assertFits(ducha, `the preview fits ${width} px`);
     await ducha.screenshot({ path: `${shots}/import-preview-${width}.png`, fullPage: true });
     await ducha.getByLabel('第3行牵头单位').fill('市卫健委');
     await ducha.getByRole('button', { name: '重新检查' }).click();
