@@ -51,6 +51,35 @@ impl Cause {
         }
     }
 
+    /// A short code that [`Cause::from_code`] reads back, for keeping a cause with its light.
+    pub fn code(self) -> String {
+        match self {
+            Cause::Overdue => "overdue".into(),
+            Cause::DeadlineNear => "deadline_near".into(),
+            Cause::ReportOverdue(d) => format!("report_overdue:{d}"),
+            Cause::ReportDue(d) => format!("report_due:{d}"),
+            Cause::NotSigned => "not_signed".into(),
+            Cause::Behind(p) => format!("behind:{p}"),
+            Cause::FarBehind(p) => format!("far_behind:{p}"),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Cause> {
+        let (kind, arg) = code.split_once(':').unwrap_or((code, ""));
+        let day = || arg.parse::<NaiveDate>().ok();
+        let points = || arg.parse::<u8>().ok();
+        match kind {
+            "overdue" if arg.is_empty() => Some(Cause::Overdue),
+            "deadline_near" if arg.is_empty() => Some(Cause::DeadlineNear),
+            "report_overdue" => day().map(Cause::ReportOverdue),
+            "report_due" => day().map(Cause::ReportDue),
+            "not_signed" if arg.is_empty() => Some(Cause::NotSigned),
+            "behind" => points().map(Cause::Behind),
+            "far_behind" => points().map(Cause::FarBehind),
+            _ => None,
+        }
+    }
+
     /// Said the way a supervision office says it.
     pub fn describe(self) -> String {
         let day = |d: NaiveDate| format!("{}月{}日", d.month(), d.day());
@@ -147,6 +176,12 @@ impl<'a> LightContext<'a> {
             .unwrap_or(Light::Green)
     }
 
+    /// What a reminder to the unit is about: the cause with the worst light (the last one
+    /// found of those as bad), or nothing when the assignment is green.
+    pub fn cause(&self, m: &Matter, a: &Assignment) -> Option<Cause> {
+        self.why(m, a).into_iter().max_by_key(|c| c.light())
+    }
+
     /// Everything about one unit's assignment that is not green, each with its own light.
     pub fn why(&self, m: &Matter, a: &Assignment) -> Vec<Cause> {
         if !m.state.is_open() || !a.state.is_working() {
@@ -200,11 +235,11 @@ impl<'a> LightContext<'a> {
         }
     }
 
-    /// The first moment after now at which the matter's light, or one of its units', may no
-    /// longer be what it is now, while the matter itself stays as it is; `None` when only a
-    /// change to the matter can change them (closed and cancelled matters, or nothing dated).
-    /// Never earlier than the real change; at worst a little early, when a plan's progress
-    /// line stays in the same band.
+    /// The first moment after now at which the matter's light, or one of its units' lights or
+    /// causes, may no longer be what it is now, while the matter itself stays as it is; `None`
+    /// when only a change to the matter can change them (closed and cancelled matters, or
+    /// nothing dated). Never later than the real change; at worst a little early, when the
+    /// cause of a light is not the one whose window ends.
     pub fn until(&self, m: &Matter) -> Option<DateTime<Utc>> {
         let mut next: Vec<DateTime<Utc>> = Vec::new();
         match m.state {
@@ -255,10 +290,12 @@ impl<'a> LightContext<'a> {
     /// behind), while the plan still rises.
     fn plan_moves(&self, m: &Matter, a: &Assignment) -> Option<DateTime<Utc>> {
         let last = m.milestones.iter().map(|s| s.date).max()?;
+        // The band, and while behind, the points behind that the cause states.
         let band = |day: NaiveDate| {
             let behind = planned_percent(m, day).map_or(0, |p| p.saturating_sub(a.percent));
-            u8::from(behind >= self.rules.behind_yellow_points)
-                + u8::from(behind >= self.rules.behind_red_points)
+            let band = u8::from(behind >= self.rules.behind_yellow_points)
+                + u8::from(behind >= self.rules.behind_red_points);
+            (band, if band > 0 { behind } else { 0 })
         };
         let now = band(self.today);
         let first = self.today.succ_opt()?;

@@ -14,8 +14,9 @@ use crate::{Luoshi, Result};
 /// quick, small enough to keep each write transaction short.
 const BATCH: usize = 2_000;
 
-/// Raised when what a light means changes in code, so stored lights are worked out again.
-const LIGHTS_VERSION: u32 = 1;
+/// Raised when what a light means, or what is kept with it, changes in code, so stored lights
+/// are worked out again.
+const LIGHTS_VERSION: u32 = 2;
 
 impl Luoshi {
     /// Works out again every stored light that no longer holds; returns how many matters.
@@ -82,7 +83,7 @@ fn stamp(lights: &LightContext<'_>, m: &Matter) -> LightStamp {
         units: m
             .assignments
             .iter()
-            .map(|a| (a.unit_id, lights.assignment(m, a)))
+            .map(|a| (a.unit_id, lights.cause(m, a)))
             .collect(),
         at: lights.now,
         until: lights.until(m),

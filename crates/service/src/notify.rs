@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 use luoshi_domain::accountability::{Accountability, AccountabilityState};
 use luoshi_domain::ladder::{self, Sent, Step};
 use luoshi_domain::{
-    EventKind, Light, Matter, MatterState, Power, Role, Transition, UnitId, Urgency, User, UserId,
+    EventKind, Light, MatterId, Power, Role, Transition, UnitId, Urgency, User, UserId,
 };
-use luoshi_storage::{Channel, Dispatch, InboxItem, LadderRow, MatterQuery, Notice, Outgoing};
-pub use luoshi_storage::{DeliveryState, Prefs};
+pub use luoshi_storage::{Addressee, DeliveryState, Prefs};
+use luoshi_storage::{Channel, Dispatch, InboxItem, Notice, Outgoing};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -62,7 +62,7 @@ pub struct SweepSummary {
     pub at: DateTime<Utc>,
     /// Matters whose lights were worked out again: written since, or their window passed.
     pub lights_refreshed: usize,
-    /// Units at work on open matters whose light is yellow or red, looked at.
+    /// Units at work whose light is yellow or red, looked at.
     pub assignments: usize,
     pub yellow: usize,
     pub red: usize,
@@ -95,11 +95,11 @@ fn message_id(parts: &[&str]) -> String {
 }
 
 /// One message to some people, by every channel they have.
-struct Message<'a> {
+struct Message {
     cause: String,
     title: String,
     body: String,
-    matter: &'a Matter,
+    matter_id: MatterId,
     confirm: bool,
 }
 
@@ -136,63 +136,16 @@ impl Luoshi {
     async fn climb_ladder(&self) -> Result<SweepSummary> {
         let now = self.now();
         let tree = self.tree();
-        let query = MatterQuery {
-            visibility: luoshi_domain::Visibility {
-                org_ids: tree.orgs(),
-                ..Default::default()
-            },
-            states: vec![
-                MatterState::Assigned,
-                MatterState::Signed,
-                MatterState::InProgress,
-            ],
-            // Only a unit whose light is not green gets a reminder.
-            lights: vec![Light::Yellow, Light::Red],
-            ..MatterQuery::default()
-        };
         let refreshed = self.refresh_lights().await?;
-        let (matters, _) = self.store.matters(&query).await?;
-        let views = self.views(matters);
+        let concerns = self.store.concerns().await?;
         let users = self.store.users().await?;
         let prefs: HashMap<UserId, Prefs> = self.store.prefs().await?.into_iter().collect();
         let mut summary = SweepSummary {
             at: now,
             lights_refreshed: refreshed,
+            assignments: concerns.len(),
             ..SweepSummary::default()
         };
-        // (key, matter index, assignment index, cause)
-        let mut concerns = Vec::new();
-        for (vi, v) in views.iter().enumerate() {
-            for (ai, a) in v.matter.assignments.iter().enumerate() {
-                if !a.state.is_working() {
-                    continue;
-                }
-                summary.assignments += 1;
-                let light = v.assignment_lights[ai];
-                match light {
-                    Light::Green => continue,
-                    Light::Yellow => summary.yellow += 1,
-                    Light::Red => summary.red += 1,
-                }
-                let Some(cause) = v.assignment_causes[ai]
-                    .iter()
-                    .copied()
-                    .max_by_key(|c| c.light())
-                else {
-                    continue;
-                };
-                let key = format!("{}:{}:{}", v.matter.id, a.unit_id, ladder::concern(cause));
-                concerns.push((key, vi, ai, cause, light));
-            }
-        }
-        let keys: Vec<String> = concerns.iter().map(|c| c.0.clone()).collect();
-        let known: HashMap<String, LadderRow> = self
-            .store
-            .ladder(&keys)
-            .await?
-            .into_iter()
-            .map(|r| (r.key.clone(), r))
-            .collect();
         // Looked up for every concern: by unit, not by going through everyone each time.
         let mut liaisons_of: HashMap<UnitId, Vec<&User>> = HashMap::new();
         let mut supervisors_of: HashMap<UnitId, Vec<&User>> = HashMap::new();
@@ -211,26 +164,21 @@ impl Luoshi {
         let day = |t: Option<DateTime<Utc>>| t.map(luoshi_domain::china_date);
         let calendar = self.calendar();
         let mut dispatch = Dispatch::default();
-        for (key, vi, ai, cause, light) in concerns {
-            let v = &views[vi];
-            let m = &v.matter;
-            let unit = m.assignments[ai].unit_id;
-            let row = known.get(&key).cloned().unwrap_or(LadderRow {
-                key: key.clone(),
-                matter_id: m.id,
-                unit_id: unit,
-                yellow_at: None,
-                red_count: 0,
-                last_red_at: None,
-                escalated_at: None,
-            });
+        for c in concerns {
+            let (cause, light, row) = (c.cause, c.cause.light(), c.ladder);
+            if light == Light::Red {
+                summary.red += 1;
+            } else {
+                summary.yellow += 1;
+            }
+            let (key, unit) = (row.key.clone(), c.unit_id);
             let sent = Sent {
                 yellow: row.yellow_at.is_some(),
                 red_count: row.red_count,
                 last_red: day(row.last_red_at),
                 escalated: row.escalated_at.is_some(),
             };
-            let urgent = m.urgency == Urgency::Urgent;
+            let urgent = c.urgency == Urgency::Urgent;
             let Some(step) = ladder::next(light, urgent, sent, now, &calendar, &self.rules.ladder)
             else {
                 continue;
@@ -244,18 +192,18 @@ impl Luoshi {
                 Step::Yellow => {
                     row.yellow_at = Some(now);
                     (
-                        format!("临近提醒:{}", m.title),
-                        format!("{}《{}》{why}。请按时办理并反馈进展。", m.number, m.title),
+                        format!("临近提醒:{}", c.title),
+                        format!("{}《{}》{why}。请按时办理并反馈进展。", c.number, c.title),
                     )
                 }
                 Step::Red(n) | Step::Escalate(n) => {
                     row.red_count = n;
                     row.last_red_at = Some(now);
                     (
-                        format!("催办(第{n}次):{}", m.title),
+                        format!("催办(第{n}次):{}", c.title),
                         format!(
                             "{}《{}》{why}。请{unit_name}抓紧办理,并在系统中反馈进展情况。",
-                            m.number, m.title
+                            c.number, c.title
                         ),
                     )
                 }
@@ -272,9 +220,10 @@ impl Luoshi {
                     cause: format!("{key}:{step_name}"),
                     title,
                     body,
-                    matter: m,
+                    matter_id: c.matter_id,
                     confirm: true,
                 },
+                &[Addressee::Liaisons(unit)],
                 liaisons,
                 &prefs,
                 now,
@@ -284,11 +233,11 @@ impl Luoshi {
                 summary.escalations += 1;
                 dispatch.proposals.push(Accountability {
                     id: 0,
-                    org_id: m.org_id,
+                    org_id: c.org_id,
                     unit_id: unit,
                     person: String::new(),
-                    matter_ids: vec![m.id],
-                    reason: format!("{}《{}》{why},催办{}次仍未落实", m.number, m.title, n - 1),
+                    matter_ids: vec![c.matter_id],
+                    reason: format!("{}《{}》{why},催办{}次仍未落实", c.number, c.title, n - 1),
                     measure: None,
                     state: AccountabilityState::Proposed,
                     key: key.clone(),
@@ -297,11 +246,11 @@ impl Luoshi {
                     decided_at: None,
                 });
                 // The matter's leader and its org's supervisors, each once, in the order of ids.
-                let mut told: Vec<&User> = m
+                let mut told: Vec<&User> = c
                     .leader_id
                     .and_then(|id| by_id.get(&id).copied())
                     .into_iter()
-                    .chain(supervisors_of.get(&m.org_id).into_iter().flatten().copied())
+                    .chain(supervisors_of.get(&c.org_id).into_iter().flatten().copied())
                     .collect();
                 told.sort_by_key(|u| u.id);
                 told.dedup_by_key(|u| u.id);
@@ -309,16 +258,17 @@ impl Luoshi {
                     &mut dispatch,
                     &Message {
                         cause: format!("{key}:escalate"),
-                        title: format!("预警升级:{unit_name}《{}》", m.title),
+                        title: format!("预警升级:{unit_name}《{}》", c.title),
                         body: format!(
                             "{}《{}》{why},已催办{}次仍未落实。请督促{unit_name}办理;建议列入问责候选。",
-                            m.number,
-                            m.title,
+                            c.number,
+                            c.title,
                             n - 1
                         ),
-                        matter: m,
+                        matter_id: c.matter_id,
                         confirm: false,
                     },
+                    &told.iter().map(|u| Addressee::Person(u.id)).collect::<Vec<_>>(),
                     &told,
                     &prefs,
                     now,
@@ -336,7 +286,7 @@ impl Luoshi {
     }
 
     /// Reminders asking for a receipt that nobody confirmed go out again by e-mail, no more
-    /// often than the set interval.
+    /// often than the set interval. Returns how many messages.
     async fn resend_unconfirmed(
         &self,
         d: &mut Dispatch,
@@ -347,8 +297,11 @@ impl Luoshi {
         let hours = self.channels.delivery.resend_unconfirmed_hours.max(1);
         let before = now - chrono::Duration::hours(hours);
         let items = self.store.unconfirmed(before).await?;
+        let mut messages: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+        messages.dedup();
+        d.resent
+            .extend(messages.iter().map(|id| (id.to_string(), now)));
         for item in &items {
-            d.resent.push((item.id.clone(), now));
             let user = by_id.get(&item.user_id);
             let pref = prefs.get(&item.user_id).copied().unwrap_or_default();
             if let (Some(_), Some(email), true) = (
@@ -357,7 +310,7 @@ impl Luoshi {
                 pref.email,
             ) {
                 d.outbox.push(Notice {
-                    id: message_id(&[&item.id, "resend", &now.timestamp().to_string()]),
+                    id: message_id(&[&item.id, "resend", &email, &now.timestamp().to_string()]),
                     channel: Channel::Email,
                     target: email,
                     user_id: Some(item.user_id),
@@ -369,25 +322,31 @@ impl Luoshi {
                 });
             }
         }
-        Ok(items.len())
+        Ok(messages.len())
     }
 
-    /// Puts a message in each person's inbox, and queues it by e-mail to those with an address
-    /// and to every configured webhook.
+    /// Puts a message in the inboxes it is for, and queues it by e-mail to the people with an
+    /// address and to every configured webhook.
     fn address(
         &self,
         d: &mut Dispatch,
-        msg: &Message<'_>,
-        to: &[&User],
+        msg: &Message,
+        inboxes: &[Addressee],
+        people: &[&User],
         prefs: &HashMap<UserId, Prefs>,
         now: DateTime<Utc>,
     ) {
-        for user in to {
-            let id = message_id(&[&msg.cause, "inbox", &user.id.to_string()]);
+        for to in inboxes {
+            let id = match to {
+                Addressee::Person(user) => message_id(&[&msg.cause, "inbox", &user.to_string()]),
+                Addressee::Liaisons(unit) => {
+                    message_id(&[&msg.cause, "inbox", "unit", &unit.to_string()])
+                }
+            };
             d.inbox.push(InboxItem {
                 id,
-                user_id: user.id,
-                matter_id: Some(msg.matter.id),
+                to: *to,
+                matter_id: Some(msg.matter_id),
                 title: msg.title.clone(),
                 body: msg.body.clone(),
                 created_at: now,
@@ -395,6 +354,8 @@ impl Luoshi {
                 read_at: None,
                 confirmed_at: None,
             });
+        }
+        for user in people {
             let pref = prefs.get(&user.id).copied().unwrap_or_default();
             if let (Some(_), Some(email), true) = (&self.channels.smtp, &user.email, pref.email) {
                 let due_at = if pref.digest {
@@ -407,7 +368,7 @@ impl Luoshi {
                     channel: Channel::Email,
                     target: email.clone(),
                     user_id: Some(user.id),
-                    matter_id: Some(msg.matter.id),
+                    matter_id: Some(msg.matter_id),
                     subject: msg.title.clone(),
                     body: msg.body.clone(),
                     created_at: now,
@@ -421,7 +382,7 @@ impl Luoshi {
                 channel: Channel::Webhook,
                 target: i.to_string(),
                 user_id: None,
-                matter_id: Some(msg.matter.id),
+                matter_id: Some(msg.matter_id),
                 subject: msg.title.clone(),
                 body: msg.body.clone(),
                 created_at: now,
@@ -466,7 +427,7 @@ impl Luoshi {
             .map(|a| a.unit_id)
             .collect();
         let users = self.store.users().await?;
-        let to: Vec<&User> = users
+        let liaisons: Vec<&User> = users
             .iter()
             .filter(|u| u.role == Role::Liaison && units.contains(&u.unit_id))
             .collect();
@@ -481,10 +442,14 @@ impl Luoshi {
                 cause: format!("{}:remind:{}", m.id, now.timestamp_micros()),
                 title: format!("催办:{}", m.title),
                 body: format!("{}《{}》:{message}", m.number, m.title),
-                matter: m,
+                matter_id: m.id,
                 confirm: true,
             },
-            &to,
+            &units
+                .iter()
+                .map(|u| Addressee::Liaisons(*u))
+                .collect::<Vec<_>>(),
+            &liaisons,
             &self.store.prefs().await?.into_iter().collect(),
             now,
         );

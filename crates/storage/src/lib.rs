@@ -29,7 +29,10 @@ pub use model::{
     AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Order, ScopeCounts, Tally,
     Token, TokenKind, UnitMonth, UnitTally,
 };
-pub use notify::{Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs};
+pub use notify::{
+    Addressee, Channel, Concern, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing,
+    Prefs, Unconfirmed,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -99,6 +102,73 @@ fn overdue_at(day: &str, end: &str) -> String {
 /// The dated half of [`overdue_at`]: past the deadline and not closed by the day's end.
 fn overdue_when(day: &str, end: &str) -> String {
     format!("m.deadline < {day} AND (m.closed_at IS NULL OR m.closed_at >= {end})")
+}
+
+/// The rows of [`Store::concerns`]: yellow and red units with their matters and ladder rows,
+/// from the index of lights that are not green.
+fn concerns_sql() -> String {
+    let working = states_where(MatterState::is_working);
+    format!(
+        "SELECT a.matter_id, m.year, m.seq, m.title, m.org_id, m.leader_id, m.urgency,
+             a.unit_id, a.concern, a.cause,
+             l.yellow_at, l.red_count, l.last_red_at, l.escalated_at
+         FROM assignments a JOIN matters m ON m.id = a.matter_id
+         LEFT JOIN ladder l ON l.key = CAST(a.matter_id AS TEXT) || ':'
+             || CAST(a.unit_id AS TEXT) || ':' || a.concern
+         WHERE a.light <> 'green' AND a.cause IS NOT NULL
+           AND a.state IN {working} AND m.state IN {working}
+         ORDER BY a.matter_id, a.position"
+    )
+}
+
+/// The inbox's SQL, which both dialects take (SQLite reads `$n` as `?n`).
+mod inbox_sql {
+    /// Whether message `i` is for reader `$1`: their own, or their unit's when they are its
+    /// liaison.
+    const FOR_READER: &str = "(i.user_id = $1 OR i.unit_id =
+        (SELECT u.unit_id FROM users u WHERE u.id = $1 AND u.role = 'liaison'))";
+
+    pub fn latest() -> String {
+        format!(
+            "SELECT i.id, i.user_id, i.unit_id, i.matter_id, i.title, i.body, i.created_at,
+                 i.confirm, r.read_at, i.confirmed_at
+             FROM inbox i LEFT JOIN inbox_reads r ON r.item_id = i.id AND r.user_id = $1
+             WHERE {FOR_READER} ORDER BY i.created_at DESC, i.id LIMIT 200"
+        )
+    }
+
+    pub fn unread() -> String {
+        format!(
+            "SELECT COUNT(*) FROM inbox i WHERE {FOR_READER}
+             AND NOT EXISTS (SELECT 1 FROM inbox_reads r WHERE r.item_id = i.id AND r.user_id = $1)"
+        )
+    }
+
+    /// Message `$2`, if it is reader `$1`'s.
+    pub fn theirs() -> String {
+        format!("SELECT COUNT(*) FROM inbox i WHERE i.id = $2 AND {FOR_READER}")
+    }
+
+    /// Reader `$1` read message `$2` at `$3`.
+    pub const READ: &str = "INSERT INTO inbox_reads (item_id, user_id, read_at) VALUES ($2, $1, $3)
+         ON CONFLICT (item_id, user_id) DO NOTHING";
+    /// Reader `$1` confirmed message `$2` at `$3`, for everyone it is for.
+    pub const CONFIRM: &str = "UPDATE inbox SET confirmed_at = $3, confirmed_by = $1
+         WHERE id = $2 AND confirmed_at IS NULL";
+
+    /// Up to `$2` messages waiting for a confirmation since before `$1`, the longest waiting
+    /// first, each with every person it is for.
+    pub const UNCONFIRMED: &str = "SELECT i.id, u.id, i.matter_id, i.title, i.body
+         FROM (SELECT id, user_id, unit_id, matter_id, title, body,
+                   coalesce(resent_at, created_at) AS since
+               FROM inbox WHERE confirm AND confirmed_at IS NULL
+                   AND coalesce(resent_at, created_at) <= $1
+               ORDER BY coalesce(resent_at, created_at) LIMIT $2) i
+         JOIN users u ON u.id = i.user_id OR (u.unit_id = i.unit_id AND u.role = 'liaison')
+         ORDER BY i.since, i.id, u.id";
+
+    /// Messages sent again per sweep: each reaches all its people, however many they are.
+    pub const UNCONFIRMED_BATCH: i64 = 1_000;
 }
 
 /// The reads of [`Store::scope_counts`], in SQL both dialects take (SQLite reads `$n` as `?n`).
@@ -278,8 +348,9 @@ pub trait Store: Send + Sync + 'static {
         record: &Accountability,
         events: &[(MatterId, NewEvent)],
     ) -> Result<i64>;
-    /// The ladder rows of these concerns that exist.
-    async fn ladder(&self, keys: &[String]) -> Result<Vec<LadderRow>>;
+    /// Every unit whose stored light on a matter at work is yellow or red, by matter. Stored
+    /// lights are only as fresh as their window: the caller brings stale ones up to date first.
+    async fn concerns(&self) -> Result<Vec<Concern>>;
     /// Writes ladder steps with their messages in one transaction; messages already queued are
     /// left alone. Returns how many messages are new.
     async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize>;
@@ -300,14 +371,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// The latest messages, or only those that failed at least once.
     async fn outbox(&self, failed_only: bool) -> Result<Vec<Outgoing>>;
+    /// The user's latest messages: their own and, for a liaison, their unit's.
     async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>>;
-    /// Messages asking for a receipt that nobody confirmed, sent (or sent again) before `before`.
-    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<InboxItem>>;
+    /// Messages asking for a receipt that nobody confirmed, sent (or sent again) before
+    /// `before`, once for each person they are for; the oldest first, a batch at a time.
+    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<Unconfirmed>>;
     /// Everyone's notification preferences that differ from the default.
     async fn prefs(&self) -> Result<Vec<(UserId, Prefs)>>;
     async fn save_prefs(&self, user: UserId, prefs: Prefs) -> Result<()>;
     async fn unread(&self, user: UserId) -> Result<usize>;
-    /// Marks one of the user's messages read, and confirmed if asked; false if it is not theirs.
+    /// Marks one of the user's messages read, and confirmed if asked (for everyone it is for);
+    /// false if it is not theirs.
     async fn mark_read(
         &self,
         user: UserId,

@@ -1,6 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Light, MatterId, MatterState, Role, Source, TokenScope, UnitId, UnitKind, UserId, Visibility,
+    Cause, Light, MatterId, MatterState, Role, Source, TokenScope, UnitId, UnitKind, UserId,
+    Visibility,
 };
 
 #[derive(Debug, Clone)]
@@ -108,12 +109,27 @@ pub struct LightStamp {
     pub matter_id: MatterId,
     pub version: i64,
     pub light: Light,
-    pub units: Vec<(UnitId, Light)>,
+    /// Each unit's cause of a light that is not green (its light is the cause's), or none.
+    pub units: Vec<(UnitId, Option<Cause>)>,
     pub at: DateTime<Utc>,
     pub until: Option<DateTime<Utc>>,
 }
 
 impl LightStamp {
+    /// Each unit's light, what a reminder would be about and its cause as stored.
+    pub(crate) fn unit_rows(
+        &self,
+    ) -> impl Iterator<Item = (i64, &'static str, Option<String>, Option<String>)> + '_ {
+        self.units.iter().map(|(unit, cause)| {
+            (
+                unit.0,
+                cause.map_or(Light::Green, |c| c.light()).as_str(),
+                cause.map(luoshi_domain::ladder::concern),
+                cause.map(|c| c.code()),
+            )
+        })
+    }
+
     /// The window as stored: microseconds since 1970, `i64::MAX` for "until the matter changes".
     pub(crate) fn window(&self) -> (i64, i64) {
         (

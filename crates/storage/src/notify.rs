@@ -1,7 +1,7 @@
 //! What the storage keeps for notifications: the reminder ladder, the outbox, the inbox.
 
 use chrono::{DateTime, Utc};
-use luoshi_domain::{MatterId, UnitId, UserId};
+use luoshi_domain::{Cause, MatterId, MatterNumber, UnitId, Urgency, UserId};
 
 /// How far the reminder ladder has gone for one concern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,38 @@ pub struct LadderRow {
     pub red_count: u32,
     pub last_red_at: Option<DateTime<Utc>>,
     pub escalated_at: Option<DateTime<Utc>>,
+}
+
+/// A unit whose stored light on a matter at work is yellow or red, with what the light is
+/// about and how far the reminder ladder has gone for it: all the sweep reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concern {
+    pub matter_id: MatterId,
+    pub number: MatterNumber,
+    pub title: String,
+    pub org_id: UnitId,
+    pub leader_id: Option<UserId>,
+    pub urgency: Urgency,
+    pub unit_id: UnitId,
+    pub cause: Cause,
+    /// The ladder's row for the concern, or a new one at the foot of the ladder.
+    pub ladder: LadderRow,
+}
+
+impl LadderRow {
+    /// A concern's row before any reminder: its key names the matter, the unit and what the
+    /// reminders are about.
+    pub fn new(matter_id: MatterId, unit_id: UnitId, concern: &str) -> LadderRow {
+        LadderRow {
+            key: format!("{matter_id}:{unit_id}:{concern}"),
+            matter_id,
+            unit_id,
+            yellow_at: None,
+            red_count: 0,
+            last_red_at: None,
+            escalated_at: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,19 +96,57 @@ pub struct Outgoing {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// A message in someone's in-app inbox.
+/// Whose inbox a message is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressee {
+    Person(UserId),
+    /// Every liaison of the unit, whoever holds the post when they look. The message is kept
+    /// once; one of them confirming it answers for the unit.
+    Liaisons(UnitId),
+}
+
+impl Addressee {
+    /// The person's id, as the inbox's `user_id` column keeps it.
+    pub(crate) fn person(self) -> Option<i64> {
+        match self {
+            Addressee::Person(u) => Some(u.0),
+            Addressee::Liaisons(_) => None,
+        }
+    }
+
+    /// The unit's id, as the inbox's `unit_id` column keeps it.
+    pub(crate) fn liaisons(self) -> Option<i64> {
+        match self {
+            Addressee::Liaisons(u) => Some(u.0),
+            Addressee::Person(_) => None,
+        }
+    }
+}
+
+/// A message in the in-app inbox, as one reader sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxItem {
     pub id: String,
-    pub user_id: UserId,
+    pub to: Addressee,
     pub matter_id: Option<MatterId>,
     pub title: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
     /// The sender asked for a read receipt (确认收到).
     pub confirm: bool,
+    /// When this reader read it.
     pub read_at: Option<DateTime<Utc>>,
     pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// A message asking for a receipt that nobody confirmed, with one of the people it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unconfirmed {
+    pub id: String,
+    pub user_id: UserId,
+    pub matter_id: Option<MatterId>,
+    pub title: String,
+    pub body: String,
 }
 
 /// What one step of the ladder (or a reminder by hand) writes, all in one transaction.

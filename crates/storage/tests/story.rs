@@ -3,15 +3,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Action, Actor, Assignment, AssignmentRole, Cadence, EventKind, ExtensionChain, Light, Matter,
-    MatterId, MatterNumber, MatterState, NewEvent, OpenBelow, OrgTree, Role, Source, TokenScope,
-    UnitKind, Urgency, UserId, Visibility,
+    Action, Actor, Assignment, AssignmentRole, Cadence, Cause, EventKind, ExtensionChain, Light,
+    Matter, MatterId, MatterNumber, MatterState, NewEvent, OpenBelow, OrgTree, Role, Source,
+    TokenScope, UnitKind, Urgency, UserId, Visibility,
 };
 use luoshi_storage::postgres::{PostgresStore, ScratchDatabase};
 use luoshi_storage::sqlite::SqliteStore;
 use luoshi_storage::{
-    AdminAction, Dispatch, LightStamp, MatterQuery, NewUnit, NewUser, Store, StoreError, Token,
-    TokenKind, UnitTally,
+    AdminAction, Concern, Dispatch, LadderRow, LightStamp, MatterQuery, NewUnit, NewUser, Store,
+    StoreError, Token, TokenKind, UnitTally,
 };
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -475,7 +475,7 @@ async fn one_matter(store: &dyn Store) -> (luoshi_domain::UnitId, UserId, Matter
 /// Messages, records and the audit chain: what the sweep, the pages and `audit verify` rely on.
 async fn deliveries_and_records(store: &dyn Store) {
     use luoshi_domain::accountability::{Accountability, AccountabilityState, Measure};
-    use luoshi_storage::{Channel, DeliveryState, InboxItem, LadderRow, Notice, Prefs};
+    use luoshi_storage::{Addressee, Channel, DeliveryState, InboxItem, Notice, Prefs};
 
     let (city, by, m) = one_matter(store).await;
     let now = at("2026-06-30T09:00:00+08:00");
@@ -528,7 +528,7 @@ async fn deliveries_and_records(store: &dyn Store) {
     };
     let item = InboxItem {
         id: "i1".into(),
-        user_id: by,
+        to: Addressee::Person(by),
         matter_id: Some(m.id),
         title: "催办".into(),
         body: "请确认".into(),
@@ -564,16 +564,6 @@ async fn deliveries_and_records(store: &dyn Store) {
     };
     assert_eq!(store.dispatch(&d).await.unwrap(), 4);
     assert_eq!(store.dispatch(&d).await.unwrap(), 0, "nothing twice");
-    let lower = Dispatch {
-        ladder: vec![ladder(1)],
-        ..Dispatch::default()
-    };
-    store.dispatch(&lower).await.unwrap();
-    assert_eq!(
-        store.ladder(&["none".into(), "k1".into()]).await.unwrap(),
-        [ladder(2)],
-        "a ladder never climbs down"
-    );
     assert_eq!(store.accountability(city).await.unwrap().len(), 1);
 
     // Claims: a claimed message is nobody else's until its lease runs out.
@@ -640,6 +630,80 @@ async fn deliveries_and_records(store: &dyn Store) {
     assert_eq!(
         (read.read_at, read.confirmed_at),
         (Some(minutes(2)), Some(minutes(3)))
+    );
+    assert!(store.unconfirmed(minutes(60)).await.unwrap().is_empty());
+
+    // A message to a unit's liaisons is kept once and read by each of them apart; one of them
+    // confirming answers for the unit, and until then it is sent again to each of them.
+    let liaison = |name: &str| NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        role: Role::Liaison,
+        unit_id: city,
+        email: None,
+        password_hash: "x".into(),
+        in_charge_of: vec![],
+    };
+    let first = store.insert_user(&liaison("l1")).await.unwrap();
+    let second = store.insert_user(&liaison("l2")).await.unwrap();
+    let shared = InboxItem {
+        id: "u1".into(),
+        to: Addressee::Liaisons(city),
+        ..item.clone()
+    };
+    let d = Dispatch {
+        inbox: vec![shared.clone()],
+        ..Dispatch::default()
+    };
+    assert_eq!(store.dispatch(&d).await.unwrap(), 1);
+    for reader in [first, second] {
+        assert_eq!(
+            store.inbox(reader).await.unwrap(),
+            std::slice::from_ref(&shared)
+        );
+        assert_eq!(store.unread(reader).await.unwrap(), 1);
+    }
+    assert!(
+        store.inbox(by).await.unwrap().iter().all(|i| i.id != "u1"),
+        "not a liaison's"
+    );
+    assert!(!store.mark_read(by, "u1", now, true).await.unwrap());
+    let waiting = store.unconfirmed(minutes(1)).await.unwrap();
+    assert_eq!(
+        waiting
+            .iter()
+            .map(|w| (w.id.as_str(), w.user_id))
+            .collect::<Vec<_>>(),
+        [("u1", first), ("u1", second)]
+    );
+    assert!(
+        store
+            .mark_read(first, "u1", minutes(2), false)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.unread(first).await.unwrap(), 0);
+    assert_eq!(
+        store.unread(second).await.unwrap(),
+        1,
+        "read by one, not by the other"
+    );
+    assert_eq!(store.unconfirmed(minutes(3)).await.unwrap().len(), 2);
+    assert!(
+        store
+            .mark_read(second, "u1", minutes(4), true)
+            .await
+            .unwrap()
+    );
+    let seen = store.inbox(first).await.unwrap().remove(0);
+    assert_eq!(
+        (seen.read_at, seen.confirmed_at),
+        (Some(minutes(2)), Some(minutes(4)))
+    );
+    let seen = store.inbox(second).await.unwrap().remove(0);
+    assert_eq!(
+        (seen.read_at, seen.confirmed_at),
+        (Some(minutes(4)), Some(minutes(4)))
     );
     assert!(store.unconfirmed(minutes(60)).await.unwrap().is_empty());
 
@@ -1193,7 +1257,7 @@ async fn stored_lights(store: &dyn Store) {
         matter_id: m.id,
         version: m.version,
         light: Light::Red,
-        units: vec![(city, Light::Red)],
+        units: vec![(city, Some(Cause::Overdue))],
         at: now,
         until: Some(at("2026-03-05T00:00:00+08:00")),
     };
@@ -1274,11 +1338,43 @@ async fn stored_lights(store: &dyn Store) {
     let forever = LightStamp {
         version: assigned.matter.version,
         light: Light::Yellow,
-        units: vec![(city, Light::Red)],
+        units: vec![(city, Some(Cause::Overdue))],
         until: None,
         ..stamp
     };
     assert_eq!(store.save_lights(&[forever]).await.unwrap(), 1);
+
+    // The sweep's reading: the red unit, with its cause and the foot of its ladder, and then
+    // with the ladder's row, which never climbs down.
+    let concern = |c: &Concern| {
+        (
+            c.matter_id,
+            c.unit_id,
+            c.cause,
+            c.number.seq,
+            c.ladder.clone(),
+        )
+    };
+    let foot = LadderRow::new(m.id, city, "deadline");
+    assert_eq!(foot.key, format!("{}:{}:deadline", m.id, city));
+    let found = store.concerns().await.unwrap();
+    assert_eq!(
+        found.iter().map(concern).collect::<Vec<_>>(),
+        [(m.id, city, Cause::Overdue, m.number.seq, foot.clone())]
+    );
+    let climbed = |red_count| LadderRow {
+        red_count,
+        last_red_at: Some(now),
+        ..foot.clone()
+    };
+    for step in [2, 1] {
+        let d = Dispatch {
+            ladder: vec![climbed(step)],
+            ..Dispatch::default()
+        };
+        store.dispatch(&d).await.unwrap();
+    }
+    assert_eq!(store.concerns().await.unwrap()[0].ladder, climbed(2));
     assert!(
         store
             .stale_lights(at("2099-01-01T00:00:00Z"), 10)
@@ -1428,7 +1524,10 @@ async fn kept_counts(store: &dyn Store) {
                 units: m
                     .assignments
                     .iter()
-                    .map(|a| (a.unit_id, dice.pick(Light::ALL)))
+                    .map(|a| {
+                        let cause = [None, Some(Cause::DeadlineNear), Some(Cause::Overdue)];
+                        (a.unit_id, dice.pick(&cause))
+                    })
                     .collect(),
                 at: at("2026-03-02T10:00:00+08:00"),
                 until: None,

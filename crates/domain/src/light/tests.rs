@@ -336,3 +336,29 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_cause_reads_back_from_its_code_and_nothing_else_does() {
+    let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    for cause in [
+        Cause::Overdue,
+        Cause::DeadlineNear,
+        Cause::ReportOverdue(day),
+        Cause::ReportDue(day),
+        Cause::NotSigned,
+        Cause::Behind(12),
+        Cause::FarBehind(45),
+    ] {
+        assert_eq!(Cause::from_code(&cause.code()), Some(cause));
+    }
+    for bad in [
+        "",
+        "overdue:1",
+        "report_due",
+        "report_due:2026-13-01",
+        "behind:300",
+        "late",
+    ] {
+        assert_eq!(Cause::from_code(bad), None, "{bad}");
+    }
+}

@@ -561,6 +561,9 @@ fn english(zh: &str) -> Option<&'static str> {
         "未读" => "Unread",
         "查看事项" => "See the matter",
         "已于{0}确认收到" => "Confirmed {0}",
+        "发给本单位联络员,一人确认即为本单位确认" => {
+            "To your unit's liaisons; one confirmation answers for the unit"
+        }
         "确认收到" => "Confirm receipt",
         "标为已读" => "Mark as read",
         "接收方式" => "How you hear from us",

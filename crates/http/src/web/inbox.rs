@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::Power;
 use luoshi_domain::notice::{self, NoticeKind};
-use luoshi_service::notify::{DeliveryState, Prefs};
+use luoshi_service::notify::{Addressee, DeliveryState, Prefs};
 use minijinja::context;
 
 use super::pages::{Fields, error_page, failed, field, forbidden_csrf, unavailable};
@@ -31,6 +31,7 @@ pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
                 unread => i.read_at.is_none(),
                 to_confirm => i.confirm && i.confirmed_at.is_none(),
                 confirmed => i.confirmed_at.map(view::cn_time),
+                unit => matches!(i.to, Addressee::Liaisons(_)),
             }
         })
         .collect();

@@ -688,21 +688,28 @@ pub async fn save_lights(tx: &mut PgConnection, stamps: &[LightStamp]) -> Result
     .await?;
     let saved_ids: std::collections::HashSet<i64> = saved.iter().copied().collect();
     let (mut matters, mut units, mut unit_lights) = (vec![], vec![], vec![]);
+    let (mut concerns, mut causes) = (vec![], vec![]);
     for stamp in stamps.iter().filter(|s| saved_ids.contains(&s.matter_id.0)) {
-        for (unit, light) in &stamp.units {
+        for (unit, light, concern, cause) in stamp.unit_rows() {
             matters.push(stamp.matter_id.0);
-            units.push(unit.0);
-            unit_lights.push(light.as_str());
+            units.push(unit);
+            unit_lights.push(light);
+            concerns.push(concern);
+            causes.push(cause);
         }
     }
     sqlx::query(
-        "UPDATE assignments a SET light = s.light
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS s (matter_id, unit_id, light)
-         WHERE a.matter_id = s.matter_id AND a.unit_id = s.unit_id AND a.light <> s.light",
+        "UPDATE assignments a SET light = s.light, concern = s.concern, cause = s.cause
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+             AS s (matter_id, unit_id, light, concern, cause)
+         WHERE a.matter_id = s.matter_id AND a.unit_id = s.unit_id
+           AND (a.light <> s.light OR a.cause IS DISTINCT FROM s.cause)",
     )
     .bind(&matters)
     .bind(&units)
     .bind(&unit_lights)
+    .bind(&concerns)
+    .bind(&causes)
     .execute(&mut *tx)
     .await?;
     Ok(saved.len())

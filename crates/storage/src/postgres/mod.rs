@@ -45,7 +45,7 @@ use sqlx::{ConnectOptions, Connection, PgConnection, Postgres, Row, Transaction}
 use self::rows::{TOKEN_SELECT, USER_SELECT};
 use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
-use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
+use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::{
     AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, ScopeCounts, Store,
     StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
@@ -68,6 +68,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0011_admin_actions.sql"),
     include_str!("../../migrations/postgres/0012_stored_lights.sql"),
     include_str!("../../migrations/postgres/0013_scope_tallies.sql"),
+    include_str!("../../migrations/postgres/0014_unit_inbox.sql"),
+    include_str!("../../migrations/postgres/0015_assignment_causes.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi
@@ -707,8 +709,8 @@ impl Store for PostgresStore {
         Ok(id)
     }
 
-    async fn ladder(&self, keys: &[String]) -> Result<Vec<LadderRow>> {
-        notify::ladder(&mut *self.conn().await?, keys).await
+    async fn concerns(&self) -> Result<Vec<Concern>> {
+        notify::concerns(&mut *self.conn().await?).await
     }
 
     async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize> {
@@ -748,7 +750,7 @@ impl Store for PostgresStore {
         notify::inbox(&mut *self.conn().await?, user).await
     }
 
-    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
+    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<Unconfirmed>> {
         notify::unconfirmed(&mut *self.conn().await?, before).await
     }
 

@@ -1,45 +1,55 @@
 //! The ladder, the outbox and the inbox on PostgreSQL.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use luoshi_domain::{DayKind, MatterId, UnitId, UserId};
+use luoshi_domain::{Cause, DayKind, MatterId, MatterNumber, UnitId, Urgency, UserId};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
+use crate::inbox_sql;
 use crate::notify::{
-    Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs,
+    Addressee, Channel, Concern, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing,
+    Prefs, Unconfirmed,
 };
 use crate::{Result, StoreError};
 
-pub async fn ladder(conn: &mut PgConnection, keys: &[String]) -> Result<Vec<LadderRow>> {
-    let rows = sqlx::query(
-        "SELECT key, matter_id, unit_id, yellow_at, red_count, last_red_at, escalated_at
-         FROM ladder WHERE key = ANY($1)",
-    )
-    .bind(keys.to_vec())
-    .fetch_all(conn)
-    .await?;
-    let mut found = rows
-        .iter()
+pub async fn concerns(conn: &mut PgConnection) -> Result<Vec<Concern>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(crate::concerns_sql()))
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
         .map(|r| {
-            Ok(LadderRow {
-                key: r.try_get("key")?,
-                matter_id: MatterId(r.try_get("matter_id")?),
-                unit_id: UnitId(r.try_get("unit_id")?),
-                yellow_at: r.try_get("yellow_at")?,
-                red_count: r.try_get::<i32, _>("red_count")?.max(0) as u32,
-                last_red_at: r.try_get("last_red_at")?,
-                escalated_at: r.try_get("escalated_at")?,
+            let (matter_id, unit_id) = (
+                MatterId(r.try_get("matter_id")?),
+                UnitId(r.try_get("unit_id")?),
+            );
+            let concern: String = r.try_get("concern")?;
+            let mut ladder = LadderRow::new(matter_id, unit_id, &concern);
+            if let Some(red_count) = r.try_get::<Option<i32>, _>("red_count")? {
+                ladder.red_count = red_count as u32;
+                ladder.yellow_at = r.try_get("yellow_at")?;
+                ladder.last_red_at = r.try_get("last_red_at")?;
+                ladder.escalated_at = r.try_get("escalated_at")?;
+            }
+            let urgency: String = r.try_get("urgency")?;
+            let cause: String = r.try_get("cause")?;
+            Ok(Concern {
+                matter_id,
+                number: MatterNumber {
+                    year: r.try_get("year")?,
+                    seq: r.try_get("seq")?,
+                },
+                title: r.try_get("title")?,
+                org_id: UnitId(r.try_get("org_id")?),
+                leader_id: r.try_get::<Option<i64>, _>("leader_id")?.map(UserId),
+                urgency: Urgency::parse(&urgency)
+                    .ok_or_else(|| StoreError::Corrupt(format!("urgency {urgency:?}")))?,
+                unit_id,
+                cause: Cause::from_code(&cause)
+                    .ok_or_else(|| StoreError::Corrupt(format!("cause {cause:?}")))?,
+                ladder,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-    // In the order asked, as SQLite answers.
-    let place: std::collections::HashMap<&str, usize> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    found.sort_by_key(|l| place.get(l.key.as_str()).copied());
-    Ok(found)
+        .collect()
 }
 
 /// Writes a dispatch in the caller's transaction. Rows already there (the same message from a
@@ -129,13 +139,14 @@ pub async fn dispatch_in(tx: &mut PgConnection, d: &Dispatch) -> Result<usize> {
     let mut inbox: Vec<_> = d.inbox.iter().collect();
     inbox.sort_by(|a, b| a.id.cmp(&b.id));
     new += sqlx::query(
-        "INSERT INTO inbox (id, user_id, matter_id, title, body, created_at, confirm)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[],
-             $6::timestamptz[], $7::bool[])
+        "INSERT INTO inbox (id, user_id, unit_id, matter_id, title, body, created_at, confirm)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
+             $6::text[], $7::timestamptz[], $8::bool[])
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(inbox.iter().map(|i| i.id.as_str()).collect::<Vec<_>>())
-    .bind(inbox.iter().map(|i| i.user_id.0).collect::<Vec<_>>())
+    .bind(inbox.iter().map(|i| i.to.person()).collect::<Vec<_>>())
+    .bind(inbox.iter().map(|i| i.to.liaisons()).collect::<Vec<_>>())
     .bind(
         inbox
             .iter()
@@ -276,13 +287,18 @@ pub async fn outbox(conn: &mut PgConnection, failed_only: bool) -> Result<Vec<Ou
     rows.iter().map(outgoing).collect()
 }
 
-const INBOX_COLUMNS: &str =
-    "id, user_id, matter_id, title, body, created_at, confirm, read_at, confirmed_at";
-
 fn inbox_item(r: &PgRow) -> Result<InboxItem> {
+    let to = match (
+        r.try_get::<Option<i64>, _>("user_id")?,
+        r.try_get::<Option<i64>, _>("unit_id")?,
+    ) {
+        (Some(user), _) => Addressee::Person(UserId(user)),
+        (None, Some(unit)) => Addressee::Liaisons(UnitId(unit)),
+        (None, None) => return Err(StoreError::Corrupt("an inbox message for nobody".into())),
+    };
     Ok(InboxItem {
         id: r.try_get("id")?,
-        user_id: UserId(r.try_get("user_id")?),
+        to,
         matter_id: r.try_get::<Option<i64>, _>("matter_id")?.map(MatterId),
         title: r.try_get("title")?,
         body: r.try_get("body")?,
@@ -294,22 +310,18 @@ fn inbox_item(r: &PgRow) -> Result<InboxItem> {
 }
 
 pub async fn inbox(conn: &mut PgConnection, user: UserId) -> Result<Vec<InboxItem>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {INBOX_COLUMNS} FROM inbox WHERE user_id = $1
-         ORDER BY created_at DESC, id LIMIT 200"
-    )))
-    .bind(user.0)
-    .fetch_all(conn)
-    .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(inbox_sql::latest()))
+        .bind(user.0)
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(inbox_item).collect()
 }
 
 pub async fn unread(conn: &mut PgConnection, user: UserId) -> Result<usize> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM inbox WHERE user_id = $1 AND read_at IS NULL")
-            .bind(user.0)
-            .fetch_one(conn)
-            .await?;
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(inbox_sql::unread()))
+        .bind(user.0)
+        .fetch_one(conn)
+        .await?;
     Ok(n as usize)
 }
 
@@ -321,22 +333,29 @@ pub async fn mark(
     at: DateTime<Utc>,
     confirm: bool,
 ) -> Result<bool> {
-    let changed = sqlx::query(
-        "UPDATE inbox SET read_at = coalesce(read_at, $1),
-             confirmed_at = CASE WHEN $2 THEN coalesce(confirmed_at, $1) ELSE confirmed_at END
-         WHERE id = $3 AND user_id = $4",
-    )
-    .bind(at)
-    .bind(confirm)
-    .bind(id)
-    .bind(user.0)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    if changed > 1 {
-        return Err(StoreError::Corrupt(format!("inbox id {id} is not unique")));
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let theirs: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(inbox_sql::theirs()))
+        .bind(user.0)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if theirs == 0 {
+        return Ok(false);
     }
-    Ok(changed == 1)
+    let mut statements = vec![inbox_sql::READ];
+    if confirm {
+        statements.push(inbox_sql::CONFIRM);
+    }
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(user.0)
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn calendar_days(conn: &mut PgConnection) -> Result<Vec<(NaiveDate, DayKind, String)>> {
@@ -389,16 +408,26 @@ pub async fn save_calendar_days(
     Ok(())
 }
 
-/// Messages asking for a receipt, still unconfirmed, sent (or last sent again) before `before`.
-pub async fn unconfirmed(conn: &mut PgConnection, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {INBOX_COLUMNS} FROM inbox WHERE confirm AND confirmed_at IS NULL
-           AND coalesce(resent_at, created_at) <= $1 ORDER BY created_at LIMIT 5000"
-    )))
-    .bind(before)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(inbox_item).collect()
+pub async fn unconfirmed(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> Result<Vec<Unconfirmed>> {
+    let rows: Vec<(String, i64, Option<i64>, String, String)> =
+        sqlx::query_as(inbox_sql::UNCONFIRMED)
+            .bind(before)
+            .bind(inbox_sql::UNCONFIRMED_BATCH)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, user, matter, title, body)| Unconfirmed {
+            id,
+            user_id: UserId(user),
+            matter_id: matter.map(MatterId),
+            title,
+            body,
+        })
+        .collect())
 }
 
 pub async fn prefs(conn: &mut PgConnection) -> Result<Vec<(UserId, Prefs)>> {

@@ -536,15 +536,16 @@ pub fn save_lights(conn: &mut Connection, stamps: &[LightStamp]) -> Result<usize
             "UPDATE matters SET light = ?, light_at = ?, light_until = ? WHERE id = ? AND version = ?",
         )?;
         let mut unit = tx.prepare_cached(
-            "UPDATE assignments SET light = ?1 WHERE matter_id = ?2 AND unit_id = ?3 AND light <> ?1",
+            "UPDATE assignments SET light = ?1, concern = ?4, cause = ?5
+             WHERE matter_id = ?2 AND unit_id = ?3 AND (light <> ?1 OR cause IS NOT ?5)",
         )?;
         for stamp in stamps {
             let (at, until) = stamp.window();
             let id = stamp.matter_id.0;
             if matter.execute(params![stamp.light.as_str(), at, until, id, stamp.version])? == 1 {
                 saved += 1;
-                for (u, light) in &stamp.units {
-                    unit.execute(params![light.as_str(), id, u.0])?;
+                for (u, light, concern, cause) in stamp.unit_rows() {
+                    unit.execute(params![light, id, u, concern, cause])?;
                 }
             }
         }

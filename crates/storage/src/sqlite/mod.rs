@@ -30,7 +30,7 @@ use self::pool::Workers;
 use self::rows::{TOKEN_SELECT, USER_SELECT, to_json, ts};
 use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
-use crate::notify::{Dispatch, InboxItem, LadderRow, Outgoing, Prefs};
+use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::{
     AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, ScopeCounts, Store,
     StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
@@ -51,6 +51,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0011_admin_actions.sql"),
     include_str!("../../migrations/sqlite/0012_stored_lights.sql"),
     include_str!("../../migrations/sqlite/0013_scope_tallies.sql"),
+    include_str!("../../migrations/sqlite/0014_unit_inbox.sql"),
+    include_str!("../../migrations/sqlite/0015_assignment_causes.sql"),
 ];
 
 pub struct SqliteStore {
@@ -603,9 +605,8 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn ladder(&self, keys: &[String]) -> Result<Vec<LadderRow>> {
-        let keys = keys.to_vec();
-        self.readers.run(move |c| notify::ladder(c, &keys)).await
+    async fn concerns(&self) -> Result<Vec<Concern>> {
+        self.readers.run(|c| notify::concerns(c)).await
     }
 
     async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize> {
@@ -651,7 +652,7 @@ impl Store for SqliteStore {
         self.readers.run(move |c| notify::inbox(c, user)).await
     }
 
-    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
+    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<Unconfirmed>> {
         self.readers
             .run(move |c| notify::unconfirmed(c, before))
             .await

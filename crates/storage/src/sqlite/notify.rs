@@ -1,14 +1,21 @@
 //! The ladder, the outbox and the inbox on SQLite.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use luoshi_domain::{DayKind, MatterId, UnitId, UserId};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use luoshi_domain::{Cause, DayKind, MatterId, MatterNumber, UnitId, Urgency, UserId};
+use rusqlite::{Connection, Row, Transaction, params};
 
-use super::rows::{ts, write_error};
+use super::rows::{named, ts, write_error};
+use crate::Result;
+use crate::inbox_sql;
 use crate::notify::{
-    Channel, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing, Prefs,
+    Addressee, Channel, Concern, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing,
+    Prefs, Unconfirmed,
 };
-use crate::{Result, StoreError};
+
+/// Statements shared with PostgreSQL, whose `$n` SQLite reads as `?n`.
+fn shared(sql: &str) -> String {
+    sql.replace('$', "?")
+}
 
 fn time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.map(|s| {
@@ -29,31 +36,36 @@ fn required(s: String) -> rusqlite::Result<DateTime<Utc>> {
     time(Some(s)).map(|t| t.expect("a value was given"))
 }
 
-pub fn ladder(conn: &Connection, keys: &[String]) -> Result<Vec<LadderRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT key, matter_id, unit_id, yellow_at, red_count, last_red_at, escalated_at
-         FROM ladder WHERE key = ?",
-    )?;
-    let mut out = Vec::new();
-    for key in keys {
-        if let Some(row) = stmt
-            .query_row([key], |r| {
-                Ok(LadderRow {
-                    key: r.get(0)?,
-                    matter_id: MatterId(r.get(1)?),
-                    unit_id: UnitId(r.get(2)?),
-                    yellow_at: time(r.get(3)?)?,
-                    red_count: r.get(4)?,
-                    last_red_at: time(r.get(5)?)?,
-                    escalated_at: time(r.get(6)?)?,
-                })
+pub fn concerns(conn: &Connection) -> Result<Vec<Concern>> {
+    let mut stmt = conn.prepare_cached(&crate::concerns_sql())?;
+    let rows = stmt
+        .query_map([], |r| {
+            let (matter_id, unit_id) = (MatterId(r.get("matter_id")?), UnitId(r.get("unit_id")?));
+            let concern: String = r.get("concern")?;
+            let mut ladder = LadderRow::new(matter_id, unit_id, &concern);
+            if let Some(red_count) = r.get("red_count")? {
+                ladder.red_count = red_count;
+                ladder.yellow_at = time(r.get("yellow_at")?)?;
+                ladder.last_red_at = time(r.get("last_red_at")?)?;
+                ladder.escalated_at = time(r.get("escalated_at")?)?;
+            }
+            Ok(Concern {
+                matter_id,
+                number: MatterNumber {
+                    year: r.get("year")?,
+                    seq: r.get("seq")?,
+                },
+                title: r.get("title")?,
+                org_id: UnitId(r.get("org_id")?),
+                leader_id: r.get::<_, Option<i64>>("leader_id")?.map(UserId),
+                urgency: named(r, "urgency", Urgency::parse)?,
+                unit_id,
+                cause: named(r, "cause", Cause::from_code)?,
+                ladder,
             })
-            .optional()?
-        {
-            out.push(row);
-        }
-    }
-    Ok(out)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Writes a dispatch in the caller's transaction. Rows already there (the same message from a
@@ -102,12 +114,14 @@ pub fn dispatch_in(tx: &Transaction<'_>, d: &Dispatch) -> Result<usize> {
     for i in &d.inbox {
         new += tx
             .prepare_cached(
-                "INSERT INTO inbox (id, user_id, matter_id, title, body, created_at, confirm)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO inbox (id, user_id, unit_id, matter_id, title, body, created_at,
+                     confirm)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             )?
             .execute(params![
                 i.id,
-                i.user_id.0,
+                i.to.person(),
+                i.to.liaisons(),
                 i.matter_id.map(|m| m.0),
                 i.title,
                 i.body,
@@ -234,24 +248,32 @@ pub fn outbox(conn: &Connection, failed_only: bool) -> Result<Vec<Outgoing>> {
 }
 
 fn inbox_item(r: &Row<'_>) -> rusqlite::Result<InboxItem> {
+    let to = match (r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?) {
+        (Some(user), _) => Addressee::Person(UserId(user)),
+        (None, Some(unit)) => Addressee::Liaisons(UnitId(unit)),
+        (None, None) => {
+            return Err(rusqlite::Error::InvalidColumnType(
+                1,
+                "user_id".into(),
+                rusqlite::types::Type::Null,
+            ));
+        }
+    };
     Ok(InboxItem {
         id: r.get(0)?,
-        user_id: UserId(r.get(1)?),
-        matter_id: r.get::<_, Option<i64>>(2)?.map(MatterId),
-        title: r.get(3)?,
-        body: r.get(4)?,
-        created_at: required(r.get(5)?)?,
-        confirm: r.get(6)?,
-        read_at: time(r.get(7)?)?,
-        confirmed_at: time(r.get(8)?)?,
+        to,
+        matter_id: r.get::<_, Option<i64>>(3)?.map(MatterId),
+        title: r.get(4)?,
+        body: r.get(5)?,
+        created_at: required(r.get(6)?)?,
+        confirm: r.get(7)?,
+        read_at: time(r.get(8)?)?,
+        confirmed_at: time(r.get(9)?)?,
     })
 }
 
 pub fn inbox(conn: &Connection, user: UserId) -> Result<Vec<InboxItem>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, user_id, matter_id, title, body, created_at, confirm, read_at, confirmed_at
-         FROM inbox WHERE user_id = ? ORDER BY created_at DESC, id LIMIT 200",
-    )?;
+    let mut stmt = conn.prepare_cached(&shared(&inbox_sql::latest()))?;
     let rows = stmt
         .query_map([user.0], inbox_item)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -260,7 +282,7 @@ pub fn inbox(conn: &Connection, user: UserId) -> Result<Vec<InboxItem>> {
 
 pub fn unread(conn: &Connection, user: UserId) -> Result<usize> {
     let n: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM inbox WHERE user_id = ? AND read_at IS NULL")?
+        .prepare_cached(&shared(&inbox_sql::unread()))?
         .query_row([user.0], |r| r.get(0))?;
     Ok(n as usize)
 }
@@ -273,18 +295,24 @@ pub fn mark(
     at: DateTime<Utc>,
     confirm: bool,
 ) -> Result<bool> {
-    let changed = conn
-        .prepare_cached(
-            "UPDATE inbox SET read_at = coalesce(read_at, ?1),
-                 confirmed_at = CASE WHEN ?2 THEN coalesce(confirmed_at, ?1) ELSE confirmed_at END
-             WHERE id = ?3 AND user_id = ?4",
-        )?
-        .execute(params![ts(at), confirm, id, user.0])
-        .map_err(write_error)?;
-    if changed > 1 {
-        return Err(StoreError::Corrupt(format!("inbox id {id} is not unique")));
+    let tx = conn.transaction()?;
+    let theirs: i64 = tx
+        .prepare_cached(&shared(&inbox_sql::theirs()))?
+        .query_row(params![user.0, id], |r| r.get(0))?;
+    if theirs == 0 {
+        return Ok(false);
     }
-    Ok(changed == 1)
+    let args = params![user.0, id, ts(at)];
+    tx.prepare_cached(&shared(inbox_sql::READ))?
+        .execute(args)
+        .map_err(write_error)?;
+    if confirm {
+        tx.prepare_cached(&shared(inbox_sql::CONFIRM))?
+            .execute(args)
+            .map_err(write_error)?;
+    }
+    tx.commit()?;
+    Ok(true)
 }
 
 pub fn calendar_days(conn: &mut Connection) -> Result<Vec<(NaiveDate, DayKind, String)>> {
@@ -336,14 +364,18 @@ pub fn save_calendar_days(
 }
 
 /// Messages asking for a receipt, still unconfirmed, sent (or last sent again) before `before`.
-pub fn unconfirmed(conn: &mut Connection, before: DateTime<Utc>) -> Result<Vec<InboxItem>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, user_id, matter_id, title, body, created_at, confirm, read_at, confirmed_at
-         FROM inbox WHERE confirm = 1 AND confirmed_at IS NULL
-           AND coalesce(resent_at, created_at) <= ? ORDER BY created_at LIMIT 5000",
-    )?;
+pub fn unconfirmed(conn: &mut Connection, before: DateTime<Utc>) -> Result<Vec<Unconfirmed>> {
+    let mut stmt = conn.prepare_cached(&shared(inbox_sql::UNCONFIRMED))?;
     let rows = stmt
-        .query_map([ts(before)], inbox_item)?
+        .query_map(params![ts(before), inbox_sql::UNCONFIRMED_BATCH], |r| {
+            Ok(Unconfirmed {
+                id: r.get(0)?,
+                user_id: UserId(r.get(1)?),
+                matter_id: r.get::<_, Option<i64>>(2)?.map(MatterId),
+                title: r.get(3)?,
+                body: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

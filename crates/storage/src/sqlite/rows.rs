@@ -50,7 +50,7 @@ impl<T: DeserializeOwned> FromSql for Json<T> {
 }
 
 /// A column holding one of a closed set of names.
-fn named<T>(row: &Row<'_>, col: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub fn named<T>(row: &Row<'_>, col: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
     let text: String = row.get(col)?;
     parse(&text).ok_or_else(|| {
         let idx = row.as_ref().column_index(col).unwrap_or_default();
