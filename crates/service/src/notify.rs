@@ -294,6 +294,11 @@ impl Luoshi {
         prefs: &HashMap<UserId, Prefs>,
         now: DateTime<Utc>,
     ) -> Result<usize> {
+        if self.channels.smtp.is_none() {
+            // Sent again means by e-mail: without it nothing goes, and what waits for a
+            // confirmation keeps waiting to be sent again once e-mail is set up.
+            return Ok(0);
+        }
         let hours = self.channels.delivery.resend_unconfirmed_hours.max(1);
         let before = now - chrono::Duration::hours(hours);
         let items = self.store.unconfirmed(before).await?;
@@ -304,11 +309,7 @@ impl Luoshi {
         for item in &items {
             let user = by_id.get(&item.user_id);
             let pref = prefs.get(&item.user_id).copied().unwrap_or_default();
-            if let (Some(_), Some(email), true) = (
-                &self.channels.smtp,
-                user.and_then(|u| u.email.clone()),
-                pref.email,
-            ) {
+            if let (Some(email), true) = (user.and_then(|u| u.email.clone()), pref.email) {
                 d.outbox.push(Notice {
                     id: message_id(&[&item.id, "resend", &email, &now.timestamp().to_string()]),
                     channel: Channel::Email,

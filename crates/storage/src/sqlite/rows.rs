@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use luoshi_domain::{Role, Unit, UnitId, UnitKind, User, UserId};
-use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, ValueRef};
+use rusqlite::{Row, RowIndex};
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::StoreError;
@@ -50,10 +50,14 @@ impl<T: DeserializeOwned> FromSql for Json<T> {
 }
 
 /// A column holding one of a closed set of names.
-pub fn named<T>(row: &Row<'_>, col: &str, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub fn named<I: RowIndex + Copy, T>(
+    row: &Row<'_>,
+    col: I,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
     let text: String = row.get(col)?;
     parse(&text).ok_or_else(|| {
-        let idx = row.as_ref().column_index(col).unwrap_or_default();
+        let idx = col.idx(row.as_ref()).unwrap_or_default();
         rusqlite::Error::FromSqlConversionFailure(
             idx,
             rusqlite::types::Type::Text,
