@@ -8,7 +8,7 @@ use luoshi_domain::{
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
-use super::rows::{to_json, ts, write_error};
+use super::rows::{shared, to_json, ts, write_error};
 use crate::doc::{EventDoc, MatterDoc, read_all};
 use crate::notify::Dispatch;
 use crate::{
@@ -721,7 +721,7 @@ pub fn scope_counts(
     heat_rows: usize,
 ) -> Result<ScopeCounts> {
     use crate::scope_sql::*;
-    let stmt = |sql: &str| conn.prepare_cached(&sql.replace('$', "?"));
+    let stmt = |sql: &str| conn.prepare_cached(&shared(sql));
     let s = scope.0;
     let matters = stmt(MATTERS)?
         .query_map([s], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -861,7 +861,7 @@ mod plans {
         ] {
             let params = (1..=9).filter(|i| text.contains(&format!("${i}"))).count();
             let sql = Sql {
-                text: text.replace('$', "?"),
+                text: shared(text),
                 args: vec![Value::Null; params],
             };
             let plan = plan(&conn, &sql);

@@ -4,18 +4,13 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use luoshi_domain::{Cause, DayKind, MatterId, MatterNumber, UnitId, Urgency, UserId};
 use rusqlite::{Connection, Row, Transaction, params};
 
-use super::rows::{named, ts, write_error};
+use super::rows::{named, shared, ts, write_error};
 use crate::Result;
 use crate::inbox_sql;
 use crate::notify::{
     Addressee, Channel, Concern, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing,
     Prefs, Unconfirmed,
 };
-
-/// Statements shared with PostgreSQL, whose `$n` SQLite reads as `?n`.
-fn shared(sql: &str) -> String {
-    sql.replace('$', "?")
-}
 
 fn time(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.map(|s| {

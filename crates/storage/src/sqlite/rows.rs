@@ -38,6 +38,11 @@ pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// A statement shared with PostgreSQL, whose `$n` SQLite reads as `?n`.
+pub fn shared(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
 /// A column holding JSON text.
 pub struct Json<T>(pub T);
 
