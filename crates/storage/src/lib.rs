@@ -108,13 +108,14 @@ fn overdue_when(day: &str, end: &str) -> String {
 /// from the index of lights that are not green.
 fn concerns_sql() -> String {
     let working = states_where(MatterState::is_working);
+    // The ladder's key: the matter, the unit and what the reminders are about.
+    let key = "CAST(a.matter_id AS TEXT) || ':' || CAST(a.unit_id AS TEXT) || ':' || a.concern";
     format!(
         "SELECT a.matter_id, m.year, m.seq, m.title, m.org_id, m.leader_id, m.urgency,
-             a.unit_id, a.concern, a.cause,
+             a.unit_id, {key} AS key, a.cause,
              l.yellow_at, l.red_count, l.last_red_at, l.escalated_at
          FROM assignments a JOIN matters m ON m.id = a.matter_id
-         LEFT JOIN ladder l ON l.key = CAST(a.matter_id AS TEXT) || ':'
-             || CAST(a.unit_id AS TEXT) || ':' || a.concern
+         LEFT JOIN ladder l ON l.key = {key}
          WHERE a.light <> 'green' AND a.cause IS NOT NULL
            AND a.state IN {working} AND m.state IN {working}
          ORDER BY a.matter_id, a.position"

@@ -32,11 +32,10 @@ pub struct Concern {
 }
 
 impl LadderRow {
-    /// A concern's row before any reminder: its key names the matter, the unit and what the
-    /// reminders are about.
-    pub fn new(matter_id: MatterId, unit_id: UnitId, concern: &str) -> LadderRow {
+    /// A concern's row before any reminder.
+    pub(crate) fn new(key: String, matter_id: MatterId, unit_id: UnitId) -> LadderRow {
         LadderRow {
-            key: format!("{matter_id}:{unit_id}:{concern}"),
+            key,
             matter_id,
             unit_id,
             yellow_at: None,

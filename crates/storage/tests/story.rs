@@ -1355,8 +1355,15 @@ async fn stored_lights(store: &dyn Store) {
             c.ladder.clone(),
         )
     };
-    let foot = LadderRow::new(m.id, city, "deadline");
-    assert_eq!(foot.key, format!("{}:{}:deadline", m.id, city));
+    let foot = LadderRow {
+        key: format!("{}:{}:deadline", m.id, city),
+        matter_id: m.id,
+        unit_id: city,
+        yellow_at: None,
+        red_count: 0,
+        last_red_at: None,
+        escalated_at: None,
+    };
     let found = store.concerns().await.unwrap();
     assert_eq!(
         found.iter().map(concern).collect::<Vec<_>>(),

@@ -22,10 +22,9 @@ pub async fn concerns(conn: &mut PgConnection) -> Result<Vec<Concern>> {
                 MatterId(r.try_get("matter_id")?),
                 UnitId(r.try_get("unit_id")?),
             );
-            let concern: String = r.try_get("concern")?;
-            let mut ladder = LadderRow::new(matter_id, unit_id, &concern);
+            let mut ladder = LadderRow::new(r.try_get("key")?, matter_id, unit_id);
             if let Some(red_count) = r.try_get::<Option<i32>, _>("red_count")? {
-                ladder.red_count = red_count as u32;
+                ladder.red_count = red_count.max(0) as u32;
                 ladder.yellow_at = r.try_get("yellow_at")?;
                 ladder.last_red_at = r.try_get("last_red_at")?;
                 ladder.escalated_at = r.try_get("escalated_at")?;

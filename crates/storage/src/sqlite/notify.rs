@@ -38,8 +38,7 @@ pub fn concerns(conn: &Connection) -> Result<Vec<Concern>> {
     let rows = stmt
         .query_map([], |r| {
             let (matter_id, unit_id) = (MatterId(r.get(0)?), UnitId(r.get(7)?));
-            let concern: String = r.get(8)?;
-            let mut ladder = LadderRow::new(matter_id, unit_id, &concern);
+            let mut ladder = LadderRow::new(r.get(8)?, matter_id, unit_id);
             if let Some(red_count) = r.get(11)? {
                 ladder.red_count = red_count;
                 ladder.yellow_at = time(r.get(10)?)?;
