@@ -51,6 +51,11 @@ impl Cause {
         }
     }
 
+    /// The light a unit has for this cause, green for none.
+    pub fn light_of(cause: Option<Cause>) -> Light {
+        cause.map_or(Light::Green, Cause::light)
+    }
+
     /// A short code that [`Cause::from_code`] reads back, for keeping a cause with its light.
     pub fn code(self) -> String {
         match self {
@@ -167,13 +172,9 @@ impl<'a> LightContext<'a> {
         }
     }
 
-    /// The light of one unit's assignment.
+    /// The light of one unit's assignment: its cause's.
     pub fn assignment(&self, m: &Matter, a: &Assignment) -> Light {
-        self.why(m, a)
-            .iter()
-            .map(|c| c.light())
-            .max()
-            .unwrap_or(Light::Green)
+        Cause::light_of(self.cause(m, a))
     }
 
     /// What a reminder to the unit is about: the cause with the worst light (the last one

@@ -123,7 +123,7 @@ impl LightStamp {
         self.units.iter().map(|(unit, cause)| {
             (
                 unit.0,
-                cause.map_or(Light::Green, |c| c.light()).as_str(),
+                Cause::light_of(*cause).as_str(),
                 cause.map(luoshi_domain::ladder::concern),
                 cause.map(|c| c.code()),
             )
