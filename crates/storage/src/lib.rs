@@ -210,6 +210,14 @@ mod scope_sql {
               ON t.scope_id = $1 AND t.year = $4 AND t.unit_id = top.unit_id
          LEFT JOIN past p ON p.unit_id = t.unit_id AND t.month = $5
          WHERE t.due <> 0";
+
+    /// The last day [`DAYS`] reads to (today when no day is asked about), and the first day of
+    /// the month under way, [`HEAT`]'s `$2`.
+    pub fn bounds(days: &[chrono::NaiveDate], today: chrono::NaiveDate) -> [chrono::NaiveDate; 2] {
+        use chrono::Datelike;
+        let last = days.iter().max().copied().unwrap_or(today);
+        [last, today.with_day(1).expect("every month has a first")]
+    }
 }
 
 /// Held while a sweep runs: no other sweep on the same database starts until it is dropped.

@@ -857,13 +857,12 @@ pub async fn scope_counts(
         .await?;
     let units: Vec<(i64, i64, i64, i64, i64)> =
         sqlx::query_as(UNITS).bind(s).fetch_all(&mut *conn).await?;
-    let last = days.iter().max().copied().unwrap_or(today);
+    let [last, this_month] = bounds(days, today);
     let by_day: Vec<(NaiveDate, i64, i64)> = sqlx::query_as(DAYS)
         .bind(s)
         .bind(last)
         .fetch_all(&mut *conn)
         .await?;
-    let this_month = today.with_day(1).expect("every month has a first");
     let months: Vec<(i64, i64, i64, i64)> = sqlx::query_as(HEAT)
         .bind(s)
         .bind(this_month)

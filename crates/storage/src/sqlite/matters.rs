@@ -731,11 +731,10 @@ pub fn scope_counts(
             Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
         })?
         .collect::<rusqlite::Result<Vec<[i64; 5]>>>()?;
-    let last = days.iter().max().copied().unwrap_or(today);
+    let [last, this_month] = bounds(days, today);
     let by_day = stmt(DAYS)?
         .query_map(params![s, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let this_month = today.with_day(1).expect("every month has a first");
     let months = stmt(HEAT)?
         .query_map(
             params![
