@@ -302,6 +302,7 @@ impl Luoshi {
         let hours = self.channels.delivery.resend_unconfirmed_hours.max(1);
         let before = now - chrono::Duration::hours(hours);
         let items = self.store.unconfirmed(before).await?;
+        // One row per person, a message's rows together.
         let mut messages: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
         messages.dedup();
         d.resent

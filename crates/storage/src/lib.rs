@@ -107,6 +107,7 @@ fn overdue_when(day: &str, end: &str) -> String {
 /// The rows of [`Store::concerns`]: yellow and red units with their matters and ladder rows,
 /// from the index of lights that are not green.
 fn concerns_sql() -> String {
+    // A unit at work on a matter is in one of the same three states as a matter at work.
     let working = states_where(MatterState::is_working);
     // The ladder's key: the matter, the unit and what the reminders are about.
     let key = "CAST(a.matter_id AS TEXT) || ':' || CAST(a.unit_id AS TEXT) || ':' || a.concern";
