@@ -140,7 +140,7 @@ pub fn csv(rows: &[LedgerRow]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     out.write_record(COLUMNS.iter().map(|(name, _)| *name))?;
     for (i, row) in rows.iter().enumerate() {
-        out.write_record([
+        let cells = [
             &(i + 1).to_string(),
             &row.number,
             &row.title,
@@ -151,15 +151,63 @@ pub fn csv(rows: &[LedgerRow]) -> Result<Vec<u8>, csv::Error> {
             &row.state,
             &row.light,
             &row.progress,
-        ])?;
+        ];
+        out.write_record(cells.map(|c| inert(c).into_owned()))?;
     }
     out.into_inner().map_err(|e| e.into_error().into())
 }
+
+/// A CSV cell that a spreadsheet shows as text, never runs: one that begins as a formula does
+/// (`=`, `+`, `-`, `@`, or a tab or carriage return before one) gets a leading `'`, as OWASP
+/// advises, so `=HYPERLINK(…)` typed into a report is read, not followed.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The characters a spreadsheet takes as the start of a formula.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::read::{Content, read};
+
+    #[test]
+    fn csv_cells_that_begin_as_formulas_are_written_as_text_and_read_back_as_typed() {
+        let hostile = [
+            "=HYPERLINK(\"http://evil.example/x\",\"点此\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1+1",
+        ];
+        let rows: Vec<LedgerRow> = hostile
+            .iter()
+            .map(|text| LedgerRow {
+                title: text.to_string(),
+                progress: text.to_string(),
+                ..LedgerRow::default()
+            })
+            .collect();
+        let bytes = csv(&rows).unwrap();
+        let mut reader = ::csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+        for (record, text) in reader.records().zip(hostile) {
+            let record = record.unwrap();
+            assert_eq!(&record[2], format!("'{text}"));
+            assert_eq!(&record[9], format!("'{text}"));
+        }
+        assert_eq!(inert("建设图书馆"), "建设图书馆");
+        assert_eq!(inert("2026-06-30"), "2026-06-30");
+
+        let Content::Sheets(grids) = read("台账.csv", &bytes).unwrap() else {
+            panic!("a CSV is a sheet")
+        };
+        assert_eq!(grids[0].rows[1][2], hostile[0], "the importer drops the guard");
+    }
 
     #[test]
     fn the_ledger_reads_back_with_its_header_and_chinese_text() {

@@ -39,6 +39,8 @@ pub enum ReadError {
     Empty,
     #[error("工作表“{0}”过大(超过200万个单元格),请删去多余的行列或拆分后再导入")]
     TooLarge(String),
+    #[error("文件解压后过大(超过{}MB),可能已损坏或是恶意构造的压缩包,请检查后重新保存再导入", MAX_UNPACKED_BYTES >> 20)]
+    Unpacks,
 }
 
 const ZIP: &[u8] = b"PK\x03\x04";
@@ -50,6 +52,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Content, ReadError> {
         return Err(ReadError::Empty);
     }
     if bytes.starts_with(ZIP) {
+        check_unpacked_size(bytes)?;
         return if zip_has(bytes, "word/document.xml") {
             docx(bytes)
         } else {
@@ -124,7 +127,7 @@ fn csv(text: &str) -> Result<Content, ReadError> {
     let rows = reader
         .records()
         .map(|r| {
-            r.map(|r| r.iter().map(clean).collect())
+            r.map(|r| r.iter().map(|cell| clean(unguarded(cell))).collect())
                 .map_err(|e| ReadError::Corrupt(e.to_string()))
         })
         .collect::<Result<Vec<Vec<String>>, _>>()?;
@@ -132,6 +135,15 @@ fn csv(text: &str) -> Result<Content, ReadError> {
         name: String::new(),
         rows,
     }]))
+}
+
+/// A cell as it was typed, without the `'` that a ledger exported by Luoshi puts before text
+/// that begins like a formula.
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::ledger::FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 /// Sheets whose used range holds more cells than this are refused: a task table has a few
@@ -262,6 +274,36 @@ fn cell_text(cell: &Data) -> String {
 /// Cell text with its line breaks and runs of spaces folded to one space.
 fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What the parts of a zip-based file (.xlsx, .docx, .ods) may unpack to, each and in all. A
+/// task table of two million cells is about 100 MB of XML; a few megabytes that unpack to
+/// gigabytes are a zip bomb, refused before any reader inflates them into memory.
+const MAX_UNPACKED_BYTES: u64 = 256 << 20;
+const MAX_PART_BYTES: u64 = 160 << 20;
+/// An office file has a few dozen parts; a hundred thousand tiny ones are an attack on the
+/// central directory's reader.
+const MAX_PARTS: usize = 10_000;
+
+/// Refuses an archive whose parts unpack to more than the limits allow, by the sizes its
+/// directory declares. The zip reader inflates no part past its declared size (a forged,
+/// understated size reads as a broken file; a test holds it to that), so checking the
+/// declarations bounds what any reader of the file can unpack, without inflating anything.
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
+    let corrupt = |e: &dyn std::fmt::Display| ReadError::Corrupt(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    if archive.len() > MAX_PARTS {
+        return Err(ReadError::Unpacks);
+    }
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let size = archive.by_index_raw(i).map_err(|e| corrupt(&e))?.size();
+        total = total.saturating_add(size);
+        if size > MAX_PART_BYTES || total > MAX_UNPACKED_BYTES {
+            return Err(ReadError::Unpacks);
+        }
+    }
+    Ok(())
 }
 
 fn zip_has(bytes: &[u8], name: &str) -> bool {
@@ -507,6 +549,53 @@ mod tests {
             read("表.xlsx", &xlsx(&rows, &[])),
             Err(ReadError::TooLarge("S".into()))
         );
+    }
+
+    /// A zip of one part, `name`, holding `size` zero bytes: a few hundred kilobytes that
+    /// unpack to `size`, as a bomb is made.
+    fn bomb(name: &str, size: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().large_file(size > u32::MAX as usize);
+        zip.start_file(name, options).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..size >> 20 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_or_document_that_unpacks_past_the_limit_is_refused_before_it_is_read() {
+        let sheet = bomb("xl/worksheets/sheet1.xml", 1 << 30);
+        assert!(sheet.len() < 2 << 20, "a bomb is small: {}", sheet.len());
+        assert_eq!(read("任务.xlsx", &sheet), Err(ReadError::Unpacks));
+        assert_eq!(
+            read("纪要.docx", &bomb("word/document.xml", 300 << 20)),
+            Err(ReadError::Unpacks)
+        );
+        let message = ReadError::Unpacks.to_string();
+        assert!(message.contains("解压后过大(超过256MB)"), "{message}");
+    }
+
+    #[test]
+    fn a_bomb_that_understates_its_size_is_inflated_no_further_than_it_says() {
+        let mut forged = bomb("xl/sharedStrings.xml", 200 << 20);
+        // The declared size sits at offset 22 of the local header and 24 of the central
+        // directory's entry; both are set to one byte.
+        let central = forged
+            .windows(4)
+            .rposition(|w| w == b"PK\x01\x02")
+            .unwrap();
+        for at in [22, central + 24] {
+            forged[at..at + 4].copy_from_slice(&1u32.to_le_bytes());
+        }
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            read("任务.xlsx", &forged),
+            Err(ReadError::Corrupt(_))
+        ));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
