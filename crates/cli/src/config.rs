@@ -31,6 +31,9 @@ pub struct Config {
     pub limits: luoshi_http::Limits,
     /// `[tls]`: serve HTTPS with this certificate and key.
     pub tls: Option<luoshi_http::TlsFiles>,
+    /// Set when a proxy in front serves HTTPS and passes plain HTTP to Luoshi: session
+    /// cookies are then marked `Secure` and browsers told to keep to HTTPS, as with `[tls]`.
+    pub behind_tls_proxy: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +85,7 @@ impl Default for Config {
             audit: Audit::default(),
             limits: luoshi_http::Limits::default(),
             tls: None,
+            behind_tls_proxy: false,
         }
     }
 }
@@ -143,19 +147,78 @@ impl Config {
     }
 }
 
+/// Logs one line per event to standard error. Values come from outside (a token's name, a
+/// username typed at sign-in), so every control character inside a line is escaped: a name
+/// holding a line break cannot forge a line of its own, nor an escape sequence recolour a
+/// terminal. Colours are off for the same reason.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(|| OneLine(std::io::stderr()))
+        .with_ansi(false)
         .init();
+}
+
+/// A writer of whole log lines that escapes the control characters inside each. The log
+/// layer writes each event at once, ending in its one line break.
+struct OneLine<W>(W);
+
+impl<W: std::io::Write> std::io::Write for OneLine<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let (line, end) = match buf.strip_suffix(b"\n") {
+            Some(line) => (line, &b"\n"[..]),
+            None => (buf, &b""[..]),
+        };
+        let mut out = escape_controls(&String::from_utf8_lossy(line)).into_bytes();
+        out.extend_from_slice(end);
+        self.0.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// `text` with its control characters (and the Unicode line and paragraph separators, which
+/// some log viewers break lines at) written as escapes: `\n`, `\r`, `\t`, `\u{1b}`.
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&c.escape_unicode().to_string());
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_line_keeps_its_values_on_one_line_and_escapes_what_would_break_it() {
+        use std::io::Write;
+        let mut written = Vec::new();
+        let forged = "INFO token.create 报表\n2026-12-04T00:00:00Z  INFO admin signed in\r\u{1b}[2J\u{2028}x";
+        OneLine(&mut written)
+            .write_all(format!("{forged}\n").as_bytes())
+            .unwrap();
+        let text = String::from_utf8(written).unwrap();
+        assert_eq!(
+            text,
+            "INFO token.create 报表\\n2026-12-04T00:00:00Z  INFO admin signed in\\r\\u{1b}[2J\\u{2028}x\n"
+        );
+        assert_eq!(text.lines().count(), 1);
+    }
 
     #[test]
     fn the_file_then_the_flags_override_the_defaults() {

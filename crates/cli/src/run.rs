@@ -431,6 +431,7 @@ async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
     let options = luoshi_http::ServeOptions {
         limits: config.limits.clone(),
         tls: config.tls.clone(),
+        behind_tls_proxy: config.behind_tls_proxy,
     };
     println!("Luoshi 落实 正在服务 serving at {scheme}://{addr}");
     luoshi_http::serve_with(listener, luoshi, options, shutdown_signal()).await?;

@@ -497,6 +497,13 @@ async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
         .await
         .unwrap();
     assert_eq!(health.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        health.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let login = trusting.get(format!("{url}/login")).send().await.unwrap();
+    let cookie = login.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.ends_with("; Secure"), "{cookie}");
     let plain = url.replace("https://", "http://");
     assert!(
         reqwest::get(format!("{plain}/api/v1/health"))
@@ -521,6 +528,34 @@ async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("private key"));
+}
+
+#[tokio::test]
+async fn behind_a_tls_proxy_cookies_are_secure_and_browsers_told_to_keep_to_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for (command, behind_proxy) in [("demo", false), ("serve", true)] {
+        std::fs::write(
+            data.join("luoshi.toml"),
+            format!("behind_tls_proxy = {behind_proxy}\n"),
+        )
+        .unwrap();
+        let args = [
+            command,
+            "--data",
+            data.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ];
+        let (child, url, _) = start(&args).await;
+        let login = reqwest::get(format!("{url}/login")).await.unwrap();
+        let cookie = login.headers()["set-cookie"].to_str().unwrap();
+        let hsts = login.headers().get("strict-transport-security");
+        assert_eq!(cookie.ends_with("; Secure"), behind_proxy, "{cookie}");
+        assert_eq!(hsts.is_some_and(|h| h == "max-age=31536000"), behind_proxy);
+        assert!(stop(child).await.success());
+    }
 }
 
 #[tokio::test]
@@ -571,4 +606,50 @@ async fn sign_in_attempts_beyond_the_limit_wait_with_429_and_retry_after() {
         "other requests go on"
     );
     assert!(stop(child).await.success());
+}
+
+#[tokio::test]
+async fn a_token_name_with_a_line_break_writes_no_line_of_its_own_into_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("luoshi.log");
+    let data = dir.path().join("data");
+    let mut child = luoshi()
+        .args(["demo", "--addr", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut url = String::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if let Some(at) = line.find("http://") {
+            url = line[at..].split_whitespace().next().unwrap().to_string();
+            break;
+        }
+    }
+    let http = reqwest::Client::new();
+    let session = token(&http, &url, "fgw").await;
+    let forged = "报表\n2026-12-04T08:00:00Z INFO ok\r\u{1b}[1A";
+    let made = http
+        .post(format!("{url}/api/v1/tokens"))
+        .bearer_auth(&session)
+        .json(&json!({"name": forged, "scope": "read"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), reqwest::StatusCode::CREATED);
+    assert!(stop(child).await.success());
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        written.contains("报表\\n2026-12-04T08:00:00Z INFO ok\\r\\u{1b}[1A"),
+        "{written}"
+    );
+    assert!(
+        written
+            .lines()
+            .all(|l| !l.starts_with("2026-12-04T08:00:00")),
+        "{written}"
+    );
+    assert!(!written.contains('\u{1b}'));
 }

@@ -548,3 +548,33 @@ fn gen_makes_the_same_city_for_the_same_seed_and_another_for_another() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+#[test]
+fn a_workbook_that_unpacks_to_a_gigabyte_is_refused_at_once_with_a_message() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        "xl/sharedStrings.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    let zeros = vec![b'0'; 1 << 20];
+    for _ in 0..1024 {
+        zip.write_all(&zeros).unwrap();
+    }
+    let bomb = dir.path().join("任务.xlsx");
+    std::fs::write(&bomb, zip.finish().unwrap().into_inner()).unwrap();
+    let out = luoshi(&[
+        "import",
+        bomb.to_str().unwrap(),
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("文件解压后过大"), "{said}");
+}

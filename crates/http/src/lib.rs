@@ -58,6 +58,9 @@ pub fn router(luoshi: Luoshi) -> Router {
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        // Pages, exports and answers carry internal data: no cache, shared or the browser's,
+        // keeps them. What may be kept (the style sheet) says so itself.
+        .layer(security_header(header::CACHE_CONTROL, "no-store"))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .with_state(AppState {
@@ -118,6 +121,36 @@ fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
 pub struct ServeOptions {
     pub limits: Limits,
     pub tls: Option<TlsFiles>,
+    /// A proxy in front serves HTTPS and passes plain HTTP on: the browser still only ever
+    /// speaks HTTPS to Luoshi, so cookies and headers are set as when serving TLS directly.
+    pub behind_tls_proxy: bool,
+}
+
+/// Over HTTPS the browser is told to keep to it: cookies go only over TLS (`Secure`), and
+/// `Strict-Transport-Security` makes it refuse plain HTTP for a year.
+async fn https_only(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    let cookies: Vec<header::HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .filter_map(|c| header::HeaderValue::from_str(&format!("{c}; Secure")).ok())
+        .collect();
+    if !cookies.is_empty() {
+        headers.remove(header::SET_COOKIE);
+        for c in cookies {
+            headers.append(header::SET_COOKIE, c);
+        }
+    }
+    headers.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        header::HeaderValue::from_static("max-age=31536000"),
+    );
+    res
 }
 
 /// Serves plain HTTP without rate limits until `shutdown` completes, then finishes the
@@ -129,7 +162,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let options = ServeOptions {
         limits: Limits::off(),
-        tls: None,
+        ..ServeOptions::default()
     };
     serve_with(listener, luoshi, options, shutdown).await
 }
@@ -143,7 +176,11 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let limiter = limits::Limiter::new(options.limits);
-    let app = router(luoshi)
+    let mut app = router(luoshi);
+    if options.tls.is_some() || options.behind_tls_proxy {
+        app = app.layer(axum::middleware::from_fn(https_only));
+    }
+    let app = app
         .layer(axum::middleware::from_fn_with_state(limiter, limits::limit))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     match options.tls {

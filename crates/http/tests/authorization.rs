@@ -33,13 +33,17 @@ const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
 /// it.
 const CALLERS: [&str; 7] = ["", "admin", "ducha", "shizhang", "fgw", "czj", "county"];
 
+/// A person who is none of the callers, for the routes that end someone's sessions.
+const BYSTANDER: &str = "jyj";
+
 /// For each request, what each caller gets: `A` — the request reaches the work (a page, a
 /// download, a redirect after a form, or a refusal of the input or of the matter's state:
 /// 2xx, 3xx other than to the sign-in page, 400, 409, 422); `D` — refused before anything is
 /// read or written (401, 403, 404, or a redirect to sign in).
 ///
 /// `{id}` is the matter (or the bulletin, letter, accountability record, message or API token
-/// the route names; messages and tokens are fgw's); each other segment is the one sent.
+/// the route names; messages and tokens are fgw's; a person is a bystander, not a caller, whose
+/// sessions may end); each other segment is the one sent.
 const MATRIX: &[(&str, &str)] = &[
     //                                         · a d s f c y  (nobody admin ducha shizhang fgw czj county)
     ("GET /login", "AAAAAAA"),
@@ -84,6 +88,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /inbox/prefs", "DAAAAAA"),
     ("POST /inbox/{id}/read", "DDDDADD"),
     ("POST /admin/calendar", "DAADDDD"),
+    ("POST /admin/sessions", "DADDDDD"),
     ("GET /account", "DAAAAAA"),
     ("POST /account/password", "DAAAAAA"),
     ("POST /account/tokens", "DAAAAAA"),
@@ -114,6 +119,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/v1/tokens", "DAAAAAA"),
     ("DELETE /api/v1/tokens/{id}", "DDDDADD"),
     ("POST /api/v1/me/password", "DAAAAAA"),
+    ("DELETE /api/v1/users/{id}/sessions", "DADDDDD"),
     ("POST /logout", "DAAAAAA"),
 ];
 
@@ -167,6 +173,8 @@ struct Fixture {
     tokens: HashMap<&'static str, String>,
     form: Vec<(String, String)>,
     lead_unit: i64,
+    /// A person who is none of the callers.
+    bystander: i64,
 }
 
 fn csrf(token: &str) -> String {
@@ -218,6 +226,14 @@ async fn fixture(app: &TestApp) -> Fixture {
             .as_i64()
             .unwrap()
     };
+    let bystander = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == BYSTANDER)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let units: HashMap<&str, i64> = ["fgw", "czj", "county"]
         .into_iter()
         .map(|w| (w, unit_of(w)))
@@ -352,6 +368,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         tokens,
         form,
         lead_unit: units["fgw"],
+        bystander,
     }
 }
 
@@ -416,6 +433,8 @@ impl Fixture {
             self.api_tokens[0].to_string()
         } else if entry.starts_with("/api/v1/tokens/") {
             self.api_tokens[1].to_string()
+        } else if entry.starts_with("/api/v1/users/") {
+            self.bystander.to_string()
         } else if entry.starts_with("/inbox/") {
             self.message.clone()
         } else {
@@ -461,10 +480,13 @@ async fn call(
         if method == "POST" {
             let mut form = fx.form.clone();
             form.push(("csrf".into(), csrf(secret)));
-            form.push((
-                "username".into(),
-                if who.is_empty() { "fgw" } else { who }.into(),
-            ));
+            // Ending someone's sessions is tried on the bystander, so the table's live on.
+            let username = match (path, who) {
+                ("/admin/sessions", _) => BYSTANDER,
+                (_, "") => "fgw",
+                _ => who,
+            };
+            form.push(("username".into(), username.into()));
             form.push(("password".into(), "luoshi-demo".into()));
             if path == "/import" || path == "/letters" {
                 let fields: Vec<(&str, &str)> =

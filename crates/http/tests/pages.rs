@@ -2,11 +2,9 @@
 
 mod support;
 
-use std::collections::HashMap;
-
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
-use support::{TestApp, spawn_app};
+use support::browser::Browser;
+use support::spawn_app;
 
 support::on_both_backends!(
     signing_in_needs_the_forms_token_and_sets_an_httponly_session,
@@ -37,140 +35,6 @@ support::on_both_backends!(
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
-
-/// A browser: keeps cookies, does not follow redirects, so each answer can be checked.
-struct Browser {
-    http: reqwest::Client,
-    origin: String,
-    cookies: HashMap<String, String>,
-}
-
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    html: String,
-}
-
-impl Page {
-    /// The value of the first hidden CSRF field on the page.
-    fn csrf(&self) -> String {
-        let at = self
-            .html
-            .find("name=\"csrf\" value=\"")
-            .expect("a form with a CSRF field")
-            + 19;
-        self.html[at..at + 64].to_string()
-    }
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Browser {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Browser {
-            http,
-            origin: app.base.trim_end_matches("/api/v1").to_string(),
-            cookies: HashMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        let cookie: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        cookie.join("; ")
-    }
-
-    /// A file the signed-in person downloads, as bytes.
-    async fn download(&mut self, path: &str) -> Vec<u8> {
-        let res = self
-            .http
-            .get(format!("{}{path}", self.origin))
-            .header(COOKIE, self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        res.bytes().await.unwrap().to_vec()
-    }
-
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
-        let res = req
-            .header(COOKIE, self.cookie_header())
-            .send()
-            .await
-            .unwrap();
-        let set_cookies: Vec<String> = res
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect();
-        for c in &set_cookies {
-            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
-            let (k, v) = pair.split_once('=').unwrap();
-            if attrs.contains("Max-Age=0") {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.to_string(), v.to_string());
-            }
-        }
-        Page {
-            status: res.status(),
-            location: res
-                .headers()
-                .get(LOCATION)
-                .map(|l| l.to_str().unwrap().to_string()),
-            set_cookies,
-            html: res.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let req = self.http.get(format!("{}{path}", self.origin));
-        self.send(req).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let req = self.http.post(format!("{}{path}", self.origin)).form(form);
-        self.send(req).await
-    }
-
-    /// A form with a file, sent as multipart the way a browser sends it.
-    async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Page {
-        let (content_type, body) = support::multipart(fields, file);
-        let req = self
-            .http
-            .post(format!("{}{path}", self.origin))
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body);
-        self.send(req).await
-    }
-
-    async fn sign_in(&mut self, username: &str) -> Page {
-        let csrf = self.get("/login").await.csrf();
-        let page = self
-            .post(
-                "/login",
-                &[
-                    ("username", username),
-                    ("password", "luoshi-demo"),
-                    ("csrf", &csrf),
-                ],
-            )
-            .await;
-        assert_eq!(
-            (page.status, page.location.as_deref()),
-            (StatusCode::SEE_OTHER, Some("/"))
-        );
-        self.get("/").await
-    }
-}
 
 async fn signing_in_needs_the_forms_token_and_sets_an_httponly_session() {
     let app = spawn_app(NOW).await;
@@ -1412,7 +1276,15 @@ async fn signing_out_everywhere_ends_the_sessions_on_other_devices() {
     let out = office
         .post("/logout", &[("csrf", &csrf), ("everywhere", "1")])
         .await;
-    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.status, StatusCode::OK);
+    assert!(out.html.contains("已在所有设备上退出"), "{}", out.html);
+    assert!(
+        out.set_cookies
+            .iter()
+            .any(|c| c.starts_with("luoshi_session=;") && c.contains("Max-Age=0")),
+        "{:?}",
+        out.set_cookies
+    );
     let later = phone.get("/").await;
     assert_eq!(
         (later.status, later.location.as_deref()),

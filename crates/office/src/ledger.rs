@@ -206,7 +206,10 @@ mod tests {
         let Content::Sheets(grids) = read("台账.csv", &bytes).unwrap() else {
             panic!("a CSV is a sheet")
         };
-        assert_eq!(grids[0].rows[1][2], hostile[0], "the importer drops the guard");
+        assert_eq!(
+            grids[0].rows[1][2], hostile[0],
+            "the importer drops the guard"
+        );
     }
 
     #[test]

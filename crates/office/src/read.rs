@@ -583,10 +583,7 @@ mod tests {
         let mut forged = bomb("xl/sharedStrings.xml", 200 << 20);
         // The declared size sits at offset 22 of the local header and 24 of the central
         // directory's entry; both are set to one byte.
-        let central = forged
-            .windows(4)
-            .rposition(|w| w == b"PK\x01\x02")
-            .unwrap();
+        let central = forged.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
         for at in [22, central + 24] {
             forged[at..at + 4].copy_from_slice(&1u32.to_le_bytes());
         }

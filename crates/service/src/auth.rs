@@ -86,8 +86,12 @@ impl Luoshi {
                 false
             }
         };
+        // A success clears the account's failures but never the address's: were it otherwise,
+        // anyone with an account could sign in between guesses at others' passwords and never
+        // be held back by the address's limit.
+        let counted = if checked { &keys[..1] } else { &keys[..] };
         self.store
-            .record_login(&keys, now, !checked, now - window)
+            .record_login(counted, now, !checked, now - window)
             .await?;
         let Some((user, _)) = found.filter(|_| checked) else {
             return Err(ServiceError::BadCredentials);
@@ -138,11 +142,34 @@ impl Luoshi {
         Ok(self.store.delete_token(&token_digest(token)).await?)
     }
 
-    /// Signs out everywhere: every session of the user stops working at once.
-    pub async fn logout_everywhere(&self, user: &User) -> Result<()> {
-        self.store.delete_tokens_of(user.id).await?;
-        self.audit_admin(Some(user), "sessions.end", String::new())
-            .await
+    /// Signs out everywhere: every session of the user stops working at once, and so does
+    /// every token made for a program, since a stolen session could have made one. The names
+    /// of the programs' tokens that ended.
+    pub async fn logout_everywhere(&self, user: &User) -> Result<Vec<String>> {
+        let ended = self.store.delete_tokens_of(user.id).await?;
+        self.audit_admin(Some(user), "sessions.end", ended_detail(&ended))
+            .await?;
+        Ok(ended)
+    }
+
+    /// An administrator ends everything someone is signed in with (a lost phone, a person who
+    /// left): their sessions and their programs' tokens. The names of the tokens that ended.
+    pub async fn end_sessions_of(
+        &self,
+        admin: &User,
+        user: luoshi_domain::UserId,
+    ) -> Result<(User, Vec<String>)> {
+        may_end_sessions(admin)?;
+        let target = self
+            .store
+            .user(user)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("用户 {} 不存在", user.0)))?;
+        let ended = self.store.delete_tokens_of(target.id).await?;
+        let detail = format!("{} {}", target.username, ended_detail(&ended));
+        self.audit_admin(Some(admin), "sessions.end_of", detail)
+            .await?;
+        Ok((target, ended))
     }
 
     /// Who a bearer token or session belongs to and what it may do, if it is live: not past
@@ -214,8 +241,14 @@ impl Luoshi {
     }
 
     /// Changes the person's password after checking the current one and the password rule;
-    /// every session of theirs ends, so a stolen session dies with the old password.
-    pub async fn change_password(&self, user: &User, current: &str, new: &str) -> Result<()> {
+    /// every session and program token of theirs ends, so nothing a thief made with the old
+    /// password outlives it. The names of the programs' tokens that ended.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current: &str,
+        new: &str,
+    ) -> Result<Vec<String>> {
         let hash = self
             .store
             .user_for_login(&user.username)
@@ -238,9 +271,30 @@ impl Luoshi {
         self.store
             .set_password(user.id, &hash_password(new))
             .await?;
-        self.store.delete_tokens_of(user.id).await?;
-        self.audit_admin(Some(user), "password.change", String::new())
-            .await
+        let ended = self.store.delete_tokens_of(user.id).await?;
+        self.audit_admin(Some(user), "password.change", ended_detail(&ended))
+            .await?;
+        Ok(ended)
+    }
+}
+
+/// Only an administrator ends someone else's sign-ins.
+pub fn may_end_sessions(user: &User) -> Result<()> {
+    if user.role == luoshi_domain::Role::Admin {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "只有系统管理员可以结束他人的登录".into(),
+        ))
+    }
+}
+
+/// The audit's note of the programs' tokens that ended with the sessions.
+fn ended_detail(ended: &[String]) -> String {
+    if ended.is_empty() {
+        String::new()
+    } else {
+        format!("tokens ended: {}", ended.join(", "))
     }
 }
 

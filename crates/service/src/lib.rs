@@ -226,6 +226,18 @@ impl Luoshi {
     pub async fn users(&self) -> Result<Vec<User>> {
         Ok(self.store.users().await?)
     }
+
+    /// The people `viewer` may look up. A liaison needs the leaders named on matters and the
+    /// people of its own unit and the units under it (to whom it passes work on), not the
+    /// whole government's accounts; the others see everyone.
+    pub async fn directory(&self, viewer: &User) -> Result<Vec<User>> {
+        let mut users = self.users().await?;
+        if viewer.role == Role::Liaison {
+            let tree = self.tree();
+            users.retain(|u| u.role == Role::Leader || tree.is_within(u.unit_id, viewer.unit_id));
+        }
+        Ok(users)
+    }
 }
 
 impl Luoshi {

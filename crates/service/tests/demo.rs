@@ -191,7 +191,7 @@ async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
         .login("fgw", demo::DEMO_PASSWORD, None)
         .await
         .unwrap();
-    let refused = |r: luoshi_service::Result<()>| match r {
+    let refused = |r: luoshi_service::Result<Vec<String>>| match r {
         Err(luoshi_service::ServiceError::Invalid { message, .. }) => message,
         other => panic!("expected a refusal, got {other:?}"),
     };
@@ -214,11 +214,20 @@ async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
         "refusals change nothing"
     );
 
-    luoshi
+    let (program, _) = luoshi
+        .create_api_token(&fgw, "报表程序", luoshi_domain::TokenScope::Write, 365)
+        .await
+        .unwrap();
+    let ended = luoshi
         .change_password(&fgw, demo::DEMO_PASSWORD, "Yunzhou-2026")
         .await
         .unwrap();
     assert!(luoshi.authenticate(&token).await.is_err(), "sessions end");
+    assert!(
+        luoshi.authenticate(&program).await.is_err(),
+        "a token a thief made with the session ends too"
+    );
+    assert_eq!(ended, ["报表程序"]);
     assert!(
         luoshi
             .login("fgw", demo::DEMO_PASSWORD, None)

@@ -123,6 +123,11 @@ fn concerns_sql() -> String {
     )
 }
 
+/// The names of the programs' tokens of user `$1`, oldest first: what ending all of a person's
+/// tokens ends besides sessions (both dialects; SQLite reads `$n` as `?n`).
+const PROGRAM_TOKEN_NAMES: &str =
+    "SELECT name FROM api_tokens WHERE user_id = $1 AND kind = 'api' ORDER BY id";
+
 /// The inbox's SQL, which both dialects take (SQLite reads `$n` as `?n`).
 mod inbox_sql {
     /// Whether message `i` is for reader `$1`: their own, or their unit's when they are its
@@ -287,8 +292,9 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_token(&self, token: &Token) -> Result<i64>;
     /// Ends a sign-in: the token stops working at once.
     async fn delete_token(&self, token_hash: &str) -> Result<()>;
-    /// Ends every session of the user, on every device (API tokens stay).
-    async fn delete_tokens_of(&self, user: UserId) -> Result<()>;
+    /// Ends every token of the user, sessions on every device and programs' tokens alike:
+    /// the names of the programs' tokens that ended.
+    async fn delete_tokens_of(&self, user: UserId) -> Result<Vec<String>>;
     /// Revokes one of the user's tokens; false if it is not theirs.
     async fn revoke_token(&self, user: UserId, id: i64) -> Result<bool>;
     /// The user's tokens of one kind, newest first.

@@ -166,7 +166,8 @@ async fn story(store: &dyn Store) {
             .is_none(),
         "expired"
     );
-    // An API token outlives "sign out everywhere", and only its owner can revoke it.
+    // Only its owner can revoke an API token, and ending everything of a person ends it too,
+    // naming it.
     let api = Token {
         hash: "api-digest".into(),
         kind: TokenKind::Api,
@@ -176,8 +177,6 @@ async fn story(store: &dyn Store) {
         ..session.clone()
     };
     let api_id = store.insert_token(&api).await.unwrap();
-    store.delete_tokens_of(ducha_id).await.unwrap();
-    assert!(store.user_by_token("digest", now).await.unwrap().is_none());
     let listed = store.tokens_of(ducha_id, TokenKind::Api).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!((listed[0].id, listed[0].scope), (api_id, TokenScope::Read));
@@ -190,6 +189,16 @@ async fn story(store: &dyn Store) {
             .unwrap()
             .is_none()
     );
+    store.insert_token(&api).await.unwrap();
+    let ended = store.delete_tokens_of(ducha_id).await.unwrap();
+    assert_eq!(
+        ended,
+        ["报表程序"],
+        "the program's token is named, the session not"
+    );
+    for digest in ["digest", "api-digest"] {
+        assert!(store.user_by_token(digest, now).await.unwrap().is_none());
+    }
     assert!(store.user_by_token("other", now).await.unwrap().is_none());
 
     let created = || vec![NewEvent::new(EventKind::Created, ducha_id, now, "")];

@@ -62,6 +62,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(tokens::change_password))
+        .routes(routes!(tokens::end_sessions_of))
 }
 
 /// The routes whose input [`read_input`] knows, as `METHOD /path` (the path as routed, with

@@ -103,16 +103,38 @@ pub struct PasswordChange {
     new: String,
 }
 
+/// What ended with the sessions: the programs' tokens, by name.
+#[derive(Serialize, ToSchema)]
+pub struct Ended {
+    ended_tokens: Vec<String>,
+}
+
 /// Changes the caller's password (at least 8 characters of three kinds, not the username);
-/// every session of theirs ends, this one included.
-#[utoipa::path(post, path = "/me/password", request_body = PasswordChange, responses((status = 204), (status = 422)))]
+/// every session of theirs ends, this one included, and every token made for a program.
+#[utoipa::path(post, path = "/me/password", request_body = PasswordChange, responses((status = 200, body = Ended), (status = 422)))]
 pub async fn change_password(
     State(s): State<AppState>,
     Session(access): Session,
     extract::Json(b): extract::Json<PasswordChange>,
-) -> Result<StatusCode, ApiError> {
-    s.luoshi
+) -> Result<Json<Ended>, ApiError> {
+    let ended_tokens = s
+        .luoshi
         .change_password(&access.user, &b.current, &b.new)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(Ended { ended_tokens }))
+}
+
+/// Ends everything a person is signed in with: their sessions on every device and the tokens
+/// they made for programs (administrators only).
+#[utoipa::path(delete, path = "/users/{id}/sessions", responses((status = 200, body = Ended), (status = 403), (status = 404)))]
+pub async fn end_sessions_of(
+    State(s): State<AppState>,
+    Session(access): Session,
+    Path(id): Path<i64>,
+) -> Result<Json<Ended>, ApiError> {
+    let (_, ended_tokens) = s
+        .luoshi
+        .end_sessions_of(&access.user, luoshi_domain::UserId(id))
+        .await?;
+    Ok(Json(Ended { ended_tokens }))
 }

@@ -17,14 +17,15 @@ pub struct UsersQuery {
     unit_id: Option<i64>,
 }
 
-/// The directory of people: who can be named responsible leader, who is a unit's liaison.
+/// The directory of people: who can be named responsible leader, who is a unit's liaison. A
+/// liaison sees the leaders and the people of its own unit and the units under it.
 #[utoipa::path(get, path = "/users", params(UsersQuery), responses((status = 200, body = Vec<UserDto>)))]
 pub async fn list(
     State(s): State<AppState>,
-    _caller: Caller,
+    Caller(caller): Caller,
     Query(q): Query<UsersQuery>,
 ) -> Result<Json<Vec<UserDto>>, ApiError> {
-    let users = s.luoshi.users().await?;
+    let users = s.luoshi.directory(&caller).await?;
     Ok(Json(
         users
             .iter()

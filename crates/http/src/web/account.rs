@@ -10,7 +10,8 @@ use minijinja::context;
 
 use super::pages::{Fields, failed, field, forbidden_csrf, unavailable};
 use super::render;
-use super::session::{SESSION_COOKIE, Viewer, csrf_matches, with_cookie};
+use super::session::{Viewer, csrf_matches};
+use super::signin::{SignedOut, signed_out};
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
@@ -78,7 +79,7 @@ pub async fn password(
         .await
     {
         // Every session ended with the old password, this one too.
-        Ok(()) => with_cookie(Redirect::to("/login").into_response(), SESSION_COOKIE, ""),
+        Ok(ended) => signed_out(&s, SignedOut::PasswordChanged, &ended),
         Err(e) => {
             let api = ApiError::from(e);
             show(&s, &viewer, api.status, Some(api.message), None).await

@@ -137,6 +137,14 @@ fn holes<'t>(pattern: &str, text: &'t str) -> Option<Vec<&'t str>> {
 /// Messages with names or numbers inside: the Chinese with `{}` holes, the English with `{0}` ….
 const MESSAGES: &[(&str, &str)] = &[
     (
+        "已结束 {} 在所有设备上的登录,接口令牌一并作废:{}",
+        "{0} is signed out on every device; these API tokens ended too: {1}",
+    ),
+    (
+        "已结束 {} 在所有设备上的登录",
+        "{0} is signed out on every device",
+    ),
+    (
         "尚有{}项下级事项未办结({}),不能申请办结",
         "Sub-matters still open: {0} ({1}); completion cannot be asked for yet",
     ),
@@ -423,9 +431,19 @@ fn english(zh: &str) -> Option<&'static str> {
         "不同意的理由" => "Reason for refusing",
         "撤销理由" => "Reason for cancelling",
         "请先登录" => "Please sign in first",
-        "在其他电脑或手机上登录过、又不确定是否已退出时使用。" => {
-            "Use this if you signed in on another computer or phone and are not sure you signed out."
+        "在其他电脑或手机上登录过、又不确定是否已退出时使用。接口令牌一并作废。" => {
+            "Use this if you signed in on another computer or phone and are not sure you signed out. Your API tokens end too."
         }
+        "密码已修改,所有设备上的登录均已退出,请用新密码重新登录。" => {
+            "Your password was changed and you are signed out on every device; sign in with the new password."
+        }
+        "已在所有设备上退出。" => "You are signed out on every device.",
+        "结束登录" => "End sign-ins",
+        "手机丢失、人员调离或怀疑账号被盗时,结束此人在所有设备上的登录,并作废其全部接口令牌。" => {
+            "When a phone is lost, someone leaves, or an account may be stolen: end the person's sign-ins on every device and all their API tokens."
+        }
+        "结束此人的全部登录" => "End all their sign-ins",
+        "以下接口令牌已一并作废:{0}。" => "These API tokens ended too: {0}.",
         "在所有设备上退出" => "Sign out everywhere",
         "我的账号" => "My account",
         "新令牌" => "New token",
@@ -433,8 +451,8 @@ fn english(zh: &str) -> Option<&'static str> {
             "Copy it now; it will not be shown again once you leave this page:"
         }
         "修改密码" => "Change password",
-        "至少8位,包含大写字母、小写字母、数字和符号中的至少三类,不能包含用户名。修改后所有设备需重新登录。" => {
-            "At least 8 characters, with three of: capitals, small letters, digits, symbols; not your username. Every device must sign in again afterwards."
+        "至少8位,包含大写字母、小写字母、数字和符号中的至少三类,不能包含用户名。修改后所有设备需重新登录,接口令牌一并作废。" => {
+            "At least 8 characters, with three of: capitals, small letters, digits, symbols; not your username. Every device must sign in again afterwards, and your API tokens end."
         }
         "当前密码" => "Current password",
         "新密码" => "New password",

@@ -137,6 +137,55 @@ async fn admin_page(
     )
 }
 
+/// An administrator ends everything someone is signed in with, named by username.
+pub async fn end_sessions(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    if let Err(e) = luoshi_service::auth::may_end_sessions(&viewer.user) {
+        return failed(&s, e);
+    }
+    let username = field(&f, "username").trim();
+    let found = match s.luoshi.users().await {
+        Ok(users) => users.into_iter().find(|u| u.username == username),
+        Err(e) => return unavailable(&s, e),
+    };
+    let Some(user) = found else {
+        let why = format!("用户 {username} 不存在");
+        return admin_page(
+            &s,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &f,
+            None,
+            Some(why),
+        )
+        .await;
+    };
+    match s.luoshi.end_sessions_of(&viewer.user, user.id).await {
+        Ok((user, ended)) => {
+            let mut done = format!("已结束 {} 在所有设备上的登录", user.display_name);
+            if !ended.is_empty() {
+                done.push_str(&format!(",接口令牌一并作废:{}", ended.join("、")));
+            }
+            admin_page(
+                &s,
+                &viewer,
+                StatusCode::OK,
+                &Fields::new(),
+                None,
+                Some(done),
+            )
+            .await
+        }
+        Err(e) => failed(&s, e),
+    }
+}
+
 /// A pasted notice: previewed as the days it sets, or saved into the calendar.
 pub async fn calendar(
     State(s): State<AppState>,

@@ -359,12 +359,7 @@ pub async fn decompose(
 
 /// Where to go after a step: back to the page it came from, if that is a page of ours.
 fn back_to(f: &Fields, id: MatterId) -> String {
-    let back = field(f, "back");
-    if back.starts_with('/') && !back.starts_with("//") {
-        back.to_string()
-    } else {
-        format!("/matters/{id}")
-    }
+    super::local_path(field(f, "back")).unwrap_or_else(|| format!("/matters/{id}"))
 }
 
 pub async fn matter_step(

@@ -134,12 +134,19 @@ pub fn router() -> Routes {
         .post("/account/tokens/{id}/revoke", account::revoke_token)
         .get("/admin", inbox::admin)
         .post("/admin/calendar", inbox::calendar)
+        .post("/admin/sessions", inbox::end_sessions)
         .get("/matters/{id}", matter::matter_page)
         .post("/matters/{id}/decompose", matter::decompose)
         .post("/matters/{id}/{verb}", matter::matter_step)
         .get("/lang/{code}", switch_language)
         .get("/static/app.css", || async {
-            ([(CONTENT_TYPE, "text/css; charset=utf-8")], CSS)
+            (
+                [
+                    (CONTENT_TYPE, "text/css; charset=utf-8"),
+                    (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+                ],
+                CSS,
+            )
         })
 }
 
@@ -186,12 +193,33 @@ async fn switch_language(
     axum::extract::Path(code): axum::extract::Path<String>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let back = q
-        .get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"));
-    let page = axum::response::Redirect::to(back.map_or("/", String::as_str)).into_response();
+    let back = q.get("back").and_then(|b| local_path(b));
+    let page = axum::response::Redirect::to(back.as_deref().unwrap_or("/")).into_response();
     let value = if code == "en" { "en" } else { "" };
     session::with_cookie(page, i18n::LANG_COOKIE, value)
+}
+
+/// `back` if it is a path of this site to go back to. Anything a browser could take for
+/// another site is refused — `//host`, and `/\host` or `/<tab>/host`, which browsers read the
+/// same way — and so is any control character, which no header may carry. Other characters
+/// outside ASCII are percent-encoded, as a `Location` header wants them.
+pub(crate) fn local_path(back: &str) -> Option<String> {
+    let rest = back.strip_prefix('/')?;
+    if rest.starts_with('/') || back.chars().any(|c| c.is_control() || c == '\\') {
+        return None;
+    }
+    let mut path = String::with_capacity(back.len());
+    for c in back.chars() {
+        if c.is_ascii() {
+            path.push(c);
+        } else {
+            let mut utf8 = [0u8; 4];
+            for b in c.encode_utf8(&mut utf8).bytes() {
+                path.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Some(path)
 }
 
 /// Renders a template; a template that fails to render is a bug, logged and shown as one.
@@ -209,6 +237,34 @@ fn render(state: &AppState, status: StatusCode, name: &str, ctx: impl Serialize)
                 Html("<h1>页面出错了,请稍后重试</h1>".to_string()),
             )
                 .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_a_path_of_this_site_is_a_place_to_go_back_to() {
+        assert_eq!(local_path("/matters?q=1").as_deref(), Some("/matters?q=1"));
+        assert_eq!(
+            local_path("/matters?q=图").as_deref(),
+            Some("/matters?q=%E5%9B%BE")
+        );
+        for foreign in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil.example",
+            "/\t/evil.example",
+            "/\r\nSet-Cookie: a=b",
+            "/a\0b",
+            "/a\x7Fb",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(foreign), None, "{foreign:?}");
         }
     }
 }

@@ -18,16 +18,45 @@ pub async fn login_page(State(s): State<AppState>, headers: HeaderMap) -> Respon
     {
         return Redirect::to("/").into_response();
     }
-    login_form(&s, StatusCode::OK, "", None)
+    login_form(&s, StatusCode::OK, "", None, None)
+}
+
+/// Why someone was signed out everywhere, told on the sign-in page that follows.
+pub enum SignedOut {
+    PasswordChanged,
+    Everywhere,
+}
+
+/// The sign-in page after signing out everywhere: the session cookie cleared, and what ended
+/// said, the programs' tokens by name.
+pub fn signed_out(s: &AppState, why: SignedOut, ended_tokens: &[String]) -> Response {
+    let headline = match why {
+        SignedOut::PasswordChanged => "密码已修改,所有设备上的登录均已退出,请用新密码重新登录。",
+        SignedOut::Everywhere => "已在所有设备上退出。",
+    };
+    let notice = context! { headline, tokens => ended_tokens.join("、") };
+    let page = login_form(s, StatusCode::OK, "", None, Some(notice));
+    session::with_cookie(page, SESSION_COOKIE, "")
 }
 
 /// The sign-in form with a fresh pre-session secret for its CSRF token.
-fn login_form(s: &AppState, status: StatusCode, username: &str, error: Option<&str>) -> Response {
+fn login_form(
+    s: &AppState,
+    status: StatusCode,
+    username: &str,
+    error: Option<&str>,
+    notice: Option<minijinja::Value>,
+) -> Response {
     let mut raw = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut raw);
     let nonce: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     let csrf = csrf_token(&nonce);
-    let page = render(s, status, "login.html", context! { csrf, username, error });
+    let page = render(
+        s,
+        status,
+        "login.html",
+        context! { csrf, username, error, notice },
+    );
     session::with_cookie(page, PRESESSION_COOKIE, &nonce)
 }
 
@@ -48,6 +77,7 @@ pub async fn login(
             StatusCode::UNPROCESSABLE_ENTITY,
             username,
             Some("请填写用户名和密码"),
+            None,
         );
     }
     match s.luoshi.login(username, field(&f, "password"), from).await {
@@ -65,7 +95,7 @@ pub async fn login(
         }
         Err(e) => {
             let api = ApiError::from(e);
-            login_form(&s, api.status, username, Some(&api.message))
+            login_form(&s, api.status, username, Some(&api.message), None)
         }
     }
 }
@@ -74,12 +104,13 @@ pub async fn logout(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
     if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
         return forbidden_csrf(&s);
     }
-    let done = if field(&f, "everywhere") == "1" {
-        s.luoshi.logout_everywhere(&viewer.user).await
-    } else {
-        s.luoshi.logout(&viewer.secret).await
-    };
-    if let Err(e) = done {
+    if field(&f, "everywhere") == "1" {
+        return match s.luoshi.logout_everywhere(&viewer.user).await {
+            Ok(ended) => signed_out(&s, SignedOut::Everywhere, &ended),
+            Err(e) => error_page(&s, ApiError::from(e).status, "退出失败,请重试"),
+        };
+    }
+    if let Err(e) = s.luoshi.logout(&viewer.secret).await {
         return error_page(&s, ApiError::from(e).status, "退出失败,请重试");
     }
     session::with_cookie(Redirect::to("/login").into_response(), SESSION_COOKIE, "")

@@ -19,6 +19,8 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub mod browser;
+
 /// The backend a test runs on.
 #[derive(Debug, Clone)]
 pub enum Backend {
@@ -122,7 +124,13 @@ impl TestApp {
         self.units[code]
     }
 
-    pub async fn login(&self, username: &str) -> String {
+    /// Signs in `username`: the user as the answer describes them.
+    pub async fn login_user(&self, username: &str) -> Value {
+        self.sign_in(username).await["user"].clone()
+    }
+
+    /// `POST /auth/login` with the demo password: the answer, token and user.
+    async fn sign_in(&self, username: &str) -> Value {
         let (status, body) = self
             .post(
                 "",
@@ -131,7 +139,26 @@ impl TestApp {
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        body["token"].as_str().unwrap().to_string()
+        body
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .delete(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        self.sign_in(username).await["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {

@@ -534,12 +534,18 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn delete_tokens_of(&self, user: UserId) -> Result<()> {
-        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND kind = 'session'")
+    async fn delete_tokens_of(&self, user: UserId) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let names = sqlx::query_scalar(crate::PROGRAM_TOKEN_NAMES)
             .bind(user.0)
-            .execute(&mut *self.conn().await?)
+            .fetch_all(&mut *tx)
             .await?;
-        Ok(())
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(names)
     }
 
     async fn revoke_token(&self, user: UserId, id: i64) -> Result<bool> {

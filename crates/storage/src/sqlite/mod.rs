@@ -393,12 +393,18 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn delete_tokens_of(&self, user: UserId) -> Result<()> {
+    async fn delete_tokens_of(&self, user: UserId) -> Result<Vec<String>> {
         self.writer
             .run(move |c| {
-                c.prepare_cached("DELETE FROM api_tokens WHERE user_id = ? AND kind = 'session'")?
+                let tx = c.transaction()?;
+                let names = tx
+                    .prepare_cached(&rows::shared(crate::PROGRAM_TOKEN_NAMES))?
+                    .query_map([user.0], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?;
+                tx.prepare_cached("DELETE FROM api_tokens WHERE user_id = ?")?
                     .execute([user.0])?;
-                Ok(())
+                tx.commit()?;
+                Ok(names)
             })
             .await
     }
