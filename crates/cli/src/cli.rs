@@ -50,6 +50,70 @@ pub enum Command {
     Export(ExportCommand),
     /// Fill an empty database with synthetic but realistic data, the demo accounts included.
     Gen(GenArgs),
+    /// The office's units (单位).
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// The office's people (人员).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Add a unit; the first one of an empty database is the root. Prints it as JSON.
+    Add(UnitAddArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct UnitAddArgs {
+    /// The full name, e.g. 云州市发展和改革委员会.
+    pub name: String,
+    /// A short code of letters, digits, - and _, unique in the office, e.g. fgw.
+    #[arg(long)]
+    pub code: String,
+    /// government, department, township, street, office or other; by default told from the
+    /// name (…人民政府, …镇, …街道办事处, …办公室), else department.
+    #[arg(long, value_parser = ["government", "department", "township", "street", "office", "other"])]
+    pub kind: Option<String>,
+    /// The code of the unit above it.
+    #[arg(long, value_name = "CODE")]
+    pub parent: Option<String>,
+    /// Short names people write, separated by commas: 市发改委,市发展改革委.
+    #[arg(long, value_name = "简称,…")]
+    pub short: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person. Without --password-stdin a one-time password is made, printed once, and
+    /// must be changed at the first sign-in. Prints the account as JSON.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct UserAddArgs {
+    /// The name to sign in with: letters, digits, ., _ and -.
+    pub username: String,
+    #[arg(long, value_parser = ["admin", "supervisor", "leader", "liaison"])]
+    pub role: String,
+    /// The code of the person's unit.
+    #[arg(long, value_name = "CODE")]
+    pub unit: String,
+    /// The person's name as shown (姓名); the username if not given.
+    #[arg(long, value_name = "姓名")]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Mobile phone number, for text messages.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Read the password from standard input instead of making a one-time one.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

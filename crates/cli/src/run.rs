@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use luoshi_domain::notice;
-use luoshi_domain::{Calendar, Light, MatterState, Role, Source, UnitId, User};
+use luoshi_domain::{Calendar, Light, MatterState, Role, Source, UnitId, UnitKind, User};
 use luoshi_office::ledger;
 use luoshi_service::demo::{self, Built};
 use luoshi_service::import::{ImportOptions, ImportPlan};
 use luoshi_service::matters::ListQuery;
+use luoshi_service::office::{PersonSpec, UnitSpec};
 use luoshi_service::{Clock, FixedClock, Luoshi, SystemClock};
 use luoshi_storage::Store;
 use luoshi_storage::sqlite::SqliteStore;
@@ -18,6 +19,7 @@ use tokio::net::TcpListener;
 use crate::cli::{
     Args, AssessArgs, AuditCommand, BulletinArgs, CalendarCommand, CalendarFileArgs,
     CalendarImportArgs, Command, ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs,
+    UnitAddArgs, UnitCommand, UserAddArgs, UserCommand,
 };
 use crate::config::{Config, Overrides};
 
@@ -135,7 +137,112 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let luoshi = open(&config, clock).await?;
             export_ledger(&luoshi, &a).await
         }
+        Command::Unit(UnitCommand::Add(a)) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            unit_add(&luoshi, a).await
+        }
+        Command::User(UserCommand::Add(a)) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            user_add(&luoshi, a).await
+        }
     }
+}
+
+/// `luoshi unit add`: the operator of the machine adds a unit, as the administrator would.
+async fn unit_add(luoshi: &Luoshi, a: UnitAddArgs) -> anyhow::Result<()> {
+    let tree = luoshi.tree();
+    let parent_id = match &a.parent {
+        Some(code) => Some(unit_by_code(&tree, code)?),
+        None => None,
+    };
+    let kind = a
+        .kind
+        .as_deref()
+        .and_then(UnitKind::parse)
+        .unwrap_or_else(|| UnitKind::from_name(&a.name));
+    let short_names = a.short.as_deref().map(split_list).unwrap_or_default();
+    let unit = luoshi
+        .add_unit(
+            None,
+            UnitSpec {
+                name: a.name,
+                code: a.code,
+                kind,
+                parent_id,
+                short_names,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = serde_json::json!({
+        "id": unit.id.0, "code": unit.code, "name": unit.name, "short_names": unit.short_names,
+        "kind": unit.kind.as_str(), "parent_id": unit.parent_id.map(|p| p.0),
+    });
+    println!("{json}");
+    Ok(())
+}
+
+/// `luoshi user add`: the operator of the machine adds a person; without a password given on
+/// standard input, the one-time password made is printed this once.
+async fn user_add(luoshi: &Luoshi, a: UserAddArgs) -> anyhow::Result<()> {
+    let unit_id = unit_by_code(&luoshi.tree(), &a.unit)?;
+    let password = if a.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Some(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        None
+    };
+    let role = Role::parse(&a.role).context("unknown role")?;
+    let (account, initial) = luoshi
+        .add_person(
+            None,
+            PersonSpec {
+                username: a.username,
+                display_name: a.name.unwrap_or_default(),
+                role,
+                unit_id,
+                email: a.email,
+                phone: a.phone,
+                password,
+                in_charge_of: Vec::new(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let u = &account.user;
+    let mut json = serde_json::json!({"user": {
+        "id": u.id.0, "username": u.username, "display_name": u.display_name,
+        "role": u.role.as_str(), "unit_id": u.unit_id.0, "email": u.email, "phone": account.phone,
+    }});
+    if let Some(initial) = &initial {
+        json["initial_password"] = initial.clone().into();
+        eprintln!(
+            "初始密码只显示这一次,请转交本人;首次登录后须修改 (the one-time password is shown once; it must be changed at the first sign-in)"
+        );
+    }
+    println!("{json}");
+    Ok(())
+}
+
+fn unit_by_code(tree: &luoshi_domain::OrgTree, code: &str) -> anyhow::Result<UnitId> {
+    tree.units()
+        .find(|u| u.code == code)
+        .map(|u| u.id)
+        .with_context(|| format!("no unit with the code {code:?} (luoshi unit add adds one)"))
+}
+
+/// A list as people type it: separated by commas or 、.
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The person a command acts as: the one named, else the first supervisor of the top
@@ -161,7 +268,13 @@ async fn acting_user(luoshi: &Luoshi, username: Option<&str>) -> anyhow::Result<
 
 async fn import(luoshi: &Luoshi, a: &ImportArgs) -> anyhow::Result<()> {
     let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
-    let user = acting_user(luoshi, a.user.as_deref()).await?;
+    // Trying a file needs nobody to act as: before any account exists, its units are matched
+    // in the whole tree (or reported, in an empty one).
+    let user = match acting_user(luoshi, a.user.as_deref()).await {
+        Ok(user) => Some(user),
+        Err(_) if a.dry_run && a.user.is_none() => None,
+        Err(e) => return Err(e),
+    };
     let source = match a.source.as_deref() {
         Some(s) => Some(Source::parse(s).with_context(|| {
             format!(
@@ -182,7 +295,7 @@ async fn import(luoshi: &Luoshi, a: &ImportArgs) -> anyhow::Result<()> {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let progress = Progress::start(a.json);
     let plan = luoshi
-        .plan_import(&user, &name, &bytes, &options)
+        .plan_import(user.as_ref(), &name, &bytes, &options)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     progress.say(&format!("已读取 {} 行", plan.rows.len()));
@@ -194,6 +307,7 @@ async fn import(luoshi: &Luoshi, a: &ImportArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    let user = user.context("no supervisor account to act as; name one with --user")?;
     let outcome = luoshi
         .import(&user, &plan, &options)
         .await
@@ -433,6 +547,28 @@ async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
         tls: config.tls.clone(),
         behind_tls_proxy: config.behind_tls_proxy,
     };
+    if let Some(steps) = luoshi.first_steps().await? {
+        // Where this server keeps its data, so that the commands act on the same database.
+        let place = match &config.database_url {
+            Some(url) => format!(" --database-url {}", without_password(url)),
+            None => format!(" --data {}", config.data.display()),
+        };
+        let commands: Vec<String> = steps
+            .commands()
+            .iter()
+            .map(|c| format!("{c}{place}"))
+            .collect();
+        tracing::warn!(
+            commands = commands.join(" ; "),
+            "no administrator yet: nobody can sign in until one is made with these commands"
+        );
+        eprintln!(
+            "尚无系统管理员,请在本机运行以下命令创建第一个管理员(初始密码只显示一次,首次登录须修改):"
+        );
+        for c in &commands {
+            eprintln!("    {c}");
+        }
+    }
     println!("Luoshi 落实 正在服务 serving at {scheme}://{addr}");
     luoshi_http::serve_with(listener, luoshi, options, shutdown_signal()).await?;
     tracing::info!("stopped");

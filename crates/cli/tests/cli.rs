@@ -270,10 +270,15 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_directory_and_serve
     assert!(!dir.path().join("x").join("luoshi.db").exists());
 }
 
-/// Signs in through the API: the token and the user, as the answer gives them.
+/// Signs in through the API with the demo password: the token and the user, as the answer
+/// gives them.
 async fn login(http: &reqwest::Client, url: &str, user: &str) -> Value {
+    sign_in(http, url, user, "luoshi-demo").await
+}
+
+async fn sign_in(http: &reqwest::Client, url: &str, user: &str, password: &str) -> Value {
     http.post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"username": user, "password": "luoshi-demo"}))
+        .json(&json!({"username": user, "password": password}))
         .send()
         .await
         .unwrap()
@@ -652,4 +657,136 @@ async fn a_token_name_with_a_line_break_writes_no_line_of_its_own_into_the_log()
         "{written}"
     );
     assert!(!written.contains('\u{1b}'));
+}
+
+async fn text_of(url: &str) -> String {
+    reqwest::get(url).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_office_starts_from_an_empty_directory_and_makes_its_first_administrator_by_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("office");
+    let data = data.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--data", data]);
+        std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
+            .args(&all)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let json = |out: &std::process::Output| -> Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+
+    // A task table tried before anything exists: every unit is reported, nothing written.
+    let table = dir.path().join("任务.csv");
+    std::fs::write(
+        &table,
+        "序号,工作任务,牵头单位,完成时限\n1,推进政务服务一网通办,市财政局,2026年12月底前\n",
+    )
+    .unwrap();
+    let plan = json(&run(&[
+        "import",
+        table.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(plan["rows"][0]["unit_ids"], json!([]));
+    assert!(!plan["rows"][0]["problems"].as_array().unwrap().is_empty());
+
+    let (child, url, _) = start(&["serve", "--data", data, "--addr", "127.0.0.1:0"]).await;
+    let login = text_of(&format!("{url}/login")).await;
+    assert!(login.contains("尚无系统管理员"), "{login}");
+    assert!(
+        login.contains("luoshi user add admin --role admin --unit city"),
+        "{login}"
+    );
+
+    let city = json(&run(&["unit", "add", "云州市人民政府", "--code", "city"]));
+    assert_eq!(
+        (city["kind"].as_str(), city["parent_id"].as_i64()),
+        (Some("government"), None)
+    );
+    let czj = json(&run(&[
+        "unit",
+        "add",
+        "云州市财政局",
+        "--code",
+        "czj",
+        "--parent",
+        "city",
+        "--short",
+        "市财政局,财政局",
+    ]));
+    assert_eq!(czj["short_names"], json!(["市财政局", "财政局"]));
+    let admin = json(&run(&[
+        "user", "add", "admin", "--role", "admin", "--unit", "city", "--name", "王敏",
+    ]));
+    let once = admin["initial_password"].as_str().unwrap().to_string();
+    let taken = run(&["user", "add", "admin", "--role", "admin", "--unit", "city"]);
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("用户名 admin 已被使用"));
+
+    // The serving process signs the new administrator in, who must choose a password first.
+    let http = reqwest::Client::new();
+    let signed_in = sign_in(&http, &url, "admin", &once).await;
+    assert_eq!(signed_in["must_change_password"], true, "{signed_in}");
+    let token = signed_in["token"].as_str().unwrap();
+    let changed = http
+        .post(format!("{url}/api/v1/me/password"))
+        .bearer_auth(token)
+        .json(&json!({"current": once, "new": "Yunzhou-2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), reqwest::StatusCode::OK);
+    let login = text_of(&format!("{url}/login")).await;
+    assert!(!login.contains("尚无系统管理员"));
+    assert!(stop(child).await.success());
+
+    // Now the table's unit is found, by its short name.
+    let plan = json(&run(&[
+        "import",
+        table.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(plan["rows"][0]["unit_ids"], json!([czj["id"]]), "{plan}");
+
+    // A password given on standard input is the person's own, with nothing to change.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args([
+            "user",
+            "add",
+            "ducha",
+            "--role",
+            "supervisor",
+            "--unit",
+            "city",
+            "--password-stdin",
+            "--data",
+            data,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Yunzhou-Office-9\n")
+        .unwrap();
+    let added = json(&child.wait_with_output().unwrap());
+    assert!(added.get("initial_password").is_none(), "{added}");
 }

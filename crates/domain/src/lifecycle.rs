@@ -8,7 +8,7 @@ use crate::event::{EventKind, NewEvent};
 use crate::ids::{UnitId, UserId};
 use crate::matter::{AssignmentRole, AssignmentState, Extension, Matter, MatterState};
 use crate::number::MatterNumber;
-use crate::org::{OrgTree, UnitKind};
+use crate::org::OrgTree;
 use crate::user::{Role, User};
 
 /// Something a person asks to do to a matter.
@@ -217,7 +217,7 @@ impl Actor<'_> {
                 let is_gov = self
                     .tree
                     .get(user.unit_id)
-                    .is_some_and(|u| u.kind == UnitKind::Government);
+                    .is_some_and(|u| u.kind.is_government());
                 Visibility {
                     org_ids: if is_gov { vec![user.unit_id] } else { vec![] },
                     leader_id: None,
@@ -252,7 +252,7 @@ impl Actor<'_> {
                     && self
                         .tree
                         .get(self.user.unit_id)
-                        .is_some_and(|u| u.kind == UnitKind::Government)
+                        .is_some_and(|u| u.kind.is_government())
             }
             Role::Admin | Role::Leader => false,
         }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::ids::UnitId;
-use crate::org::{OrgTree, UnitKind};
+use crate::org::OrgTree;
 
 /// How a document marks a unit's role beside its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,7 +296,7 @@ fn place_of(tree: &OrgTree, unit: UnitId) -> Option<(String, char)> {
         .ancestors_or_self(unit)
         .into_iter()
         .filter_map(|id| tree.get(id))
-        .find(|u| u.kind == UnitKind::Government && u.id != unit)
+        .find(|u| u.kind.is_government() && u.id != unit)
         .or_else(|| tree.get(unit))?;
     let place = government
         .name
@@ -332,7 +332,7 @@ fn abbreviates(short: &str, full: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::Unit;
+    use crate::org::{Unit, UnitKind};
 
     fn tree() -> OrgTree {
         let unit = |id, name: &str, short: &[&str], kind, parent: Option<i64>| Unit {

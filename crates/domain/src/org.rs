@@ -10,27 +10,91 @@ use crate::ids::UnitId;
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitKind {
-    /// A people's government (city, county, township, street): it may decompose work further.
+    /// A people's government (province, city, county, district): it may decompose work further.
     Government,
     /// A department of a government (市发改委, 县财政局 …).
     Department,
-    /// Anything else: an office section, a state enterprise, a platform company.
+    /// A township's government (乡镇人民政府).
+    Township,
+    /// A street office (街道办事处), a district's government below it.
+    Street,
+    /// An office of a government itself (办公室, 督查室), which supervises rather than carries
+    /// work.
+    Office,
+    /// Anything else: a state enterprise, a platform company, a mass organisation.
     Other,
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 3] = [UnitKind::Government, UnitKind::Department, UnitKind::Other];
+    pub const ALL: [UnitKind; 6] = [
+        UnitKind::Government,
+        UnitKind::Department,
+        UnitKind::Township,
+        UnitKind::Street,
+        UnitKind::Office,
+        UnitKind::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             UnitKind::Government => "government",
             UnitKind::Department => "department",
+            UnitKind::Township => "township",
+            UnitKind::Street => "street",
+            UnitKind::Office => "office",
             UnitKind::Other => "other",
         }
     }
 
     pub fn parse(s: &str) -> Option<UnitKind> {
         UnitKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// 政府, 部门, 乡镇, 街道, 办公室, 其他.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Government => "政府",
+            UnitKind::Department => "部门",
+            UnitKind::Township => "乡镇",
+            UnitKind::Street => "街道",
+            UnitKind::Office => "办公室",
+            UnitKind::Other => "其他",
+        }
+    }
+
+    /// The kind a unit's full name says it is: …人民政府 a government, …乡/镇 a township,
+    /// …街道(办事处) a street, …办公室/督查室 an office; anything else a department.
+    pub fn from_name(name: &str) -> UnitKind {
+        let name = name.trim();
+        let base = name
+            .strip_suffix("人民政府")
+            .or_else(|| name.strip_suffix("政府"));
+        match base {
+            Some(place) if place.ends_with(['乡', '镇']) => UnitKind::Township,
+            Some(place) if place.ends_with("街道") => UnitKind::Street,
+            Some(_) => UnitKind::Government,
+            None if name.ends_with("街道") || name.ends_with("街道办事处") => {
+                UnitKind::Street
+            }
+            None if name.ends_with(['乡', '镇']) => UnitKind::Township,
+            None if name.ends_with("办公室") || name.ends_with("督查室") => UnitKind::Office,
+            None => UnitKind::Department,
+        }
+    }
+
+    /// A level of government — a government, a township or a street — which owns the matters
+    /// of its subtree and may decompose the work it is given.
+    pub fn is_government(self) -> bool {
+        matches!(
+            self,
+            UnitKind::Government | UnitKind::Township | UnitKind::Street
+        )
+    }
+
+    /// Whether the unit carries work that is scored: offices supervise and others stand
+    /// outside the assessment.
+    pub fn is_assessed(self) -> bool {
+        !matches!(self, UnitKind::Office | UnitKind::Other)
     }
 }
 
@@ -117,7 +181,7 @@ impl OrgTree {
         chain
             .iter()
             .copied()
-            .find(|id| self.units[id].kind == UnitKind::Government)
+            .find(|id| self.units[id].kind.is_government())
             .or_else(|| chain.last().copied())
     }
 
@@ -126,7 +190,7 @@ impl OrgTree {
     pub fn orgs_within(&self, root: UnitId) -> Vec<UnitId> {
         self.subtree(root)
             .into_iter()
-            .filter(|id| *id == root || self.units[id].kind == UnitKind::Government)
+            .filter(|id| *id == root || self.units[id].kind.is_government())
             .collect()
     }
 
@@ -135,7 +199,7 @@ impl OrgTree {
     pub fn orgs(&self) -> Vec<UnitId> {
         self.units
             .values()
-            .filter(|u| u.parent_id.is_none() || u.kind == UnitKind::Government)
+            .filter(|u| u.parent_id.is_none() || u.kind.is_government())
             .map(|u| u.id)
             .collect()
     }
@@ -160,6 +224,23 @@ impl OrgTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_units_kind_is_told_from_its_full_name() {
+        for (name, kind) in [
+            ("云州市人民政府", UnitKind::Government),
+            ("青山县人民政府", UnitKind::Government),
+            ("城关镇人民政府", UnitKind::Township),
+            ("白水乡人民政府", UnitKind::Township),
+            ("临江区滨江街道办事处", UnitKind::Street),
+            ("云州市人民政府办公室", UnitKind::Office),
+            ("市政府督查室", UnitKind::Office),
+            ("云州市发展和改革委员会", UnitKind::Department),
+            ("云州市财政局", UnitKind::Department),
+        ] {
+            assert_eq!(UnitKind::from_name(name), kind, "{name}");
+        }
+    }
 
     fn unit(id: i64, kind: UnitKind, parent: Option<i64>) -> Unit {
         Unit {

@@ -46,6 +46,9 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let access = bearer(parts, state).await?;
+        if access.must_change_password {
+            return Err(password_change_required());
+        }
         let reads = matches!(parts.method, Method::GET | Method::HEAD);
         if access.scope == TokenScope::Read && !reads {
             return Err(ApiError::from(ServiceError::Forbidden(
@@ -70,8 +73,20 @@ impl FromRequestParts<AppState> for Session {
                 "请用账号密码登录后管理令牌和密码".into(),
             )));
         }
+        if access.must_change_password && !parts.uri.path().ends_with("/me/password") {
+            return Err(password_change_required());
+        }
         Ok(Session(access))
     }
+}
+
+/// A sign-in with a one-time password may do one thing: choose the person's own password.
+fn password_change_required() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "password_change_required",
+        "请先修改初始密码(POST /api/v1/me/password)",
+    )
 }
 
 /// The live sign-in or token behind the request's `Authorization: Bearer …` header.

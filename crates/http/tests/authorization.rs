@@ -90,6 +90,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /admin/calendar", "DAADDDD"),
     ("POST /admin/sessions", "DADDDDD"),
     ("GET /account", "DAAAAAA"),
+    ("GET /account/first-password", "DAAAAAA"),
     ("POST /account/password", "DAAAAAA"),
     ("POST /account/tokens", "DAAAAAA"),
     ("POST /account/tokens/{id}/revoke", "DDDDADD"),
@@ -99,6 +100,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/v1/auth/login", "AAAAAAA"),
     ("GET /api/v1/units", "DAAAAAA"),
     ("GET /api/v1/users", "DAAAAAA"),
+    ("POST /api/v1/users", "DAADDDD"),
+    ("PATCH /api/v1/users/{id}", "DAADDDD"),
+    ("POST /api/v1/units", "DADDDDD"),
+    ("PATCH /api/v1/units/{id}", "DADDDDD"),
     ("GET /api/v1/matters", "DAAAAAA"),
     ("POST /api/v1/matters", "DDADDDD"),
     ("GET /api/v1/matters/{id}", "DAAAADD"),
@@ -418,6 +423,10 @@ impl Fixture {
             "extension" => json!({"new_deadline": "2026-12-31", "reason": "需要更多时间"}),
             "tokens" => json!({"name": "报表程序", "scope": "read"}),
             "password" => json!({"current": "not the password", "new": "Yunzhou-2026"}),
+            "units" => json!({"name": format!("测试单位{who}"), "code": format!("test-{who}"),
+                "parent_id": self.lead_unit}),
+            "users" => json!({"username": format!("new-{who}"), "role": "liaison",
+                "unit_id": self.lead_unit}),
             _ => json!({}),
         }
     }
@@ -435,6 +444,8 @@ impl Fixture {
             self.api_tokens[1].to_string()
         } else if entry.starts_with("/api/v1/users/") {
             self.bystander.to_string()
+        } else if entry.starts_with("/api/v1/units/") {
+            self.lead_unit.to_string()
         } else if entry.starts_with("/inbox/") {
             self.message.clone()
         } else {
@@ -461,7 +472,7 @@ async fn call(
         if !token.is_empty() {
             req = req.header(AUTHORIZATION, format!("Bearer {token}"));
         }
-        if method == "POST" {
+        if method == "POST" || method == "PATCH" {
             req = req.json(&fx.json(who, path));
         }
     } else {

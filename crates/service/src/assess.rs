@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveTime;
 use luoshi_domain::assess::{self, Adjustment, Period, Scheme, UnitScore};
-use luoshi_domain::{LightContext, MatterState, Power, Role, UnitKind, User};
+use luoshi_domain::{LightContext, MatterState, Power, Role, User};
 use serde::{Deserialize, Serialize};
 
 use crate::{Luoshi, Result, ServiceError};
@@ -78,7 +78,7 @@ impl Luoshi {
         let units: Vec<_> = units
             .into_iter()
             .filter_map(|u| tree.get(u))
-            .filter(|u| u.kind != UnitKind::Other)
+            .filter(|u| u.kind.is_assessed())
             .map(|u| (u.id, u.kind))
             .collect();
 

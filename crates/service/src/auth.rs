@@ -57,7 +57,7 @@ impl Luoshi {
         username: &str,
         password: &str,
         from: Option<std::net::IpAddr>,
-    ) -> Result<(String, User)> {
+    ) -> Result<(String, Access)> {
         let username = username.trim();
         // After too many failures an account, or an address, waits: guessing gets nowhere, and
         // the wait ends by itself.
@@ -93,19 +93,25 @@ impl Luoshi {
         self.store
             .record_login(counted, now, !checked, now - window)
             .await?;
-        let Some((user, _)) = found.filter(|_| checked) else {
+        let Some((account, _)) = found.filter(|_| checked) else {
             return Err(ServiceError::BadCredentials);
         };
         let (token, _) = self
             .issue(
-                &user,
+                &account.user,
                 TokenKind::Session,
                 "",
                 TokenScope::Write,
                 self.rules.token_hours,
             )
             .await?;
-        Ok((token, user))
+        let access = Access {
+            user: account.user,
+            scope: TokenScope::Write,
+            session: true,
+            must_change_password: account.must_change_password,
+        };
+        Ok((token, access))
     }
 
     /// A new random token of `kind` for the user, lasting `hours`: its secret, and the token
@@ -177,7 +183,11 @@ impl Luoshi {
     pub async fn authenticate(&self, token: &str) -> Result<Access> {
         let now = self.now();
         let digest = token_digest(token);
-        let (user, t) = self
+        let luoshi_storage::SignedIn {
+            user,
+            token: t,
+            must_change_password,
+        } = self
             .store
             .user_by_token(&digest, now)
             .await?
@@ -197,6 +207,7 @@ impl Luoshi {
         }
         Ok(Access {
             user,
+            must_change_password,
             scope: t.scope,
             session: t.kind == TokenKind::Session,
         })
@@ -269,7 +280,7 @@ impl Luoshi {
             ));
         }
         self.store
-            .set_password(user.id, &hash_password(new))
+            .set_password(user.id, &hash_password(new), false)
             .await?;
         let ended = self.store.delete_tokens_of(user.id).await?;
         self.audit_admin(Some(user), "password.change", ended_detail(&ended))
@@ -305,6 +316,8 @@ pub struct Access {
     pub scope: TokenScope,
     /// A browser or API sign-in with a password, rather than a token made for a program.
     pub session: bool,
+    /// Signed in with a one-time password: choosing one's own is all this sign-in may do.
+    pub must_change_password: bool,
 }
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();

@@ -234,6 +234,8 @@ impl Builder<'_> {
                 email: Some(format!("{username}@gen.luoshi.example")),
                 password_hash: self.hash.clone(),
                 in_charge_of,
+                phone: None,
+                must_change_password: false,
             })
             .await?;
         self.made.users += 1;

@@ -105,10 +105,11 @@ pub struct ImportOutcome {
 }
 
 impl Luoshi {
-    /// Reads a file into a plan: nothing is written.
+    /// Reads a file into a plan: nothing is written. Without a user (the machine's operator
+    /// trying a file, perhaps before any account exists) units are matched in the whole tree.
     pub async fn plan_import(
         &self,
-        user: &User,
+        user: Option<&User>,
         file_name: &str,
         bytes: &[u8],
         options: &ImportOptions,
@@ -176,7 +177,7 @@ impl Luoshi {
     #[allow(clippy::too_many_arguments)]
     pub async fn plan_rows(
         &self,
-        user: &User,
+        user: Option<&User>,
         candidates: Vec<Candidate>,
         file_problems: Vec<String>,
         year: i32,
@@ -184,15 +185,17 @@ impl Luoshi {
         origin: String,
         cadence: Option<Cadence>,
     ) -> Result<ImportPlan> {
-        let org = self.authorize(user, Power::Import)?;
+        let org = user.map(|u| self.authorize(u, Power::Import)).transpose()?;
         let tree = self.tree();
-        let directory = Directory::new(&tree, Some(org));
+        let directory = Directory::new(&tree, org);
         let leaders: Vec<User> = self
             .store
             .users()
             .await?
             .into_iter()
-            .filter(|u| u.role == Role::Leader && tree.is_within(u.unit_id, org))
+            .filter(|u| {
+                u.role == Role::Leader && org.is_none_or(|org| tree.is_within(u.unit_id, org))
+            })
             .collect();
         // Tables name the same units over and over; each name is looked up once.
         let mut found: HashMap<String, Found> = HashMap::new();
@@ -201,7 +204,10 @@ impl Luoshi {
             .map(|c| plan_row(c, &directory, &mut found, &leaders, year, &tree))
             .collect();
         let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
-        let before = self.store.imported(org, &keys).await?;
+        let before = match org {
+            Some(org) => self.store.imported(org, &keys).await?,
+            None => Vec::new(),
+        };
         for row in &mut rows {
             row.imported_before = before.contains(&row.key);
         }

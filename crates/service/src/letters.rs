@@ -2,7 +2,7 @@
 //! they really are, kept by content hash, linked to their matters; and the units still missing
 //! one.
 
-use luoshi_domain::{MatterId, Power, UnitId, UnitKind, User};
+use luoshi_domain::{MatterId, Power, UnitId, User};
 pub use luoshi_storage::letter::Letter;
 use sha2::{Digest, Sha256};
 
@@ -99,7 +99,7 @@ impl Luoshi {
             .subtree(org)
             .into_iter()
             .filter(|u| *u != org)
-            .filter(|u| tree.get(*u).is_some_and(|u| u.kind != UnitKind::Other))
+            .filter(|u| tree.get(*u).is_some_and(|u| u.kind.is_assessed()))
             .filter(|u| !letters.iter().any(|l| l.unit_id == *u))
             .collect();
         Ok((letters, missing))

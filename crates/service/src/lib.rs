@@ -19,6 +19,7 @@ pub mod letters;
 mod lights;
 pub mod matters;
 pub mod notify;
+pub mod office;
 pub mod workbench;
 
 use std::sync::{Arc, RwLock};
@@ -230,13 +231,15 @@ impl Luoshi {
     /// The people `viewer` may look up. A liaison needs the leaders named on matters and the
     /// people of its own unit and the units under it (to whom it passes work on), not the
     /// whole government's accounts; the others see everyone.
-    pub async fn directory(&self, viewer: &User) -> Result<Vec<User>> {
-        let mut users = self.users().await?;
+    pub async fn directory(&self, viewer: &User) -> Result<Vec<office::Account>> {
+        let mut people = self.store.accounts().await?;
         if viewer.role == Role::Liaison {
             let tree = self.tree();
-            users.retain(|u| u.role == Role::Leader || tree.is_within(u.unit_id, viewer.unit_id));
+            people.retain(|a| {
+                a.user.role == Role::Leader || tree.is_within(a.user.unit_id, viewer.unit_id)
+            });
         }
-        Ok(users)
+        Ok(people)
     }
 }
 

@@ -7,7 +7,7 @@ use luoshi_domain::light::planned_percent;
 use luoshi_domain::{
     Action, Actor, Assignment, AssignmentRole, Cadence, Cascade, Cause, Event, EventKind,
     ExtensionChain, Light, LightContext, Matter, MatterId, MatterNumber, MatterState, Milestone,
-    NewEvent, OpenBelow, ProgressClass, Role, Source, UnitId, UnitKind, Urgency, User, UserId,
+    NewEvent, OpenBelow, ProgressClass, Role, Source, UnitId, Urgency, User, UserId,
 };
 use luoshi_storage::{MatterQuery, StoreError};
 
@@ -167,7 +167,7 @@ impl Luoshi {
                 if input.parent_id.is_some()
                     && tree
                         .get(user.unit_id)
-                        .is_some_and(|u| u.kind == UnitKind::Government) =>
+                        .is_some_and(|u| u.kind.is_government()) =>
             {
                 Some(user.unit_id)
             }

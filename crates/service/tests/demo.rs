@@ -191,6 +191,7 @@ async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
         .login("fgw", demo::DEMO_PASSWORD, None)
         .await
         .unwrap();
+    let fgw = fgw.user;
     let refused = |r: luoshi_service::Result<Vec<String>>| match r {
         Err(luoshi_service::ServiceError::Invalid { message, .. }) => message,
         other => panic!("expected a refusal, got {other:?}"),

@@ -26,8 +26,8 @@ use luoshi_domain::{
 
 pub use error::StoreError;
 pub use model::{
-    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Order, ScopeCounts, Tally,
-    Token, TokenKind, UnitMonth, UnitTally,
+    Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Order, ScopeCounts,
+    SignedIn, Tally, Token, TokenKind, UnitMonth, UnitTally,
 };
 pub use notify::{
     Addressee, Channel, Concern, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing,
@@ -122,6 +122,20 @@ fn concerns_sql() -> String {
          ORDER BY a.matter_id, a.position"
     )
 }
+
+/// Whether an administrator's account is enabled, both dialects.
+const HAS_ADMIN: &str = "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND NOT disabled)";
+
+/// Sets user `$1`'s password hash to `$2`; `$3`: a one-time password, both dialects.
+const SET_PASSWORD: &str =
+    "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1";
+
+/// Unit `$1`'s name `$2` and short names `$3` (JSON), both dialects.
+const RENAME_UNIT: &str = "UPDATE units SET name = $2, short_names = $3 WHERE id = $1";
+
+/// Writes an account's administered fields (`$1` its id), both dialects.
+const SAVE_ACCOUNT: &str = "UPDATE users SET display_name = $2, role = $3, unit_id = $4,
+     email = $5, phone = $6, in_charge_of = $7, disabled = $8 WHERE id = $1";
 
 /// The names of the programs' tokens of user `$1`, oldest first: what ending all of a person's
 /// tokens ends besides sessions (both dialects; SQLite reads `$n` as `?n`).
@@ -278,15 +292,24 @@ pub trait Store: Send + Sync + 'static {
 
     /// True until the first unit is written: a new database.
     async fn is_empty(&self) -> Result<bool>;
+    /// Whether any administrator can sign in: until one is made, nobody can set anything up.
+    async fn has_admin(&self) -> Result<bool>;
 
     async fn units(&self) -> Result<Vec<Unit>>;
     async fn insert_unit(&self, unit: &NewUnit) -> Result<UnitId>;
+    /// A unit's name and short names, as an administrator corrects or renames it.
+    async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()>;
 
     async fn insert_user(&self, user: &NewUser) -> Result<UserId>;
     async fn users(&self) -> Result<Vec<User>>;
     async fn user(&self, id: UserId) -> Result<Option<User>>;
-    /// The user and their password hash, for signing in.
-    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
+    /// The account and its password hash, for signing in; none for a disabled account.
+    async fn user_for_login(&self, username: &str) -> Result<Option<(Account, String)>>;
+    /// Every account, disabled ones included, by id.
+    async fn accounts(&self) -> Result<Vec<Account>>;
+    /// Writes what an administrator may change of an account: name, role, unit, contacts,
+    /// the units in charge and whether it is disabled (not its username or password).
+    async fn save_account(&self, account: &Account) -> Result<()>;
 
     /// Keeps a new token; returns its id.
     async fn insert_token(&self, token: &Token) -> Result<i64>;
@@ -299,16 +322,15 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_token(&self, user: UserId, id: i64) -> Result<bool>;
     /// The user's tokens of one kind, newest first.
     async fn tokens_of(&self, user: UserId, kind: TokenKind) -> Result<Vec<Token>>;
-    /// A live token (not expired at `now`) and the user it belongs to.
-    async fn user_by_token(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<(User, Token)>>;
+    /// A live token (not expired at `now`) and the user it belongs to, unless the account is
+    /// disabled.
+    async fn user_by_token(&self, token_hash: &str, now: DateTime<Utc>)
+    -> Result<Option<SignedIn>>;
     /// Records that a token was used at `at`.
     async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()>;
-    /// Replaces the user's password hash.
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()>;
+    /// Replaces the user's password hash; a one-time password must be changed at the next
+    /// sign-in.
+    async fn set_password(&self, user: UserId, password_hash: &str, one_time: bool) -> Result<()>;
 
     /// Creates matters with their assignments and first events, all in one transaction. Each
     /// one's id and number are allocated here (the next number of its org and year, gap-free);

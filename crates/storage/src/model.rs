@@ -1,6 +1,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
-    Cause, Light, MatterId, MatterState, Role, Source, TokenScope, UnitId, UnitKind, UserId,
+    Cause, Light, MatterId, MatterState, Role, Source, TokenScope, UnitId, UnitKind, User, UserId,
     Visibility,
 };
 
@@ -22,6 +22,29 @@ pub struct NewUser {
     pub email: Option<String>,
     pub password_hash: String,
     pub in_charge_of: Vec<UnitId>,
+    pub phone: Option<String>,
+    /// The password is a one-time one, to be changed at the first sign-in.
+    pub must_change_password: bool,
+}
+
+/// A person's account as the office administers it: who they are, how to reach them, and
+/// whether they may sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub user: User,
+    pub phone: Option<String>,
+    /// A disabled account signs nobody in and its tokens are gone; its history stays.
+    pub disabled: bool,
+    /// Signed in with a one-time password: nothing but choosing one's own is allowed.
+    pub must_change_password: bool,
+}
+
+/// A live token and whose it is.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub token: Token,
+    pub must_change_password: bool,
 }
 
 /// The order of a list of matters.

@@ -116,6 +116,8 @@ async fn story(store: &dyn Store) {
         email: Some(format!("{username}@example.gov.cn")),
         password_hash: "$argon2id$hash".into(),
         in_charge_of: vec![],
+        phone: None,
+        must_change_password: false,
     };
     let ducha_id = store
         .insert_user(&new_user("ducha", Role::Supervisor, city))
@@ -133,6 +135,7 @@ async fn story(store: &dyn Store) {
     ));
     assert_eq!(store.users().await.unwrap().len(), 2);
     let (ducha, hash) = store.user_for_login("ducha").await.unwrap().unwrap();
+    let ducha = ducha.user;
     assert_eq!(
         (ducha.id, ducha.role, hash.as_str()),
         (ducha_id, Role::Supervisor, "$argon2id$hash")
@@ -154,10 +157,14 @@ async fn story(store: &dyn Store) {
     };
     let session_id = store.insert_token(&session).await.unwrap();
     let found = store.user_by_token("digest", now).await.unwrap().unwrap();
-    assert_eq!((found.0.id, found.1.kind), (ducha_id, TokenKind::Session));
+    assert_eq!(
+        (found.user.id, found.token.kind),
+        (ducha_id, TokenKind::Session)
+    );
+    assert!(!found.must_change_password);
     store.touch_token(session_id, now).await.unwrap();
     let found = store.user_by_token("digest", now).await.unwrap().unwrap();
-    assert_eq!(found.1.last_used_at, Some(now));
+    assert_eq!(found.token.last_used_at, Some(now));
     assert!(
         store
             .user_by_token("digest", at("2026-03-03T09:00:00+08:00"))
@@ -466,6 +473,8 @@ async fn one_matter(store: &dyn Store) -> (luoshi_domain::UnitId, UserId, Matter
             email: None,
             password_hash: "x".into(),
             in_charge_of: vec![],
+            phone: None,
+            must_change_password: false,
         })
         .await
         .unwrap();
@@ -652,6 +661,8 @@ async fn deliveries_and_records(store: &dyn Store) {
         email: None,
         password_hash: "x".into(),
         in_charge_of: vec![],
+        phone: None,
+        must_change_password: false,
     };
     let first = store.insert_user(&liaison("l1")).await.unwrap();
     let second = store.insert_user(&liaison("l2")).await.unwrap();
@@ -934,9 +945,38 @@ async fn deliveries_and_records(store: &dyn Store) {
     store.delete_token("t1").await.unwrap();
     assert!(store.user_by_token("t1", now).await.unwrap().is_none());
     assert!(store.user_by_token("t2", now).await.unwrap().is_some());
-    store.set_password(by, "$argon2id$new").await.unwrap();
+    store
+        .set_password(by, "$argon2id$new", false)
+        .await
+        .unwrap();
     let (_, hash) = store.user_for_login("u").await.unwrap().unwrap();
     assert_eq!(hash, "$argon2id$new");
+
+    // A one-time password is flagged on every live sign-in until it is changed; a disabled
+    // account signs nobody in, by password or by token, and keeps everything else.
+    store
+        .set_password(by, "$argon2id$once", true)
+        .await
+        .unwrap();
+    let signed_in = store.user_by_token("t2", now).await.unwrap().unwrap();
+    assert!(signed_in.must_change_password);
+    let mut account = store
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.user.id == by)
+        .unwrap();
+    assert!(account.must_change_password && !account.disabled);
+    account.disabled = true;
+    account.phone = Some("13800000000".into());
+    account.user.display_name = "改名".into();
+    store.save_account(&account).await.unwrap();
+    assert!(store.user_for_login("u").await.unwrap().is_none());
+    assert!(store.user_by_token("t2", now).await.unwrap().is_none());
+    let saved = store.accounts().await.unwrap();
+    let saved = saved.iter().find(|a| a.user.id == by).unwrap();
+    assert_eq!(saved, &account);
 }
 
 #[tokio::test]
@@ -1166,6 +1206,8 @@ async fn descendants(store: &dyn Store) {
             email: None,
             password_hash: "$argon2id$hash".into(),
             in_charge_of: vec![],
+            phone: None,
+            must_change_password: false,
         })
         .await
         .unwrap();
@@ -1485,6 +1527,8 @@ async fn kept_counts(store: &dyn Store) {
             email: None,
             password_hash: "x".into(),
             in_charge_of: vec![],
+            phone: None,
+            must_change_password: false,
         })
         .await
         .unwrap();

@@ -4,7 +4,7 @@ use super::*;
 use crate::ids::{MatterId, UnitId};
 use crate::matter::{Assignment, Cadence, Source, Urgency};
 use crate::number::MatterNumber;
-use crate::org::Unit;
+use crate::org::{Unit, UnitKind};
 
 const CITY: UnitId = UnitId(1);
 const DUCHA: UnitId = UnitId(2);

@@ -16,6 +16,9 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     token: String,
     user: UserDto,
+    /// Signed in with a one-time password: until it is changed (`POST /me/password`), every
+    /// other call answers 403 `password_change_required`.
+    must_change_password: bool,
 }
 
 /// Signs in with a username and password; the token goes in `Authorization: Bearer …`.
@@ -26,9 +29,10 @@ pub async fn login(
     crate::extract::ClientAddr(from): crate::extract::ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> Result<axum::Json<LoginResponse>, ApiError> {
-    let (token, user) = s.luoshi.login(&req.username, &req.password, from).await?;
+    let (token, access) = s.luoshi.login(&req.username, &req.password, from).await?;
     Ok(axum::Json(LoginResponse {
         token,
-        user: UserDto::from(&user),
+        user: UserDto::from(&access.user),
+        must_change_password: access.must_change_password,
     }))
 }

@@ -35,6 +35,50 @@ impl From<&User> for UserDto {
     }
 }
 
+/// A person as the directory lists them.
+#[derive(Serialize, ToSchema)]
+pub struct PersonDto {
+    #[serde(flatten)]
+    user: UserDto,
+    disabled: bool,
+}
+
+impl From<&luoshi_service::office::Account> for PersonDto {
+    fn from(a: &luoshi_service::office::Account) -> Self {
+        PersonDto {
+            user: UserDto::from(&a.user),
+            disabled: a.disabled,
+        }
+    }
+}
+
+/// A person's account as those who administer it see it.
+#[derive(Serialize, ToSchema)]
+pub struct AccountDto {
+    #[serde(flatten)]
+    user: UserDto,
+    disabled: bool,
+    email: Option<String>,
+    phone: Option<String>,
+    /// The units a leader is in charge of (分管).
+    in_charge_of: Vec<i64>,
+    /// The password is a one-time one, not yet changed.
+    must_change_password: bool,
+}
+
+impl From<&luoshi_service::office::Account> for AccountDto {
+    fn from(a: &luoshi_service::office::Account) -> Self {
+        AccountDto {
+            user: UserDto::from(&a.user),
+            disabled: a.disabled,
+            email: a.user.email.clone(),
+            phone: a.phone.clone(),
+            in_charge_of: a.user.in_charge_of.iter().map(|u| u.0).collect(),
+            must_change_password: a.must_change_password,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct UnitDto {
     pub id: i64,

@@ -42,8 +42,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(auth::login))
-        .routes(routes!(units::list))
-        .routes(routes!(users::list))
+        .routes(routes!(units::list, units::create))
+        .routes(routes!(units::update))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update))
         .routes(routes!(matters::list, matters::create))
         .routes(routes!(matters::get))
         .routes(routes!(matters::assign))
@@ -82,6 +84,10 @@ pub const INPUT_ROUTES: &[&str] = &[
     "GET /matters",
     "GET /users",
     "GET /dashboard",
+    "POST /units",
+    "PATCH /units/{id}",
+    "POST /users",
+    "PATCH /users/{id}",
 ];
 
 /// Reads a request's input — the JSON body of a POST, the query string of a GET — into the type
@@ -119,6 +125,10 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         "GET /matters" => query::<matters::ListParams>(input),
         "GET /users" => query::<users::UsersQuery>(input),
         "GET /dashboard" => query::<dashboard::DashboardQuery>(input),
+        "POST /units" => body::<units::NewUnitBody>(input),
+        "PATCH /units/{id}" => body::<units::UnitChange>(input),
+        "POST /users" => body::<users::NewPerson>(input),
+        "PATCH /users/{id}" => body::<users::PersonChange>(input),
         _ => return None,
     })
 }

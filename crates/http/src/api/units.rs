@@ -1,8 +1,13 @@
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use luoshi_domain::{UnitId, UnitKind};
+use luoshi_service::office::UnitSpec;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::dto::UnitDto;
-use crate::extract::Caller;
+use crate::extract::{self, Caller, Path};
 use crate::{ApiError, AppState};
 
 /// The org tree: every unit with its short names, kind and parent.
@@ -15,4 +20,69 @@ pub async fn list(
     let mut units: Vec<UnitDto> = tree.units().map(UnitDto::from).collect();
     units.sort_by_key(|u| u.id);
     Ok(Json(units))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUnitBody {
+    /// The full name, e.g. 云州市发展和改革委员会.
+    name: String,
+    /// A short code of letters, digits, - and _, unique in the office.
+    code: String,
+    /// Told from the name when not given (…人民政府, …镇, …街道办事处, …办公室).
+    kind: Option<UnitKind>,
+    parent_id: Option<i64>,
+    #[serde(default)]
+    short_names: Vec<String>,
+}
+
+/// Adds a unit (administrators only).
+#[utoipa::path(post, path = "/units", request_body = NewUnitBody,
+    responses((status = 201, body = UnitDto), (status = 403), (status = 422)))]
+pub async fn create(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    extract::Json(b): extract::Json<NewUnitBody>,
+) -> Result<(StatusCode, axum::Json<UnitDto>), ApiError> {
+    let kind = b.kind.unwrap_or_else(|| UnitKind::from_name(&b.name));
+    let unit = s
+        .luoshi
+        .add_unit(
+            Some(&caller),
+            UnitSpec {
+                name: b.name,
+                code: b.code,
+                kind,
+                parent_id: b.parent_id.map(UnitId),
+                short_names: b.short_names,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(UnitDto::from(&unit))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitChange {
+    /// A new name; the former one is kept as a short name, so documents written before still
+    /// find the unit.
+    name: Option<String>,
+    /// The short names, replacing those kept.
+    short_names: Option<Vec<String>>,
+}
+
+/// Renames a unit or corrects its short names (administrators only).
+#[utoipa::path(patch, path = "/units/{id}", request_body = UnitChange,
+    responses((status = 200, body = UnitDto), (status = 403), (status = 404), (status = 422)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    extract::Json(b): extract::Json<UnitChange>,
+) -> Result<axum::Json<UnitDto>, ApiError> {
+    let unit = s
+        .luoshi
+        .rename_unit(Some(&caller), UnitId(id), b.name.as_deref(), b.short_names)
+        .await?;
+    Ok(axum::Json(UnitDto::from(&unit)))
 }

@@ -19,6 +19,26 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
     show(&s, &viewer, StatusCode::OK, None, None).await
 }
 
+/// The one page of a sign-in with a one-time password: choosing one's own.
+pub async fn first_password(State(s): State<AppState>, viewer: Viewer) -> Response {
+    first_password_page(&s, &viewer, StatusCode::OK, None)
+}
+
+fn first_password_page(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let name = viewer.user.display_name.clone();
+    render(
+        s,
+        status,
+        "first_password.html",
+        context! { csrf => viewer.csrf(), name, error },
+    )
+}
+
 /// The page, with what just happened: an error, or a token made a moment ago.
 async fn show(
     s: &AppState,
@@ -64,14 +84,7 @@ pub async fn password(
     }
     if field(&f, "new") != field(&f, "confirm") {
         let why = "两次输入的新密码不一致".to_string();
-        return show(
-            &s,
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(why),
-            None,
-        )
-        .await;
+        return refused(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, why).await;
     }
     match s
         .luoshi
@@ -82,8 +95,17 @@ pub async fn password(
         Ok(ended) => signed_out(&s, SignedOut::PasswordChanged, &ended),
         Err(e) => {
             let api = ApiError::from(e);
-            show(&s, &viewer, api.status, Some(api.message), None).await
+            refused(&s, &viewer, api.status, api.message).await
         }
+    }
+}
+
+/// A new password refused, said on the page it was typed on.
+async fn refused(s: &AppState, viewer: &Viewer, status: StatusCode, why: String) -> Response {
+    if viewer.must_change_password {
+        first_password_page(s, viewer, status, Some(why))
+    } else {
+        show(s, viewer, status, Some(why), None).await
     }
 }
 

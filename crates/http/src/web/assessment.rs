@@ -47,6 +47,9 @@ fn kind_label(kind: UnitKind) -> &'static str {
     match kind {
         UnitKind::Government => "县(市、区)和乡镇(街道)",
         UnitKind::Department => "部门",
+        UnitKind::Township => "乡镇",
+        UnitKind::Street => "街道",
+        UnitKind::Office => "办公室",
         UnitKind::Other => "其他单位",
     }
 }

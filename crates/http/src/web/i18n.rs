@@ -439,6 +439,18 @@ fn english(zh: &str) -> Option<&'static str> {
         }
         "已在所有设备上退出。" => "You are signed out on every device.",
         "结束登录" => "End sign-ins",
+        "设置新密码" => "Choose your password",
+        "尚无系统管理员。请在服务器上运行以下命令创建第一个管理员(与启动服务时使用相同的 --data 参数),初始密码只显示一次,首次登录后须修改:" => {
+            "There is no administrator yet. On the server, run these commands (with the same --data as the server) to make the first one; the one-time password is shown once and must be changed at the first sign-in:"
+        }
+        "{0},您好。您正在使用管理员生成的一次性初始密码,请先设置自己的密码,之后才能使用系统。" => {
+            "Welcome, {0}. You signed in with a one-time password from your administrator: choose your own before anything else."
+        }
+        "至少8位,包含大写字母、小写字母、数字和符号中的至少三类,不能包含用户名。" => {
+            "At least 8 characters, with three of: capitals, small letters, digits, symbols; not your username."
+        }
+        "初始密码" => "One-time password",
+        "设置密码" => "Save password",
         "手机丢失、人员调离或怀疑账号被盗时,结束此人在所有设备上的登录,并作废其全部接口令牌。" => {
             "When a phone is lost, someone leaves, or an account may be stolen: end the person's sign-ins on every device and all their API tokens."
         }

@@ -96,7 +96,7 @@ pub async fn upload(State(s): State<AppState>, viewer: Viewer, mut form: Multipa
     };
     match s
         .luoshi
-        .plan_import(&viewer.user, &file_name, &bytes, &options)
+        .plan_import(Some(&viewer.user), &file_name, &bytes, &options)
         .await
     {
         Ok(plan) => preview(&s, &viewer, StatusCode::OK, &plan, &options, None),
@@ -238,7 +238,7 @@ pub async fn commit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
     let plan = match s
         .luoshi
         .plan_rows(
-            &viewer.user,
+            Some(&viewer.user),
             candidates,
             Vec::new(),
             year,

@@ -295,7 +295,7 @@ fn may_decompose(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> bo
         && m.assignment(viewer.user.unit_id).is_some()
         && tree
             .get(viewer.user.unit_id)
-            .is_some_and(|u| u.kind == luoshi_domain::UnitKind::Government);
+            .is_some_and(|u| u.kind.is_government());
     open && (manages && viewer.user.role == Role::Supervisor || carries)
 }
 

@@ -58,6 +58,10 @@ pub fn templates() -> Arc<Environment<'static>> {
         ),
         ("inbox.html", include_str!("templates/inbox.html")),
         ("account.html", include_str!("templates/account.html")),
+        (
+            "first_password.html",
+            include_str!("templates/first_password.html"),
+        ),
         ("admin.html", include_str!("templates/admin.html")),
         (
             "import_preview.html",
@@ -129,6 +133,7 @@ pub fn router() -> Routes {
         .post("/inbox/prefs", inbox::prefs)
         .post("/inbox/{id}/{verb}", inbox::mark)
         .get("/account", account::page)
+        .get(session::FIRST_PASSWORD, account::first_password)
         .post("/account/password", account::password)
         .post("/account/tokens", account::create_token)
         .post("/account/tokens/{id}/revoke", account::revoke_token)

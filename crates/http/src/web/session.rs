@@ -16,6 +16,11 @@ pub const SESSION_COOKIE: &str = "luoshi_session";
 /// sets a random value of its own.
 pub const PRESESSION_COOKIE: &str = "luoshi_presession";
 
+/// Where someone signed in with a one-time password chooses their own, and all they may do
+/// until then: this page, the form it posts to, and signing out.
+pub const FIRST_PASSWORD: &str = "/account/first-password";
+const FIRST_PASSWORD_ALLOWS: [&str; 3] = [FIRST_PASSWORD, "/account/password", "/logout"];
+
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
@@ -70,6 +75,8 @@ pub struct Viewer {
     pub secret: String,
     /// Unread messages in the inbox, for the header.
     pub unread: usize,
+    /// Signed in with a one-time password, still to be changed.
+    pub must_change_password: bool,
 }
 
 impl Viewer {
@@ -87,6 +94,10 @@ impl FromRequestParts<AppState> for Viewer {
         // Tokens made for programs are not browser sessions.
         match state.luoshi.authenticate(&secret).await {
             Ok(access) if access.session => {
+                if access.must_change_password && !FIRST_PASSWORD_ALLOWS.contains(&parts.uri.path())
+                {
+                    return Err(Redirect::to(FIRST_PASSWORD).into_response());
+                }
                 let user = access.user;
                 let unread = state.luoshi.unread(&user).await.unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "the unread count could not be read");
@@ -96,6 +107,7 @@ impl FromRequestParts<AppState> for Viewer {
                     user,
                     secret,
                     unread,
+                    must_change_password: access.must_change_password,
                 })
             }
             _ => Err(with_cookie(to_login(), SESSION_COOKIE, "")),

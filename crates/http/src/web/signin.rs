@@ -18,7 +18,20 @@ pub async fn login_page(State(s): State<AppState>, headers: HeaderMap) -> Respon
     {
         return Redirect::to("/").into_response();
     }
-    login_form(&s, StatusCode::OK, "", None, None)
+    let first_steps = match s.luoshi.first_steps().await {
+        Ok(steps) => steps.map(|s| s.commands()),
+        Err(e) => {
+            tracing::warn!(error = %e, "whether an administrator exists could not be read");
+            None
+        }
+    };
+    let notice = first_steps.map(|commands| {
+        context! {
+            headline => "尚无系统管理员。请在服务器上运行以下命令创建第一个管理员(与启动服务时使用相同的 --data 参数),初始密码只显示一次,首次登录后须修改:",
+            commands,
+        }
+    });
+    login_form(&s, StatusCode::OK, "", None, notice)
 }
 
 /// Why someone was signed out everywhere, told on the sign-in page that follows.
@@ -81,7 +94,7 @@ pub async fn login(
         );
     }
     match s.luoshi.login(username, field(&f, "password"), from).await {
-        Ok((token, _)) => {
+        Ok((token, access)) => {
             // A new session at every sign-in: a session id planted before sign-in is worth
             // nothing after it.
             if let Some(old) = session::cookie(&headers, SESSION_COOKIE)
@@ -89,8 +102,13 @@ pub async fn login(
             {
                 tracing::warn!(error = %e, "the previous session could not be ended");
             }
+            let first = if access.must_change_password {
+                session::FIRST_PASSWORD
+            } else {
+                "/"
+            };
             let home =
-                session::with_cookie(Redirect::to("/").into_response(), SESSION_COOKIE, &token);
+                session::with_cookie(Redirect::to(first).into_response(), SESSION_COOKIE, &token);
             session::with_cookie(home, PRESESSION_COOKIE, "")
         }
         Err(e) => {

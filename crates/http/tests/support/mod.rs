@@ -142,6 +142,19 @@ impl TestApp {
         body
     }
 
+    pub async fn patch(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .patch(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {
         let res = self
             .http

@@ -88,6 +88,8 @@ pub(crate) async fn fill(luoshi: &Luoshi, under: Option<UnitId>) -> Result<Built
                 .iter()
                 .map(|c| unit(c))
                 .collect::<Result<_>>()?,
+            phone: None,
+            must_change_password: false,
         };
         let id = luoshi.store().insert_user(&new).await?;
         let user = luoshi

@@ -47,8 +47,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::{
-    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, ScopeCounts, Store,
-    StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
+    Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
+    ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
 };
 
 pub use scratch::ScratchDatabase;
@@ -70,6 +70,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0013_scope_tallies.sql"),
     include_str!("../../migrations/postgres/0014_unit_inbox.sql"),
     include_str!("../../migrations/postgres/0015_assignment_causes.sql"),
+    include_str!("../../migrations/postgres/0016_office_setup.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi
@@ -440,6 +441,12 @@ impl Store for PostgresStore {
         )
     }
 
+    async fn has_admin(&self) -> Result<bool> {
+        Ok(sqlx::query_scalar(crate::HAS_ADMIN)
+            .fetch_one(&mut *self.conn().await?)
+            .await?)
+    }
+
     async fn units(&self) -> Result<Vec<Unit>> {
         let rows = sqlx::query(
             "SELECT id, code, name, short_names, kind, parent_id FROM units ORDER BY id",
@@ -447,6 +454,16 @@ impl Store for PostgresStore {
         .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(rows::unit).collect()
+    }
+
+    async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()> {
+        sqlx::query(crate::RENAME_UNIT)
+            .bind(unit.0)
+            .bind(name)
+            .bind(Json(short_names))
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
     }
 
     async fn insert_unit(&self, u: &NewUnit) -> Result<UnitId> {
@@ -467,8 +484,8 @@ impl Store for PostgresStore {
     async fn insert_user(&self, u: &NewUser) -> Result<UserId> {
         let id = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, role, unit_id, email, password_hash,
-                 in_charge_of, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                 in_charge_of, created_at, phone, must_change_password)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&u.username)
         .bind(&u.display_name)
@@ -478,6 +495,8 @@ impl Store for PostgresStore {
         .bind(&u.password_hash)
         .bind(Json(&u.in_charge_of))
         .bind(Utc::now())
+        .bind(&u.phone)
+        .bind(u.must_change_password)
         .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(UserId(id))
@@ -498,14 +517,36 @@ impl Store for PostgresStore {
         row.as_ref().map(rows::user).transpose()
     }
 
-    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_SELECT} ORDER BY id")))
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        rows.iter().map(rows::account).collect()
+    }
+
+    async fn save_account(&self, a: &Account) -> Result<()> {
+        sqlx::query(crate::SAVE_ACCOUNT)
+            .bind(a.user.id.0)
+            .bind(&a.user.display_name)
+            .bind(a.user.role.as_str())
+            .bind(a.user.unit_id.0)
+            .bind(&a.user.email)
+            .bind(&a.phone)
+            .bind(Json(&a.user.in_charge_of))
+            .bind(a.disabled)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn user_for_login(&self, username: &str) -> Result<Option<(Account, String)>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{USER_SELECT} WHERE username = $1"
+            "{USER_SELECT} WHERE username = $1 AND NOT disabled"
         )))
         .bind(username)
         .fetch_optional(&mut *self.conn().await?)
         .await?;
-        row.map(|r| Ok((rows::user(&r)?, r.try_get("password_hash")?)))
+        row.map(|r| Ok((rows::account(&r)?, r.try_get("password_hash")?)))
             .transpose()
     }
 
@@ -573,7 +614,7 @@ impl Store for PostgresStore {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(User, Token)>> {
+    ) -> Result<Option<SignedIn>> {
         let mut c = self.conn().await?;
         let token = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{TOKEN_SELECT} WHERE token_hash = $1 AND expires_at > $2"
@@ -585,15 +626,21 @@ impl Store for PostgresStore {
         let Some(token) = token.as_ref().map(rows::token).transpose()? else {
             return Ok(None);
         };
-        let user = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_SELECT} WHERE id = $1")))
-            .bind(token.user_id.0)
-            .fetch_optional(&mut *c)
-            .await?;
-        Ok(user
+        let account = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{USER_SELECT} WHERE id = $1 AND NOT disabled"
+        )))
+        .bind(token.user_id.0)
+        .fetch_optional(&mut *c)
+        .await?;
+        Ok(account
             .as_ref()
-            .map(rows::user)
+            .map(rows::account)
             .transpose()?
-            .map(|u| (u, token)))
+            .map(|a| SignedIn {
+                user: a.user,
+                token,
+                must_change_password: a.must_change_password,
+            }))
     }
 
     async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
@@ -605,10 +652,11 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
+    async fn set_password(&self, user: UserId, password_hash: &str, one_time: bool) -> Result<()> {
+        sqlx::query(crate::SET_PASSWORD)
             .bind(user.0)
+            .bind(password_hash)
+            .bind(one_time)
             .execute(&mut *self.conn().await?)
             .await?;
         Ok(())

@@ -32,8 +32,8 @@ use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::{
-    AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result, ScopeCounts, Store,
-    StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
+    Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
+    ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
 };
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0013_scope_tallies.sql"),
     include_str!("../../migrations/sqlite/0014_unit_inbox.sql"),
     include_str!("../../migrations/sqlite/0015_assignment_causes.sql"),
+    include_str!("../../migrations/sqlite/0016_office_setup.sql"),
 ];
 
 pub struct SqliteStore {
@@ -146,13 +147,27 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 
 fn migrate(conn: &mut Connection) -> Result<()> {
     let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    // A step may rebuild a table others refer to, which SQLite allows only with foreign keys
+    // off (they cannot be switched inside a transaction); each step is checked before it
+    // commits instead.
+    conn.pragma_update(None, "foreign_keys", false)?;
     for (step, sql) in MIGRATIONS.iter().enumerate().skip(done.max(0) as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Corrupt(format!(
+                "schema step {} leaves rows of {table} referring to nothing",
+                step + 1
+            )));
+        }
         tx.pragma_update(None, "user_version", (step + 1) as i64)?;
         tx.commit()?;
         tracing::info!(step = step + 1, "database schema migrated");
     }
+    conn.pragma_update(None, "foreign_keys", true)?;
     // Events written before the chain existed are linked once, in order.
     let tx = conn.transaction()?;
     audit::extend(&tx)?;
@@ -270,6 +285,12 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn has_admin(&self) -> Result<bool> {
+        self.readers
+            .run(|c| Ok(c.query_row(crate::HAS_ADMIN, [], |r| r.get(0))?))
+            .await
+    }
+
     async fn units(&self) -> Result<Vec<Unit>> {
         self.readers
             .run(|c| {
@@ -278,6 +299,17 @@ impl Store for SqliteStore {
                 )?;
                 let rows = stmt.query_map([], rows::unit)?;
                 rows.map(|r| r.map_err(StoreError::from)).collect()
+            })
+            .await
+    }
+
+    async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()> {
+        let (name, short_names) = (name.to_string(), to_json(&short_names));
+        self.writer
+            .run(move |c| {
+                c.prepare_cached(&rows::shared(crate::RENAME_UNIT))?
+                    .execute(params![unit.0, name, short_names])?;
+                Ok(())
             })
             .await
     }
@@ -314,8 +346,8 @@ impl Store for SqliteStore {
                 let id = c
                     .prepare_cached(
                         "INSERT INTO users (username, display_name, role, unit_id, email,
-                             password_hash, in_charge_of, created_at)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                             password_hash, in_charge_of, created_at, phone, must_change_password)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     )?
                     .query_row(
                         params![
@@ -327,6 +359,8 @@ impl Store for SqliteStore {
                             u.password_hash,
                             to_json(&u.in_charge_of),
                             ts(Utc::now()),
+                            u.phone,
+                            u.must_change_password,
                         ],
                         |r| r.get(0),
                     )
@@ -355,14 +389,47 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        self.readers
+            .run(|c| {
+                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} ORDER BY id"))?;
+                let rows = stmt.query_map([], rows::account)?;
+                rows.map(|r| r.map_err(StoreError::from)).collect()
+            })
+            .await
+    }
+
+    async fn save_account(&self, account: &Account) -> Result<()> {
+        let a = account.clone();
+        self.writer
+            .run(move |c| {
+                c.prepare_cached(&rows::shared(crate::SAVE_ACCOUNT))?
+                    .execute(params![
+                        a.user.id.0,
+                        a.user.display_name,
+                        a.user.role.as_str(),
+                        a.user.unit_id.0,
+                        a.user.email,
+                        a.phone,
+                        to_json(&a.user.in_charge_of),
+                        a.disabled,
+                    ])
+                    .map_err(rows::write_error)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn user_for_login(&self, username: &str) -> Result<Option<(Account, String)>> {
         let username = username.to_string();
         self.readers
             .run(move |c| {
-                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} WHERE username = ?"))?;
+                let mut stmt = c.prepare_cached(&format!(
+                    "{USER_SELECT} WHERE username = ? AND NOT disabled"
+                ))?;
                 let found = stmt
                     .query_row([username], |r| {
-                        Ok((rows::user(r)?, r.get("password_hash")?))
+                        Ok((rows::account(r)?, r.get("password_hash")?))
                     })
                     .optional()?;
                 Ok(found)
@@ -448,7 +515,7 @@ impl Store for SqliteStore {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(User, Token)>> {
+    ) -> Result<Option<SignedIn>> {
         let token_hash = token_hash.to_string();
         self.readers
             .run(move |c| {
@@ -459,11 +526,15 @@ impl Store for SqliteStore {
                     .query_row(params![token_hash, ts(now)], rows::token)
                     .optional()?;
                 let Some(token) = token else { return Ok(None) };
-                let user = c
-                    .prepare_cached(&format!("{USER_SELECT} WHERE id = ?"))?
-                    .query_row([token.user_id.0], rows::user)
+                let account = c
+                    .prepare_cached(&format!("{USER_SELECT} WHERE id = ? AND NOT disabled"))?
+                    .query_row([token.user_id.0], rows::account)
                     .optional()?;
-                Ok(user.map(|u| (u, token)))
+                Ok(account.map(|a| SignedIn {
+                    user: a.user,
+                    token,
+                    must_change_password: a.must_change_password,
+                }))
             })
             .await
     }
@@ -478,12 +549,12 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+    async fn set_password(&self, user: UserId, password_hash: &str, one_time: bool) -> Result<()> {
         let hash = password_hash.to_string();
         self.writer
             .run(move |c| {
-                c.prepare_cached("UPDATE users SET password_hash = ? WHERE id = ?")?
-                    .execute(params![hash, user.0])?;
+                c.prepare_cached(&rows::shared(crate::SET_PASSWORD))?
+                    .execute(params![user.0, hash, one_time])?;
                 Ok(())
             })
             .await

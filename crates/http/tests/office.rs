@@ -1,0 +1,367 @@
+//! An office sets up its own units and people through the API, under the same authorization
+//! as everything else.
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::browser::Browser;
+use support::{TestApp, spawn_app};
+
+support::on_both_backends!(
+    an_administrator_adds_and_renames_units_and_the_former_name_still_finds_the_unit,
+    a_person_added_without_a_password_must_choose_one_before_anything_else,
+    disabling_a_person_ends_their_sessions_and_tokens_at_once,
+    a_supervisor_administers_only_the_people_of_its_own_org_and_never_an_administrator,
+    bad_units_and_people_are_refused_with_the_reason_and_change_nothing,
+);
+
+const NOW: &str = "2026-06-30T09:00:00+08:00";
+
+async fn sign_in(app: &TestApp, username: &str, password: &str) -> (StatusCode, Value) {
+    app.post(
+        "",
+        "/auth/login",
+        json!({"username": username, "password": password}),
+    )
+    .await
+}
+
+async fn an_administrator_adds_and_renames_units_and_the_former_name_still_finds_the_unit() {
+    let app = spawn_app(NOW).await;
+    let admin = app.login("admin").await;
+    let county = app.unit("county");
+    let (status, town) = app
+        .post(
+            &admin,
+            "/units",
+            json!({"name": "东风镇人民政府", "code": "dfz", "parent_id": county}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{town}");
+    assert_eq!(town["kind"], "township", "told from the name");
+    let id = town["id"].as_i64().unwrap();
+
+    let (status, renamed) = app
+        .patch(
+            &admin,
+            &format!("/units/{id}"),
+            json!({"name": "东风街道办事处"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
+    assert_eq!(renamed["name"], "东风街道办事处");
+    assert_eq!(renamed["short_names"], json!(["东风镇人民政府"]));
+    let (_, units) = app.get(&admin, "/units").await;
+    let listed = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap();
+    assert_eq!(listed["name"], "东风街道办事处");
+
+    // Work written before the renaming still names the unit by its former name.
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let csrf = b.get("/matters/new").await.csrf();
+    let registered = b
+        .post(
+            "/matters/new",
+            &[
+                ("csrf", &csrf),
+                ("title", "推进集镇污水管网建设"),
+                ("content", "年内完工。"),
+                ("source", "meeting"),
+                ("urgency", "normal"),
+                ("lead", "东风镇人民政府"),
+                ("deadline", "2026-12-31"),
+                ("cadence", "monthly"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        registered.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        registered.html
+    );
+    let ducha = app.login("ducha").await;
+    let matter = registered.location.unwrap().replace("/matters/", "");
+    let (_, made) = app.get(&ducha, &format!("/matters/{matter}")).await;
+    assert_eq!(made["lead_unit_id"], id);
+
+    let (status, _) = app
+        .post(
+            &ducha,
+            "/units",
+            json!({"name": "某局", "code": "mj", "parent_id": county}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "units are the administrator's"
+    );
+}
+
+async fn a_person_added_without_a_password_must_choose_one_before_anything_else() {
+    let app = spawn_app(NOW).await;
+    let admin = app.login("admin").await;
+    let (status, added) = app
+        .post(
+            &admin,
+            "/users",
+            json!({"username": "zhangwei", "display_name": "张伟", "role": "liaison",
+                "unit_id": app.unit("czj"), "phone": "13800001111",
+                "email": "zhangwei@example.gov.cn"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["user"]["must_change_password"], true);
+    assert_eq!(added["user"]["phone"], "13800001111");
+    let once = added["initial_password"].as_str().unwrap().to_string();
+
+    let (status, signed_in) = sign_in(&app, "zhangwei", &once).await;
+    assert_eq!(status, StatusCode::OK, "{signed_in}");
+    assert_eq!(signed_in["must_change_password"], true);
+    let token = signed_in["token"].as_str().unwrap().to_string();
+    let (status, refused) = app.get(&token, "/matters").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(refused["error"]["code"], "password_change_required");
+    let (status, _) = app
+        .post(&token, "/tokens", json!({"name": "x", "scope": "read"}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no token before a password");
+
+    // The pages allow nothing but choosing a password.
+    let mut b = Browser::new(&app);
+    let csrf = b.get("/login").await.csrf();
+    let page = b
+        .post(
+            "/login",
+            &[
+                ("username", "zhangwei"),
+                ("password", &once),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/account/first-password"));
+    for path in ["/", "/matters", "/account", "/inbox"] {
+        let page = b.get(path).await;
+        assert_eq!(
+            page.location.as_deref(),
+            Some("/account/first-password"),
+            "{path}"
+        );
+    }
+    let form = b.get("/account/first-password").await;
+    assert!(form.html.contains("一次性初始密码"), "{}", form.html);
+    let short = b
+        .post(
+            "/account/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current", &once),
+                ("new", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.html.contains("密码至少8位"), "{}", short.html);
+    assert!(short.html.contains("设置新密码"), "the same page again");
+    let done = b
+        .post(
+            "/account/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current", &once),
+                ("new", "Caizheng-2026"),
+                ("confirm", "Caizheng-2026"),
+            ],
+        )
+        .await;
+    assert!(done.html.contains("密码已修改"), "{}", done.html);
+    let (status, signed_in) = sign_in(&app, "zhangwei", "Caizheng-2026").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(signed_in["must_change_password"], false);
+    let token = signed_in["token"].as_str().unwrap();
+    assert_eq!(app.get(token, "/matters").await.0, StatusCode::OK);
+}
+
+async fn disabling_a_person_ends_their_sessions_and_tokens_at_once() {
+    let app = spawn_app(NOW).await;
+    let czj = app.login("czj").await;
+    let (_, made) = app
+        .post(
+            &czj,
+            "/tokens",
+            json!({"name": "对接程序", "scope": "read"}),
+        )
+        .await;
+    let program = made["token"].as_str().unwrap().to_string();
+    let id = app.login_user("czj").await["id"].as_i64().unwrap();
+    let admin = app.login("admin").await;
+    let (status, changed) = app
+        .patch(&admin, &format!("/users/{id}"), json!({"disabled": true}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["user"]["disabled"], true);
+    for token in [&czj, &program] {
+        assert_eq!(app.get(token, "/matters").await.0, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = sign_in(&app, "czj", "luoshi-demo").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, people) = app.get(&admin, "/users").await;
+    let listed = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap();
+    assert_eq!(listed["disabled"], true, "kept, and shown as disabled");
+
+    let (status, _) = app
+        .patch(&admin, &format!("/users/{id}"), json!({"disabled": false}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(sign_in(&app, "czj", "luoshi-demo").await.0, StatusCode::OK);
+
+    // A password reset hands out a one-time password and ends the sign-ins made before it.
+    let before = app.login("czj").await;
+    let (_, reset) = app
+        .patch(
+            &admin,
+            &format!("/users/{id}"),
+            json!({"reset_password": true}),
+        )
+        .await;
+    let once = reset["initial_password"].as_str().unwrap();
+    assert_eq!(
+        app.get(&before, "/matters").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, signed_in) = sign_in(&app, "czj", once).await;
+    assert_eq!(signed_in["must_change_password"], true);
+}
+
+async fn a_supervisor_administers_only_the_people_of_its_own_org_and_never_an_administrator() {
+    let app = spawn_app(NOW).await;
+    let person = |username: &str, role: &str, unit: &str| json!({"username": username, "role": role, "unit_id": app.unit(unit)});
+    let county_ducha = app.login("county-ducha").await;
+    let (status, _) = app
+        .post(&county_ducha, "/users", person("x1", "liaison", "czj"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a city unit is above the county"
+    );
+    let (status, added) = app
+        .post(
+            &county_ducha,
+            "/users",
+            person("x2", "liaison", "county-fgj"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let ducha = app.login("ducha").await;
+    let (status, _) = app
+        .post(&ducha, "/users", person("x3", "admin", "czj"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "no administrator made by a supervisor"
+    );
+    let admin_id = app.login_user("admin").await["id"].as_i64().unwrap();
+    let (status, _) = app
+        .patch(
+            &ducha,
+            &format!("/users/{admin_id}"),
+            json!({"disabled": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let fgw = app.login("fgw").await;
+    let (status, _) = app
+        .post(&fgw, "/users", person("x4", "liaison", "fgw"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn bad_units_and_people_are_refused_with_the_reason_and_change_nothing() {
+    let app = spawn_app(NOW).await;
+    let admin = app.login("admin").await;
+    let (_, before) = app.get(&admin, "/users").await;
+    let city = app.unit("city");
+    for (body, reason) in [
+        (
+            json!({"username": "fgw", "role": "liaison", "unit_id": city}),
+            "用户名 fgw 已被使用",
+        ),
+        (
+            json!({"username": "new", "role": "liaison", "unit_id": 99999}),
+            "所在单位不存在",
+        ),
+        (
+            json!({"username": "张三", "role": "liaison", "unit_id": city}),
+            "用户名只能由",
+        ),
+        (
+            json!({"username": "n2", "role": "liaison", "unit_id": city, "phone": "call me"}),
+            "手机号码“call me”格式不正确",
+        ),
+        (
+            json!({"username": "n3", "role": "liaison", "unit_id": city, "password": "abc"}),
+            "密码至少8位",
+        ),
+        (
+            json!({"username": "n4", "role": "liaison", "unit_id": city, "in_charge_of": [city]}),
+            "只有领导可以设置分管单位",
+        ),
+    ] {
+        let (status, refused) = app.post(&admin, "/users", body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains(reason), "{message} for {body}");
+    }
+    let (_, after) = app.get(&admin, "/users").await;
+    assert_eq!(before, after);
+
+    let (_, units_before) = app.get(&admin, "/units").await;
+    for (body, reason) in [
+        (
+            json!({"name": "某局", "code": "fgw", "parent_id": city}),
+            "单位代码 fgw 已被使用",
+        ),
+        (
+            json!({"name": "某局", "code": "a b", "parent_id": city}),
+            "单位代码只能由",
+        ),
+        (
+            json!({"name": " ", "code": "kong", "parent_id": city}),
+            "请填写单位名称",
+        ),
+        (
+            json!({"name": "某局", "code": "mj", "parent_id": 99999}),
+            "上级单位不存在",
+        ),
+    ] {
+        let (status, refused) = app.post(&admin, "/units", body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains(reason), "{message} for {body}");
+    }
+    let (status, _) = app
+        .post(
+            &admin,
+            "/units",
+            json!({"name": "某局", "code": "mj", "kind": "palace"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown kind");
+    assert_eq!(app.get(&admin, "/units").await.1, units_before);
+}
