@@ -53,9 +53,39 @@ pub enum Command {
     /// The office's units (单位).
     #[command(subcommand)]
     Unit(UnitCommand),
+    /// The office's contact list (通讯录) of units and people.
+    #[command(subcommand)]
+    Org(OrgCommand),
     /// The office's people (人员).
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Import a contact list (.xlsx, .xls or .csv): units, their parents and short names, and
+    /// people with their roles, phones and e-mail. Rows with problems stop the import; the same
+    /// list imported again adds nothing twice. The people added get one-time passwords, written
+    /// once to a workbook for the office to hand out.
+    Import(OrgImportArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct OrgImportArgs {
+    /// The contact list.
+    pub file: PathBuf,
+    /// Show what would be imported and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Where to write the one-time passwords of the people added (default: beside the list,
+    /// named …-初始密码.xlsx).
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub passwords: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use crate::cli::{
     Args, AssessArgs, AuditCommand, BulletinArgs, CalendarCommand, CalendarFileArgs,
     CalendarImportArgs, Command, ConfigCommand, DataArgs, ExportCommand, ImportArgs, LedgerArgs,
-    UnitAddArgs, UnitCommand, UserAddArgs, UserCommand,
+    OrgCommand, OrgImportArgs, UnitAddArgs, UnitCommand, UserAddArgs, UserCommand,
 };
 use crate::config::{Config, Overrides};
 
@@ -142,12 +142,159 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             let luoshi = open(&config, clock).await?;
             unit_add(&luoshi, a).await
         }
+        Command::Org(OrgCommand::Import(a)) => {
+            let config = load(file, &a.data, None, "luoshi-data")?;
+            let luoshi = open(&config, clock).await?;
+            org_import(&luoshi, a).await
+        }
         Command::User(UserCommand::Add(a)) => {
             let config = load(file, &a.data, None, "luoshi-data")?;
             let luoshi = open(&config, clock).await?;
             user_add(&luoshi, a).await
         }
     }
+}
+
+/// Files larger than this are refused unread, as uploads are: a contact list or task table is
+/// a few hundred kilobytes.
+const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// A file to import, read whole, unless it is larger than any list an office keeps.
+fn read_input(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        bail!(
+            "文件超过 20 MB,请拆分后再导入 ({} is over 20 MB)",
+            path.display()
+        );
+    }
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// `luoshi org import`: a contact list shown row by row, then imported when nothing is wrong.
+async fn org_import(luoshi: &Luoshi, a: OrgImportArgs) -> anyhow::Result<()> {
+    let bytes = read_input(&a.file)?;
+    let name = a
+        .file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let progress = Progress::start(a.json);
+    let plan = luoshi
+        .plan_org_import(&name, &bytes)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    progress.say(&format!(
+        "已读取 {} 个单位、{} 名人员",
+        plan.units.len(),
+        plan.people.len()
+    ));
+    if a.dry_run || plan.problem_count() > 0 {
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&plan)?);
+        } else {
+            print_org_plan(&plan);
+        }
+        if plan.problem_count() > 0 && !a.dry_run {
+            bail!(
+                "通讯录有 {} 处问题,未导入任何内容 (the list has problems; nothing was imported)",
+                plan.problem_count()
+            );
+        }
+        return Ok(());
+    }
+    let outcome = luoshi
+        .import_org(None, &plan)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    progress.done();
+    let mut written = None;
+    if !outcome.passwords.is_empty() {
+        let out = a.passwords.clone().unwrap_or_else(|| {
+            let stem = a
+                .file
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            a.file.with_file_name(format!("{stem}-初始密码.xlsx"))
+        });
+        let rows: Vec<Vec<String>> = outcome.passwords.iter().map(|p| p.to_vec()).collect();
+        let columns = [
+            ("姓名", 10.0),
+            ("单位", 30.0),
+            ("用户名", 16.0),
+            ("初始密码", 16.0),
+        ];
+        let book = ledger::table("初始密码", "初始密码(首次登录后须修改)", &columns, &rows)?;
+        std::fs::write(&out, book).with_context(|| format!("writing {}", out.display()))?;
+        written = Some(out);
+    }
+    if a.json {
+        let json = serde_json::json!({
+            "units_added": outcome.units_added, "people_added": outcome.people_added,
+            "passwords": written.as_ref().map(|p| p.display().to_string()),
+        });
+        println!("{json}");
+    } else {
+        println!(
+            "已导入 {} 个单位、{} 名人员 (imported {} units and {} people)",
+            outcome.units_added, outcome.people_added, outcome.units_added, outcome.people_added
+        );
+        if let Some(out) = &written {
+            println!(
+                "初始密码已写入 {},请分发给本人,首次登录后须修改 (one-time passwords written there, once)",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The contact list as understood, for a person to read.
+fn print_org_plan(plan: &luoshi_service::contacts::OrgPlan) {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let mut out = String::new();
+    for p in &plan.file_problems {
+        let _ = writeln!(out, "问题:{p}");
+    }
+    for u in &plan.units {
+        let mark = if !u.problems.is_empty() {
+            "✗"
+        } else if u.existing {
+            "="
+        } else {
+            "+"
+        };
+        let _ = writeln!(
+            out,
+            "{mark} 单位 {} 上级:{} 类型:{} 简称:{} {}",
+            u.name,
+            if u.parent.is_empty() { "-" } else { &u.parent },
+            u.kind.label(),
+            u.short_names.join("、"),
+            u.problems.join(";")
+        );
+    }
+    for p in &plan.people {
+        let mark = if !p.problems.is_empty() {
+            "✗"
+        } else if p.existing {
+            "="
+        } else {
+            "+"
+        };
+        let _ = writeln!(
+            out,
+            "{mark} 人员 {} {} {} 用户名:{} {}",
+            p.name,
+            p.unit,
+            p.role.label(),
+            p.username,
+            p.problems.join(";")
+        );
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
 }
 
 /// `luoshi unit add`: the operator of the machine adds a unit, as the administrator would.
@@ -267,7 +414,7 @@ async fn acting_user(luoshi: &Luoshi, username: Option<&str>) -> anyhow::Result<
 }
 
 async fn import(luoshi: &Luoshi, a: &ImportArgs) -> anyhow::Result<()> {
-    let bytes = std::fs::read(&a.file).with_context(|| format!("reading {}", a.file.display()))?;
+    let bytes = read_input(&a.file)?;
     // Trying a file needs nobody to act as: before any account exists, its units are matched
     // in the whole tree (or reported, in an empty one).
     let user = match acting_user(luoshi, a.user.as_deref()).await {

@@ -2,6 +2,7 @@
 //! candidate rows (titles, units as written, deadline phrases understood), and ledgers and
 //! official documents become bytes.
 
+pub mod contacts;
 pub mod deadline;
 pub mod docx;
 pub mod extract;

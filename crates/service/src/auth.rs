@@ -32,6 +32,20 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
+/// Hashes a one-time password made by [`crate::office`]: a random secret of about 70 bits, which
+/// guessing cannot reach, so argon2id's smallest cost is enough, and a contact list of
+/// thousands of people is imported in seconds. It is replaced by a fully hashed password of
+/// the person's own at the first sign-in.
+pub(crate) fn hash_one_time(password: &str) -> String {
+    let params = argon2::Params::new(argon2::Params::MIN_M_COST, 1, 1, None)
+        .expect("the smallest argon2 parameters are within its bounds");
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashes any password with valid parameters")
+        .to_string()
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {

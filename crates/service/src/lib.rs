@@ -9,6 +9,7 @@ mod bulletin;
 mod calendar;
 pub mod channels;
 pub mod clock;
+pub mod contacts;
 pub mod dashboard;
 pub mod demo;
 mod error;

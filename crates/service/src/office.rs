@@ -422,7 +422,7 @@ fn short_names(given: &[String], name: &str) -> Vec<String> {
 
 /// An e-mail address or a phone number as typed: blank is none; an address needs an `@`, a
 /// phone number digits (with `+`, `-` and spaces).
-fn contact(value: Option<String>, field: &'static str) -> Result<Option<String>> {
+pub(crate) fn contact(value: Option<String>, field: &'static str) -> Result<Option<String>> {
     let Some(value) = value
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
@@ -458,7 +458,7 @@ fn contact(value: Option<String>, field: &'static str) -> Result<Option<String>>
 
 /// A one-time password of twelve characters from letters and digits that cannot be mistaken
 /// for one another when read aloud or copied from paper, with each kind present.
-fn one_time_password(username: &str) -> String {
+pub(crate) fn one_time_password(username: &str) -> String {
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
     const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
     const DIGITS: &[u8] = b"23456789";
