@@ -378,6 +378,18 @@ fn plan_people(
     let directory = Directory::new(tree, None);
     let mut taken: HashSet<String> = accounts.iter().map(|a| a.user.username.clone()).collect();
     let mut given: HashMap<String, String> = HashMap::new();
+    // A province's list has thousands of units and tens of thousands of people: each is
+    // looked up by key, never by a scan.
+    let listed_units: HashMap<&str, &UnitLine> =
+        units.iter().map(|u| (u.name.as_str(), u)).collect();
+    let by_place: HashMap<(&str, UnitId), &crate::office::Account> = accounts
+        .iter()
+        .map(|a| ((a.user.display_name.as_str(), a.user.unit_id), a))
+        .collect();
+    let by_username: HashMap<&str, &crate::office::Account> = accounts
+        .iter()
+        .map(|a| (a.user.username.as_str(), a))
+        .collect();
     let mut lines = Vec::new();
     for row in rows.iter().filter(|r| !r.name.is_empty()) {
         let mut problems = Vec::new();
@@ -386,15 +398,14 @@ fn plan_people(
             Found::Unit { id, confidence } if confidence >= 1.0 => Some(id),
             _ => None,
         };
-        let listed = units.iter().any(|u| u.name == row.unit && u.placed);
+        let line = listed_units.get(row.unit.as_str());
+        let listed = line.is_some_and(|u| u.placed);
         if row.unit.is_empty() {
             problems.push("缺少所在单位".to_string());
         } else if unit_id.is_none() && !listed {
             problems.push(format!("单位“{}”不存在", row.unit));
         }
-        let is_government = units
-            .iter()
-            .find(|u| u.name == row.unit)
+        let is_government = line
             .map(|u| u.kind.is_government())
             .or_else(|| {
                 unit_id
@@ -420,10 +431,10 @@ fn plan_people(
             problems.push(e.to_string());
             None
         });
-        let same_person = accounts.iter().find(|a| {
-            a.user.display_name == row.name && Some(a.user.unit_id) == unit_id
-                || (!row.username.is_empty() && a.user.username == row.username)
-        });
+        let same_person = unit_id
+            .and_then(|id| by_place.get(&(row.name.as_str(), id)))
+            .or_else(|| by_username.get(row.username.as_str()))
+            .copied();
         let existing = same_person.is_some_and(|a| a.user.display_name == row.name);
         let username = if let Some(a) = same_person.filter(|_| existing) {
             a.user.username.clone()
