@@ -208,6 +208,7 @@ async fn org_import(luoshi: &Luoshi, a: OrgImportArgs) -> anyhow::Result<()> {
         .import_org(None, &plan)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    luoshi.refresh_statistics().await?;
     progress.done();
     let mut written = None;
     if !outcome.passwords.is_empty() {
@@ -459,6 +460,7 @@ async fn import(luoshi: &Luoshi, a: &ImportArgs) -> anyhow::Result<()> {
         .import(&user, &plan, &options)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    luoshi.refresh_statistics().await?;
     progress.done();
     if a.json {
         println!("{}", serde_json::to_string_pretty(&outcome)?);
@@ -522,37 +524,71 @@ fn print_plan(plan: &ImportPlan) {
     let _ = std::io::stdout().write_all(out.as_bytes());
 }
 
-/// Progress on stderr for long imports: a line rewritten in place on a terminal.
+/// Progress on stderr for long commands: a line rewritten in place on a terminal, plain lines
+/// where stderr is a file or a pipe (a log, CI), nothing with `--json`.
 struct Progress {
-    quiet: bool,
+    json: bool,
+    terminal: bool,
     started: std::time::Instant,
+    /// The stage and tenth last written as a plain line.
+    last: std::sync::Mutex<(String, usize)>,
 }
 
 impl Progress {
-    fn start(quiet: bool) -> Progress {
-        let p = Progress {
-            quiet: quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    fn new(json: bool) -> Progress {
+        Progress {
+            json,
+            terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             started: std::time::Instant::now(),
-        };
+            last: std::sync::Mutex::new((String::new(), usize::MAX)),
+        }
+    }
+
+    fn start(json: bool) -> Progress {
+        let p = Progress::new(json);
         p.say("正在读取文件…");
         p
     }
 
     fn say(&self, what: &str) {
-        if !self.quiet {
+        let secs = self.started.elapsed().as_secs_f64();
+        if self.json {
+        } else if self.terminal {
+            eprint!("\r\x1b[2K{what} ({secs:.1}s)");
+        } else {
+            eprintln!("{what} ({secs:.1}s)");
+        }
+    }
+
+    /// `done` of `of` of a stage: a bar on a terminal, else a line at every tenth.
+    fn count(&self, what: &str, done: usize, of: usize) {
+        use std::io::Write as _;
+        let percent = (done * 100).checked_div(of).unwrap_or(100).min(100);
+        if self.json {
+        } else if self.terminal {
+            let filled = percent / 5;
             eprint!(
-                "\r\x1b[2K{what} ({:.1}s)",
-                self.started.elapsed().as_secs_f64()
+                "\r[{}{}] {what}: {done}/{of} {percent}%   ",
+                "#".repeat(filled),
+                " ".repeat(20 - filled)
             );
+            let _ = std::io::stderr().flush();
+        } else {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            if last.0 != what || last.1 != percent / 10 {
+                *last = (what.to_string(), percent / 10);
+                eprintln!("{what}: {done}/{of} {percent}%");
+            }
         }
     }
 
     fn done(&self) {
-        if !self.quiet {
-            eprintln!(
-                "\r\x1b[2K完成 ({:.1}s)",
-                self.started.elapsed().as_secs_f64()
-            );
+        let secs = self.started.elapsed().as_secs_f64();
+        if self.json {
+        } else if self.terminal {
+            eprintln!("\r\x1b[2K完成 ({secs:.1}s)");
+        } else {
+            eprintln!("完成 ({secs:.1}s)");
         }
     }
 }
@@ -955,28 +991,14 @@ async fn audit_verify(config: &Config, luoshi: &Luoshi) -> anyhow::Result<()> {
 
 /// Fills an empty database, showing on stderr how far it has got.
 async fn generate(luoshi: &Luoshi, a: &crate::cli::GenArgs) -> anyhow::Result<()> {
-    use std::io::Write as _;
     let scale = luoshi_service::generate::Scale::parse(&a.scale).context("--scale")?;
     let started = std::time::Instant::now();
-    let mut last = String::new();
-    let mut show = |what: &str, done: usize, of: usize| {
-        let percent = (done * 100).checked_div(of).unwrap_or(100).min(100);
-        let line = format!("{what}: {done}/{of} {percent}%");
-        if line != last {
-            let filled = percent / 5;
-            eprint!(
-                "\r[{}{}] {line}   ",
-                "#".repeat(filled),
-                " ".repeat(20 - filled)
-            );
-            let _ = std::io::stderr().flush();
-            last = line;
-        }
-    };
+    let progress = Progress::new(false);
+    let mut show = |what: &str, done: usize, of: usize| progress.count(what, done, of);
     let made = luoshi_service::generate::generate(luoshi, scale, a.seed, a.matters, &mut show)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    eprintln!();
+    progress.done();
     let mut summary = serde_json::to_value(&made)?;
     summary["seconds"] = serde_json::json!(started.elapsed().as_secs_f64());
     println!("{summary}");

@@ -220,6 +220,12 @@ impl Luoshi {
             .await?)
     }
 
+    /// Refreshes the database's statistics after many rows were written at once (an import,
+    /// a contact list): until then PostgreSQL plans the new rows from guesses.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        Ok(self.store.analyze().await?)
+    }
+
     /// A consistent copy of the database at `to`, taken while serving.
     pub async fn backup(&self, to: &std::path::Path) -> Result<()> {
         Ok(self.store.backup(to).await?)

@@ -256,6 +256,13 @@ pub async fn commit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
     }
     match s.luoshi.import(&viewer.user, &plan, &options).await {
         Ok(outcome) => {
+            // Statistics are refreshed behind the answer: the new rows are already there.
+            let luoshi = s.luoshi.clone();
+            tokio::spawn(async move {
+                if let Err(e) = luoshi.refresh_statistics().await {
+                    tracing::warn!(error = %e, "statistics could not be refreshed after an import");
+                }
+            });
             let tree = s.luoshi.tree();
             render(
                 &s,
