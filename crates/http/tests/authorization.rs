@@ -89,6 +89,13 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /inbox/{id}/read", "DDDDADD"),
     ("POST /admin/calendar", "DAADDDD"),
     ("POST /admin/sessions", "DADDDDD"),
+    ("GET /admin/units", "DADDDDD"),
+    ("POST /admin/units", "DADDDDD"),
+    ("POST /admin/units/{id}", "DADDDDD"),
+    ("GET /admin/people", "DAADDDD"),
+    ("POST /admin/people", "DAADDDD"),
+    ("GET /admin/people/{id}", "DAADDDD"),
+    ("POST /admin/people/{id}", "DAADDDD"),
     ("GET /account", "DAAAAAA"),
     ("GET /account/first-password", "DAAAAAA"),
     ("POST /account/password", "DAAAAAA"),
@@ -442,9 +449,9 @@ impl Fixture {
             self.api_tokens[0].to_string()
         } else if entry.starts_with("/api/v1/tokens/") {
             self.api_tokens[1].to_string()
-        } else if entry.starts_with("/api/v1/users/") {
+        } else if entry.starts_with("/api/v1/users/") || entry.starts_with("/admin/people/") {
             self.bystander.to_string()
-        } else if entry.starts_with("/api/v1/units/") {
+        } else if entry.starts_with("/api/v1/units/") || entry.starts_with("/admin/units/") {
             self.lead_unit.to_string()
         } else if entry.starts_with("/inbox/") {
             self.message.clone()

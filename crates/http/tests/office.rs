@@ -14,6 +14,7 @@ support::on_both_backends!(
     disabling_a_person_ends_their_sessions_and_tokens_at_once,
     a_supervisor_administers_only_the_people_of_its_own_org_and_never_an_administrator,
     bad_units_and_people_are_refused_with_the_reason_and_change_nothing,
+    an_administrator_keeps_units_and_people_on_their_pages,
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
@@ -364,4 +365,113 @@ async fn bad_units_and_people_are_refused_with_the_reason_and_change_nothing() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown kind");
     assert_eq!(app.get(&admin, "/units").await.1, units_before);
+}
+
+async fn an_administrator_keeps_units_and_people_on_their_pages() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("admin").await;
+    let page = b.get("/admin/units").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.html.contains("云州市发展和改革委员会"),
+        "the tree is listed"
+    );
+    let county = app.unit("county").to_string();
+    let added = b
+        .post(
+            "/admin/units",
+            &[
+                ("csrf", &page.csrf()),
+                ("name", "东风镇人民政府"),
+                ("code", "dfz"),
+                ("kind", ""),
+                ("parent", &county),
+                ("short", "东风镇"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK);
+    assert!(
+        added.html.contains("已添加单位“东风镇人民政府”"),
+        "{}",
+        added.html
+    );
+    let refused = b
+        .post(
+            "/admin/units",
+            &[("csrf", &page.csrf()), ("name", "某局"), ("code", "dfz")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("单位代码 dfz 已被使用"));
+    assert!(
+        refused.html.contains("value=\"某局\""),
+        "what was typed stays"
+    );
+
+    let people = b.get("/admin/people").await;
+    let (_, units) = app.get(&app.login("admin").await, "/units").await;
+    let town = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "dfz")
+        .unwrap()["id"]
+        .to_string();
+    let added = b
+        .post(
+            "/admin/people",
+            &[
+                ("csrf", &people.csrf()),
+                ("name", "钱进"),
+                ("username", "qianjin"),
+                ("role", "liaison"),
+                ("unit", &town),
+                ("phone", "13800002222"),
+                ("email", ""),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.html);
+    assert!(added.html.contains("已添加“钱进”"));
+    let at = added
+        .html
+        .find("<code>")
+        .expect("the one-time password is shown")
+        + 6;
+    let once = added.html[at..at + 12].to_string();
+    let (status, signed_in) = sign_in(&app, "qianjin", &once).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(signed_in["must_change_password"], true);
+
+    let id = app.login_user("fgw").await["id"].as_i64().unwrap();
+    let person = b.get(&format!("/admin/people/{id}")).await;
+    assert_eq!(person.status, StatusCode::OK);
+    let fgw = app.login("fgw").await;
+    let disabled = b
+        .post(
+            &format!("/admin/people/{id}"),
+            &[("csrf", &person.csrf()), ("action", "disable")],
+        )
+        .await;
+    assert!(disabled.html.contains("已停用"), "{}", disabled.html);
+    assert_eq!(app.get(&fgw, "/matters").await.0, StatusCode::UNAUTHORIZED);
+
+    // A supervisor sees the people of its own org only; a liaison none.
+    let mut county_ducha = Browser::new(&app);
+    county_ducha.sign_in("county-ducha").await;
+    let listed = county_ducha.get("/admin/people").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(listed.html.contains("county-fgj") && !listed.html.contains(">czj<"));
+    let mut liaison = Browser::new(&app);
+    liaison.sign_in("czj").await;
+    assert_eq!(
+        liaison.get("/admin/people").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        liaison.get("/admin/units").await.status,
+        StatusCode::FORBIDDEN
+    );
 }

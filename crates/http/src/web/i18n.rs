@@ -174,6 +174,9 @@ const MESSAGES: &[(&str, &str)] = &[
     ),
     ("单位 {} 不存在", "Unit {0} does not exist"),
     ("用户 {} 不存在", "User {0} does not exist"),
+    ("已添加单位“{}”", "Unit “{0}” added"),
+    ("已保存单位“{}”", "Unit “{0}” saved"),
+    ("已添加“{}”", "{0} added"),
     (
         "事项 {} 不存在或无权查看",
         "Matter {0} does not exist or is not yours to see",
@@ -439,6 +442,67 @@ fn english(zh: &str) -> Option<&'static str> {
         }
         "已在所有设备上退出。" => "You are signed out on every device.",
         "结束登录" => "End sign-ins",
+        "单位管理" => "Units",
+        "人员管理" => "People",
+        "添加单位" => "Add a unit",
+        "单位全称" => "Full name",
+        "单位代码" => "Code",
+        "字母、数字、-和_,例如 fgw" => "Letters, digits, - and _, e.g. fgw",
+        "按名称判断" => "Tell from the name",
+        "上级单位" => "Parent unit",
+        "无(最上级)" => "None (the top)",
+        "简称" => "Short names",
+        "多个简称用顿号分隔,例如 市发改委、市发展改革委" => {
+            "Separate short names with 、 e.g. 市发改委、市发展改革委"
+        }
+        "组织机构" => "Organisation",
+        "全部单位,按隶属关系排列。改名后原名称保留为简称,旧文件仍能匹配。" => {
+            "Every unit, under its parent. A renamed unit keeps its former name as a short name, so older documents still match."
+        }
+        "代码" => "Code",
+        "名称与简称" => "Name and short names",
+        "还没有单位。" => "No units yet.",
+        "添加人员" => "Add a person",
+        "字母、数字、.、_和-,例如姓名拼音或手机号" => {
+            "Letters, digits, ., _ and -, e.g. the name in pinyin or a mobile number"
+        }
+        "所在单位" => "Unit",
+        "手机号码" => "Mobile",
+        "邮箱" => "E-mail",
+        "人员" => "People",
+        "您管理的人员,新添加的在前" => "The people you administer, newest first",
+        "已停用" => "Disabled",
+        "待修改初始密码" => "One-time password not yet changed",
+        "正常" => "Active",
+        "还没有人员。" => "No people yet.",
+        "账号" => "Account",
+        "重置密码" => "Reset password",
+        "启用" => "Enable",
+        "停用账号" => "Disable",
+        "该账号已停用:不能登录,历史记录保留。" => {
+            "This account is disabled: it cannot sign in; its history stays."
+        }
+        "重置密码会生成新的一次性初始密码,并结束此人在所有设备上的登录和全部接口令牌。停用后此人不能登录,历史记录保留。" => {
+            "A reset makes a new one-time password and ends the person's sign-ins on every device and all their API tokens. A disabled person cannot sign in; their history stays."
+        }
+        "新的初始密码(只显示这一次,请转交本人,首次登录后须修改):" => {
+            "The new one-time password (shown this once; hand it over; it must be changed at the first sign-in):"
+        }
+        "用户名 {0} 的初始密码(只显示这一次,请转交本人,首次登录后须修改):" => {
+            "The one-time password of {0} (shown this once; hand it over; it must be changed at the first sign-in):"
+        }
+        "已停用,此人的登录和接口令牌已全部结束" => {
+            "Disabled; the person's sign-ins and API tokens have ended"
+        }
+        "已启用" => "Enabled",
+        "已重置密码,此人的登录和接口令牌已全部结束" => {
+            "Password reset; the person's sign-ins and API tokens have ended"
+        }
+        "已保存" => "Saved",
+        "政府" => "Government",
+        "乡镇" => "Township",
+        "街道" => "Street",
+        "办公室" => "Office",
         "设置新密码" => "Choose your password",
         "尚无系统管理员。请在服务器上运行以下命令创建第一个管理员(与启动服务时使用相同的 --data 参数),初始密码只显示一次,首次登录后须修改:" => {
             "There is no administrator yet. On the server, run these commands (with the same --data as the server) to make the first one; the one-time password is shown once and must be changed at the first sign-in:"

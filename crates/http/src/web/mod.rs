@@ -10,6 +10,7 @@ mod import;
 mod inbox;
 mod letters;
 mod matter;
+mod office;
 mod pages;
 mod register;
 mod session;
@@ -63,6 +64,9 @@ pub fn templates() -> Arc<Environment<'static>> {
             include_str!("templates/first_password.html"),
         ),
         ("admin.html", include_str!("templates/admin.html")),
+        ("units.html", include_str!("templates/units.html")),
+        ("people.html", include_str!("templates/people.html")),
+        ("person.html", include_str!("templates/person.html")),
         (
             "import_preview.html",
             include_str!("templates/import_preview.html"),
@@ -140,6 +144,13 @@ pub fn router() -> Routes {
         .get("/admin", inbox::admin)
         .post("/admin/calendar", inbox::calendar)
         .post("/admin/sessions", inbox::end_sessions)
+        .get("/admin/units", office::units)
+        .post("/admin/units", office::add_unit)
+        .post("/admin/units/{id}", office::rename_unit)
+        .get("/admin/people", office::people)
+        .post("/admin/people", office::add_person)
+        .get("/admin/people/{id}", office::person)
+        .post("/admin/people/{id}", office::change_person)
         .get("/matters/{id}", matter::matter_page)
         .post("/matters/{id}/decompose", matter::decompose)
         .post("/matters/{id}/{verb}", matter::matter_step)

@@ -1,0 +1,373 @@
+//! The office's own tree and people, kept on pages: units (administrators) and people
+//! (administrators, and supervisors for the units under their org).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use luoshi_domain::{OrgTree, Role, UnitId, UnitKind, UserId};
+use luoshi_service::office::{Account, AccountChange, PersonSpec, UnitSpec};
+use minijinja::context;
+
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
+use super::render;
+use super::session::{Viewer, csrf_matches};
+use super::view::ViewerView;
+use crate::{ApiError, AppState};
+
+/// Every unit in tree order, each with its depth, for the table and the drop-downs.
+fn tree_rows(tree: &OrgTree) -> Vec<minijinja::Value> {
+    let mut roots: Vec<_> = tree.units().filter(|u| u.parent_id.is_none()).collect();
+    roots.sort_by_key(|u| u.id);
+    let mut out = Vec::new();
+    for root in roots {
+        for id in tree.subtree(root.id) {
+            let Some(u) = tree.get(id) else { continue };
+            let depth = tree.ancestors_or_self(id).len() - 1;
+            out.push(context! {
+                id => u.id.0, code => u.code, name => u.name, kind => u.kind.label(),
+                short_names => u.short_names.join("、"), depth,
+                indent => "\u{3000}".repeat(depth),
+            });
+        }
+    }
+    out
+}
+
+fn kinds() -> Vec<minijinja::Value> {
+    UnitKind::ALL
+        .iter()
+        .map(|k| context! { value => k.as_str(), label => k.label() })
+        .collect()
+}
+
+pub async fn units(State(s): State<AppState>, viewer: Viewer) -> Response {
+    units_page(&s, &viewer, StatusCode::OK, &Fields::new(), None)
+}
+
+fn units_page(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    input: &Fields,
+    message: Option<String>,
+) -> Response {
+    if viewer.user.role != Role::Admin {
+        return error_page(s, StatusCode::FORBIDDEN, "只有系统管理员可以管理单位");
+    }
+    let tree = s.luoshi.tree();
+    render(
+        s,
+        status,
+        "units.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
+            units => tree_rows(&tree), kinds => kinds(), message,
+            name => field(input, "name"), code => field(input, "code"),
+            kind => field(input, "kind"), parent => field(input, "parent"),
+            short => field(input, "short"),
+        },
+    )
+}
+
+/// Names people type: separated by 、 or commas.
+fn names(text: &str) -> Vec<String> {
+    text.split(['、', ',', '\u{ff0c}'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub async fn add_unit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let name = field(&f, "name").to_string();
+    let spec = UnitSpec {
+        kind: UnitKind::parse(field(&f, "kind")).unwrap_or_else(|| UnitKind::from_name(&name)),
+        name,
+        code: field(&f, "code").to_string(),
+        parent_id: field(&f, "parent").parse().ok().map(UnitId),
+        short_names: names(field(&f, "short")),
+    };
+    match s.luoshi.add_unit(Some(&viewer.user), spec).await {
+        Ok(unit) => {
+            let done = format!("已添加单位“{}”", unit.name);
+            units_page(&s, &viewer, StatusCode::OK, &Fields::new(), Some(done))
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            units_page(&s, &viewer, api.status, &f, Some(api.message))
+        }
+    }
+}
+
+pub async fn rename_unit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let renamed = s
+        .luoshi
+        .rename_unit(
+            Some(&viewer.user),
+            UnitId(id),
+            Some(field(&f, "name")),
+            Some(names(field(&f, "short"))),
+        )
+        .await;
+    match renamed {
+        Ok(unit) => {
+            let done = format!("已保存单位“{}”", unit.name);
+            units_page(&s, &viewer, StatusCode::OK, &Fields::new(), Some(done))
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            units_page(&s, &viewer, api.status, &Fields::new(), Some(api.message))
+        }
+    }
+}
+
+fn person_row(a: &Account, tree: &OrgTree) -> minijinja::Value {
+    context! {
+        id => a.user.id.0, username => a.user.username, name => a.user.display_name,
+        role => a.user.role.label(), unit => super::view::unit_name(tree, a.user.unit_id),
+        phone => a.phone, email => a.user.email, disabled => a.disabled,
+        must_change => a.must_change_password,
+    }
+}
+
+pub async fn people(State(s): State<AppState>, viewer: Viewer) -> Response {
+    people_page(&s, &viewer, StatusCode::OK, &Fields::new(), None, None).await
+}
+
+/// The people the viewer administers, the form to add one, and what just happened: a message,
+/// or a one-time password to hand over (shown this once).
+async fn people_page(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    input: &Fields,
+    message: Option<String>,
+    initial: Option<(String, String)>,
+) -> Response {
+    let accounts = match s.luoshi.accounts(&viewer.user).await {
+        Ok(a) => a,
+        Err(e) => return failed(s, e),
+    };
+    let tree = s.luoshi.tree();
+    let mut rows: Vec<_> = accounts.iter().map(|a| person_row(a, &tree)).collect();
+    rows.reverse();
+    let units = administered_units(viewer, &tree);
+    render(
+        s,
+        status,
+        "people.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
+            people => rows, units, roles => roles(viewer), message, initial,
+            username => field(input, "username"), name => field(input, "name"),
+            role => field(input, "role"), unit => field(input, "unit"),
+            phone => field(input, "phone"), email => field(input, "email"),
+        },
+    )
+}
+
+/// The units whose people the viewer may add: all for an administrator, its org's for a
+/// supervisor.
+fn administered_units(viewer: &Viewer, tree: &OrgTree) -> Vec<minijinja::Value> {
+    let org = tree.org_of(viewer.user.unit_id);
+    tree_rows(tree)
+        .into_iter()
+        .filter(|row| {
+            viewer.user.role == Role::Admin
+                || row
+                    .get_attr("id")
+                    .ok()
+                    .and_then(|id| i64::try_from(id).ok())
+                    .zip(org)
+                    .is_some_and(|(id, org)| tree.is_within(UnitId(id), org))
+        })
+        .collect()
+}
+
+fn roles(viewer: &Viewer) -> Vec<minijinja::Value> {
+    Role::ALL
+        .iter()
+        .filter(|r| viewer.user.role == Role::Admin || **r != Role::Admin)
+        .map(|r| context! { value => r.as_str(), label => r.label() })
+        .collect()
+}
+
+fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+pub async fn add_person(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let Some(role) = Role::parse(field(&f, "role")) else {
+        let why = "请选择角色".to_string();
+        return people_page(
+            &s,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &f,
+            Some(why),
+            None,
+        )
+        .await;
+    };
+    let Ok(unit) = field(&f, "unit").parse::<i64>() else {
+        let why = "请选择所在单位".to_string();
+        return people_page(
+            &s,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &f,
+            Some(why),
+            None,
+        )
+        .await;
+    };
+    let spec = PersonSpec {
+        username: field(&f, "username").to_string(),
+        display_name: field(&f, "name").to_string(),
+        role,
+        unit_id: UnitId(unit),
+        email: optional(field(&f, "email")),
+        phone: optional(field(&f, "phone")),
+        password: None,
+        in_charge_of: Vec::new(),
+    };
+    match s.luoshi.add_person(Some(&viewer.user), spec).await {
+        Ok((account, initial)) => {
+            let done = format!("已添加“{}”", account.user.display_name);
+            let initial = initial.map(|p| (account.user.username.clone(), p));
+            people_page(
+                &s,
+                &viewer,
+                StatusCode::OK,
+                &Fields::new(),
+                Some(done),
+                initial,
+            )
+            .await
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            people_page(&s, &viewer, api.status, &f, Some(api.message), None).await
+        }
+    }
+}
+
+pub async fn person(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    person_page(&s, &viewer, UserId(id), StatusCode::OK, None, None).await
+}
+
+async fn person_page(
+    s: &AppState,
+    viewer: &Viewer,
+    id: UserId,
+    status: StatusCode,
+    message: Option<String>,
+    initial: Option<String>,
+) -> Response {
+    let accounts = match s.luoshi.accounts(&viewer.user).await {
+        Ok(a) => a,
+        Err(e) => return failed(s, e),
+    };
+    let Some(account) = accounts.iter().find(|a| a.user.id == id) else {
+        return error_page(s, StatusCode::NOT_FOUND, "该人员不存在或不归您管理");
+    };
+    let tree = s.luoshi.tree();
+    render(
+        s,
+        status,
+        "person.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
+            person => person_row(account, &tree), role => account.user.role.as_str(),
+            unit => account.user.unit_id.0, units => administered_units(viewer, &tree),
+            roles => roles(viewer), message, initial,
+        },
+    )
+}
+
+/// Saves a person's fields, or disables, enables or resets their password (`action`).
+pub async fn change_person(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let change = match field(&f, "action") {
+        "disable" => AccountChange {
+            disabled: Some(true),
+            ..AccountChange::default()
+        },
+        "enable" => AccountChange {
+            disabled: Some(false),
+            ..AccountChange::default()
+        },
+        "reset" => AccountChange {
+            reset_password: true,
+            ..AccountChange::default()
+        },
+        _ => AccountChange {
+            display_name: Some(field(&f, "name").to_string()),
+            role: Role::parse(field(&f, "role")),
+            unit_id: field(&f, "unit").parse().ok().map(UnitId),
+            email: Some(optional(field(&f, "email"))),
+            phone: Some(optional(field(&f, "phone"))),
+            ..AccountChange::default()
+        },
+    };
+    match s
+        .luoshi
+        .change_account(Some(&viewer.user), UserId(id), change)
+        .await
+    {
+        Ok((account, initial)) => {
+            let done = match field(&f, "action") {
+                "disable" => "已停用,此人的登录和接口令牌已全部结束",
+                "enable" => "已启用",
+                "reset" => "已重置密码,此人的登录和接口令牌已全部结束",
+                _ => "已保存",
+            };
+            person_page(
+                &s,
+                &viewer,
+                account.user.id,
+                StatusCode::OK,
+                Some(done.into()),
+                initial,
+            )
+            .await
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            if api.status == StatusCode::NOT_FOUND || api.status == StatusCode::FORBIDDEN {
+                return error_page(&s, api.status, &api.message);
+            }
+            person_page(&s, &viewer, UserId(id), api.status, Some(api.message), None).await
+        }
+    }
+}
