@@ -90,6 +90,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /admin/calendar", "DAADDDD"),
     ("POST /admin/sessions", "DADDDDD"),
     ("GET /admin/units", "DADDDDD"),
+    ("GET /admin/contacts", "DADDDDD"),
+    ("POST /admin/contacts", "DADDDDD"),
     ("POST /admin/units", "DADDDDD"),
     ("POST /admin/units/{id}", "DADDDDD"),
     ("GET /admin/people", "DAADDDD"),
@@ -506,7 +508,7 @@ async fn call(
             };
             form.push(("username".into(), username.into()));
             form.push(("password".into(), "luoshi-demo".into()));
-            if path == "/import" || path == "/letters" {
+            if ["/import", "/letters", "/admin/contacts"].contains(&path) {
                 let fields: Vec<(&str, &str)> =
                     form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let (content_type, body) = support::multipart(&fields, ("letter.pdf", PDF));

@@ -15,6 +15,7 @@ support::on_both_backends!(
     a_supervisor_administers_only_the_people_of_its_own_org_and_never_an_administrator,
     bad_units_and_people_are_refused_with_the_reason_and_change_nothing,
     an_administrator_keeps_units_and_people_on_their_pages,
+    a_contact_list_uploaded_on_the_page_is_previewed_then_imported_with_its_passwords,
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
@@ -474,4 +475,84 @@ async fn an_administrator_keeps_units_and_people_on_their_pages() {
         liaison.get("/admin/units").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+async fn a_contact_list_uploaded_on_the_page_is_previewed_then_imported_with_its_passwords() {
+    let app = spawn_app(NOW).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("admin").await;
+    let csrf = b.get("/admin/contacts").await.csrf();
+    let list = "单位名称,上级单位,简称,姓名,手机号码\n\
+                青山县白云镇人民政府,青山县人民政府,白云镇,孙丽,13700001234\n\
+                云州市财政局,,,周强,\n"
+        .as_bytes();
+    let preview = b
+        .upload("/admin/contacts", &[("csrf", &csrf)], ("通讯录.csv", list))
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.html);
+    assert!(preview.html.contains("青山县白云镇人民政府") && preview.html.contains("新增"));
+    assert!(preview.html.contains("已有"), "市财政局 is there already");
+    let before = app.get(&app.login("admin").await, "/units").await.1;
+    assert_eq!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["name"] == "青山县白云镇人民政府")
+            .count(),
+        0,
+        "a preview writes nothing"
+    );
+
+    let content = {
+        let at = preview.html.find("name=\"content\"").unwrap();
+        let start = preview.html[at..].find('>').unwrap() + at + 1;
+        let end = preview.html[start..].find("</textarea>").unwrap() + start;
+        // As a browser reads a textarea: the template escaped what HTML would take as markup.
+        preview.html[start..end]
+            .replace("&#x2f;", "/")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let (content_type, body) = support::multipart(
+        &[
+            ("csrf", &csrf),
+            ("confirm", "1"),
+            ("file_name", "通讯录.csv"),
+            ("content", &content),
+        ],
+        ("", b""),
+    );
+    let res = b
+        .http
+        .post(format!("{}/admin/contacts", b.origin))
+        .header(reqwest::header::COOKIE, b.cookie_header())
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let book = res.bytes().await.unwrap();
+    let luoshi_office::read::Content::Sheets(grids) =
+        luoshi_office::read::read("初始密码.xlsx", &book).unwrap()
+    else {
+        panic!("a workbook")
+    };
+    let rows = &grids[0].rows;
+    assert_eq!(rows.len(), 2 + 2, "{rows:?}");
+    let sun = rows.iter().find(|r| r[0] == "孙丽").unwrap();
+    assert_eq!(sun[2], "13700001234");
+    let (status, signed_in) = sign_in(&app, "13700001234", &sun[3]).await;
+    assert_eq!(status, StatusCode::OK, "{signed_in}");
+    assert_eq!(signed_in["must_change_password"], true);
 }

@@ -175,6 +175,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("单位 {} 不存在", "Unit {0} does not exist"),
     ("用户 {} 不存在", "User {0} does not exist"),
     ("已添加单位“{}”", "Unit “{0}” added"),
+    (
+        "已导入 {} 个单位,没有新增人员",
+        "{0} units imported; nobody new",
+    ),
     ("已保存单位“{}”", "Unit “{0}” saved"),
     ("已添加“{}”", "{0} added"),
     (
@@ -442,6 +446,24 @@ fn english(zh: &str) -> Option<&'static str> {
         }
         "已在所有设备上退出。" => "You are signed out on every device.",
         "结束登录" => "End sign-ins",
+        "导入通讯录" => "Import a contact list",
+        "上传本单位现有的通讯录(.xlsx、.xls 或 .csv),按“单位名称、上级单位、简称、姓名、职务、角色、手机号码、邮箱”等列识别。导入前逐行显示识别结果和问题;同一通讯录再次导入不会重复添加。" => {
+            "Upload the contact list you keep (.xlsx, .xls or .csv); its columns are told by their names (单位名称, 上级单位, 简称, 姓名, 职务, 角色, 手机号码, 邮箱). Every row is shown with what was understood and its problems before anything is written; importing the same list again adds nothing twice."
+        }
+        "通讯录文件" => "Contact list",
+        "文件有问题" => "The file has problems",
+        "有 {0} 处问题,请在通讯录中修正后重新上传;修正前不会写入任何内容。" => {
+            "{0} problems: correct them in the list and upload it again; nothing is written until then."
+        }
+        "位置" => "Where",
+        "结果" => "Result",
+        "已有" => "Already there",
+        "新增" => "New",
+        "导入后将下载新增人员的初始密码表,只提供这一次,请妥善分发;首次登录后须修改。" => {
+            "Importing downloads the one-time passwords of the people added, this once: hand them out with care; each must be changed at the first sign-in."
+        }
+        "导入并下载初始密码表" => "Import and download the passwords",
+        "重新选择文件" => "Choose another file",
         "单位管理" => "Units",
         "人员管理" => "People",
         "添加单位" => "Add a unit",

@@ -10,7 +10,7 @@ use luoshi_office::extract::Candidate;
 use luoshi_service::import::{ImportOptions, ImportPlan};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::pages::{Fields, error_page, field, forbidden_csrf, read_upload};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
@@ -54,31 +54,14 @@ fn sources() -> Vec<minijinja::Value> {
 }
 
 /// The uploaded file, read into a plan and shown for review; nothing is written.
-pub async fn upload(State(s): State<AppState>, viewer: Viewer, mut form: Multipart) -> Response {
+pub async fn upload(State(s): State<AppState>, viewer: Viewer, form: Multipart) -> Response {
     if !may_import(&s, &viewer) {
         return error_page(&s, StatusCode::FORBIDDEN, Power::Import.refusal());
     }
-    let mut fields = Fields::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(f)) => {
-                let name = f.name().unwrap_or_default().to_string();
-                let file_name = f.file_name().map(str::to_string);
-                match f.bytes().await {
-                    Ok(bytes) if name == "file" => {
-                        file = Some((file_name.unwrap_or_default(), bytes.to_vec()));
-                    }
-                    Ok(bytes) => {
-                        fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-                    }
-                    Err(e) => return upload_failed(&s, &viewer, &e.body_text()),
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return upload_failed(&s, &viewer, &e.body_text()),
-        }
-    }
+    let (fields, file) = match read_upload(form).await {
+        Ok(read) => read,
+        Err(why) => return upload_failed(&s, &viewer, &why),
+    };
     if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
         return forbidden_csrf(&s);
     }

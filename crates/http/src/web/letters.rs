@@ -7,7 +7,7 @@ use chrono::Datelike;
 use luoshi_service::letters::MAX_LETTER_BYTES;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf, matters_named};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf, matters_named, read_upload};
 use super::register::resolve;
 use super::render;
 use super::session::{Viewer, csrf_matches};
@@ -58,47 +58,18 @@ async fn show(
     )
 }
 
-pub async fn upload(State(s): State<AppState>, viewer: Viewer, mut form: Multipart) -> Response {
-    let mut fields = Fields::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
+pub async fn upload(State(s): State<AppState>, viewer: Viewer, form: Multipart) -> Response {
     let year_now = s.luoshi.today().year();
-    loop {
-        match form.next_field().await {
-            Ok(Some(f)) => {
-                let name = f.name().unwrap_or_default().to_string();
-                let file_name = f.file_name().map(str::to_string);
-                match f.bytes().await {
-                    Ok(bytes) if name == "file" => {
-                        file = Some((file_name.unwrap_or_default(), bytes.to_vec()))
-                    }
-                    Ok(bytes) => {
-                        fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-                    }
-                    Err(_) => {
-                        return show(
-                            &s,
-                            &viewer,
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            year_now,
-                            Some("文件超过 20 MB".into()),
-                        )
-                        .await;
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                return show(
-                    &s,
-                    &viewer,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    year_now,
-                    Some("文件超过 20 MB".into()),
-                )
-                .await;
-            }
-        }
-    }
+    let Ok((fields, file)) = read_upload(form).await else {
+        return show(
+            &s,
+            &viewer,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            year_now,
+            Some("文件超过 20 MB".into()),
+        )
+        .await;
+    };
     if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
         return forbidden_csrf(&s);
     }

@@ -65,6 +65,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ),
         ("admin.html", include_str!("templates/admin.html")),
         ("units.html", include_str!("templates/units.html")),
+        ("contacts.html", include_str!("templates/contacts.html")),
         ("people.html", include_str!("templates/people.html")),
         ("person.html", include_str!("templates/person.html")),
         (
@@ -151,6 +152,13 @@ pub fn router() -> Routes {
         .post("/admin/people", office::add_person)
         .get("/admin/people/{id}", office::person)
         .post("/admin/people/{id}", office::change_person)
+        .get("/admin/contacts", office::contacts)
+        // A confirmation carries the previewed file again, in base64: a third larger.
+        .post_with(
+            "/admin/contacts",
+            office::upload_contacts,
+            upload(import::MAX_UPLOAD_BYTES / 3 * 4 + 64 * 1024),
+        )
         .get("/matters/{id}", matter::matter_page)
         .post("/matters/{id}/decompose", matter::decompose)
         .post("/matters/{id}/{verb}", matter::matter_step)

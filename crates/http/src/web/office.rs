@@ -2,14 +2,16 @@
 //! (administrators, and supervisors for the units under their org).
 
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
 use luoshi_domain::{OrgTree, Role, UnitId, UnitKind, UserId};
+use luoshi_service::contacts::OrgPlan;
 use luoshi_service::office::{Account, AccountChange, PersonSpec, UnitSpec};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
+use super::pages::{Fields, error_page, failed, field, forbidden_csrf, read_upload};
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::ViewerView;
@@ -368,6 +370,169 @@ pub async fn change_person(
                 return error_page(&s, api.status, &api.message);
             }
             person_page(&s, &viewer, UserId(id), api.status, Some(api.message), None).await
+        }
+    }
+}
+
+pub async fn contacts(State(s): State<AppState>, viewer: Viewer) -> Response {
+    contacts_page(&s, &viewer, StatusCode::OK, None, None)
+}
+
+/// A contact list read and shown, with the file carried along for the confirming post.
+struct Previewed<'p> {
+    plan: &'p OrgPlan,
+    file_name: String,
+    content: String,
+}
+
+fn contacts_page(
+    s: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    preview: Option<Previewed<'_>>,
+    message: Option<String>,
+) -> Response {
+    if viewer.user.role != Role::Admin {
+        return error_page(s, StatusCode::FORBIDDEN, "只有系统管理员可以导入通讯录");
+    }
+    let tree = s.luoshi.tree();
+    let (plan, file_name, content) = match preview {
+        Some(p) => (Some(p.plan), p.file_name, p.content),
+        None => (None, String::new(), String::new()),
+    };
+    let units: Vec<_> = plan
+        .iter()
+        .flat_map(|p| &p.units)
+        .map(|u| {
+            context! {
+                name => u.name, parent => u.parent, kind => u.kind.label(),
+                short_names => u.short_names.join("、"), problems => u.problems,
+                existing => u.existing, at => u.at,
+            }
+        })
+        .collect();
+    let people: Vec<_> = plan
+        .iter()
+        .flat_map(|p| &p.people)
+        .map(|p| {
+            context! {
+                name => p.name, unit => p.unit, role => p.role.label(), username => p.username,
+                phone => p.phone, problems => p.problems, existing => p.existing, at => p.at,
+            }
+        })
+        .collect();
+    render(
+        s,
+        status,
+        "contacts.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(), message,
+            previewed => plan.is_some(), units, people,
+            file_problems => plan.map(|p| p.file_problems.clone()).unwrap_or_default(),
+            problems => plan.map_or(0, OrgPlan::problem_count),
+            adding => plan.map_or(0, |p| p.people.iter().filter(|x| !x.existing).count()),
+            file_name, content,
+        },
+    )
+}
+
+/// A contact list uploaded: shown row by row; posted again with `confirm`, imported, and the
+/// one-time passwords of the people added handed back as a workbook, this once.
+pub async fn upload_contacts(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    form: Multipart,
+) -> Response {
+    let refused = |status, why: &str| contacts_page(&s, &viewer, status, None, Some(why.into()));
+    let Ok((fields, file)) = read_upload(form).await else {
+        return refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "文件超过 20 MB,请拆分后再导入",
+        );
+    };
+    if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    if viewer.user.role != Role::Admin {
+        return error_page(&s, StatusCode::FORBIDDEN, "只有系统管理员可以导入通讯录");
+    }
+    // A confirmation carries the file it previewed, so that what is imported is what was seen.
+    let carried = fields.get("content").filter(|c| !c.is_empty()).map(|c| {
+        base64::engine::general_purpose::STANDARD
+            .decode(c.trim())
+            .map(|bytes| (field(&fields, "file_name").to_string(), bytes))
+    });
+    let (file_name, bytes) = match (carried, file) {
+        (Some(Ok(carried)), _) => carried,
+        (Some(Err(_)), _) => {
+            return refused(StatusCode::BAD_REQUEST, "上传未完成,请重新选择文件");
+        }
+        (None, Some(file)) if !file.1.is_empty() => file,
+        (None, _) => return refused(StatusCode::UNPROCESSABLE_ENTITY, "请选择通讯录文件"),
+    };
+    let plan = match s.luoshi.plan_org_import(&file_name, &bytes).await {
+        Ok(plan) => plan,
+        Err(e) => {
+            let api = ApiError::from(e);
+            return refused(api.status, &api.message);
+        }
+    };
+    let preview = || Previewed {
+        plan: &plan,
+        file_name: file_name.clone(),
+        content: base64::engine::general_purpose::STANDARD.encode(&bytes),
+    };
+    if field(&fields, "confirm") != "1" || plan.problem_count() > 0 {
+        let status = if plan.problem_count() > 0 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        return contacts_page(&s, &viewer, status, Some(preview()), None);
+    }
+    let outcome = match s.luoshi.import_org(Some(&viewer.user), &plan).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            let api = ApiError::from(e);
+            return contacts_page(&s, &viewer, api.status, Some(preview()), Some(api.message));
+        }
+    };
+    let luoshi = s.luoshi.clone();
+    tokio::spawn(async move {
+        if let Err(e) = luoshi.refresh_statistics().await {
+            tracing::warn!(error = %e, "statistics could not be refreshed after a contact list");
+        }
+    });
+    if outcome.passwords.is_empty() {
+        let done = format!("已导入 {} 个单位,没有新增人员", outcome.units_added);
+        return contacts_page(&s, &viewer, StatusCode::OK, None, Some(done));
+    }
+    let rows: Vec<Vec<String>> = outcome.passwords.iter().map(|p| p.to_vec()).collect();
+    let columns = [
+        ("姓名", 10.0),
+        ("单位", 30.0),
+        ("用户名", 16.0),
+        ("初始密码", 16.0),
+    ];
+    let title = format!("初始密码(共{}人,首次登录后须修改)", outcome.people_added);
+    match luoshi_office::ledger::table("初始密码", &title, &columns, &rows) {
+        Ok(book) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"passwords.xlsx\"; filename*=UTF-8''%E5%88%9D%E5%A7%8B%E5%AF%86%E7%A0%81.xlsx",
+                ),
+            ],
+            book,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "writing the one-time passwords failed");
+            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出初始密码表失败,请联系管理员")
         }
     }
 }

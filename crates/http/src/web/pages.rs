@@ -21,6 +21,26 @@ use crate::{ApiError, AppState};
 
 pub type Fields = HashMap<String, String>;
 
+/// A form sent with a file: its fields, and the file (its name and bytes) if one came. An
+/// upload cut off or over its limit is the reason, as the server read it.
+pub async fn read_upload(
+    mut form: axum::extract::Multipart,
+) -> Result<(Fields, Option<(String, Vec<u8>)>), String> {
+    let mut fields = Fields::new();
+    let mut file = None;
+    while let Some(f) = form.next_field().await.map_err(|e| e.body_text())? {
+        let name = f.name().unwrap_or_default().to_string();
+        let file_name = f.file_name().map(str::to_string);
+        let bytes = f.bytes().await.map_err(|e| e.body_text())?;
+        if name == "file" {
+            file = Some((file_name.unwrap_or_default(), bytes.to_vec()));
+        } else {
+            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    Ok((fields, file))
+}
+
 pub fn field<'f>(fields: &'f Fields, name: &str) -> &'f str {
     fields.get(name).map(String::as_str).unwrap_or_default()
 }
