@@ -112,6 +112,12 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/v1/users", "DAADDDD"),
     ("PATCH /api/v1/users/{id}", "DAADDDD"),
     ("POST /api/v1/units", "DADDDDD"),
+    ("GET /api/v1/inbox", "DAAAAAA"),
+    ("POST /api/v1/inbox/{id}/read", "DDDDADD"),
+    ("POST /api/v1/inbox/{id}/confirm", "DDDDADD"),
+    ("GET /api/v1/me/prefs", "DAAAAAA"),
+    ("PUT /api/v1/me/prefs", "DAAAAAA"),
+    ("GET /api/v1/deliveries", "DAADDDD"),
     ("PATCH /api/v1/units/{id}", "DADDDDD"),
     ("GET /api/v1/matters", "DAAAAAA"),
     ("POST /api/v1/matters", "DDADDDD"),
@@ -432,6 +438,7 @@ impl Fixture {
             "extension" => json!({"new_deadline": "2026-12-31", "reason": "需要更多时间"}),
             "tokens" => json!({"name": "报表程序", "scope": "read"}),
             "password" => json!({"current": "not the password", "new": "Yunzhou-2026"}),
+            "prefs" => json!({"email": true, "digest": false}),
             "units" => json!({"name": format!("测试单位{who}"), "code": format!("test-{who}"),
                 "parent_id": self.lead_unit}),
             "users" => json!({"username": format!("new-{who}"), "role": "liaison",
@@ -455,7 +462,7 @@ impl Fixture {
             self.bystander.to_string()
         } else if entry.starts_with("/api/v1/units/") || entry.starts_with("/admin/units/") {
             self.lead_unit.to_string()
-        } else if entry.starts_with("/inbox/") {
+        } else if entry.starts_with("/inbox/") || entry.starts_with("/api/v1/inbox/") {
             self.message.clone()
         } else {
             self.matter.to_string()
@@ -481,7 +488,7 @@ async fn call(
         if !token.is_empty() {
             req = req.header(AUTHORIZATION, format!("Bearer {token}"));
         }
-        if method == "POST" || method == "PATCH" {
+        if ["POST", "PATCH", "PUT"].contains(&method) {
             req = req.json(&fx.json(who, path));
         }
     } else {

@@ -5,6 +5,7 @@ mod auth;
 mod dashboard;
 mod dto;
 mod health;
+mod inbox;
 mod matters;
 mod public;
 mod tokens;
@@ -65,6 +66,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::revoke))
         .routes(routes!(tokens::change_password))
         .routes(routes!(tokens::end_sessions_of))
+        .routes(routes!(inbox::list))
+        .routes(routes!(inbox::read))
+        .routes(routes!(inbox::confirm))
+        .routes(routes!(inbox::prefs, inbox::save_prefs))
+        .routes(routes!(inbox::deliveries))
 }
 
 /// The routes whose input [`read_input`] knows, as `METHOD /path` (the path as routed, with
@@ -88,6 +94,7 @@ pub const INPUT_ROUTES: &[&str] = &[
     "PATCH /units/{id}",
     "POST /users",
     "PATCH /users/{id}",
+    "PUT /me/prefs",
 ];
 
 /// Reads a request's input — the JSON body of a POST, the query string of a GET — into the type
@@ -129,6 +136,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         "PATCH /units/{id}" => body::<units::UnitChange>(input),
         "POST /users" => body::<users::NewPerson>(input),
         "PATCH /users/{id}" => body::<users::PersonChange>(input),
+        "PUT /me/prefs" => body::<inbox::PrefsBody>(input),
         _ => return None,
     })
 }

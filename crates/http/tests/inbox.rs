@@ -1,0 +1,80 @@
+//! The inbox through the API, as a program of a liaison's office would read it.
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::json;
+use support::spawn_app;
+
+support::on_both_backends!(
+    a_liaison_reads_and_confirms_a_reminder_and_chooses_how_to_hear_through_the_api,
+);
+
+const NOW: &str = "2026-06-30T09:00:00+08:00";
+
+async fn a_liaison_reads_and_confirms_a_reminder_and_chooses_how_to_hear_through_the_api() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let (status, _) = app
+        .step(
+            &ducha,
+            id,
+            "remind",
+            json!({"message": "请于本周内反馈进展"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let fgw = app.login("fgw").await;
+    let (status, inbox) = app.get(&fgw, "/inbox").await;
+    assert_eq!(status, StatusCode::OK);
+    let message = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["matter_id"] == id)
+        .expect("the reminder is in the inbox")
+        .clone();
+    assert_eq!(message["confirm"], true);
+    assert!(message["read_at"].is_null());
+    let unread = inbox["unread"].as_u64().unwrap();
+    assert!(unread >= 1);
+
+    let mid = message["id"].as_str().unwrap();
+    let (status, _) = app
+        .post(&fgw, &format!("/inbox/{mid}/confirm"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, inbox) = app.get(&fgw, "/inbox").await;
+    let confirmed = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == mid)
+        .unwrap();
+    assert!(!confirmed["confirmed_at"].is_null() && !confirmed["read_at"].is_null());
+    assert_eq!(inbox["unread"].as_u64().unwrap(), unread - 1);
+
+    let czj = app.login("czj").await;
+    let (status, _) = app
+        .post(&czj, &format!("/inbox/{mid}/read"), json!({}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another unit's message is not theirs"
+    );
+
+    let res = app
+        .http
+        .put(format!("{}/me/prefs", app.base))
+        .bearer_auth(&fgw)
+        .json(&json!({"email": true, "digest": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, prefs) = app.get(&fgw, "/me/prefs").await;
+    assert_eq!(prefs, json!({"email": true, "digest": true}));
+}
