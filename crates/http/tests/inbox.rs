@@ -1,4 +1,4 @@
-//! The inbox through the API, as a program of a liaison's office would read it.
+//! The inbox and the calendar through the API, as an office's programs would use them.
 
 mod support;
 
@@ -8,6 +8,7 @@ use support::spawn_app;
 
 support::on_both_backends!(
     a_liaison_reads_and_confirms_a_reminder_and_chooses_how_to_hear_through_the_api,
+    a_holiday_notice_is_previewed_and_saved_through_the_api_by_the_office_only,
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
@@ -77,4 +78,38 @@ async fn a_liaison_reads_and_confirms_a_reminder_and_chooses_how_to_hear_through
     assert_eq!(res.status(), StatusCode::OK);
     let (_, prefs) = app.get(&fgw, "/me/prefs").await;
     assert_eq!(prefs, json!({"email": true, "digest": true}));
+}
+
+async fn a_holiday_notice_is_previewed_and_saved_through_the_api_by_the_office_only() {
+    let app = spawn_app(NOW).await;
+    let notice = include_str!("../../domain/data/notice-2026.txt");
+    let body = json!({"notice": notice});
+    let admin = app.login("admin").await;
+    let (status, days) = app.post(&admin, "/calendar/preview", body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{days}");
+    let days = days.as_array().unwrap();
+    assert!(
+        days.iter()
+            .any(|d| d["kind"] == "holiday" && d["date"] == "2026-10-01"),
+        "{days:?}"
+    );
+    assert!(days.iter().any(|d| d["kind"] == "workday"));
+
+    let fgw = app.login("fgw").await;
+    assert_eq!(
+        app.post(&fgw, "/calendar", body.clone()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, saved) = app.post(&admin, "/calendar", body).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["saved"].as_u64().unwrap() as usize, days.len());
+
+    let (status, refused) = app
+        .post(
+            &admin,
+            "/calendar/preview",
+            json!({"notice": "放假安排另行通知"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
 }

@@ -2,6 +2,7 @@
 //! document is collected from the handlers' annotations.
 
 mod auth;
+mod calendar;
 mod dashboard;
 mod dto;
 mod health;
@@ -71,6 +72,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inbox::confirm))
         .routes(routes!(inbox::prefs, inbox::save_prefs))
         .routes(routes!(inbox::deliveries))
+        .routes(routes!(calendar::preview))
+        .routes(routes!(calendar::save))
 }
 
 /// The routes whose input [`read_input`] knows, as `METHOD /path` (the path as routed, with
@@ -95,6 +98,8 @@ pub const INPUT_ROUTES: &[&str] = &[
     "POST /users",
     "PATCH /users/{id}",
     "PUT /me/prefs",
+    "POST /calendar/preview",
+    "POST /calendar",
 ];
 
 /// Reads a request's input — the JSON body of a POST, the query string of a GET — into the type
@@ -137,6 +142,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         "POST /users" => body::<users::NewPerson>(input),
         "PATCH /users/{id}" => body::<users::PersonChange>(input),
         "PUT /me/prefs" => body::<inbox::PrefsBody>(input),
+        "POST /calendar/preview" | "POST /calendar" => body::<calendar::NoticeBody>(input),
         _ => return None,
     })
 }
