@@ -39,8 +39,18 @@ for (const lang of ['zh', 'en']) {
     await page.locator('button[type=submit]').click();
     await page.waitForURL(`${base}/`);
     // The demo's matter 6 is split into sub-matters, so its page shows the tree below it.
-    for (const path of ['/', '/matters', '/matters/1', '/matters/6', '/matters/new', '/dashboard', '/import', '/inbox', '/account', '/admin', '/assessment', '/accountability', '/bulletins', '/letters']) {
+    for (const path of ['/', '/matters', '/matters/1', '/matters/6', '/matters/new', '/dashboard', '/import', '/inbox', '/account', '/admin', '/admin/people', '/assessment', '/accountability', '/bulletins', '/letters']) {
       found.push(...await violations(page, path));
+    }
+    // The administrator's own pages: the tree, the people, the contact list.
+    const admin = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await admin.goto(`${base}/lang/${lang}?back=/login`);
+    await admin.locator('#username').fill('admin');
+    await admin.locator('#password').fill('luoshi-demo');
+    await admin.locator('button[type=submit]').click();
+    await admin.waitForURL(`${base}/`);
+    for (const path of ['/admin/units', '/admin/people', '/admin/people/1', '/admin/contacts']) {
+      found.push(...await violations(admin, path));
     }
     assert.deepEqual(found, []);
   });
