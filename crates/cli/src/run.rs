@@ -840,25 +840,7 @@ async fn assess(luoshi: &Luoshi, a: &AssessArgs) -> anyhow::Result<()> {
     let tree = luoshi.tree();
     let name = |u| tree.get(u).map_or(String::new(), |u| u.name.clone());
     if a.json {
-        let rows: Vec<serde_json::Value> = result
-            .scores
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "unit_id": s.unit_id.0,
-                    "unit": name(s.unit_id),
-                    "kind": s.kind.as_str(),
-                    "score": s.score,
-                    "rank": s.rank,
-                    "items": s.items.iter().map(|i| serde_json::json!({
-                        "points": i.points,
-                        "reason": i.reason,
-                        "event_id": i.event_id.0,
-                        "matter_id": i.matter_id.0,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
+        let rows = result.rows(&tree);
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         println!(

@@ -120,6 +120,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /api/v1/deliveries", "DAADDDD"),
     ("POST /api/v1/calendar/preview", "DAADDDD"),
     ("POST /api/v1/calendar", "DAADDDD"),
+    ("GET /api/v1/assessment", "DAAADDD"),
     ("PATCH /api/v1/units/{id}", "DADDDDD"),
     ("GET /api/v1/matters", "DAAAAAA"),
     ("POST /api/v1/matters", "DDADDDD"),

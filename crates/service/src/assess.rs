@@ -37,6 +37,32 @@ pub struct Assessment {
     pub scores: Vec<UnitScore>,
 }
 
+impl Assessment {
+    /// The scores as programs read them (`luoshi assess --json`, `GET /api/v1/assessment`):
+    /// each unit by id and name with its kind, score and rank, and every point with its reason
+    /// and the event and matter behind it.
+    pub fn rows(&self, tree: &luoshi_domain::OrgTree) -> Vec<serde_json::Value> {
+        self.scores
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "unit_id": s.unit_id.0,
+                    "unit": tree.get(s.unit_id).map_or("", |u| u.name.as_str()),
+                    "kind": s.kind.as_str(),
+                    "score": s.score,
+                    "rank": s.rank,
+                    "items": s.items.iter().map(|i| serde_json::json!({
+                        "points": i.points,
+                        "reason": i.reason,
+                        "event_id": i.event_id.0,
+                        "matter_id": i.matter_id.0,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect()
+    }
+}
+
 impl Luoshi {
     /// Scores the units the caller oversees: a supervisor's org (the org itself left out), a
     /// leader's units in charge (分管). `scheme` names a preset or a custom scheme; `None`, the

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (CONTRACT.md). Each resource has its own module; the OpenAPI
 //! document is collected from the handlers' annotations.
 
+mod assessment;
 mod auth;
 mod calendar;
 mod dashboard;
@@ -74,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inbox::deliveries))
         .routes(routes!(calendar::preview))
         .routes(routes!(calendar::save))
+        .routes(routes!(assessment::assessment))
 }
 
 /// The routes whose input [`read_input`] knows, as `METHOD /path` (the path as routed, with
@@ -100,6 +102,7 @@ pub const INPUT_ROUTES: &[&str] = &[
     "PUT /me/prefs",
     "POST /calendar/preview",
     "POST /calendar",
+    "GET /assessment",
 ];
 
 /// Reads a request's input — the JSON body of a POST, the query string of a GET — into the type
@@ -143,6 +146,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         "PATCH /users/{id}" => body::<users::PersonChange>(input),
         "PUT /me/prefs" => body::<inbox::PrefsBody>(input),
         "POST /calendar/preview" | "POST /calendar" => body::<calendar::NoticeBody>(input),
+        "GET /assessment" => query::<assessment::AssessmentQuery>(input),
         _ => return None,
     })
 }

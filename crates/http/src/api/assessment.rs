@@ -1,0 +1,45 @@
+//! Assessment scores for a period, as the assessment page and `luoshi assess --json` give them.
+
+use axum::Json;
+use axum::extract::State;
+use luoshi_service::ServiceError;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::extract::{Caller, Query};
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentQuery {
+    /// `2026`, `2026-Q2` or `2026-06`; this year when left out.
+    period: Option<String>,
+    /// A preset (`lead_co`, `items`, `reports`) or a custom scheme's name; the configured one
+    /// when left out.
+    scheme: Option<String>,
+}
+
+/// Scores for a period: the units the caller oversees, ranked within each kind of unit, every
+/// point explained (supervisors and leaders).
+#[utoipa::path(get, path = "/assessment", params(AssessmentQuery),
+    responses((status = 200, description = "`{period, scheme, base, scores: [{unit_id, unit, kind, score, rank, items: [{points, reason, event_id, matter_id}]}]}`"), (status = 403), (status = 422)))]
+pub async fn assessment(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let period: luoshi_domain::assess::Period = q
+        .period
+        .unwrap_or_else(|| chrono::Datelike::year(&s.luoshi.today()).to_string())
+        .parse()
+        .map_err(|e: String| ApiError::from(ServiceError::invalid("period", e)))?;
+    let result = s
+        .luoshi
+        .assess(&caller, period, q.scheme.as_deref())
+        .await?;
+    let tree = s.luoshi.tree();
+    Ok(Json(serde_json::json!({
+        "period": result.period, "scheme": result.scheme, "base": result.base,
+        "scores": result.rows(&tree),
+    })))
+}
