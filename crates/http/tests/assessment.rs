@@ -1,4 +1,4 @@
-//! Scores through the API, as the office's own programs read them.
+//! Scores and the ledger through the API, as the office's own programs read them.
 
 mod support;
 
@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use support::spawn_app;
 
 support::on_both_backends!(
-    the_scores_of_a_period_are_the_base_plus_their_items_and_ranked_within_kinds
+    the_scores_of_a_period_are_the_base_plus_their_items_and_ranked_within_kinds,
+    the_ledger_is_exported_with_the_lists_filters_and_only_what_the_caller_may_see,
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
@@ -45,4 +46,49 @@ async fn the_scores_of_a_period_are_the_base_plus_their_items_and_ranked_within_
         app.get(&fgw, "/assessment?period=2026").await.0,
         StatusCode::FORBIDDEN
     );
+}
+
+async fn the_ledger_is_exported_with_the_lists_filters_and_only_what_the_caller_may_see() {
+    let app = spawn_app(NOW).await;
+    let fetch = |token: String, path: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .http
+                .get(format!("{}{path}", app.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.bytes().await.unwrap().to_vec())
+        }
+    };
+    let ducha = app.login("ducha").await;
+    let (_, reds) = app.get(&ducha, "/matters?light=red&limit=1").await;
+    let (status, book) = fetch(ducha.clone(), "/matters.xlsx?light=red").await;
+    assert_eq!(status, StatusCode::OK);
+    let luoshi_office::read::Content::Sheets(grids) =
+        luoshi_office::read::read("ledger.xlsx", &book).unwrap()
+    else {
+        panic!("a workbook")
+    };
+    assert_eq!(grids[0].rows[1][2], "工作任务");
+    assert_eq!(
+        grids[0].rows.len() as u64 - 2,
+        reds["total"].as_u64().unwrap()
+    );
+
+    let fgw = app.login("fgw").await;
+    let (_, mine) = app.get(&fgw, "/matters?limit=1").await;
+    let (status, csv) = fetch(fgw, "/matters.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert_eq!(
+        text.lines().count() as u64 - 1,
+        mine["total"].as_u64().unwrap(),
+        "a liaison's own"
+    );
+    let (status, _) = fetch(ducha, "/matters.csv?state=nope").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -121,6 +121,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/v1/calendar/preview", "DAADDDD"),
     ("POST /api/v1/calendar", "DAADDDD"),
     ("GET /api/v1/assessment", "DAAADDD"),
+    ("GET /api/v1/matters.xlsx", "DAAAAAA"),
+    ("GET /api/v1/matters.csv", "DAAAAAA"),
     ("PATCH /api/v1/units/{id}", "DADDDDD"),
     ("GET /api/v1/matters", "DAAAAAA"),
     ("POST /api/v1/matters", "DDADDDD"),

@@ -42,6 +42,43 @@ pub struct ListParams {
     offset: Option<usize>,
 }
 
+impl ListParams {
+    /// The list's filters and page as the service takes them; a sort or state it does not
+    /// know is a 400 naming the choices.
+    fn query(self) -> Result<ListQuery, ApiError> {
+        let order = match self.sort.as_deref() {
+            None => Order::default(),
+            Some(s) => Order::parse(s).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "排序方式“{s}”无效,可选 deadline、-deadline、newest、number"
+                ))
+            })?,
+        };
+        let states = match self.state.as_deref() {
+            None => Vec::new(),
+            Some(s) => MatterState::parse_filter(s).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "状态“{s}”无效,可选 counted 或 draft、assigned、signed、in_progress、completion_requested、closed、cancelled"
+                ))
+            })?,
+        };
+        Ok(ListQuery {
+            order,
+            leader_id: self.leader_id.map(UserId),
+            due_from: self.due_from,
+            due_to: self.due_to,
+            overdue_on: self.overdue_on,
+            states,
+            light: self.light,
+            source: self.source,
+            unit_id: self.unit_id.map(UnitId),
+            q: self.q,
+            limit: self.limit.unwrap_or(50),
+            offset: self.offset.unwrap_or(0),
+        })
+    }
+}
+
 /// The matters the caller may see, soonest deadline first.
 #[utoipa::path(get, path = "/matters", params(ListParams), responses((status = 200, body = MatterPage)))]
 pub async fn list(
@@ -49,40 +86,81 @@ pub async fn list(
     Caller(user): Caller,
     Query(p): Query<ListParams>,
 ) -> Result<axum::Json<MatterPage>, ApiError> {
-    let order = match p.sort.as_deref() {
-        None => Order::default(),
-        Some(s) => Order::parse(s).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "排序方式“{s}”无效,可选 deadline、-deadline、newest、number"
-            ))
-        })?,
-    };
-    let query = ListQuery {
-        order,
-        leader_id: p.leader_id.map(UserId),
-        due_from: p.due_from,
-        due_to: p.due_to,
-        overdue_on: p.overdue_on,
-        states: match p.state.as_deref() {
-            None => Vec::new(),
-            Some(s) => MatterState::parse_filter(s).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "状态“{s}”无效,可选 counted 或 draft、assigned、signed、in_progress、completion_requested、closed、cancelled"
-                ))
-            })?,
-        },
-        light: p.light,
-        source: p.source,
-        unit_id: p.unit_id.map(UnitId),
-        q: p.q,
-        limit: p.limit.unwrap_or(50),
-        offset: p.offset.unwrap_or(0),
-    };
+    let query = p.query()?;
     let page = s.luoshi.list_matters(&user, &query).await?;
     Ok(axum::Json(MatterPage {
         items: page.items.iter().map(MatterSummary::from).collect(),
         total: page.total,
     }))
+}
+
+/// The list as the ledger (台账), every match rather than a page, in the import's columns:
+/// `.xlsx` laid out to print, or `.csv` that Excel opens as Chinese.
+#[utoipa::path(get, path = "/matters.xlsx", params(ListParams),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn ledger_xlsx(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Query(p): Query<ListParams>,
+) -> Result<axum::response::Response, ApiError> {
+    ledger_file(&s, &user, p, "xlsx").await
+}
+
+/// The ledger as CSV (UTF-8 with a byte-order mark); see `GET /matters.xlsx`.
+#[utoipa::path(get, path = "/matters.csv", params(ListParams),
+    responses((status = 200, content_type = "text/csv")))]
+pub async fn ledger_csv(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Query(p): Query<ListParams>,
+) -> Result<axum::response::Response, ApiError> {
+    ledger_file(&s, &user, p, "csv").await
+}
+
+async fn ledger_file(
+    s: &AppState,
+    user: &luoshi_domain::User,
+    p: ListParams,
+    format: &str,
+) -> Result<axum::response::Response, ApiError> {
+    let rows = s.luoshi.ledger(user, &p.query()?).await?;
+    ledger_download(&rows, format).map_err(|e| {
+        tracing::error!(error = %e, "writing the ledger failed");
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "导出失败,请稍后重试",
+        )
+    })
+}
+
+/// The ledger as a download: `.csv` (`format` "csv") or `.xlsx`, for the API and the list page.
+pub(crate) fn ledger_download(
+    rows: &[luoshi_office::ledger::LedgerRow],
+    format: &str,
+) -> Result<axum::response::Response, String> {
+    use axum::response::IntoResponse;
+    let (bytes, kind) = match format {
+        "csv" => (
+            luoshi_office::ledger::csv(rows).map_err(|e| e.to_string())?,
+            "text/csv; charset=utf-8",
+        ),
+        _ => (
+            luoshi_office::ledger::write("督办事项台账", rows).map_err(|e| e.to_string())?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ledger.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -9,6 +9,7 @@ mod dto;
 mod health;
 mod inbox;
 mod matters;
+pub(crate) use matters::ledger_download;
 mod public;
 mod tokens;
 mod units;
@@ -76,6 +77,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::preview))
         .routes(routes!(calendar::save))
         .routes(routes!(assessment::assessment))
+        .routes(routes!(matters::ledger_xlsx))
+        .routes(routes!(matters::ledger_csv))
 }
 
 /// The routes whose input [`read_input`] knows, as `METHOD /path` (the path as routed, with

@@ -12,8 +12,6 @@ use luoshi_domain::{Action, Light, MatterId, MatterState, Role, Source, UnitId, 
 use luoshi_service::matters::{ListQuery, Order};
 use minijinja::context;
 
-use luoshi_office::ledger;
-
 use super::render;
 use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
@@ -328,40 +326,11 @@ async fn export(
         Ok(rows) => rows,
         Err(e) => return error_page(&s, ApiError::from(e).status, "导出失败,请稍后重试"),
     };
-    let written = match file {
-        "matters.csv" => ledger::csv(&rows)
-            .map(|b| (b, "text/csv; charset=utf-8"))
-            .map_err(|e| e.to_string()),
-        "matters.xlsx" => ledger::write("督办事项台账", &rows)
-            .map(|b| {
-                (
-                    b,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                )
-            })
-            .map_err(|e| e.to_string()),
-        _ => return error_page(&s, StatusCode::NOT_FOUND, "请求的地址不存在"),
-    };
-    match written {
-        Ok((bytes, kind)) => (
-            [
-                (axum::http::header::CONTENT_TYPE, kind.to_string()),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"ledger.{}\"",
-                        file.rsplit('.').next().unwrap_or("csv")
-                    ),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "writing the ledger failed");
-            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
-        }
-    }
+    let format = if file == "matters.csv" { "csv" } else { "xlsx" };
+    crate::api::ledger_download(&rows, format).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "writing the ledger failed");
+        error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
+    })
 }
 
 /// The public commitments: no sign-in, nothing internal.
