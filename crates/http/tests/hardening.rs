@@ -117,6 +117,24 @@ async fn a_liaison_looks_up_leaders_and_its_own_units_people_only() {
     let ducha = app.login("ducha").await;
     let (_, everyone) = app.get(&ducha, "/users").await;
     assert!(everyone.as_array().unwrap().len() > people.as_array().unwrap().len());
+
+    // A county's supervisor looks up the county's people and the leaders above it.
+    let county_ducha = app.login("county-ducha").await;
+    let (_, seen) = app.get(&county_ducha, "/users").await;
+    let seen: Vec<&str> = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        seen.contains(&"county-fgj") && seen.contains(&"shizhang"),
+        "{seen:?}"
+    );
+    assert!(
+        !seen.contains(&"czj") && !seen.contains(&"admin"),
+        "{seen:?}"
+    );
 }
 
 async fn a_title_that_begins_as_a_formula_is_exported_to_csv_as_text() {

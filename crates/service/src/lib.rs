@@ -235,17 +235,24 @@ impl Luoshi {
         Ok(self.store.users().await?)
     }
 
-    /// The people `viewer` may look up. A liaison needs the leaders named on matters and the
-    /// people of its own unit and the units under it (to whom it passes work on), not the
-    /// whole government's accounts; the others see everyone.
+    /// The people `viewer` may look up: an administrator everyone; a supervisor or leader the
+    /// people of its own org, governments below included, and the leaders above it; a liaison
+    /// the leaders it works for and the people of its own unit and the units under it (to whom
+    /// it passes work on) — never the whole government's accounts.
     pub async fn directory(&self, viewer: &User) -> Result<Vec<office::Account>> {
         let mut people = self.store.accounts().await?;
-        if viewer.role == Role::Liaison {
-            let tree = self.tree();
-            people.retain(|a| {
-                a.user.role == Role::Leader || tree.is_within(a.user.unit_id, viewer.unit_id)
-            });
-        }
+        let tree = self.tree();
+        let scope = match viewer.role {
+            Role::Admin => return Ok(people),
+            Role::Supervisor | Role::Leader => tree.org_of(viewer.unit_id),
+            Role::Liaison => Some(viewer.unit_id),
+        };
+        let above = tree.ancestors_or_self(viewer.unit_id);
+        people.retain(|a| {
+            let leads_here = a.user.role == Role::Leader
+                && (above.contains(&a.user.unit_id) || viewer.role == Role::Liaison);
+            leads_here || scope.is_some_and(|root| tree.is_within(a.user.unit_id, root))
+        });
         Ok(people)
     }
 }
