@@ -1135,6 +1135,10 @@ async fn a_bulletin_is_drafted_with_a_typical_case_reviewed_published_and_kept_a
         draft.html
     );
     assert!(draft.html.contains("草稿"));
+    assert!(
+        draft.html.contains("第1期\u{3000}云督通〔2026〕5号"),
+        "the 期数 beside the 文号"
+    );
     let case = b
         .post(
             &format!("{page_url}/case"),

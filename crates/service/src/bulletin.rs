@@ -239,7 +239,8 @@ impl Luoshi {
             .period
             .parse()
             .map_err(|e: String| ServiceError::invalid("period", e))?;
-        let number = Some(b.number.clone()).filter(|n| !n.is_empty());
+        let all = self.store.bulletins(b.org_id).await?;
+        let number = Some(number_line(issue_of(&all, &b), &b.number));
         let doc = self.bulletin_doc(user, period, number, &b.cases).await?;
         Ok((b, doc))
     }
@@ -314,5 +315,57 @@ impl Luoshi {
         }
         self.store.save_bulletin(&b, Some(&from), &events).await?;
         Ok(())
+    }
+}
+
+/// A bulletin's 期数: its place among its office's bulletins of the same year, in the order
+/// they were begun (bulletins are never deleted, so a number once printed stays its own).
+fn issue_of(all: &[BulletinRow], b: &BulletinRow) -> usize {
+    let year = |period: &str| period.get(..4).map(str::to_string);
+    all.iter()
+        .filter(|o| year(&o.period) == year(&b.period) && o.id <= b.id)
+        .count()
+}
+
+/// The line under the issuer: 第3期, with the 文号 beside it when there is one.
+fn number_line(issue: usize, number: &str) -> String {
+    match number.trim() {
+        "" => format!("第{issue}期"),
+        number => format!("第{issue}期\u{3000}{number}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bulletins_issue_counts_its_offices_bulletins_of_the_same_year_begun_before_it() {
+        let row = |id, period: &str| BulletinRow {
+            id,
+            org_id: luoshi_domain::UnitId(1),
+            period: period.into(),
+            number: String::new(),
+            state: "draft".into(),
+            cases: Vec::new(),
+            document: None,
+            created_by: luoshi_domain::UserId(1),
+            created_at: chrono::Utc::now(),
+            published_at: None,
+        };
+        let all = [
+            row(1, "2025-Q4"),
+            row(2, "2026-Q1"),
+            row(3, "2026-04"),
+            row(4, "2026"),
+        ];
+        assert_eq!(issue_of(&all, &all[2]), 2);
+        assert_eq!(issue_of(&all, &all[3]), 3);
+        assert_eq!(issue_of(&all, &all[0]), 1);
+        assert_eq!(number_line(2, ""), "第2期");
+        assert_eq!(
+            number_line(2, "云督通〔2026〕5号"),
+            "第2期\u{3000}云督通〔2026〕5号"
+        );
     }
 }
