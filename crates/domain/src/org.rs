@@ -121,6 +121,9 @@ impl Unit {
 pub struct OrgTree {
     units: HashMap<UnitId, Unit>,
     children: HashMap<UnitId, Vec<UnitId>>,
+    /// Units retired (撤销) in a reorganisation: kept, so that their history reads as it was,
+    /// but given no new work.
+    retired: std::collections::HashSet<UnitId>,
 }
 
 impl OrgTree {
@@ -136,6 +139,16 @@ impl OrgTree {
             kids.sort();
         }
         tree
+    }
+
+    /// The same tree, with these units retired.
+    pub fn with_retired(mut self, retired: impl IntoIterator<Item = UnitId>) -> OrgTree {
+        self.retired = retired.into_iter().collect();
+        self
+    }
+
+    pub fn is_retired(&self, id: UnitId) -> bool {
+        self.retired.contains(&id)
     }
 
     pub fn get(&self, id: UnitId) -> Option<&Unit> {

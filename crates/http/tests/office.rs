@@ -93,6 +93,51 @@ async fn an_administrator_adds_and_renames_units_and_the_former_name_still_finds
     let (_, made) = app.get(&ducha, &format!("/matters/{matter}")).await;
     assert_eq!(made["lead_unit_id"], id);
 
+    // Retired in a reorganisation: kept and listed, given no new work, and back when restored.
+    let (status, retired) = app
+        .patch(&admin, &format!("/units/{id}"), json!({"retired": true}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{retired}");
+    assert_eq!(retired["retired"], true);
+    let new_work = json!({"title": "新任务", "content": "", "source": "meeting",
+        "urgency": "normal", "lead_unit_id": id, "co_unit_ids": [], "deadline": "2026-12-31",
+        "public": false});
+    let (status, refused) = app.post(&ducha, "/matters", new_work.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("已撤销"),
+        "{refused}"
+    );
+    let csrf = b.get("/import").await.csrf();
+    let table = "序号,工作任务,牵头单位\n1,修缮集镇道路,东风街道办事处\n";
+    let preview = b
+        .upload(
+            "/import",
+            &[("csrf", &csrf)],
+            ("任务.csv", table.as_bytes()),
+        )
+        .await;
+    assert!(
+        preview.html.contains("“东风街道办事处”已撤销"),
+        "{}",
+        preview.html
+    );
+    let matter = matter.parse::<i64>().unwrap();
+    assert_eq!(
+        app.get(&ducha, &format!("/matters/{matter}")).await.0,
+        StatusCode::OK,
+        "its history reads"
+    );
+    app.patch(&admin, &format!("/units/{id}"), json!({"retired": false}))
+        .await;
+    assert_eq!(
+        app.post(&ducha, "/matters", new_work).await.0,
+        StatusCode::CREATED
+    );
+
     let (status, _) = app
         .post(
             &ducha,

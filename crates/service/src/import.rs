@@ -203,6 +203,15 @@ impl Luoshi {
             .into_iter()
             .map(|c| plan_row(c, &directory, &mut found, &leaders, year, &tree))
             .collect();
+        // A retired unit's name still matches, so that the reader learns why it takes no work.
+        for row in &mut rows {
+            for id in &row.unit_ids {
+                if let Some(unit) = tree.get(UnitId(*id)).filter(|u| tree.is_retired(u.id)) {
+                    row.problems
+                        .push(format!("“{}”已撤销,不能再交办新的事项", unit.name));
+                }
+            }
+        }
         let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
         let before = match org {
             Some(org) => self.store.imported(org, &keys).await?,

@@ -165,7 +165,8 @@ impl Luoshi {
     }
 
     async fn reload_tree(&self) -> Result<()> {
-        let tree = Arc::new(OrgTree::new(self.store.units().await?));
+        let retired = self.store.retired_units().await?;
+        let tree = Arc::new(OrgTree::new(self.store.units().await?).with_retired(retired));
         *self.tree.write().unwrap_or_else(|e| e.into_inner()) = tree;
         Ok(())
     }

@@ -220,6 +220,13 @@ impl Luoshi {
             if tree.get(unit).is_none() {
                 return Err(ServiceError::invalid(field, format!("单位 {unit} 不存在")));
             }
+            if tree.is_retired(unit) {
+                let name = tree.get(unit).map(|u| u.name.as_str()).unwrap_or_default();
+                return Err(ServiceError::invalid(
+                    field,
+                    format!("“{name}”已撤销,不能再交办新的事项"),
+                ));
+            }
             if !in_scope(unit) {
                 return Err(ServiceError::invalid(
                     field,

@@ -176,6 +176,28 @@ impl Luoshi {
         Ok(unit)
     }
 
+    /// Retires a unit (撤销, in a reorganisation) or brings it back. A retired unit keeps its
+    /// matters and history, readable as they were, and is given no new work.
+    pub async fn retire_unit(&self, actor: Option<&User>, id: UnitId, retired: bool) -> Result<()> {
+        require_admin(actor)?;
+        let unit = self
+            .tree()
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ServiceError::NotFound(format!("单位 {} 不存在", id.0)))?;
+        self.store
+            .set_unit_retired(id, retired.then(|| self.now()))
+            .await?;
+        self.reload_tree().await?;
+        let action = if retired {
+            "unit.retire"
+        } else {
+            "unit.restore"
+        };
+        self.audit_admin(actor, action, format!("{} {}", id.0, unit.name))
+            .await
+    }
+
     /// The accounts `viewer` administers: everyone for an administrator, the people of the
     /// units under its own org for a supervisor.
     pub async fn accounts(&self, viewer: &User) -> Result<Vec<Account>> {

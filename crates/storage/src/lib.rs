@@ -130,6 +130,11 @@ const HAS_ADMIN: &str = "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin'
 const SET_PASSWORD: &str =
     "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1";
 
+/// The retired units, and retiring unit `$1` at `$2` (or bringing it back with NULL), both
+/// dialects.
+const RETIRED_UNITS: &str = "SELECT id FROM units WHERE retired_at IS NOT NULL ORDER BY id";
+const SET_RETIRED: &str = "UPDATE units SET retired_at = $2 WHERE id = $1";
+
 /// Unit `$1`'s name `$2` and short names `$3` (JSON), both dialects.
 const RENAME_UNIT: &str = "UPDATE units SET name = $2, short_names = $3 WHERE id = $1";
 
@@ -297,6 +302,10 @@ pub trait Store: Send + Sync + 'static {
 
     async fn units(&self) -> Result<Vec<Unit>>;
     async fn insert_unit(&self, unit: &NewUnit) -> Result<UnitId>;
+    /// The units retired (撤销), which keep their history but take no new work.
+    async fn retired_units(&self) -> Result<Vec<UnitId>>;
+    /// Retires a unit at `at`, or with `None` brings it back.
+    async fn set_unit_retired(&self, unit: UnitId, at: Option<DateTime<Utc>>) -> Result<()>;
     /// A unit's name and short names, as an administrator corrects or renames it.
     async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()>;
 

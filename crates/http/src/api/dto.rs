@@ -87,10 +87,12 @@ pub struct UnitDto {
     short_names: Vec<String>,
     kind: UnitKind,
     parent_id: Option<i64>,
+    /// Retired (撤销): its history stays, it takes no new work.
+    retired: bool,
 }
 
-impl From<&Unit> for UnitDto {
-    fn from(u: &Unit) -> Self {
+impl UnitDto {
+    pub fn of(u: &Unit, tree: &luoshi_domain::OrgTree) -> Self {
         UnitDto {
             id: u.id.0,
             code: u.code.clone(),
@@ -98,6 +100,7 @@ impl From<&Unit> for UnitDto {
             short_names: u.short_names.clone(),
             kind: u.kind,
             parent_id: u.parent_id.map(|p| p.0),
+            retired: tree.is_retired(u.id),
         }
     }
 }

@@ -17,7 +17,7 @@ pub async fn list(
     _caller: Caller,
 ) -> Result<Json<Vec<UnitDto>>, ApiError> {
     let tree = s.luoshi.tree();
-    let mut units: Vec<UnitDto> = tree.units().map(UnitDto::from).collect();
+    let mut units: Vec<UnitDto> = tree.units().map(|u| UnitDto::of(u, &tree)).collect();
     units.sort_by_key(|u| u.id);
     Ok(Json(units))
 }
@@ -58,7 +58,8 @@ pub async fn create(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(UnitDto::from(&unit))))
+    let tree = s.luoshi.tree();
+    Ok((StatusCode::CREATED, axum::Json(UnitDto::of(&unit, &tree))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -69,9 +70,12 @@ pub struct UnitChange {
     name: Option<String>,
     /// The short names, replacing those kept.
     short_names: Option<Vec<String>>,
+    /// Retire the unit (撤销): its history stays readable, it takes no new work; `false`
+    /// brings it back.
+    retired: Option<bool>,
 }
 
-/// Renames a unit or corrects its short names (administrators only).
+/// Renames a unit, corrects its short names or retires it (administrators only).
 #[utoipa::path(patch, path = "/units/{id}", request_body = UnitChange,
     responses((status = 200, body = UnitDto), (status = 403), (status = 404), (status = 422)))]
 pub async fn update(
@@ -80,9 +84,21 @@ pub async fn update(
     Path(id): Path<i64>,
     extract::Json(b): extract::Json<UnitChange>,
 ) -> Result<axum::Json<UnitDto>, ApiError> {
-    let unit = s
-        .luoshi
-        .rename_unit(Some(&caller), UnitId(id), b.name.as_deref(), b.short_names)
-        .await?;
-    Ok(axum::Json(UnitDto::from(&unit)))
+    let id = UnitId(id);
+    if b.name.is_some() || b.short_names.is_some() {
+        s.luoshi
+            .rename_unit(Some(&caller), id, b.name.as_deref(), b.short_names)
+            .await?;
+    }
+    if let Some(retired) = b.retired {
+        s.luoshi.retire_unit(Some(&caller), id, retired).await?;
+    }
+    let tree = s.luoshi.tree();
+    let unit = tree.get(id).ok_or_else(|| {
+        ApiError::from(luoshi_service::ServiceError::NotFound(format!(
+            "单位 {} 不存在",
+            id.0
+        )))
+    })?;
+    Ok(axum::Json(UnitDto::of(unit, &tree)))
 }

@@ -456,6 +456,22 @@ impl Store for PostgresStore {
         rows.iter().map(rows::unit).collect()
     }
 
+    async fn retired_units(&self) -> Result<Vec<UnitId>> {
+        let ids: Vec<i64> = sqlx::query_scalar(crate::RETIRED_UNITS)
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        Ok(ids.into_iter().map(UnitId).collect())
+    }
+
+    async fn set_unit_retired(&self, unit: UnitId, at: Option<DateTime<Utc>>) -> Result<()> {
+        sqlx::query(crate::SET_RETIRED)
+            .bind(unit.0)
+            .bind(at)
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
     async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()> {
         sqlx::query(crate::RENAME_UNIT)
             .bind(unit.0)

@@ -303,6 +303,26 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn retired_units(&self) -> Result<Vec<UnitId>> {
+        self.readers
+            .run(|c| {
+                let mut stmt = c.prepare_cached(crate::RETIRED_UNITS)?;
+                let ids = stmt.query_map([], |r| r.get(0).map(UnitId))?;
+                ids.map(|r| r.map_err(StoreError::from)).collect()
+            })
+            .await
+    }
+
+    async fn set_unit_retired(&self, unit: UnitId, at: Option<DateTime<Utc>>) -> Result<()> {
+        self.writer
+            .run(move |c| {
+                c.prepare_cached(&rows::shared(crate::SET_RETIRED))?
+                    .execute(params![unit.0, at.map(ts)])?;
+                Ok(())
+            })
+            .await
+    }
+
     async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()> {
         let (name, short_names) = (name.to_string(), to_json(&short_names));
         self.writer
