@@ -416,7 +416,7 @@ impl Luoshi {
 }
 
 /// Units are the administrator's: the machine's operator, or a signed-in administrator.
-fn require_admin(actor: Option<&User>) -> Result<()> {
+pub fn require_admin(actor: Option<&User>) -> Result<()> {
     match actor {
         None => Ok(()),
         Some(user) if user.role == Role::Admin => Ok(()),

@@ -85,6 +85,9 @@ pub async fn update(
     extract::Json(b): extract::Json<UnitChange>,
 ) -> Result<axum::Json<UnitDto>, ApiError> {
     let id = UnitId(id);
+    // Asked first, so that a change of nothing answers a caller who may not change anything
+    // as any other change would.
+    luoshi_service::office::require_admin(Some(&caller))?;
     if b.name.is_some() || b.short_names.is_some() {
         s.luoshi
             .rename_unit(Some(&caller), id, b.name.as_deref(), b.short_names)
