@@ -10,7 +10,7 @@ use luoshi_office::ledger;
 use luoshi_service::demo::{self, Built};
 use luoshi_service::import::{ImportOptions, ImportPlan};
 use luoshi_service::matters::ListQuery;
-use luoshi_service::office::{PersonSpec, UnitSpec};
+use luoshi_service::office::{PersonSpec, UnitSpec, split_names};
 use luoshi_service::{Clock, FixedClock, Luoshi, SystemClock};
 use luoshi_storage::Store;
 use luoshi_storage::sqlite::SqliteStore;
@@ -251,6 +251,17 @@ async fn org_import(luoshi: &Luoshi, a: OrgImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A row's mark: ✗ with problems, = already there, + to be added.
+fn mark(problems: &[String], existing: bool) -> &'static str {
+    if !problems.is_empty() {
+        "✗"
+    } else if existing {
+        "="
+    } else {
+        "+"
+    }
+}
+
 /// The contact list as understood, for a person to read.
 fn print_org_plan(plan: &luoshi_service::contacts::OrgPlan) {
     use std::fmt::Write as _;
@@ -260,13 +271,7 @@ fn print_org_plan(plan: &luoshi_service::contacts::OrgPlan) {
         let _ = writeln!(out, "问题:{p}");
     }
     for u in &plan.units {
-        let mark = if !u.problems.is_empty() {
-            "✗"
-        } else if u.existing {
-            "="
-        } else {
-            "+"
-        };
+        let mark = mark(&u.problems, u.existing);
         let _ = writeln!(
             out,
             "{mark} 单位 {} 上级:{} 类型:{} 简称:{} {}",
@@ -278,13 +283,7 @@ fn print_org_plan(plan: &luoshi_service::contacts::OrgPlan) {
         );
     }
     for p in &plan.people {
-        let mark = if !p.problems.is_empty() {
-            "✗"
-        } else if p.existing {
-            "="
-        } else {
-            "+"
-        };
+        let mark = mark(&p.problems, p.existing);
         let _ = writeln!(
             out,
             "{mark} 人员 {} {} {} 用户名:{} {}",
@@ -310,7 +309,7 @@ async fn unit_add(luoshi: &Luoshi, a: UnitAddArgs) -> anyhow::Result<()> {
         .as_deref()
         .and_then(UnitKind::parse)
         .unwrap_or_else(|| UnitKind::from_name(&a.name));
-    let short_names = a.short.as_deref().map(split_list).unwrap_or_default();
+    let short_names = a.short.as_deref().map(split_names).unwrap_or_default();
     let unit = luoshi
         .add_unit(
             None,
@@ -382,15 +381,6 @@ fn unit_by_code(tree: &luoshi_domain::OrgTree, code: &str) -> anyhow::Result<Uni
         .find(|u| u.code == code)
         .map(|u| u.id)
         .with_context(|| format!("no unit with the code {code:?} (luoshi unit add adds one)"))
-}
-
-/// A list as people type it: separated by commas or 、.
-fn split_list(text: &str) -> Vec<String> {
-    text.split([',', '，', '、'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// The person a command acts as: the one named, else the first supervisor of the top

@@ -250,18 +250,6 @@ impl Luoshi {
             in_charge_of: spec.in_charge_of,
         };
         self.may_administer(actor, &user)?;
-        if self
-            .store
-            .accounts()
-            .await?
-            .iter()
-            .any(|a| a.user.username == user.username)
-        {
-            return Err(ServiceError::invalid(
-                "username",
-                format!("用户名 {} 已被使用", user.username),
-            ));
-        }
         let (password, one_time) = match spec.password {
             Some(given) => {
                 let problems = password::problems(&given, &user.username);
@@ -429,6 +417,15 @@ fn required(text: &str, field: &'static str, message: &str) -> Result<String> {
         "" => Err(ServiceError::invalid(field, message)),
         t => Ok(t.to_string()),
     }
+}
+
+/// Names as people type them in one field: separated by 、 or commas (half or full width).
+pub fn split_names(text: &str) -> Vec<String> {
+    text.split(['、', ',', '\u{ff0c}'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Short names trimmed, without blanks, repeats or the full name itself.

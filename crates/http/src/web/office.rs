@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use luoshi_domain::{OrgTree, Role, UnitId, UnitKind, UserId};
 use luoshi_service::contacts::OrgPlan;
-use luoshi_service::office::{Account, AccountChange, PersonSpec, UnitSpec};
+use luoshi_service::office::{Account, AccountChange, PersonSpec, UnitSpec, split_names};
 use minijinja::context;
 
 use super::pages::{Fields, error_page, failed, field, forbidden_csrf, read_upload};
@@ -72,15 +72,6 @@ fn units_page(
     )
 }
 
-/// Names people type: separated by 、 or commas.
-fn names(text: &str) -> Vec<String> {
-    text.split(['、', ',', '\u{ff0c}'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 pub async fn add_unit(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -95,7 +86,7 @@ pub async fn add_unit(
         name,
         code: field(&f, "code").to_string(),
         parent_id: field(&f, "parent").parse().ok().map(UnitId),
-        short_names: names(field(&f, "short")),
+        short_names: split_names(field(&f, "short")),
     };
     match s.luoshi.add_unit(Some(&viewer.user), spec).await {
         Ok(unit) => {
@@ -124,7 +115,7 @@ pub async fn rename_unit(
             Some(&viewer.user),
             UnitId(id),
             Some(field(&f, "name")),
-            Some(names(field(&f, "short"))),
+            Some(split_names(field(&f, "short"))),
         )
         .await;
     match renamed {
