@@ -27,6 +27,8 @@ labelled_enum!(
         /// Closed by a supervisor's override while sub-matters were open; the comment names
         /// them, and the close that follows gives the reason.
         ForcedClose = "forced_close", "强制办结";
+        /// A unit merged into another in a reorganisation; the matter followed the survivor.
+        Reorganized = "reorganized", "机构调整";
     }
 );
 

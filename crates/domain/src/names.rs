@@ -159,6 +159,9 @@ pub struct Directory {
     written: HashMap<String, Vec<(UnitId, Form)>>,
     /// (normalised name, unit) for abbreviation matching.
     normalised: Vec<(String, UnitId)>,
+    /// The retired units among them: a name that a live unit shares with a retired one (the
+    /// survivor of a merge keeps the merged unit's name) stands for the live one.
+    retired: Vec<UnitId>,
 }
 
 impl Directory {
@@ -198,9 +201,15 @@ impl Directory {
                 normalised.push((normalise(short), unit.id));
             }
         }
+        let retired = tree
+            .units()
+            .filter(|u| tree.is_retired(u.id))
+            .map(|u| u.id)
+            .collect();
         Directory {
             written,
             normalised,
+            retired,
         }
     }
 
@@ -212,11 +221,12 @@ impl Directory {
                 .iter()
                 .map(|(_, f)| *f)
                 .fold(Form::Abbreviated, |a, b| if b > a { b } else { a });
-            let ids: Vec<UnitId> = units
+            let mut ids: Vec<UnitId> = units
                 .iter()
                 .filter(|(_, f)| *f == best)
                 .map(|(id, _)| *id)
                 .collect();
+            self.prefer_live(&mut ids);
             return match ids.as_slice() {
                 [id] => Found::Unit {
                     id: *id,
@@ -247,6 +257,7 @@ impl Directory {
         }
         ids.sort();
         ids.dedup();
+        self.prefer_live(&mut ids);
         match ids.as_slice() {
             [] => Found::Unknown,
             [id] => Found::Unit {
@@ -254,6 +265,13 @@ impl Directory {
                 confidence,
             },
             _ => Found::Ambiguous(ids),
+        }
+    }
+
+    /// Of several units a name may stand for, the live ones, if there are any.
+    fn prefer_live(&self, ids: &mut Vec<UnitId>) {
+        if ids.iter().any(|id| !self.retired.contains(id)) {
+            ids.retain(|id| !self.retired.contains(id));
         }
     }
 
@@ -382,6 +400,26 @@ mod tests {
                 Some(1),
             ),
         ])
+    }
+
+    #[test]
+    fn a_name_shared_by_a_merged_unit_and_its_survivor_stands_for_the_survivor() {
+        let mut units: Vec<Unit> = tree().units().cloned().collect();
+        let survivor = units.iter_mut().find(|u| u.id == UnitId(4)).unwrap();
+        survivor.short_names.push("云州市财政局".into());
+        survivor.short_names.push("市财政局".into());
+        let merged = OrgTree::new(units.clone()).with_retired([UnitId(3)]);
+        let directory = Directory::new(&merged, None);
+        for name in ["云州市财政局", "市财政局"] {
+            assert!(
+                matches!(directory.find(name), Found::Unit { id: UnitId(4), .. }),
+                "{name}: {:?}",
+                directory.find(name)
+            );
+        }
+        // Until the unit is retired, the shared name is ambiguous, as it should be.
+        let both = Directory::new(&OrgTree::new(units), None);
+        assert!(matches!(both.find("市财政局"), Found::Ambiguous(_)));
     }
 
     #[test]

@@ -16,6 +16,8 @@ support::on_both_backends!(
     bad_units_and_people_are_refused_with_the_reason_and_change_nothing,
     an_administrator_keeps_units_and_people_on_their_pages,
     a_contact_list_uploaded_on_the_page_is_previewed_then_imported_with_its_passwords,
+    a_merged_units_work_people_and_name_follow_the_survivor,
+    a_unit_moved_under_another_parent_keeps_its_work_and_the_counts,
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
@@ -456,7 +458,6 @@ async fn an_administrator_keeps_units_and_people_on_their_pages() {
         "what was typed stays"
     );
 
-    let people = b.get("/admin/people").await;
     let (_, units) = app.get(&app.login("admin").await, "/units").await;
     let town = units
         .as_array()
@@ -465,6 +466,43 @@ async fn an_administrator_keeps_units_and_people_on_their_pages() {
         .find(|u| u["code"] == "dfz")
         .unwrap()["id"]
         .to_string();
+
+    // A reorganisation on the same page: moved, retired, restored.
+    let district = app.unit("district").to_string();
+    for (action, target, said) in [
+        ("move", district.as_str(), "已将“东风镇人民政府”调整到“"),
+        ("retire", "", "已撤销“东风镇人民政府”"),
+        ("restore", "", "已恢复“东风镇人民政府”"),
+    ] {
+        let done = b
+            .post(
+                "/admin/units/reshape",
+                &[
+                    ("csrf", &page.csrf()),
+                    ("unit", &town),
+                    ("action", action),
+                    ("target", target),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+        assert!(done.html.contains(said), "{action}: {}", done.html);
+    }
+    let refused = b
+        .post(
+            "/admin/units/reshape",
+            &[
+                ("csrf", &page.csrf()),
+                ("unit", &town),
+                ("action", "merge"),
+                ("target", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("请选择并入的单位"));
+
+    let people = b.get("/admin/people").await;
     let added = b
         .post(
             "/admin/people",
@@ -600,4 +638,202 @@ async fn a_contact_list_uploaded_on_the_page_is_previewed_then_imported_with_its
     let (status, signed_in) = sign_in(&app, "13700001234", &sun[3]).await;
     assert_eq!(status, StatusCode::OK, "{signed_in}");
     assert_eq!(signed_in["must_change_password"], true);
+}
+
+/// The ids of the matters a unit has a part in, as the office lists them.
+async fn matters_of(app: &TestApp, token: &str, unit: i64) -> Vec<i64> {
+    let (status, page) = app
+        .get(token, &format!("/matters?unit_id={unit}&limit=1000"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let mut ids: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn a_merged_units_work_people_and_name_follow_the_survivor() {
+    let app = spawn_app(NOW).await;
+    let (admin, ducha) = (app.login("admin").await, app.login("ducha").await);
+    let (czj, fgw) = (app.unit("czj"), app.unit("fgw"));
+    let (_, before) = app.get(&ducha, "/dashboard").await;
+    let merged_work = matters_of(&app, &ducha, czj).await;
+    assert!(!merged_work.is_empty(), "the demo gives 市财政局 work");
+    let led = merged_work.clone();
+    let mut led_by_czj = None;
+    for id in &led {
+        let (_, m) = app.get(&ducha, &format!("/matters/{id}")).await;
+        if m["lead_unit_id"] == czj {
+            led_by_czj = Some(*id);
+        }
+    }
+    let led_by_czj = led_by_czj.expect("a matter 市财政局 leads");
+
+    let (status, _) = app
+        .post(&ducha, &format!("/units/{czj}/merge"), json!({"into": fgw}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "units are the administrator's"
+    );
+    let (status, survivor) = app
+        .post(&admin, &format!("/units/{czj}/merge"), json!({"into": fgw}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{survivor}");
+    let shorts = survivor["short_names"].as_array().unwrap();
+    assert!(shorts.contains(&json!("云州市财政局")) && shorts.contains(&json!("市财政局")));
+
+    // The work shows under the survivor; the timeline says why.
+    let survivor_work = matters_of(&app, &ducha, fgw).await;
+    for id in &merged_work {
+        assert!(survivor_work.contains(id), "matter {id} follows 市发改委");
+    }
+    let (_, m) = app.get(&ducha, &format!("/matters/{led_by_czj}")).await;
+    assert_eq!(m["lead_unit_id"], fgw);
+    let last = m["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "reorganized", "{last}");
+    assert!(
+        last["comment"]
+            .as_str()
+            .unwrap()
+            .contains("云州市财政局并入")
+    );
+    let (_, after) = app.get(&ducha, "/dashboard").await;
+    assert_eq!(before["total"], after["total"]);
+    assert_eq!(
+        before["by_state"], after["by_state"],
+        "the counts are recounted, not lost"
+    );
+
+    // The people follow, and the merged unit's liaison now acts for the survivor.
+    let (_, users) = app.get(&admin, "/users").await;
+    let liaison = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "czj")
+        .unwrap();
+    assert_eq!(liaison["unit_id"], fgw);
+    let czj_token = app.login("czj").await;
+    assert_eq!(
+        app.get(&czj_token, &format!("/matters/{led_by_czj}"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (_, units) = app.get(&admin, "/units").await;
+    let merged = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == czj)
+        .unwrap();
+    assert_eq!(
+        merged["retired"], true,
+        "kept, retired, its history readable"
+    );
+
+    // A table written before the merge names the merged unit and lands with the survivor.
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let csrf = b.get("/import").await.csrf();
+    let table = "序号,工作任务,牵头单位\n1,清理政府性债务,市财政局\n";
+    let preview = b
+        .upload(
+            "/import",
+            &[("csrf", &csrf)],
+            ("任务.csv", table.as_bytes()),
+        )
+        .await;
+    assert!(preview.html.contains("对应:市发改委"), "{}", preview.html);
+    assert!(!preview.html.contains("已撤销"), "{}", preview.html);
+
+    // What cannot be merged is refused with the reason, and nothing changes.
+    let city = app.unit("city");
+    for (from, into, why) in [
+        (fgw, fgw, "它自己"),
+        (city, fgw, "下级单位"),
+        (czj, fgw, "已撤销"),
+    ] {
+        let (status, refused) = app
+            .post(
+                &admin,
+                &format!("/units/{from}/merge"),
+                json!({"into": into}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains(why), "{message}");
+    }
+}
+
+async fn a_unit_moved_under_another_parent_keeps_its_work_and_the_counts() {
+    let app = spawn_app(NOW).await;
+    let (admin, ducha) = (app.login("admin").await, app.login("ducha").await);
+    let (county, district, town) = (
+        app.unit("county"),
+        app.unit("district"),
+        app.unit("county-chengguan"),
+    );
+    let (_, before) = app.get(&ducha, "/dashboard").await;
+    let work = matters_of(&app, &ducha, town).await;
+    let (status, moved) = app
+        .patch(
+            &admin,
+            &format!("/units/{town}"),
+            json!({"parent_id": district}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["parent_id"], district);
+    assert_eq!(matters_of(&app, &ducha, town).await, work);
+    let (_, after) = app.get(&ducha, "/dashboard").await;
+    assert_eq!(before["by_state"], after["by_state"]);
+    assert_eq!(before["total"], after["total"]);
+    let (_, below) = app
+        .get(&ducha, &format!("/dashboard?unit_id={district}"))
+        .await;
+    assert!(
+        below["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["unit_id"] == town)
+            || work.is_empty(),
+        "{below}"
+    );
+
+    // Never under itself or below itself.
+    let (status, refused) = app
+        .patch(
+            &admin,
+            &format!("/units/{district}"),
+            json!({"parent_id": town}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    // Back where it was, and to the top with null.
+    let (status, _) = app
+        .patch(
+            &admin,
+            &format!("/units/{town}"),
+            json!({"parent_id": county}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, top) = app
+        .patch(
+            &admin,
+            &format!("/units/{town}"),
+            json!({"parent_id": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{top}");
+    assert_eq!(top["parent_id"], Value::Null);
 }

@@ -198,6 +198,138 @@ impl Luoshi {
             .await
     }
 
+    /// Puts a unit under another parent (`None`: at the top of the tree); the units below it
+    /// move with it, and every count kept per org is worked out again.
+    pub async fn move_unit(
+        &self,
+        actor: Option<&User>,
+        id: UnitId,
+        parent: Option<UnitId>,
+    ) -> Result<Unit> {
+        require_admin(actor)?;
+        let tree = self.tree();
+        let mut unit = tree
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ServiceError::NotFound(format!("单位 {} 不存在", id.0)))?;
+        if unit.parent_id == parent {
+            return Ok(unit);
+        }
+        if let Some(parent) = parent {
+            let Some(above) = tree.get(parent) else {
+                return Err(ServiceError::invalid("parent_id", "上级单位不存在"));
+            };
+            if tree.is_within(parent, id) {
+                return Err(ServiceError::invalid(
+                    "parent_id",
+                    format!(
+                        "不能把“{}”移到它自己或它的下级单位“{}”之下",
+                        unit.name, above.name
+                    ),
+                ));
+            }
+            if tree.is_retired(parent) {
+                return Err(ServiceError::invalid(
+                    "parent_id",
+                    format!("“{}”已撤销,不能再作为上级单位", above.name),
+                ));
+            }
+        }
+        if tree
+            .units()
+            .any(|u| u.id != id && u.name == unit.name && u.parent_id == parent)
+        {
+            return Err(ServiceError::invalid(
+                "parent_id",
+                format!("新的上级单位下已有“{}”", unit.name),
+            ));
+        }
+        self.store.move_unit(id, parent).await?;
+        self.reload_tree().await?;
+        let under = parent
+            .and_then(|p| tree.get(p))
+            .map_or("(顶层)".to_string(), |p| p.name.clone());
+        self.audit_admin(
+            actor,
+            "unit.move",
+            format!("{} {} → {under}", id.0, unit.name),
+        )
+        .await?;
+        unit.parent_id = parent;
+        Ok(unit)
+    }
+
+    /// Merges unit `from` into `into` (机构改革): the merged unit's matters, assignments,
+    /// people, child units and scores follow the survivor, each matter's timeline records it,
+    /// the survivor keeps the merged unit's names as short names (so documents that name it
+    /// still find the survivor), and the merged unit is retired with its history readable.
+    pub async fn merge_unit(&self, actor: &User, from: UnitId, into: UnitId) -> Result<Unit> {
+        require_admin(Some(actor))?;
+        let tree = self.tree();
+        let find = |id: UnitId| {
+            tree.get(id)
+                .cloned()
+                .ok_or_else(|| ServiceError::NotFound(format!("单位 {} 不存在", id.0)))
+        };
+        let (merged, mut survivor) = (find(from)?, find(into)?);
+        if from == into || tree.is_within(into, from) {
+            return Err(ServiceError::invalid(
+                "into",
+                format!("不能把“{}”并入它自己或它的下级单位", merged.name),
+            ));
+        }
+        for unit in [&merged, &survivor] {
+            if tree.is_retired(unit.id) {
+                return Err(ServiceError::invalid(
+                    "into",
+                    format!("“{}”已撤销,不能合并", unit.name),
+                ));
+            }
+        }
+        let mut shorts = survivor.short_names.clone();
+        shorts.push(merged.name.clone());
+        shorts.extend(merged.short_names.iter().cloned());
+        survivor.short_names = short_names(&shorts, &survivor.name);
+        let comment = format!(
+            "机构调整:{}并入{},本事项由{}继续承办",
+            merged.name, survivor.name, survivor.name
+        );
+        let event = luoshi_domain::NewEvent::new(
+            luoshi_domain::EventKind::Reorganized,
+            actor.id,
+            self.now(),
+            comment,
+        )
+        .by_unit(into);
+        let merge = luoshi_storage::UnitMerge {
+            from,
+            into,
+            into_short_names: survivor.short_names.clone(),
+            event,
+        };
+        let matters = self.store.merge_units(&merge).await.map_err(|e| match e {
+            luoshi_storage::StoreError::Conflict(_) => ServiceError::invalid(
+                "from",
+                format!(
+                    "“{}”自己立项编号督办事项(设有督查机构),不能并入其他单位;可改名或撤销",
+                    merged.name
+                ),
+            ),
+            other => other.into(),
+        })?;
+        self.reload_tree().await?;
+        let detail = format!(
+            "{} {} → {} {} ({} matters)",
+            from.0,
+            merged.name,
+            into.0,
+            survivor.name,
+            matters.len()
+        );
+        self.audit_admin(Some(actor), "unit.merge", detail).await?;
+        Ok(survivor)
+    }
+
     /// The accounts `viewer` administers: everyone for an administrator, the people of the
     /// units under its own org for a supervisor.
     pub async fn accounts(&self, viewer: &User) -> Result<Vec<Account>> {

@@ -27,7 +27,7 @@ use luoshi_domain::{
 pub use error::StoreError;
 pub use model::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Order, ScopeCounts,
-    SignedIn, Tally, Token, TokenKind, UnitMonth, UnitTally,
+    SignedIn, Tally, Token, TokenKind, UnitMerge, UnitMonth, UnitTally,
 };
 pub use notify::{
     Addressee, Channel, Concern, DeliveryState, Dispatch, InboxItem, LadderRow, Notice, Outgoing,
@@ -137,6 +137,56 @@ const SET_RETIRED: &str = "UPDATE units SET retired_at = $2 WHERE id = $1";
 
 /// Unit `$1`'s name `$2` and short names `$3` (JSON), both dialects.
 const RENAME_UNIT: &str = "UPDATE units SET name = $2, short_names = $3 WHERE id = $1";
+
+/// What a merge of unit `$1` into unit `$2` changes besides the timelines, the retired mark
+/// and the survivor's names, in order, both dialects. Where both units work on one matter, the
+/// survivor's assignment stands (taking the lead if the merged unit had it) and the merged
+/// unit's is closed as cancelled; every matter touched gets a new version.
+const MERGE_UNIT: &[&str] = &[
+    "UPDATE matters SET version = version + 1,
+         lead_unit_id = CASE WHEN lead_unit_id = $1 THEN $2 ELSE lead_unit_id END
+     WHERE lead_unit_id = $1 OR id IN (SELECT matter_id FROM assignments WHERE unit_id = $1)",
+    "UPDATE assignments SET role = 'lead' WHERE unit_id = $2
+         AND matter_id IN (SELECT matter_id FROM assignments WHERE unit_id = $1 AND role = 'lead')",
+    "UPDATE assignments SET role = 'co',
+         state = CASE WHEN state IN ('closed', 'cancelled') THEN state ELSE 'cancelled' END
+     WHERE unit_id = $1 AND matter_id IN (SELECT matter_id FROM assignments WHERE unit_id = $2)",
+    "UPDATE assignments SET unit_id = $2 WHERE unit_id = $1
+         AND matter_id NOT IN (SELECT matter_id FROM assignments WHERE unit_id = $2)",
+    "UPDATE users SET unit_id = $2 WHERE unit_id = $1",
+    "UPDATE units SET parent_id = $2 WHERE parent_id = $1",
+    "UPDATE adjustments SET unit_id = $2 WHERE unit_id = $1",
+    "UPDATE accountability SET unit_id = $2 WHERE unit_id = $1",
+];
+
+/// The matters a merge of unit `$1` touches, and whether `$1` numbers matters of its own,
+/// both dialects.
+const MERGED_MATTERS: &str = "SELECT id FROM matters WHERE lead_unit_id = $1
+     UNION SELECT matter_id FROM assignments WHERE unit_id = $1 ORDER BY 1";
+const NUMBERS_MATTERS: &str = "SELECT EXISTS (SELECT 1 FROM matters WHERE org_id = $1)";
+
+/// The leaders with a 分管 unit, to hand a merged unit's place in them to the survivor.
+const IN_CHARGE: &str = "SELECT id, in_charge_of FROM users WHERE in_charge_of <> '[]'";
+const SET_IN_CHARGE: &str = "UPDATE users SET in_charge_of = $2 WHERE id = $1";
+
+/// The survivor of a merge in place of the merged unit in a leader's 分管 units, each once;
+/// `None` when the leader had no part in the merged unit.
+fn in_charge_after_merge(units: &[UnitId], from: UnitId, into: UnitId) -> Option<Vec<UnitId>> {
+    if !units.contains(&from) {
+        return None;
+    }
+    let mut after = Vec::with_capacity(units.len());
+    for unit in units {
+        let unit = if *unit == from { into } else { *unit };
+        if !after.contains(&unit) {
+            after.push(unit);
+        }
+    }
+    Some(after)
+}
+
+/// The message of a merge refused because the merged unit numbers matters of its own.
+const MERGE_OF_ORG: &str = "the merged unit numbers matters of its own";
 
 /// Writes an account's administered fields (`$1` its id), both dialects.
 const SAVE_ACCOUNT: &str = "UPDATE users SET display_name = $2, role = $3, unit_id = $4,
@@ -308,6 +358,12 @@ pub trait Store: Send + Sync + 'static {
     async fn set_unit_retired(&self, unit: UnitId, at: Option<DateTime<Utc>>) -> Result<()>;
     /// A unit's name and short names, as an administrator corrects or renames it.
     async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()>;
+    /// Puts a unit, with everything below it, under another parent (`None`: at the top).
+    async fn move_unit(&self, unit: UnitId, parent: Option<UnitId>) -> Result<()>;
+    /// Merges one unit into another, all in one transaction; returns the matters that followed.
+    /// [`StoreError::Conflict`] when the merged unit numbers matters of its own (an office
+    /// with its own supervisors cannot be merged), and nothing is written.
+    async fn merge_units(&self, merge: &UnitMerge) -> Result<Vec<MatterId>>;
 
     async fn insert_user(&self, user: &NewUser) -> Result<UserId>;
     async fn users(&self) -> Result<Vec<User>>;

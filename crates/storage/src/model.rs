@@ -13,6 +13,18 @@ pub struct NewUnit {
     pub parent_id: Option<UnitId>,
 }
 
+/// One unit merged into another in a reorganisation (机构改革): its matters, assignments,
+/// people, child units and scores follow the survivor, and the merged unit is retired.
+#[derive(Debug, Clone)]
+pub struct UnitMerge {
+    pub from: UnitId,
+    pub into: UnitId,
+    /// The survivor's short names after the merge, the merged unit's names among them.
+    pub into_short_names: Vec<String>,
+    /// When, and the event written to the timeline of every matter that followed.
+    pub event: luoshi_domain::NewEvent,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: String,

@@ -48,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(units::list, units::create))
         .routes(routes!(units::update))
+        .routes(routes!(units::merge))
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::update))
         .routes(routes!(matters::list, matters::create))
@@ -100,6 +101,7 @@ pub const INPUT_ROUTES: &[&str] = &[
     "GET /dashboard",
     "POST /units",
     "PATCH /units/{id}",
+    "POST /units/{id}/merge",
     "POST /users",
     "PATCH /users/{id}",
     "PUT /me/prefs",
@@ -145,6 +147,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         "GET /dashboard" => query::<dashboard::DashboardQuery>(input),
         "POST /units" => body::<units::NewUnitBody>(input),
         "PATCH /units/{id}" => body::<units::UnitChange>(input),
+        "POST /units/{id}/merge" => body::<units::MergeBody>(input),
         "POST /users" => body::<users::NewPerson>(input),
         "PATCH /users/{id}" => body::<users::PersonChange>(input),
         "PUT /me/prefs" => body::<inbox::PrefsBody>(input),

@@ -73,9 +73,47 @@ pub struct UnitChange {
     /// Retire the unit (撤销): its history stays readable, it takes no new work; `false`
     /// brings it back.
     retired: Option<bool>,
+    /// Move the unit, with the units below it, under this parent; `null` puts it at the top.
+    #[serde(default, deserialize_with = "given")]
+    #[schema(value_type = Option<i64>)]
+    parent_id: Option<Option<i64>>,
 }
 
-/// Renames a unit, corrects its short names or retires it (administrators only).
+/// A field that was sent, `null` included, as against one left out.
+fn given<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// The unit that takes over the merged unit's work, people and names.
+    into: i64,
+}
+
+/// Merges a unit into another in a reorganisation (机构改革; administrators only): its
+/// matters, assignments, people, child units and scores follow the survivor, each matter's
+/// timeline records the change, the survivor keeps the merged unit's names as short names, and
+/// the merged unit is retired. Answers the survivor.
+#[utoipa::path(post, path = "/units/{id}/merge", request_body = MergeBody,
+    responses((status = 200, body = UnitDto), (status = 403), (status = 404), (status = 422)))]
+pub async fn merge(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    extract::Json(b): extract::Json<MergeBody>,
+) -> Result<axum::Json<UnitDto>, ApiError> {
+    let survivor = s
+        .luoshi
+        .merge_unit(&caller, UnitId(id), UnitId(b.into))
+        .await?;
+    let tree = s.luoshi.tree();
+    Ok(axum::Json(UnitDto::of(&survivor, &tree)))
+}
+
+/// Renames a unit, corrects its short names, moves it or retires it (administrators only).
 #[utoipa::path(patch, path = "/units/{id}", request_body = UnitChange,
     responses((status = 200, body = UnitDto), (status = 403), (status = 404), (status = 422)))]
 pub async fn update(
@@ -91,6 +129,11 @@ pub async fn update(
     if b.name.is_some() || b.short_names.is_some() {
         s.luoshi
             .rename_unit(Some(&caller), id, b.name.as_deref(), b.short_names)
+            .await?;
+    }
+    if let Some(parent) = b.parent_id {
+        s.luoshi
+            .move_unit(Some(&caller), id, parent.map(UnitId))
             .await?;
     }
     if let Some(retired) = b.retired {

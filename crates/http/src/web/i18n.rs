@@ -465,6 +465,20 @@ fn english(zh: &str) -> Option<&'static str> {
         "导入并下载初始密码表" => "Import and download the passwords",
         "重新选择文件" => "Choose another file",
         "单位管理" => "Units",
+        "机构调整" => "Reorganise",
+        "(已撤销)" => "(retired)",
+        "请选择" => "Choose",
+        "调整方式" => "What to do",
+        "调整隶属:移到下面所选单位之下" => "Move it under the unit chosen below",
+        "合并:并入下面所选单位,其事项、人员和下级单位随之转移,原名称保留为简称" => {
+            "Merge it into the unit chosen below: its matters, people and units follow, and its name stays as a short name"
+        }
+        "撤销:历史记录保留,不再交办新事项" => {
+            "Retire it: its history stays, it takes no new work"
+        }
+        "恢复已撤销的单位" => "Restore a retired unit",
+        "上级单位或并入单位" => "Parent, or the unit to merge into",
+        "确认调整" => "Apply",
         "人员管理" => "People",
         "添加单位" => "Add a unit",
         "单位全称" => "Full name",

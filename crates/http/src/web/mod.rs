@@ -148,6 +148,7 @@ pub fn router() -> Routes {
         .get("/admin/units", office::units)
         .post("/admin/units", office::add_unit)
         .post("/admin/units/{id}", office::rename_unit)
+        .post("/admin/units/reshape", office::reshape_unit)
         .get("/admin/people", office::people)
         .post("/admin/people", office::add_person)
         .get("/admin/people/{id}", office::person)

@@ -28,7 +28,7 @@ fn tree_rows(tree: &OrgTree) -> Vec<minijinja::Value> {
             let depth = tree.ancestors_or_self(id).len() - 1;
             out.push(context! {
                 id => u.id.0, code => u.code, name => u.name, kind => u.kind.label(),
-                short_names => u.short_names.join("、"), depth,
+                short_names => u.short_names.join("、"), depth, retired => tree.is_retired(id),
                 indent => "\u{3000}".repeat(depth),
             });
         }
@@ -126,6 +126,73 @@ pub async fn rename_unit(
         Err(e) => {
             let api = ApiError::from(e);
             units_page(&s, &viewer, api.status, &Fields::new(), Some(api.message))
+        }
+    }
+}
+
+/// Moves, merges, retires or restores a unit: the tree's changes that a reorganisation makes.
+pub async fn reshape_unit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let Ok(id) = field(&f, "unit").parse().map(UnitId) else {
+        let problem = "请选择要调整的单位".to_string();
+        return units_page(
+            &s,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &f,
+            Some(problem),
+        );
+    };
+    let target = field(&f, "target").parse().ok().map(UnitId);
+    let actor = Some(&viewer.user);
+    let name = |id: UnitId| {
+        s.luoshi
+            .tree()
+            .get(id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let done = match field(&f, "action") {
+        "move" => s.luoshi.move_unit(actor, id, target).await.map(|u| {
+            let under = target.map_or("最上级".to_string(), name);
+            format!("已将“{}”调整到“{under}”之下", u.name)
+        }),
+        "merge" => match target {
+            None => Err(luoshi_service::ServiceError::invalid(
+                "target",
+                "请选择并入的单位",
+            )),
+            Some(into) => {
+                let merged = name(id);
+                s.luoshi
+                    .merge_unit(&viewer.user, id, into)
+                    .await
+                    .map(|u| format!("已将“{merged}”并入“{}”,原名称保留为其简称", u.name))
+            }
+        },
+        "retire" | "restore" => {
+            let retire = field(&f, "action") == "retire";
+            s.luoshi.retire_unit(actor, id, retire).await.map(|()| {
+                let verb = if retire { "撤销" } else { "恢复" };
+                format!("已{verb}“{}”", name(id))
+            })
+        }
+        _ => Err(luoshi_service::ServiceError::invalid(
+            "action",
+            "请选择调整方式",
+        )),
+    };
+    match done {
+        Ok(done) => units_page(&s, &viewer, StatusCode::OK, &Fields::new(), Some(done)),
+        Err(e) => {
+            let api = ApiError::from(e);
+            units_page(&s, &viewer, api.status, &f, Some(api.message))
         }
     }
 }

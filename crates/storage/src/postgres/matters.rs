@@ -363,7 +363,7 @@ pub(super) async fn insert_events(
 }
 
 /// Appends the events of one or more matters in one statement, in order, and links them.
-async fn insert_all(
+pub(super) async fn insert_all(
     tx: &mut PgConnection,
     events: &[(MatterId, &NewEvent)],
 ) -> Result<Vec<EventId>> {

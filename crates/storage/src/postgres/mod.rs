@@ -48,7 +48,8 @@ use crate::letter::Letter;
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
-    ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
+    ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMerge,
+    UnitMonth,
 };
 
 pub use scratch::ScratchDatabase;
@@ -72,6 +73,36 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0015_assignment_causes.sql"),
     include_str!("../../migrations/postgres/0016_office_setup.sql"),
 ];
+
+/// Works out again which units lie under which and every count kept per scope, after the
+/// tree has changed shape: what the schema's triggers keep as units are added, made anew.
+const RECOUNT_SCOPES: &str = "
+    DELETE FROM unit_ancestors;
+    DELETE FROM tally_scopes;
+    DELETE FROM tally_matters;
+    DELETE FROM tally_days;
+    DELETE FROM tally_units;
+    DELETE FROM tally_months;
+    DELETE FROM tally_years;
+    DELETE FROM tally_open_days;
+    INSERT INTO unit_ancestors (unit_id, ancestor_id)
+    WITH RECURSIVE up (unit_id, ancestor_id, next) AS (
+        SELECT id, id, parent_id FROM units
+        UNION ALL
+        SELECT up.unit_id, u.id, u.parent_id FROM up JOIN units u ON u.id = up.next
+    )
+    SELECT unit_id, ancestor_id FROM up;
+    INSERT INTO tally_scopes (org_id, scope_id)
+    SELECT a.unit_id, a.ancestor_id FROM unit_ancestors a JOIN units u ON u.id = a.unit_id
+    WHERE a.ancestor_id = a.unit_id OR u.kind IN ('government', 'township', 'street');
+    SELECT tally_matters_apply(ARRAY(
+        SELECT ROW(org_id, state, source, light, deadline, closed_at, 1)::tally_matter
+        FROM matters));
+    SELECT tally_assignments_apply(ARRAY(
+        SELECT ROW(m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light,
+                   1)::tally_assignment
+        FROM assignments a JOIN matters m ON m.id = a.matter_id));
+";
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi
 /// processes on the same database.
@@ -480,6 +511,70 @@ impl Store for PostgresStore {
             .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
+    }
+
+    async fn move_unit(&self, unit: UnitId, parent: Option<UnitId>) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE units SET parent_id = $2 WHERE id = $1")
+            .bind(unit.0)
+            .bind(parent.map(|p| p.0))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::raw_sql(RECOUNT_SCOPES).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn merge_units(&self, m: &UnitMerge) -> Result<Vec<MatterId>> {
+        let mut tx = self.write().await?;
+        let (from, into) = (m.from.0, m.into.0);
+        let numbers: bool = sqlx::query_scalar(crate::NUMBERS_MATTERS)
+            .bind(from)
+            .fetch_one(&mut *tx)
+            .await?;
+        if numbers {
+            return Err(StoreError::Conflict(crate::MERGE_OF_ORG.into()));
+        }
+        let matters: Vec<MatterId> = sqlx::query_scalar(crate::MERGED_MATTERS)
+            .bind(from)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(MatterId)
+            .collect();
+        for sql in crate::MERGE_UNIT {
+            sqlx::query(*sql)
+                .bind(from)
+                .bind(into)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let leaders: Vec<(i64, Json<Vec<UnitId>>)> =
+            sqlx::query_as(crate::IN_CHARGE).fetch_all(&mut *tx).await?;
+        for (id, units) in leaders {
+            if let Some(after) = crate::in_charge_after_merge(&units.0, m.from, m.into) {
+                sqlx::query(crate::SET_IN_CHARGE)
+                    .bind(id)
+                    .bind(Json(after))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        sqlx::query(crate::SET_RETIRED)
+            .bind(from)
+            .bind(m.event.at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE units SET short_names = $2 WHERE id = $1")
+            .bind(into)
+            .bind(Json(&m.into_short_names))
+            .execute(&mut *tx)
+            .await?;
+        let events: Vec<(MatterId, &NewEvent)> = matters.iter().map(|id| (*id, &m.event)).collect();
+        matters::insert_all(&mut tx, &events).await?;
+        sqlx::raw_sql(RECOUNT_SCOPES).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(matters)
     }
 
     async fn insert_unit(&self, u: &NewUnit) -> Result<UnitId> {

@@ -33,8 +33,37 @@ use crate::letter::Letter;
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
-    ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMonth,
+    ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMerge,
+    UnitMonth,
 };
+
+/// Works out again which units lie under which and every count kept per scope, after the
+/// tree has changed shape: what the schema's triggers keep as units are added, made anew.
+const RECOUNT_SCOPES: &str = "
+    DELETE FROM unit_ancestors;
+    DELETE FROM tally_scopes;
+    DELETE FROM tally_matters;
+    DELETE FROM tally_days;
+    DELETE FROM tally_units;
+    DELETE FROM tally_months;
+    DELETE FROM tally_years;
+    DELETE FROM tally_open_days;
+    INSERT INTO unit_ancestors (unit_id, ancestor_id)
+    WITH RECURSIVE up (unit_id, ancestor_id, next) AS (
+        SELECT id, id, parent_id FROM units
+        UNION ALL
+        SELECT up.unit_id, u.id, u.parent_id FROM up JOIN units u ON u.id = up.next
+    )
+    SELECT unit_id, ancestor_id FROM up;
+    INSERT INTO tally_scopes (org_id, scope_id)
+    SELECT a.unit_id, a.ancestor_id FROM unit_ancestors a JOIN units u ON u.id = a.unit_id
+    WHERE a.ancestor_id = a.unit_id OR u.kind IN ('government', 'township', 'street');
+    INSERT INTO tally_matter_delta
+    SELECT org_id, state, source, light, deadline, closed_at, 1, 1 FROM matters;
+    INSERT INTO tally_assignment_delta
+    SELECT m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light, 1, 1
+    FROM assignments a JOIN matters m ON m.id = a.matter_id;
+";
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
 const MIGRATIONS: &[&str] = &[
@@ -330,6 +359,63 @@ impl Store for SqliteStore {
                 c.prepare_cached(&rows::shared(crate::RENAME_UNIT))?
                     .execute(params![unit.0, name, short_names])?;
                 Ok(())
+            })
+            .await
+    }
+
+    async fn move_unit(&self, unit: UnitId, parent: Option<UnitId>) -> Result<()> {
+        self.writer
+            .run(move |c| {
+                let tx = c.transaction()?;
+                tx.prepare_cached("UPDATE units SET parent_id = ? WHERE id = ?")?
+                    .execute(params![parent.map(|p| p.0), unit.0])?;
+                tx.execute_batch(RECOUNT_SCOPES)?;
+                tx.commit()?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn merge_units(&self, merge: &UnitMerge) -> Result<Vec<MatterId>> {
+        let m = merge.clone();
+        self.writer
+            .run(move |c| {
+                let tx = c.transaction()?;
+                let (from, into) = (m.from.0, m.into.0);
+                let numbers: bool = tx
+                    .prepare_cached(&rows::shared(crate::NUMBERS_MATTERS))?
+                    .query_row([from], |r| r.get(0))?;
+                if numbers {
+                    return Err(StoreError::Conflict(crate::MERGE_OF_ORG.into()));
+                }
+                let matters: Vec<MatterId> = tx
+                    .prepare_cached(&rows::shared(crate::MERGED_MATTERS))?
+                    .query_map([from], |r| r.get(0).map(MatterId))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for sql in crate::MERGE_UNIT {
+                    tx.prepare_cached(&rows::shared(sql))?
+                        .execute(params![from, into])?;
+                }
+                let leaders: Vec<(i64, rows::Json<Vec<UnitId>>)> = tx
+                    .prepare_cached(crate::IN_CHARGE)?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (id, units) in leaders {
+                    if let Some(after) = crate::in_charge_after_merge(&units.0, m.from, m.into) {
+                        tx.prepare_cached(&rows::shared(crate::SET_IN_CHARGE))?
+                            .execute(params![id, to_json(&after)])?;
+                    }
+                }
+                tx.prepare_cached(&rows::shared(crate::SET_RETIRED))?
+                    .execute(params![from, ts(m.event.at)])?;
+                tx.prepare_cached("UPDATE units SET short_names = ? WHERE id = ?")?
+                    .execute(params![to_json(&m.into_short_names), into])?;
+                for matter in &matters {
+                    matters::insert_events(&tx, *matter, std::slice::from_ref(&m.event))?;
+                }
+                tx.execute_batch(RECOUNT_SCOPES)?;
+                tx.commit()?;
+                Ok(matters)
             })
             .await
     }
