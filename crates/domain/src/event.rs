@@ -29,6 +29,11 @@ labelled_enum!(
         ForcedClose = "forced_close", "强制办结";
         /// A unit merged into another in a reorganisation; the matter followed the survivor.
         Reorganized = "reorganized", "机构调整";
+        /// A unit replaced on, or added to, work in hand (改派); the comment names them and
+        /// the reason.
+        Reassigned = "reassigned", "改派";
+        /// A draft corrected before it was assigned.
+        Edited = "edited", "修改";
     }
 );
 

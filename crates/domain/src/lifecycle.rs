@@ -50,6 +50,13 @@ pub enum Action {
     Cancel {
         reason: String,
     },
+    /// 改派: `to` takes over `from`'s part (its role, the lead included), or with no `from`
+    /// joins as a co-unit. The unit taken off keeps its assignment, cancelled, as the record.
+    Reassign {
+        from: Option<UnitId>,
+        to: UnitId,
+        reason: String,
+    },
 }
 
 impl Action {
@@ -66,6 +73,7 @@ impl Action {
             Action::ApproveExtension { .. } => "审批延期",
             Action::RejectExtension { .. } => "审批延期",
             Action::Cancel { .. } => "撤销",
+            Action::Reassign { .. } => "改派",
         }
     }
 }
@@ -401,8 +409,11 @@ pub fn apply(
                 // in for that request: it is taken from any open state.
                 events.push(event(EventKind::ForcedClose, &below.describe()));
             }
+            // A unit taken off the matter (改派) keeps its record as it was.
             for a in &mut m.assignments {
-                a.state = AssignmentState::Closed;
+                if a.state != AssignmentState::Cancelled {
+                    a.state = AssignmentState::Closed;
+                }
             }
             m.state = MatterState::Closed;
             m.closed_at = Some(now);
@@ -495,6 +506,51 @@ pub fn apply(
             m.state = MatterState::Cancelled;
             m.extension = None;
             events.push(event(EventKind::Cancelled, &reason));
+        }
+        Action::Reassign { from, to, reason } => {
+            require(actor.manages(matter), "只有督查人员可以改派事项")?;
+            allowed_in(
+                matches!(
+                    m.state,
+                    MatterState::Assigned | MatterState::Signed | MatterState::InProgress
+                ),
+                m.state.label(),
+                &action,
+            )?;
+            let reason = non_empty(reason, "改派理由")?;
+            if m.assignment(*to).is_some_and(|a| a.state.is_working()) {
+                return Err(Denied::Invalid("该单位已在承办本事项".into()));
+            }
+            let role = match from {
+                Some(from) => {
+                    let old = m
+                        .assignment_mut(*from)
+                        .filter(|a| a.state.is_working())
+                        .ok_or_else(|| Denied::Invalid("被改派的单位不在承办本事项".into()))?;
+                    let role = old.role;
+                    old.role = AssignmentRole::Co;
+                    old.state = AssignmentState::Cancelled;
+                    role
+                }
+                None => AssignmentRole::Co,
+            };
+            // A unit taken off before and now given the work again takes up its old record.
+            m.assignments.retain(|a| a.unit_id != *to);
+            m.assignments.push(crate::Assignment::new(*to, role));
+            if role == AssignmentRole::Lead {
+                m.lead_unit_id = *to;
+            }
+            // Signed means every unit signed; the new one has not yet.
+            if m.state == MatterState::Signed {
+                m.state = MatterState::Assigned;
+            }
+            m.co_unit_ids = m
+                .assignments
+                .iter()
+                .filter(|a| a.role == AssignmentRole::Co && a.state != AssignmentState::Cancelled)
+                .map(|a| a.unit_id)
+                .collect();
+            events.push(event(EventKind::Reassigned, &reason).by_unit(*to));
         }
     }
     m.version += 1;

@@ -72,6 +72,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /matters/{id}/remind", "DDADDDD"),
     ("POST /matters/{id}/feedback", "DDDDADD"),
     ("POST /matters/{id}/decompose", "DDADDDD"),
+    ("POST /matters/{id}/reassign", "DDADDDD"),
+    ("GET /matters/{id}/edit", "DDADDDD"),
+    ("POST /matters/{id}/edit", "DDADDDD"),
     ("POST /matters/{id}/extension", "DDDDADD"),
     ("POST /matters/{id}/request-completion", "DDDDADD"),
     ("POST /matters/{id}/close", "DDADDDD"),
@@ -129,6 +132,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /api/v1/matters", "DAAAAAA"),
     ("POST /api/v1/matters", "DDADDDD"),
     ("GET /api/v1/matters/{id}", "DAAAADD"),
+    ("PATCH /api/v1/matters/{id}", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/reassign", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/decompose", "DDADDDD"),
     ("GET /api/v1/dashboard", "DAAAAAA"),
     ("GET /api/v1/public/matters", "AAAAAAA"),
     ("POST /api/v1/matters/{id}/remind", "DDADDDD"),
@@ -433,15 +439,23 @@ impl Fixture {
             "login" => {
                 json!({"username": if who.is_empty() { "fgw" } else { who }, "password": "luoshi-demo"})
             }
-            "matters" => json!({
+            // The whole matter again, as a draft's correction sends it.
+            id if id == "matters"
+                || (id.parse::<i64>().is_ok() && path.starts_with("/api/v1/matters/")) =>
+            {
+                json!({
                 "title": "测试事项", "content": "测试内容", "source": "meeting",
                 "origin": "市政府常务会议", "lead_unit_id": self.lead_unit, "deadline": "2026-12-31",
-            }),
+                })
+            }
             "feedback" => json!({"progress_text": "本周完成项目评审", "percent": 60}),
             "request-completion" => json!({"summary": "已按要求完成"}),
             "close" | "approve" => json!({"comment": "同意"}),
             "return" | "reject" | "cancel" => json!({"reason": "材料不全"}),
             "remind" => json!({"message": "请抓紧"}),
+            // To a unit already at work on it: refused as input, so the matter stays as it is.
+            "reassign" => json!({"to_unit_id": self.lead_unit, "reason": "职能调整"}),
+            "decompose" => json!({"unit_ids": [self.lead_unit], "title": "分解落实"}),
             "extension" => json!({"new_deadline": "2026-12-31", "reason": "需要更多时间"}),
             "tokens" => json!({"name": "报表程序", "scope": "read"}),
             "password" => json!({"current": "not the password", "new": "Yunzhou-2026"}),

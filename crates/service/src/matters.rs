@@ -376,6 +376,125 @@ impl Luoshi {
         }
     }
 
+    /// Corrects a draft before it is assigned: every field, its units too, checked as on
+    /// registration. The timeline records which fields changed.
+    pub async fn edit_draft(
+        &self,
+        user: &User,
+        id: MatterId,
+        input: NewMatter,
+    ) -> Result<MatterDetail> {
+        let _turn = self.matter_lock(id).lock().await;
+        let (before, mut events) = self.visible_matter_with_events(user, id).await?;
+        if !with_actor(self, user, |a| a.manages(&before)) {
+            return Err(ServiceError::Forbidden("只有督查人员可以修改事项".into()));
+        }
+        if before.state != MatterState::Draft {
+            return Err(ServiceError::Conflict(format!(
+                "事项当前状态为“{}”,只有草稿可以修改;交办后更换承办单位请用改派",
+                before.state.label()
+            )));
+        }
+        let input = NewMatter {
+            parent_id: before.parent_id,
+            ..input
+        };
+        let prepared = self.prepare_matter(user, input).await?;
+        let after = Matter {
+            id: before.id,
+            org_id: before.org_id,
+            number: before.number,
+            created_by: before.created_by,
+            created_at: before.created_at,
+            version: before.version + 1,
+            ..prepared
+        };
+        let changed = changed_fields(&before, &after);
+        if changed.is_empty() {
+            let descendants = self.store.descendants(&[id]).await?;
+            let chain = self.chain(user, &before, descendants).await?;
+            return Ok(self.detail(before, events, chain));
+        }
+        let event = NewEvent::new(
+            EventKind::Edited,
+            user.id,
+            self.now(),
+            format!("修改了{}", changed.join("、")),
+        );
+        let transition = luoshi_domain::Transition {
+            matter: after,
+            events: vec![event],
+        };
+        let ids = self
+            .store
+            .save_transition(&before, &transition, &Default::default())
+            .await?;
+        events.extend(
+            ids.into_iter()
+                .zip(transition.events)
+                .map(|(eid, data)| Event {
+                    id: eid,
+                    matter_id: id,
+                    data,
+                }),
+        );
+        let descendants = self.store.descendants(&[id]).await?;
+        let chain = self.chain(user, &transition.matter, descendants).await?;
+        Ok(self.detail(transition.matter, events, chain))
+    }
+
+    /// 改派: `to` takes over `from`'s part on work in hand, or with no `from` joins it as a
+    /// co-unit; the unit taken off keeps its record, the timeline says who and why, and the
+    /// new unit's liaisons are told.
+    pub async fn reassign(
+        &self,
+        user: &User,
+        id: MatterId,
+        from: Option<UnitId>,
+        to: UnitId,
+        reason: &str,
+    ) -> Result<MatterDetail> {
+        let matter = self.visible_matter(user, id).await?;
+        let tree = self.tree();
+        let name = |unit: UnitId| tree.get(unit).map(|u| u.display_name().to_string());
+        let Some(to_name) = name(to) else {
+            return Err(ServiceError::invalid("to", format!("单位 {to} 不存在")));
+        };
+        if tree.is_retired(to) {
+            return Err(ServiceError::invalid(
+                "to",
+                format!("“{to_name}”已撤销,不能再交办新的事项"),
+            ));
+        }
+        if !tree.is_within(to, matter.org_id) {
+            return Err(ServiceError::invalid(
+                "to",
+                format!("“{to_name}”不在本级管辖范围内"),
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ServiceError::invalid("reason", "请填写改派理由"));
+        }
+        let comment = match from.map(|f| (f, name(f))) {
+            Some((_, Some(from_name))) => format!("由{from_name}改派{to_name}承办。理由:{reason}"),
+            Some((f, None)) => {
+                return Err(ServiceError::invalid("from", format!("单位 {f} 不存在")));
+            }
+            None => format!("增加{to_name}为配合单位。理由:{reason}"),
+        };
+        self.act(
+            user,
+            id,
+            Action::Reassign {
+                from,
+                to,
+                reason: comment,
+            },
+        )
+        .await
+    }
+
     pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
         let (matter, events) = self.visible_matter_with_events(user, id).await?;
         let descendants = self.store.descendants(&[matter.id]).await?;
@@ -672,4 +791,28 @@ fn view_with(lights: &LightContext<'_>, matter: Matter) -> MatterView {
         assignment_lights,
         assignment_causes,
     }
+}
+
+/// The fields a draft's correction changed, as the registration form names them.
+fn changed_fields(before: &Matter, after: &Matter) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut note = |differs: bool, field: &'static str| {
+        if differs {
+            changed.push(field);
+        }
+    };
+    note(before.title != after.title, "事项名称");
+    note(before.content != after.content, "事项内容");
+    note(before.source != after.source, "来源");
+    note(before.origin != after.origin, "出处");
+    note(before.urgency != after.urgency, "紧急程度");
+    note(before.lead_unit_id != after.lead_unit_id, "牵头单位");
+    note(before.co_unit_ids != after.co_unit_ids, "配合单位");
+    note(before.leader_id != after.leader_id, "责任领导");
+    note(before.deadline != after.deadline, "完成时限");
+    note(before.cadence != after.cadence, "反馈周期");
+    note(before.milestones != after.milestones, "阶段目标");
+    note(before.tags != after.tags, "标签");
+    note(before.public != after.public, "是否公开");
+    changed
 }

@@ -418,16 +418,25 @@ impl Luoshi {
         now: DateTime<Utc>,
     ) -> Result<Dispatch> {
         let mut d = Dispatch::default();
-        let Some(remind) = t.events.iter().find(|e| e.kind == EventKind::Reminded) else {
+        let m = &t.matter;
+        let Some(remind) = t
+            .events
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::Reminded | EventKind::Reassigned))
+        else {
             return Ok(d);
         };
-        let m = &t.matter;
-        let units: Vec<UnitId> = m
-            .assignments
-            .iter()
-            .filter(|a| a.state.is_working())
-            .map(|a| a.unit_id)
-            .collect();
+        // A reminder goes to every unit at work; a reassignment to the unit given the work.
+        let reassigned = remind.kind == EventKind::Reassigned;
+        let units: Vec<UnitId> = match remind.unit_id {
+            Some(unit) if reassigned => vec![unit],
+            _ => m
+                .assignments
+                .iter()
+                .filter(|a| a.state.is_working())
+                .map(|a| a.unit_id)
+                .collect(),
+        };
         let users = self.store.users().await?;
         let liaisons: Vec<&User> = users
             .iter()
@@ -435,14 +444,21 @@ impl Luoshi {
             .collect();
         let message = if remind.comment.is_empty() {
             "请抓紧办理并反馈进展。".to_string()
+        } else if reassigned {
+            format!("{}请及时签收办理。", remind.comment)
         } else {
             remind.comment.clone()
+        };
+        let (kind, label) = if reassigned {
+            ("reassign", "改派")
+        } else {
+            ("remind", "催办")
         };
         self.address(
             &mut d,
             &Message {
-                cause: format!("{}:remind:{}", m.id, now.timestamp_micros()),
-                title: format!("催办:{}", m.title),
+                cause: format!("{}:{kind}:{}", m.id, now.timestamp_micros()),
+                title: format!("{label}:{}", m.title),
                 body: format!("{}《{}》:{message}", m.number, m.title),
                 matter_id: m.id,
                 confirm: true,

@@ -110,9 +110,15 @@ impl From<MatterDoc> for Matter {
             origin: d.origin,
             urgency: d.urgency,
             lead_unit_id: UnitId(d.lead_unit_id),
+            // A unit taken off the matter (改派) keeps its cancelled assignment as a record; it
+            // is no longer one of the units working on it.
             co_unit_ids: assignments
                 .iter()
-                .filter(|a| a.role == AssignmentRole::Co)
+                .filter(|a| {
+                    a.role == AssignmentRole::Co
+                        && (a.state != AssignmentState::Cancelled
+                            || d.state == MatterState::Cancelled)
+                })
                 .map(|a| a.unit_id)
                 .collect(),
             leader_id: d.leader_id.map(UserId),

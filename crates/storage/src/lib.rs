@@ -188,6 +188,15 @@ fn in_charge_after_merge(units: &[UnitId], from: UnitId, into: UnitId) -> Option
 /// The message of a merge refused because the merged unit numbers matters of its own.
 const MERGE_OF_ORG: &str = "the merged unit numbers matters of its own";
 
+/// Writes one assignment of matter `$1` as it now stands: unit `$2` at position `$3`, its role,
+/// state, signing, last report and percent; both dialects.
+const UPSERT_ASSIGNMENT: &str = "INSERT INTO assignments (matter_id, unit_id, position, role,
+         state, signed_at, last_feedback_at, percent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (matter_id, unit_id) DO UPDATE SET position = excluded.position,
+         role = excluded.role, state = excluded.state, signed_at = excluded.signed_at,
+         last_feedback_at = excluded.last_feedback_at, percent = excluded.percent";
+
 /// Writes an account's administered fields (`$1` its id), both dialects.
 const SAVE_ACCOUNT: &str = "UPDATE users SET display_name = $2, role = $3, unit_id = $4,
      email = $5, phone = $6, in_charge_of = $7, disabled = $8 WHERE id = $1";

@@ -357,6 +357,61 @@ fn a_cancelled_matter_cannot_be_cancelled_again() {
 }
 
 /// One open sub-matter the actor can see and one they cannot.
+#[test]
+fn reassigning_the_lead_hands_over_the_role_and_keeps_the_old_record() {
+    let w = world();
+    let assigned = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let reassign = |from, to, reason: &str| Action::Reassign {
+        from,
+        to,
+        reason: reason.into(),
+    };
+    assert!(matches!(
+        act(
+            &w,
+            &w.fgw,
+            &assigned,
+            reassign(Some(FGW), OTHER, "职能调整")
+        ),
+        Err(Denied::Forbidden(_))
+    ));
+    assert!(matches!(
+        act(&w, &w.ducha, &assigned, reassign(Some(FGW), OTHER, " ")),
+        Err(Denied::Invalid(_))
+    ));
+    assert!(matches!(
+        act(
+            &w,
+            &w.ducha,
+            &assigned,
+            reassign(Some(FGW), CZJ, "职能调整")
+        ),
+        Err(Denied::Invalid(_))
+    ));
+    let m = act(
+        &w,
+        &w.ducha,
+        &assigned,
+        reassign(Some(FGW), OTHER, "职能调整"),
+    )
+    .unwrap();
+    assert_eq!(m.lead_unit_id, OTHER);
+    assert_eq!(m.lead().unwrap().unit_id, OTHER);
+    let old = m.assignment(FGW).unwrap();
+    assert_eq!(
+        (old.state, old.role),
+        (AssignmentState::Cancelled, AssignmentRole::Co)
+    );
+    assert_eq!(m.co_unit_ids, vec![CZJ]);
+    // The unit taken off can no longer report; the new lead can.
+    assert!(act(&w, &w.fgw, &m, feedback(10)).is_err());
+    let m = act(&w, &w.other, &m, feedback(10)).unwrap();
+    // A unit added alongside joins as a co-unit; closing leaves the old record as it was.
+    let m = act(&w, &w.ducha, &m, reassign(None, FGW, "需要配合")).unwrap();
+    assert_eq!(m.co_unit_ids, vec![CZJ, FGW]);
+    assert_eq!(m.assignment(FGW).unwrap().state, AssignmentState::Assigned);
+}
+
 fn open_below() -> OpenBelow {
     OpenBelow {
         seen: vec![MatterNumber {
@@ -527,7 +582,7 @@ mod any_sequence {
 
     fn action(kind: u8) -> Action {
         let day = |d| NaiveDate::from_ymd_opt(2026, 9, d).unwrap();
-        match kind % 12 {
+        match kind % 14 {
             0 => Action::Assign,
             1 => Action::Sign,
             2 => feedback(50),
@@ -557,6 +612,16 @@ mod any_sequence {
             10 => Action::Cancel {
                 reason: "情况变化".into(),
             },
+            11 => Action::Reassign {
+                from: Some(if kind >= 128 { CZJ } else { FGW }),
+                to: OTHER,
+                reason: "职能调整".into(),
+            },
+            12 => Action::Reassign {
+                from: None,
+                to: if kind >= 128 { CZJ } else { OTHER },
+                reason: "需要配合".into(),
+            },
             _ => feedback(100),
         }
     }
@@ -568,8 +633,25 @@ mod any_sequence {
 
     /// What must hold between a matter's state and its units' states, whatever happened.
     fn consistent(m: &Matter) -> Result<(), String> {
-        let all = |s: AssignmentState| m.assignments.iter().all(|a| a.state == s);
+        // Units taken off the matter (改派) stay as cancelled records beside the others.
+        let on = |a: &&Assignment| {
+            a.state != AssignmentState::Cancelled || m.state == MatterState::Cancelled
+        };
+        let all = |s: AssignmentState| m.assignments.iter().filter(on).all(|a| a.state == s);
         let lead = m.lead().ok_or("no lead")?.state;
+        if m.assignment(m.lead_unit_id).map(|a| a.role) != Some(AssignmentRole::Lead) {
+            return Err(format!("the lead unit {} does not lead", m.lead_unit_id));
+        }
+        let co: Vec<UnitId> = m
+            .assignments
+            .iter()
+            .filter(on)
+            .filter(|a| a.role == AssignmentRole::Co)
+            .map(|a| a.unit_id)
+            .collect();
+        if co != m.co_unit_ids && m.state != MatterState::Cancelled {
+            return Err(format!("co-units {:?} but {:?}", m.co_unit_ids, co));
+        }
         let ok = match m.state {
             MatterState::Draft => all(AssignmentState::Assigned),
             MatterState::Closed => all(AssignmentState::Closed),
@@ -578,11 +660,16 @@ mod any_sequence {
             MatterState::Signed => {
                 m.assignments
                     .iter()
+                    .filter(on)
                     .all(|a| a.state != AssignmentState::Assigned)
                     && lead.is_working()
             }
             MatterState::Assigned | MatterState::InProgress => {
-                lead.is_working() && m.assignments.iter().all(|a| a.state.is_working())
+                lead.is_working()
+                    && m.assignments
+                        .iter()
+                        .filter(on)
+                        .all(|a| a.state.is_working())
             }
         };
         if ok {
@@ -599,9 +686,10 @@ mod any_sequence {
         if pick.is_multiple_of(5) {
             return people[usize::from(pick / 5) % people.len()];
         }
-        match kind % 12 {
-            1 | 2 | 11 if pick.is_multiple_of(2) => &w.czj,
-            1 | 2 | 3 | 7 | 11 => &w.fgw,
+        match kind % 14 {
+            1 | 2 | 13 if pick.is_multiple_of(3) => &w.other,
+            1 | 2 | 13 if pick.is_multiple_of(2) => &w.czj,
+            1 | 2 | 3 | 7 | 13 => &w.fgw,
             8 | 9 if pick.is_multiple_of(2) => &w.leader,
             _ => &w.ducha,
         }
@@ -623,7 +711,7 @@ mod any_sequence {
             m.leader_id = Some(w.leader.id);
             for (kind, pick) in steps {
                 // Cancelling ends the story; let it happen, but rarely.
-                let kind = if kind % 12 == 10 && !pick.is_multiple_of(4) { 2 } else { kind };
+                let kind = if kind % 14 == 10 && !pick.is_multiple_of(4) { 2 } else { kind };
                 let user = who(&w, kind, pick);
                 let actor = Actor { user, tree: &w.tree };
                 let finished = matches!(m.state, MatterState::Closed | MatterState::Cancelled);
@@ -644,7 +732,8 @@ mod any_sequence {
                     prop_assert_eq!(t.matter.version, m.version + 1);
                     prop_assert!(!t.events.is_empty());
                     prop_assert!(t.events.iter().all(|e| e.actor_id == user.id && e.at == now()));
-                    prop_assert!(user.id != w.other.id, "a stranger acted");
+                    let other_works = m.assignment(OTHER).is_some_and(|a| a.state.is_working());
+                    prop_assert!(user.id != w.other.id || other_works, "a stranger acted");
                     m = t.matter;
                 }
                 if let Err(why) = consistent(&m) {

@@ -202,6 +202,27 @@ fn once() -> Cadence {
     Cadence::Once
 }
 
+impl From<CreateMatter> for NewMatter {
+    fn from(b: CreateMatter) -> NewMatter {
+        NewMatter {
+            title: b.title,
+            content: b.content,
+            source: b.source,
+            urgency: b.urgency,
+            origin: b.origin,
+            lead_unit_id: UnitId(b.lead_unit_id),
+            co_unit_ids: b.co_unit_ids.into_iter().map(UnitId).collect(),
+            leader_id: b.leader_id.map(UserId),
+            deadline: b.deadline,
+            cadence: b.cadence,
+            milestones: b.milestones,
+            tags: b.tags,
+            public: b.public,
+            parent_id: b.parent_id.map(MatterId),
+        }
+    }
+}
+
 /// Registers a matter as a draft, numbered 督〔YYYY〕N号 within the caller's org.
 #[utoipa::path(post, path = "/matters", request_body = CreateMatter, responses((status = 201, body = MatterDto)))]
 pub async fn create(
@@ -209,25 +230,90 @@ pub async fn create(
     Caller(user): Caller,
     Json(b): Json<CreateMatter>,
 ) -> Result<(StatusCode, axum::Json<MatterDto>), ApiError> {
-    let input = NewMatter {
-        title: b.title,
-        content: b.content,
-        source: b.source,
-        urgency: b.urgency,
-        origin: b.origin,
-        lead_unit_id: UnitId(b.lead_unit_id),
-        co_unit_ids: b.co_unit_ids.into_iter().map(UnitId).collect(),
-        leader_id: b.leader_id.map(UserId),
-        deadline: b.deadline,
-        cadence: b.cadence,
-        milestones: b.milestones,
-        tags: b.tags,
-        public: b.public,
-        parent_id: b.parent_id.map(MatterId),
-    };
-    let created = s.luoshi.create_matter(&user, input).await?;
+    let created = s.luoshi.create_matter(&user, b.into()).await?;
     let detail = s.luoshi.matter_detail(&user, created.matter.id).await?;
     Ok((StatusCode::CREATED, axum::Json(MatterDto::from(detail))))
+}
+
+/// Corrects a draft before it is assigned: the whole matter as on registration, its units
+/// too (`parent_id` is kept as it was). Supervisors only; `409` once it is assigned, when a
+/// unit is changed by `POST /matters/{id}/reassign` instead.
+#[utoipa::path(patch, path = "/matters/{id}", request_body = CreateMatter,
+    responses((status = 200, body = MatterDto), (status = 403), (status = 409), (status = 422)))]
+pub async fn edit(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<CreateMatter>,
+) -> MatterResult {
+    let detail = s.luoshi.edit_draft(&user, MatterId(id), b.into()).await?;
+    Ok(axum::Json(MatterDto::from(detail)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignBody {
+    /// The unit taken off (its part, the lead included, passes to `to_unit_id`); leave it
+    /// out to add `to_unit_id` as a co-unit.
+    from_unit_id: Option<i64>,
+    to_unit_id: i64,
+    reason: String,
+}
+
+/// 改派: replaces a unit on work in hand, or adds one. The unit taken off keeps its record,
+/// cancelled; the timeline says who and why; the new unit's liaisons are told. Supervisors
+/// only.
+#[utoipa::path(post, path = "/matters/{id}/reassign", request_body = ReassignBody,
+    responses((status = 200, body = MatterDto), (status = 403), (status = 409), (status = 422)))]
+pub async fn reassign(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<ReassignBody>,
+) -> MatterResult {
+    let detail = s
+        .luoshi
+        .reassign(
+            &user,
+            MatterId(id),
+            b.from_unit_id.map(UnitId),
+            UnitId(b.to_unit_id),
+            &b.reason,
+        )
+        .await?;
+    Ok(axum::Json(MatterDto::from(detail)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecomposeBody {
+    /// One sub-matter for each, led by it.
+    unit_ids: Vec<i64>,
+    /// The sub-matters' title.
+    title: String,
+    /// Their deadline; the parent's when left out.
+    deadline: Option<NaiveDate>,
+}
+
+/// Splits a matter into sub-matters (分解), one per unit, each a draft that inherits the
+/// parent's source, urgency, cadence and publicity. All are registered, or none.
+#[utoipa::path(post, path = "/matters/{id}/decompose", request_body = DecomposeBody,
+    responses((status = 201, body = Vec<MatterSummary>), (status = 403), (status = 409), (status = 422)))]
+pub async fn decompose(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<DecomposeBody>,
+) -> Result<(StatusCode, axum::Json<Vec<MatterSummary>>), ApiError> {
+    let units: Vec<UnitId> = b.unit_ids.into_iter().map(UnitId).collect();
+    let made = s
+        .luoshi
+        .decompose(&user, MatterId(id), &units, &b.title, b.deadline)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(made.iter().map(MatterSummary::from).collect()),
+    ))
 }
 
 /// A matter in full, with its timeline.

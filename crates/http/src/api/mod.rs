@@ -52,7 +52,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::update))
         .routes(routes!(matters::list, matters::create))
-        .routes(routes!(matters::get))
+        .routes(routes!(matters::get, matters::edit))
+        .routes(routes!(matters::reassign))
+        .routes(routes!(matters::decompose))
         .routes(routes!(matters::assign))
         .routes(routes!(matters::sign))
         .routes(routes!(matters::feedback))
@@ -87,6 +89,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub const INPUT_ROUTES: &[&str] = &[
     "POST /auth/login",
     "POST /matters",
+    "PATCH /matters/{id}",
+    "POST /matters/{id}/reassign",
+    "POST /matters/{id}/decompose",
     "POST /matters/{id}/feedback",
     "POST /matters/{id}/request-completion",
     "POST /matters/{id}/close",
@@ -131,7 +136,9 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
     }
     Some(match route {
         "POST /auth/login" => body::<auth::LoginRequest>(input),
-        "POST /matters" => body::<matters::CreateMatter>(input),
+        "POST /matters" | "PATCH /matters/{id}" => body::<matters::CreateMatter>(input),
+        "POST /matters/{id}/reassign" => body::<matters::ReassignBody>(input),
+        "POST /matters/{id}/decompose" => body::<matters::DecomposeBody>(input),
         "POST /matters/{id}/feedback" => body::<matters::FeedbackBody>(input),
         "POST /matters/{id}/request-completion" => body::<matters::SummaryBody>(input),
         "POST /matters/{id}/close" | "POST /matters/{id}/extension/approve" => {

@@ -255,6 +255,36 @@ async fn show_matter(
     };
     let tree = s.luoshi.tree();
     let may_decompose = may_decompose(s, viewer, &detail.view.matter);
+    let matter = &detail.view.matter;
+    let manages_it = viewer.user.role == Role::Supervisor
+        && Actor {
+            user: &viewer.user,
+            tree: &tree,
+        }
+        .manages(matter);
+    let may_edit = manages_it && matter.state == MatterState::Draft;
+    // 改派: the units now at work, any of which may be replaced.
+    let reassign_from: Vec<_> = if manages_it && matter.state.is_working() {
+        matter
+            .assignments
+            .iter()
+            .filter(|a| a.state.is_working())
+            .map(|a| {
+                let name = tree
+                    .get(a.unit_id)
+                    .map(|u| u.display_name())
+                    .unwrap_or_default();
+                let role = if a.role == AssignmentRole::Lead {
+                    "牵头"
+                } else {
+                    "配合"
+                };
+                context! { id => a.unit_id.0, name, role }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (m, events) = view::matter_page(&detail, &tree, &people);
     let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter, detail.chain.open_below)
         .into_iter()
@@ -274,7 +304,7 @@ async fn show_matter(
         context! {
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
-            m, events, forms, error, input, may_decompose,
+            m, events, forms, error, input, may_decompose, may_edit, reassign_from,
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
         },
@@ -350,6 +380,49 @@ pub async fn decompose(
         .await
     {
         Ok(_) => Redirect::to(&format!("/matters/{id}#children")).into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+        }
+    }
+}
+
+/// 改派 from the matter page: a unit now at work replaced by another, or one added.
+pub async fn reassign(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let Ok(id) = id.parse::<i64>().map(MatterId) else {
+        return error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误");
+    };
+    if !s.luoshi.may(&viewer.user, luoshi_domain::Power::Register) {
+        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以改派事项");
+    }
+    let tree = s.luoshi.tree();
+    let to = match super::register::resolve(&tree, &viewer.user, field(&f, "to")).as_deref() {
+        Ok([unit]) => *unit,
+        found => {
+            let message = match found {
+                Ok([]) => "请填写改派给哪个单位",
+                Ok(_) => "一次只能改派给一个单位",
+                Err(message) => message.as_str(),
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return show_matter(&s, &viewer, id, status, Some(message), &f).await;
+        }
+    };
+    let from = field(&f, "from").parse().ok().map(luoshi_domain::UnitId);
+    match s
+        .luoshi
+        .reassign(&viewer.user, id, from, to, field(&f, "reason"))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/matters/{id}")).into_response(),
         Err(e) => {
             let api = ApiError::from(e);
             show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await

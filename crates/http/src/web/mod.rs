@@ -162,6 +162,9 @@ pub fn router() -> Routes {
         )
         .get("/matters/{id}", matter::matter_page)
         .post("/matters/{id}/decompose", matter::decompose)
+        .post("/matters/{id}/reassign", matter::reassign)
+        .get("/matters/{id}/edit", register::edit_page)
+        .post("/matters/{id}/edit", register::edit_submit)
         .post("/matters/{id}/{verb}", matter::matter_step)
         .get("/lang/{code}", switch_language)
         .get("/static/app.css", || async {

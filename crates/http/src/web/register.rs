@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use luoshi_domain::names::{self, Directory, Found};
 use luoshi_domain::{
-    Cadence, Milestone, OrgTree, Power, Role, Source, UnitId, Urgency, User, UserId,
+    Cadence, Matter, MatterId, MatterState, Milestone, OrgTree, Power, Role, Source, UnitId,
+    Urgency, User, UserId,
 };
 use luoshi_service::ServiceError;
 use luoshi_service::matters::NewMatter;
@@ -32,15 +33,17 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
         ("urgency".into(), "normal".into()),
         ("cadence".into(), "once".into()),
     ]);
-    form(&s, &viewer, StatusCode::OK, &input, &Errors::new()).await
+    form(&s, &viewer, StatusCode::OK, &input, &Errors::new(), None).await
 }
 
+/// The registration form, or with `editing` the same form correcting that draft.
 async fn form(
     s: &AppState,
     viewer: &Viewer,
     status: StatusCode,
     input: &Fields,
     errors: &Errors,
+    editing: Option<MatterId>,
 ) -> Response {
     let tree = s.luoshi.tree();
     let leaders: Vec<_> = match s.luoshi.users().await {
@@ -64,7 +67,7 @@ async fn form(
         context! {
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
-            input, errors, leaders,
+            input, errors, leaders, editing => editing.map(|id| id.0),
             sources => options(Source::ALL.iter().map(|x| (x.as_str(), x.label())).collect()),
             urgencies => options(Urgency::ALL.iter().map(|x| (x.as_str(), x.label())).collect()),
             cadences => options(Cadence::ALL.iter().map(|x| (x.as_str(), x.label())).collect()),
@@ -143,16 +146,11 @@ fn milestones(text: &str) -> Result<Vec<Milestone>, String> {
         .collect()
 }
 
-pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
-    if !s.luoshi.may(&viewer.user, Power::Register) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::Register.refusal());
-    }
+/// Reads the form into a matter to register, or every problem beside its field.
+fn read_form(s: &AppState, viewer: &Viewer, f: &Fields) -> Result<NewMatter, Errors> {
     let tree = s.luoshi.tree();
     let mut errors = Errors::new();
-    let lead = match resolve(&tree, &viewer.user, field(&f, "lead")) {
+    let lead = match resolve(&tree, &viewer.user, field(f, "lead")) {
         Ok(units) if units.len() == 1 => Some(units[0]),
         Ok(units) if units.is_empty() => {
             errors.insert("lead", "请填写牵头单位".into());
@@ -167,31 +165,31 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
             None
         }
     };
-    let co = resolve(&tree, &viewer.user, field(&f, "co")).unwrap_or_else(|e| {
+    let co = resolve(&tree, &viewer.user, field(f, "co")).unwrap_or_else(|e| {
         errors.insert("co", e);
         Vec::new()
     });
-    let deadline = match field(&f, "deadline").trim() {
+    let deadline = match field(f, "deadline").trim() {
         "" => None,
         d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().or_else(|| {
             errors.insert("deadline", "请填写有效的日期,例如 2026-06-30".into());
             None
         }),
     };
-    let leader_id = match field(&f, "leader_id") {
+    let leader_id = match field(f, "leader_id") {
         "" => None,
         id => id.parse().ok().map(UserId).or_else(|| {
             errors.insert("leader_id", "请选择责任领导".into());
             None
         }),
     };
-    let milestones = milestones(field(&f, "milestones")).unwrap_or_else(|e| {
+    let milestones = milestones(field(f, "milestones")).unwrap_or_else(|e| {
         errors.insert("milestones", e);
         Vec::new()
     });
-    let source = Source::parse(field(&f, "source"));
-    let urgency = Urgency::parse(field(&f, "urgency"));
-    let cadence = Cadence::parse(field(&f, "cadence"));
+    let source = Source::parse(field(f, "source"));
+    let urgency = Urgency::parse(field(f, "urgency"));
+    let cadence = Cadence::parse(field(f, "cadence"));
     for (name, ok, message) in [
         ("source", source.is_some(), "请选择来源"),
         ("urgency", urgency.is_some(), "请选择紧急程度"),
@@ -204,45 +202,204 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
     let (Some(lead), Some(source), Some(urgency), Some(cadence), true) =
         (lead, source, urgency, cadence, errors.is_empty())
     else {
-        return form(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors).await;
+        return Err(errors);
     };
-    let input = NewMatter {
-        title: field(&f, "title").to_string(),
-        content: field(&f, "content").to_string(),
+    Ok(NewMatter {
+        title: field(f, "title").to_string(),
+        content: field(f, "content").to_string(),
         source,
         urgency,
-        origin: field(&f, "origin").to_string(),
+        origin: field(f, "origin").to_string(),
         lead_unit_id: lead,
         co_unit_ids: co,
         leader_id,
         deadline,
         cadence,
         milestones,
-        tags: field(&f, "tags")
+        tags: field(f, "tags")
             .split(['、', ',', ',', ';', ';', ' '])
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(String::from)
             .collect(),
-        public: !field(&f, "public").is_empty(),
+        public: !field(f, "public").is_empty(),
         parent_id: None,
-    };
-    match s.luoshi.create_matter(&viewer.user, input).await {
-        Ok(created) => Redirect::to(&format!("/matters/{}", created.matter.id)).into_response(),
-        Err(ServiceError::Invalid {
+    })
+}
+
+/// A refusal of the service, shown beside the field it names (the form calls the units by
+/// other names than the service does).
+async fn refused(
+    s: &AppState,
+    viewer: &Viewer,
+    f: &Fields,
+    e: ServiceError,
+    editing: Option<MatterId>,
+) -> Response {
+    match e {
+        ServiceError::Invalid {
             field: Some(name),
             message,
-        }) => {
-            // The service names its own fields; the form calls the units by other names.
+        } => {
             let name = match name {
                 "lead_unit_id" => "lead",
                 "co_unit_ids" => "co",
                 other => other,
             };
-            errors.insert(name, message);
-            form(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors).await
+            let errors = Errors::from([(name, message)]);
+            form(
+                s,
+                viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                f,
+                &errors,
+                editing,
+            )
+            .await
         }
-        Err(e) => failed(&s, e),
+        e => failed(s, e),
+    }
+}
+
+pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    if !s.luoshi.may(&viewer.user, Power::Register) {
+        return error_page(&s, StatusCode::FORBIDDEN, Power::Register.refusal());
+    }
+    let input = match read_form(&s, &viewer, &f) {
+        Ok(input) => input,
+        Err(errors) => {
+            return form(
+                &s,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &f,
+                &errors,
+                None,
+            )
+            .await;
+        }
+    };
+    match s.luoshi.create_matter(&viewer.user, input).await {
+        Ok(created) => Redirect::to(&format!("/matters/{}", created.matter.id)).into_response(),
+        Err(e) => refused(&s, &viewer, &f, e, None).await,
+    }
+}
+
+/// The draft `id` as the caller may correct it: a supervisor's, still a draft.
+async fn editable(s: &AppState, viewer: &Viewer, id: &str) -> Result<Matter, Response> {
+    let Ok(id) = id.parse::<i64>().map(MatterId) else {
+        return Err(error_page(s, StatusCode::NOT_FOUND, "地址中的事项编号有误"));
+    };
+    if !s.luoshi.may(&viewer.user, Power::Register) {
+        return Err(error_page(
+            s,
+            StatusCode::FORBIDDEN,
+            "只有督查人员可以修改事项",
+        ));
+    }
+    let matter = match s.luoshi.matter_detail(&viewer.user, id).await {
+        Ok(detail) => detail.view.matter,
+        Err(e) => return Err(failed(s, e)),
+    };
+    if matter.state != MatterState::Draft {
+        let message = format!(
+            "事项当前状态为“{}”,只有草稿可以修改;交办后更换承办单位请用改派",
+            matter.state.label()
+        );
+        return Err(error_page(s, StatusCode::CONFLICT, &message));
+    }
+    Ok(matter)
+}
+
+pub async fn edit_page(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let m = match editable(&s, &viewer, &id).await {
+        Ok(m) => m,
+        Err(refusal) => return refusal,
+    };
+    let tree = s.luoshi.tree();
+    let name = |unit: UnitId| {
+        tree.get(unit)
+            .map(|u| u.display_name().to_string())
+            .unwrap_or_default()
+    };
+    let milestones: Vec<String> = m
+        .milestones
+        .iter()
+        .map(|x| {
+            format!("{} {} {}", x.date, x.percent, x.title)
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let input = Fields::from([
+        ("title".into(), m.title.clone()),
+        ("content".into(), m.content.clone()),
+        ("source".into(), m.source.as_str().into()),
+        ("urgency".into(), m.urgency.as_str().into()),
+        ("origin".into(), m.origin.clone()),
+        ("lead".into(), name(m.lead_unit_id)),
+        (
+            "co".into(),
+            m.co_unit_ids
+                .iter()
+                .map(|u| name(*u))
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+        (
+            "leader_id".into(),
+            m.leader_id.map(|u| u.0.to_string()).unwrap_or_default(),
+        ),
+        (
+            "deadline".into(),
+            m.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("cadence".into(), m.cadence.as_str().into()),
+        ("milestones".into(), milestones.join("\n")),
+        ("tags".into(), m.tags.join("、")),
+        ("public".into(), if m.public { "1" } else { "" }.into()),
+    ]);
+    form(
+        &s,
+        &viewer,
+        StatusCode::OK,
+        &input,
+        &Errors::new(),
+        Some(m.id),
+    )
+    .await
+}
+
+pub async fn edit_submit(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
+        return forbidden_csrf(&s);
+    }
+    let m = match editable(&s, &viewer, &id).await {
+        Ok(m) => m,
+        Err(refusal) => return refusal,
+    };
+    let input = match read_form(&s, &viewer, &f) {
+        Ok(input) => input,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return form(&s, &viewer, status, &f, &errors, Some(m.id)).await;
+        }
+    };
+    match s.luoshi.edit_draft(&viewer.user, m.id, input).await {
+        Ok(_) => Redirect::to(&format!("/matters/{}", m.id)).into_response(),
+        Err(e) => refused(&s, &viewer, &f, e, Some(m.id)).await,
     }
 }
 

@@ -309,7 +309,9 @@ pub async fn save_transition(
     let m = &t.matter;
     let updated = sqlx::query(
         "UPDATE matters SET state = $1, deadline = $2, extension = $3, assigned_at = $4,
-             closed_at = $5, version = $6, light_until = 0
+             closed_at = $5, version = $6, light_until = 0, title = $9, content = $10,
+             source = $11, origin = $12, urgency = $13, lead_unit_id = $14, leader_id = $15,
+             cadence = $16, milestones = $17, tags = $18, public = $19
          WHERE id = $7 AND version = $8",
     )
     .bind(m.state.as_str())
@@ -320,6 +322,17 @@ pub async fn save_transition(
     .bind(m.version)
     .bind(m.id.0)
     .bind(before.version)
+    .bind(&m.title)
+    .bind(&m.content)
+    .bind(m.source.as_str())
+    .bind(&m.origin)
+    .bind(m.urgency.as_str())
+    .bind(m.lead_unit_id.0)
+    .bind(m.leader_id.map(|u| u.0))
+    .bind(m.cadence.as_str())
+    .bind(Json(&m.milestones))
+    .bind(Json(&m.tags))
+    .bind(m.public)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -329,23 +342,32 @@ pub async fn save_transition(
             m.id
         )));
     }
-    for a in &m.assignments {
-        if before.assignment(a.unit_id) == Some(a) {
+    // Only a draft loses units (its assignments have no history yet); a unit taken off work in
+    // hand keeps its assignment, cancelled.
+    for a in &before.assignments {
+        if m.assignment(a.unit_id).is_none() {
+            sqlx::query("DELETE FROM assignments WHERE matter_id = $1 AND unit_id = $2")
+                .bind(m.id.0)
+                .bind(a.unit_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    for (position, a) in m.assignments.iter().enumerate() {
+        if before.assignments.get(position) == Some(a) {
             continue;
         }
-        sqlx::query(
-            "UPDATE assignments SET state = $1, signed_at = $2, last_feedback_at = $3,
-                 percent = $4
-             WHERE matter_id = $5 AND unit_id = $6",
-        )
-        .bind(a.state.as_str())
-        .bind(a.signed_at)
-        .bind(a.last_feedback_at)
-        .bind(i32::from(a.percent))
-        .bind(m.id.0)
-        .bind(a.unit_id.0)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(crate::UPSERT_ASSIGNMENT)
+            .bind(m.id.0)
+            .bind(a.unit_id.0)
+            .bind(position as i32)
+            .bind(a.role.as_str())
+            .bind(a.state.as_str())
+            .bind(a.signed_at)
+            .bind(a.last_feedback_at)
+            .bind(i32::from(a.percent))
+            .execute(&mut *tx)
+            .await?;
     }
     let ids = insert_events(tx, m.id, &t.events).await?;
     super::notify::dispatch_in(tx, dispatch).await?;

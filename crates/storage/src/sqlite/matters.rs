@@ -185,7 +185,9 @@ pub fn save_transition(
     let updated = tx
         .prepare_cached(
             "UPDATE matters SET state = ?, deadline = ?, extension = ?, assigned_at = ?,
-                 closed_at = ?, version = ?, light_until = 0
+                 closed_at = ?, version = ?, light_until = 0, title = ?, content = ?,
+                 source = ?, origin = ?, urgency = ?, lead_unit_id = ?, leader_id = ?,
+                 cadence = ?, milestones = ?, tags = ?, public = ?
              WHERE id = ? AND version = ?",
         )?
         .execute(params![
@@ -195,6 +197,17 @@ pub fn save_transition(
             m.assigned_at.map(ts),
             m.closed_at.map(ts),
             m.version,
+            m.title,
+            m.content,
+            m.source.as_str(),
+            m.origin,
+            m.urgency.as_str(),
+            m.lead_unit_id.0,
+            m.leader_id.map(|u| u.0),
+            m.cadence.as_str(),
+            to_json(&m.milestones),
+            to_json(&m.tags),
+            m.public,
             m.id.0,
             before.version,
         ])?;
@@ -205,21 +218,30 @@ pub fn save_transition(
         )));
     }
     {
-        let mut update = tx.prepare_cached(
-            "UPDATE assignments SET state = ?, signed_at = ?, last_feedback_at = ?, percent = ?
-             WHERE matter_id = ? AND unit_id = ?",
-        )?;
-        for a in &m.assignments {
-            if before.assignment(a.unit_id) == Some(a) {
+        // Only a draft loses units (its assignments have no history yet); a unit taken off
+        // work in hand keeps its assignment, cancelled.
+        let mut remove =
+            tx.prepare_cached("DELETE FROM assignments WHERE matter_id = ? AND unit_id = ?")?;
+        for a in &before.assignments {
+            if m.assignment(a.unit_id).is_none() {
+                remove.execute(params![m.id.0, a.unit_id.0])?;
+            }
+        }
+        let mut upsert = tx.prepare_cached(&shared(crate::UPSERT_ASSIGNMENT))?;
+        for (position, a) in m.assignments.iter().enumerate() {
+            let unmoved = before.assignments.get(position) == Some(a);
+            if unmoved {
                 continue;
             }
-            update.execute(params![
+            upsert.execute(params![
+                m.id.0,
+                a.unit_id.0,
+                position as i64,
+                a.role.as_str(),
                 a.state.as_str(),
                 a.signed_at.map(ts),
                 a.last_feedback_at.map(ts),
                 a.percent,
-                m.id.0,
-                a.unit_id.0,
             ])?;
         }
     }
