@@ -153,6 +153,24 @@ const MATRIX: &[(&str, &str)] = &[
     ("DELETE /api/v1/tokens/{id}", "DDDDADD"),
     ("POST /api/v1/me/password", "DAAAAAA"),
     ("DELETE /api/v1/users/{id}/sessions", "DADDDDD"),
+    ("GET /api/v1/assessment.xlsx", "DAAADDD"),
+    // No delivery has failed in the table: the office is told so, the rest refused.
+    ("POST /api/v1/deliveries/{id}/retry", "DDDDDDD"),
+    ("POST /api/v1/imports/preview", "DAADDDD"),
+    ("POST /api/v1/imports", "DAADDDD"),
+    ("GET /api/v1/bulletins", "DAAADDD"),
+    ("POST /api/v1/bulletins", "DDADDDD"),
+    ("GET /api/v1/bulletins/{id}", "DAADDDD"),
+    ("GET /api/v1/bulletins/{id}/docx", "DAADDDD"),
+    ("POST /api/v1/bulletins/{id}/cases", "DDADDDD"),
+    ("POST /api/v1/bulletins/{id}/review", "DDADDDD"),
+    ("POST /api/v1/bulletins/{id}/publish", "DDADDDD"),
+    ("GET /api/v1/accountability", "DAADDDD"),
+    ("POST /api/v1/accountability", "DAADDDD"),
+    ("POST /api/v1/accountability/{id}/decide", "DAADDDD"),
+    ("GET /api/v1/letters", "DAADDDD"),
+    ("POST /api/v1/letters", "DAADDDD"),
+    ("GET /api/v1/letters/{id}/file", "DAADDDD"),
     ("POST /logout", "DAAAAAA"),
 ];
 
@@ -456,6 +474,11 @@ impl Fixture {
             // To a unit already at work on it: refused as input, so the matter stays as it is.
             "reassign" => json!({"to_unit_id": self.lead_unit, "reason": "职能调整"}),
             "decompose" => json!({"unit_ids": [self.lead_unit], "title": "分解落实"}),
+            "bulletins" => json!({"period": "2026-06"}),
+            "cases" => json!({"matter_id": self.matter, "praise": true, "comment": "推进有力"}),
+            "accountability" => json!({"unit_id": self.lead_unit, "reason": "推进不力",
+                "measure": "talk"}),
+            "decide" => json!({"reason": "已整改"}),
             "extension" => json!({"new_deadline": "2026-12-31", "reason": "需要更多时间"}),
             "tokens" => json!({"name": "报表程序", "scope": "read"}),
             "password" => json!({"current": "not the password", "new": "Yunzhou-2026"}),
@@ -472,11 +495,12 @@ impl Fixture {
     }
 
     fn path(&self, entry: &str) -> String {
-        let id = if entry.starts_with("/bulletins/") {
+        let entry_in_app = entry.trim_start_matches("/api/v1");
+        let id = if entry_in_app.starts_with("/bulletins/") {
             self.bulletin.to_string()
-        } else if entry.starts_with("/letters/") {
+        } else if entry_in_app.starts_with("/letters/") {
             self.letter.to_string()
-        } else if entry.starts_with("/accountability/") {
+        } else if entry_in_app.starts_with("/accountability/") {
             self.record.to_string()
         } else if entry.starts_with("/account/tokens/") {
             self.api_tokens[0].to_string()

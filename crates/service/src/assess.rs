@@ -61,6 +61,55 @@ impl Assessment {
             })
             .collect()
     }
+
+    /// The scores as the office files them: an .xlsx laid out to print, a unit a row with
+    /// every point of its score explained.
+    pub fn workbook(&self, tree: &luoshi_domain::OrgTree) -> Result<Vec<u8>> {
+        let rows: Vec<Vec<String>> = self
+            .scores
+            .iter()
+            .map(|score| {
+                vec![
+                    kind_label(score.kind).to_string(),
+                    score.rank.to_string(),
+                    tree.get(score.unit_id).map_or_else(
+                        || format!("单位{}", score.unit_id),
+                        |u| u.display_name().to_string(),
+                    ),
+                    format!("{:.2}", score.score),
+                    score
+                        .items
+                        .iter()
+                        .map(|i| format!("{:+.2} {}", i.points, i.reason))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ]
+            })
+            .collect();
+        let columns = [
+            ("类别", 16.0),
+            ("名次", 6.0),
+            ("单位", 18.0),
+            ("得分", 8.0),
+            ("得分明细", 90.0),
+        ];
+        let title = format!("{}综合考核({}方案)", self.period, self.scheme);
+        luoshi_office::ledger::table("考核", &title, &columns, &rows)
+            .map_err(|e| ServiceError::Internal(Box::new(e)))
+    }
+}
+
+/// The heading each kind of unit is ranked under.
+pub fn kind_label(kind: luoshi_domain::UnitKind) -> &'static str {
+    use luoshi_domain::UnitKind;
+    match kind {
+        UnitKind::Government => "县(市、区)和乡镇(街道)",
+        UnitKind::Department => "部门",
+        UnitKind::Township => "乡镇",
+        UnitKind::Street => "街道",
+        UnitKind::Office => "办公室",
+        UnitKind::Other => "其他单位",
+    }
 }
 
 impl Luoshi {

@@ -7,7 +7,7 @@ use luoshi_domain::{EventKind, MatterId, NewEvent, Power};
 use luoshi_domain::{Light, User};
 use luoshi_office::cn_date;
 use luoshi_office::docx::{Block, OfficialDoc, Table};
-use luoshi_storage::bulletin::{BulletinRow, Case};
+pub use luoshi_storage::bulletin::{BulletinRow, Case};
 
 use crate::{Luoshi, Result, ServiceError};
 

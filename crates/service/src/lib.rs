@@ -5,7 +5,7 @@
 mod accountability;
 pub mod assess;
 pub mod auth;
-mod bulletin;
+pub mod bulletin;
 mod calendar;
 pub mod channels;
 pub mod clock;

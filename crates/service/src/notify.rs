@@ -581,6 +581,24 @@ impl Luoshi {
         Ok(self.store.save_prefs(user.id, prefs).await?)
     }
 
+    /// Sends a delivery that failed for good once more, now; the sweep's backoff is not
+    /// waited for. `NotFound` for a delivery that has not failed.
+    pub async fn retry_delivery(&self, user: &User, id: &str) -> Result<()> {
+        self.authorize(user, Power::Administer)?;
+        if !self.store.retry_delivery(id, self.now()).await? {
+            return Err(ServiceError::NotFound(format!("没有发送失败的消息 {id}")));
+        }
+        self.audit_admin(Some(user), "delivery.retry", id.to_string())
+            .await?;
+        let luoshi = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = luoshi.deliver().await {
+                tracing::warn!(error = %e, "delivering after a retry failed");
+            }
+        });
+        Ok(())
+    }
+
     /// Messages that failed at least once, for admins.
     pub async fn delivery_problems(&self, user: &User) -> Result<Vec<Outgoing>> {
         self.authorize(user, Power::Administer)?;

@@ -515,3 +515,75 @@ async fn an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_
     let fgw = c.user("fgw").await;
     assert!(!c.luoshi.inbox(&fgw).await.unwrap().0.is_empty());
 }
+
+#[tokio::test]
+async fn a_delivery_given_up_goes_out_once_when_an_administrator_retries_it() {
+    // The receiver's port is closed until the office has fixed it.
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let c = city(Channels {
+        smtp: None,
+        webhook: vec![WebhookConfig {
+            url: format!("http://{addr}/hook"),
+            format: WebhookFormat::Generic,
+            secret: None,
+        }],
+        delivery: Delivery {
+            timeout_seconds: 1,
+            give_up_after_hours: 1,
+            ..Delivery::default()
+        },
+    })
+    .await;
+    overdue_matter(&c).await;
+    c.clock.set(at("2026-06-01T10:00:00+08:00"));
+    c.luoshi.sweep().await.unwrap();
+    c.clock.set(at("2026-06-01T11:30:00+08:00"));
+    c.luoshi.sweep().await.unwrap();
+    let admin = c.user("admin").await;
+    let given_up = c
+        .luoshi
+        .delivery_problems(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.state == luoshi_service::notify::DeliveryState::Failed)
+        .expect("a delivery given up")
+        .notice
+        .id;
+
+    let fgw = c.user("fgw").await;
+    assert!(c.luoshi.retry_delivery(&fgw, &given_up).await.is_err());
+
+    let listener = TcpListener::bind(addr).await.unwrap();
+    let calls = Arc::new(Mutex::new(0));
+    let counted = calls.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            *counted.lock().unwrap() += 1;
+            let mut request = vec![0; 64 * 1024];
+            let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut request).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+        }
+    });
+    c.luoshi.retry_delivery(&admin, &given_up).await.unwrap();
+    c.luoshi.deliver().await.unwrap();
+    let mut sent = false;
+    for _ in 0..100 {
+        let problems = c.luoshi.delivery_problems(&admin).await.unwrap();
+        if !problems.iter().any(|p| p.notice.id == given_up) {
+            sent = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(sent, "the retried delivery went out");
+    assert!(*calls.lock().unwrap() >= 1);
+    assert!(
+        c.luoshi.retry_delivery(&admin, &given_up).await.is_err(),
+        "a delivery sent is not sent again"
+    );
+}

@@ -197,6 +197,10 @@ const UPSERT_ASSIGNMENT: &str = "INSERT INTO assignments (matter_id, unit_id, po
          role = excluded.role, state = excluded.state, signed_at = excluded.signed_at,
          last_feedback_at = excluded.last_feedback_at, percent = excluded.percent";
 
+/// Delivery `$1`, failed for good, queued again for `$2`; both dialects.
+const RETRY_DELIVERY: &str = "UPDATE outbox SET state = 'pending', next_at = $2,
+     claimed_until = NULL WHERE id = $1 AND state = 'failed'";
+
 /// Writes an account's administered fields (`$1` its id), both dialects.
 const SAVE_ACCOUNT: &str = "UPDATE users SET display_name = $2, role = $3, unit_id = $4,
      email = $5, phone = $6, in_charge_of = $7, disabled = $8 WHERE id = $1";
@@ -483,6 +487,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// The latest messages, or only those that failed at least once.
     async fn outbox(&self, failed_only: bool) -> Result<Vec<Outgoing>>;
+    /// Puts a delivery that failed for good back in the queue, due at `at`; false when there
+    /// is no such failed delivery.
+    async fn retry_delivery(&self, id: &str, at: DateTime<Utc>) -> Result<bool>;
     /// The user's latest messages: their own and, for a liaison, their unit's.
     async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>>;
     /// Messages asking for a receipt that nobody confirmed, sent (or sent again) before

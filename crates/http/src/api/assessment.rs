@@ -28,18 +28,36 @@ pub async fn assessment(
     Caller(caller): Caller,
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let period: luoshi_domain::assess::Period = q
-        .period
-        .unwrap_or_else(|| chrono::Datelike::year(&s.luoshi.today()).to_string())
-        .parse()
-        .map_err(|e: String| ApiError::from(ServiceError::invalid("period", e)))?;
-    let result = s
-        .luoshi
-        .assess(&caller, period, q.scheme.as_deref())
-        .await?;
+    let result = assess(&s, &caller, q).await?;
     let tree = s.luoshi.tree();
     Ok(Json(serde_json::json!({
         "period": result.period, "scheme": result.scheme, "base": result.base,
         "scores": result.rows(&tree),
     })))
+}
+
+async fn assess(
+    s: &AppState,
+    caller: &luoshi_domain::User,
+    q: AssessmentQuery,
+) -> Result<luoshi_service::assess::Assessment, ApiError> {
+    let period: luoshi_domain::assess::Period = q
+        .period
+        .unwrap_or_else(|| chrono::Datelike::year(&s.luoshi.today()).to_string())
+        .parse()
+        .map_err(|e: String| ApiError::from(ServiceError::invalid("period", e)))?;
+    Ok(s.luoshi.assess(caller, period, q.scheme.as_deref()).await?)
+}
+
+/// The same scores as an .xlsx laid out to print, every point explained.
+#[utoipa::path(get, path = "/assessment.xlsx", params(AssessmentQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403), (status = 422)))]
+pub async fn workbook(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    Query(q): Query<AssessmentQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let result = assess(&s, &caller, q).await?;
+    let bytes = result.workbook(&s.luoshi.tree())?;
+    Ok(super::attachment(super::XLSX, "assessment.xlsx", bytes))
 }

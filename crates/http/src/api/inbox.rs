@@ -159,3 +159,15 @@ pub async fn deliveries(
             .collect(),
     ))
 }
+
+/// Sends a delivery that was given up on once more, now (administrators and supervisors);
+/// `404` for one that has not failed for good.
+#[utoipa::path(post, path = "/deliveries/{id}/retry", responses((status = 204), (status = 403), (status = 404)))]
+pub async fn retry(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    s.luoshi.retry_delivery(&caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,13 +1,17 @@
 //! The JSON API under `/api/v1` (CONTRACT.md). Each resource has its own module; the OpenAPI
 //! document is collected from the handlers' annotations.
 
+mod accountability;
 mod assessment;
 mod auth;
+mod bulletins;
 mod calendar;
 mod dashboard;
 mod dto;
 mod health;
+mod imports;
 mod inbox;
+mod letters;
 mod matters;
 pub(crate) use matters::ledger_download;
 mod public;
@@ -17,7 +21,7 @@ mod users;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::AppState;
@@ -82,6 +86,53 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(assessment::assessment))
         .routes(routes!(matters::ledger_xlsx))
         .routes(routes!(matters::ledger_csv))
+        .routes(routes!(assessment::workbook))
+        .routes(routes!(inbox::retry))
+        .routes(routes!(imports::preview).layer(upload_limit()))
+        .routes(routes!(imports::import).layer(upload_limit()))
+        .routes(routes!(bulletins::list, bulletins::create))
+        .routes(routes!(bulletins::get))
+        .routes(routes!(bulletins::add_case))
+        .routes(routes!(bulletins::review))
+        .routes(routes!(bulletins::publish))
+        .routes(routes!(bulletins::docx))
+        .routes(routes!(accountability::list, accountability::create))
+        .routes(routes!(accountability::decide))
+        .routes(routes!(letters::list, letters::upload).layer(upload_limit()))
+        .routes(routes!(letters::file))
+}
+
+/// The body limit of a call that carries a file (a table or a letter): the pages' own.
+fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD_BYTES + 64 * 1024)
+}
+
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const DOCX: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A file to download, named as the office will see it (names in Chinese kept, encoded as
+/// RFC 6266 asks).
+pub(crate) fn attachment(
+    content_type: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename*=UTF-8''{}",
+                    crate::web::url_encode(file_name)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// The routes whose input [`read_input`] knows, as `METHOD /path` (the path as routed, with
@@ -113,6 +164,12 @@ pub const INPUT_ROUTES: &[&str] = &[
     "POST /calendar/preview",
     "POST /calendar",
     "GET /assessment",
+    "GET /assessment.xlsx",
+    "POST /bulletins",
+    "POST /bulletins/{id}/cases",
+    "POST /accountability",
+    "POST /accountability/{id}/decide",
+    "GET /letters",
 ];
 
 /// Reads a request's input — the JSON body of a POST, the query string of a GET — into the type
@@ -159,7 +216,12 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         "PATCH /users/{id}" => body::<users::PersonChange>(input),
         "PUT /me/prefs" => body::<inbox::PrefsBody>(input),
         "POST /calendar/preview" | "POST /calendar" => body::<calendar::NoticeBody>(input),
-        "GET /assessment" => query::<assessment::AssessmentQuery>(input),
+        "GET /assessment" | "GET /assessment.xlsx" => query::<assessment::AssessmentQuery>(input),
+        "POST /bulletins" => body::<bulletins::NewBulletin>(input),
+        "POST /bulletins/{id}/cases" => body::<bulletins::CaseBody>(input),
+        "POST /accountability" => body::<accountability::NewRecord>(input),
+        "POST /accountability/{id}/decide" => body::<accountability::Decision>(input),
+        "GET /letters" => query::<letters::YearQuery>(input),
         _ => return None,
     })
 }

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use luoshi_domain::assess::Period;
 use luoshi_domain::{Power, UnitKind};
-use luoshi_office::ledger;
 use luoshi_service::assess::Assessment;
 use minijinja::context;
 
@@ -43,17 +42,6 @@ async fn assessment(
         })
 }
 
-fn kind_label(kind: UnitKind) -> &'static str {
-    match kind {
-        UnitKind::Government => "县(市、区)和乡镇(街道)",
-        UnitKind::Department => "部门",
-        UnitKind::Township => "乡镇",
-        UnitKind::Street => "街道",
-        UnitKind::Office => "办公室",
-        UnitKind::Other => "其他单位",
-    }
-}
-
 pub async fn page(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fields>) -> Response {
     let (period, a) = match assessment(&s, &viewer, &f).await {
         Ok(found) => found,
@@ -77,7 +65,7 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
     }
     let groups: Vec<_> = groups
         .into_iter()
-        .map(|(kind, rows)| context! { label => kind_label(kind), rows })
+        .map(|(kind, rows)| context! { label => luoshi_service::assess::kind_label(kind), rows })
         .collect();
     render(
         &s,
@@ -102,47 +90,8 @@ pub async fn export(
         Err(page) => return page,
     };
     let tree = s.luoshi.tree();
-    let rows: Vec<Vec<String>> = a
-        .scores
-        .iter()
-        .map(|score| {
-            vec![
-                kind_label(score.kind).to_string(),
-                score.rank.to_string(),
-                view::unit_name(&tree, score.unit_id),
-                format!("{:.2}", score.score),
-                score
-                    .items
-                    .iter()
-                    .map(|i| format!("{:+.2} {}", i.points, i.reason))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ]
-        })
-        .collect();
-    let columns = [
-        ("类别", 16.0),
-        ("名次", 6.0),
-        ("单位", 18.0),
-        ("得分", 8.0),
-        ("得分明细", 90.0),
-    ];
-    let title = format!("{}综合考核({}方案)", a.period, a.scheme);
-    match ledger::table("考核", &title, &columns, &rows) {
-        Ok(bytes) => (
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"assessment.xlsx\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+    match a.workbook(&tree) {
+        Ok(bytes) => crate::api::attachment(crate::api::XLSX, "assessment.xlsx", bytes),
         Err(e) => {
             tracing::error!(error = %e, "writing the assessment failed");
             error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")

@@ -91,20 +91,7 @@ pub async fn docx(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>
         Err(e) => return failed(&s, e),
     };
     match luoshi_office::docx::write(&doc) {
-        Ok(bytes) => (
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"bulletin.docx\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => crate::api::attachment(crate::api::DOCX, "bulletin.docx", bytes),
         Err(e) => {
             tracing::error!(error = %e, "writing the bulletin failed");
             error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")

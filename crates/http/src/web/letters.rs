@@ -121,23 +121,9 @@ pub async fn upload(State(s): State<AppState>, viewer: Viewer, form: Multipart) 
 
 pub async fn download(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
     match s.luoshi.letter_file(&viewer.user, id).await {
-        Ok((letter, bytes)) => (
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    letter.content_type.clone(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename*=UTF-8''{}",
-                        view::url_encode(&letter.file_name)
-                    ),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((letter, bytes)) => {
+            crate::api::attachment(&letter.content_type, &letter.file_name, bytes)
+        }
         Err(e) => failed(&s, e),
     }
 }

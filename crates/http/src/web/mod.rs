@@ -17,6 +17,10 @@ mod session;
 mod signin;
 mod view;
 
+pub(crate) use import::MAX_UPLOAD_BYTES;
+pub(crate) use pages::read_upload;
+pub(crate) use view::url_encode;
+
 use std::sync::Arc;
 
 use axum::Router;

@@ -898,6 +898,16 @@ impl Store for PostgresStore {
         notify::sent(&mut *self.conn().await?, id, at).await
     }
 
+    async fn retry_delivery(&self, id: &str, at: DateTime<Utc>) -> Result<bool> {
+        let changed = sqlx::query(crate::RETRY_DELIVERY)
+            .bind(id)
+            .bind(at)
+            .execute(&mut *self.conn().await?)
+            .await?
+            .rows_affected();
+        Ok(changed == 1)
+    }
+
     async fn outbox_failed(
         &self,
         id: &str,

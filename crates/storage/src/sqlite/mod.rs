@@ -831,6 +831,18 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn retry_delivery(&self, id: &str, at: DateTime<Utc>) -> Result<bool> {
+        let id = id.to_string();
+        self.writer
+            .run(move |c| {
+                let changed = c
+                    .prepare_cached(&rows::shared(crate::RETRY_DELIVERY))?
+                    .execute(params![id, ts(at)])?;
+                Ok(changed == 1)
+            })
+            .await
+    }
+
     async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>> {
         self.readers.run(move |c| notify::inbox(c, user)).await
     }
