@@ -93,6 +93,10 @@ pub fn contacts(grids: &[Grid]) -> (Vec<ContactRow>, Vec<String>) {
             continue;
         };
         headed = true;
+        let heading = &grid.rows[at];
+        // A unit written once beside several people: the cells of a merged unit, saved as CSV
+        // or typed that way, leave the rows below it blank.
+        let mut unit_above = String::new();
         for (i, cells) in grid.rows.iter().enumerate().skip(at + 1) {
             let mut row = ContactRow {
                 sheet: grid.name.clone(),
@@ -118,9 +122,23 @@ pub fn contacts(grids: &[Grid]) -> (Vec<ContactRow>, Vec<String>) {
                     None => {}
                 }
             }
-            // A header repeated on each printed page, or a blank or note line.
-            let repeated = cells.iter().filter_map(|c| column_of(c)).count() >= 2;
-            if !repeated && (!row.unit.is_empty() || !row.name.is_empty()) {
+            // The header repeated on each printed page, or a blank or note line.
+            let repeated = cells
+                .iter()
+                .zip(heading)
+                .filter(|(c, h)| !h.trim().is_empty() && c.trim() == h.trim())
+                .count()
+                >= 2;
+            if repeated {
+                unit_above.clear();
+                continue;
+            }
+            if row.unit.is_empty() && !row.name.is_empty() {
+                row.unit = unit_above.clone();
+            } else {
+                unit_above = row.unit.clone();
+            }
+            if !row.unit.is_empty() || !row.name.is_empty() {
                 rows.push(row);
             }
         }
@@ -215,6 +233,31 @@ mod tests {
         );
         assert_eq!(rows[0].line, 3);
         assert_eq!(rows[2].phone, "139 0000 2222");
+    }
+
+    #[test]
+    fn a_unit_written_once_stands_for_the_people_below_it_whatever_its_rows_hold() {
+        let (rows, _) = contacts(&[grid(&[
+            &["单位名称", "姓名", "角色"],
+            // A unit's name and a role may hold header words; the row is still a person.
+            &["云州市机构编制委员会办公室", "刘芳", "联络员"],
+            &["", "赵强", "联络员"],
+            &["", "", ""],
+            &["", "王丽", "联络员"],
+        ])]);
+        let units: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.unit.as_str()))
+            .collect();
+        assert_eq!(
+            units,
+            [
+                ("刘芳", "云州市机构编制委员会办公室"),
+                ("赵强", "云州市机构编制委员会办公室"),
+                ("王丽", ""),
+            ],
+            "a blank line ends the unit above"
+        );
     }
 
     #[test]
