@@ -18,6 +18,7 @@ support::on_both_backends!(
     a_contact_list_uploaded_on_the_page_is_previewed_then_imported_with_its_passwords,
     a_merged_units_work_people_and_name_follow_the_survivor,
     a_unit_moved_under_another_parent_keeps_its_work_and_the_counts,
+    a_unit_has_one_main_liaison_and_a_leader_the_units_in_charge,
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
@@ -836,4 +837,86 @@ async fn a_unit_moved_under_another_parent_keeps_its_work_and_the_counts() {
         .await;
     assert_eq!(status, StatusCode::OK, "{top}");
     assert_eq!(top["parent_id"], Value::Null);
+}
+
+async fn a_unit_has_one_main_liaison_and_a_leader_the_units_in_charge() {
+    let app = spawn_app(NOW).await;
+    let admin = app.login("admin").await;
+    let fgw = app.login_user("fgw").await["id"].as_i64().unwrap();
+    let (status, added) = app
+        .post(
+            &admin,
+            "/users",
+            json!({"username": "fgw2", "display_name": "钱进", "role": "liaison",
+                "unit_id": app.unit("fgw")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let second = added["user"]["id"].as_i64().unwrap();
+    let mark = |id: i64| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.patch(
+                admin,
+                &format!("/users/{id}"),
+                json!({"primary_liaison": true}),
+            )
+            .await
+        }
+    };
+    let (status, first) = mark(fgw).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["user"]["primary_liaison"], true);
+    let (_, now_second) = mark(second).await;
+    assert_eq!(now_second["user"]["primary_liaison"], true);
+    let (_, first) = app.patch(&admin, &format!("/users/{fgw}"), json!({})).await;
+    assert_eq!(first["user"]["primary_liaison"], false, "one per unit");
+
+    let mayor = app.login_user("shizhang").await["id"].as_i64().unwrap();
+    let (status, refused) = mark(mayor).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+
+    // On the person's page: 分管 written as names, the main liaison marked in the list.
+    let mut b = Browser::new(&app);
+    b.sign_in("admin").await;
+    let page = b.get(&format!("/admin/people/{mayor}")).await;
+    let county = app.unit("county").to_string();
+    let saved = b
+        .post(
+            &format!("/admin/people/{mayor}"),
+            &[
+                ("csrf", &page.csrf()),
+                ("action", "save"),
+                ("name", "市长"),
+                ("role", "leader"),
+                ("unit", &app.unit("city").to_string()),
+                ("in_charge", "市发改委、市财政局"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.html);
+    let (_, mayor_now) = app
+        .patch(&admin, &format!("/users/{mayor}"), json!({}))
+        .await;
+    assert_eq!(
+        mayor_now["user"]["in_charge_of"],
+        json!([app.unit("fgw"), app.unit("czj")])
+    );
+    let wrong = b
+        .post(
+            &format!("/admin/people/{mayor}"),
+            &[
+                ("csrf", &page.csrf()),
+                ("action", "save"),
+                ("name", "市长"),
+                ("role", "leader"),
+                ("unit", &county),
+                ("in_charge", "市不存在局"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains("找不到单位"), "{}", wrong.html);
+    let people = b.get("/admin/people").await;
+    assert!(people.html.contains("(主联络员)"), "{}", people.html);
 }

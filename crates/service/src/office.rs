@@ -68,6 +68,8 @@ pub struct AccountChange {
     /// `Some(None)` clears the address.
     pub email: Option<Option<String>>,
     pub phone: Option<Option<String>>,
+    /// Make the person its unit's 主联络员 (the unit's other liaisons are then not), or not.
+    pub primary_liaison: Option<bool>,
     /// A new one-time password, shown once, to be changed at the next sign-in.
     pub reset_password: bool,
 }
@@ -420,6 +422,7 @@ impl Luoshi {
             phone,
             disabled: false,
             must_change_password: one_time,
+            primary_liaison: false,
         };
         Ok((account, one_time.then_some(password)))
     }
@@ -434,10 +437,8 @@ impl Luoshi {
     ) -> Result<(Account, Option<String>)> {
         let mut account = self
             .store
-            .accounts()
+            .account(id)
             .await?
-            .into_iter()
-            .find(|a| a.user.id == id)
             .ok_or_else(|| ServiceError::NotFound(format!("用户 {} 不存在", id.0)))?;
         // Both the account as it is and as it will be must be the actor's to administer.
         self.may_administer(actor, &account.user)?;
@@ -461,6 +462,18 @@ impl Luoshi {
         }
         if let Some(disabled) = change.disabled {
             account.disabled = disabled;
+        }
+        if let Some(primary) = change.primary_liaison {
+            account.primary_liaison = primary;
+        }
+        if account.primary_liaison && account.user.role != Role::Liaison {
+            if change.primary_liaison == Some(true) {
+                return Err(ServiceError::invalid(
+                    "primary_liaison",
+                    "只有联络员可以设为主联络员",
+                ));
+            }
+            account.primary_liaison = false;
         }
         self.may_administer(actor, &account.user)?;
         if actor.is_some_and(|a| a.id == id) && account.disabled {

@@ -203,7 +203,12 @@ const RETRY_DELIVERY: &str = "UPDATE outbox SET state = 'pending', next_at = $2,
 
 /// Writes an account's administered fields (`$1` its id), both dialects.
 const SAVE_ACCOUNT: &str = "UPDATE users SET display_name = $2, role = $3, unit_id = $4,
-     email = $5, phone = $6, in_charge_of = $7, disabled = $8 WHERE id = $1";
+     email = $5, phone = $6, in_charge_of = $7, disabled = $8, primary_liaison = $9
+     WHERE id = $1";
+
+/// Unit `$2`'s other liaisons, once person `$1` is its 主联络员; both dialects.
+const ONE_PRIMARY: &str = "UPDATE users SET primary_liaison = false
+     WHERE unit_id = $2 AND id <> $1 AND primary_liaison";
 
 /// The names of the programs' tokens of user `$1`, oldest first: what ending all of a person's
 /// tokens ends besides sessions (both dialects; SQLite reads `$n` as `?n`).
@@ -385,6 +390,8 @@ pub trait Store: Send + Sync + 'static {
     async fn user_for_login(&self, username: &str) -> Result<Option<(Account, String)>>;
     /// Every account, disabled ones included, by id.
     async fn accounts(&self) -> Result<Vec<Account>>;
+    /// One account, disabled or not.
+    async fn account(&self, id: UserId) -> Result<Option<Account>>;
     /// Writes what an administrator may change of an account: name, role, unit, contacts,
     /// the units in charge and whether it is disabled (not its username or password).
     async fn save_account(&self, account: &Account) -> Result<()>;

@@ -49,6 +49,8 @@ pub struct Account {
     pub disabled: bool,
     /// Signed in with a one-time password: nothing but choosing one's own is allowed.
     pub must_change_password: bool,
+    /// The liaison the office calls first (主联络员); at most one per unit.
+    pub primary_liaison: bool,
 }
 
 /// A live token and whose it is.

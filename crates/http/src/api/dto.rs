@@ -64,6 +64,8 @@ pub struct AccountDto {
     in_charge_of: Vec<i64>,
     /// The password is a one-time one, not yet changed.
     must_change_password: bool,
+    /// The liaison its unit's office calls first (主联络员).
+    primary_liaison: bool,
 }
 
 impl From<&luoshi_service::office::Account> for AccountDto {
@@ -75,6 +77,7 @@ impl From<&luoshi_service::office::Account> for AccountDto {
             phone: a.phone.clone(),
             in_charge_of: a.user.in_charge_of.iter().map(|u| u.0).collect(),
             must_change_password: a.must_change_password,
+            primary_liaison: a.primary_liaison,
         }
     }
 }

@@ -115,6 +115,8 @@ pub struct PersonChange {
     /// `null` clears it.
     #[serde(default, deserialize_with = "present")]
     phone: Option<Option<String>>,
+    /// Makes a liaison its unit's 主联络员 (the unit's other liaisons are then not), or not.
+    primary_liaison: Option<bool>,
     /// Makes a new one-time password (answered this once) and ends the person's sign-ins.
     #[serde(default)]
     reset_password: bool,
@@ -144,6 +146,7 @@ pub async fn update(
         in_charge_of: b.in_charge_of.map(|u| u.into_iter().map(UnitId).collect()),
         email: b.email,
         phone: b.phone,
+        primary_liaison: b.primary_liaison,
         reset_password: b.reset_password,
     };
     let (account, initial_password) = s

@@ -467,6 +467,14 @@ fn english(zh: &str) -> Option<&'static str> {
         "单位管理" => "Units",
         "机构调整" => "Reorganise",
         "修改草稿" => "Edit the draft",
+        "主联络员" => "main liaison",
+        "主联络员(每个单位一名,设定后本单位其他联络员自动取消)" => {
+            "Main liaison (one per unit: marking one unmarks the unit's others)"
+        }
+        "分管单位" => "Units in charge of",
+        "仅领导填写;多个单位用顿号隔开,如:市发改委、市财政局" => {
+            "Leaders only; separate units with 、 e.g. 市发改委、市财政局"
+        }
         "保存修改" => "Save the changes",
         "改派" => "Reassign",
         "原承办单位" => "Unit taken off",

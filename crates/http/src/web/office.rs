@@ -202,7 +202,9 @@ fn person_row(a: &Account, tree: &OrgTree) -> minijinja::Value {
         id => a.user.id.0, username => a.user.username, name => a.user.display_name,
         role => a.user.role.label(), unit => super::view::unit_name(tree, a.user.unit_id),
         phone => a.phone, email => a.user.email, disabled => a.disabled,
-        must_change => a.must_change_password,
+        must_change => a.must_change_password, primary => a.primary_liaison,
+        in_charge => a.user.in_charge_of.iter()
+            .map(|u| super::view::unit_name(tree, *u)).collect::<Vec<_>>().join("、"),
     }
 }
 
@@ -391,14 +393,27 @@ pub async fn change_person(
             reset_password: true,
             ..AccountChange::default()
         },
-        _ => AccountChange {
-            display_name: Some(field(&f, "name").to_string()),
-            role: Role::parse(field(&f, "role")),
-            unit_id: field(&f, "unit").parse().ok().map(UnitId),
-            email: Some(optional(field(&f, "email"))),
-            phone: Some(optional(field(&f, "phone"))),
-            ..AccountChange::default()
-        },
+        _ => {
+            let tree = s.luoshi.tree();
+            let in_charge =
+                match super::register::resolve(&tree, &viewer.user, field(&f, "in_charge")) {
+                    Ok(units) => units,
+                    Err(why) => {
+                        let status = StatusCode::UNPROCESSABLE_ENTITY;
+                        return person_page(&s, &viewer, UserId(id), status, Some(why), None).await;
+                    }
+                };
+            AccountChange {
+                display_name: Some(field(&f, "name").to_string()),
+                role: Role::parse(field(&f, "role")),
+                unit_id: field(&f, "unit").parse().ok().map(UnitId),
+                email: Some(optional(field(&f, "email"))),
+                phone: Some(optional(field(&f, "phone"))),
+                in_charge_of: Some(in_charge),
+                primary_liaison: Some(field(&f, "primary") == "1"),
+                ..AccountChange::default()
+            }
+        }
     };
     match s
         .luoshi

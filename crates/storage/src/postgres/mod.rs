@@ -72,6 +72,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0014_unit_inbox.sql"),
     include_str!("../../migrations/postgres/0015_assignment_causes.sql"),
     include_str!("../../migrations/postgres/0016_office_setup.sql"),
+    include_str!("../../migrations/postgres/0017_primary_liaison.sql"),
 ];
 
 /// Works out again which units lie under which and every count kept per scope, after the
@@ -635,7 +636,16 @@ impl Store for PostgresStore {
         rows.iter().map(rows::account).collect()
     }
 
+    async fn account(&self, id: UserId) -> Result<Option<Account>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_SELECT} WHERE id = $1")))
+            .bind(id.0)
+            .fetch_optional(&mut *self.conn().await?)
+            .await?;
+        row.as_ref().map(rows::account).transpose()
+    }
+
     async fn save_account(&self, a: &Account) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(crate::SAVE_ACCOUNT)
             .bind(a.user.id.0)
             .bind(&a.user.display_name)
@@ -645,8 +655,17 @@ impl Store for PostgresStore {
             .bind(&a.phone)
             .bind(Json(&a.user.in_charge_of))
             .bind(a.disabled)
-            .execute(&mut *self.conn().await?)
+            .bind(a.primary_liaison)
+            .execute(&mut *tx)
             .await?;
+        if a.primary_liaison {
+            sqlx::query(crate::ONE_PRIMARY)
+                .bind(a.user.id.0)
+                .bind(a.user.unit_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

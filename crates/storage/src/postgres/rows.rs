@@ -11,7 +11,7 @@ use sqlx::{AssertSqlSafe, Postgres, Row};
 use crate::StoreError;
 
 pub const USER_SELECT: &str = "SELECT id, username, display_name, role, unit_id, email, \
-     password_hash, in_charge_of, phone, disabled, must_change_password FROM users";
+     password_hash, in_charge_of, phone, disabled, must_change_password, primary_liaison FROM users";
 
 pub const TOKEN_SELECT: &str = "SELECT id, token_hash, user_id, kind, name, scope, \
      created_at, expires_at, last_used_at FROM api_tokens";
@@ -86,6 +86,7 @@ pub fn account(row: &PgRow) -> Result<crate::Account, StoreError> {
         phone: row.try_get("phone")?,
         disabled: row.try_get("disabled")?,
         must_change_password: row.try_get("must_change_password")?,
+        primary_liaison: row.try_get("primary_liaison")?,
     })
 }
 

@@ -83,6 +83,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0014_unit_inbox.sql"),
     include_str!("../../migrations/sqlite/0015_assignment_causes.sql"),
     include_str!("../../migrations/sqlite/0016_office_setup.sql"),
+    include_str!("../../migrations/sqlite/0017_primary_liaison.sql"),
 ];
 
 pub struct SqliteStore {
@@ -505,11 +506,22 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn account(&self, id: UserId) -> Result<Option<Account>> {
+        self.readers
+            .run(move |c| {
+                Ok(c.prepare_cached(&format!("{USER_SELECT} WHERE id = ?"))?
+                    .query_row([id.0], rows::account)
+                    .optional()?)
+            })
+            .await
+    }
+
     async fn save_account(&self, account: &Account) -> Result<()> {
         let a = account.clone();
         self.writer
             .run(move |c| {
-                c.prepare_cached(&rows::shared(crate::SAVE_ACCOUNT))?
+                let tx = c.transaction()?;
+                tx.prepare_cached(&rows::shared(crate::SAVE_ACCOUNT))?
                     .execute(params![
                         a.user.id.0,
                         a.user.display_name,
@@ -519,8 +531,14 @@ impl Store for SqliteStore {
                         a.phone,
                         to_json(&a.user.in_charge_of),
                         a.disabled,
+                        a.primary_liaison,
                     ])
                     .map_err(rows::write_error)?;
+                if a.primary_liaison {
+                    tx.prepare_cached(&rows::shared(crate::ONE_PRIMARY))?
+                        .execute(params![a.user.id.0, a.user.unit_id.0])?;
+                }
+                tx.commit()?;
                 Ok(())
             })
             .await

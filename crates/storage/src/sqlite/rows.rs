@@ -10,7 +10,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use crate::StoreError;
 
 pub const USER_SELECT: &str = "SELECT id, username, display_name, role, unit_id, email, \
-     password_hash, in_charge_of, phone, disabled, must_change_password FROM users";
+     password_hash, in_charge_of, phone, disabled, must_change_password, primary_liaison FROM users";
 
 pub const TOKEN_SELECT: &str = "SELECT id, token_hash, user_id, kind, name, scope, \
      created_at, expires_at, last_used_at FROM api_tokens";
@@ -100,6 +100,7 @@ pub fn account(row: &Row<'_>) -> rusqlite::Result<crate::Account> {
         phone: row.get("phone")?,
         disabled: row.get("disabled")?,
         must_change_password: row.get("must_change_password")?,
+        primary_liaison: row.get("primary_liaison")?,
     })
 }
 
