@@ -108,6 +108,9 @@ impl Luoshi {
     /// Only one sweep of a database runs at a time, even with several app processes on it; a
     /// sweep that finds another running does nothing and says so.
     pub async fn sweep(&self) -> Result<SweepSummary> {
+        // Units added at the command line, or by another process on the same database, are
+        // seen from here on.
+        self.reload_tree().await?;
         let Some(_lease) = self.store.sweep_lease().await? else {
             tracing::info!("another sweep is running; skipping this one");
             return Ok(SweepSummary {

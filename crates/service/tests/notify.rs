@@ -587,3 +587,29 @@ async fn a_delivery_given_up_goes_out_once_when_an_administrator_retries_it() {
         "a delivery sent is not sent again"
     );
 }
+
+#[tokio::test]
+async fn a_unit_added_by_another_process_is_known_from_the_next_sweep() {
+    let c = city(Channels::default()).await;
+    let other = SqliteStore::open_dir(c._dir.path()).await.unwrap();
+    let county = c
+        .luoshi
+        .tree()
+        .units()
+        .find(|u| u.code == "county")
+        .unwrap()
+        .id;
+    let id = other
+        .insert_unit(&luoshi_storage::NewUnit {
+            code: "county-new".into(),
+            name: "青山县新设局".into(),
+            short_names: vec![],
+            kind: luoshi_domain::UnitKind::Department,
+            parent_id: Some(county),
+        })
+        .await
+        .unwrap();
+    assert!(c.luoshi.tree().get(id).is_none());
+    c.luoshi.sweep().await.unwrap();
+    assert_eq!(c.luoshi.tree().get(id).unwrap().name, "青山县新设局");
+}
