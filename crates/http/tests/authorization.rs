@@ -154,6 +154,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/v1/me/password", "DAAAAAA"),
     ("DELETE /api/v1/users/{id}/sessions", "DADDDDD"),
     ("GET /api/v1/assessment.xlsx", "DAAADDD"),
+    ("POST /api/v1/assessment/adjustments", "DDADDDD"),
     // No delivery has failed in the table: the office is told so, the rest refused.
     ("POST /api/v1/deliveries/{id}/retry", "DDDDDDD"),
     ("POST /api/v1/imports/preview", "DAADDDD"),
@@ -475,6 +476,8 @@ impl Fixture {
             "reassign" => json!({"to_unit_id": self.lead_unit, "reason": "职能调整"}),
             "decompose" => json!({"unit_ids": [self.lead_unit], "title": "分解落实"}),
             "bulletins" => json!({"period": "2026-06"}),
+            "adjustments" => json!({"matter_id": self.matter, "unit_id": self.lead_unit,
+                "points": 1, "reason": "工作突出", "approver": "市长"}),
             "cases" => json!({"matter_id": self.matter, "praise": true, "comment": "推进有力"}),
             "accountability" => json!({"unit_id": self.lead_unit, "reason": "推进不力",
                 "measure": "talk"}),

@@ -230,6 +230,26 @@ async fn a_program_with_a_token_runs_the_offices_paperwork_through_the_api() {
     let (status, _, file) = bytes(&app, &program, &format!("/letters/{}/file", l["id"])).await;
     assert_eq!((status, file.as_slice()), (StatusCode::OK, pdf.as_slice()));
 
+    // A manual adjustment counts in the scores from then on.
+    let (_, before) = app.get(&program, "/assessment?period=2026").await;
+    let score_of = |a: &Value| {
+        a["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["unit_id"] == app.unit("zjj"))
+            .map(|s| s["score"].as_f64().unwrap())
+            .unwrap()
+    };
+    let adjustment = json!({"matter_id": created[0], "unit_id": app.unit("zjj"), "points": -1.5,
+        "reason": "材料报送不及时", "approver": "分管副市长"});
+    let (status, _) = app
+        .post(&program, "/assessment/adjustments", adjustment)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, after) = app.get(&program, "/assessment?period=2026").await;
+    assert!((score_of(&before) - 1.5 - score_of(&after)).abs() < 1e-9);
+
     // The scores as the office files them.
     let (status, kind, book) = bytes(&app, &program, "/assessment.xlsx?period=2026").await;
     assert_eq!(status, StatusCode::OK);

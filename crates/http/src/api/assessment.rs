@@ -61,3 +61,38 @@ pub async fn workbook(
     let bytes = result.workbook(&s.luoshi.tree())?;
     Ok(super::attachment(super::XLSX, "assessment.xlsx", bytes))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustmentBody {
+    matter_id: i64,
+    /// One of the matter's units.
+    unit_id: i64,
+    /// Points added, or taken away when negative: -100 to 100, not 0.
+    points: f64,
+    reason: String,
+    /// Who approved it (批准人).
+    approver: String,
+}
+
+/// A manual adjustment of a unit's score on a matter (人工加减分), with its reason and
+/// approver; it is written on the matter's timeline and counts from then on.
+#[utoipa::path(post, path = "/assessment/adjustments", request_body = AdjustmentBody,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+pub async fn adjust(
+    State(s): State<AppState>,
+    Caller(caller): Caller,
+    crate::extract::Json(b): crate::extract::Json<AdjustmentBody>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    s.luoshi
+        .adjust_score(
+            &caller,
+            luoshi_domain::MatterId(b.matter_id),
+            luoshi_domain::UnitId(b.unit_id),
+            b.points,
+            &b.reason,
+            &b.approver,
+        )
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

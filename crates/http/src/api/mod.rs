@@ -87,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matters::ledger_xlsx))
         .routes(routes!(matters::ledger_csv))
         .routes(routes!(assessment::workbook))
+        .routes(routes!(assessment::adjust))
         .routes(routes!(inbox::retry))
         .routes(routes!(imports::preview).layer(upload_limit()))
         .routes(routes!(imports::import).layer(upload_limit()))
@@ -165,6 +166,7 @@ pub const INPUT_ROUTES: &[&str] = &[
     "POST /calendar",
     "GET /assessment",
     "GET /assessment.xlsx",
+    "POST /assessment/adjustments",
     "POST /bulletins",
     "POST /bulletins/{id}/cases",
     "POST /accountability",
@@ -217,6 +219,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         "PUT /me/prefs" => body::<inbox::PrefsBody>(input),
         "POST /calendar/preview" | "POST /calendar" => body::<calendar::NoticeBody>(input),
         "GET /assessment" | "GET /assessment.xlsx" => query::<assessment::AssessmentQuery>(input),
+        "POST /assessment/adjustments" => body::<assessment::AdjustmentBody>(input),
         "POST /bulletins" => body::<bulletins::NewBulletin>(input),
         "POST /bulletins/{id}/cases" => body::<bulletins::CaseBody>(input),
         "POST /accountability" => body::<accountability::NewRecord>(input),
