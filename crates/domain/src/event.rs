@@ -37,6 +37,23 @@ labelled_enum!(
     }
 );
 
+impl EventKind {
+    /// Whether the event's unit is the unit an office's step was about (a return, a measure,
+    /// a reassignment…) rather than the unit its actor acted for (a sign, a report…).
+    pub fn concerns_a_unit(self) -> bool {
+        matches!(
+            self,
+            EventKind::Returned
+                | EventKind::Accountability
+                | EventKind::Praised
+                | EventKind::Criticized
+                | EventKind::Adjusted
+                | EventKind::Reorganized
+                | EventKind::Reassigned
+        )
+    }
+}
+
 /// An event about to be written; the store gives it its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {

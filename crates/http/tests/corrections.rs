@@ -12,6 +12,7 @@ support::on_both_backends!(
     a_draft_is_corrected_in_every_field_until_it_is_assigned,
     work_in_hand_is_reassigned_with_the_old_unit_on_record_and_the_new_one_told,
     a_supervisor_reassigns_and_corrects_drafts_on_the_pages,
+    a_returned_matter_tells_the_lead_unit_why_wherever_it_looks,
 );
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
@@ -248,4 +249,75 @@ async fn a_supervisor_reassigns_and_corrects_drafts_on_the_pages() {
         "{}",
         after.html
     );
+}
+
+async fn a_returned_matter_tells_the_lead_unit_why_wherever_it_looks() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;
+    let fgw = app.login("fgw").await;
+    app.step(
+        &fgw,
+        id,
+        "feedback",
+        json!({"progress_text": "已完成", "percent": 100}),
+    )
+    .await;
+    let (status, _) = app
+        .step(
+            &fgw,
+            id,
+            "request-completion",
+            json!({"summary": "已按要求完成"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .step(
+            &ducha,
+            id,
+            "return",
+            json!({"reason": "佐证材料不全,请补充验收报告"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // In the inbox of the lead unit's liaison …
+    let (_, inbox) = app.get(&fgw, "/inbox").await;
+    let message = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["matter_id"] == id && i["title"].as_str().unwrap().starts_with("退回"))
+        .unwrap_or_else(|| panic!("no return message: {inbox}"))
+        .clone();
+    assert!(message["body"].as_str().unwrap().contains("佐证材料不全"));
+
+    // … on the workbench row and at the top of the matter's page, until the unit reports again.
+    let mut b = Browser::new(&app);
+    b.sign_in("fgw").await;
+    let home = b.get("/").await;
+    assert!(home.html.contains("退回理由:佐证材料不全"), "{}", home.html);
+    let page = b.get(&format!("/matters/{id}")).await;
+    assert!(page.html.contains("办结申请已被退回"), "{}", page.html);
+    // The timeline names the office's person with the office, and the unit sent back to.
+    let returned_line = page
+        .html
+        .lines()
+        .find(|l| l.contains("<strong>退回</strong>"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        returned_line.contains("(督查室) → 市发改委"),
+        "{returned_line}"
+    );
+    app.step(
+        &fgw,
+        id,
+        "feedback",
+        json!({"progress_text": "已补充验收报告", "percent": 100}),
+    )
+    .await;
+    let page = b.get(&format!("/matters/{id}")).await;
+    assert!(!page.html.contains("办结申请已被退回"));
 }

@@ -422,17 +422,18 @@ impl Luoshi {
     ) -> Result<Dispatch> {
         let mut d = Dispatch::default();
         let m = &t.matter;
-        let Some(remind) = t
-            .events
-            .iter()
-            .find(|e| matches!(e.kind, EventKind::Reminded | EventKind::Reassigned))
-        else {
+        let Some(step) = t.events.iter().find(|e| {
+            matches!(
+                e.kind,
+                EventKind::Reminded | EventKind::Reassigned | EventKind::Returned
+            )
+        }) else {
             return Ok(d);
         };
-        // A reminder goes to every unit at work; a reassignment to the unit given the work.
-        let reassigned = remind.kind == EventKind::Reassigned;
-        let units: Vec<UnitId> = match remind.unit_id {
-            Some(unit) if reassigned => vec![unit],
+        // A reminder goes to every unit at work; a reassignment to the unit given the work, a
+        // return to the lead unit whose completion was sent back.
+        let units: Vec<UnitId> = match step.unit_id {
+            Some(unit) if step.kind != EventKind::Reminded => vec![unit],
             _ => m
                 .assignments
                 .iter()
@@ -445,17 +446,24 @@ impl Luoshi {
             .iter()
             .filter(|u| u.role == Role::Liaison && units.contains(&u.unit_id))
             .collect();
-        let message = if remind.comment.is_empty() {
-            "请抓紧办理并反馈进展。".to_string()
-        } else if reassigned {
-            format!("{}请及时签收办理。", remind.comment)
-        } else {
-            remind.comment.clone()
-        };
-        let (kind, label) = if reassigned {
-            ("reassign", "改派")
-        } else {
-            ("remind", "催办")
+        let (kind, label, message) = match step.kind {
+            EventKind::Reassigned => (
+                "reassign",
+                "改派",
+                format!("{}请及时签收办理。", step.comment),
+            ),
+            EventKind::Returned => (
+                "return",
+                "退回",
+                format!(
+                    "办结申请被退回,理由:{}。请补充办理、反馈进展后再次申请办结。",
+                    step.comment
+                ),
+            ),
+            _ if step.comment.is_empty() => {
+                ("remind", "催办", "请抓紧办理并反馈进展。".to_string())
+            }
+            _ => ("remind", "催办", step.comment.clone()),
         };
         self.address(
             &mut d,

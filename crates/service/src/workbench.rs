@@ -1,8 +1,8 @@
 //! The workbench: what the signed-in person has to do now, by role.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use luoshi_domain::{AssignmentState, Cause, Light, MatterState, Role, UnitId, User};
+use luoshi_domain::{AssignmentState, Cause, Light, MatterId, MatterState, Role, UnitId, User};
 
 use crate::matters::{ListQuery, MatterView};
 use crate::{Luoshi, Result};
@@ -13,6 +13,8 @@ pub struct Workbench {
     pub to_sign: Vec<MatterView>,
     /// Liaison: completions of my unit's that the supervisor sent back (退回).
     pub returned: Vec<MatterView>,
+    /// Why each of `returned` was sent back: the latest return's reason.
+    pub return_reasons: HashMap<MatterId, String>,
     /// Liaison: signed or in progress for my unit, soonest deadline first.
     pub to_report: Vec<MatterView>,
     /// Supervisor and leader: open matters showing red.
@@ -46,10 +48,14 @@ impl Luoshi {
             ..ListQuery::default()
         };
         let views = self.visible_views(user, &open).await?;
-        let returned = if user.role == Role::Liaison {
-            self.store().returned_to(user.unit_id).await?
+        let returned: HashMap<MatterId, String> = if user.role == Role::Liaison {
+            self.store()
+                .returned_to(user.unit_id)
+                .await?
+                .into_iter()
+                .collect()
         } else {
-            Vec::new()
+            HashMap::new()
         };
         let tree = self.tree();
         let mut w = Workbench::default();
@@ -63,7 +69,10 @@ impl Luoshi {
             let m = &v.matter;
             if user.role == Role::Liaison {
                 match m.assignment(user.unit_id).map(|a| a.state) {
-                    _ if returned.contains(&m.id) => w.returned.push(v),
+                    _ if returned.contains_key(&m.id) => {
+                        w.return_reasons.insert(m.id, returned[&m.id].clone());
+                        w.returned.push(v)
+                    }
                     Some(AssignmentState::Assigned) => w.to_sign.push(v),
                     Some(AssignmentState::Signed | AssignmentState::InProgress) => {
                         w.to_report.push(v)

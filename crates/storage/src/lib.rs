@@ -201,6 +201,20 @@ const UPSERT_ASSIGNMENT: &str = "INSERT INTO assignments (matter_id, unit_id, po
 const RETRY_DELIVERY: &str = "UPDATE outbox SET state = 'pending', next_at = $2,
      claimed_until = NULL WHERE id = $1 AND state = 'failed'";
 
+/// The matters unit `$1` leads whose completion was returned and not asked for again, with the
+/// latest return's reason; both dialects. A return always follows a completion request, so the
+/// newest return being newer than the newest request means nobody has asked again since.
+const RETURNED_TO: &str = "WITH last AS (
+         SELECT m.id,
+             max(CASE WHEN e.kind = 'returned' THEN e.id END) AS returned,
+             coalesce(max(CASE WHEN e.kind = 'completion_requested' THEN e.id END), 0) AS asked
+         FROM matters m JOIN events e ON e.matter_id = m.id
+         WHERE m.lead_unit_id = $1 AND m.state = 'in_progress'
+         GROUP BY m.id)
+     SELECT last.id, r.comment FROM last JOIN events r ON r.id = last.returned
+     WHERE last.returned > last.asked
+     ORDER BY last.id";
+
 /// Writes an account's administered fields (`$1` its id), both dialects.
 const SAVE_ACCOUNT: &str = "UPDATE users SET display_name = $2, role = $3, unit_id = $4,
      email = $5, phone = $6, in_charge_of = $7, disabled = $8, primary_liaison = $9
@@ -528,7 +542,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<EventId>>;
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
     /// Matters this unit leads whose completion was returned and not yet asked for again.
-    async fn returned_to(&self, unit: UnitId) -> Result<Vec<MatterId>>;
+    async fn returned_to(&self, unit: UnitId) -> Result<Vec<(MatterId, String)>>;
     /// Every matter below these (their sub-matters, theirs, and so on to any depth), each once,
     /// the roots themselves excluded, in no particular order: one recursive query.
     async fn descendants(&self, roots: &[MatterId]) -> Result<Vec<Matter>>;

@@ -467,6 +467,11 @@ fn english(zh: &str) -> Option<&'static str> {
         "单位管理" => "Units",
         "机构调整" => "Reorganise",
         "修改草稿" => "Edit the draft",
+        "办结申请已被退回" => "The request to close was returned",
+        "退回理由:" => "Why: ",
+        "请补充办理、反馈进展后再次申请办结。" => {
+            "Finish what is missing, report, and ask to close again."
+        }
         "主联络员" => "main liaison",
         "主联络员(每个单位一名,设定后本单位其他联络员自动取消)" => {
             "Main liaison (one per unit: marking one unmarks the unit's others)"

@@ -250,7 +250,10 @@ async fn show_matter(
         }
     };
     let people = match s.luoshi.users().await {
-        Ok(users) => users.into_iter().map(|u| (u.id, u.display_name)).collect(),
+        Ok(users) => users
+            .into_iter()
+            .map(|u| (u.id, (u.display_name, u.unit_id)))
+            .collect(),
         Err(e) => return unavailable(s, e),
     };
     let tree = s.luoshi.tree();
@@ -286,6 +289,7 @@ async fn show_matter(
         Vec::new()
     };
     let (m, events) = view::matter_page(&detail, &tree, &people);
+    let returned = latest_return(&detail.view.matter, &detail.events);
     let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter, detail.chain.open_below)
         .into_iter()
         .map(|step| {
@@ -304,11 +308,34 @@ async fn show_matter(
         context! {
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
-            m, events, forms, error, input, may_decompose, may_edit, reassign_from,
+            m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
         },
     )
+}
+
+/// The reason of the latest return, with its time, while it stands: until the lead unit
+/// reports again or asks to close, or the matter ends.
+fn latest_return(
+    m: &luoshi_domain::Matter,
+    events: &[luoshi_domain::Event],
+) -> Option<minijinja::Value> {
+    use luoshi_domain::EventKind;
+    let mut standing = None;
+    for e in events {
+        match e.data.kind {
+            EventKind::Returned => standing = Some(e),
+            EventKind::Feedback | EventKind::CompletionRequested
+                if e.data.unit_id == Some(m.lead_unit_id) =>
+            {
+                standing = None
+            }
+            EventKind::Closed | EventKind::Cancelled => standing = None,
+            _ => {}
+        }
+    }
+    standing.map(|e| context! { reason => e.data.comment, at => view::cn_time(e.data.at) })
 }
 
 /// Supervisors split the matters they manage; a government's liaison splits what its

@@ -82,7 +82,11 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
             viewer => ViewerView::of(&viewer, &tree),
             csrf => viewer.csrf(),
             to_sign => rows(&w.to_sign),
-            returned => rows(&w.returned),
+            returned => rows(&w.returned)
+                .into_iter()
+                .zip(&w.returned)
+                .map(|(row, v)| row.returned_because(w.return_reasons.get(&v.matter.id)))
+                .collect::<Vec<_>>(),
             to_report => rows(&w.to_report),
             overdue => rows(&w.overdue),
             to_review => rows(&w.to_review),

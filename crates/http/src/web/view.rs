@@ -101,6 +101,16 @@ pub struct Row {
     light: &'static str,
     light_label: &'static str,
     why: String,
+    /// Why the office sent it back, on a returned matter's row.
+    returned: Option<String>,
+}
+
+impl Row {
+    /// The row of a matter sent back, with the reason.
+    pub fn returned_because(mut self, reason: Option<&String>) -> Row {
+        self.returned = reason.cloned();
+        self
+    }
 }
 
 pub fn rows(
@@ -123,6 +133,7 @@ pub fn rows(
                 light: v.light.as_str(),
                 light_label: v.light.label(),
                 why: why(v.assignment_causes.iter().flatten()),
+                returned: None,
             }
         })
         .collect()
@@ -147,7 +158,10 @@ pub struct EventRow {
     at: String,
     kind: &'static str,
     actor: String,
+    /// The unit the actor acted as.
     unit: Option<String>,
+    /// The unit an office's step was about, when it is not the actor's own.
+    concerns: Option<String>,
     comment: String,
     percent: Option<u8>,
     problems: String,
@@ -229,7 +243,7 @@ fn culprit_reason(
 pub fn matter_page(
     d: &MatterDetail,
     tree: &OrgTree,
-    people: &HashMap<UserId, String>,
+    people: &HashMap<UserId, (String, UnitId)>,
 ) -> (MatterPageView, Vec<EventRow>) {
     let v = &d.view;
     let m = &v.matter;
@@ -245,7 +259,9 @@ pub fn matter_page(
         light_label: v.light.label(),
         deadline: m.deadline.map_or_else(|| "持续推进".to_string(), page_date),
         days_left: d.working_days_left.filter(|_| m.state.is_open()),
-        leader: m.leader_id.and_then(|id| people.get(&id).cloned()),
+        leader: m
+            .leader_id
+            .and_then(|id| people.get(&id).map(|(name, _)| name.clone())),
         progress: d.chain.progress,
         progress_derived: d.chain.derived,
         light_reasons: d
@@ -306,16 +322,31 @@ pub fn matter_page(
     let events = d
         .events
         .iter()
-        .map(|e| EventRow {
-            id: e.id.0,
-            at: cn_time(e.data.at),
-            kind: e.data.kind.label(),
-            actor: people.get(&e.data.actor_id).cloned().unwrap_or_default(),
-            unit: e.data.unit_id.map(|u| unit_name(tree, u)),
-            comment: e.data.comment.clone(),
-            percent: e.data.percent,
-            problems: e.data.problems.clone(),
-            next_steps: e.data.next_steps.clone(),
+        .map(|e| {
+            let (actor, actor_unit) = people
+                .get(&e.data.actor_id)
+                .map(|(name, unit)| (name.clone(), Some(*unit)))
+                .unwrap_or_default();
+            // A unit's own step names the unit it acted for; the office's step on a unit
+            // (a return, a measure, a reassignment) names the office's person with their own
+            // unit, and the unit it concerned after.
+            let (unit, concerns) = match e.data.unit_id {
+                Some(u) if e.data.kind.concerns_a_unit() => (actor_unit, Some(u)),
+                Some(u) => (Some(u), None),
+                None => (actor_unit, None),
+            };
+            EventRow {
+                id: e.id.0,
+                at: cn_time(e.data.at),
+                kind: e.data.kind.label(),
+                actor,
+                unit: unit.map(|u| unit_name(tree, u)),
+                concerns: concerns.map(|u| unit_name(tree, u)),
+                comment: e.data.comment.clone(),
+                percent: e.data.percent,
+                problems: e.data.problems.clone(),
+                next_steps: e.data.next_steps.clone(),
+            }
         })
         .collect();
     (page, events)

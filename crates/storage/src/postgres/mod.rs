@@ -990,21 +990,15 @@ impl Store for PostgresStore {
         matters::one(&mut *self.conn().await?, id).await
     }
 
-    async fn returned_to(&self, unit: UnitId) -> Result<Vec<MatterId>> {
-        // A return always follows a completion request, so the newest return being newer than
-        // the newest request means nobody has asked again since.
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT m.id FROM matters m JOIN events e ON e.matter_id = m.id
-             WHERE m.lead_unit_id = $1 AND m.state = 'in_progress'
-             GROUP BY m.id
-             HAVING max(CASE WHEN e.kind = 'returned' THEN e.id END)
-                  > coalesce(max(CASE WHEN e.kind = 'completion_requested' THEN e.id END), 0)
-             ORDER BY m.id",
-        )
-        .bind(unit.0)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
-        Ok(ids.into_iter().map(MatterId).collect())
+    async fn returned_to(&self, unit: UnitId) -> Result<Vec<(MatterId, String)>> {
+        let found: Vec<(i64, String)> = sqlx::query_as(crate::RETURNED_TO)
+            .bind(unit.0)
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, why)| (MatterId(id), why))
+            .collect())
     }
 
     async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>> {

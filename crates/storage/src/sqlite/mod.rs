@@ -902,20 +902,12 @@ impl Store for SqliteStore {
         self.readers.run(move |c| matters::one(c, id)).await
     }
 
-    async fn returned_to(&self, unit: UnitId) -> Result<Vec<MatterId>> {
+    async fn returned_to(&self, unit: UnitId) -> Result<Vec<(MatterId, String)>> {
         self.readers
             .run(move |c| {
-                // A return always follows a completion request, so the newest return being newer
-                // than the newest request means nobody has asked again since.
-                let mut stmt = c.prepare_cached(
-                    "SELECT m.id FROM matters m JOIN events e ON e.matter_id = m.id
-                     WHERE m.lead_unit_id = ? AND m.state = 'in_progress'
-                     GROUP BY m.id
-                     HAVING MAX(CASE WHEN e.kind = 'returned' THEN e.id END)
-                          > COALESCE(MAX(CASE WHEN e.kind = 'completion_requested' THEN e.id END), 0)",
-                )?;
-                let ids = stmt.query_map([unit.0], |r| r.get(0).map(MatterId))?;
-                ids.map(|r| r.map_err(StoreError::from)).collect()
+                let mut stmt = c.prepare_cached(&rows::shared(crate::RETURNED_TO))?;
+                let found = stmt.query_map([unit.0], |r| Ok((MatterId(r.get(0)?), r.get(1)?)))?;
+                found.map(|r| r.map_err(StoreError::from)).collect()
             })
             .await
     }
