@@ -615,11 +615,12 @@ impl Luoshi {
     }
 
     /// The matter the caller may see with this number (督〔2026〕5号), if there is one.
+    /// The matter a number names, typed any way people type it (71号, 71, 督[2026]71号; a
+    /// number without its year is of this year), if the caller may see it.
     pub async fn matter_by_number(&self, user: &User, number: &str) -> Result<Option<Matter>> {
-        let number = number.trim();
-        if number.parse::<luoshi_domain::MatterNumber>().is_err() {
+        let Some(number) = MatterNumber::read(number, self.today().year()) else {
             return Ok(None);
-        }
+        };
         let query = ListQuery {
             q: Some(number.to_string()),
             limit: 5,
@@ -630,7 +631,7 @@ impl Luoshi {
             .items
             .into_iter()
             .map(|v| v.matter)
-            .find(|m| m.number.to_string() == number))
+            .find(|m| m.number == number))
     }
 
     /// Splits a matter into one sub-matter per unit, each led by that unit and inheriting the
@@ -709,13 +710,29 @@ impl Luoshi {
         Ok(self.views(matters))
     }
 
+    /// The words of a search, a matter number typed any way (71号, 督[2026]71号) written the
+    /// official way, so that it finds the matter.
+    fn search_words(&self, q: &str) -> String {
+        let year = self.today().year();
+        q.split_whitespace()
+            .map(|word| {
+                let numbered = word.contains(['号', '〔', '[', '(', '（', '［', '【']);
+                match MatterNumber::read(word, year) {
+                    Some(n) if numbered => n.to_string(),
+                    _ => word.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub(crate) fn store_query(&self, user: &User, query: &ListQuery) -> MatterQuery {
         MatterQuery {
             visibility: with_actor(self, user, |a| a.visibility()),
             states: query.states.clone(),
             source: query.source,
             unit_id: query.unit_id,
-            text: query.q.clone(),
+            text: query.q.as_deref().map(|q| self.search_words(q)),
             public_only: false,
             parent_id: None,
             leader_id: query.leader_id,

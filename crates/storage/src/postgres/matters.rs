@@ -639,8 +639,9 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
             .bind(unit.0)
             .push(")");
     }
-    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let escaped = text
+    // Every word must match: in the title, the content, the number, or a unit's name.
+    for word in q.text.iter().flat_map(|t| t.split_whitespace()) {
+        let escaped = word
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
@@ -651,11 +652,18 @@ fn push_filters(sql: &mut Sql, q: &MatterQuery) {
             .bind(pattern.clone())
             .push(" ESCAPE '\\'");
         sql.push(" OR m.content ILIKE ")
-            .bind(pattern)
+            .bind(pattern.clone())
             .push(" ESCAPE '\\'");
         sql.push(" OR ('督〔' || m.year || '〕' || m.seq || '号') = ")
-            .bind(text.to_string())
-            .push(")");
+            .bind(word.to_string());
+        sql.push(
+            " OR m.id IN (SELECT a.matter_id FROM assignments a JOIN units u ON u.id = a.unit_id \
+             WHERE u.name ILIKE ",
+        )
+        .bind(pattern.clone())
+        .push(" ESCAPE '\\' OR u.short_names::text ILIKE ")
+        .bind(pattern)
+        .push(" ESCAPE '\\'))");
     }
 }
 
