@@ -23,10 +23,12 @@ pub struct Period {
 impl std::str::FromStr for Period {
     type Err = String;
 
-    fn from_str(s: &str) -> Result<Period, String> {
+    fn from_str(typed: &str) -> Result<Period, String> {
+        let written = as_written(typed);
+        let s = written.as_str();
         let bad = || {
             format!(
-                "考核期“{s}”无效,应写作 2026、2026-Q2、2026-06、2026-W23 或 2026-06-01..2026-06-15"
+                "考核期“{typed}”无效,应写作 2026、2026-Q2(2026年第二季度)、2026-06(2026年6月)、2026-W23、2026年上半年 或 2026-06-01..2026-06-15"
             )
         };
         // On demand: any range of days.
@@ -77,6 +79,38 @@ impl std::str::FromStr for Period {
             .and_then(|d| d.pred_opt())
             .ok_or_else(bad)?;
         Ok(Period { from, to })
+    }
+}
+
+/// A period as offices write it in Chinese — 2026年, 2026年度, 2026年第二季度, 2026年二季度,
+/// 2026年6月, 2026年第23周, 2026年上半年/下半年 — in the form [`Period`] reads; anything else as
+/// it came.
+fn as_written(typed: &str) -> String {
+    let s: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some((year, rest)) = s.split_once('年') else {
+        return s;
+    };
+    let digit = |c: char| match c {
+        '一' | '1' => Some(1),
+        '二' | '2' => Some(2),
+        '三' | '3' => Some(3),
+        '四' | '4' => Some(4),
+        _ => None,
+    };
+    let rest = rest.strip_prefix('第').unwrap_or(rest);
+    match rest {
+        "" | "度" | "全年" => year.to_string(),
+        "上半年" => format!("{year}-01-01..{year}-06-30"),
+        "下半年" => format!("{year}-07-01..{year}-12-31"),
+        q if q.ends_with("季度") && q.chars().count() == 3 => {
+            match q.chars().next().and_then(digit) {
+                Some(n) => format!("{year}-Q{n}"),
+                None => s,
+            }
+        }
+        m if m.ends_with('月') => format!("{year}-{}", m.trim_end_matches('月')),
+        w if w.ends_with('周') => format!("{year}-W{}", w.trim_end_matches('周')),
+        _ => s,
     }
 }
 
@@ -487,6 +521,36 @@ mod tests {
             matter_id: MatterId(event),
             event_id: EventId(event),
             matter: format!("事项{event}"),
+        }
+    }
+
+    #[test]
+    fn a_period_is_read_as_offices_write_it_in_chinese() {
+        let same = |chinese: &str, written: &str| {
+            assert_eq!(
+                chinese.parse::<Period>(),
+                written.parse::<Period>(),
+                "{chinese}"
+            );
+        };
+        same("2026年第二季度", "2026-Q2");
+        same("2026年二季度", "2026-Q2");
+        same("2026年第2季度", "2026-Q2");
+        same("2026年6月", "2026-06");
+        same("2026 年 06 月", "2026-06");
+        same("2026年", "2026");
+        same("2026年度", "2026");
+        same("2026年第23周", "2026-W23");
+        same("2026年上半年", "2026-01-01..2026-06-30");
+        same("2026年下半年", "2026-07-01..2026-12-31");
+        // Every form a period is shown in reads back as the same period.
+        for p in ["2026", "2026-Q3", "2026-11", "2026-W05"] {
+            let period: Period = p.parse().unwrap();
+            assert_eq!(period.label().parse::<Period>(), Ok(period), "{p}");
+        }
+        for bad in ["2026年13月", "2026年第五季度", "2026年春", "年"] {
+            let why = bad.parse::<Period>().unwrap_err();
+            assert!(why.contains(bad), "{why}");
         }
     }
 

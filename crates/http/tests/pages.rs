@@ -1021,6 +1021,19 @@ async fn the_assessment_ranks_units_explains_each_point_and_exports_to_excel() {
         b.get("/assessment?period=2026-13").await.status,
         StatusCode::BAD_REQUEST
     );
+    // The period as offices write it, and a period in which nothing was scored said so.
+    let chinese = b
+        .get("/assessment?period=2026%E5%B9%B4%E7%AC%AC%E4%BA%8C%E5%AD%A3%E5%BA%A6")
+        .await;
+    assert_eq!(chinese.status, StatusCode::OK, "{}", chinese.html);
+    assert!(chinese.html.contains("按期办结(牵头)"));
+    assert!(!chinese.html.contains("没有计分的事项"));
+    let empty = b.get("/assessment?period=2001").await;
+    assert!(
+        empty.html.contains("2001年内没有计分的事项"),
+        "{}",
+        empty.html
+    );
 
     let ducha = app.login("ducha").await;
     let id = app.assigned(&ducha, "fgw", &[], "2026-08-28").await;

@@ -74,6 +74,7 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         context! {
             viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(),
             period, label => a.period, scheme => a.scheme, base => a.base, groups,
+            empty => a.scores.iter().all(|s| s.items.is_empty()),
             schemes => ["lead_co", "items", "reports"],
             export => format!("/assessment.xlsx?period={}&scheme={}", view::url_encode(field(&f, "period")), view::url_encode(field(&f, "scheme"))),
         },

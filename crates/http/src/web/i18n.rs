@@ -467,6 +467,9 @@ fn english(zh: &str) -> Option<&'static str> {
         "单位管理" => "Units",
         "机构调整" => "Reorganise",
         "修改草稿" => "Edit the draft",
+        "{0}内没有计分的事项:没有到期或办结的督办事项,也没有加减分,各单位均为基础分。请换一个考核期。" => {
+            "Nothing was scored in {0}: no matter fell due or closed and no points were adjusted, so every unit has the base score. Choose another period."
+        }
         "办结申请已被退回" => "The request to close was returned",
         "退回理由:" => "Why: ",
         "请补充办理、反馈进展后再次申请办结。" => {
