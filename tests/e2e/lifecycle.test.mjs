@@ -68,7 +68,8 @@ test('a matter goes from registration to closed through the forms of three peopl
   await fgw.screenshot({ path: `${shots}/workbench-liaison-390.png`, fullPage: true });
   await assertFits(fgw, 'the workbench fits 390 px');
   await fgw.getByRole('button', { name: `签收:${title}` }).click();
-  await fgw.waitForURL(`${base}/`);
+  await fgw.waitForURL(`${base}/?done=sign`);
+  await fgw.getByRole('status').getByText('已签收').waitFor();
   await fgw.getByRole('link', { name: title }).click();
   await fgw.getByLabel('进展情况').fill('已完成方案起草并征求意见');
   await fgw.getByLabel('完成进度(%)').fill('60');

@@ -130,7 +130,7 @@ test('an office set up from nothing carries a task from its table to its score',
   // The liaison of 市教育局 signs on the workbench, reports, and asks to close.
   const liaison = await firstSignIn('ll03a', liaisonOneTime);
   await liaison.getByRole('button', { name: `签收:${title}` }).click();
-  await liaison.waitForURL(`${base}/`);
+  await liaison.waitForURL(`${base}/?done=sign`);
   await liaison.goto(matterUrl);
   await liaison.getByLabel('进展情况').fill('已完成选址并开工建设');
   await liaison.getByLabel('完成进度(%)').fill('100');

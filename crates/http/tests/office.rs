@@ -92,7 +92,12 @@ async fn an_administrator_adds_and_renames_units_and_the_former_name_still_finds
         registered.html
     );
     let ducha = app.login("ducha").await;
-    let matter = registered.location.unwrap().replace("/matters/", "");
+    let location = registered.location.unwrap();
+    assert!(location.ends_with("?done=register"), "{location}");
+    let matter = location
+        .trim_start_matches("/matters/")
+        .trim_end_matches("?done=register")
+        .to_string();
     let (_, made) = app.get(&ducha, &format!("/matters/{matter}")).await;
     assert_eq!(made["lead_unit_id"], id);
 

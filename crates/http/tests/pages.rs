@@ -144,9 +144,16 @@ async fn a_liaison_signs_and_reports_with_forms_only() {
         .await;
     assert_eq!(
         (signed.status, signed.location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/"))
+        (StatusCode::SEE_OTHER, Some("/?done=sign"))
     );
-    assert!(!b.get("/").await.html.contains(&sign_form));
+    let home = b.get("/?done=sign").await;
+    assert!(!home.html.contains(&sign_form));
+    assert!(
+        home.html
+            .contains("role=\"status\" id=\"notice\"><p>已签收</p>"),
+        "the workbench says what the click did: {}",
+        home.html
+    );
 
     let bad = b
         .post(
@@ -174,10 +181,22 @@ async fn a_liaison_signs_and_reports_with_forms_only() {
     let done = b.post(&format!("/matters/{id}/feedback"), &report).await;
     assert_eq!(
         (done.status, done.location),
-        (StatusCode::SEE_OTHER, Some(format!("/matters/{id}")))
+        (
+            StatusCode::SEE_OTHER,
+            Some(format!("/matters/{id}?done=feedback"))
+        )
     );
-    let page = b.get(&format!("/matters/{id}")).await;
+    let page = b.get(&format!("/matters/{id}?done=feedback")).await;
     assert!(page.html.contains("<strong>反馈进展</strong>") && page.html.contains("办理用地手续"));
+    assert!(
+        page.html
+            .contains("role=\"status\" id=\"notice\"><p>进展已反馈</p>")
+    );
+    let again = b.get(&format!("/matters/{id}")).await;
+    assert!(
+        !again.html.contains("id=\"notice\""),
+        "the notice is said once"
+    );
     let (_, m) = app.get(&ducha, &format!("/matters/{id}")).await;
     assert_eq!(
         (m["state"].as_str(), m["assignments"][0]["percent"].as_i64()),

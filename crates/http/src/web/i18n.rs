@@ -467,6 +467,29 @@ fn english(zh: &str) -> Option<&'static str> {
         "单位管理" => "Units",
         "机构调整" => "Reorganise",
         "修改草稿" => "Edit the draft",
+        "已登记为草稿,可修改后交办" => {
+            "Registered as a draft: correct it if need be, then assign it"
+        }
+        "草稿已保存" => "The draft is saved",
+        "已交办,承办单位已收到通知" => "Assigned: the units have been told",
+        "进展已反馈" => "Progress reported",
+        "已申请办结,等待督查室审核" => {
+            "Asked to close: the supervision office will review it"
+        }
+        "延期申请已提交,等待审批" => "Extension asked for: waiting for approval",
+        "已退回,退回理由已通知牵头单位" => {
+            "Returned: the lead unit has been told why"
+        }
+        "已催办,承办单位联络员已收到提醒" => {
+            "Reminded: the units' liaisons have been told"
+        }
+        "已同意延期" => "Extension approved",
+        "已不同意延期,理由已记入办理记录" => {
+            "Extension refused; the reason is on the record"
+        }
+        "事项已撤销" => "The matter is cancelled",
+        "已改派,新承办单位已收到通知" => "Reassigned: the new unit has been told",
+        "已分解为子事项" => "Split into sub-matters",
         "{0}内没有计分的事项:没有到期或办结的督办事项,也没有加减分,各单位均为基础分。请换一个考核期。" => {
             "Nothing was scored in {0}: no matter fell due or closed and no points were adjusted, so every unit has the base score. Choose another period."
         }

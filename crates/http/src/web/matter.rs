@@ -14,23 +14,17 @@ use super::session::{Viewer, csrf_matches};
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
+/// The matter's page. After a step the address says which (`?done=sign`), and the page opens
+/// with what it did: the form's answer, kept apart from the form so a reload repeats nothing.
 pub async fn matter_page(
     State(s): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<Fields>,
 ) -> Response {
+    let done = Fields::from_iter(query.get("done").map(|d| ("done".to_string(), d.clone())));
     match id.parse::<i64>() {
-        Ok(id) => {
-            show_matter(
-                &s,
-                &viewer,
-                MatterId(id),
-                StatusCode::OK,
-                None,
-                &Fields::new(),
-            )
-            .await
-        }
+        Ok(id) => show_matter(&s, &viewer, MatterId(id), StatusCode::OK, None, &done).await,
         Err(_) => error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误"),
     }
 }
@@ -309,6 +303,7 @@ async fn show_matter(
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
+            notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
         },
@@ -406,7 +401,8 @@ pub async fn decompose(
         .decompose(&viewer.user, id, &units, field(&f, "title"), deadline)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/matters/{id}#children")).into_response(),
+        Ok(_) => Redirect::to(&with_done(&format!("/matters/{id}#children"), "decompose"))
+            .into_response(),
         Err(e) => {
             let api = ApiError::from(e);
             show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
@@ -449,12 +445,46 @@ pub async fn reassign(
         .reassign(&viewer.user, id, from, to, field(&f, "reason"))
         .await
     {
-        Ok(_) => Redirect::to(&format!("/matters/{id}")).into_response(),
+        Ok(_) => Redirect::to(&format!("/matters/{id}?done=reassign")).into_response(),
         Err(e) => {
             let api = ApiError::from(e);
             show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
         }
     }
+}
+
+/// What a step did, said the way its page announces it.
+pub(super) fn done_notice(verb: &str) -> Option<&'static str> {
+    Some(match verb {
+        "register" => "已登记为草稿,可修改后交办",
+        "edit" => "草稿已保存",
+        "assign" => "已交办,承办单位已收到通知",
+        "sign" => "已签收",
+        "feedback" => "进展已反馈",
+        "request-completion" => "已申请办结,等待督查室审核",
+        "extension" => "延期申请已提交,等待审批",
+        "close" | "force-close" => "已办结",
+        "return" => "已退回,退回理由已通知牵头单位",
+        "remind" => "已催办,承办单位联络员已收到提醒",
+        "extension-approve" => "已同意延期",
+        "extension-reject" => "已不同意延期,理由已记入办理记录",
+        "cancel" => "事项已撤销",
+        "reassign" => "已改派,新承办单位已收到通知",
+        "decompose" => "已分解为子事项",
+        _ => return None,
+    })
+}
+
+/// `to` with `done=verb` in its query, ahead of any fragment.
+pub(super) fn with_done(to: &str, verb: &str) -> String {
+    let (path, fragment) = to.split_once('#').map_or((to, ""), |(p, f)| (p, f));
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    let fragment = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
+    format!("{path}{joiner}done={verb}{fragment}")
 }
 
 /// Where to go after a step: back to the page it came from, if that is a page of ours.
@@ -492,7 +522,7 @@ pub async fn matter_step(
         }
     };
     match s.luoshi.act(&viewer.user, id, action).await {
-        Ok(_) => Redirect::to(&back_to(&f, id)).into_response(),
+        Ok(_) => Redirect::to(&with_done(&back_to(&f, id), &verb)).into_response(),
         Err(e) => {
             let api = ApiError::from(e);
             show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await

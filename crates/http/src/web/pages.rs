@@ -59,7 +59,12 @@ pub fn forbidden_csrf(state: &AppState) -> Response {
         "表单已过期或来源不明,请返回刷新页面后重新提交。",
     )
 }
-pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
+pub async fn workbench(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Query(query): axum::extract::Query<Fields>,
+) -> Response {
+    let notice = super::matter::done_notice(field(&query, "done"));
     let w = match s.luoshi.workbench(&viewer.user).await {
         Ok(w) => w,
         Err(e) => {
@@ -81,6 +86,7 @@ pub async fn workbench(State(s): State<AppState>, viewer: Viewer) -> Response {
         context! {
             viewer => ViewerView::of(&viewer, &tree),
             csrf => viewer.csrf(),
+            notice,
             to_sign => rows(&w.to_sign),
             returned => rows(&w.returned)
                 .into_iter()

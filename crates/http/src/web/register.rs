@@ -283,7 +283,9 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
         }
     };
     match s.luoshi.create_matter(&viewer.user, input).await {
-        Ok(created) => Redirect::to(&format!("/matters/{}", created.matter.id)).into_response(),
+        Ok(created) => {
+            Redirect::to(&format!("/matters/{}?done=register", created.matter.id)).into_response()
+        }
         Err(e) => refused(&s, &viewer, &f, e, None).await,
     }
 }
@@ -398,7 +400,7 @@ pub async fn edit_submit(
         }
     };
     match s.luoshi.edit_draft(&viewer.user, m.id, input).await {
-        Ok(_) => Redirect::to(&format!("/matters/{}", m.id)).into_response(),
+        Ok(_) => Redirect::to(&format!("/matters/{}?done=edit", m.id)).into_response(),
         Err(e) => refused(&s, &viewer, &f, e, Some(m.id)).await,
     }
 }
