@@ -148,3 +148,26 @@ test('a task table is uploaded, corrected in the preview and imported', async ()
     await ducha.getByText('已导入 2 件').waitFor();
   }
 });
+
+test('cancelling a matter is set apart and confirmed before it is done', async () => {
+  const title = `撤销测试事项${Date.now()}`;
+  const ducha = await signIn('ducha');
+  await ducha.goto(`${base}/matters/new`);
+  await ducha.getByLabel('事项名称').fill(title);
+  await ducha.getByLabel('来源').selectOption('meeting');
+  await ducha.getByLabel('牵头单位').fill('市发改委');
+  await ducha.getByLabel('完成时限').fill('2026-12-31');
+  await ducha.getByRole('button', { name: '登记' }).click();
+  await ducha.getByRole('status').getByText('已登记为草稿').waitFor();
+  const matterUrl = ducha.url().split('?')[0];
+  await ducha.getByLabel('撤销理由').fill('会议决定不再督办');
+  await ducha.locator('.danger-zone').getByRole('button', { name: '撤销事项' }).click();
+  await ducha.getByRole('heading', { name: '确认撤销事项' }).waitFor();
+  await ducha.screenshot({ path: `${shots}/confirm-cancel-1280.png` });
+  await ducha.goto(matterUrl);
+  assert.equal(await ducha.getByText('已撤销').count(), 0, 'nothing happens before the confirmation');
+  await ducha.getByLabel('撤销理由').fill('会议决定不再督办');
+  await ducha.locator('.danger-zone').getByRole('button', { name: '撤销事项' }).click();
+  await ducha.getByRole('button', { name: '确认撤销事项' }).click();
+  await ducha.getByRole('status').getByText('事项已撤销').waitFor();
+});

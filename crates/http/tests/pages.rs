@@ -588,11 +588,21 @@ async fn the_matter_page_shows_the_chain_and_closes_over_open_parts_only_by_over
         "{}",
         empty.html
     );
+    // A step that cannot be undone is confirmed first, showing what it will record.
+    let reason = [("csrf", csrf.as_str()), ("comment", "镇级任务转入年度计划")];
+    let asked = city
+        .post(&format!("/matters/{id}/force-close"), &reason)
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.html);
+    assert!(asked.html.contains("确认强制办结") && asked.html.contains("镇级任务转入年度计划"));
+    let page = city.get(&format!("/matters/{id}")).await;
+    assert!(
+        !page.html.contains("<dd>已办结</dd>"),
+        "nothing is done before the confirmation"
+    );
+    let confirmed = [reason[0], reason[1], ("confirmed", "1")];
     let done = city
-        .post(
-            &format!("/matters/{id}/force-close"),
-            &[("csrf", csrf.as_str()), ("comment", "镇级任务转入年度计划")],
-        )
+        .post(&format!("/matters/{id}/force-close"), &confirmed)
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
     let page = city.get(&format!("/matters/{id}")).await;

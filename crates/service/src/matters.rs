@@ -495,6 +495,21 @@ impl Luoshi {
         .await
     }
 
+    /// Whether `user` may take this step on the matter as it stands, without taking it: the
+    /// same refusal `act` would give, or none. Asked before a step that cannot be undone is
+    /// confirmed.
+    pub async fn may_act(&self, user: &User, id: MatterId, action: Action) -> Result<()> {
+        let chain = ExtensionChain(self.rules.extension_chain.clone());
+        let matter = self.visible_matter(user, id).await?;
+        let descendants = self.store.descendants(&[matter.id]).await?;
+        let now = self.now();
+        with_actor(self, user, |actor| {
+            let below = OpenBelow::of(&descendants, actor);
+            luoshi_domain::apply(&matter, actor, action, now, &chain, &below)
+        })?;
+        Ok(())
+    }
+
     pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
         let (matter, events) = self.visible_matter_with_events(user, id).await?;
         let descendants = self.store.descendants(&[matter.id]).await?;

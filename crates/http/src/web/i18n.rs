@@ -467,6 +467,14 @@ fn english(zh: &str) -> Option<&'static str> {
         "单位管理" => "Units",
         "机构调整" => "Reorganise",
         "修改草稿" => "Edit the draft",
+        "确认{0}" => "Confirm: {0}",
+        "返回,不{0}" => "Go back without: {0}",
+        "此操作记入办理记录,不能撤回。" => {
+            "This goes on the record and cannot be taken back."
+        }
+        "退回、撤销等操作(提交后需再次确认)" => {
+            "Returning, cancelling (each confirmed before it is done)"
+        }
         "已登记为草稿,可修改后交办" => {
             "Registered as a draft: correct it if need be, then assign it"
         }

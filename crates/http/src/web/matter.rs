@@ -34,12 +34,15 @@ struct Step {
     verb: &'static str,
     label: &'static str,
     fields: &'static [(&'static str, &'static str, &'static str)],
+    /// A step that cannot be undone: set apart on the page and confirmed before it is taken.
+    destructive: bool,
 }
 
 const SIGN: Step = Step {
     verb: "sign",
     label: "签收",
     fields: &[],
+    destructive: false,
 };
 const FEEDBACK: Step = Step {
     verb: "feedback",
@@ -50,11 +53,13 @@ const FEEDBACK: Step = Step {
         ("problems", "存在问题", "textarea"),
         ("next_steps", "下步打算", "textarea"),
     ],
+    destructive: false,
 };
 const REQUEST_COMPLETION: Step = Step {
     verb: "request-completion",
     label: "申请办结",
     fields: &[("summary", "办理情况", "textarea")],
+    destructive: false,
 };
 const EXTENSION: Step = Step {
     verb: "extension",
@@ -63,46 +68,55 @@ const EXTENSION: Step = Step {
         ("new_deadline", "新的完成时限", "date"),
         ("reason", "延期理由", "textarea"),
     ],
+    destructive: false,
 };
 const ASSIGN: Step = Step {
     verb: "assign",
     label: "交办",
     fields: &[],
+    destructive: false,
 };
 const CLOSE: Step = Step {
     verb: "close",
     label: "审核通过,办结",
     fields: &[("comment", "审核意见", "textarea")],
+    destructive: false,
 };
 const FORCE_CLOSE: Step = Step {
     verb: "force-close",
     label: "强制办结",
     fields: &[("comment", "强制办结的理由", "textarea")],
+    destructive: true,
 };
 const RETURN: Step = Step {
     verb: "return",
     label: "退回",
     fields: &[("reason", "退回理由", "textarea")],
+    destructive: true,
 };
 const REMIND: Step = Step {
     verb: "remind",
     label: "催办",
     fields: &[("message", "催办内容", "textarea")],
+    destructive: false,
 };
 const APPROVE: Step = Step {
     verb: "extension-approve",
     label: "同意延期",
     fields: &[("comment", "审批意见", "textarea")],
+    destructive: false,
 };
 const REJECT: Step = Step {
     verb: "extension-reject",
     label: "不同意延期",
     fields: &[("reason", "不同意的理由", "textarea")],
+    destructive: false,
 };
 const CANCEL: Step = Step {
     verb: "cancel",
     label: "撤销事项",
     fields: &[("reason", "撤销理由", "textarea")],
+    destructive: true,
 };
 
 const STEPS: &[&Step] = &[
@@ -292,7 +306,7 @@ async fn show_matter(
                 .iter()
                 .map(|(name, label, kind)| context! { name, label, kind })
                 .collect();
-            context! { verb => step.verb, label => step.label, fields }
+            context! { verb => step.verb, label => step.label, fields, destructive => step.destructive }
         })
         .collect();
     render(
@@ -453,6 +467,32 @@ pub async fn reassign(
     }
 }
 
+/// The second step of a step that cannot be undone: what it will do, to which matter, with
+/// the reason given, and a button that takes it — or a way back. No script needed.
+async fn confirm(s: &AppState, viewer: &Viewer, id: MatterId, step: &Step, f: &Fields) -> Response {
+    let detail = match s.luoshi.matter_detail(&viewer.user, id).await {
+        Ok(d) => d,
+        Err(e) => return super::pages::failed(s, e),
+    };
+    let m = &detail.view.matter;
+    let fields: Vec<_> = step
+        .fields
+        .iter()
+        .map(|(name, label, _)| context! { name, label, value => field(f, name) })
+        .collect();
+    let tree = s.luoshi.tree();
+    render(
+        s,
+        StatusCode::OK,
+        "confirm.html",
+        context! {
+            viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
+            id => m.id.0, number => m.number.to_string(), title => m.title,
+            verb => step.verb, label => step.label, fields,
+        },
+    )
+}
+
 /// What a step did, said the way its page announces it.
 pub(super) fn done_notice(verb: &str) -> Option<&'static str> {
     Some(match verb {
@@ -507,6 +547,7 @@ pub async fn matter_step(
     if !STEPS.iter().any(|step| step.verb == verb) {
         return error_page(&s, StatusCode::NOT_FOUND, "不支持的操作");
     }
+    let step = STEPS.iter().find(|step| step.verb == verb);
     let action = match action(&verb, &f) {
         Ok(a) => a,
         Err(message) => {
@@ -521,6 +562,15 @@ pub async fn matter_step(
             .await;
         }
     };
+    if let Some(step) = step.filter(|step| step.destructive && field(&f, "confirmed") != "1") {
+        return match s.luoshi.may_act(&viewer.user, id, action).await {
+            Ok(()) => confirm(&s, &viewer, id, step, &f).await,
+            Err(e) => {
+                let api = ApiError::from(e);
+                show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+            }
+        };
+    }
     match s.luoshi.act(&viewer.user, id, action).await {
         Ok(_) => Redirect::to(&with_done(&back_to(&f, id), &verb)).into_response(),
         Err(e) => {

@@ -47,6 +47,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("login.html", include_str!("templates/login.html")),
         ("workbench.html", include_str!("templates/workbench.html")),
         ("matter.html", include_str!("templates/matter.html")),
+        ("confirm.html", include_str!("templates/confirm.html")),
         ("error.html", include_str!("templates/error.html")),
         ("public.html", include_str!("templates/public.html")),
         ("list.html", include_str!("templates/list.html")),
