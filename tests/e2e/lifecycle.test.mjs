@@ -109,7 +109,7 @@ test('a form posted without its CSRF token is refused', async () => {
 });
 
 test('each role sees its workbench, and the dashboard and public page render', async () => {
-  for (const [user, heading] of [['ducha', '待审核的办结申请'], ['shizhang', '逾期(红灯)'], ['county', '待签收']]) {
+  for (const [user, heading] of [['ducha', '待审核的办结申请'], ['shizhang', '各单位排名(按红灯、逾期、无回音排序)'], ['county', '待签收']]) {
     const page = await signIn(user, 390);
     await page.getByText(heading).first().waitFor();
     await assertFits(page, `${user}'s workbench fits 390 px`);

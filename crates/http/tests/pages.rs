@@ -469,13 +469,52 @@ async fn the_supervisor_sees_who_went_quiet_and_a_vice_mayor_sees_the_units_in_c
         "the demo city has quiet units"
     );
 
+    // The supervisor's first table is whom to chase, before the queue of approvals.
+    let chase = home.html.find("无回音的单位").unwrap();
+    let approvals = home.html.find("待审核的办结申请").unwrap();
+    assert!(chase < approvals, "the units to chase come first");
+
+    // A vice-mayor first sees the units in his charge ranked, worst first, then who went quiet
+    // by name, and only then the approvals.
     let mut vice = Browser::new(&app);
     let home = vice.sign_in("fushizhang1").await;
-    assert!(home.html.contains("<caption>分管单位在办事项</caption>"));
+    let ranking = home
+        .html
+        .find("<caption>分管单位排名(按红灯、逾期、无回音排序)</caption>")
+        .expect("the units in charge are ranked");
+    let quiet = home
+        .html
+        .find("无回音的单位")
+        .expect("quiet units are listed");
+    let approvals = home.html.find("待审批的延期申请").unwrap();
     assert!(
-        !home.html.contains("无回音的单位"),
-        "that list is the supervisor's"
+        ranking < quiet && quiet < approvals,
+        "ranking, quiet units, approvals"
     );
+    let table = &home.html[ranking..quiet];
+    let reds: Vec<usize> = table
+        .split("<tr")
+        .skip(2)
+        .map(|row| {
+            let red_cell = row.split("<td>").nth(2).unwrap();
+            let text: String = red_cell
+                .split('<')
+                .map(|part| part.rsplit('>').next().unwrap_or(part))
+                .collect();
+            text.trim().parse().unwrap()
+        })
+        .collect();
+    assert_eq!(reds.len(), 6, "each of his six units has its row: {table}");
+    assert!(
+        reds.windows(2).all(|w| w[0] >= w[1]),
+        "worst first: {reds:?}"
+    );
+    assert!(reds[0] > 0, "the demo city has red matters in his units");
+
+    // The mayor, in charge of no unit in particular, sees every unit ranked.
+    let mut mayor = Browser::new(&app);
+    let home = mayor.sign_in("shizhang").await;
+    assert!(home.html.contains("各单位排名(按红灯、逾期、无回音排序)"));
 }
 
 async fn a_county_splits_city_work_for_its_own_departments_and_the_city_sees_the_parts() {

@@ -105,7 +105,7 @@ impl Luoshi {
             Block::Heading1("三、逾期未办结事项".into()),
         ];
         let overdue: Vec<_> = desk
-            .overdue
+            .red
             .iter()
             .filter(|v| v.matter.deadline.is_some_and(|d| d < as_of))
             .collect();

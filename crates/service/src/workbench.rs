@@ -17,17 +17,60 @@ pub struct Workbench {
     pub return_reasons: HashMap<MatterId, String>,
     /// Liaison: signed or in progress for my unit, soonest deadline first.
     pub to_report: Vec<MatterView>,
-    /// Supervisor and leader: open matters showing red.
-    pub overdue: Vec<MatterView>,
+    /// Supervisor and leader: open matters showing red (overdue, a report overdue, or far
+    /// behind plan).
+    pub red: Vec<MatterView>,
     /// Supervisor: completion requests waiting for review.
     pub to_review: Vec<MatterView>,
     /// Supervisor and leader: extension requests waiting for approval.
     pub extensions: Vec<MatterView>,
-    /// Supervisor: units that have not answered — not signed in time, or a report overdue —
-    /// with the matters they owe an answer on.
+    /// Supervisor and leader: units that have not answered — not signed in time, or a report
+    /// overdue — with the matters they owe an answer on, most owed first.
     pub silent: Vec<(UnitId, Vec<MatterView>)>,
-    /// Leader: for each unit in charge (分管), its open matters by light.
-    pub in_charge: Vec<(UnitId, BTreeMap<Light, usize>)>,
+    /// Supervisor and leader: how each unit stands, worst first. A leader with units in charge
+    /// (分管) sees those units, each with everything below it; anyone else every unit that has a
+    /// part in an open matter.
+    pub standings: Vec<Standing>,
+}
+
+/// One unit's open parts, counted by what a leader asks first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub unit: UnitId,
+    pub lights: BTreeMap<Light, usize>,
+    /// Parts past their deadline.
+    pub overdue: usize,
+    /// Parts on which the unit owes an answer (not signed in time, a report overdue).
+    pub silent: usize,
+}
+
+impl Standing {
+    fn new(unit: UnitId) -> Standing {
+        Standing {
+            unit,
+            lights: BTreeMap::new(),
+            overdue: 0,
+            silent: 0,
+        }
+    }
+
+    pub fn count(&self, light: Light) -> usize {
+        self.lights.get(&light).copied().unwrap_or(0)
+    }
+
+    pub fn open(&self) -> usize {
+        self.lights.values().sum()
+    }
+
+    /// Red first, then overdue, then no answer, then yellow: the order a leader chases in.
+    fn rank(&self) -> std::cmp::Reverse<(usize, usize, usize, usize)> {
+        std::cmp::Reverse((
+            self.count(Light::Red),
+            self.overdue,
+            self.silent,
+            self.count(Light::Yellow),
+        ))
+    }
 }
 
 /// Not signed in time, or a periodic report overdue: the unit has gone quiet.
@@ -60,10 +103,10 @@ impl Luoshi {
         let tree = self.tree();
         let mut w = Workbench::default();
         let mut silent_units: BTreeMap<UnitId, Vec<MatterView>> = BTreeMap::new();
-        let mut in_charge: BTreeMap<UnitId, BTreeMap<Light, usize>> = user
+        let mut standings: BTreeMap<UnitId, Standing> = user
             .in_charge_of
             .iter()
-            .map(|u| (*u, BTreeMap::new()))
+            .map(|u| (*u, Standing::new(*u)))
             .collect();
         for v in views {
             let m = &v.matter;
@@ -90,16 +133,21 @@ impl Luoshi {
                 if causes.iter().any(silent) {
                     silent_units.entry(a.unit_id).or_default().push(v.clone());
                 }
-                let charged = user
-                    .in_charge_of
-                    .iter()
-                    .find(|c| tree.is_within(a.unit_id, **c));
-                if let Some(unit) = charged.filter(|_| m.state.is_open()) {
-                    *in_charge
-                        .entry(*unit)
-                        .or_default()
-                        .entry(*light)
-                        .or_default() += 1;
+                let ranked = if user.in_charge_of.is_empty() {
+                    Some(a.unit_id)
+                } else {
+                    user.in_charge_of
+                        .iter()
+                        .find(|c| tree.is_within(a.unit_id, **c))
+                        .copied()
+                };
+                if let Some(unit) =
+                    ranked.filter(|_| m.state.is_open() && a.state != AssignmentState::Cancelled)
+                {
+                    let s = standings.entry(unit).or_insert_with(|| Standing::new(unit));
+                    *s.lights.entry(*light).or_default() += 1;
+                    s.overdue += usize::from(causes.contains(&Cause::Overdue));
+                    s.silent += usize::from(causes.iter().any(silent));
                 }
             }
             if m.extension.is_some() {
@@ -108,13 +156,14 @@ impl Luoshi {
             if m.state == MatterState::CompletionRequested {
                 w.to_review.push(v);
             } else if m.state.is_open() && v.light == Light::Red {
-                w.overdue.push(v);
+                w.red.push(v);
             }
         }
         w.silent = silent_units.into_iter().collect();
         w.silent
             .sort_by_key(|(_, owed)| std::cmp::Reverse(owed.len()));
-        w.in_charge = in_charge.into_iter().collect();
+        w.standings = standings.into_values().collect();
+        w.standings.sort_by_key(|s| s.rank());
         Ok(w)
     }
 }

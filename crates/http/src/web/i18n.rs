@@ -264,11 +264,22 @@ fn english(zh: &str) -> Option<&'static str> {
         "待反馈(按完成时限排序)" => "To report on (soonest deadline first)",
         "反馈" => "Report",
         "被退回,需补充办理" => "Returned to you: more work needed",
-        "逾期 {0} 件,待审核办结 {1} 件,待审批延期 {2} 件。" => {
-            "{0} overdue, {1} completions to review, {2} extensions to approve."
+        "红灯 {0} 件,无回音单位 {1} 个,待审核办结 {2} 件,待审批延期 {3} 件。" => {
+            "{0} red, {1} units gone quiet, {2} completions to review, {3} extensions to approve."
         }
-        "无回音单位 {0} 个。" => "{0} units have gone quiet.",
-        "分管单位在办事项" => "Open matters of the units in my charge",
+        "分管单位排名(按红灯、逾期、无回音排序)" => {
+            "Units in my charge, worst first (red, overdue, no answer)"
+        }
+        "各单位排名(按红灯、逾期、无回音排序)" => {
+            "Units, worst first (red, overdue, no answer)"
+        }
+        "逾期" => "Overdue",
+        "无回音" => "No answer",
+        "暂无在办事项" => "No open matters",
+        "另有 {0} 个单位,见情况要明" => "{0} more units on the dashboard",
+        "红灯事项(已逾期、逾期未反馈或进度严重滞后)" => {
+            "Red: overdue, a report overdue, or far behind plan"
+        }
         "单位" => "Unit",
         "绿灯" => "Green",
         "黄灯" => "Yellow",
@@ -280,7 +291,6 @@ fn english(zh: &str) -> Option<&'static str> {
         }
         "欠回音的事项" => "Matters owed an answer",
         "件件有回音" => "Every matter has an answer",
-        "逾期(红灯)" => "Overdue (red)",
         "编号" => "Number",
         "完成时限" => "Deadline",
         "预警" => "Light",

@@ -94,17 +94,20 @@ pub async fn workbench(
                 .map(|(row, v)| row.returned_because(w.return_reasons.get(&v.matter.id)))
                 .collect::<Vec<_>>(),
             to_report => rows(&w.to_report),
-            overdue => rows(&w.overdue),
+            red => rows(&w.red),
             to_review => rows(&w.to_review),
             extensions => rows(&w.extensions),
             silent => w.silent.iter().map(|(unit, owed)| context! {
                 id => unit.0, name => view::unit_name(&tree, *unit), matters => rows(owed),
             }).collect::<Vec<_>>(),
-            in_charge => w.in_charge.iter().map(|(unit, lights)| context! {
-                id => unit.0, name => view::unit_name(&tree, *unit),
-                green => lights.get(&Light::Green).copied().unwrap_or(0),
-                yellow => lights.get(&Light::Yellow).copied().unwrap_or(0),
-                red => lights.get(&Light::Red).copied().unwrap_or(0),
+            in_charge => !viewer.user.in_charge_of.is_empty(),
+            standings => w.standings.iter().map(|s| context! {
+                id => s.unit.0, name => view::unit_name(&tree, s.unit),
+                open => s.open(),
+                red => s.count(Light::Red),
+                yellow => s.count(Light::Yellow),
+                overdue => s.overdue,
+                silent => s.silent,
             }).collect::<Vec<_>>(),
         },
     )
