@@ -146,6 +146,28 @@ impl OpenBelow {
     }
 }
 
+/// "配合单位尚未完成:市财政局 办理中 40%;市工信局 待签收 未反馈" — what a lead's request to
+/// close leaves behind, for the lead before asking and the office before closing; `None` when
+/// every co-unit has reported its part done.
+pub fn describe_co_units(m: &Matter, tree: &OrgTree) -> Option<String> {
+    let parts: Vec<String> = m
+        .unfinished_co_units()
+        .map(|a| {
+            let name = tree.get(a.unit_id).map_or_else(
+                || format!("单位{}", a.unit_id),
+                |u| u.display_name().to_string(),
+            );
+            let progress = if a.last_feedback_at.is_none() {
+                "未反馈".to_string()
+            } else {
+                format!("{}%", a.percent)
+            };
+            format!("{name} {} {progress}", a.state.label())
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("配合单位尚未完成:{}", parts.join(";")))
+}
+
 /// The matters a person may read: those owned by one of `org_ids`, those whose responsible
 /// leader they are, and those carried by one of `assigned_units`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -409,6 +431,9 @@ pub fn apply(
                 // in for that request: it is taken from any open state.
                 events.push(event(EventKind::ForcedClose, &below.describe()));
             }
+            // Each co-unit's part as it stood is kept with the close, since the matter's
+            // close ends it whatever it was.
+            let behind = describe_co_units(&m, actor.tree);
             // A unit taken off the matter (改派) keeps its record as it was.
             for a in &mut m.assignments {
                 if a.state != AssignmentState::Cancelled {
@@ -418,7 +443,12 @@ pub fn apply(
             m.state = MatterState::Closed;
             m.closed_at = Some(now);
             m.extension = None;
-            events.push(event(EventKind::Closed, comment.trim()));
+            let record = match (comment.trim(), behind) {
+                (comment, None) => comment.to_string(),
+                ("", Some(behind)) => behind,
+                (comment, Some(behind)) => format!("{comment}\n{behind}"),
+            };
+            events.push(event(EventKind::Closed, &record));
         }
         Action::Return { reason } => {
             require(actor.manages(matter), "只有督查人员可以退回事项")?;

@@ -227,6 +227,16 @@ impl Matter {
             .find(|a| a.role == AssignmentRole::Lead)
     }
 
+    /// The co-units whose part is not done: not reported on yet, or reported below 100 %. A
+    /// unit taken off the matter (改派) is not among them.
+    pub fn unfinished_co_units(&self) -> impl Iterator<Item = &Assignment> {
+        self.assignments.iter().filter(|a| {
+            a.role == AssignmentRole::Co
+                && a.state != AssignmentState::Cancelled
+                && (a.last_feedback_at.is_none() || a.percent < 100)
+        })
+    }
+
     /// Every unit that carries the matter, the lead first.
     pub fn unit_ids(&self) -> impl Iterator<Item = UnitId> + '_ {
         std::iter::once(self.lead_unit_id).chain(self.co_unit_ids.iter().copied())

@@ -21,6 +21,7 @@ support::on_both_backends!(
     the_pages_switch_to_english_and_back,
     a_refusal_reads_in_english_on_english_pages_with_the_names_inside_kept,
     a_returned_completion_waits_at_the_top_of_the_liaisons_workbench,
+    asking_to_close_warns_of_unfinished_co_units_and_the_review_shows_them,
     the_list_exports_as_csv_that_excel_reads_as_chinese,
     the_overdue_trend_and_the_heat_map_count_what_their_links_list,
     a_task_table_is_previewed_corrected_in_place_and_imported_once,
@@ -1375,5 +1376,71 @@ async fn signing_out_everywhere_ends_the_sessions_on_other_devices() {
         (later.status, later.location.as_deref()),
         (StatusCode::SEE_OTHER, Some("/login")),
         "the phone's session ended too"
+    );
+}
+
+async fn asking_to_close_warns_of_unfinished_co_units_and_the_review_shows_them() {
+    let app = spawn_app(NOW).await;
+    let ducha = app.login("ducha").await;
+    let czj = app.login("czj").await;
+    let id = app.assigned(&ducha, "fgw", &["czj"], "2026-09-30").await;
+    app.step(
+        &czj,
+        id,
+        "feedback",
+        serde_json::json!({"progress_text": "资金测算中", "percent": 40}),
+    )
+    .await;
+    let mut lead = Browser::new(&app);
+    lead.sign_in("fgw").await;
+    let page = lead.get(&format!("/matters/{id}")).await.html;
+    let form = page
+        .split("id=\"form-request-completion\"")
+        .nth(1)
+        .and_then(|f| f.split("</form>").next())
+        .expect("the lead may ask to close");
+    assert!(
+        form.contains("配合单位尚未完成:市财政局 办理中 40%"),
+        "the warning is inside the form: {form}"
+    );
+
+    let csrf = lead.get("/").await.csrf();
+    let asked = lead
+        .post(
+            &format!("/matters/{id}/request-completion"),
+            &[("csrf", &csrf), ("summary", "项目已竣工验收")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+
+    let mut office = Browser::new(&app);
+    office.sign_in("ducha").await;
+    let page = office.get(&format!("/matters/{id}")).await.html;
+    let review = page.find("id=\"review-heading\"").expect("a review panel");
+    let decision = page.find("id=\"form-close\"").expect("the close form");
+    assert!(review < decision, "the request is read before the decision");
+    let panel = &page[review..decision];
+    assert!(
+        panel.contains("项目已竣工验收") && panel.contains("市财政局 办理中 40%"),
+        "{panel}"
+    );
+
+    app.step(
+        &ducha,
+        id,
+        "close",
+        serde_json::json!({"comment": "同意办结"}),
+    )
+    .await;
+    let (_, m) = app.get(&ducha, &format!("/matters/{id}")).await;
+    let closed = m["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|e| e["kind"] == "closed")
+        .unwrap();
+    assert_eq!(
+        closed["comment"],
+        "同意办结\n配合单位尚未完成:市财政局 办理中 40%"
     );
 }

@@ -508,7 +508,10 @@ fn a_supervisor_closes_past_open_sub_matters_only_by_override_with_a_reason() {
                 EventKind::ForcedClose,
                 "尚有2项下级事项未办结(督〔2026〕16号)"
             ),
-            (EventKind::Closed, "乡镇任务已并入新项目"),
+            (
+                EventKind::Closed,
+                "乡镇任务已并入新项目\n配合单位尚未完成:4 待签收 未反馈"
+            ),
         ]
     );
 }
@@ -742,4 +745,51 @@ mod any_sequence {
             }
         }
     }
+}
+
+#[test]
+fn closing_keeps_each_unfinished_co_units_state_and_progress_in_the_record() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let m = act(&w, &w.czj, &m, feedback(40)).unwrap();
+    assert_eq!(
+        describe_co_units(&m, &w.tree).as_deref(),
+        Some("配合单位尚未完成:4 办理中 40%")
+    );
+    let m = act(
+        &w,
+        &w.fgw,
+        &m,
+        Action::RequestCompletion {
+            summary: "完成".into(),
+        },
+    )
+    .unwrap();
+    let actor = Actor {
+        user: &w.ducha,
+        tree: &w.tree,
+    };
+    let closed = apply(
+        &m,
+        &actor,
+        close("同意办结", false),
+        now(),
+        &ExtensionChain::default(),
+        &OpenBelow::default(),
+    )
+    .unwrap();
+    let record = &closed.events.last().unwrap().comment;
+    assert_eq!(record, "同意办结\n配合单位尚未完成:4 办理中 40%");
+}
+
+#[test]
+fn a_co_unit_that_reported_its_part_done_is_not_behind() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    assert_eq!(
+        describe_co_units(&m, &w.tree).as_deref(),
+        Some("配合单位尚未完成:4 待签收 未反馈")
+    );
+    let m = act(&w, &w.czj, &m, feedback(100)).unwrap();
+    assert_eq!(describe_co_units(&m, &w.tree), None);
 }

@@ -310,6 +310,11 @@ fn english(zh: &str) -> Option<&'static str> {
         "角色" => "Role",
         "进度" => "Progress",
         "未能办理" => "Could not be done",
+        "办结申请" => "Request to close",
+        "各配合单位均已报告完成。" => "Every co-unit has reported its part done.",
+        "申请后督查室审核时可见各配合单位的情况,也可先请配合单位反馈。" => {
+            "The office will see each co-unit's state when it reviews the request; you may ask them to report first."
+        }
         "办理过程" => "Timeline",
         "存在问题:" => "Problems: ",
         "下步打算:" => "Next steps: ",

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use luoshi_domain::{Cause, OrgTree, Role, UnitId, User, UserId};
+use luoshi_domain::{Cause, EventKind, MatterState, OrgTree, Role, UnitId, User, UserId};
 use luoshi_service::dashboard::{Heat, WeekOverdue};
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
@@ -190,6 +190,11 @@ pub struct MatterPageView {
     open_below: usize,
     ancestors: Vec<ChainLink>,
     below: Vec<TreeRow>,
+    /// The co-units whose part is not done, while the matter is open: shown to the lead before
+    /// it asks to close and to the office before it decides.
+    co_units_behind: Option<String>,
+    /// What the lead wrote when it asked to close, while the request stands.
+    completion_summary: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -318,6 +323,20 @@ pub fn matter_page(
                 why: why(causes.iter()),
             })
             .collect(),
+        co_units_behind: m
+            .state
+            .is_open()
+            .then(|| luoshi_domain::lifecycle::describe_co_units(m, tree))
+            .flatten(),
+        completion_summary: (m.state == MatterState::CompletionRequested)
+            .then(|| {
+                d.events
+                    .iter()
+                    .rev()
+                    .find(|e| e.data.kind == EventKind::CompletionRequested)
+                    .map(|e| e.data.comment.clone())
+            })
+            .flatten(),
     };
     let events = d
         .events
