@@ -578,3 +578,71 @@ fn a_workbook_that_unpacks_to_a_gigabyte_is_refused_at_once_with_a_message() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("文件解压后过大"), "{said}");
 }
+
+#[test]
+fn a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_already_late() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let table = dir.path().join("附件.csv");
+    std::fs::write(
+        &table,
+        "附件1\n云州市2026年重点工作任务分解表\n序号,工作任务,牵头单位,配合单位,完成时限\n\
+         1,推进老旧小区改造,市住建局,各县区政府,2026年9月底前\n\
+         2,编制年度项目清单,市发改委,,2026年3月底前\n\
+         3,建设智慧城市平台,市发改委,市财政局,年底前\n\
+         4,建成城东污水处理厂,市住建局,市财政局,2026年10月底前\n\
+         5,完善养老服务体系,市民政局,市卫健委,2026年11月底前\n",
+    )
+    .unwrap();
+    let dry_run = || {
+        let out = luoshi(&[
+            "import",
+            table.to_str().unwrap(),
+            "--data",
+            data,
+            "--dry-run",
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let plan = dry_run();
+    assert_eq!(plan["origin"], "云州市2026年重点工作任务分解表");
+    let renovation = row(&plan, "推进老旧小区改造");
+    assert_eq!(names(&renovation["collective"]), ["各县区政府"]);
+    assert!(
+        names(&renovation["notes"])
+            .iter()
+            .any(|n| n.contains("“各县区政府”为统称")),
+        "{renovation:#}"
+    );
+    let late = row(&plan, "编制年度项目清单");
+    assert!(
+        names(&late["notes"])
+            .iter()
+            .any(|n| n.contains("完成时限2026年3月31日已过")),
+        "{late:#}"
+    );
+    assert!(
+        names(&row(&plan, "建设智慧城市平台")["notes"])
+            .iter()
+            .all(|n| !n.contains("已过")),
+        "a deadline still ahead is not flagged"
+    );
+
+    let out = luoshi(&["import", table.to_str().unwrap(), "--data", data, "--json"]);
+    let done: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["created"].as_array().unwrap().len(), 5, "{done:#}");
+    let again = dry_run();
+    let rows = again["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert!(
+        rows.iter().all(|r| r["imported_before"] == true),
+        "every row of the second import is known: {again:#}"
+    );
+}

@@ -116,14 +116,19 @@ impl Luoshi {
     ) -> Result<ImportPlan> {
         let content = read::read(file_name, bytes)
             .map_err(|e| ServiceError::invalid("file", e.to_string()))?;
-        let (candidates, file_problems, texts) = match content {
+        // A sheet is named by its title row alone: a task cell may end like a title (…清单).
+        let (candidates, file_problems, texts, titles) = match content {
             Content::Sheets(grids) => {
                 let mut candidates = Vec::new();
                 let mut problems = Vec::new();
                 let mut texts = Vec::new();
+                let mut titles = Vec::new();
                 for grid in &grids {
-                    texts.extend(grid.rows.iter().take(40).flatten().cloned());
                     let read = table::rows(grid);
+                    if let Some(header_row) = read.header_row {
+                        titles.extend(title_above(grid, header_row));
+                    }
+                    texts.extend(grid.rows.iter().take(40).flatten().cloned());
                     if read.header_row.is_some() {
                         candidates.extend(read.candidates);
                     } else if grids.len() == 1
@@ -135,7 +140,7 @@ impl Luoshi {
                 if !candidates.is_empty() {
                     problems.clear();
                 }
-                (candidates, problems, texts)
+                (candidates, problems, texts, Some(titles))
             }
             Content::Document { paragraphs, tables } => {
                 let mut candidates: Vec<Candidate> = tables
@@ -145,7 +150,7 @@ impl Luoshi {
                 if candidates.is_empty() {
                     candidates = extract::candidates(&paragraphs);
                 }
-                (candidates, Vec::new(), paragraphs)
+                (candidates, Vec::new(), paragraphs, None)
             }
         };
         let mut file_problems = file_problems;
@@ -159,7 +164,7 @@ impl Luoshi {
         let source = options
             .source
             .unwrap_or_else(|| guess_source(file_name, &texts));
-        let origin = origin(file_name, &texts);
+        let origin = origin(file_name, titles.as_deref().unwrap_or(&texts));
         let cadence = document_cadence(&texts, year);
         self.plan_rows(
             user,
@@ -199,9 +204,10 @@ impl Luoshi {
             .collect();
         // Tables name the same units over and over; each name is looked up once.
         let mut found: HashMap<String, Found> = HashMap::new();
+        let today = self.today();
         let mut rows: Vec<ImportRow> = candidates
             .into_iter()
-            .map(|c| plan_row(c, &directory, &mut found, &leaders, year, &tree))
+            .map(|c| plan_row(c, &directory, &mut found, &leaders, year, &tree, today))
             .collect();
         // A retired unit's name still matches, so that the reader learns why it takes no work.
         for row in &mut rows {
@@ -337,6 +343,7 @@ fn plan_row(
     leaders: &[User],
     year: i32,
     tree: &luoshi_domain::OrgTree,
+    today: NaiveDate,
 ) -> ImportRow {
     let mut problems = Vec::new();
     let mut notes = Vec::new();
@@ -386,6 +393,18 @@ fn plan_row(
     };
     let lead_ids = resolve(&leads, &mut problems);
     let co_ids = resolve(&cos, &mut problems);
+    // A collective lead is a problem below; a collective co-unit is kept in the content.
+    let among_co: Vec<&str> = collective
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !leads.iter().any(|l| l.name == *c))
+        .collect();
+    if !among_co.is_empty() {
+        notes.push(format!(
+            "“{}”为统称,不是具体单位:写入工作要求,不单独交办",
+            among_co.join("、")
+        ));
+    }
     let lead_unit_id = lead_ids.first().copied();
     if leads.is_empty() {
         problems.push("未写明牵头单位或责任单位".into());
@@ -418,6 +437,12 @@ fn plan_row(
     match excel_serial(&c.deadline).map_or_else(|| deadline::parse(&c.deadline, year), Ok) {
         Ok(d) => when = d,
         Err(e) => problems.push(e.to_string()),
+    }
+    if let Some(past) = when.date.filter(|d| *d < today) {
+        notes.push(format!(
+            "完成时限{}已过,导入后即为逾期(红灯),请核对时限或办理情况",
+            luoshi_office::cn_date(past)
+        ));
     }
     if c.deadline.trim().is_empty() {
         notes.push(format!("未写明完成时限,导入时按{year}年12月31日"));
@@ -577,14 +602,39 @@ fn guess_source(file_name: &str, texts: &[String]) -> Source {
     }
 }
 
-/// The document the tasks come from: the first line that reads like a title (…方案, …的通知),
-/// else the file name without its extension.
+/// The title row of a sheet: above its header, a line that fills its row alone (a merged
+/// title is copied into every cell it spans), not the 附件 label or a 填报单位: line.
+fn title_above(grid: &read::Grid, header_row: usize) -> Option<String> {
+    grid.rows.iter().take(header_row).find_map(|row| {
+        let mut texts = row.iter().map(|c| c.trim()).filter(|c| !c.is_empty());
+        let first = texts.next()?;
+        let alone = texts.all(|t| t == first);
+        let n = first.chars().count();
+        let label = first.starts_with("附件") || first.contains([':', '\u{ff1a}']);
+        (alone && (6..=80).contains(&n) && !label).then(|| first.to_string())
+    })
+}
+
+/// The document the tasks come from: the first line that reads like a title (…方案, …的通知,
+/// …分解表), else the file name without its extension.
 fn origin(file_name: &str, texts: &[String]) -> String {
     let titled = texts.iter().take(40).map(|t| t.trim()).find(|t| {
         let n = t.chars().count();
         (6..=80).contains(&n)
             && [
-                "通知", "方案", "分工", "分解", "纪要", "意见", "清单", "台账",
+                "通知",
+                "方案",
+                "分工",
+                "分解",
+                "纪要",
+                "意见",
+                "清单",
+                "台账",
+                "分解表",
+                "任务表",
+                "一览表",
+                "要点",
+                "计划",
             ]
             .iter()
             .any(|w| t.ends_with(w) || t.ends_with(&format!("{w}》")))
