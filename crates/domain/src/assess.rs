@@ -315,6 +315,9 @@ pub fn facts(
 #[serde(deny_unknown_fields)]
 pub struct Scheme {
     pub name: String,
+    /// What people call it (县区综合考核办法); the name stands in when there is none.
+    #[serde(default)]
+    pub label: Option<String>,
     pub base: f64,
     pub rules: Vec<ScoreRule>,
 }
@@ -333,6 +336,14 @@ pub struct ScoreRule {
 }
 
 impl Scheme {
+    /// The presets' names, the default first.
+    pub const PRESETS: [&'static str; 3] = ["lead_co", "items", "reports"];
+
+    /// The scheme as people call it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+
     /// The presets, after schemes offices publish: `reports` (base 100, −10 per missing report,
     /// −5 per empty one), `items` (+1 per item on time, −1 per late one, −2 per one returned) and
     /// `lead_co` (+2 lead / +1 co when done on time, −5 / −2.5 when missed).
@@ -345,8 +356,9 @@ impl Scheme {
         };
         use AssignmentRole::{Co, Lead};
         use FactKind::*;
-        let (base, rules) = match name {
+        let (label, base, rules) = match name {
             "reports" => (
+                "报送扣分制(基础分100,缺报−10,空报−5)",
                 100.0,
                 vec![
                     rule(ReportMissing, None, -10.0),
@@ -356,6 +368,7 @@ impl Scheme {
                 ],
             ),
             "items" => (
+                "逐项计分制(按期+1,逾期−1,退回−2)",
                 0.0,
                 vec![
                     rule(ClosedOnTime, Some(Lead), 1.0),
@@ -366,6 +379,7 @@ impl Scheme {
                 ],
             ),
             "lead_co" => (
+                "牵头配合计分制(牵头+2、配合+1,未完成−5、−2.5)",
                 100.0,
                 vec![
                     rule(ClosedOnTime, Some(Lead), 2.0),
@@ -383,6 +397,7 @@ impl Scheme {
         };
         Some(Scheme {
             name: name.to_string(),
+            label: Some(label.to_string()),
             base,
             rules,
         })
@@ -640,6 +655,7 @@ mod tests {
     fn a_cap_bounds_what_one_rule_can_take() {
         let scheme = Scheme {
             name: "t".into(),
+            label: None,
             base: 100.0,
             rules: vec![ScoreRule {
                 when: FactKind::ReportMissing,

@@ -4,7 +4,7 @@ mod support;
 
 use reqwest::StatusCode;
 use support::browser::Browser;
-use support::spawn_app;
+use support::{spawn_app, spawn_app_with};
 
 support::on_both_backends!(
     signing_in_needs_the_forms_token_and_sets_an_httponly_session,
@@ -22,6 +22,7 @@ support::on_both_backends!(
     a_refusal_reads_in_english_on_english_pages_with_the_names_inside_kept,
     a_returned_completion_waits_at_the_top_of_the_liaisons_workbench,
     asking_to_close_warns_of_unfinished_co_units_and_the_review_shows_them,
+    the_assessment_offers_every_scheme_by_its_chinese_name_the_offices_own_first,
     the_list_exports_as_csv_that_excel_reads_as_chinese,
     the_overdue_trend_and_the_heat_map_count_what_their_links_list,
     a_task_table_is_previewed_corrected_in_place_and_imported_once,
@@ -1442,5 +1443,65 @@ async fn asking_to_close_warns_of_unfinished_co_units_and_the_review_shows_them(
     assert_eq!(
         closed["comment"],
         "同意办结\n配合单位尚未完成:市财政局 办理中 40%"
+    );
+}
+
+async fn the_assessment_offers_every_scheme_by_its_chinese_name_the_offices_own_first() {
+    let mut rules = luoshi_service::Rules::default();
+    rules.assessment.scheme = "county".into();
+    rules.assessment.custom = vec![luoshi_domain::assess::Scheme {
+        name: "county".into(),
+        label: Some("县区综合考核办法".into()),
+        base: 80.0,
+        rules: vec![luoshi_domain::assess::ScoreRule {
+            when: luoshi_domain::assess::FactKind::ClosedOnTime,
+            role: Some(luoshi_domain::AssignmentRole::Lead),
+            points: 2.0,
+            cap: None,
+        }],
+    }];
+    let app = spawn_app_with(NOW, rules).await;
+    let mut b = Browser::new(&app);
+    b.sign_in("ducha").await;
+    let page = b.get("/assessment?period=2026年第二季度").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let select = page
+        .html
+        .split("id=\"a-scheme\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap();
+    let labels: Vec<&str> = select
+        .split("</option>")
+        .filter_map(|o| o.rsplit_once('>').map(|(_, label)| label))
+        .filter(|label| !label.is_empty())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "县区综合考核办法",
+            "牵头配合计分制(牵头+2、配合+1,未完成−5、−2.5)",
+            "逐项计分制(按期+1,逾期−1,退回−2)",
+            "报送扣分制(基础分100,缺报−10,空报−5)",
+        ],
+        "{select}"
+    );
+    assert!(page.html.contains("方案 县区综合考核办法,基础分 80"));
+    assert!(
+        page.html.contains("<option value=\"2026年第二季度\">"),
+        "periods are offered as they are written"
+    );
+    let preset = b.get("/assessment?period=2026-Q2&scheme=items").await;
+    assert!(
+        preset
+            .html
+            .contains("方案 逐项计分制(按期+1,逾期−1,退回−2)")
+    );
+    let unknown = b.get("/assessment?period=2026-Q2&scheme=nope").await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown.html.contains("county(县区综合考核办法)"),
+        "{}",
+        unknown.html
     );
 }

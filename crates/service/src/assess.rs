@@ -33,6 +33,7 @@ impl Default for AssessmentConfig {
 pub struct Assessment {
     pub period: String,
     pub scheme: String,
+    pub scheme_label: String,
     pub base: f64,
     pub scores: Vec<UnitScore>,
 }
@@ -93,7 +94,7 @@ impl Assessment {
             ("得分", 8.0),
             ("得分明细", 90.0),
         ];
-        let title = format!("{}综合考核({}方案)", self.period, self.scheme);
+        let title = format!("{}综合考核({})", self.period, self.scheme_label);
         luoshi_office::ledger::table("考核", &title, &columns, &rows)
             .map_err(|e| ServiceError::Internal(Box::new(e)))
     }
@@ -113,6 +114,23 @@ pub fn kind_label(kind: luoshi_domain::UnitKind) -> &'static str {
 }
 
 impl Luoshi {
+    /// The schemes an office may score by: the one in force first, then the office's own, then
+    /// the presets. A custom scheme named like a preset stands in for it.
+    pub fn schemes(&self) -> Vec<Scheme> {
+        let config = &self.rules.assessment;
+        let mut all: Vec<Scheme> = config.custom.clone();
+        for preset in Scheme::PRESETS {
+            if !all.iter().any(|s| s.name == preset) {
+                all.extend(Scheme::preset(preset));
+            }
+        }
+        if let Some(at) = all.iter().position(|s| s.name == config.scheme) {
+            let in_force = all.remove(at);
+            all.insert(0, in_force);
+        }
+        all
+    }
+
     /// Scores the units the caller oversees: a supervisor's org (the org itself left out), a
     /// leader's units in charge (分管). `scheme` names a preset or a custom scheme; `None`, the
     /// one configured.
@@ -122,18 +140,20 @@ impl Luoshi {
         period: Period,
         scheme: Option<&str>,
     ) -> Result<Assessment> {
-        let config = &self.rules.assessment;
-        let name = scheme.unwrap_or(&config.scheme);
-        let scheme = config
-            .custom
-            .iter()
+        let name = scheme.unwrap_or(&self.rules.assessment.scheme);
+        let scheme = self
+            .schemes()
+            .into_iter()
             .find(|s| s.name == name)
-            .cloned()
-            .or_else(|| Scheme::preset(name))
             .ok_or_else(|| {
+                let known: Vec<String> = self
+                    .schemes()
+                    .iter()
+                    .map(|s| format!("{}({})", s.name, s.label()))
+                    .collect();
                 ServiceError::invalid(
                     "scheme",
-                    format!("没有名为“{name}”的考核方案,可选 reports、items、lead_co 或自定义方案"),
+                    format!("没有名为“{name}”的考核方案,可选:{}", known.join("、")),
                 )
             })?;
         let tree = self.tree();
@@ -201,6 +221,7 @@ impl Luoshi {
         Ok(Assessment {
             period: period.label(),
             scheme: scheme.name.clone(),
+            scheme_label: scheme.label().to_string(),
             base: scheme.base,
             scores: assess::assess(&scheme, &units, &facts, &adjustments),
         })

@@ -22,7 +22,7 @@ pub struct AssessmentQuery {
 /// Scores for a period: the units the caller oversees, ranked within each kind of unit, every
 /// point explained (supervisors and leaders).
 #[utoipa::path(get, path = "/assessment", params(AssessmentQuery),
-    responses((status = 200, description = "`{period, scheme, base, scores: [{unit_id, unit, kind, score, rank, items: [{points, reason, event_id, matter_id}]}]}`"), (status = 403), (status = 422)))]
+    responses((status = 200, description = "`{period, scheme, scheme_label, base, scores: [{unit_id, unit, kind, score, rank, items: [{points, reason, event_id, matter_id}]}]}`"), (status = 403), (status = 422)))]
 pub async fn assessment(
     State(s): State<AppState>,
     Caller(caller): Caller,
@@ -31,7 +31,7 @@ pub async fn assessment(
     let result = assess(&s, &caller, q).await?;
     let tree = s.luoshi.tree();
     Ok(Json(serde_json::json!({
-        "period": result.period, "scheme": result.scheme, "base": result.base,
+        "period": result.period, "scheme": result.scheme, "scheme_label": result.scheme_label, "base": result.base,
         "scores": result.rows(&tree),
     })))
 }

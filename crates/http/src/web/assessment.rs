@@ -73,12 +73,32 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
         "assessment.html",
         context! {
             viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(),
-            period, label => a.period, scheme => a.scheme, base => a.base, groups,
+            period, label => a.period, scheme => a.scheme, scheme_label => a.scheme_label,
+            base => a.base, groups,
             empty => a.scores.iter().all(|s| s.items.is_empty()),
-            schemes => ["lead_co", "items", "reports"],
+            suggestions => period_suggestions(s.luoshi.today()),
+            schemes => s.luoshi.schemes().iter().map(|x| context! { name => x.name, label => x.label() }).collect::<Vec<_>>(),
             export => format!("/assessment.xlsx?period={}&scheme={}", view::url_encode(field(&f, "period")), view::url_encode(field(&f, "scheme"))),
         },
     )
+}
+
+/// The periods offered as the period is typed, as offices write them: this year's and last
+/// year's whole year, halves, quarters and months, and this week.
+fn period_suggestions(today: chrono::NaiveDate) -> Vec<String> {
+    let quarters = ["一", "二", "三", "四"];
+    let mut all = vec![format!(
+        "{}年第{}周",
+        today.iso_week().year(),
+        today.iso_week().week()
+    )];
+    for year in [today.year(), today.year() - 1] {
+        all.push(format!("{year}年"));
+        all.extend(["上半年", "下半年"].map(|h| format!("{year}年{h}")));
+        all.extend(quarters.map(|q| format!("{year}年第{q}季度")));
+        all.extend((1..=12).map(|m| format!("{year}年{m}月")));
+    }
+    all
 }
 
 pub async fn export(

@@ -741,7 +741,18 @@ fn english(zh: &str) -> Option<&'static str> {
         "综合考核" => "Assessment",
         "考核" => "Assessment",
         "考核期" => "Period",
-        "如 2026、2026-Q2、2026-06" => "e.g. 2026, 2026-Q2, 2026-06",
+        "可选可填:年、半年、季度、月或周,如 2026年第二季度、2026年6月" => {
+            "Pick or type a year, half, quarter, month or week, e.g. 2026-Q2, 2026-06"
+        }
+        "报送扣分制(基础分100,缺报−10,空报−5)" => {
+            "Reports (base 100, −10 per missing report, −5 per empty one)"
+        }
+        "逐项计分制(按期+1,逾期−1,退回−2)" => {
+            "Items (+1 on time, −1 late, −2 returned)"
+        }
+        "牵头配合计分制(牵头+2、配合+1,未完成−5、−2.5)" => {
+            "Lead and co-units (+2 lead, +1 co; −5 / −2.5 when missed)"
+        }
         "考核方案" => "Scheme",
         "查看" => "Show",
         "{0},方案 {1},基础分 {2}。每一分都列明事由,点开可查看所依据的事项。" => {

@@ -86,12 +86,17 @@ pub struct TestApp {
 
 /// Starts Luoshi with the demo city, its clock fixed at `now` (RFC 3339).
 pub async fn spawn_app(now: &str) -> TestApp {
+    spawn_app_with(now, Rules::default()).await
+}
+
+/// The demo city served under an office's own rules.
+pub async fn spawn_app_with(now: &str, rules: Rules) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = open_store(dir.path()).await;
     let clock = Arc::new(FixedClock(
         DateTime::parse_from_rfc3339(now).unwrap().to_utc(),
     ));
-    let luoshi = Luoshi::new(store, clock, Calendar::official(), Rules::default())
+    let luoshi = Luoshi::new(store, clock, Calendar::official(), rules)
         .await
         .unwrap();
     luoshi_service::demo::build(&luoshi).await.unwrap();
