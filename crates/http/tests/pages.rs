@@ -265,6 +265,18 @@ async fn the_public_page_needs_no_sign_in_and_shows_nothing_internal() {
         "no personal names"
     );
     assert!(!page.html.contains("name=\"csrf\""), "no forms, no session");
+    assert!(
+        page.html
+            .contains("<h1>云州市人民政府公开承诺事项办理情况</h1>")
+            && page.html.contains("数据更新于 2026年6月30日 09:00"),
+        "the government is named and the page dated"
+    );
+    for internal in ["已签收", "申请办结", "待签收", "已交办", "办理中"] {
+        assert!(
+            !page.html.contains(internal),
+            "{internal} is an internal word"
+        );
+    }
 
     // The same through the API, without a token: the public matter, and nothing internal.
     let res = app

@@ -382,11 +382,16 @@ fn english(zh: &str) -> Option<&'static str> {
         "办结率" => "Closed",
         "公开承诺事项" => "Public commitments",
         "公开承诺事项办理情况" => "Progress on public commitments",
-        "政府工作报告任务、民生实事等向社会公开的承诺事项,共 {0} 件,已办结 {1} 件。" => {
+        "数据更新于 {0}" => "Updated {0}",
+        "进度 {0}%" => "{0}% along",
+        "已完成" => "Done",
+        "已完成,正在核验" => "Done, being verified",
+        "未按期完成,正在推进" => "Past its deadline, still under way",
+        "正在推进" => "Under way",
+        "政府工作报告任务、民生实事等向社会公开的承诺事项,共 {0} 件,已完成 {1} 件。" => {
             "Commitments made public, such as Government Work Report tasks: {0} in all, {1} done."
         }
         "办理情况" => "Progress",
-        "已完成 {0}%" => "{0}% done",
         "暂无公开事项。" => "No public matters yet.",
         "返回工作台" => "Back to the workbench",
         "找不到该页面" => "Page not found",

@@ -357,12 +357,20 @@ pub async fn public(State(s): State<AppState>) -> Response {
         .iter()
         .filter(|v| v.matter.state == MatterState::Closed)
         .count();
-    let groups = view::public_groups(&views, &tree);
+    let groups = view::public_groups(&views, &tree, s.luoshi.today());
+    // The government whose commitments these are: the top of the tree.
+    let government = tree
+        .units()
+        .find(|u| u.parent_id.is_none())
+        .map(|u| u.name.clone());
     render(
         &s,
         StatusCode::OK,
         "public.html",
-        context! { groups, total => views.len(), closed },
+        context! {
+            groups, total => views.len(), closed, government,
+            updated => view::cn_time(s.luoshi.now()),
+        },
     )
 }
 

@@ -400,7 +400,7 @@ pub struct PublicRow {
     lead: String,
     deadline: String,
     state: &'static str,
-    percent: u8,
+    percent: Option<u8>,
 }
 
 #[derive(Serialize)]
@@ -410,7 +410,21 @@ pub struct PublicGroup {
 }
 
 /// Public matters grouped by source, in the order of the five sources.
-pub fn public_groups(views: &[MatterView], tree: &OrgTree) -> Vec<PublicGroup> {
+/// A matter's standing in the words a resident reads, and the progress worth showing beside
+/// it: never an internal step (签收, 申请办结), never "100 %" for work not yet accepted, and a
+/// deadline passed said as such.
+fn public_status(m: &luoshi_domain::Matter, today: NaiveDate) -> (&'static str, Option<u8>) {
+    let percent = m.lead().map_or(0, |a| a.percent);
+    let late = m.deadline.is_some_and(|d| d < today);
+    match m.state {
+        MatterState::Closed => ("已完成", None),
+        MatterState::CompletionRequested => ("已完成,正在核验", None),
+        _ if late => ("未按期完成,正在推进", None),
+        _ => ("正在推进", Some(percent).filter(|p| (1..100).contains(p))),
+    }
+}
+
+pub fn public_groups(views: &[MatterView], tree: &OrgTree, today: NaiveDate) -> Vec<PublicGroup> {
     luoshi_domain::Source::ALL
         .iter()
         .map(|source| PublicGroup {
@@ -419,12 +433,17 @@ pub fn public_groups(views: &[MatterView], tree: &OrgTree) -> Vec<PublicGroup> {
                 .iter()
                 .map(|v| &v.matter)
                 .filter(|m| m.source == *source)
-                .map(|m| PublicRow {
-                    title: m.title.clone(),
-                    lead: unit_name(tree, m.lead_unit_id),
-                    deadline: m.deadline.map_or_else(|| "持续推进".to_string(), page_date),
-                    state: m.state.label(),
-                    percent: m.lead().map_or(0, |a| a.percent),
+                .map(|m| {
+                    let (state, percent) = public_status(m, today);
+                    PublicRow {
+                        title: m.title.clone(),
+                        lead: tree
+                            .get(m.lead_unit_id)
+                            .map_or_else(String::new, |u| u.name.clone()),
+                        deadline: m.deadline.map_or_else(|| "持续推进".to_string(), page_date),
+                        state,
+                        percent,
+                    }
                 })
                 .collect(),
         })
