@@ -38,8 +38,12 @@ pub fn router(luoshi: Luoshi) -> Router {
     let (api, openapi) = api::router().split_for_parts();
     let openapi_json =
         serde_json::to_string_pretty(&openapi).expect("the OpenAPI document serialises");
+    let state = AppState {
+        luoshi,
+        templates: web::templates(),
+    };
     Router::new()
-        .merge(web::router().into_router())
+        .merge(web::router().into_router(state.clone()))
         .nest(
             "/api/v1",
             api.route(
@@ -63,10 +67,7 @@ pub fn router(luoshi: Luoshi) -> Router {
         .layer(security_header(header::CACHE_CONTROL, "no-store"))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .with_state(AppState {
-            luoshi,
-            templates: web::templates(),
-        })
+        .with_state(state)
 }
 
 /// Every (method, path) the application serves: the pages and forms, and the API as its

@@ -19,6 +19,7 @@ support::on_both_backends!(
     every_route_answers_each_caller_as_the_matrix_says_and_refusals_change_nothing,
     a_liaison_never_finds_another_units_matter_in_lists_or_exports,
     no_route_answers_bad_input_with_a_server_error_or_a_change,
+    every_form_without_its_csrf_token_is_refused_before_anything_is_read,
     signing_in_on_the_page_ends_the_session_the_browser_had_before,
     a_read_only_token_reads_but_cannot_act_shows_its_last_use_and_dies_when_revoked,
 );
@@ -927,4 +928,56 @@ async fn a_read_only_token_reads_but_cannot_act_shows_its_last_use_and_dies_when
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let (status, _) = app.get(token, "/matters").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// Every form the pages serve, posted by a signed-in person whose session would allow it but
+/// without the page's token — plain or with a file — is refused with 403, and nothing changes.
+async fn every_form_without_its_csrf_token_is_refused_before_anything_is_read() {
+    let app = spawn_app(NOW).await;
+    let fx = fixture(&app).await;
+    let origin = origin(&app);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut wrong = Vec::new();
+    for (method, route) in luoshi_http::served_routes() {
+        if method != reqwest::Method::POST || route.starts_with("/api/") {
+            continue;
+        }
+        let path = fx
+            .path(&route)
+            .replace("{verb}", "feedback")
+            .replace("{code}", "en");
+        for who in ["admin", "ducha", "fgw"] {
+            let token = &fx.tokens[who];
+            let cookie = format!("luoshi_session={token}; luoshi_presession={token}");
+            let fields = [
+                ("csrf", "not-the-token"),
+                ("progress_text", "伪造的反馈"),
+                ("percent", "50"),
+                ("reason", "伪造"),
+            ];
+            let (content_type, body) = support::multipart(&fields, ("letter.pdf", PDF));
+            let before = everything(&app, &fx).await;
+            let post = http.post(format!("{origin}{path}")).header(COOKIE, &cookie);
+            let res = if ["/import", "/letters", "/admin/contacts"].contains(&path.as_str()) {
+                post.header(CONTENT_TYPE, &content_type).body(body)
+            } else {
+                post.form(&fields)
+            }
+            .send()
+            .await
+            .unwrap();
+            if res.status() != StatusCode::FORBIDDEN {
+                wrong.push(format!("POST {path} as {who}: {}", res.status()));
+            }
+            if everything(&app, &fx).await != before {
+                wrong.push(format!(
+                    "POST {path} as {who} without its token changed data"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

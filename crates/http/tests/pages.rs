@@ -457,7 +457,8 @@ async fn a_liaison_signs_everything_waiting_in_one_go() {
         .await;
     assert_eq!(
         (done.status, done.location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/"))
+        (StatusCode::SEE_OTHER, Some("/?done=sign")),
+        "back on the workbench, which says what the click did"
     );
     let after = b.get("/").await;
     assert!(!after.html.contains("name=\"ids\""));

@@ -1,16 +1,17 @@
 //! The signed-in person's own account: their password, the API tokens they made for programs,
 //! and signing out on every device.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::TokenScope;
 use minijinja::context;
+use serde::Deserialize;
 
-use super::pages::{Fields, failed, field, forbidden_csrf, unavailable};
+use super::PageError;
+use super::form::Posted;
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::signin::{SignedOut, signed_out};
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
@@ -49,7 +50,7 @@ async fn show(
 ) -> Response {
     let tokens = match s.luoshi.api_tokens(&viewer.user).await {
         Ok(t) => t,
-        Err(e) => return unavailable(s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let tokens: Vec<_> = tokens
         .iter()
@@ -73,22 +74,26 @@ async fn show(
     )
 }
 
-/// A new password: the current one, and the new one twice.
+/// The password form: the current one, and the new one twice.
+#[derive(Deserialize)]
+pub struct NewPassword {
+    #[serde(default)]
+    current: String,
+    new: String,
+    confirm: String,
+}
+
 pub async fn password(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
+    Posted { viewer, form }: Posted<NewPassword>,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
-    if field(&f, "new") != field(&f, "confirm") {
+    if form.new != form.confirm {
         let why = "两次输入的新密码不一致".to_string();
         return refused(&s, &viewer, StatusCode::UNPROCESSABLE_ENTITY, why).await;
     }
     match s
         .luoshi
-        .change_password(&viewer.user, field(&f, "current"), field(&f, "new"))
+        .change_password(&viewer.user, &form.current, &form.new)
         .await
     {
         // Every session ended with the old password, this one too.
@@ -109,19 +114,40 @@ async fn refused(s: &AppState, viewer: &Viewer, status: StatusCode, why: String)
     }
 }
 
+/// A token for a program: its name, what it may do, and for how many days.
+#[derive(Deserialize)]
+pub struct NewToken {
+    name: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    days: String,
+}
+
 pub async fn create_token(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
+    Posted { viewer, form }: Posted<NewToken>,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
-    let scope = TokenScope::parse(field(&f, "scope")).unwrap_or(TokenScope::Read);
-    let days = field(&f, "days").trim().parse::<i64>().unwrap_or(0);
+    let scope = TokenScope::parse(&form.scope).unwrap_or(TokenScope::Read);
+    // No number of days: the longest a token may live.
+    let days = match form.days.trim() {
+        "" => Ok(0),
+        days => days.parse::<i64>(),
+    };
+    let Ok(days) = days else {
+        let why = "有效天数应为整数".to_string();
+        return show(
+            &s,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(why),
+            None,
+        )
+        .await;
+    };
     match s
         .luoshi
-        .create_api_token(&viewer.user, field(&f, "name"), scope, days)
+        .create_api_token(&viewer.user, &form.name, scope, days)
         .await
     {
         Ok((token, _)) => show(&s, &viewer, StatusCode::OK, None, Some(token)).await,
@@ -134,15 +160,9 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     State(s): State<AppState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
-) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
-    match s.luoshi.revoke_api_token(&viewer.user, id).await {
-        Ok(()) => Redirect::to("/account").into_response(),
-        Err(e) => failed(&s, e),
-    }
+    Posted { viewer, .. }: Posted,
+) -> Result<Response, PageError> {
+    s.luoshi.revoke_api_token(&viewer.user, id).await?;
+    Ok(Redirect::to("/account").into_response())
 }

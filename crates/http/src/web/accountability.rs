@@ -1,17 +1,18 @@
 //! The accountability page (问责): proposals from the reminder ladder to decide or dismiss, the
 //! records so far, and a form to enter one by hand.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::accountability::{AccountabilityState, Measure};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf, matters_named};
+use super::PageError;
+use super::form::Posted;
+use super::pages::{Fields, field, matters_named};
 use super::register::resolve;
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
@@ -30,7 +31,7 @@ async fn show(
         Ok(r) => r,
         Err(e) => {
             let api = ApiError::from(e);
-            return error_page(s, api.status, &api.message);
+            return PageError::from(api).into_response();
         }
     };
     let tree = s.luoshi.tree();
@@ -62,10 +63,7 @@ async fn show(
 }
 
 /// A record entered by hand: the unit as people write it, the matters by their numbers.
-pub async fn enter(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+pub async fn enter(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     let tree = s.luoshi.tree();
     let unit = match resolve(&tree, &viewer.user, field(&f, "unit")) {
         Ok(units) if units.len() == 1 => units[0],
@@ -120,13 +118,9 @@ pub async fn enter(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fiel
 /// A proposal decided with a measure, or dismissed.
 pub async fn decide(
     State(s): State<AppState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     let measure = match field(&f, "measure") {
         "dismiss" => None,
         m => match Measure::parse(m) {

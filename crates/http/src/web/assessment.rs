@@ -10,7 +10,9 @@ use luoshi_domain::{Power, UnitKind};
 use luoshi_service::assess::Assessment;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field};
+use super::PageError;
+use super::form::Posted;
+use super::pages::{Fields, field};
 use super::render;
 use super::session::Viewer;
 use super::view::{self, ViewerView};
@@ -30,7 +32,7 @@ async fn assessment(
     };
     let parsed: Period = period
         .parse()
-        .map_err(|e: String| error_page(s, StatusCode::BAD_REQUEST, &e))?;
+        .map_err(|e: String| PageError::new(StatusCode::BAD_REQUEST, e).into_response())?;
     let scheme = Some(field(f, "scheme")).filter(|x| !x.is_empty());
     s.luoshi
         .assess(&viewer.user, parsed, scheme)
@@ -38,7 +40,7 @@ async fn assessment(
         .map(|a| (period, a))
         .map_err(|e| {
             let api = ApiError::from(e);
-            error_page(s, api.status, &api.message)
+            PageError::from(api).into_response()
         })
 }
 
@@ -115,40 +117,37 @@ pub async fn export(
         Ok(bytes) => crate::api::attachment(crate::api::XLSX, "assessment.xlsx", bytes),
         Err(e) => {
             tracing::error!(error = %e, "writing the assessment failed");
-            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
+            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试").into_response()
         }
     }
 }
 
 /// A manual adjustment from the form under the rankings.
-pub async fn adjust(
-    State(s): State<AppState>,
-    viewer: Viewer,
-    axum::Form(f): axum::Form<Fields>,
-) -> Response {
-    if !super::session::csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return super::pages::forbidden_csrf(&s);
-    }
+pub async fn adjust(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     if !s.luoshi.may(&viewer.user, Power::AdjustScores) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::AdjustScores.refusal());
+        return PageError::new(StatusCode::FORBIDDEN, Power::AdjustScores.refusal())
+            .into_response();
     }
     let number = field(&f, "matter").trim();
     let Ok(Some(found)) = s.luoshi.matter_by_number(&viewer.user, number).await else {
         let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
-        return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why);
+        return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, why).into_response();
     };
     let tree = s.luoshi.tree();
     let unit = match super::register::resolve(&tree, &viewer.user, field(&f, "unit")) {
         Ok(units) if units.len() == 1 => units[0],
-        Ok(_) => return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, "请填写一个单位"),
-        Err(e) => return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Ok(_) => {
+            return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, "请填写一个单位")
+                .into_response();
+        }
+        Err(e) => return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
     };
     let Ok(points) = field(&f, "points").trim().parse::<f64>() else {
-        return error_page(
-            &s,
+        return PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "加减分应为数字,如 2 或 -1.5",
-        );
+        )
+        .into_response();
     };
     match s
         .luoshi
@@ -167,6 +166,6 @@ pub async fn adjust(
             view::url_encode(field(&f, "period"))
         ))
         .into_response(),
-        Err(e) => failed(&s, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

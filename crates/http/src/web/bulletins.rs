@@ -1,7 +1,6 @@
 //! The bulletin board (通报): drafts with their typical cases, review, publication, and each
 //! bulletin as a page and as an official .docx.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,9 +8,11 @@ use luoshi_domain::Power;
 use luoshi_office::docx::Block;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf};
+use super::PageError;
+use super::form::Posted;
+use super::pages::field;
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::{self, ViewerView};
 use crate::AppState;
 
@@ -26,7 +27,7 @@ fn state_label(state: &str) -> &'static str {
 pub async fn list(State(s): State<AppState>, viewer: Viewer) -> Response {
     let rows = match s.luoshi.bulletins(&viewer.user).await {
         Ok(r) => r,
-        Err(e) => return failed(&s, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let rows: Vec<_> = rows
         .into_iter()
@@ -41,24 +42,21 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer) -> Response {
     )
 }
 
-pub async fn create(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+pub async fn create(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     match s
         .luoshi
         .draft_bulletin(&viewer.user, field(&f, "period"), field(&f, "number"))
         .await
     {
         Ok(id) => Redirect::to(&format!("/bulletins/{id}")).into_response(),
-        Err(e) => failed(&s, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
 pub async fn page(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
     let (b, doc) = match s.luoshi.bulletin_page(&viewer.user, id).await {
         Ok(found) => found,
-        Err(e) => return failed(&s, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let blocks: Vec<_> = doc
         .body
@@ -88,13 +86,13 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>
 pub async fn docx(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
     let (_, doc) = match s.luoshi.bulletin_page(&viewer.user, id).await {
         Ok(found) => found,
-        Err(e) => return failed(&s, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     match luoshi_office::docx::write(&doc) {
         Ok(bytes) => crate::api::attachment(crate::api::DOCX, "bulletin.docx", bytes),
         Err(e) => {
             tracing::error!(error = %e, "writing the bulletin failed");
-            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
+            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试").into_response()
         }
     }
 }
@@ -102,22 +100,19 @@ pub async fn docx(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>
 /// A typical case added to a draft, or the bulletin moved on (review, publish).
 pub async fn act(
     State(s): State<AppState>,
-    viewer: Viewer,
     Path((id, verb)): Path<(i64, String)>,
-    Form(f): Form<Fields>,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     if !s.luoshi.may(&viewer.user, Power::EditBulletins) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::EditBulletins.refusal());
+        return PageError::new(StatusCode::FORBIDDEN, Power::EditBulletins.refusal())
+            .into_response();
     }
     let done = match verb.as_str() {
         "case" => {
             let number = field(&f, "matter").trim();
             let Ok(Some(found)) = s.luoshi.matter_by_number(&viewer.user, number).await else {
                 let why = format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)");
-                return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why);
+                return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, why).into_response();
             };
             let praise = field(&f, "kind") != "criticism";
             s.luoshi
@@ -125,10 +120,10 @@ pub async fn act(
                 .await
         }
         "advance" => s.luoshi.advance_bulletin(&viewer.user, id).await,
-        _ => return error_page(&s, StatusCode::NOT_FOUND, "请求的地址不存在"),
+        _ => return PageError::new(StatusCode::NOT_FOUND, "请求的地址不存在").into_response(),
     };
     match done {
         Ok(()) => Redirect::to(&format!("/bulletins/{id}")).into_response(),
-        Err(e) => failed(&s, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -85,6 +85,38 @@ pub fn message(text: &str) -> String {
     english_message(text).unwrap_or_else(|| text.to_string())
 }
 
+/// A step of the timeline, which says what was done: "Assigned", where the same Chinese word
+/// on a button asks for it ("Assign").
+pub fn event(text: &str) -> String {
+    if lang() == Lang::Zh {
+        return text.to_string();
+    }
+    let done = match text {
+        "立项" => "Registered",
+        "交办" => "Assigned",
+        "签收" => "Signed",
+        "反馈进展" => "Progress reported",
+        "申请办结" => "Closure requested",
+        "退回" => "Returned",
+        "办结" => "Closed",
+        "催办" => "Reminded",
+        "申请延期" => "Extension requested",
+        "同意延期" => "Extension approved",
+        "不同意延期" => "Extension refused",
+        "撤销" => "Cancelled",
+        "问责" => "Held to account",
+        "通报表扬" => "Praised in a bulletin",
+        "通报批评" => "Criticised in a bulletin",
+        "考核加减分" => "Score adjusted",
+        "强制办结" => "Closed by override",
+        "机构调整" => "Reorganised",
+        "改派" => "Reassigned",
+        "修改" => "Edited",
+        other => return message(other),
+    };
+    done.to_string()
+}
+
 fn english_message(text: &str) -> Option<String> {
     if let Some(en) = english(text) {
         return Some(en.to_string());
@@ -246,6 +278,7 @@ fn english(zh: &str) -> Option<&'static str> {
         "落实" => "Luoshi",
         "督查督办" => "Follow-through",
         "主菜单" => "Main menu",
+        "菜单" => "Menu",
         "工作台" => "Workbench",
         "事项" => "Matters",
         "情况要明" => "Overview",
@@ -398,7 +431,7 @@ fn english(zh: &str) -> Option<&'static str> {
         "无法完成操作" => "That could not be done",
         "切换语言" => "Language",
         // Values the domain names.
-        "立项" => "Registered",
+        "立项" => "Draft",
         "已交办" => "Assigned",
         "已签收" => "Signed",
         "办理中" => "In progress",
@@ -1013,7 +1046,7 @@ mod tests {
         };
         assert_eq!(
             en("当前状态为“立项”,不能办结"),
-            "The matter is “Registered”; it cannot be given “Close” now"
+            "The matter is “Draft”; it cannot be given “Close” now"
         );
         assert_eq!(
             en("找不到单位:市不存在局;“市局”对应多个单位,请写全称"),

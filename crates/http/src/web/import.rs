@@ -1,18 +1,21 @@
 //! The import page: upload a task table or document, see every row as understood with its
 //! problems beside it, correct unit names in place, and import.
 
-use axum::Form;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use luoshi_domain::{Cadence, Power, Source};
 use luoshi_office::extract::Candidate;
 use luoshi_service::import::{ImportOptions, ImportPlan};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf, read_upload};
+use super::PageError;
+use super::form::Posted;
+use super::form::{Upload, UploadRefused};
+use super::pages::{Fields, field};
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
@@ -25,7 +28,7 @@ fn may_import(s: &AppState, viewer: &Viewer) -> bool {
 
 pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
     if !may_import(&s, &viewer) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::Import.refusal());
+        return PageError::new(StatusCode::FORBIDDEN, Power::Import.refusal()).into_response();
     }
     upload_form(&s, &viewer, StatusCode::OK, None)
 }
@@ -54,16 +57,28 @@ fn sources() -> Vec<minijinja::Value> {
 }
 
 /// The uploaded file, read into a plan and shown for review; nothing is written.
-pub async fn upload(State(s): State<AppState>, viewer: Viewer, form: Multipart) -> Response {
-    if !may_import(&s, &viewer) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::Import.refusal());
-    }
-    let (fields, file) = match read_upload(form).await {
-        Ok(read) => read,
-        Err(why) => return upload_failed(&s, &viewer, &why),
+pub async fn upload(State(s): State<AppState>, upload: Result<Upload, UploadRefused>) -> Response {
+    let Upload {
+        viewer,
+        fields,
+        file,
+    } = match upload {
+        Ok(upload) => upload,
+        Err(UploadRefused::Unread { viewer, too_large }) => {
+            let (status, message) = if too_large {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "文件超过 20 MB,请拆分后再导入",
+                )
+            } else {
+                (StatusCode::BAD_REQUEST, "上传未完成,请重新选择文件")
+            };
+            return upload_form(&s, &viewer, status, Some(message));
+        }
+        Err(page) => return page.into_response(),
     };
-    if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
-        return forbidden_csrf(&s);
+    if !may_import(&s, &viewer) {
+        return PageError::new(StatusCode::FORBIDDEN, Power::Import.refusal()).into_response();
     }
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return upload_form(
@@ -88,16 +103,6 @@ pub async fn upload(State(s): State<AppState>, viewer: Viewer, form: Multipart) 
             upload_form(&s, &viewer, api.status, Some(&api.message))
         }
     }
-}
-
-fn upload_failed(s: &AppState, viewer: &Viewer, why: &str) -> Response {
-    tracing::info!(error = why, "import upload refused");
-    let message = if why.contains("length limit") || why.contains("too large") {
-        "文件超过 20 MB,请拆分后再导入"
-    } else {
-        "上传未完成,请重新选择文件"
-    };
-    upload_form(s, viewer, StatusCode::PAYLOAD_TOO_LARGE, Some(message))
 }
 
 fn options(fields: &Fields) -> Result<ImportOptions, &'static str> {
@@ -178,16 +183,13 @@ fn preview(
 }
 
 /// The rows as corrected on the preview: checked again, and imported if asked and clean.
-pub async fn commit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
+pub async fn commit(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     if !may_import(&s, &viewer) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::Import.refusal());
-    }
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
+        return PageError::new(StatusCode::FORBIDDEN, Power::Import.refusal()).into_response();
     }
     let mut options = match options(&f) {
         Ok(o) => o,
-        Err(e) => return error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, e),
+        Err(e) => return PageError::new(StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
     };
     let year = options
         .year
@@ -232,7 +234,10 @@ pub async fn commit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
         .await
     {
         Ok(p) => p,
-        Err(e) => return error_page(&s, ApiError::from(e).status, "导入暂时无法完成,请稍后重试"),
+        Err(e) => {
+            return PageError::new(ApiError::from(e).status, "导入暂时无法完成,请稍后重试")
+                .into_response();
+        }
     };
     if field(&f, "action") != "import" {
         return preview(&s, &viewer, StatusCode::OK, &plan, &options, None);

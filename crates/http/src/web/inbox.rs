@@ -1,7 +1,6 @@
 //! The inbox (消息) with its read receipts, and the admin page: deliveries that failed and the
 //! working-day calendar kept up from the State Council's notices.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,16 +9,18 @@ use luoshi_domain::notice::{self, NoticeKind};
 use luoshi_service::notify::{Addressee, DeliveryState, Prefs};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf, unavailable};
+use super::PageError;
+use super::form::Posted;
+use super::pages::{Fields, field};
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
 pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
     let (items, _) = match s.luoshi.inbox(&viewer.user).await {
         Ok(found) => found,
-        Err(e) => return unavailable(&s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let items: Vec<_> = items
         .into_iter()
@@ -37,7 +38,7 @@ pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
         .collect();
     let prefs = match s.luoshi.prefs(&viewer.user).await {
         Ok(p) => p,
-        Err(e) => return unavailable(&s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let tree = s.luoshi.tree();
     render(
@@ -53,38 +54,33 @@ pub async fn inbox(State(s): State<AppState>, viewer: Viewer) -> Response {
 }
 
 /// How the signed-in person wants to hear: by e-mail or not, at once or in a daily digest.
-pub async fn prefs(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+pub async fn prefs(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     let prefs = Prefs {
         email: field(&f, "email") == "1",
         digest: field(&f, "digest") == "1",
     };
     match s.luoshi.save_prefs(&viewer.user, prefs).await {
         Ok(()) => Redirect::to("/inbox").into_response(),
-        Err(e) => error_page(&s, ApiError::from(e).status, "设置未能保存,请稍后重试"),
+        Err(e) => {
+            PageError::new(ApiError::from(e).status, "设置未能保存,请稍后重试").into_response()
+        }
     }
 }
 
 /// Marks a message read, or confirms it (确认收到), and goes back to the inbox.
 pub async fn mark(
     State(s): State<AppState>,
-    viewer: Viewer,
     Path((id, verb)): Path<(String, String)>,
-    Form(f): Form<Fields>,
+    Posted { viewer, .. }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     let confirm = match verb.as_str() {
         "read" => false,
         "confirm" => true,
-        _ => return error_page(&s, StatusCode::NOT_FOUND, "请求的地址不存在"),
+        _ => return PageError::new(StatusCode::NOT_FOUND, "请求的地址不存在").into_response(),
     };
     match s.luoshi.mark_read(&viewer.user, &id, confirm).await {
         Ok(()) => Redirect::to("/inbox").into_response(),
-        Err(e) => failed(&s, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -105,11 +101,11 @@ async fn admin_page(
     message: Option<String>,
 ) -> Response {
     if !may_administer(s, viewer) {
-        return error_page(s, StatusCode::FORBIDDEN, Power::Administer.refusal());
+        return PageError::new(StatusCode::FORBIDDEN, Power::Administer.refusal()).into_response();
     }
     let problems = match s.luoshi.delivery_problems(&viewer.user).await {
         Ok(p) => p,
-        Err(e) => return unavailable(s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let problems: Vec<_> = problems
         .into_iter()
@@ -140,19 +136,15 @@ async fn admin_page(
 /// An administrator ends everything someone is signed in with, named by username.
 pub async fn end_sessions(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     if let Err(e) = luoshi_service::auth::may_end_sessions(&viewer.user) {
-        return failed(&s, e);
+        return PageError::from(e).into_response();
     }
     let username = field(&f, "username").trim();
     let found = match s.luoshi.users().await {
         Ok(users) => users.into_iter().find(|u| u.username == username),
-        Err(e) => return unavailable(&s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let Some(user) = found else {
         let why = format!("用户 {username} 不存在");
@@ -182,21 +174,14 @@ pub async fn end_sessions(
             )
             .await
         }
-        Err(e) => failed(&s, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
 /// A pasted notice: previewed as the days it sets, or saved into the calendar.
-pub async fn calendar(
-    State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
-) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+pub async fn calendar(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     if !may_administer(&s, &viewer) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::Administer.refusal());
+        return PageError::new(StatusCode::FORBIDDEN, Power::Administer.refusal()).into_response();
     }
     let year = match field(&f, "year").trim() {
         "" => None,

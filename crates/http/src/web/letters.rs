@@ -1,16 +1,18 @@
 //! Responsibility letters (责任书): the year's letters, the units still missing one, uploads.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use luoshi_service::letters::MAX_LETTER_BYTES;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf, matters_named, read_upload};
+use super::PageError;
+use super::form::{Upload, UploadRefused};
+use super::pages::{Fields, field, matters_named};
 use super::register::resolve;
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
@@ -32,7 +34,7 @@ async fn show(
         Ok(found) => found,
         Err(e) => {
             let api = ApiError::from(e);
-            return error_page(s, api.status, &api.message);
+            return PageError::from(api).into_response();
         }
     };
     let tree = s.luoshi.tree();
@@ -58,21 +60,25 @@ async fn show(
     )
 }
 
-pub async fn upload(State(s): State<AppState>, viewer: Viewer, form: Multipart) -> Response {
+pub async fn upload(State(s): State<AppState>, upload: Result<Upload, UploadRefused>) -> Response {
     let year_now = s.luoshi.today().year();
-    let Ok((fields, file)) = read_upload(form).await else {
-        return show(
-            &s,
-            &viewer,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            year_now,
-            Some("文件超过 20 MB".into()),
-        )
-        .await;
+    let Upload {
+        viewer,
+        fields,
+        file,
+    } = match upload {
+        Ok(upload) => upload,
+        Err(UploadRefused::Unread { viewer, too_large }) => {
+            let (status, message) = if too_large {
+                let mb = MAX_LETTER_BYTES / 1024 / 1024;
+                (StatusCode::PAYLOAD_TOO_LARGE, format!("文件超过 {mb} MB"))
+            } else {
+                (StatusCode::BAD_REQUEST, "上传未完成,请重新选择文件".into())
+            };
+            return show(&s, &viewer, status, year_now, Some(message)).await;
+        }
+        Err(page) => return page.into_response(),
     };
-    if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     let year = field(&fields, "year")
         .trim()
         .parse::<i32>()
@@ -124,6 +130,6 @@ pub async fn download(State(s): State<AppState>, viewer: Viewer, Path(id): Path<
         Ok((letter, bytes)) => {
             crate::api::attachment(&letter.content_type, &letter.file_name, bytes)
         }
-        Err(e) => failed(&s, e),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

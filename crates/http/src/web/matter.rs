@@ -1,6 +1,5 @@
 //! A matter's page and the steps its forms take.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -8,9 +7,11 @@ use chrono::NaiveDate;
 use luoshi_domain::{Action, Actor, AssignmentRole, AssignmentState, MatterId, MatterState, Role};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf, unavailable};
+use super::PageError;
+use super::form::{MatterPath, Posted};
+use super::pages::{Fields, field};
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
@@ -19,14 +20,11 @@ use crate::{ApiError, AppState};
 pub async fn matter_page(
     State(s): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    MatterPath(id): MatterPath,
     axum::extract::Query(query): axum::extract::Query<Fields>,
 ) -> Response {
     let done = Fields::from_iter(query.get("done").map(|d| ("done".to_string(), d.clone())));
-    match id.parse::<i64>() {
-        Ok(id) => show_matter(&s, &viewer, MatterId(id), StatusCode::OK, None, &done).await,
-        Err(_) => error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误"),
-    }
+    show_matter(&s, &viewer, id, StatusCode::OK, None, &done).await
 }
 
 /// One form on the matter page: the step it takes and what it asks for (name, label, input type).
@@ -254,7 +252,7 @@ async fn show_matter(
         Ok(d) => d,
         Err(e) => {
             let api = ApiError::from(e);
-            return error_page(s, api.status, &api.message);
+            return PageError::from(api).into_response();
         }
     };
     let people = match s.luoshi.users().await {
@@ -262,7 +260,7 @@ async fn show_matter(
             .into_iter()
             .map(|u| (u.id, (u.display_name, u.unit_id)))
             .collect(),
-        Err(e) => return unavailable(s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let tree = s.luoshi.tree();
     let may_decompose = may_decompose(s, viewer, &detail.view.matter);
@@ -367,16 +365,9 @@ fn may_decompose(s: &AppState, viewer: &Viewer, m: &luoshi_domain::Matter) -> bo
 
 pub async fn decompose(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(f): Form<Fields>,
+    MatterPath(id): MatterPath,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
-    let Ok(id) = id.parse::<i64>().map(MatterId) else {
-        return error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误");
-    };
     let tree = s.luoshi.tree();
     let units = match super::register::resolve(&tree, &viewer.user, field(&f, "units")) {
         Ok(units) => units,
@@ -427,18 +418,11 @@ pub async fn decompose(
 /// 改派 from the matter page: a unit now at work replaced by another, or one added.
 pub async fn reassign(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(f): Form<Fields>,
+    MatterPath(id): MatterPath,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
-    let Ok(id) = id.parse::<i64>().map(MatterId) else {
-        return error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误");
-    };
     if !s.luoshi.may(&viewer.user, luoshi_domain::Power::Register) {
-        return error_page(&s, StatusCode::FORBIDDEN, "只有督查人员可以改派事项");
+        return PageError::new(StatusCode::FORBIDDEN, "只有督查人员可以改派事项").into_response();
     }
     let tree = s.luoshi.tree();
     let to = match super::register::resolve(&tree, &viewer.user, field(&f, "to")).as_deref() {
@@ -472,7 +456,7 @@ pub async fn reassign(
 async fn confirm(s: &AppState, viewer: &Viewer, id: MatterId, step: &Step, f: &Fields) -> Response {
     let detail = match s.luoshi.matter_detail(&viewer.user, id).await {
         Ok(d) => d,
-        Err(e) => return super::pages::failed(s, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let m = &detail.view.matter;
     let fields: Vec<_> = step
@@ -534,18 +518,14 @@ fn back_to(f: &Fields, id: MatterId) -> String {
 
 pub async fn matter_step(
     State(s): State<AppState>,
-    viewer: Viewer,
     Path((id, verb)): Path<(String, String)>,
-    Form(f): Form<Fields>,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     let Ok(id) = id.parse::<i64>().map(MatterId) else {
-        return error_page(&s, StatusCode::NOT_FOUND, "地址中的事项编号有误");
+        return PageError::not_found("地址中的事项编号有误").into_response();
     };
     if !STEPS.iter().any(|step| step.verb == verb) {
-        return error_page(&s, StatusCode::NOT_FOUND, "不支持的操作");
+        return PageError::not_found("不支持的操作").into_response();
     }
     let step = STEPS.iter().find(|step| step.verb == verb);
     let action = match action(&verb, &f) {

@@ -5,6 +5,8 @@ mod account;
 mod accountability;
 mod assessment;
 mod bulletins;
+mod error;
+mod form;
 mod i18n;
 mod import;
 mod inbox;
@@ -17,6 +19,7 @@ mod session;
 mod signin;
 mod view;
 
+pub(crate) use error::PageError;
 pub(crate) use import::MAX_UPLOAD_BYTES;
 pub(crate) use pages::read_upload;
 pub(crate) use view::url_encode;
@@ -92,6 +95,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         )
     });
     env.add_filter("t", |text: String| i18n::message(&text));
+    env.add_filter("event", |text: String| i18n::event(&text));
     env.add_function("lang", || i18n::lang().code());
     env.add_function("path", i18n::path);
     Arc::new(env)
@@ -215,9 +219,11 @@ impl Routes {
         self.add(Method::POST, path, post(h).layer(limit))
     }
 
-    /// The finished router, each page in its reader's language.
-    pub fn into_router(self) -> Router<AppState> {
-        self.router.layer(axum::middleware::from_fn(i18n::scope))
+    /// The finished router, each page (its errors included) in its reader's language.
+    pub fn into_router(self, state: AppState) -> Router<AppState> {
+        self.router
+            .layer(axum::middleware::from_fn_with_state(state, error::draw))
+            .layer(axum::middleware::from_fn(i18n::scope))
     }
 }
 

@@ -1,8 +1,7 @@
 //! The office's own tree and people, kept on pages: units (administrators) and people
 //! (administrators, and supervisors for the units under their org).
 
-use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -11,9 +10,12 @@ use luoshi_service::contacts::OrgPlan;
 use luoshi_service::office::{Account, AccountChange, PersonSpec, UnitSpec, split_names};
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf, read_upload};
+use super::PageError;
+use super::form::Posted;
+use super::form::{Upload, UploadRefused};
+use super::pages::{Fields, field};
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::ViewerView;
 use crate::{ApiError, AppState};
 
@@ -55,7 +57,7 @@ fn units_page(
     message: Option<String>,
 ) -> Response {
     if viewer.user.role != Role::Admin {
-        return error_page(s, StatusCode::FORBIDDEN, "只有系统管理员可以管理单位");
+        return PageError::new(StatusCode::FORBIDDEN, "只有系统管理员可以管理单位").into_response();
     }
     let tree = s.luoshi.tree();
     render(
@@ -72,14 +74,7 @@ fn units_page(
     )
 }
 
-pub async fn add_unit(
-    State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
-) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+pub async fn add_unit(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     let name = field(&f, "name").to_string();
     let spec = UnitSpec {
         kind: UnitKind::parse(field(&f, "kind")).unwrap_or_else(|| UnitKind::from_name(&name)),
@@ -102,13 +97,9 @@ pub async fn add_unit(
 
 pub async fn rename_unit(
     State(s): State<AppState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     let renamed = s
         .luoshi
         .rename_unit(
@@ -133,12 +124,8 @@ pub async fn rename_unit(
 /// Moves, merges, retires or restores a unit: the tree's changes that a reorganisation makes.
 pub async fn reshape_unit(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     let Ok(id) = field(&f, "unit").parse().map(UnitId) else {
         let problem = "请选择要调整的单位".to_string();
         return units_page(
@@ -224,7 +211,7 @@ async fn people_page(
 ) -> Response {
     let accounts = match s.luoshi.accounts(&viewer.user).await {
         Ok(a) => a,
-        Err(e) => return failed(s, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let tree = s.luoshi.tree();
     let mut rows: Vec<_> = accounts.iter().map(|a| person_row(a, &tree)).collect();
@@ -274,14 +261,7 @@ fn optional(text: &str) -> Option<String> {
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-pub async fn add_person(
-    State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
-) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+pub async fn add_person(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     let Some(role) = Role::parse(field(&f, "role")) else {
         let why = "请选择角色".to_string();
         return people_page(
@@ -351,10 +331,10 @@ async fn person_page(
 ) -> Response {
     let accounts = match s.luoshi.accounts(&viewer.user).await {
         Ok(a) => a,
-        Err(e) => return failed(s, e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let Some(account) = accounts.iter().find(|a| a.user.id == id) else {
-        return error_page(s, StatusCode::NOT_FOUND, "该人员不存在或不归您管理");
+        return PageError::new(StatusCode::NOT_FOUND, "该人员不存在或不归您管理").into_response();
     };
     let tree = s.luoshi.tree();
     render(
@@ -373,13 +353,9 @@ async fn person_page(
 /// Saves a person's fields, or disables, enables or resets their password (`action`).
 pub async fn change_person(
     State(s): State<AppState>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
     let change = match field(&f, "action") {
         "disable" => AccountChange {
             disabled: Some(true),
@@ -440,7 +416,7 @@ pub async fn change_person(
         Err(e) => {
             let api = ApiError::from(e);
             if api.status == StatusCode::NOT_FOUND || api.status == StatusCode::FORBIDDEN {
-                return error_page(&s, api.status, &api.message);
+                return PageError::from(api).into_response();
             }
             person_page(&s, &viewer, UserId(id), api.status, Some(api.message), None).await
         }
@@ -466,7 +442,8 @@ fn contacts_page(
     message: Option<String>,
 ) -> Response {
     if viewer.user.role != Role::Admin {
-        return error_page(s, StatusCode::FORBIDDEN, "只有系统管理员可以导入通讯录");
+        return PageError::new(StatusCode::FORBIDDEN, "只有系统管理员可以导入通讯录")
+            .into_response();
     }
     let tree = s.luoshi.tree();
     let (plan, file_name, content) = match preview {
@@ -513,21 +490,31 @@ fn contacts_page(
 /// one-time passwords of the people added handed back as a workbook, this once.
 pub async fn upload_contacts(
     State(s): State<AppState>,
-    viewer: Viewer,
-    form: Multipart,
+    upload: Result<Upload, UploadRefused>,
 ) -> Response {
-    let refused = |status, why: &str| contacts_page(&s, &viewer, status, None, Some(why.into()));
-    let Ok((fields, file)) = read_upload(form).await else {
-        return refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "文件超过 20 MB,请拆分后再导入",
-        );
+    let Upload {
+        viewer,
+        fields,
+        file,
+    } = match upload {
+        Ok(upload) => upload,
+        Err(UploadRefused::Unread { viewer, too_large }) => {
+            let (status, why) = if too_large {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "文件超过 20 MB,请拆分后再导入",
+                )
+            } else {
+                (StatusCode::BAD_REQUEST, "上传未完成,请重新选择文件")
+            };
+            return contacts_page(&s, &viewer, status, None, Some(why.into()));
+        }
+        Err(page) => return page.into_response(),
     };
-    if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+    let refused = |status, why: &str| contacts_page(&s, &viewer, status, None, Some(why.into()));
     if viewer.user.role != Role::Admin {
-        return error_page(&s, StatusCode::FORBIDDEN, "只有系统管理员可以导入通讯录");
+        return PageError::new(StatusCode::FORBIDDEN, "只有系统管理员可以导入通讯录")
+            .into_response();
     }
     // A confirmation carries the file it previewed, so that what is imported is what was seen.
     let carried = fields.get("content").filter(|c| !c.is_empty()).map(|c| {
@@ -605,7 +592,7 @@ pub async fn upload_contacts(
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "writing the one-time passwords failed");
-            error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出初始密码表失败,请联系管理员")
+            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "导出初始密码表失败,请联系管理员").into_response()
         }
     }
 }

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,8 +11,10 @@ use luoshi_domain::{Action, Light, MatterId, MatterState, Role, Source, UnitId, 
 use luoshi_service::matters::{ListQuery, Order};
 use minijinja::context;
 
+use super::PageError;
+use super::form::Posted;
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 
@@ -43,22 +44,6 @@ pub fn field<'f>(fields: &'f Fields, name: &str) -> &'f str {
     fields.get(name).map(String::as_str).unwrap_or_default()
 }
 
-pub fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
-    let heading = if status == StatusCode::NOT_FOUND {
-        "找不到该页面"
-    } else {
-        "无法完成操作"
-    };
-    render(state, status, "error.html", context! { heading, message })
-}
-
-pub fn forbidden_csrf(state: &AppState) -> Response {
-    error_page(
-        state,
-        StatusCode::FORBIDDEN,
-        "表单已过期或来源不明,请返回刷新页面后重新提交。",
-    )
-}
 pub async fn workbench(
     State(s): State<AppState>,
     viewer: Viewer,
@@ -68,11 +53,8 @@ pub async fn workbench(
     let w = match s.luoshi.workbench(&viewer.user).await {
         Ok(w) => w,
         Err(e) => {
-            return error_page(
-                &s,
-                ApiError::from(e).status,
-                "工作台暂时无法显示,请稍后重试",
-            );
+            return PageError::new(ApiError::from(e).status, "工作台暂时无法显示,请稍后重试")
+                .into_response();
         }
     };
     let tree = s.luoshi.tree();
@@ -200,7 +182,10 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
     let (query, problems) = list_query(&f, &tree);
     let page = match s.luoshi.list_matters(&viewer.user, &query).await {
         Ok(p) => p,
-        Err(e) => return error_page(&s, ApiError::from(e).status, "列表暂时无法显示,请稍后重试"),
+        Err(e) => {
+            return PageError::new(ApiError::from(e).status, "列表暂时无法显示,请稍后重试")
+                .into_response();
+        }
     };
     let today = s.luoshi.today();
     let rows = view::rows(&page.items, &tree, |d| {
@@ -234,7 +219,10 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
             .into_iter()
             .filter(|u| u.role == Role::Leader)
             .collect::<Vec<_>>(),
-        Err(e) => return error_page(&s, ApiError::from(e).status, "列表暂时无法显示,请稍后重试"),
+        Err(e) => {
+            return PageError::new(ApiError::from(e).status, "列表暂时无法显示,请稍后重试")
+                .into_response();
+        }
     };
     let selects = view::list_selects(&f, &tree, &viewer.user, &leaders);
     render(
@@ -264,7 +252,10 @@ pub async fn list(State(s): State<AppState>, viewer: Viewer, Query(f): Query<Fie
 pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
     let d = match s.luoshi.dashboard(&viewer.user, None).await {
         Ok(d) => d,
-        Err(e) => return error_page(&s, ApiError::from(e).status, "情况暂时无法显示,请稍后重试"),
+        Err(e) => {
+            return PageError::new(ApiError::from(e).status, "情况暂时无法显示,请稍后重试")
+                .into_response();
+        }
     };
     let tree = s.luoshi.tree();
     let charts = [
@@ -333,16 +324,18 @@ async fn export(
     let tree = s.luoshi.tree();
     let (query, problems) = list_query(&f, &tree);
     if !problems.is_empty() {
-        return error_page(&s, StatusCode::BAD_REQUEST, &problems.join(";"));
+        return PageError::new(StatusCode::BAD_REQUEST, problems.join(";")).into_response();
     }
     let rows = match s.luoshi.ledger(&viewer.user, &query).await {
         Ok(rows) => rows,
-        Err(e) => return error_page(&s, ApiError::from(e).status, "导出失败,请稍后重试"),
+        Err(e) => {
+            return PageError::new(ApiError::from(e).status, "导出失败,请稍后重试").into_response();
+        }
     };
     let format = if file == "matters.csv" { "csv" } else { "xlsx" };
     crate::api::ledger_download(&rows, format).unwrap_or_else(|e| {
         tracing::error!(error = %e, "writing the ledger failed");
-        error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试")
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试").into_response()
     })
 }
 
@@ -350,7 +343,7 @@ async fn export(
 pub async fn public(State(s): State<AppState>) -> Response {
     let views = match s.luoshi.public_matters().await {
         Ok(v) => v,
-        Err(e) => return unavailable(&s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let tree = s.luoshi.tree();
     let closed = views
@@ -374,33 +367,19 @@ pub async fn public(State(s): State<AppState>) -> Response {
     )
 }
 
-/// The error page for what the services refused, with their status and message.
-pub fn failed(s: &AppState, e: luoshi_service::ServiceError) -> Response {
-    let api = ApiError::from(e);
-    error_page(s, api.status, &api.message)
-}
-
-/// The error page for a page whose own data could not be read: the status of the failure,
-/// without its message.
-pub fn unavailable(s: &AppState, e: luoshi_service::ServiceError) -> Response {
-    error_page(s, ApiError::from(e).status, "页面暂时无法显示,请稍后重试")
+/// The matters waiting to be signed, as the workbench lists them: their ids, comma-separated.
+#[derive(serde::Deserialize)]
+pub struct SignAll {
+    ids: String,
 }
 
 /// Signs every matter listed, one step each; those that cannot be signed are named.
 pub async fn sign_all(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<Fields>,
-) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+    Posted { viewer, form }: Posted<SignAll>,
+) -> Result<Response, PageError> {
     let mut failed = Vec::new();
-    for raw in field(&f, "ids")
-        .split(',')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-    {
+    for raw in form.ids.split(',').map(str::trim).filter(|x| !x.is_empty()) {
         let outcome = match raw.parse::<i64>() {
             Ok(id) => s
                 .luoshi
@@ -413,15 +392,13 @@ pub async fn sign_all(
             failed.push(format!("事项 {raw}:{why}"));
         }
     }
-    if failed.is_empty() {
-        Redirect::to("/").into_response()
-    } else {
-        error_page(
-            &s,
+    if !failed.is_empty() {
+        return Err(PageError::new(
             StatusCode::CONFLICT,
-            &format!("以下事项未能签收,其余已签收。{}", failed.join(";")),
-        )
+            format!("以下事项未能签收,其余已签收。{}", failed.join(";")),
+        ));
     }
+    Ok(Redirect::to("/?done=sign").into_response())
 }
 
 /// The matters a field names by number (督〔2026〕5号, several separated by 、 or commas), or

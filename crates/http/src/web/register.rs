@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -17,9 +16,11 @@ use luoshi_service::ServiceError;
 use luoshi_service::matters::NewMatter;
 use minijinja::context;
 
-use super::pages::{Fields, error_page, failed, field, forbidden_csrf, unavailable};
+use super::PageError;
+use super::form::{MatterPath, Posted};
+use super::pages::{Fields, field};
 use super::render;
-use super::session::{Viewer, csrf_matches};
+use super::session::Viewer;
 use super::view::ViewerView;
 use crate::AppState;
 
@@ -27,7 +28,7 @@ type Errors = BTreeMap<&'static str, String>;
 
 pub async fn page(State(s): State<AppState>, viewer: Viewer) -> Response {
     if !s.luoshi.may(&viewer.user, Power::Register) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::Register.refusal());
+        return PageError::new(StatusCode::FORBIDDEN, Power::Register.refusal()).into_response();
     }
     let input = Fields::from([
         ("urgency".into(), "normal".into()),
@@ -52,7 +53,7 @@ async fn form(
             .filter(|u| u.role == Role::Leader)
             .map(|u| context! { value => u.id.0.to_string(), label => u.display_name })
             .collect(),
-        Err(e) => return unavailable(s, e),
+        Err(e) => return PageError::unavailable(e).into_response(),
     };
     let options = |pairs: Vec<(&str, &str)>| -> Vec<_> {
         pairs
@@ -150,6 +151,9 @@ fn milestones(text: &str) -> Result<Vec<Milestone>, String> {
 fn read_form(s: &AppState, viewer: &Viewer, f: &Fields) -> Result<NewMatter, Errors> {
     let tree = s.luoshi.tree();
     let mut errors = Errors::new();
+    if field(f, "title").trim().is_empty() {
+        errors.insert("title", "请填写事项名称".into());
+    }
     let lead = match resolve(&tree, &viewer.user, field(f, "lead")) {
         Ok(units) if units.len() == 1 => Some(units[0]),
         Ok(units) if units.is_empty() => {
@@ -257,16 +261,13 @@ async fn refused(
             )
             .await
         }
-        e => failed(s, e),
+        e => PageError::from(e).into_response(),
     }
 }
 
-pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
+pub async fn submit(State(s): State<AppState>, Posted { viewer, form: f }: Posted) -> Response {
     if !s.luoshi.may(&viewer.user, Power::Register) {
-        return error_page(&s, StatusCode::FORBIDDEN, Power::Register.refusal());
+        return PageError::new(StatusCode::FORBIDDEN, Power::Register.refusal()).into_response();
     }
     let input = match read_form(&s, &viewer, &f) {
         Ok(input) => input,
@@ -291,27 +292,22 @@ pub async fn submit(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fie
 }
 
 /// The draft `id` as the caller may correct it: a supervisor's, still a draft.
-async fn editable(s: &AppState, viewer: &Viewer, id: &str) -> Result<Matter, Response> {
-    let Ok(id) = id.parse::<i64>().map(MatterId) else {
-        return Err(error_page(s, StatusCode::NOT_FOUND, "地址中的事项编号有误"));
-    };
+async fn editable(s: &AppState, viewer: &Viewer, id: MatterId) -> Result<Matter, Response> {
     if !s.luoshi.may(&viewer.user, Power::Register) {
-        return Err(error_page(
-            s,
-            StatusCode::FORBIDDEN,
-            "只有督查人员可以修改事项",
-        ));
+        return Err(
+            PageError::new(StatusCode::FORBIDDEN, "只有督查人员可以修改事项").into_response(),
+        );
     }
     let matter = match s.luoshi.matter_detail(&viewer.user, id).await {
         Ok(detail) => detail.view.matter,
-        Err(e) => return Err(failed(s, e)),
+        Err(e) => return Err(PageError::from(e).into_response()),
     };
     if matter.state != MatterState::Draft {
         let message = format!(
             "事项当前状态为“{}”,只有草稿可以修改;交办后更换承办单位请用改派",
             matter.state.label()
         );
-        return Err(error_page(s, StatusCode::CONFLICT, &message));
+        return Err(PageError::new(StatusCode::CONFLICT, message).into_response());
     }
     Ok(matter)
 }
@@ -319,9 +315,9 @@ async fn editable(s: &AppState, viewer: &Viewer, id: &str) -> Result<Matter, Res
 pub async fn edit_page(
     State(s): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    MatterPath(id): MatterPath,
 ) -> Response {
-    let m = match editable(&s, &viewer, &id).await {
+    let m = match editable(&s, &viewer, id).await {
         Ok(m) => m,
         Err(refusal) => return refusal,
     };
@@ -381,14 +377,10 @@ pub async fn edit_page(
 
 pub async fn edit_submit(
     State(s): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(f): Form<Fields>,
+    MatterPath(id): MatterPath,
+    Posted { viewer, form: f }: Posted,
 ) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
-    }
-    let m = match editable(&s, &viewer, &id).await {
+    let m = match editable(&s, &viewer, id).await {
         Ok(m) => m,
         Err(refusal) => return refusal,
     };

@@ -6,10 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use rand::RngCore;
+use serde::Deserialize;
 
-use super::pages::{Fields, error_page, field, forbidden_csrf};
+use super::PageError;
+use super::form::Posted;
+use super::pages::{Fields, field};
 use super::render;
-use super::session::{self, PRESESSION_COOKIE, SESSION_COOKIE, Viewer, csrf_matches, csrf_token};
+use super::session::{self, PRESESSION_COOKIE, SESSION_COOKIE, csrf_matches, csrf_token};
 use crate::{ApiError, AppState};
 
 pub async fn login_page(State(s): State<AppState>, headers: HeaderMap) -> Response {
@@ -81,7 +84,7 @@ pub async fn login(
 ) -> Response {
     let nonce = session::cookie(&headers, PRESESSION_COOKIE).unwrap_or_default();
     if nonce.is_empty() || !csrf_matches(&nonce, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
+        return PageError::stale_form().into_response();
     }
     let username = field(&f, "username").trim();
     if username.is_empty() || field(&f, "password").is_empty() {
@@ -118,18 +121,30 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(s): State<AppState>, viewer: Viewer, Form(f): Form<Fields>) -> Response {
-    if !csrf_matches(&viewer.secret, field(&f, "csrf")) {
-        return forbidden_csrf(&s);
+/// Signing out: of this browser, or `everywhere`.
+#[derive(Deserialize)]
+pub struct SignOut {
+    #[serde(default)]
+    everywhere: Option<String>,
+}
+
+pub async fn logout(
+    State(s): State<AppState>,
+    Posted { viewer, form }: Posted<SignOut>,
+) -> Result<Response, PageError> {
+    let failed = |e| PageError::new(ApiError::from(e).status, "退出失败,请重试");
+    if form.everywhere.as_deref() == Some("1") {
+        let ended = s
+            .luoshi
+            .logout_everywhere(&viewer.user)
+            .await
+            .map_err(failed)?;
+        return Ok(signed_out(&s, SignedOut::Everywhere, &ended));
     }
-    if field(&f, "everywhere") == "1" {
-        return match s.luoshi.logout_everywhere(&viewer.user).await {
-            Ok(ended) => signed_out(&s, SignedOut::Everywhere, &ended),
-            Err(e) => error_page(&s, ApiError::from(e).status, "退出失败,请重试"),
-        };
-    }
-    if let Err(e) = s.luoshi.logout(&viewer.secret).await {
-        return error_page(&s, ApiError::from(e).status, "退出失败,请重试");
-    }
-    session::with_cookie(Redirect::to("/login").into_response(), SESSION_COOKIE, "")
+    s.luoshi.logout(&viewer.secret).await.map_err(failed)?;
+    Ok(session::with_cookie(
+        Redirect::to("/login").into_response(),
+        SESSION_COOKIE,
+        "",
+    ))
 }
