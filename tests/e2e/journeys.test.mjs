@@ -103,6 +103,7 @@ test("the mayor's first screen ranks his units, no-answer units named, without s
   const mayor = await signIn('shizhang', { width: 1366, height: 768 });
   const ranking = mayor.locator('table.ranking');
   await ranking.waitFor();
+  await mayor.screenshot({ path: `${shots}/journey-leader-1366x768.png` });
   const box = await ranking.boundingBox();
   assert.ok(box.y + box.height <= 768, `the ranking ends at ${Math.round(box.y + box.height)} px of 768`);
   assert.ok(await ranking.locator('tbody tr').count() >= 3, 'several units are ranked');
@@ -116,7 +117,7 @@ test('on a phone the header is one line and its menu opens without a script', as
   const header = await fgw.locator('header.top').boundingBox();
   assert.ok(header.height < 80, `the header is ${Math.round(header.height)} px tall`);
   assert.equal(await fgw.getByRole('link', { name: '事项', exact: true }).isVisible(), false);
-  await fgw.getByText('菜单', { exact: true }).click();
+  await fgw.locator('header details.fold summary').click();
   await fgw.getByRole('link', { name: '事项', exact: true }).click();
   await fgw.waitForURL(`${base}/matters`);
   await fgw.screenshot({ path: `${shots}/journey-phone-header-390.png` });

@@ -70,7 +70,7 @@ test('a matter goes from registration to closed through the forms of three peopl
   await fgw.getByRole('button', { name: `签收:${title}` }).click();
   await fgw.waitForURL(`${base}/?done=sign`);
   await fgw.getByRole('status').getByText('已签收').waitFor();
-  await fgw.getByRole('link', { name: title }).click();
+  await fgw.getByRole('link', { name: title, exact: true }).click();
   await fgw.getByLabel('进展情况').fill('已完成方案起草并征求意见');
   await fgw.getByLabel('完成进度(%)').fill('60');
   await fgw.getByRole('button', { name: '反馈进展' }).click();

@@ -219,13 +219,14 @@ pub fn facts(
     matters: &[(Matter, Vec<Event>)],
     period: Period,
     at_end: &LightContext<'_>,
+    tree: &crate::OrgTree,
 ) -> Vec<Fact> {
     let mut out = Vec::new();
     for (m, events) in matters {
         if !m.state.is_counted() {
             continue;
         }
-        let name = format!("{}《{}》", m.number, m.title);
+        let name = format!("{}《{}》", tree.number_label(m.org_id, m.number), m.title);
         let role_of = |unit: UnitId| m.assignment(unit).map(|a| a.role);
         let mut fact = |unit: UnitId, kind: FactKind, event: EventId| {
             if let Some(role) = role_of(unit) {

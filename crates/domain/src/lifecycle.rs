@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::event::{EventKind, NewEvent};
 use crate::ids::{UnitId, UserId};
 use crate::matter::{AssignmentRole, AssignmentState, Extension, Matter, MatterState};
-use crate::number::MatterNumber;
 use crate::org::OrgTree;
 use crate::user::{Role, User};
 
@@ -103,8 +102,8 @@ pub enum Denied {
 /// them is I/O.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenBelow {
-    /// The numbers of the open ones the actor may see…
-    pub seen: Vec<MatterNumber>,
+    /// The numbers of the open ones the actor may see, under their orgs' 字号…
+    pub seen: Vec<String>,
     /// …and how many more are open out of the actor's sight, counted but not named so that a
     /// refusal does not reveal what the actor may not read.
     pub unseen: usize,
@@ -119,7 +118,7 @@ impl OpenBelow {
                 continue;
             }
             if actor.can_see(d) {
-                below.seen.push(d.number);
+                below.seen.push(actor.tree.number_label(d.org_id, d.number));
             } else {
                 below.unseen += 1;
             }
@@ -139,8 +138,7 @@ impl OpenBelow {
     pub fn describe(&self) -> String {
         let mut text = format!("尚有{}项下级事项未办结", self.count());
         if !self.seen.is_empty() {
-            let names: Vec<String> = self.seen.iter().map(|n| n.to_string()).collect();
-            text.push_str(&format!("({})", names.join("、")));
+            text.push_str(&format!("({})", self.seen.join("、")));
         }
         text
     }

@@ -37,6 +37,25 @@ impl FromStr for MatterNumber {
 }
 
 impl MatterNumber {
+    /// The number under an org's 字号: 青督〔2026〕7号.
+    pub fn with_prefix(self, prefix: &str) -> String {
+        format!("{prefix}〔{}〕{}号", self.year, self.seq)
+    }
+
+    /// A number as people type it, with the 字号 typed before it (青督, or "" when none was).
+    pub fn read_prefixed(text: &str, this_year: i32) -> Option<(String, MatterNumber)> {
+        let number = MatterNumber::read(text, this_year)?;
+        let plain: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let prefix: String = plain
+            .chars()
+            .take_while(|c| {
+                !c.is_ascii_digit() && !"〔[［(（【<《０１２３４５６７８９".contains(*c)
+            })
+            .collect();
+        let prefix = prefix.strip_prefix('第').unwrap_or(&prefix).to_string();
+        Some((prefix, number))
+    }
+
     /// A number as people type it: 督〔2026〕71号, 督[2026]71号, 〔2026〕71号, (2026)71号,
     /// 2026年71号, 第71号, 71号 or 71 — brackets of any width, digits full-width or not, spaces
     /// anywhere. A number without its year is of `this_year`. `None` for anything else.
@@ -110,6 +129,12 @@ mod tests {
             assert_eq!(MatterNumber::read(typed, 2026), n(2026, 71), "{typed}");
         }
         assert_eq!(MatterNumber::read("青督〔2026〕7号", 2026), n(2026, 7));
+        let prefixed = |typed| MatterNumber::read_prefixed(typed, 2026).map(|(p, _)| p);
+        assert_eq!(prefixed("青督〔2026〕7号").as_deref(), Some("青督"));
+        assert_eq!(prefixed("青督[2026]7号").as_deref(), Some("青督"));
+        assert_eq!(prefixed("督〔2026〕7号").as_deref(), Some("督"));
+        assert_eq!(prefixed("7号").as_deref(), Some(""));
+        assert_eq!(prefixed("第7号").as_deref(), Some(""));
         for not in [
             "",
             "号",

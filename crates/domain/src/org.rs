@@ -124,6 +124,8 @@ pub struct OrgTree {
     /// Units retired (撤销) in a reorganisation: kept, so that their history reads as it was,
     /// but given no new work.
     retired: std::collections::HashSet<UnitId>,
+    /// Each org's 字号, worked out once per tree ([`OrgTree::number_prefix`]).
+    prefixes: HashMap<UnitId, String>,
 }
 
 impl OrgTree {
@@ -138,7 +140,53 @@ impl OrgTree {
         for kids in tree.children.values_mut() {
             kids.sort();
         }
+        tree.prefixes = tree.work_out_prefixes();
         tree
+    }
+
+    /// The 字号 an org numbers its matters under (督〔2026〕5号, 青督〔2026〕7号), so that a number
+    /// names one matter: 督 for the top of the tree; for an org below it, the first character of
+    /// its name as people write it (its parent's name left off), then 督 — and where an org
+    /// made before it took that, as many more characters as tell the two apart. An org keeps
+    /// its 字号 when others are added after it.
+    pub fn number_prefix(&self, org: UnitId) -> &str {
+        self.prefixes.get(&org).map_or("督", String::as_str)
+    }
+
+    /// A matter's number as its org writes it.
+    pub fn number_label(&self, org: UnitId, number: crate::MatterNumber) -> String {
+        number.with_prefix(self.number_prefix(org))
+    }
+
+    fn work_out_prefixes(&self) -> HashMap<UnitId, String> {
+        let mut orgs = self.orgs();
+        orgs.sort();
+        let mut taken: HashMap<UnitId, String> = HashMap::new();
+        for org in orgs {
+            let unit = &self.units[&org];
+            let Some(parent) = unit.parent_id.and_then(|p| self.org_of(p)) else {
+                taken.insert(org, "督".to_string());
+                continue;
+            };
+            let parent = &self.units[&parent];
+            let written = unit.display_name();
+            let stem: Vec<char> = [parent.display_name(), parent.name.as_str()]
+                .iter()
+                .filter_map(|p| {
+                    let p = p.trim_end_matches("人民政府").trim_end_matches("政府");
+                    written.strip_prefix(p).filter(|rest| !rest.is_empty())
+                })
+                .next()
+                .unwrap_or(written)
+                .chars()
+                .collect();
+            let prefix = (1..=stem.len())
+                .map(|n| format!("{}督", stem[..n].iter().collect::<String>()))
+                .find(|p| !taken.values().any(|t| t == p))
+                .unwrap_or_else(|| format!("{}{}督", stem.iter().collect::<String>(), org.0));
+            taken.insert(org, prefix);
+        }
+        taken
     }
 
     /// The same tree, with these units retired.
@@ -274,6 +322,54 @@ mod tests {
             unit(4, UnitKind::Government, Some(1)),
             unit(5, UnitKind::Department, Some(4)),
         ])
+    }
+
+    #[test]
+    fn each_org_numbers_under_a_prefix_of_its_own_that_later_orgs_do_not_take() {
+        let named = |id: i64, name: &str, short: &[&str], kind, parent: Option<i64>| Unit {
+            name: name.into(),
+            short_names: short.iter().map(|s| s.to_string()).collect(),
+            ..unit(id, kind, parent)
+        };
+        let tree = OrgTree::new([
+            named(1, "云州市人民政府", &["市政府"], UnitKind::Government, None),
+            named(
+                2,
+                "云州市财政局",
+                &["市财政局"],
+                UnitKind::Department,
+                Some(1),
+            ),
+            named(
+                3,
+                "云州市青山县人民政府",
+                &["青山县政府"],
+                UnitKind::Government,
+                Some(1),
+            ),
+            named(
+                4,
+                "云州市青河县人民政府",
+                &[],
+                UnitKind::Government,
+                Some(1),
+            ),
+            named(
+                5,
+                "城关镇人民政府",
+                &["城关镇"],
+                UnitKind::Township,
+                Some(3),
+            ),
+        ]);
+        let prefix = |id| tree.number_prefix(UnitId(id)).to_string();
+        assert_eq!(
+            [prefix(1), prefix(3), prefix(4), prefix(5)],
+            ["督", "青督", "青河督", "城督"]
+        );
+        let n = crate::MatterNumber { year: 2026, seq: 7 };
+        assert_eq!(tree.number_label(UnitId(3), n), "青督〔2026〕7号");
+        assert_eq!(tree.number_label(UnitId(1), n), "督〔2026〕7号");
     }
 
     #[test]

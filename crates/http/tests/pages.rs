@@ -616,8 +616,8 @@ async fn the_matter_page_shows_the_chain_and_closes_over_open_parts_only_by_over
     );
     assert!(page.html.contains("由下级事项汇总") && page.html.contains("未办结的下级事项"));
     assert!(
-        page.html.contains("下级事项督〔2026〕"),
-        "the red sub-matter is named"
+        page.html.contains("下级事项青督〔2026〕"),
+        "the red sub-matter is named, under the county's 字号"
     );
     assert!(page.html.contains("light light-red"));
     assert!(page.html.contains("id=\"form-force-close\""));

@@ -204,7 +204,7 @@ impl Luoshi {
         .min(self.now());
         let calendar = self.calendar();
         let at_end = LightContext::new(end, &calendar, &self.rules.lights);
-        let facts = assess::facts(&with_events, period, &at_end);
+        let facts = assess::facts(&with_events, period, &at_end, &tree);
         let adjustments: Vec<Adjustment> = self
             .store
             .adjustments(&ids)

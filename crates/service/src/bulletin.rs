@@ -131,7 +131,7 @@ impl Luoshi {
                         let m = &v.matter;
                         let due: NaiveDate = m.deadline.unwrap_or(as_of);
                         vec![
-                            m.number.to_string(),
+                            v.number.clone(),
                             m.title.clone(),
                             name(m.lead_unit_id),
                             cn_date(due),
@@ -170,7 +170,7 @@ impl Luoshi {
                     };
                     body.push(Block::Paragraph(format!(
                         "{}《{}》({}):{}",
-                        m.number,
+                        self.tree().number_label(m.org_id, m.number),
                         m.title,
                         name(m.lead_unit_id),
                         c.comment

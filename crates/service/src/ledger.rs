@@ -35,7 +35,7 @@ impl Luoshi {
             .map(|v| {
                 let m = &v.matter;
                 LedgerRow {
-                    number: m.number.to_string(),
+                    number: v.number.clone(),
                     title: m.title.clone(),
                     lead: name(m.lead_unit_id),
                     co: m

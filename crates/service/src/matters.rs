@@ -7,7 +7,7 @@ use luoshi_domain::light::planned_percent;
 use luoshi_domain::{
     Action, Actor, Assignment, AssignmentRole, Cadence, Cascade, Cause, Event, EventKind,
     ExtensionChain, Light, LightContext, Matter, MatterId, MatterNumber, MatterState, Milestone,
-    NewEvent, OpenBelow, ProgressClass, Role, Source, UnitId, Urgency, User, UserId,
+    NewEvent, OpenBelow, OrgTree, ProgressClass, Role, Source, UnitId, Urgency, User, UserId,
 };
 use luoshi_storage::{MatterQuery, StoreError};
 
@@ -40,6 +40,8 @@ pub struct NewMatter {
 #[derive(Debug, Clone)]
 pub struct MatterView {
     pub matter: Matter,
+    /// Its number under its org's 字号 (青督〔2026〕7号), as every reader is shown it.
+    pub number: String,
     pub light: Light,
     /// One light per assignment, in the matter's assignment order.
     pub assignment_lights: Vec<Light>,
@@ -561,7 +563,7 @@ impl Luoshi {
                 .unwrap_or(0);
             if actor.can_see(m) {
                 shown_depth.insert(m.id, above + 1);
-                let mut view = view_with(&lights, m.clone());
+                let mut view = view_with(&lights, &tree, m.clone());
                 view.light = Cascade::new(m, &descendants).light(&lights).0;
                 below.push(ChainNode {
                     depth: above + 1,
@@ -629,24 +631,33 @@ impl Luoshi {
         Ok(Page { items, total })
     }
 
-    /// The matter the caller may see with this number (督〔2026〕5号), if there is one.
-    /// The matter a number names, typed any way people type it (71号, 71, 督[2026]71号; a
-    /// number without its year is of this year), if the caller may see it.
+    /// The matter a number names, typed any way people type it (71号, 71, 督[2026]71号,
+    /// 青督〔2026〕7号; a number without its year is of this year), if the caller may see it.
+    /// Orgs number apart, so the 字号 typed picks the org; without one, the caller's own org's
+    /// matter comes before one of an org below it.
     pub async fn matter_by_number(&self, user: &User, number: &str) -> Result<Option<Matter>> {
-        let Some(number) = MatterNumber::read(number, self.today().year()) else {
+        let Some((prefix, number)) = MatterNumber::read_prefixed(number, self.today().year())
+        else {
             return Ok(None);
         };
         let query = ListQuery {
             q: Some(number.to_string()),
-            limit: 5,
+            limit: MAX_PAGE,
             ..ListQuery::default()
         };
-        let page = self.list_matters(user, &query).await?;
-        Ok(page
+        let tree = self.tree();
+        let own = tree.org_of(user.unit_id);
+        let mut found: Vec<Matter> = self
+            .list_matters(user, &query)
+            .await?
             .items
             .into_iter()
             .map(|v| v.matter)
-            .find(|m| m.number == number))
+            .filter(|m| m.number == number)
+            .filter(|m| prefix.is_empty() || tree.number_prefix(m.org_id) == prefix)
+            .collect();
+        found.sort_by_key(|m| (Some(m.org_id) != own, m.org_id));
+        Ok(found.into_iter().next())
     }
 
     /// Splits a matter into one sub-matter per unit, each led by that unit and inheriting the
@@ -789,18 +800,22 @@ impl Luoshi {
 
     pub fn view(&self, matter: Matter) -> MatterView {
         let calendar = self.calendar();
-        view_with(&self.lights(&calendar), matter)
+        view_with(&self.lights(&calendar), &self.tree(), matter)
     }
 
     /// Matters with their lights, all judged against the same moment.
     pub fn views(&self, matters: Vec<Matter>) -> Vec<MatterView> {
         let calendar = self.calendar();
         let lights = self.lights(&calendar);
-        matters.into_iter().map(|m| view_with(&lights, m)).collect()
+        let tree = self.tree();
+        matters
+            .into_iter()
+            .map(|m| view_with(&lights, &tree, m))
+            .collect()
     }
 }
 
-fn view_with(lights: &LightContext<'_>, matter: Matter) -> MatterView {
+fn view_with(lights: &LightContext<'_>, tree: &OrgTree, matter: Matter) -> MatterView {
     let assignment_causes: Vec<Vec<Cause>> = matter
         .assignments
         .iter()
@@ -818,6 +833,7 @@ fn view_with(lights: &LightContext<'_>, matter: Matter) -> MatterView {
         .collect();
     let light = lights.matter(&matter);
     MatterView {
+        number: tree.number_label(matter.org_id, matter.number),
         matter,
         light,
         assignment_lights,

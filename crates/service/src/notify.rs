@@ -190,13 +190,14 @@ impl Luoshi {
                 .get(unit)
                 .map_or(String::new(), |u| u.display_name().to_string());
             let why = cause.describe();
+            let number = tree.number_label(c.org_id, c.number);
             let mut row = row;
             let (title, body) = match step {
                 Step::Yellow => {
                     row.yellow_at = Some(now);
                     (
                         format!("临近提醒:{}", c.title),
-                        format!("{}《{}》{why}。请按时办理并反馈进展。", c.number, c.title),
+                        format!("{number}《{}》{why}。请按时办理并反馈进展。", c.title),
                     )
                 }
                 Step::Red(n) | Step::Escalate(n) => {
@@ -205,8 +206,8 @@ impl Luoshi {
                     (
                         format!("催办(第{n}次):{}", c.title),
                         format!(
-                            "{}《{}》{why}。请{unit_name}抓紧办理,并在系统中反馈进展情况。",
-                            c.number, c.title
+                            "{number}《{}》{why}。请{unit_name}抓紧办理,并在系统中反馈进展情况。",
+                            c.title
                         ),
                     )
                 }
@@ -240,7 +241,7 @@ impl Luoshi {
                     unit_id: unit,
                     person: String::new(),
                     matter_ids: vec![c.matter_id],
-                    reason: format!("{}《{}》{why},催办{}次仍未落实", c.number, c.title, n - 1),
+                    reason: format!("{number}《{}》{why},催办{}次仍未落实", c.title, n - 1),
                     measure: None,
                     state: AccountabilityState::Proposed,
                     key: key.clone(),
@@ -263,8 +264,7 @@ impl Luoshi {
                         cause: format!("{key}:escalate"),
                         title: format!("预警升级:{unit_name}《{}》", c.title),
                         body: format!(
-                            "{}《{}》{why},已催办{}次仍未落实。请督促{unit_name}办理;建议列入问责候选。",
-                            c.number,
+                            "{number}《{}》{why},已催办{}次仍未落实。请督促{unit_name}办理;建议列入问责候选。",
                             c.title,
                             n - 1
                         ),
@@ -470,7 +470,11 @@ impl Luoshi {
             &Message {
                 cause: format!("{}:{kind}:{}", m.id, now.timestamp_micros()),
                 title: format!("{label}:{}", m.title),
-                body: format!("{}《{}》:{message}", m.number, m.title),
+                body: format!(
+                    "{}《{}》:{message}",
+                    self.tree().number_label(m.org_id, m.number),
+                    m.title
+                ),
                 matter_id: m.id,
                 confirm: true,
             },

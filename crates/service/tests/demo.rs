@@ -359,3 +359,55 @@ async fn agree(luoshi: &Luoshi, user: &luoshi_domain::User, when: &str) -> BTree
     assert_eq!(shown, units, "{when}: units on the dashboard");
     all.items.iter().map(|v| v.light).collect()
 }
+
+#[tokio::test]
+async fn a_countys_matters_are_numbered_under_its_own_prefix_and_found_by_it() {
+    let (luoshi, _dir) = demo_at("2026-06-30T09:00:00+08:00").await;
+    let ducha = user(&luoshi, "ducha").await;
+    let all = luoshi
+        .list_matters(
+            &ducha,
+            &ListQuery {
+                limit: 500,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+    let tree = luoshi.tree();
+    let county = all
+        .iter()
+        .find(|v| tree.get(v.matter.org_id).unwrap().name.contains("青山县"))
+        .expect("the county numbers matters of its own");
+    let n = county.matter.number;
+    assert_eq!(county.number, format!("青督〔{}〕{}号", n.year, n.seq));
+    let city = all
+        .iter()
+        .find(|v| v.matter.org_id == tree.org_of(ducha.unit_id).unwrap() && v.matter.number == n)
+        .expect("the city has a matter of the same year and sequence");
+    assert_eq!(city.number, format!("督〔{}〕{}号", n.year, n.seq));
+
+    let find = |typed: String| {
+        let luoshi = luoshi.clone();
+        let ducha = ducha.clone();
+        async move {
+            luoshi
+                .matter_by_number(&ducha, &typed)
+                .await
+                .unwrap()
+                .map(|m| m.id)
+        }
+    };
+    assert_eq!(find(county.number.clone()).await, Some(county.matter.id));
+    assert_eq!(
+        find(format!("青督[{}]{}号", n.year, n.seq)).await,
+        Some(county.matter.id)
+    );
+    assert_eq!(find(city.number.clone()).await, Some(city.matter.id));
+    assert_eq!(
+        find(format!("{}号", n.seq)).await,
+        Some(city.matter.id),
+        "without a prefix, the reader's own org first"
+    );
+}

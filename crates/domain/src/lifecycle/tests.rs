@@ -414,10 +414,7 @@ fn reassigning_the_lead_hands_over_the_role_and_keeps_the_old_record() {
 
 fn open_below() -> OpenBelow {
     OpenBelow {
-        seen: vec![MatterNumber {
-            year: 2026,
-            seq: 16,
-        }],
+        seen: vec!["督〔2026〕16号".into()],
         unseen: 1,
     }
 }
@@ -573,7 +570,7 @@ fn open_below_names_only_what_the_actor_may_see() {
         tree: &w.tree,
     };
     let below = OpenBelow::of([&mine, &elsewhere, &closed], &actor);
-    assert_eq!(below.seen, vec![mine.number]);
+    assert_eq!(below.seen, vec![mine.number.to_string()]);
     assert_eq!(below.unseen, 1);
     assert_eq!(below.describe(), "尚有2项下级事项未办结(督〔2026〕2号)");
 }
@@ -705,7 +702,7 @@ mod any_sequence {
             open_below in any::<bool>(),
         ) {
             let below = if open_below {
-                OpenBelow { seen: vec![MatterNumber { year: 2026, seq: 9 }], unseen: 1 }
+                OpenBelow { seen: vec![MatterNumber { year: 2026, seq: 9 }.to_string()], unseen: 1 }
             } else {
                 OpenBelow::default()
             };

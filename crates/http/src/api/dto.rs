@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use luoshi_domain::{
     AssignmentRole, AssignmentState, Cadence, Cause, EventKind, Light, Matter, MatterState,
-    ProgressClass, Role, Source, Unit, UnitKind, Urgency, User,
+    OrgTree, ProgressClass, Role, Source, Unit, UnitKind, Urgency, User,
 };
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
@@ -127,7 +127,7 @@ impl From<&MatterView> for MatterSummary {
         let m = &v.matter;
         MatterSummary {
             id: m.id.0,
-            number: m.number.to_string(),
+            number: v.number.clone(),
             title: m.title.clone(),
             source: m.source,
             urgency: m.urgency,
@@ -220,11 +220,12 @@ pub struct ChainNodeDto {
 }
 
 /// Why a sub-matter makes the light what it is, in words.
-fn culprit_reason(m: Option<&Matter>, light: Light, causes: &[Cause]) -> String {
+fn culprit_reason(m: Option<&Matter>, light: Light, causes: &[Cause], tree: &OrgTree) -> String {
     match m {
         Some(m) => {
             let why: Vec<String> = causes.iter().map(|c| c.describe()).collect();
-            let mut text = format!("下级事项{}“{}”为{}", m.number, m.title, light.label());
+            let number = tree.number_label(m.org_id, m.number);
+            let mut text = format!("下级事项{number}“{}”为{}", m.title, light.label());
             if !why.is_empty() {
                 text.push_str(&format!(":{}", why.join(";")));
             }
@@ -281,10 +282,12 @@ pub struct MatterDto {
     events: Vec<EventDto>,
 }
 
-impl From<MatterDetail> for MatterDto {
-    fn from(d: MatterDetail) -> Self {
+impl MatterDto {
+    /// The matter as the API answers it; the tree names its numbers under their orgs' 字号.
+    pub fn of(d: MatterDetail, tree: &OrgTree) -> Self {
         let MatterView {
             matter: m,
+            number,
             light,
             assignment_lights,
             assignment_causes,
@@ -293,7 +296,7 @@ impl From<MatterDetail> for MatterDto {
         let light_reasons = chain
             .culprits
             .iter()
-            .map(|(m, light, causes)| culprit_reason(m.as_ref(), *light, causes))
+            .map(|(m, light, causes)| culprit_reason(m.as_ref(), *light, causes, tree))
             .collect();
         MatterDto {
             own_light: chain.own_light,
@@ -306,7 +309,7 @@ impl From<MatterDetail> for MatterDto {
                 .iter()
                 .map(|a| ChainLinkDto {
                     id: a.id.0,
-                    number: a.number.to_string(),
+                    number: tree.number_label(a.org_id, a.number),
                     title: a.title.clone(),
                     state: a.state,
                     parent_id: a.parent_id.map(|p| p.0),
@@ -319,7 +322,7 @@ impl From<MatterDetail> for MatterDto {
                     let m = &n.view.matter;
                     ChainNodeDto {
                         id: m.id.0,
-                        number: m.number.to_string(),
+                        number: n.view.number.clone(),
                         title: m.title.clone(),
                         parent_id: m.parent_id.map(|p| p.0),
                         depth: n.depth,
@@ -333,7 +336,7 @@ impl From<MatterDetail> for MatterDto {
                 })
                 .collect(),
             id: m.id.0,
-            number: m.number.to_string(),
+            number,
             title: m.title,
             content: m.content,
             source: m.source,

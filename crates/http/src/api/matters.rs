@@ -232,7 +232,10 @@ pub async fn create(
 ) -> Result<(StatusCode, axum::Json<MatterDto>), ApiError> {
     let created = s.luoshi.create_matter(&user, b.into()).await?;
     let detail = s.luoshi.matter_detail(&user, created.matter.id).await?;
-    Ok((StatusCode::CREATED, axum::Json(MatterDto::from(detail))))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(MatterDto::of(detail, &s.luoshi.tree())),
+    ))
 }
 
 /// Corrects a draft before it is assigned: the whole matter as on registration, its units
@@ -247,7 +250,7 @@ pub async fn edit(
     Json(b): Json<CreateMatter>,
 ) -> MatterResult {
     let detail = s.luoshi.edit_draft(&user, MatterId(id), b.into()).await?;
-    Ok(axum::Json(MatterDto::from(detail)))
+    Ok(axum::Json(MatterDto::of(detail, &s.luoshi.tree())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -281,7 +284,7 @@ pub async fn reassign(
             &b.reason,
         )
         .await?;
-    Ok(axum::Json(MatterDto::from(detail)))
+    Ok(axum::Json(MatterDto::of(detail, &s.luoshi.tree())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -323,15 +326,13 @@ pub async fn get(
     Caller(user): Caller,
     Path(id): Path<i64>,
 ) -> MatterResult {
-    Ok(axum::Json(MatterDto::from(
-        s.luoshi.matter_detail(&user, MatterId(id)).await?,
-    )))
+    let detail = s.luoshi.matter_detail(&user, MatterId(id)).await?;
+    Ok(axum::Json(MatterDto::of(detail, &s.luoshi.tree())))
 }
 
 async fn act(s: &AppState, user: &luoshi_domain::User, id: i64, action: Action) -> MatterResult {
-    Ok(axum::Json(MatterDto::from(
-        s.luoshi.act(user, MatterId(id), action).await?,
-    )))
+    let detail = s.luoshi.act(user, MatterId(id), action).await?;
+    Ok(axum::Json(MatterDto::of(detail, &s.luoshi.tree())))
 }
 
 /// Sends a draft to its units (交办).

@@ -40,7 +40,7 @@ pub async fn list(State(s): State<AppState>) -> Result<Json<PublicMatters>, ApiE
         .map(|v| {
             let m = &v.matter;
             PublicMatter {
-                number: m.number.to_string(),
+                number: v.number.clone(),
                 title: m.title.clone(),
                 source: m.source.as_str(),
                 unit: tree

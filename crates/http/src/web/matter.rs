@@ -471,7 +471,7 @@ async fn confirm(s: &AppState, viewer: &Viewer, id: MatterId, step: &Step, f: &F
         "confirm.html",
         context! {
             viewer => ViewerView::of(viewer, &tree), csrf => viewer.csrf(),
-            id => m.id.0, number => m.number.to_string(), title => m.title,
+            id => m.id.0, number => s.luoshi.tree().number_label(m.org_id, m.number), title => m.title,
             verb => step.verb, label => step.label, fields,
         },
     )

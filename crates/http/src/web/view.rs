@@ -124,7 +124,7 @@ pub fn rows(
             let m = &v.matter;
             Row {
                 id: m.id.0,
-                number: m.number.to_string(),
+                number: v.number.clone(),
                 title: m.title.clone(),
                 source: m.source.label(),
                 lead: unit_name(tree, m.lead_unit_id),
@@ -225,6 +225,7 @@ fn culprit_reason(
     m: Option<&luoshi_domain::Matter>,
     light: luoshi_domain::Light,
     causes: &[Cause],
+    tree: &OrgTree,
 ) -> String {
     use super::i18n::t;
     let light = t(light.label(), &[]);
@@ -233,7 +234,11 @@ fn culprit_reason(
             let why = why(causes.iter());
             let named = t(
                 "下级事项{0}“{1}”为{2}",
-                &[m.number.to_string(), m.title.clone(), light],
+                &[
+                    tree.number_label(m.org_id, m.number),
+                    m.title.clone(),
+                    light,
+                ],
             );
             if why.is_empty() {
                 named
@@ -254,7 +259,7 @@ pub fn matter_page(
     let m = &v.matter;
     let page = MatterPageView {
         id: m.id.0,
-        number: m.number.to_string(),
+        number: v.number.clone(),
         title: m.title.clone(),
         content: m.content.clone(),
         source: m.source.label(),
@@ -273,7 +278,7 @@ pub fn matter_page(
             .chain
             .culprits
             .iter()
-            .map(|(m, light, causes)| culprit_reason(m.as_ref(), *light, causes))
+            .map(|(m, light, causes)| culprit_reason(m.as_ref(), *light, causes, tree))
             .collect(),
         open_below: d.chain.open_below,
         ancestors: d
@@ -282,7 +287,7 @@ pub fn matter_page(
             .iter()
             .map(|a| ChainLink {
                 id: a.id.0,
-                number: a.number.to_string(),
+                number: tree.number_label(a.org_id, a.number),
                 title: a.title.clone(),
             })
             .collect(),
@@ -294,7 +299,7 @@ pub fn matter_page(
                 let m = &n.view.matter;
                 TreeRow {
                     id: m.id.0,
-                    number: m.number.to_string(),
+                    number: n.view.number.clone(),
                     title: m.title.clone(),
                     depth: n.depth,
                     indent: n.depth.min(5),
