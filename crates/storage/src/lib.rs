@@ -11,6 +11,7 @@ pub mod letter;
 mod model;
 mod notify;
 pub mod postgres;
+pub mod sql;
 pub mod sqlite;
 
 use async_trait::async_trait;

@@ -21,7 +21,6 @@
 mod accountability;
 mod audit;
 mod bulletin;
-mod letter;
 mod matters;
 mod notify;
 mod rows;
@@ -44,8 +43,9 @@ use sqlx::{ConnectOptions, Connection, PgConnection, Postgres, Row, Transaction}
 
 use self::rows::{TOKEN_SELECT, USER_SELECT};
 use crate::bulletin::BulletinRow;
-use crate::letter::Letter;
+use crate::letter::{self, Letter};
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
+use crate::sql::Pg;
 use crate::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
     ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMerge,
@@ -845,17 +845,17 @@ impl Store for PostgresStore {
 
     async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
-        let id = letter::save(&mut tx, letter, bytes).await?;
+        let id = letter::save(&mut Pg(&mut tx), letter, bytes).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>> {
-        letter::list(&mut *self.conn().await?, org, year).await
+        letter::list(&mut Pg(&mut *self.conn().await?), org, year).await
     }
 
     async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>> {
-        letter::file(&mut *self.conn().await?, id).await
+        letter::file(&mut Pg(&mut *self.conn().await?), id).await
     }
 
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {

@@ -8,7 +8,6 @@
 mod accountability;
 mod audit;
 mod bulletin;
-mod letter;
 mod matters;
 mod notify;
 mod pool;
@@ -29,8 +28,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use self::pool::Workers;
 use self::rows::{TOKEN_SELECT, USER_SELECT, to_json, ts};
 use crate::bulletin::BulletinRow;
-use crate::letter::Letter;
+use crate::letter::{self, Letter};
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
+use crate::sql::{self, Lite};
 use crate::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
     ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMerge,
@@ -153,6 +153,17 @@ impl SqliteStore {
             sweeping: Default::default(),
         })
     }
+}
+
+/// Runs a shared operation in one transaction on the writer's connection.
+fn in_transaction<T>(
+    conn: &mut Connection,
+    op: impl AsyncFnOnce(&mut Lite<'_>) -> Result<T>,
+) -> Result<T> {
+    let tx = conn.transaction()?;
+    let out = sql::now(op(&mut Lite(&tx)))?;
+    tx.commit()?;
+    Ok(out)
 }
 
 /// Settings every connection gets.
@@ -758,15 +769,21 @@ impl Store for SqliteStore {
 
     async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64> {
         let (l, b) = (letter.clone(), bytes.to_vec());
-        self.writer.run(move |c| letter::save(c, &l, &b)).await
+        self.writer
+            .run(move |c| in_transaction(c, async |db| letter::save(db, &l, &b).await))
+            .await
     }
 
     async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>> {
-        self.readers.run(move |c| letter::list(c, org, year)).await
+        self.readers
+            .run(move |c| sql::now(letter::list(&mut Lite(c), org, year)))
+            .await
     }
 
     async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>> {
-        self.readers.run(move |c| letter::file(c, id)).await
+        self.readers
+            .run(move |c| sql::now(letter::file(&mut Lite(c), id)))
+            .await
     }
 
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {

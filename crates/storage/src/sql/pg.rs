@@ -1,0 +1,58 @@
+//! [`Db`] on a PostgreSQL connection, awaited on the runtime.
+
+use futures_util::TryStreamExt;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{AssertSqlSafe, PgConnection, Postgres};
+
+use super::{Arg, Db, Dialect, Row};
+use crate::Result;
+
+/// A PostgreSQL connection (or a transaction on one) as a [`Db`].
+pub struct Pg<'c>(pub &'c mut PgConnection);
+
+fn bound<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, Postgres, PgArguments> {
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for arg in args {
+        query = match arg {
+            Arg::Null => query.bind(None::<i64>),
+            Arg::I64(v) => query.bind(*v),
+            Arg::F64(v) => query.bind(*v),
+            Arg::Bool(v) => query.bind(*v),
+            Arg::Text(v) => query.bind(v.as_str()),
+            Arg::Bytes(v) => query.bind(v.as_slice()),
+            Arg::Time(t) => query.bind(*t),
+            Arg::Date(d) => query.bind(*d),
+            Arg::Json(v) => query.bind(sqlx::types::Json(v)),
+            Arg::Ids(ids) => query.bind(ids.as_slice()),
+        };
+    }
+    query
+}
+
+impl Db for Pg<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64> {
+        Ok(bound(sql, args)
+            .execute(&mut *self.0)
+            .await?
+            .rows_affected())
+    }
+
+    async fn rows<T>(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        mut read: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut rows = bound(sql, args).fetch(&mut *self.0);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            out.push(read(&Row::Postgres(&row))?);
+        }
+        Ok(out)
+    }
+}
