@@ -15,6 +15,8 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
+mod minutes;
+
 /// A task found in a document, with its units and deadline as written; nothing is matched or parsed yet.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Candidate {
@@ -38,8 +40,15 @@ pub struct Candidate {
     pub paragraph: usize,
 }
 
-/// The candidate tasks of a document given as its paragraphs.
+/// The candidate tasks of a document given as its paragraphs: minutes by what the meeting
+/// decided, other documents by their numbered items.
 pub fn candidates(paragraphs: &[String]) -> Vec<Candidate> {
+    if minutes::is_minutes(paragraphs) {
+        let decided = minutes::candidates(paragraphs);
+        if !decided.is_empty() {
+            return decided;
+        }
+    }
     select(read_items(paragraphs))
 }
 
@@ -259,7 +268,11 @@ impl Reader {
 /// An item's roles, from its field lines, closing bracket and (in minutes) clauses, and its title.
 fn resolve(item: &Item) -> (Roles, String) {
     let mut roles = item.fields.clone();
-    let mut title = item.text.clone();
+    let mut title = if is_heading_over_body(item) {
+        item.body.join("\n")
+    } else {
+        item.text.clone()
+    };
     if let Some((rest, found)) = closing_bracket(&item.text).or_else(|| trailing_fields(&item.text))
     {
         title = rest;
@@ -316,7 +329,8 @@ fn select(items: Vec<Item>) -> Vec<Candidate> {
             .iter()
             .zip(&resolved)
             .map(|(i, (_, title))| {
-                !i.has_children && Some(i.kind) == deepest && !looks_like_heading(title)
+                let heading = looks_like_heading(title) || looks_like_heading(&i.text);
+                !i.has_children && Some(i.kind) == deepest && !heading
             })
             .collect();
     }
@@ -324,8 +338,12 @@ fn select(items: Vec<Item>) -> Vec<Candidate> {
     kept.filter(|((_, (_, title)), keep)| *keep && !title.is_empty())
         .map(|((item, (roles, title)), _)| {
             let [lead, units, co, leader, deadline] = roles.0;
+            let mut sections = item.sections.clone();
+            if is_heading_over_body(&item) {
+                sections.push(item.line.clone());
+            }
             Candidate {
-                sections: item.sections,
+                sections,
                 number: item.number,
                 title,
                 lead,
@@ -857,6 +875,16 @@ fn enumerated_tasks(line: &str) -> Option<Vec<(String, String)>> {
     (!parts.is_empty()).then_some(parts)
 }
 
+/// "(一)加大城市治堵力度" with the work written in a paragraph under it: offices track the work,
+/// under the heading.
+fn is_heading_over_body(item: &Item) -> bool {
+    let text = item.text.trim_end_matches(|c| "。.".contains(plain(c)));
+    (1..=2).contains(&item.body.len())
+        && text.chars().count() <= 30
+        && !text.contains(|c: char| ",;。!?:".contains(plain(c)))
+        && closing_bracket(&item.text).is_none()
+}
+
 /// "总体情况", "未来五年主要工作任务": a heading left without items, not a task.
 fn looks_like_heading(title: &str) -> bool {
     let endings =
@@ -1276,7 +1304,7 @@ mod tests {
     }
 
     #[test]
-    fn minutes_body_paragraphs_name_units_and_time_limits() {
+    fn minutes_decisions_are_the_work_and_the_agenda_item_their_section() {
         let text = paragraphs(&[
             "现纪要如下:",
             "一、会议听取了市住建局关于老旧小区改造工作的汇报",
@@ -1290,10 +1318,19 @@ mod tests {
         assert_eq!(roles, ["市住建局", "市财政局、各区政府", "6月底前"]);
         assert_eq!(
             found[0].title,
-            "会议听取了市住建局关于老旧小区改造工作的汇报"
+            "由市住建局牵头,市财政局、各区政府配合,于6月底前完成年度改造计划的50%。"
+        );
+        assert_eq!(
+            found[0].sections,
+            ["一、会议听取了市住建局关于老旧小区改造工作的汇报"]
         );
         let roles = [&found[1].units, &found[1].deadline];
-        assert_eq!(roles, ["市政府办公室", "3月底前印发实施"]);
+        assert_eq!(roles[0], "市政府办公室");
+        assert!(roles[1].starts_with("3月底前"), "{roles:?}");
+        assert_eq!(
+            found[1].sections,
+            ["二、会议原则通过《城市更新实施办法(试行)》"]
+        );
     }
 
     proptest! {

@@ -8,6 +8,7 @@ pub mod docx;
 pub mod extract;
 pub mod ledger;
 pub mod read;
+pub mod script;
 pub mod table;
 
 /// A date the way official documents write it: 2026年6月30日.

@@ -39,17 +39,69 @@ pub enum ReadError {
     Empty,
     #[error("工作表“{0}”过大(超过200万个单元格),请删去多余的行列或拆分后再导入")]
     TooLarge(String),
+    #[error(
+        "PDF 文件中没有找到文字(可能是扫描件或图片),请先进行文字识别,或改用 Word(.docx)原文再导入"
+    )]
+    ScannedPdf,
+    #[error("暂不支持 PDF 文件,请另存为 .docx 后再导入")]
+    Pdf,
+    #[error("文件中没有找到文字,请检查是否选错了文件")]
+    NoText,
     #[error("文件解压后过大(超过{}MB),可能已损坏或是恶意构造的压缩包,请检查后重新保存再导入", MAX_UNPACKED_BYTES >> 20)]
     Unpacks,
 }
 
 const ZIP: &[u8] = b"PK\x03\x04";
 const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+const PDF: &[u8] = b"%PDF";
 
-/// Reads a file by what its bytes are; `file_name` only tells CSV from plain text.
+/// Reads a file by what its bytes are; `file_name` only tells CSV from plain text. Its text
+/// comes back normalised (see [`crate::script`]), and a document without any is an error.
 pub fn read(file_name: &str, bytes: &[u8]) -> Result<Content, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
+    }
+    let normalise = |cells: Vec<String>| -> Vec<String> {
+        cells.iter().map(|c| crate::script::normalise(c)).collect()
+    };
+    let grids = |grids: Vec<Grid>| -> Vec<Grid> {
+        grids
+            .into_iter()
+            .map(|g| Grid {
+                name: crate::script::normalise(&g.name),
+                rows: g.rows.into_iter().map(normalise).collect(),
+            })
+            .collect()
+    };
+    match content(file_name, bytes)? {
+        Content::Sheets(sheets) => Ok(Content::Sheets(grids(sheets))),
+        Content::Document { paragraphs, tables } => {
+            let blank = |t: &String| t.trim().is_empty();
+            if paragraphs.iter().all(blank)
+                && tables
+                    .iter()
+                    .flat_map(|t| t.rows.iter().flatten())
+                    .all(blank)
+            {
+                return Err(ReadError::NoText);
+            }
+            Ok(Content::Document {
+                paragraphs: normalise(paragraphs),
+                tables: grids(tables),
+            })
+        }
+    }
+}
+
+fn content(file_name: &str, bytes: &[u8]) -> Result<Content, ReadError> {
+    if bytes.starts_with(PDF) {
+        // A PDF with text names the fonts it is drawn in; a scan is only pictures.
+        let has_text = bytes.windows(5).any(|w| w == b"/Font");
+        return Err(if has_text {
+            ReadError::Pdf
+        } else {
+            ReadError::ScannedPdf
+        });
     }
     if bytes.starts_with(ZIP) {
         check_unpacked_size(bytes)?;
@@ -642,6 +694,39 @@ mod tests {
         );
         assert!(paragraphs.iter().any(|p| p == "一、议定事项 & 要求"));
         assert_eq!(tables[0].rows[1], ["1", "建设<城东>污水厂", "市住建局"]);
+    }
+
+    #[test]
+    fn a_scanned_pdf_or_a_document_without_text_says_no_text_was_found() {
+        let scan =
+            b"%PDF-1.4\n1 0 obj << /Type /XObject /Subtype /Image >> stream\xff\xd8\x00 endstream";
+        assert_eq!(read("纪要.pdf", scan), Err(ReadError::ScannedPdf));
+        assert!(ReadError::ScannedPdf.to_string().contains("没有找到文字"));
+        let typed = b"%PDF-1.4\n<< /Font << /F1 5 0 R >> >>";
+        assert_eq!(read("纪要.pdf", typed), Err(ReadError::Pdf));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(
+            &mut zip,
+            b"<w:document><w:body><w:p></w:p></w:body></w:document>",
+        )
+        .unwrap();
+        let empty = zip.finish().unwrap().into_inner();
+        assert_eq!(read("空白.docx", &empty), Err(ReadError::NoText));
+    }
+
+    #[test]
+    fn text_from_a_page_in_traditional_script_reads_as_simplified_without_its_pinyin() {
+        let page = "一、審議《責(zé)任清單》\n由區(qū)住建局牽頭\n";
+        let Content::Document { paragraphs, .. } = read("纪要.txt", page.as_bytes()).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(paragraphs, ["一、审议《责任清单》", "由区住建局牵头"]);
     }
 
     #[test]
