@@ -3,6 +3,7 @@
 //! Every method is one transaction: a matter's new state and the events that explain it are
 //! written together or not at all.
 
+pub mod accountability;
 pub mod bulletin;
 mod chain;
 mod doc;

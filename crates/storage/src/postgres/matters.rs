@@ -375,7 +375,7 @@ pub async fn save_transition(
 }
 
 /// Appends events and their links; the caller's transaction holds the chain's lock.
-pub(super) async fn insert_events(
+pub(crate) async fn insert_events(
     tx: &mut PgConnection,
     matter: MatterId,
     events: &[NewEvent],

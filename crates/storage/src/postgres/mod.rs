@@ -18,10 +18,8 @@
 //! keeps serving) when it is on the PATH; without it `backup` fails and says to use pg_dump,
 //! since a PostgreSQL database is backed up by PostgreSQL's own tools, not copied as a file.
 
-mod accountability;
 mod audit;
-mod bulletin;
-mod matters;
+pub(crate) mod matters;
 mod notify;
 mod rows;
 mod scratch;
@@ -42,7 +40,8 @@ use sqlx::types::Json;
 use sqlx::{ConnectOptions, Connection, PgConnection, Postgres, Row, Transaction};
 
 use self::rows::{TOKEN_SELECT, USER_SELECT};
-use crate::bulletin::BulletinRow;
+use crate::accountability;
+use crate::bulletin::{self, BulletinRow};
 use crate::letter::{self, Letter};
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::sql::Pg;
@@ -834,13 +833,13 @@ impl Store for PostgresStore {
         adjustment: &Adjustment,
     ) -> Result<EventId> {
         let mut tx = self.write().await?;
-        let id = accountability::adjust(&mut tx, matter, event, adjustment).await?;
+        let id = accountability::adjust(&mut Pg(&mut tx), matter, event, adjustment).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     async fn adjustments(&self, matters: &[MatterId]) -> Result<Vec<Adjustment>> {
-        accountability::adjustments(&mut *self.conn().await?, matters).await
+        accountability::adjustments(&mut Pg(&mut *self.conn().await?), matters).await
     }
 
     async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64> {
@@ -859,11 +858,11 @@ impl Store for PostgresStore {
     }
 
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {
-        bulletin::list(&mut *self.conn().await?, org).await
+        bulletin::list(&mut Pg(&mut *self.conn().await?), org).await
     }
 
     async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>> {
-        bulletin::one(&mut *self.conn().await?, id).await
+        bulletin::one(&mut Pg(&mut *self.conn().await?), id).await
     }
 
     async fn save_bulletin(
@@ -873,13 +872,13 @@ impl Store for PostgresStore {
         events: &[(MatterId, NewEvent)],
     ) -> Result<i64> {
         let mut tx = self.write().await?;
-        let id = bulletin::save(&mut tx, b, from, events).await?;
+        let id = bulletin::save(&mut Pg(&mut tx), b, from, events).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>> {
-        accountability::list(&mut *self.conn().await?, org).await
+        accountability::list(&mut Pg(&mut *self.conn().await?), org).await
     }
 
     async fn save_accountability(
@@ -888,7 +887,7 @@ impl Store for PostgresStore {
         events: &[(MatterId, NewEvent)],
     ) -> Result<i64> {
         let mut tx = self.write().await?;
-        let id = accountability::save(&mut tx, record, events).await?;
+        let id = accountability::save(&mut Pg(&mut tx), record, events).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -160,7 +160,7 @@ pub async fn dispatch_in(tx: &mut PgConnection, d: &Dispatch) -> Result<usize> {
     .await?
     .rows_affected() as usize;
     for a in &d.proposals {
-        super::accountability::propose_in(tx, a).await?;
+        crate::accountability::propose(&mut crate::sql::Pg(tx), a).await?;
     }
     let mut resent: Vec<_> = d.resent.iter().collect();
     resent.sort();

@@ -13,7 +13,7 @@ pub struct Lite<'c>(pub &'c rusqlite::Connection);
 impl ToSql for Arg {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(match self {
-            Arg::Null => Value::Null,
+            Arg::Null(_) => Value::Null,
             Arg::I64(v) => Value::Integer(*v),
             Arg::F64(v) => Value::Real(*v),
             Arg::Bool(v) => Value::Integer(i64::from(*v)),
@@ -60,5 +60,13 @@ impl Db for Lite<'_> {
             out.push(read(&Row::Sqlite(row))?);
         }
         Ok(out)
+    }
+
+    async fn insert_events(
+        &mut self,
+        matter: luoshi_domain::MatterId,
+        events: &[luoshi_domain::NewEvent],
+    ) -> Result<Vec<luoshi_domain::EventId>> {
+        crate::sqlite::matters::insert_events(self.0, matter, events)
     }
 }

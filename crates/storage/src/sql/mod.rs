@@ -50,7 +50,8 @@ impl Dialect {
 /// A value bound to a statement.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
-    Null,
+    /// No value, of the column's type: PostgreSQL types every parameter.
+    Null(Kind),
     I64(i64),
     F64(f64),
     Bool(bool),
@@ -66,6 +67,18 @@ pub enum Arg {
     Ids(Vec<i64>),
 }
 
+/// The type of a value that is absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    I64,
+    F64,
+    Bool,
+    Text,
+    Bytes,
+    Time,
+    Date,
+}
+
 impl Arg {
     /// `value` as a JSON document.
     pub fn json<T: serde::Serialize>(value: &T) -> Arg {
@@ -74,30 +87,39 @@ impl Arg {
 }
 
 macro_rules! arg_from {
-    ($($t:ty => |$v:ident| $e:expr),* $(,)?) => {
+    ($($t:ty => $kind:ident |$v:ident| $e:expr),* $(,)?) => {
         $(impl From<$t> for Arg {
             fn from($v: $t) -> Arg { $e }
+        }
+        impl Typed for $t {
+            const KIND: Kind = Kind::$kind;
         })*
     };
 }
 
-arg_from! {
-    i64 => |v| Arg::I64(v),
-    i32 => |v| Arg::I64(v.into()),
-    u32 => |v| Arg::I64(v.into()),
-    f64 => |v| Arg::F64(v),
-    bool => |v| Arg::Bool(v),
-    String => |v| Arg::Text(v),
-    &str => |v| Arg::Text(v.to_string()),
-    &String => |v| Arg::Text(v.clone()),
-    &[u8] => |v| Arg::Bytes(v.to_vec()),
-    DateTime<Utc> => |v| Arg::Time(v),
-    NaiveDate => |v| Arg::Date(v),
+/// A type whose absence is bound as a NULL of its kind.
+pub trait Typed {
+    const KIND: Kind;
 }
 
-impl<T: Into<Arg>> From<Option<T>> for Arg {
+arg_from! {
+    i64 => I64 |v| Arg::I64(v),
+    i32 => I64 |v| Arg::I64(v.into()),
+    u32 => I64 |v| Arg::I64(v.into()),
+    u8 => I64 |v| Arg::I64(v.into()),
+    f64 => F64 |v| Arg::F64(v),
+    bool => Bool |v| Arg::Bool(v),
+    String => Text |v| Arg::Text(v),
+    &str => Text |v| Arg::Text(v.to_string()),
+    &String => Text |v| Arg::Text(v.clone()),
+    &[u8] => Bytes |v| Arg::Bytes(v.to_vec()),
+    DateTime<Utc> => Time |v| Arg::Time(v),
+    NaiveDate => Date |v| Arg::Date(v),
+}
+
+impl<T: Into<Arg> + Typed> From<Option<T>> for Arg {
     fn from(v: Option<T>) -> Arg {
-        v.map_or(Arg::Null, Into::into)
+        v.map_or(Arg::Null(T::KIND), Into::into)
     }
 }
 
@@ -132,6 +154,14 @@ pub trait Db {
     ) -> Result<Option<T>> {
         Ok(self.rows(sql, args, read).await?.into_iter().next())
     }
+
+    /// Appends events to a matter's timeline and links them into the audit chain, in this
+    /// transaction; their ids.
+    async fn insert_events(
+        &mut self,
+        matter: luoshi_domain::MatterId,
+        events: &[luoshi_domain::NewEvent],
+    ) -> Result<Vec<luoshi_domain::EventId>>;
 
     /// The first column of the only row of a query.
     async fn value<T: Col>(&mut self, sql: &str, args: &[Arg]) -> Result<T> {

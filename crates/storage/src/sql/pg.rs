@@ -5,7 +5,7 @@ use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, PgConnection, Postgres};
 
-use super::{Arg, Db, Dialect, Row};
+use super::{Arg, Db, Dialect, Kind, Row};
 use crate::Result;
 
 /// A PostgreSQL connection (or a transaction on one) as a [`Db`].
@@ -15,7 +15,15 @@ fn bound<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, Postgres, PgArguments> 
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for arg in args {
         query = match arg {
-            Arg::Null => query.bind(None::<i64>),
+            Arg::Null(kind) => match kind {
+                Kind::I64 => query.bind(None::<i64>),
+                Kind::F64 => query.bind(None::<f64>),
+                Kind::Bool => query.bind(None::<bool>),
+                Kind::Text => query.bind(None::<&str>),
+                Kind::Bytes => query.bind(None::<&[u8]>),
+                Kind::Time => query.bind(None::<chrono::DateTime<chrono::Utc>>),
+                Kind::Date => query.bind(None::<chrono::NaiveDate>),
+            },
             Arg::I64(v) => query.bind(*v),
             Arg::F64(v) => query.bind(*v),
             Arg::Bool(v) => query.bind(*v),
@@ -54,5 +62,13 @@ impl Db for Pg<'_> {
             out.push(read(&Row::Postgres(&row))?);
         }
         Ok(out)
+    }
+
+    async fn insert_events(
+        &mut self,
+        matter: luoshi_domain::MatterId,
+        events: &[luoshi_domain::NewEvent],
+    ) -> Result<Vec<luoshi_domain::EventId>> {
+        crate::postgres::matters::insert_events(self.0, matter, events).await
     }
 }

@@ -3,7 +3,7 @@
 //! fields, written in the transaction that wrote the row; checked from the first link to the
 //! last.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::chain::{Linked as Row, link};
 use crate::{AdminAction, AuditHash, Result, StoreError};
@@ -70,7 +70,7 @@ pub fn choose(conn: &Connection, hash: AuditHash) -> Result<()> {
 /// Links the events and admin actions written since the last link, in order; called in the
 /// transaction that wrote them (and once at start-up for rows written before the chain
 /// existed).
-pub fn extend(tx: &Transaction<'_>) -> Result<()> {
+pub fn extend(tx: &Connection) -> Result<()> {
     let algo = chosen(tx)?;
     let (mut seq, mut prev): (i64, String) = tx
         .prepare_cached("SELECT seq, hash FROM audit_links ORDER BY seq DESC LIMIT 1")?

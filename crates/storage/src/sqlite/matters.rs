@@ -251,8 +251,8 @@ pub fn save_transition(
     Ok(ids)
 }
 
-pub(super) fn insert_events(
-    tx: &Transaction<'_>,
+pub(crate) fn insert_events(
+    tx: &Connection,
     matter: MatterId,
     events: &[NewEvent],
 ) -> Result<Vec<EventId>> {

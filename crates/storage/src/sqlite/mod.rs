@@ -5,10 +5,8 @@
 //! concurrent writers queue in the process instead of failing with SQLITE_BUSY. Reads run on a
 //! small pool of connections in blocking tasks and never wait for the writer (WAL).
 
-mod accountability;
 mod audit;
-mod bulletin;
-mod matters;
+pub(crate) mod matters;
 mod notify;
 mod pool;
 pub(crate) mod rows;
@@ -27,7 +25,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use self::pool::Workers;
 use self::rows::{TOKEN_SELECT, USER_SELECT, to_json, ts};
-use crate::bulletin::BulletinRow;
+use crate::accountability;
+use crate::bulletin::{self, BulletinRow};
 use crate::letter::{self, Letter};
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
 use crate::sql::{self, Lite};
@@ -756,14 +755,18 @@ impl Store for SqliteStore {
     ) -> Result<EventId> {
         let (e, a) = (event.clone(), adjustment.clone());
         self.writer
-            .run(move |c| accountability::adjust(c, matter, &e, &a))
+            .run(move |c| {
+                in_transaction(c, async |db| {
+                    accountability::adjust(db, matter, &e, &a).await
+                })
+            })
             .await
     }
 
     async fn adjustments(&self, matters: &[MatterId]) -> Result<Vec<Adjustment>> {
         let ids = matters.to_vec();
         self.readers
-            .run(move |c| accountability::adjustments(c, &ids))
+            .run(move |c| sql::now(accountability::adjustments(&mut Lite(c), &ids)))
             .await
     }
 
@@ -787,11 +790,15 @@ impl Store for SqliteStore {
     }
 
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {
-        self.readers.run(move |c| bulletin::list(c, org)).await
+        self.readers
+            .run(move |c| sql::now(bulletin::list(&mut Lite(c), org)))
+            .await
     }
 
     async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>> {
-        self.readers.run(move |c| bulletin::one(c, id)).await
+        self.readers
+            .run(move |c| sql::now(bulletin::one(&mut Lite(c), id)))
+            .await
     }
 
     async fn save_bulletin(
@@ -802,13 +809,17 @@ impl Store for SqliteStore {
     ) -> Result<i64> {
         let (b, from, e) = (b.clone(), from.map(str::to_string), events.to_vec());
         self.writer
-            .run(move |c| bulletin::save(c, &b, from.as_deref(), &e))
+            .run(move |c| {
+                in_transaction(c, async |db| {
+                    bulletin::save(db, &b, from.as_deref(), &e).await
+                })
+            })
             .await
     }
 
     async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>> {
         self.readers
-            .run(move |c| accountability::list(c, org))
+            .run(move |c| sql::now(accountability::list(&mut Lite(c), org)))
             .await
     }
 
@@ -819,7 +830,7 @@ impl Store for SqliteStore {
     ) -> Result<i64> {
         let (a, e) = (record.clone(), events.to_vec());
         self.writer
-            .run(move |c| accountability::save(c, &a, &e))
+            .run(move |c| in_transaction(c, async |db| accountability::save(db, &a, &e).await))
             .await
     }
 

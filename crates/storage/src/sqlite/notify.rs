@@ -127,7 +127,7 @@ pub fn dispatch_in(tx: &Transaction<'_>, d: &Dispatch) -> Result<usize> {
             .map_err(write_error)?;
     }
     for a in &d.proposals {
-        super::accountability::propose_in(tx, a)?;
+        crate::sql::now(crate::accountability::propose(&mut crate::sql::Lite(tx), a))?;
     }
     for (id, at) in &d.resent {
         tx.prepare_cached("UPDATE inbox SET resent_at = ? WHERE id = ?")?
