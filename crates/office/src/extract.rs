@@ -49,7 +49,14 @@ pub fn candidates(paragraphs: &[String]) -> Vec<Candidate> {
             return decided;
         }
     }
-    select(read_items(paragraphs))
+    let mut found = select(read_items(paragraphs));
+    // A limit written into the task ("2022年10月底前编制并公布…") when no field or bracket gives one.
+    for c in found.iter_mut().filter(|c| c.deadline.is_empty()) {
+        if let Some(limit) = minutes::time_limit(&c.title).filter(|l| l.ends_with('前')) {
+            c.deadline = limit.to_string();
+        }
+    }
+    found
 }
 
 /// Numbering styles, shallowest first.

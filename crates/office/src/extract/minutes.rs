@@ -31,7 +31,8 @@ pub(super) fn is_minutes(paragraphs: &[String]) -> bool {
             .char_indices()
             .take(7)
             .any(|(i, _)| s[i..].starts_with("会议"));
-        decision(s).is_some_and(|(said, _)| said != Said::Approved && (by_meeting || !speech))
+        let (_, s) = lead_in(s);
+        decision(s).is_some_and(|(said, _)| by_meeting || said != Said::Approved && !speech)
     })
 }
 
@@ -50,6 +51,8 @@ pub(super) fn candidates(paragraphs: &[String]) -> Vec<Candidate> {
 struct Minutes {
     found: Vec<Candidate>,
     section: Option<String>,
+    /// The section is a numbered agenda item, which the report heard under it does not replace.
+    numbered: bool,
     /// The unit whose report the section answers, for decisions that name none.
     reporter: Option<String>,
     /// A decision ending its line with a colon ("会议要求:") goes on over the lines after it.
@@ -58,11 +61,15 @@ struct Minutes {
 
 impl Minutes {
     fn read(&mut self, paragraph: usize, line: &str) {
+        let approves = |rest: &str| {
+            matches!(decision(rest), Some((Said::Approved, _))) && !is_work(rest, Said::Approved)
+        };
         if let Some((_, number, _, rest)) = numbered(line)
-            && decision(rest).is_none()
+            && (decision(rest).is_none() || approves(rest))
         {
-            if is_agenda(rest) || self.open.is_none() {
+            if is_agenda(rest) || approves(rest) || self.open.is_none() {
                 self.section = Some(line.to_string());
+                self.numbered = true;
                 self.reporter = reporter(rest);
                 self.open = None;
             } else {
@@ -105,12 +112,14 @@ impl Minutes {
                 }
                 if is_work(rest, kind) {
                     self.add(paragraph, rest, "", local_reporter.as_deref());
-                } else if kind == Said::Approved {
+                } else if kind == Said::Approved && !self.numbered {
                     self.section = Some(trim_value(sentence).to_string());
                 }
             } else if is_agenda(sentence) {
                 let whole = all.len() == 1;
-                self.section = Some(trim_value(sentence).to_string());
+                if !self.numbered {
+                    self.section = Some(trim_value(sentence).to_string());
+                }
                 let unit = reporter(sentence);
                 if whole {
                     self.reporter = unit;
@@ -138,8 +147,8 @@ impl Minutes {
         let lead = &roles.0[Role::Lead as usize];
         let units = &roles.0[Role::Units as usize];
         if lead.is_empty() && units.is_empty() {
-            let named = addressed(text)
-                .or_else(|| subject(text))
+            let named = subject(text)
+                .or_else(|| addressed(text))
                 .or_else(|| proposer(text))
                 .or_else(|| {
                     reporter
@@ -268,9 +277,12 @@ fn chair(s: &str) -> Option<&str> {
         .find(|&(i, _)| starts_with_any(&s[i..], "要求 强调 指出"))?;
     let who = &s[..at];
     let spoken = s[at + "要求".len()..].starts_with(|c: char| ",:".contains(plain(c)));
-    // A name with titles (县委副书记、代县长王华), not a clause that quotes someone.
-    let plain_who =
-        who.chars().count() <= 14 && !who.contains(|c: char| ",;。:的在中“".contains(plain(c)));
+    // A name, with titles (县委副书记、代县长王华) or without (王华), or 同时: not a clause
+    // such as "根据通用责任清单要求," or one that quotes someone.
+    let titled = ["长", "书记", "主任"].iter().any(|t| who.contains(t));
+    let plain_who = (titled && who.chars().count() <= 14 || who.chars().count() <= 4)
+        && !starts_with_any(who, "根据 按照 对照 依据 按")
+        && !who.contains(|c: char| ",;。:的在中“".contains(plain(c)));
     (spoken && plain_who).then(|| &s[at..])
 }
 
@@ -399,7 +411,7 @@ fn addressed(text: &str) -> Option<(String, String)> {
     let head = (1..=last.chars().count().min(12))
         .rev()
         .map(|n| &last[..last.char_indices().nth(n).map_or(last.len(), |(i, _)| i)])
-        .find(|p| is_unit_word(p))?;
+        .find(|p| looks_like_unit(p) || ends_with_any(p, "部门 单位"))?;
     if head == *last {
         return None; // the clause is only names: a subject before 要 reads it
     }
@@ -440,7 +452,7 @@ fn subject(text: &str) -> Option<(String, String)> {
         let helped = clauses[k..].iter().find_map(|(c, _)| {
             let after = c.split_once("配合")?.1;
             let end = after.char_indices().map(|(i, c)| i + c.len_utf8());
-            end.filter(|&e| looks_like_unit(&after[..e]))
+            end.filter(|&e| after[..e].chars().count() >= 3 && looks_like_unit(&after[..e]))
                 .map(|e| &after[..e])
                 .min_by_key(|u| u.len())
         });
@@ -476,16 +488,20 @@ fn split_lead(names: &[&str]) -> (String, String) {
     (first.to_string(), rest.join("、"))
 }
 
-/// The last time limit written in the text (8月底前, 2022年10月底前, 一季度, 年底前), or 尽快
-/// when it asks for speed without one.
-fn time_limit(text: &str) -> Option<&str> {
+/// The last time limit written in the text (8月底前, 2022年10月底前, 一季度, 年底前). 尽快 is
+/// none: the importer says so in a note.
+pub(super) fn time_limit(text: &str) -> Option<&str> {
     let mut found = None;
-    for (i, _) in text.char_indices() {
-        if let Some(len) = time_at(&text[i..]) {
+    let mut before = None;
+    for (i, c) in text.char_indices() {
+        // A phrase starts where a number does, not inside one (the 0月 of 10月).
+        let inside = before.is_some_and(|b: char| b.is_ascii_digit() || b == '年');
+        if !inside && let Some(len) = time_at(&text[i..]) {
             found = Some(&text[i..i + len]);
         }
+        before = Some(c);
     }
-    found.or_else(|| ["尽快", "立即"].into_iter().find(|w| text.contains(w)))
+    found
 }
 
 /// The length of the time limit `s` starts with, if it does.
@@ -535,4 +551,118 @@ fn with_before(s: &str, end: usize) -> usize {
         .iter()
         .find(|w| s[end..].starts_with(**w))
         .map_or(end, |w| end + w.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read(lines: &[&str]) -> Vec<Candidate> {
+        candidates(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn each_decision_sentence_is_a_row_under_its_agenda_item() {
+        let found = read(&[
+            "县长主持召开县政府常务会议,副县长王某、李某出席会议,县直有关单位负责人列席会议。",
+            "一、审议《城市更新实施办法(送审稿)》",
+            "会议听取了县住建局局长张某同志关于《城市更新实施办法(送审稿)》的汇报。会议原则同意该办法,修改完善后印发。会议指出,城市更新是重要民生工程。会议强调,县自然资源局要于8月底前完成规划编制;各乡镇要全力配合。",
+        ]);
+        let titles: Vec<&str> = found.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "会议原则同意该办法,修改完善后印发。",
+                "县自然资源局要于8月底前完成规划编制;",
+                "各乡镇要全力配合。"
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|c| c.sections == ["一、审议《城市更新实施办法(送审稿)》"])
+        );
+        assert_eq!(
+            found[0].lead, "县住建局",
+            "the unit that reported carries out what names none"
+        );
+        assert_eq!(
+            (found[1].lead.as_str(), found[1].deadline.as_str()),
+            ("县自然资源局", "8月底前")
+        );
+        assert_eq!(found[2].lead, "各乡镇");
+    }
+
+    #[test]
+    fn the_chairs_points_are_rows_each_with_the_unit_it_names() {
+        let found = read(&[
+            "钟某要求:一是力度要更大,加速整改;二是县政府督查室要加强督查。三是指导要更细。县自然资源局全体班子成员要吃住在镇村。",
+            "县政府办督查室主任、工作专班参加会议。",
+        ]);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found[0].number, "一是");
+        assert_eq!(found[1].lead, "县政府督查室");
+        assert_eq!(found[2].lead, "县自然资源局");
+    }
+
+    #[test]
+    fn approvals_name_the_proposer_and_helpers_follow_the_unit_they_help() {
+        let found = read(&[
+            "会议原则同意县财政局拟草的《资金管理办法》,修改完善后,批复实施。",
+            "会议要求,各相关单位要积极配合区交通运输局尽快完成人员划转工作。",
+            "会议要求各乡镇、各有关部门深刻认识森林资源保护的紧迫性。",
+        ]);
+        assert_eq!(found[0].lead, "县财政局");
+        assert_eq!(
+            (found[1].lead.as_str(), found[1].co.as_str()),
+            ("区交通运输局", "各相关单位")
+        );
+        assert_eq!(found[1].deadline, "", "尽快 is no time limit");
+        assert_eq!(
+            (found[2].lead.as_str(), found[2].co.as_str()),
+            ("各乡镇", "各有关部门")
+        );
+    }
+
+    #[test]
+    fn statements_attendance_and_speeches_quoting_others_are_not_work() {
+        let found = read(&[
+            "会议指出,清洁取暖工作是一项重要的民生工作,很有必要。",
+            "会议还研究了其他事项。",
+            "县领导雷某、杨某参加会议。",
+        ]);
+        assert!(found.is_empty(), "{found:#?}");
+        let rule = ["根据通用责任清单要求,进一步细化公开各部门的责任事项。".to_string()];
+        assert!(!is_minutes(&rule));
+    }
+
+    #[test]
+    fn time_limits_are_read_inside_sentences_whole() {
+        for (text, limit) in [
+            (
+                "依据清单,2022年10月底前编制并公布清单",
+                Some("2022年10月底前"),
+            ),
+            ("确保8月底完工率大幅提升", Some("8月底")),
+            ("6月底前开工、12月底前完工", Some("12月底前")),
+            ("努力实现一季度开门红", Some("一季度")),
+            ("年底前全面完成", Some("年底前")),
+            ("尽快印发实施", None),
+            ("6月20日晚6时召开", Some("6月20日")),
+        ] {
+            assert_eq!(time_limit(text), limit, "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_minutes_read_without_panicking(lines in proptest::collection::vec(
+            "[会议要求强调指出同意一二是要局县市各,。;:()《》0-9月底前汇报听取]{0,60}|\\PC{0,60}",
+            0..8,
+        )) {
+            let _ = candidates(&lines);
+            let _ = is_minutes(&lines);
+        }
+    }
 }
