@@ -646,3 +646,79 @@ fn a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_alread
         "every row of the second import is known: {again:#}"
     );
 }
+
+#[test]
+fn a_scan_an_empty_document_and_a_file_of_50_mb_are_refused_and_a_dry_run_writes_nothing() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let refused = |name: &str, bytes: &[u8]| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = luoshi(&[
+            "import",
+            file.to_str().unwrap(),
+            "--data",
+            data,
+            "--dry-run",
+            "--json",
+        ]);
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let scan = refused(
+        "纪要.pdf",
+        b"%PDF-1.4\n1 0 obj << /Subtype /Image >> stream\xff\xd8 endstream",
+    );
+    assert!(scan.contains("没有找到文字"), "{scan}");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(b"<w:document><w:body><w:p></w:p></w:body></w:document>")
+        .unwrap();
+    let empty = refused("空白.docx", &zip.finish().unwrap().into_inner());
+    assert!(empty.contains("没有找到文字"), "{empty}");
+    let big = refused("纪要.docx", &vec![b'P'; 50 << 20]);
+    assert!(big.contains("文件超过 20 MB"), "{big}");
+
+    let contents = || -> Vec<u8> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            // SQLite's shared-memory index (-shm) changes whenever the database is opened.
+            .filter(|e| e.path().is_file() && !e.path().to_string_lossy().ends_with("-shm"))
+            .flat_map(|e| std::fs::read(e.path()).unwrap())
+            .collect()
+    };
+    let database = contents();
+    let minutes = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../office/tests/data/bench/m01_doumen_cwhy.txt");
+    let out = luoshi(&[
+        "import",
+        minutes.to_str().unwrap(),
+        "--data",
+        data,
+        "--dry-run",
+        "--json",
+    ]);
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = plan["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{plan:#}");
+    assert!(
+        rows[2]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("区交通运输局"),
+        "simplified"
+    );
+    let after = contents();
+    assert!(
+        after == database,
+        "a dry run leaves the data directory as it was"
+    );
+}

@@ -307,6 +307,61 @@ impl Directory {
     }
 }
 
+/// How unit names end and begin, for telling where one ends in a run of them.
+const NAME_ENDS: [&str; 15] = [
+    "局",
+    "委",
+    "办",
+    "中心",
+    "政府",
+    "管委会",
+    "集团",
+    "厅",
+    "部",
+    "部门",
+    "单位",
+    "院",
+    "公司",
+    "街道",
+    "镇",
+];
+const NAME_STARTS: [char; 5] = ['市', '区', '县', '省', '各'];
+
+/// Names written together without a separator (市行政审批局市司法局, 市级各有关部门及各县市区政府)
+/// split by the shape of unit names: where one ends (…局, …委, …办, …中心, …政府, …管委会,
+/// …集团) and the next begins (市, 区, 县, 省, 各), a 及 or 和 between them dropped. For names the
+/// org tree cannot split; the reader is asked to check the result.
+pub fn split_by_shape(text: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let mut names = Vec::new();
+    let (mut start, mut depth) = (0, 0usize);
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '(' | '\u{ff08}' => depth += 1,
+            ')' | '\u{ff09}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let so_far: String = chars[start..=i].iter().collect();
+        let ends = depth == 0 && NAME_ENDS.iter().any(|e| so_far.ends_with(e));
+        let joined = matches!(chars.get(i + 1), Some('及' | '和'));
+        let next = chars.get(i + 1 + usize::from(joined));
+        if ends && so_far.chars().count() >= 3 && next.is_some_and(|c| NAME_STARTS.contains(c)) {
+            names.push(so_far);
+            i += 1 + usize::from(joined);
+            start = i;
+            continue;
+        }
+        i += 1;
+    }
+    let last: String = chars[start.min(chars.len())..].iter().collect();
+    if names.is_empty() || last.chars().count() < 3 {
+        return None;
+    }
+    names.push(last);
+    Some(names)
+}
+
 /// The place a unit's full name starts with, and the level word that replaces it in the
 /// place-less form: ("云州市", "市") for the departments of 云州市人民政府.
 fn place_of(tree: &OrgTree, unit: UnitId) -> Option<(String, char)> {
@@ -529,6 +584,42 @@ mod tests {
         assert!(matches!(d.find("市财局"), Found::Unit { .. }));
         let county = Directory::new(&tree(), Some(UnitId(5)));
         assert_eq!(county.find("市财政局"), Found::Unknown, "outside the scope");
+    }
+
+    #[test]
+    fn names_run_together_outside_the_tree_are_split_by_their_shape() {
+        let split = |t: &str| split_by_shape(t);
+        assert_eq!(
+            split("市行政审批局市司法局"),
+            Some(vec!["市行政审批局".into(), "市司法局".into()])
+        );
+        assert_eq!(
+            split("市级各有关部门及各县市区政府"),
+            Some(vec!["市级各有关部门".into(), "各县市区政府".into()])
+        );
+        for whole in [
+            "市发展和改革委员会",
+            "市委组织部(市委人才办)",
+            "市公安局交警支队",
+            "县政府办公室",
+            "市委办",
+        ] {
+            assert_eq!(split(whole), None, "{whole}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_shape_split_keeps_every_character_but_the_joining_words(
+            text in "[市区县局委办中心政府及和各财政司法a]{0,30}"
+        ) {
+            if let Some(names) = split_by_shape(&text) {
+                let joined: String = names.concat();
+                let kept: String = text.trim().chars().filter(|c| !"及和".contains(*c)).collect();
+                proptest::prop_assert!(names.iter().all(|n| n.chars().count() >= 3));
+                proptest::prop_assert!(joined.chars().filter(|c| !"及和".contains(*c)).eq(kept.chars()));
+            }
+        }
     }
 
     #[test]

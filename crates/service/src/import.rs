@@ -353,7 +353,15 @@ fn plan_row(
         let mut ids = Vec::new();
         for m in mentions {
             let pieces = match lookup(directory, found, &m.name) {
-                Found::Unknown => match directory.segment(&m.name) {
+                Found::Unknown => match directory.segment(&m.name).or_else(|| {
+                    let pieces = names::split_by_shape(&m.name)?;
+                    notes.push(format!(
+                        "“{}”按单位名称拆分为“{}”,请核对",
+                        m.name,
+                        pieces.join("”“")
+                    ));
+                    Some(pieces)
+                }) {
                     Some(pieces) => pieces,
                     None => {
                         problems.push(format!("未找到单位“{}”", m.name));
@@ -444,7 +452,11 @@ fn plan_row(
             luoshi_office::cn_date(past)
         ));
     }
-    if c.deadline.trim().is_empty() {
+    if c.deadline.trim().is_empty() && c.title.contains("尽快") {
+        notes.push(format!(
+            "要求“尽快”完成,未写明具体时限:导入时按{year}年12月31日,请与牵头单位商定时限"
+        ));
+    } else if c.deadline.trim().is_empty() {
         notes.push(format!("未写明完成时限,导入时按{year}年12月31日"));
     } else if when.ongoing && when.date.is_none() && when.cadence.is_none() {
         notes.push("持续推进事项,未写反馈周期的按每月反馈".into());
