@@ -103,22 +103,30 @@ impl FromRequest<AppState> for Upload {
     }
 }
 
+/// An upload that could not be read, as its page says it: over its limit in the page's own
+/// words, or cut off.
+pub fn unread(too_large: bool, over_limit: &str) -> (axum::http::StatusCode, String) {
+    if too_large {
+        (
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            over_limit.to_string(),
+        )
+    } else {
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            "上传未完成,请重新选择文件".to_string(),
+        )
+    }
+}
+
 impl axum::response::IntoResponse for UploadRefused {
     fn into_response(self) -> axum::response::Response {
         match self {
             UploadRefused::Page(page) => page,
-            UploadRefused::Unread {
-                too_large: true, ..
-            } => PageError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "文件超过上传上限,请拆分或压缩后再上传",
-            )
-            .into_response(),
-            UploadRefused::Unread { .. } => PageError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "上传未完成,请重新选择文件",
-            )
-            .into_response(),
+            UploadRefused::Unread { too_large, .. } => {
+                let (status, message) = unread(too_large, "文件超过上传上限,请拆分或压缩后再上传");
+                PageError::new(status, message).into_response()
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ use minijinja::context;
 
 use super::PageError;
 use super::form::Posted;
-use super::form::{Upload, UploadRefused};
+use super::form::{Upload, UploadRefused, unread};
 use super::pages::{Fields, field};
 use super::render;
 use super::session::Viewer;
@@ -65,15 +65,8 @@ pub async fn upload(State(s): State<AppState>, upload: Result<Upload, UploadRefu
     } = match upload {
         Ok(upload) => upload,
         Err(UploadRefused::Unread { viewer, too_large }) => {
-            let (status, message) = if too_large {
-                (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "文件超过 20 MB,请拆分后再导入",
-                )
-            } else {
-                (StatusCode::BAD_REQUEST, "上传未完成,请重新选择文件")
-            };
-            return upload_form(&s, &viewer, status, Some(message));
+            let (status, message) = unread(too_large, "文件超过 20 MB,请拆分后再导入");
+            return upload_form(&s, &viewer, status, Some(&message));
         }
         Err(page) => return page.into_response(),
     };

@@ -8,7 +8,7 @@ use luoshi_service::letters::MAX_LETTER_BYTES;
 use minijinja::context;
 
 use super::PageError;
-use super::form::{Upload, UploadRefused};
+use super::form::{Upload, UploadRefused, unread};
 use super::pages::{Fields, field, matters_named};
 use super::register::resolve;
 use super::render;
@@ -69,12 +69,8 @@ pub async fn upload(State(s): State<AppState>, upload: Result<Upload, UploadRefu
     } = match upload {
         Ok(upload) => upload,
         Err(UploadRefused::Unread { viewer, too_large }) => {
-            let (status, message) = if too_large {
-                let mb = MAX_LETTER_BYTES / 1024 / 1024;
-                (StatusCode::PAYLOAD_TOO_LARGE, format!("文件超过 {mb} MB"))
-            } else {
-                (StatusCode::BAD_REQUEST, "上传未完成,请重新选择文件".into())
-            };
+            let mb = MAX_LETTER_BYTES / 1024 / 1024;
+            let (status, message) = unread(too_large, &format!("文件超过 {mb} MB"));
             return show(&s, &viewer, status, year_now, Some(message)).await;
         }
         Err(page) => return page.into_response(),

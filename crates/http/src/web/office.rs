@@ -12,7 +12,7 @@ use minijinja::context;
 
 use super::PageError;
 use super::form::Posted;
-use super::form::{Upload, UploadRefused};
+use super::form::{Upload, UploadRefused, unread};
 use super::pages::{Fields, field};
 use super::render;
 use super::session::Viewer;
@@ -499,15 +499,8 @@ pub async fn upload_contacts(
     } = match upload {
         Ok(upload) => upload,
         Err(UploadRefused::Unread { viewer, too_large }) => {
-            let (status, why) = if too_large {
-                (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "文件超过 20 MB,请拆分后再导入",
-                )
-            } else {
-                (StatusCode::BAD_REQUEST, "上传未完成,请重新选择文件")
-            };
-            return contacts_page(&s, &viewer, status, None, Some(why.into()));
+            let (status, why) = unread(too_large, "文件超过 20 MB,请拆分后再导入");
+            return contacts_page(&s, &viewer, status, None, Some(why));
         }
         Err(page) => return page.into_response(),
     };
