@@ -103,6 +103,9 @@ struct Message {
     confirm: bool,
 }
 
+/// Matters whose concerns one step of the sweep reads and answers together.
+const SWEEP_PAGE: usize = 2_000;
+
 impl Luoshi {
     /// One pass: the ladder for every open assignment, then delivery of what is due.
     /// Only one sweep of a database runs at a time, even with several app processes on it; a
@@ -140,13 +143,11 @@ impl Luoshi {
         let now = self.now();
         let tree = self.tree();
         let refreshed = self.refresh_lights().await?;
-        let concerns = self.store.concerns().await?;
         let users = self.store.users().await?;
         let prefs: HashMap<UserId, Prefs> = self.store.prefs().await?.into_iter().collect();
         let mut summary = SweepSummary {
             at: now,
             lights_refreshed: refreshed,
-            assignments: concerns.len(),
             ..SweepSummary::default()
         };
         // Looked up for every concern: by unit, not by going through everyone each time.
@@ -166,124 +167,138 @@ impl Luoshi {
         let by_id: HashMap<UserId, &User> = users.iter().map(|u| (u.id, u)).collect();
         let day = |t: Option<DateTime<Utc>>| t.map(luoshi_domain::china_date);
         let calendar = self.calendar();
-        let mut dispatch = Dispatch::default();
-        for c in concerns {
-            let (cause, light, row) = (c.cause, c.cause.light(), c.ladder);
-            if light == Light::Red {
-                summary.red += 1;
-            } else {
-                summary.yellow += 1;
-            }
-            let (key, unit) = (row.key.clone(), c.unit_id);
-            let sent = Sent {
-                yellow: row.yellow_at.is_some(),
-                red_count: row.red_count,
-                last_red: day(row.last_red_at),
-                escalated: row.escalated_at.is_some(),
-            };
-            let urgent = c.urgency == Urgency::Urgent;
-            let Some(step) = ladder::next(light, urgent, sent, now, &calendar, &self.rules.ladder)
-            else {
-                continue;
-            };
-            let unit_name = tree
-                .get(unit)
-                .map_or(String::new(), |u| u.display_name().to_string());
-            let why = cause.describe();
-            let number = tree.number_label(c.org_id, c.number);
-            let mut row = row;
-            let (title, body) = match step {
-                Step::Yellow => {
-                    row.yellow_at = Some(now);
-                    (
-                        format!("临近提醒:{}", c.title),
-                        format!("{number}《{}》{why}。请按时办理并反馈进展。", c.title),
-                    )
+        // A page of matters at a time, each page's steps and messages written together: what
+        // the sweep holds stays bounded however many assignments a province has.
+        let mut after = MatterId(0);
+        loop {
+            let (concerns, last) = self.store.concerns(after, SWEEP_PAGE).await?;
+            let Some(last) = last else { break };
+            after = last;
+            summary.assignments += concerns.len();
+            let mut dispatch = Dispatch::default();
+            for c in concerns {
+                let (cause, light, row) = (c.cause, c.cause.light(), c.ladder);
+                if light == Light::Red {
+                    summary.red += 1;
+                } else {
+                    summary.yellow += 1;
                 }
-                Step::Red(n) | Step::Escalate(n) => {
-                    row.red_count = n;
-                    row.last_red_at = Some(now);
-                    (
-                        format!("催办(第{n}次):{}", c.title),
-                        format!(
-                            "{number}《{}》{why}。请{unit_name}抓紧办理,并在系统中反馈进展情况。",
-                            c.title
-                        ),
-                    )
-                }
-            };
-            summary.reminders += 1;
-            let step_name = match step {
-                Step::Yellow => "yellow".to_string(),
-                Step::Red(n) | Step::Escalate(n) => format!("red{n}"),
-            };
-            let liaisons = liaisons_of.get(&unit).map_or(&[][..], Vec::as_slice);
-            self.address(
-                &mut dispatch,
-                &Message {
-                    cause: format!("{key}:{step_name}"),
-                    title,
-                    body,
-                    matter_id: c.matter_id,
-                    confirm: true,
-                },
-                &[Addressee::Liaisons(unit)],
-                liaisons,
-                &prefs,
-                now,
-            );
-            if let Step::Escalate(n) = step {
-                row.escalated_at = Some(now);
-                summary.escalations += 1;
-                dispatch.proposals.push(Accountability {
-                    id: 0,
-                    org_id: c.org_id,
-                    unit_id: unit,
-                    person: String::new(),
-                    matter_ids: vec![c.matter_id],
-                    reason: format!("{number}《{}》{why},催办{}次仍未落实", c.title, n - 1),
-                    measure: None,
-                    state: AccountabilityState::Proposed,
-                    key: key.clone(),
-                    created_at: now,
-                    decided_by: None,
-                    decided_at: None,
-                });
-                // The matter's leader and its org's supervisors, each once, in the order of ids.
-                let mut told: Vec<&User> = c
-                    .leader_id
-                    .and_then(|id| by_id.get(&id).copied())
-                    .into_iter()
-                    .chain(supervisors_of.get(&c.org_id).into_iter().flatten().copied())
-                    .collect();
-                told.sort_by_key(|u| u.id);
-                told.dedup_by_key(|u| u.id);
+                let (key, unit) = (row.key.clone(), c.unit_id);
+                let sent = Sent {
+                    yellow: row.yellow_at.is_some(),
+                    red_count: row.red_count,
+                    last_red: day(row.last_red_at),
+                    escalated: row.escalated_at.is_some(),
+                };
+                let urgent = c.urgency == Urgency::Urgent;
+                let Some(step) =
+                    ladder::next(light, urgent, sent, now, &calendar, &self.rules.ladder)
+                else {
+                    continue;
+                };
+                let unit_name = tree
+                    .get(unit)
+                    .map_or(String::new(), |u| u.display_name().to_string());
+                let why = cause.describe();
+                let number = tree.number_label(c.org_id, c.number);
+                let mut row = row;
+                let (title, body) = match step {
+                    Step::Yellow => {
+                        row.yellow_at = Some(now);
+                        (
+                            format!("临近提醒:{}", c.title),
+                            format!("{number}《{}》{why}。请按时办理并反馈进展。", c.title),
+                        )
+                    }
+                    Step::Red(n) | Step::Escalate(n) => {
+                        row.red_count = n;
+                        row.last_red_at = Some(now);
+                        (
+                            format!("催办(第{n}次):{}", c.title),
+                            format!(
+                                "{number}《{}》{why}。请{unit_name}抓紧办理,并在系统中反馈进展情况。",
+                                c.title
+                            ),
+                        )
+                    }
+                };
+                summary.reminders += 1;
+                let step_name = match step {
+                    Step::Yellow => "yellow".to_string(),
+                    Step::Red(n) | Step::Escalate(n) => format!("red{n}"),
+                };
+                let liaisons = liaisons_of.get(&unit).map_or(&[][..], Vec::as_slice);
                 self.address(
                     &mut dispatch,
                     &Message {
-                        cause: format!("{key}:escalate"),
-                        title: format!("预警升级:{unit_name}《{}》", c.title),
-                        body: format!(
-                            "{number}《{}》{why},已催办{}次仍未落实。请督促{unit_name}办理;建议列入问责候选。",
-                            c.title,
-                            n - 1
-                        ),
+                        cause: format!("{key}:{step_name}"),
+                        title,
+                        body,
                         matter_id: c.matter_id,
-                        confirm: false,
+                        confirm: true,
                     },
-                    &told.iter().map(|u| Addressee::Person(u.id)).collect::<Vec<_>>(),
-                    &told,
+                    &[Addressee::Liaisons(unit)],
+                    liaisons,
                     &prefs,
                     now,
                 );
+                if let Step::Escalate(n) = step {
+                    row.escalated_at = Some(now);
+                    summary.escalations += 1;
+                    dispatch.proposals.push(Accountability {
+                        id: 0,
+                        org_id: c.org_id,
+                        unit_id: unit,
+                        person: String::new(),
+                        matter_ids: vec![c.matter_id],
+                        reason: format!("{number}《{}》{why},催办{}次仍未落实", c.title, n - 1),
+                        measure: None,
+                        state: AccountabilityState::Proposed,
+                        key: key.clone(),
+                        created_at: now,
+                        decided_by: None,
+                        decided_at: None,
+                    });
+                    // The matter's leader and its org's supervisors, each once, in the order of ids.
+                    let mut told: Vec<&User> = c
+                        .leader_id
+                        .and_then(|id| by_id.get(&id).copied())
+                        .into_iter()
+                        .chain(supervisors_of.get(&c.org_id).into_iter().flatten().copied())
+                        .collect();
+                    told.sort_by_key(|u| u.id);
+                    told.dedup_by_key(|u| u.id);
+                    self.address(
+                            &mut dispatch,
+                            &Message {
+                                cause: format!("{key}:escalate"),
+                                title: format!("预警升级:{unit_name}《{}》", c.title),
+                                body: format!(
+                                    "{number}《{}》{why},已催办{}次仍未落实。请督促{unit_name}办理;建议列入问责候选。",
+                                    c.title,
+                                    n - 1
+                                ),
+                                matter_id: c.matter_id,
+                                confirm: false,
+                            },
+                            &told.iter().map(|u| Addressee::Person(u.id)).collect::<Vec<_>>(),
+                            &told,
+                            &prefs,
+                            now,
+                        );
+                }
+                dispatch.ladder.push(row);
             }
-            dispatch.ladder.push(row);
+            if !dispatch.is_empty() {
+                summary.queued += self.store.dispatch(&dispatch).await?;
+            }
         }
+        let mut dispatch = Dispatch::default();
         summary.resent = self
             .resend_unconfirmed(&mut dispatch, &by_id, &prefs, now)
             .await?;
         if !dispatch.is_empty() {
-            summary.queued = self.store.dispatch(&dispatch).await?;
+            summary.queued += self.store.dispatch(&dispatch).await?;
         }
         Ok(summary)
     }

@@ -111,10 +111,8 @@ pub async fn save(
         }
         a.id
     };
-    for (matter, event) in events {
-        db.insert_events(*matter, std::slice::from_ref(event))
-            .await?;
-    }
+    let timeline: Vec<_> = events.iter().map(|(m, e)| (*m, e)).collect();
+    crate::events::insert(db, &timeline).await?;
     Ok(id)
 }
 
@@ -125,9 +123,7 @@ pub async fn adjust(
     event: &NewEvent,
     adjustment: &Adjustment,
 ) -> Result<EventId> {
-    let id = db
-        .insert_events(matter, std::slice::from_ref(event))
-        .await?[0];
+    let id = crate::events::insert(db, &[(matter, event)]).await?[0];
     db.execute(
         "INSERT INTO adjustments (event_id, matter_id, unit_id, points, reason, approver)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -149,7 +145,7 @@ pub async fn adjustments(db: &mut impl Db, matters: &[MatterId]) -> Result<Vec<A
     let sql = format!(
         "SELECT event_id, matter_id, unit_id, points, reason, approver FROM adjustments
          WHERE {} ORDER BY event_id",
-        db.dialect().in_ids("matter_id", 1)
+        db.dialect().any("matter_id", 1)
     );
     let ids = Arg::Ids(matters.iter().map(|m| m.0).collect());
     let mut found = db

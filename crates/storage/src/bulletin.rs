@@ -112,9 +112,7 @@ pub async fn save(
             b.id
         }
     };
-    for (matter, event) in events {
-        db.insert_events(*matter, std::slice::from_ref(event))
-            .await?;
-    }
+    let timeline: Vec<_> = events.iter().map(|(m, e)| (*m, e)).collect();
+    crate::events::insert(db, &timeline).await?;
     Ok(id)
 }

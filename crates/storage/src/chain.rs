@@ -56,24 +56,6 @@ pub(crate) fn link(algo: &str, prev: &str, fields: &[String]) -> Option<String> 
     }
 }
 
-/// An admin action's fields as hashed; the leading tag keeps them apart from an event's.
-pub(crate) fn admin_fields(
-    id: i64,
-    actor: Option<i64>,
-    at: &str,
-    action: &str,
-    detail: &str,
-) -> Vec<String> {
-    vec![
-        "admin".into(),
-        id.to_string(),
-        actor.map_or_else(String::new, |a| a.to_string()),
-        at.to_string(),
-        action.to_string(),
-        detail.to_string(),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,19 +1,41 @@
-//! Storage for Luoshi behind one trait, [`Store`]. Each backend is a module with its own
-//! migrations folder (`migrations/<backend>/`); the backend is chosen by the database URL.
+//! Storage for Luoshi behind one trait, [`Store`], written once for SQLite and PostgreSQL.
+//!
+//! - One module per area holds its operations, each an `async fn` over [`sql::Db`]: `org`,
+//!   `people`, `sessions`, `calendar`, `matters` (with `query`), `events`, `lights`, `tally`,
+//!   `ladder`, `outbox`, `inbox`, `audit`, `accountability`, `bulletin`, `letter`.
+//! - [`store::SqlStore`] implements [`Store`] once over any [`sql::Backend`], naming for each
+//!   method the operation and the transaction it needs.
+//! - [`sqlite`] and [`postgres`] are the backends: connections, migrations (one folder per
+//!   database, `migrations/<backend>/`, whose DDL differs), backups and the sweep's lease.
+//!
 //! Every method is one transaction: a matter's new state and the events that explain it are
-//! written together or not at all.
+//! written together or not at all. The backend is chosen by the database URL.
 
 pub mod accountability;
+mod audit;
 pub mod bulletin;
+mod calendar;
 mod chain;
 mod doc;
 mod error;
+mod events;
+mod inbox;
+mod ladder;
 pub mod letter;
+mod lights;
+mod matters;
 mod model;
 mod notify;
+mod org;
+mod outbox;
+mod people;
 pub mod postgres;
+mod query;
+mod sessions;
 pub mod sql;
 pub mod sqlite;
+pub mod store;
+mod tally;
 
 use async_trait::async_trait;
 use bulletin::BulletinRow;
@@ -22,8 +44,7 @@ use letter::Letter;
 use luoshi_domain::accountability::Accountability;
 use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{
-    DayKind, Event, EventId, Matter, MatterId, MatterState, NewEvent, Transition, Unit, UnitId,
-    User, UserId,
+    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
 
 pub use error::StoreError;
@@ -56,276 +77,6 @@ pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Store>> {
             )
             .into(),
         ))
-    }
-}
-
-/// The matter states for which `pred` holds, as an SQL list: `('closed', 'cancelled')`.
-fn states_where(pred: impl Fn(MatterState) -> bool) -> String {
-    let names: Vec<String> = MatterState::ALL
-        .iter()
-        .copied()
-        .filter(|s| pred(*s))
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
-    format!("({})", names.join(", "))
-}
-
-/// States in which a matter's lights can change without the matter changing.
-fn lit_states() -> String {
-    states_where(|s| s == MatterState::Draft || s.is_open())
-}
-
-/// Assignments of counted matters per unit, for [`Store::tally`], in SQL both dialects read.
-/// The caller adds its filters and `GROUP BY a.unit_id`.
-fn unit_tally_sql() -> String {
-    let open = states_where(MatterState::is_open);
-    format!(
-        "SELECT a.unit_id,
-             COUNT(*) FILTER (WHERE m.state IN {open} AND a.state <> 'closed'),
-             COUNT(*) FILTER (WHERE m.state IN {open} AND a.state <> 'closed' AND a.light = 'red'),
-             COUNT(*) FILTER (WHERE a.state = 'closed'),
-             COUNT(*)
-         FROM matters m JOIN assignments a ON a.matter_id = m.id
-         WHERE m.state IN {}",
-        states_where(MatterState::is_counted)
-    )
-}
-
-/// Open past its deadline when the day `day` ended at the instant `end` (SQL expressions): the
-/// one rule behind the overdue filter and the weekly trend. Cancelled matters count nowhere; a
-/// matter counts against the deadline it has now, extensions included.
-fn overdue_at(day: &str, end: &str) -> String {
-    format!(
-        " AND m.state NOT IN ('draft', 'cancelled') AND {}",
-        overdue_when(day, end)
-    )
-}
-
-/// The dated half of [`overdue_at`]: past the deadline and not closed by the day's end.
-fn overdue_when(day: &str, end: &str) -> String {
-    format!("m.deadline < {day} AND (m.closed_at IS NULL OR m.closed_at >= {end})")
-}
-
-/// The rows of [`Store::concerns`]: yellow and red units with their matters and ladder rows,
-/// from the index of lights that are not green.
-fn concerns_sql() -> String {
-    // A unit at work on a matter is in one of the same three states as a matter at work.
-    let working = states_where(MatterState::is_working);
-    // The ladder's key: the matter, the unit and what the reminders are about.
-    let key = "CAST(a.matter_id AS TEXT) || ':' || CAST(a.unit_id AS TEXT) || ':' || a.concern";
-    format!(
-        "SELECT a.matter_id, m.year, m.seq, m.title, m.org_id, m.leader_id, m.urgency,
-             a.unit_id, {key} AS key, a.cause,
-             l.yellow_at, l.red_count, l.last_red_at, l.escalated_at
-         FROM assignments a JOIN matters m ON m.id = a.matter_id
-         LEFT JOIN ladder l ON l.key = {key}
-         WHERE a.light <> 'green' AND a.cause IS NOT NULL
-           AND a.state IN {working} AND m.state IN {working}
-         ORDER BY a.matter_id, a.position"
-    )
-}
-
-/// Whether an administrator's account is enabled, both dialects.
-const HAS_ADMIN: &str = "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND NOT disabled)";
-
-/// Sets user `$1`'s password hash to `$2`; `$3`: a one-time password, both dialects.
-const SET_PASSWORD: &str =
-    "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1";
-
-/// The retired units, and retiring unit `$1` at `$2` (or bringing it back with NULL), both
-/// dialects.
-const RETIRED_UNITS: &str = "SELECT id FROM units WHERE retired_at IS NOT NULL ORDER BY id";
-const SET_RETIRED: &str = "UPDATE units SET retired_at = $2 WHERE id = $1";
-
-/// Unit `$1`'s name `$2` and short names `$3` (JSON), both dialects.
-const RENAME_UNIT: &str = "UPDATE units SET name = $2, short_names = $3 WHERE id = $1";
-
-/// What a merge of unit `$1` into unit `$2` changes besides the timelines, the retired mark
-/// and the survivor's names, in order, both dialects. Where both units work on one matter, the
-/// survivor's assignment stands (taking the lead if the merged unit had it) and the merged
-/// unit's is closed as cancelled; every matter touched gets a new version.
-const MERGE_UNIT: &[&str] = &[
-    "UPDATE matters SET version = version + 1,
-         lead_unit_id = CASE WHEN lead_unit_id = $1 THEN $2 ELSE lead_unit_id END
-     WHERE lead_unit_id = $1 OR id IN (SELECT matter_id FROM assignments WHERE unit_id = $1)",
-    "UPDATE assignments SET role = 'lead' WHERE unit_id = $2
-         AND matter_id IN (SELECT matter_id FROM assignments WHERE unit_id = $1 AND role = 'lead')",
-    "UPDATE assignments SET role = 'co',
-         state = CASE WHEN state IN ('closed', 'cancelled') THEN state ELSE 'cancelled' END
-     WHERE unit_id = $1 AND matter_id IN (SELECT matter_id FROM assignments WHERE unit_id = $2)",
-    "UPDATE assignments SET unit_id = $2 WHERE unit_id = $1
-         AND matter_id NOT IN (SELECT matter_id FROM assignments WHERE unit_id = $2)",
-    "UPDATE users SET unit_id = $2 WHERE unit_id = $1",
-    "UPDATE units SET parent_id = $2 WHERE parent_id = $1",
-    "UPDATE adjustments SET unit_id = $2 WHERE unit_id = $1",
-    "UPDATE accountability SET unit_id = $2 WHERE unit_id = $1",
-];
-
-/// The matters a merge of unit `$1` touches, and whether `$1` numbers matters of its own,
-/// both dialects.
-const MERGED_MATTERS: &str = "SELECT id FROM matters WHERE lead_unit_id = $1
-     UNION SELECT matter_id FROM assignments WHERE unit_id = $1 ORDER BY 1";
-const NUMBERS_MATTERS: &str = "SELECT EXISTS (SELECT 1 FROM matters WHERE org_id = $1)";
-
-/// The leaders with a 分管 unit, to hand a merged unit's place in them to the survivor.
-const IN_CHARGE: &str = "SELECT id, in_charge_of FROM users WHERE in_charge_of <> '[]'";
-const SET_IN_CHARGE: &str = "UPDATE users SET in_charge_of = $2 WHERE id = $1";
-
-/// The survivor of a merge in place of the merged unit in a leader's 分管 units, each once;
-/// `None` when the leader had no part in the merged unit.
-fn in_charge_after_merge(units: &[UnitId], from: UnitId, into: UnitId) -> Option<Vec<UnitId>> {
-    if !units.contains(&from) {
-        return None;
-    }
-    let mut after = Vec::with_capacity(units.len());
-    for unit in units {
-        let unit = if *unit == from { into } else { *unit };
-        if !after.contains(&unit) {
-            after.push(unit);
-        }
-    }
-    Some(after)
-}
-
-/// The message of a merge refused because the merged unit numbers matters of its own.
-const MERGE_OF_ORG: &str = "the merged unit numbers matters of its own";
-
-/// Writes one assignment of matter `$1` as it now stands: unit `$2` at position `$3`, its role,
-/// state, signing, last report and percent; both dialects.
-const UPSERT_ASSIGNMENT: &str = "INSERT INTO assignments (matter_id, unit_id, position, role,
-         state, signed_at, last_feedback_at, percent)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (matter_id, unit_id) DO UPDATE SET position = excluded.position,
-         role = excluded.role, state = excluded.state, signed_at = excluded.signed_at,
-         last_feedback_at = excluded.last_feedback_at, percent = excluded.percent";
-
-/// Delivery `$1`, failed for good, queued again for `$2`; both dialects.
-const RETRY_DELIVERY: &str = "UPDATE outbox SET state = 'pending', next_at = $2,
-     claimed_until = NULL WHERE id = $1 AND state = 'failed'";
-
-/// The matters unit `$1` leads whose completion was returned and not asked for again, with the
-/// latest return's reason; both dialects. A return always follows a completion request, so the
-/// newest return being newer than the newest request means nobody has asked again since.
-const RETURNED_TO: &str = "WITH last AS (
-         SELECT m.id,
-             max(CASE WHEN e.kind = 'returned' THEN e.id END) AS returned,
-             coalesce(max(CASE WHEN e.kind = 'completion_requested' THEN e.id END), 0) AS asked
-         FROM matters m JOIN events e ON e.matter_id = m.id
-         WHERE m.lead_unit_id = $1 AND m.state = 'in_progress'
-         GROUP BY m.id)
-     SELECT last.id, r.comment FROM last JOIN events r ON r.id = last.returned
-     WHERE last.returned > last.asked
-     ORDER BY last.id";
-
-/// Writes an account's administered fields (`$1` its id), both dialects.
-const SAVE_ACCOUNT: &str = "UPDATE users SET display_name = $2, role = $3, unit_id = $4,
-     email = $5, phone = $6, in_charge_of = $7, disabled = $8, primary_liaison = $9
-     WHERE id = $1";
-
-/// Unit `$2`'s other liaisons, once person `$1` is its 主联络员; both dialects.
-const ONE_PRIMARY: &str = "UPDATE users SET primary_liaison = false
-     WHERE unit_id = $2 AND id <> $1 AND primary_liaison";
-
-/// The names of the programs' tokens of user `$1`, oldest first: what ending all of a person's
-/// tokens ends besides sessions (both dialects; SQLite reads `$n` as `?n`).
-const PROGRAM_TOKEN_NAMES: &str =
-    "SELECT name FROM api_tokens WHERE user_id = $1 AND kind = 'api' ORDER BY id";
-
-/// The inbox's SQL, which both dialects take (SQLite reads `$n` as `?n`).
-mod inbox_sql {
-    /// Whether message `i` is for reader `$1`: their own, or their unit's when they are its
-    /// liaison.
-    const FOR_READER: &str = "(i.user_id = $1 OR i.unit_id =
-        (SELECT u.unit_id FROM users u WHERE u.id = $1 AND u.role = 'liaison'))";
-
-    pub fn latest() -> String {
-        format!(
-            "SELECT i.id, i.user_id, i.unit_id, i.matter_id, i.title, i.body, i.created_at,
-                 i.confirm, r.read_at, i.confirmed_at
-             FROM inbox i LEFT JOIN inbox_reads r ON r.item_id = i.id AND r.user_id = $1
-             WHERE {FOR_READER} ORDER BY i.created_at DESC, i.id LIMIT 200"
-        )
-    }
-
-    pub fn unread() -> String {
-        format!(
-            "SELECT COUNT(*) FROM inbox i WHERE {FOR_READER}
-             AND NOT EXISTS (SELECT 1 FROM inbox_reads r WHERE r.item_id = i.id AND r.user_id = $1)"
-        )
-    }
-
-    /// Message `$2`, if it is reader `$1`'s.
-    pub fn theirs() -> String {
-        format!("SELECT COUNT(*) FROM inbox i WHERE i.id = $2 AND {FOR_READER}")
-    }
-
-    /// Reader `$1` read message `$2` at `$3`.
-    pub const READ: &str = "INSERT INTO inbox_reads (item_id, user_id, read_at) VALUES ($2, $1, $3)
-         ON CONFLICT (item_id, user_id) DO NOTHING";
-    /// Reader `$1` confirmed message `$2` at `$3`, for everyone it is for.
-    pub const CONFIRM: &str = "UPDATE inbox SET confirmed_at = $3, confirmed_by = $1
-         WHERE id = $2 AND confirmed_at IS NULL";
-
-    /// Up to `$2` messages waiting for a confirmation since before `$1`, the longest waiting
-    /// first, each with every person it is for.
-    pub const UNCONFIRMED: &str = "SELECT i.id, u.id, i.matter_id, i.title, i.body
-         FROM (SELECT id, user_id, unit_id, matter_id, title, body,
-                   coalesce(resent_at, created_at) AS since
-               FROM inbox WHERE confirm AND confirmed_at IS NULL
-                   AND coalesce(resent_at, created_at) <= $1
-               ORDER BY coalesce(resent_at, created_at) LIMIT $2) i
-         JOIN users u ON u.id = i.user_id OR (u.unit_id = i.unit_id AND u.role = 'liaison')
-         ORDER BY i.since, i.id, u.id";
-
-    /// Messages sent again per sweep: each reaches all its people, however many they are.
-    pub const UNCONFIRMED_BATCH: i64 = 1_000;
-}
-
-/// The reads of [`Store::scope_counts`], in SQL both dialects take (SQLite reads `$n` as `?n`).
-mod scope_sql {
-    pub const MATTERS: &str =
-        "SELECT state, source, light, n FROM tally_matters WHERE scope_id = $1 AND n <> 0";
-    pub const UNITS: &str = "SELECT unit_id, open, red, closed, counted FROM tally_units
-         WHERE scope_id = $1 AND counted <> 0";
-    pub const DAYS: &str = "SELECT day, due, closed_late FROM tally_days
-         WHERE scope_id = $1 AND day <= $2";
-    /// The year's months of the `$6` units with the most late work (then the most due), late
-    /// counting open work once its deadline has passed: all of it in the months before `$5`,
-    /// and in month `$5` what was due from `$2` (its first day) to before `$3`.
-    pub const HEAT: &str = "WITH past AS MATERIALIZED (
-             SELECT unit_id, CAST(SUM(n) AS BIGINT) AS n FROM tally_open_days
-             WHERE scope_id = $1 AND day >= $2 AND day < $3
-             GROUP BY unit_id),
-         top AS (
-             SELECT y.unit_id FROM tally_years y LEFT JOIN past p ON p.unit_id = y.unit_id
-             WHERE y.scope_id = $1 AND y.year = $4 AND y.due <> 0
-             ORDER BY y.late + COALESCE(p.n, 0)
-                      + CASE WHEN $5 > 1 THEN y.open_1 ELSE 0 END
-                      + CASE WHEN $5 > 2 THEN y.open_2 ELSE 0 END
-                      + CASE WHEN $5 > 3 THEN y.open_3 ELSE 0 END
-                      + CASE WHEN $5 > 4 THEN y.open_4 ELSE 0 END
-                      + CASE WHEN $5 > 5 THEN y.open_5 ELSE 0 END
-                      + CASE WHEN $5 > 6 THEN y.open_6 ELSE 0 END
-                      + CASE WHEN $5 > 7 THEN y.open_7 ELSE 0 END
-                      + CASE WHEN $5 > 8 THEN y.open_8 ELSE 0 END
-                      + CASE WHEN $5 > 9 THEN y.open_9 ELSE 0 END
-                      + CASE WHEN $5 > 10 THEN y.open_10 ELSE 0 END
-                      + CASE WHEN $5 > 11 THEN y.open_11 ELSE 0 END DESC,
-                      y.due DESC, y.unit_id
-             LIMIT $6)
-         SELECT t.unit_id, t.month, t.due,
-                t.late + CASE WHEN t.month < $5 THEN t.open ELSE 0 END + COALESCE(p.n, 0)
-         FROM top JOIN tally_months t
-              ON t.scope_id = $1 AND t.year = $4 AND t.unit_id = top.unit_id
-         LEFT JOIN past p ON p.unit_id = t.unit_id AND t.month = $5
-         WHERE t.due <> 0";
-
-    /// The last day [`DAYS`] reads to (today when no day is asked about), and the first day of
-    /// the month under way, [`HEAT`]'s `$2`.
-    pub fn bounds(days: &[chrono::NaiveDate], today: chrono::NaiveDate) -> [chrono::NaiveDate; 2] {
-        use chrono::Datelike;
-        let last = days.iter().max().copied().unwrap_or(today);
-        [last, today.with_day(1).expect("every month has a first")]
     }
 }
 
@@ -487,9 +238,15 @@ pub trait Store: Send + Sync + 'static {
         record: &Accountability,
         events: &[(MatterId, NewEvent)],
     ) -> Result<i64>;
-    /// Every unit whose stored light on a matter at work is yellow or red, by matter. Stored
-    /// lights are only as fresh as their window: the caller brings stale ones up to date first.
-    async fn concerns(&self) -> Result<Vec<Concern>>;
+    /// The units whose stored light on a matter at work is yellow or red, by matter, for the
+    /// next `matters` matters after `after` that have any; and the last matter looked at, to go
+    /// on after (`None` once there are no more). Stored lights are only as fresh as their
+    /// window: the caller brings stale ones up to date first.
+    async fn concerns(
+        &self,
+        after: MatterId,
+        matters: usize,
+    ) -> Result<(Vec<Concern>, Option<MatterId>)>;
     /// Writes ladder steps with their messages in one transaction; messages already queued are
     /// left alone. Returns how many messages are new.
     async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize>;

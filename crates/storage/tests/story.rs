@@ -1415,10 +1415,16 @@ async fn stored_lights(store: &dyn Store) {
         last_red_at: None,
         escalated_at: None,
     };
-    let found = store.concerns().await.unwrap();
+    let (found, last) = store.concerns(MatterId(0), 100).await.unwrap();
     assert_eq!(
         found.iter().map(concern).collect::<Vec<_>>(),
         [(m.id, city, Cause::Overdue, m.number.seq, foot.clone())]
+    );
+    assert_eq!(last, Some(m.id), "the page ends at the last matter read");
+    assert_eq!(
+        store.concerns(m.id, 100).await.unwrap(),
+        (vec![], None),
+        "after the last matter there is nothing more"
     );
     let climbed = |red_count| LadderRow {
         red_count,
@@ -1432,7 +1438,10 @@ async fn stored_lights(store: &dyn Store) {
         };
         store.dispatch(&d).await.unwrap();
     }
-    assert_eq!(store.concerns().await.unwrap()[0].ladder, climbed(2));
+    assert_eq!(
+        store.concerns(MatterId(0), 100).await.unwrap().0[0].ladder,
+        climbed(2)
+    );
     assert!(
         store
             .stale_lights(at("2099-01-01T00:00:00Z"), 10)

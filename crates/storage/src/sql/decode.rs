@@ -50,7 +50,20 @@ macro_rules! native {
     };
 }
 
-native!(i64, f64, bool, String, Vec<u8>);
+native!(f64, bool, String, Vec<u8>);
+
+impl Col for i64 {
+    fn sqlite(row: &rusqlite::Row<'_>, i: usize) -> Result<Self> {
+        Ok(row.get(i)?)
+    }
+    fn postgres(row: &PgRow, i: usize) -> Result<Self> {
+        // Counters and ids are bigint; percents, positions and attempts integer.
+        match row.try_get::<i64, _>(i) {
+            Ok(v) => Ok(v),
+            Err(_) => Ok(row.try_get::<i32, _>(i)?.into()),
+        }
+    }
+}
 
 impl Col for i32 {
     fn sqlite(row: &rusqlite::Row<'_>, i: usize) -> Result<Self> {
@@ -128,4 +141,40 @@ fn parse<T: DeserializeOwned>(text: &str, i: usize) -> Result<Json<T>> {
     serde_json::from_str(text)
         .map(Json)
         .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}")))
+}
+
+/// A column's value as SQLite keeps it, as text: NULL as nothing, numbers in decimal, instants
+/// in fixed-width RFC 3339. The audit chain hashes these texts, so a chain verifies whichever
+/// database holds it, and an existing SQLite chain's text is read byte for byte as stored.
+pub struct Stored(pub String);
+
+impl Col for Stored {
+    fn sqlite(row: &rusqlite::Row<'_>, i: usize) -> Result<Self> {
+        use rusqlite::types::Value;
+        Ok(Stored(match row.get::<_, Value>(i)? {
+            Value::Null => String::new(),
+            Value::Integer(v) => v.to_string(),
+            Value::Real(v) => v.to_string(),
+            Value::Text(t) => t,
+            Value::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
+        }))
+    }
+
+    fn postgres(row: &PgRow, i: usize) -> Result<Self> {
+        use sqlx::{Column, TypeInfo};
+        fn text<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
+            v.map_or_else(String::new, f)
+        }
+        let kind = row.columns()[i].type_info().name().to_string();
+        Ok(Stored(match kind.as_str() {
+            "INT8" => text(row.try_get::<Option<i64>, _>(i)?, |v| v.to_string()),
+            "INT4" => text(row.try_get::<Option<i32>, _>(i)?, |v| v.to_string()),
+            "INT2" => text(row.try_get::<Option<i16>, _>(i)?, |v| v.to_string()),
+            "TIMESTAMPTZ" => text(row.try_get::<Option<DateTime<Utc>>, _>(i)?, super::lite::ts),
+            "DATE" => text(row.try_get::<Option<NaiveDate>, _>(i)?, |d| {
+                d.format("%F").to_string()
+            }),
+            _ => text(row.try_get::<Option<String>, _>(i)?, |s| s),
+        }))
+    }
 }

@@ -6,9 +6,9 @@ use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, PgConnection, Postgres};
 
 use super::{Arg, Db, Dialect, Kind, Row};
-use crate::Result;
+use crate::{Result, StoreError};
 
-/// A PostgreSQL connection (or a transaction on one) as a [`Db`].
+/// A PostgreSQL connection, inside the transaction its backend began if any, as a [`Db`].
 pub struct Pg<'c>(pub &'c mut PgConnection);
 
 fn bound<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, Postgres, PgArguments> {
@@ -23,6 +23,7 @@ fn bound<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, Postgres, PgArguments> 
                 Kind::Bytes => query.bind(None::<&[u8]>),
                 Kind::Time => query.bind(None::<chrono::DateTime<chrono::Utc>>),
                 Kind::Date => query.bind(None::<chrono::NaiveDate>),
+                Kind::Json => query.bind(None::<sqlx::types::Json<serde_json::Value>>),
             },
             Arg::I64(v) => query.bind(*v),
             Arg::F64(v) => query.bind(*v),
@@ -33,6 +34,7 @@ fn bound<'q>(sql: &'q str, args: &'q [Arg]) -> Query<'q, Postgres, PgArguments> 
             Arg::Date(d) => query.bind(*d),
             Arg::Json(v) => query.bind(sqlx::types::Json(v)),
             Arg::Ids(ids) => query.bind(ids.as_slice()),
+            Arg::Texts(t) => query.bind(t.as_slice()),
         };
     }
     query
@@ -50,25 +52,44 @@ impl Db for Pg<'_> {
             .rows_affected())
     }
 
-    async fn rows<T>(
+    async fn batch(&mut self, sql: &str) -> Result<()> {
+        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn each(
         &mut self,
         sql: &str,
         args: &[Arg],
-        mut read: impl FnMut(&Row<'_>) -> Result<T>,
-    ) -> Result<Vec<T>> {
+        mut each: impl FnMut(&Row<'_>) -> Result<()> + Send,
+    ) -> Result<()> {
         let mut rows = bound(sql, args).fetch(&mut *self.0);
-        let mut out = Vec::new();
         while let Some(row) = rows.try_next().await? {
-            out.push(read(&Row::Postgres(&row))?);
+            each(&Row::Postgres(&row))?;
         }
-        Ok(out)
+        Ok(())
     }
+}
 
-    async fn insert_events(
-        &mut self,
-        matter: luoshi_domain::MatterId,
-        events: &[luoshi_domain::NewEvent],
-    ) -> Result<Vec<luoshi_domain::EventId>> {
-        crate::postgres::matters::insert_events(self.0, matter, events).await
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let Some(db) = e.as_database_error() {
+            // Unique and foreign-key violations are the caller's mistake, not the database's,
+            // as on SQLite.
+            match db.code().as_deref() {
+                Some("23505") => return StoreError::Conflict(db.message().to_string()),
+                Some("23503") => return StoreError::NotFound(db.message().to_string()),
+                _ => {}
+            }
+        }
+        match e {
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                StoreError::Corrupt(e.to_string())
+            }
+            sqlx::Error::PoolClosed => StoreError::Closed,
+            other => StoreError::Backend(Box::new(other)),
+        }
     }
 }

@@ -3,66 +3,19 @@
 //! Writes run on one dedicated thread that owns the only writing connection: a transaction is
 //! handed over whole, runs without a hop back to the async runtime between its statements, and
 //! concurrent writers queue in the process instead of failing with SQLITE_BUSY. Reads run on a
-//! small pool of connections in blocking tasks and never wait for the writer (WAL).
+//! small pool of connections on threads of their own and never wait for the writer (WAL).
 
-mod audit;
-pub(crate) mod matters;
-mod notify;
 mod pool;
-pub(crate) mod rows;
 
 use std::path::{Path, PathBuf};
 
-use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
-use luoshi_domain::accountability::Accountability;
-use luoshi_domain::assess::Adjustment;
-use luoshi_domain::{
-    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
-};
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 
 use self::pool::Workers;
-use self::rows::{TOKEN_SELECT, USER_SELECT, to_json, ts};
-use crate::accountability;
-use crate::bulletin::{self, BulletinRow};
-use crate::letter::{self, Letter};
-use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
-use crate::sql::{self, Lite};
-use crate::{
-    Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
-    ScopeCounts, SignedIn, Store, StoreError, SweepLease, Tally, Token, TokenKind, UnitMerge,
-    UnitMonth,
-};
-
-/// Works out again which units lie under which and every count kept per scope, after the
-/// tree has changed shape: what the schema's triggers keep as units are added, made anew.
-const RECOUNT_SCOPES: &str = "
-    DELETE FROM unit_ancestors;
-    DELETE FROM tally_scopes;
-    DELETE FROM tally_matters;
-    DELETE FROM tally_days;
-    DELETE FROM tally_units;
-    DELETE FROM tally_months;
-    DELETE FROM tally_years;
-    DELETE FROM tally_open_days;
-    INSERT INTO unit_ancestors (unit_id, ancestor_id)
-    WITH RECURSIVE up (unit_id, ancestor_id, next) AS (
-        SELECT id, id, parent_id FROM units
-        UNION ALL
-        SELECT up.unit_id, u.id, u.parent_id FROM up JOIN units u ON u.id = up.next
-    )
-    SELECT unit_id, ancestor_id FROM up;
-    INSERT INTO tally_scopes (org_id, scope_id)
-    SELECT a.unit_id, a.ancestor_id FROM unit_ancestors a JOIN units u ON u.id = a.unit_id
-    WHERE a.ancestor_id = a.unit_id OR u.kind IN ('government', 'township', 'street');
-    INSERT INTO tally_matter_delta
-    SELECT org_id, state, source, light, deadline, closed_at, 1, 1 FROM matters;
-    INSERT INTO tally_assignment_delta
-    SELECT m.org_id, m.state, m.deadline, m.closed_at, a.unit_id, a.state, a.light, 1, 1
-    FROM assignments a JOIN matters m ON m.id = a.matter_id;
-";
+use crate::sql::{self, Access, Backend, Lite, Op};
+use crate::store::SqlStore;
+use crate::{Result, StoreError, SweepLease};
 
 /// The schema, one file per step, applied in order and counted in `PRAGMA user_version`.
 const MIGRATIONS: &[&str] = &[
@@ -85,7 +38,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0017_primary_liaison.sql"),
 ];
 
-pub struct SqliteStore {
+/// The SQLite file and the threads that reach it.
+pub struct Sqlite {
     /// One thread, the only one that writes.
     writer: Workers,
     readers: Workers,
@@ -94,10 +48,12 @@ pub struct SqliteStore {
     sweeping: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
+pub type SqliteStore = SqlStore<Sqlite>;
+
 /// Reading threads: enough to keep both cores of a small server busy while one waits on disk.
 const READERS: usize = 4;
 
-impl SqliteStore {
+impl SqlStore<Sqlite> {
     /// Opens the database at `url` (`sqlite://PATH` or `sqlite:PATH`), creating the file and
     /// its directory if needed.
     pub async fn connect(url: &str) -> Result<SqliteStore> {
@@ -146,23 +102,86 @@ impl SqliteStore {
         // The writer first: it creates the file and turns on WAL before any reader opens it.
         let writer = Workers::start(&path, "writer", 1).await?;
         let readers = Workers::start(&path, "reader", READERS).await?;
-        Ok(SqliteStore {
-            writer,
-            readers,
-            sweeping: Default::default(),
+        Ok(SqlStore {
+            backend: Sqlite {
+                writer,
+                readers,
+                sweeping: Default::default(),
+            },
         })
     }
 }
 
-/// Runs a shared operation in one transaction on the writer's connection.
-fn in_transaction<T>(
-    conn: &mut Connection,
-    op: impl AsyncFnOnce(&mut Lite<'_>) -> Result<T>,
-) -> Result<T> {
-    let tx = conn.transaction()?;
-    let out = sql::now(op(&mut Lite(&tx)))?;
-    tx.commit()?;
-    Ok(out)
+/// Runs an operation on a connection in the transaction `access` asks for.
+fn transact<T>(conn: &mut Connection, access: Access, op: Op<Sqlite, T>) -> Result<T> {
+    // A transaction left open by an operation that panicked is not this one's to finish.
+    if !conn.is_autocommit() {
+        conn.execute_batch("ROLLBACK")?;
+    }
+    let begin = match access {
+        Access::Read => None,
+        // A deferred transaction reads one snapshot of the WAL.
+        Access::Snapshot => Some("BEGIN"),
+        // The writer's lock from the first statement: another process writing the same file
+        // makes this one wait (busy_timeout) instead of failing halfway.
+        Access::Write | Access::Chain => Some("BEGIN IMMEDIATE"),
+    };
+    if let Some(begin) = begin {
+        conn.execute_batch(begin)?;
+    }
+    let out = sql::now(op(&mut Lite(&mut *conn)));
+    if begin.is_some() {
+        let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        if let Err(e) = conn.execute_batch(end) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+    }
+    out
+}
+
+impl Backend for Sqlite {
+    type Db<'d> = Lite<'d>;
+
+    async fn run<T: Send + 'static>(&self, access: Access, op: Op<Self, T>) -> Result<T> {
+        let workers = match access {
+            Access::Read | Access::Snapshot => &self.readers,
+            Access::Write | Access::Chain => &self.writer,
+        };
+        workers.run(move |conn| transact(conn, access, op)).await
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        self.writer.run(migrate).await
+    }
+
+    async fn backup(&self, to: &Path) -> Result<()> {
+        let to = to.to_string_lossy().into_owned();
+        // VACUUM INTO reads one consistent snapshot while writers carry on, and writes a compact
+        // copy that needs no WAL beside it.
+        self.readers
+            .run(move |c| {
+                c.execute("VACUUM INTO ?", [to])
+                    .map(|_| ())
+                    .map_err(|e| StoreError::Backend(format!("backup failed: {e}").into()))
+            })
+            .await
+    }
+
+    async fn sweep_lease(&self) -> Result<Option<SweepLease>> {
+        Ok(self
+            .sweeping
+            .clone()
+            .try_lock_owned()
+            .ok()
+            .map(SweepLease::new))
+    }
+
+    async fn analyze(&self) -> Result<()> {
+        // The planner's own heuristics choose the indexes these queries were written for;
+        // statistics could only move it off them.
+        Ok(())
+    }
 }
 
 /// Settings every connection gets.
@@ -185,7 +204,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     // A step may rebuild a table others refer to, which SQLite allows only with foreign keys
     // off (they cannot be switched inside a transaction); each step is checked before it
@@ -208,823 +227,113 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tracing::info!(step = step + 1, "database schema migrated");
     }
     conn.pragma_update(None, "foreign_keys", true)?;
-    // Events written before the chain existed are linked once, in order.
-    let tx = conn.transaction()?;
-    audit::extend(&tx)?;
-    tx.commit()?;
     Ok(())
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    async fn login_failures(&self, keys: &[String], since: DateTime<Utc>) -> Result<Vec<usize>> {
-        let keys = keys.to_vec();
-        self.readers
-            .run(move |c| {
-                let mut stmt = c.prepare_cached(
-                    "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?",
-                )?;
-                let mut out = Vec::new();
-                for k in &keys {
-                    let n: i64 = stmt.query_row(params![k, ts(since)], |r| r.get(0))?;
-                    out.push(n as usize);
-                }
-                Ok(out)
-            })
-            .await
-    }
-
-    async fn record_login(
-        &self,
-        keys: &[String],
-        at: DateTime<Utc>,
-        failed: bool,
-        prune_before: DateTime<Utc>,
-    ) -> Result<()> {
-        let keys = keys.to_vec();
-        self.writer
-            .run(move |c| {
-                let tx = c.transaction()?;
-                tx.execute(
-                    "DELETE FROM login_failures WHERE at < ?",
-                    [ts(prune_before)],
-                )?;
-                for k in &keys {
-                    if failed {
-                        tx.execute(
-                            "INSERT INTO login_failures (key, at) VALUES (?, ?)",
-                            params![k, ts(at)],
-                        )?;
-                    } else {
-                        tx.execute("DELETE FROM login_failures WHERE key = ?", [k])?;
-                    }
-                }
-                tx.commit()?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn audit_verify(&self) -> Result<std::result::Result<usize, (String, String)>> {
-        self.readers.run(audit::verify).await
-    }
-
-    async fn record_admin(&self, action: &AdminAction) -> Result<()> {
-        let action = action.clone();
-        self.writer.run(move |c| audit::record(c, &action)).await
-    }
-
-    async fn analyze(&self) -> Result<()> {
-        // The planner's own heuristics choose the indexes these queries were written for;
-        // statistics could only move it off them.
-        Ok(())
-    }
-
-    async fn choose_audit_hash(&self, hash: AuditHash) -> Result<()> {
-        self.writer.run(move |c| audit::choose(c, hash)).await
-    }
-
-    async fn audit_head(&self) -> Result<Option<(i64, String)>> {
-        self.readers.run(audit::head).await
-    }
-
-    async fn audit_holds(&self, seq: i64, hash: &str) -> Result<bool> {
-        let hash = hash.to_string();
-        self.readers.run(move |c| audit::holds(c, seq, &hash)).await
-    }
-
-    async fn backup(&self, to: &Path) -> Result<()> {
-        let to = to.to_string_lossy().into_owned();
-        // VACUUM INTO reads one consistent snapshot while writers carry on, and writes a compact
-        // copy that needs no WAL beside it.
-        self.readers
-            .run(move |c| {
-                c.execute("VACUUM INTO ?", [to])
-                    .map(|_| ())
-                    .map_err(|e| StoreError::Backend(format!("backup failed: {e}").into()))
-            })
-            .await
-    }
-
-    async fn migrate(&self) -> Result<()> {
-        self.writer.run(migrate).await
-    }
-
-    async fn sweep_lease(&self) -> Result<Option<SweepLease>> {
-        Ok(self
-            .sweeping
-            .clone()
-            .try_lock_owned()
-            .ok()
-            .map(SweepLease::new))
-    }
-
-    async fn is_empty(&self) -> Result<bool> {
-        self.readers
-            .run(|c| Ok(c.query_row("SELECT NOT EXISTS (SELECT 1 FROM units)", [], |r| r.get(0))?))
-            .await
-    }
-
-    async fn has_admin(&self) -> Result<bool> {
-        self.readers
-            .run(|c| Ok(c.query_row(crate::HAS_ADMIN, [], |r| r.get(0))?))
-            .await
-    }
-
-    async fn units(&self) -> Result<Vec<Unit>> {
-        self.readers
-            .run(|c| {
-                let mut stmt = c.prepare_cached(
-                    "SELECT id, code, name, short_names, kind, parent_id FROM units ORDER BY id",
-                )?;
-                let rows = stmt.query_map([], rows::unit)?;
-                rows.map(|r| r.map_err(StoreError::from)).collect()
-            })
-            .await
-    }
-
-    async fn retired_units(&self) -> Result<Vec<UnitId>> {
-        self.readers
-            .run(|c| {
-                let mut stmt = c.prepare_cached(crate::RETIRED_UNITS)?;
-                let ids = stmt.query_map([], |r| r.get(0).map(UnitId))?;
-                ids.map(|r| r.map_err(StoreError::from)).collect()
-            })
-            .await
-    }
-
-    async fn set_unit_retired(&self, unit: UnitId, at: Option<DateTime<Utc>>) -> Result<()> {
-        self.writer
-            .run(move |c| {
-                c.prepare_cached(&rows::shared(crate::SET_RETIRED))?
-                    .execute(params![unit.0, at.map(ts)])?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn rename_unit(&self, unit: UnitId, name: &str, short_names: &[String]) -> Result<()> {
-        let (name, short_names) = (name.to_string(), to_json(&short_names));
-        self.writer
-            .run(move |c| {
-                c.prepare_cached(&rows::shared(crate::RENAME_UNIT))?
-                    .execute(params![unit.0, name, short_names])?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn move_unit(&self, unit: UnitId, parent: Option<UnitId>) -> Result<()> {
-        self.writer
-            .run(move |c| {
-                let tx = c.transaction()?;
-                tx.prepare_cached("UPDATE units SET parent_id = ? WHERE id = ?")?
-                    .execute(params![parent.map(|p| p.0), unit.0])?;
-                tx.execute_batch(RECOUNT_SCOPES)?;
-                tx.commit()?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn merge_units(&self, merge: &UnitMerge) -> Result<Vec<MatterId>> {
-        let m = merge.clone();
-        self.writer
-            .run(move |c| {
-                let tx = c.transaction()?;
-                let (from, into) = (m.from.0, m.into.0);
-                let numbers: bool = tx
-                    .prepare_cached(&rows::shared(crate::NUMBERS_MATTERS))?
-                    .query_row([from], |r| r.get(0))?;
-                if numbers {
-                    return Err(StoreError::Conflict(crate::MERGE_OF_ORG.into()));
-                }
-                let matters: Vec<MatterId> = tx
-                    .prepare_cached(&rows::shared(crate::MERGED_MATTERS))?
-                    .query_map([from], |r| r.get(0).map(MatterId))?
-                    .collect::<rusqlite::Result<_>>()?;
-                for sql in crate::MERGE_UNIT {
-                    tx.prepare_cached(&rows::shared(sql))?
-                        .execute(params![from, into])?;
-                }
-                let leaders: Vec<(i64, rows::Json<Vec<UnitId>>)> = tx
-                    .prepare_cached(crate::IN_CHARGE)?
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                for (id, units) in leaders {
-                    if let Some(after) = crate::in_charge_after_merge(&units.0, m.from, m.into) {
-                        tx.prepare_cached(&rows::shared(crate::SET_IN_CHARGE))?
-                            .execute(params![id, to_json(&after)])?;
-                    }
-                }
-                tx.prepare_cached(&rows::shared(crate::SET_RETIRED))?
-                    .execute(params![from, ts(m.event.at)])?;
-                tx.prepare_cached("UPDATE units SET short_names = ? WHERE id = ?")?
-                    .execute(params![to_json(&m.into_short_names), into])?;
-                for matter in &matters {
-                    matters::insert_events(&tx, *matter, std::slice::from_ref(&m.event))?;
-                }
-                tx.execute_batch(RECOUNT_SCOPES)?;
-                tx.commit()?;
-                Ok(matters)
-            })
-            .await
-    }
-
-    async fn insert_unit(&self, unit: &NewUnit) -> Result<UnitId> {
-        let u = unit.clone();
-        self.writer
-            .run(move |c| {
-                let id = c
-                    .prepare_cached(
-                        "INSERT INTO units (code, name, short_names, kind, parent_id)
-                         VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    )?
-                    .query_row(
-                        params![
-                            u.code,
-                            u.name,
-                            to_json(&u.short_names),
-                            u.kind.as_str(),
-                            u.parent_id.map(|p| p.0)
-                        ],
-                        |r| r.get(0),
-                    )
-                    .map_err(rows::write_error)?;
-                Ok(UnitId(id))
-            })
-            .await
-    }
-
-    async fn insert_user(&self, user: &NewUser) -> Result<UserId> {
-        let u = user.clone();
-        self.writer
-            .run(move |c| {
-                let id = c
-                    .prepare_cached(
-                        "INSERT INTO users (username, display_name, role, unit_id, email,
-                             password_hash, in_charge_of, created_at, phone, must_change_password)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    )?
-                    .query_row(
-                        params![
-                            u.username,
-                            u.display_name,
-                            u.role.as_str(),
-                            u.unit_id.0,
-                            u.email,
-                            u.password_hash,
-                            to_json(&u.in_charge_of),
-                            ts(Utc::now()),
-                            u.phone,
-                            u.must_change_password,
-                        ],
-                        |r| r.get(0),
-                    )
-                    .map_err(rows::write_error)?;
-                Ok(UserId(id))
-            })
-            .await
-    }
-
-    async fn users(&self) -> Result<Vec<User>> {
-        self.readers
-            .run(|c| {
-                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} ORDER BY id"))?;
-                let rows = stmt.query_map([], rows::user)?;
-                rows.map(|r| r.map_err(StoreError::from)).collect()
-            })
-            .await
-    }
-
-    async fn user(&self, id: UserId) -> Result<Option<User>> {
-        self.readers
-            .run(move |c| {
-                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} WHERE id = ?"))?;
-                Ok(stmt.query_row([id.0], rows::user).optional()?)
-            })
-            .await
-    }
-
-    async fn accounts(&self) -> Result<Vec<Account>> {
-        self.readers
-            .run(|c| {
-                let mut stmt = c.prepare_cached(&format!("{USER_SELECT} ORDER BY id"))?;
-                let rows = stmt.query_map([], rows::account)?;
-                rows.map(|r| r.map_err(StoreError::from)).collect()
-            })
-            .await
-    }
-
-    async fn account(&self, id: UserId) -> Result<Option<Account>> {
-        self.readers
-            .run(move |c| {
-                Ok(c.prepare_cached(&format!("{USER_SELECT} WHERE id = ?"))?
-                    .query_row([id.0], rows::account)
-                    .optional()?)
-            })
-            .await
-    }
-
-    async fn save_account(&self, account: &Account) -> Result<()> {
-        let a = account.clone();
-        self.writer
-            .run(move |c| {
-                let tx = c.transaction()?;
-                tx.prepare_cached(&rows::shared(crate::SAVE_ACCOUNT))?
-                    .execute(params![
-                        a.user.id.0,
-                        a.user.display_name,
-                        a.user.role.as_str(),
-                        a.user.unit_id.0,
-                        a.user.email,
-                        a.phone,
-                        to_json(&a.user.in_charge_of),
-                        a.disabled,
-                        a.primary_liaison,
-                    ])
-                    .map_err(rows::write_error)?;
-                if a.primary_liaison {
-                    tx.prepare_cached(&rows::shared(crate::ONE_PRIMARY))?
-                        .execute(params![a.user.id.0, a.user.unit_id.0])?;
-                }
-                tx.commit()?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn user_for_login(&self, username: &str) -> Result<Option<(Account, String)>> {
-        let username = username.to_string();
-        self.readers
-            .run(move |c| {
-                let mut stmt = c.prepare_cached(&format!(
-                    "{USER_SELECT} WHERE username = ? AND NOT disabled"
-                ))?;
-                let found = stmt
-                    .query_row([username], |r| {
-                        Ok((rows::account(r)?, r.get("password_hash")?))
-                    })
-                    .optional()?;
-                Ok(found)
-            })
-            .await
-    }
-
-    async fn insert_token(&self, token: &Token) -> Result<i64> {
-        let t = token.clone();
-        self.writer
-            .run(move |c| {
-                c.prepare_cached(
-                    "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, kind,
-                         name, scope) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                )?
-                .execute(params![
-                    t.hash,
-                    t.user_id.0,
-                    ts(t.created_at),
-                    ts(t.expires_at),
-                    t.kind.as_str(),
-                    t.name,
-                    t.scope.as_str()
-                ])
-                .map_err(rows::write_error)?;
-                Ok(c.last_insert_rowid())
-            })
-            .await
-    }
-
-    async fn delete_tokens_of(&self, user: UserId) -> Result<Vec<String>> {
-        self.writer
-            .run(move |c| {
-                let tx = c.transaction()?;
-                let names = tx
-                    .prepare_cached(&rows::shared(crate::PROGRAM_TOKEN_NAMES))?
-                    .query_map([user.0], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()?;
-                tx.prepare_cached("DELETE FROM api_tokens WHERE user_id = ?")?
-                    .execute([user.0])?;
-                tx.commit()?;
-                Ok(names)
-            })
-            .await
-    }
-
-    async fn delete_token(&self, token_hash: &str) -> Result<()> {
-        let token_hash = token_hash.to_string();
-        self.writer
-            .run(move |c| {
-                c.prepare_cached("DELETE FROM api_tokens WHERE token_hash = ?")?
-                    .execute([token_hash])?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn revoke_token(&self, user: UserId, id: i64) -> Result<bool> {
-        self.writer
-            .run(move |c| {
-                Ok(
-                    c.prepare_cached("DELETE FROM api_tokens WHERE id = ? AND user_id = ?")?
-                        .execute(params![id, user.0])?
-                        == 1,
-                )
-            })
-            .await
-    }
-
-    async fn tokens_of(&self, user: UserId, kind: TokenKind) -> Result<Vec<Token>> {
-        self.readers
-            .run(move |c| {
-                let mut stmt = c.prepare_cached(&format!(
-                    "{TOKEN_SELECT} WHERE user_id = ? AND kind = ? ORDER BY id DESC"
-                ))?;
-                let rows = stmt.query_map(params![user.0, kind.as_str()], rows::token)?;
-                rows.map(|r| r.map_err(StoreError::from)).collect()
-            })
-            .await
-    }
-
-    async fn user_by_token(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<SignedIn>> {
-        let token_hash = token_hash.to_string();
-        self.readers
-            .run(move |c| {
-                let token = c
-                    .prepare_cached(&format!(
-                        "{TOKEN_SELECT} WHERE token_hash = ? AND expires_at > ?"
-                    ))?
-                    .query_row(params![token_hash, ts(now)], rows::token)
-                    .optional()?;
-                let Some(token) = token else { return Ok(None) };
-                let account = c
-                    .prepare_cached(&format!("{USER_SELECT} WHERE id = ? AND NOT disabled"))?
-                    .query_row([token.user_id.0], rows::account)
-                    .optional()?;
-                Ok(account.map(|a| SignedIn {
-                    user: a.user,
-                    token,
-                    must_change_password: a.must_change_password,
-                }))
-            })
-            .await
-    }
-
-    async fn touch_token(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.writer
-            .run(move |c| {
-                c.prepare_cached("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")?
-                    .execute(params![ts(at), id])?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn set_password(&self, user: UserId, password_hash: &str, one_time: bool) -> Result<()> {
-        let hash = password_hash.to_string();
-        self.writer
-            .run(move |c| {
-                c.prepare_cached(&rows::shared(crate::SET_PASSWORD))?
-                    .execute(params![user.0, hash, one_time])?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn create_matters(&self, matters: &[(Matter, Vec<NewEvent>)]) -> Result<Vec<Matter>> {
-        let batch = matters.to_vec();
-        self.writer.run(move |c| matters::create(c, &batch)).await
-    }
-
-    async fn import_matters(
-        &self,
-        batch: &[(Matter, Vec<NewEvent>, String)],
-    ) -> Result<Vec<Matter>> {
-        let batch = batch.to_vec();
-        self.writer.run(move |c| matters::import(c, &batch)).await
-    }
-
-    async fn latest_reports(
-        &self,
-        ids: &[MatterId],
-    ) -> Result<Vec<(MatterId, String, DateTime<Utc>)>> {
-        let ids = ids.to_vec();
-        self.readers
-            .run(move |c| matters::latest_reports(c, &ids))
-            .await
-    }
-
-    async fn imported(&self, org: UnitId, keys: &[String]) -> Result<Vec<String>> {
-        let keys = keys.to_vec();
-        self.readers
-            .run(move |c| matters::imported(c, org, &keys))
-            .await
-    }
-
-    async fn save_transition(
-        &self,
-        before: &Matter,
-        transition: &Transition,
-        dispatch: &Dispatch,
-    ) -> Result<Vec<EventId>> {
-        let (before, t, d) = (before.clone(), transition.clone(), dispatch.clone());
-        self.writer
-            .run(move |c| matters::save_transition(c, &before, &t, &d))
-            .await
-    }
-
-    async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>> {
-        self.readers.run(notify::calendar_days).await
-    }
-
-    async fn save_calendar_days(&self, days: &[(NaiveDate, DayKind, String)]) -> Result<()> {
-        let days = days.to_vec();
-        self.writer
-            .run(move |c| notify::save_calendar_days(c, &days))
-            .await
-    }
-
-    async fn adjust(
-        &self,
-        matter: MatterId,
-        event: &NewEvent,
-        adjustment: &Adjustment,
-    ) -> Result<EventId> {
-        let (e, a) = (event.clone(), adjustment.clone());
-        self.writer
-            .run(move |c| {
-                in_transaction(c, async |db| {
-                    accountability::adjust(db, matter, &e, &a).await
-                })
-            })
-            .await
-    }
-
-    async fn adjustments(&self, matters: &[MatterId]) -> Result<Vec<Adjustment>> {
-        let ids = matters.to_vec();
-        self.readers
-            .run(move |c| sql::now(accountability::adjustments(&mut Lite(c), &ids)))
-            .await
-    }
-
-    async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64> {
-        let (l, b) = (letter.clone(), bytes.to_vec());
-        self.writer
-            .run(move |c| in_transaction(c, async |db| letter::save(db, &l, &b).await))
-            .await
-    }
-
-    async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>> {
-        self.readers
-            .run(move |c| sql::now(letter::list(&mut Lite(c), org, year)))
-            .await
-    }
-
-    async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>> {
-        self.readers
-            .run(move |c| sql::now(letter::file(&mut Lite(c), id)))
-            .await
-    }
-
-    async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {
-        self.readers
-            .run(move |c| sql::now(bulletin::list(&mut Lite(c), org)))
-            .await
-    }
-
-    async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>> {
-        self.readers
-            .run(move |c| sql::now(bulletin::one(&mut Lite(c), id)))
-            .await
-    }
-
-    async fn save_bulletin(
-        &self,
-        b: &BulletinRow,
-        from: Option<&str>,
-        events: &[(MatterId, NewEvent)],
-    ) -> Result<i64> {
-        let (b, from, e) = (b.clone(), from.map(str::to_string), events.to_vec());
-        self.writer
-            .run(move |c| {
-                in_transaction(c, async |db| {
-                    bulletin::save(db, &b, from.as_deref(), &e).await
-                })
-            })
-            .await
-    }
-
-    async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>> {
-        self.readers
-            .run(move |c| sql::now(accountability::list(&mut Lite(c), org)))
-            .await
-    }
-
-    async fn save_accountability(
-        &self,
-        record: &Accountability,
-        events: &[(MatterId, NewEvent)],
-    ) -> Result<i64> {
-        let (a, e) = (record.clone(), events.to_vec());
-        self.writer
-            .run(move |c| in_transaction(c, async |db| accountability::save(db, &a, &e).await))
-            .await
-    }
-
-    async fn concerns(&self) -> Result<Vec<Concern>> {
-        self.readers.run(|c| notify::concerns(c)).await
-    }
-
-    async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize> {
-        let d = dispatch.clone();
-        self.writer.run(move |c| notify::dispatch(c, &d)).await
-    }
-
-    async fn claim_outbox(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<Outgoing>> {
-        self.writer
-            .run(move |c| notify::claim(c, now, lease_until, limit))
-            .await
-    }
-
-    async fn outbox_sent(&self, id: &str, at: DateTime<Utc>) -> Result<()> {
-        let id = id.to_string();
-        self.writer.run(move |c| notify::sent(c, &id, at)).await
-    }
-
-    async fn outbox_failed(
-        &self,
-        id: &str,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
-    ) -> Result<()> {
-        let (id, error) = (id.to_string(), error.to_string());
-        self.writer
-            .run(move |c| notify::failed(c, &id, &error, retry_at))
-            .await
-    }
-
-    async fn outbox(&self, failed_only: bool) -> Result<Vec<Outgoing>> {
-        self.readers
-            .run(move |c| notify::outbox(c, failed_only))
-            .await
-    }
-
-    async fn retry_delivery(&self, id: &str, at: DateTime<Utc>) -> Result<bool> {
-        let id = id.to_string();
-        self.writer
-            .run(move |c| {
-                let changed = c
-                    .prepare_cached(&rows::shared(crate::RETRY_DELIVERY))?
-                    .execute(params![id, ts(at)])?;
-                Ok(changed == 1)
-            })
-            .await
-    }
-
-    async fn inbox(&self, user: UserId) -> Result<Vec<InboxItem>> {
-        self.readers.run(move |c| notify::inbox(c, user)).await
-    }
-
-    async fn unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<Unconfirmed>> {
-        self.readers
-            .run(move |c| notify::unconfirmed(c, before))
-            .await
-    }
-
-    async fn prefs(&self) -> Result<Vec<(UserId, Prefs)>> {
-        self.readers.run(notify::prefs).await
-    }
-
-    async fn save_prefs(&self, user: UserId, prefs: Prefs) -> Result<()> {
-        self.writer
-            .run(move |c| notify::save_prefs(c, user, prefs))
-            .await
-    }
-
-    async fn unread(&self, user: UserId) -> Result<usize> {
-        self.readers.run(move |c| notify::unread(c, user)).await
-    }
-
-    async fn mark_read(
-        &self,
-        user: UserId,
-        id: &str,
-        at: DateTime<Utc>,
-        confirm: bool,
-    ) -> Result<bool> {
-        let id = id.to_string();
-        self.writer
-            .run(move |c| notify::mark(c, user, &id, at, confirm))
-            .await
-    }
-
-    async fn matter(&self, id: MatterId) -> Result<Option<Matter>> {
-        self.readers.run(move |c| matters::one(c, id)).await
-    }
-
-    async fn returned_to(&self, unit: UnitId) -> Result<Vec<(MatterId, String)>> {
-        self.readers
-            .run(move |c| {
-                let mut stmt = c.prepare_cached(&rows::shared(crate::RETURNED_TO))?;
-                let found = stmt.query_map([unit.0], |r| Ok((MatterId(r.get(0)?), r.get(1)?)))?;
-                found.map(|r| r.map_err(StoreError::from)).collect()
-            })
-            .await
-    }
-
-    async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>> {
-        self.readers
-            .run(move |c| match matters::one(c, id)? {
-                Some(m) => Ok(Some((m, matters::events(c, id)?))),
-                None => Ok(None),
-            })
-            .await
-    }
-
-    async fn descendants(&self, roots: &[MatterId]) -> Result<Vec<Matter>> {
-        let ids = roots.to_vec();
-        self.readers
-            .run(move |c| matters::descendants(c, &ids))
-            .await
-    }
-
-    async fn events_of(&self, matters: &[MatterId]) -> Result<Vec<Event>> {
-        let ids = matters.to_vec();
-        self.readers.run(move |c| matters::events_of(c, &ids)).await
-    }
-
-    async fn matters(&self, query: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
-        let q = query.clone();
-        self.readers.run(move |c| matters::select(c, &q)).await
-    }
-
-    async fn stale_lights(
-        &self,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<(Option<String>, Vec<Matter>)> {
-        self.readers
-            .run(move |c| matters::stale_lights(c, now, limit))
-            .await
-    }
-
-    async fn save_lights(&self, stamps: &[LightStamp]) -> Result<usize> {
-        let stamps = stamps.to_vec();
-        self.writer
-            .run(move |c| matters::save_lights(c, &stamps))
-            .await
-    }
-
-    async fn reset_lights(&self, basis: &str) -> Result<()> {
-        let basis = basis.to_string();
-        self.writer
-            .run(move |c| matters::reset_lights(c, &basis))
-            .await
-    }
-
-    async fn tally(&self, query: &MatterQuery) -> Result<Tally> {
-        let q = query.clone();
-        self.readers.run(move |c| matters::tally(c, &q)).await
-    }
-
-    async fn overdue_counts(&self, query: &MatterQuery, days: &[NaiveDate]) -> Result<Vec<usize>> {
-        let (q, days) = (query.clone(), days.to_vec());
-        self.readers
-            .run(move |c| matters::overdue_counts(c, &q, &days))
-            .await
-    }
-
-    async fn due_by_unit_month(
-        &self,
-        query: &MatterQuery,
-        from: NaiveDate,
-        to: NaiveDate,
-        today: NaiveDate,
-    ) -> Result<Vec<UnitMonth>> {
-        let q = query.clone();
-        self.readers
-            .run(move |c| matters::due_by_unit_month(c, &q, from, to, today))
-            .await
-    }
-
-    async fn scope_counts(
-        &self,
-        scope: UnitId,
-        days: &[NaiveDate],
-        today: NaiveDate,
-        heat_rows: usize,
-    ) -> Result<ScopeCounts> {
-        let days = days.to_vec();
-        self.readers
-            .run(move |c| matters::scope_counts(c, scope, &days, today, heat_rows))
-            .await
+#[cfg(test)]
+mod plans {
+    use chrono::NaiveDate;
+    use luoshi_domain::{Light, UnitId, Visibility};
+    use rusqlite::Connection;
+
+    use crate::MatterQuery;
+    use crate::sql::{Arg, Dialect, Sql};
+
+    /// The steps of the plan SQLite chooses for `sql`, one per line.
+    fn plan(conn: &Connection, sql: &Sql) -> String {
+        let mut stmt = conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN {}",
+                sql.text.replace('$', "?")
+            ))
+            .unwrap();
+        stmt.query_map(rusqlite::params_from_iter(sql.args.iter()), |r| {
+            r.get::<_, String>(3)
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+
+    fn migrated() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::migrate(&mut conn).unwrap();
+        conn
+    }
+
+    /// What a province's requests and sweeps run most, against the schema as migrated: each
+    /// finds its rows through an index, and none reads the whole of `matters`.
+    #[test]
+    fn hot_queries_search_indexes_and_never_read_every_matter() {
+        let conn = migrated();
+        let d = Dialect::Sqlite;
+        let province = MatterQuery {
+            visibility: Visibility {
+                org_ids: (1..=958).map(UnitId).collect(),
+                ..Visibility::default()
+            },
+            ..MatterQuery::default()
+        };
+        let red_of_unit = MatterQuery {
+            lights: vec![Light::Red],
+            unit_id: Some(UnitId(5)),
+            page: Some((50, 0)),
+            ..province.clone()
+        };
+        let (tally, by_unit) = crate::tally::tally_sql(d, &province);
+        let mut stale = Sql::new(d);
+        stale.push(&crate::lights::stale_sql(d));
+        stale.args = vec![Arg::I64(0), Arg::I64(10)];
+        let days: Vec<NaiveDate> = (0..12)
+            .map(|w| NaiveDate::from_ymd_opt(2026, 4, 12).unwrap() + chrono::Days::new(7 * w))
+            .collect();
+        for (name, sql) in [
+            (
+                "a unit's red list",
+                crate::matters::select_sql(d, &red_of_unit),
+            ),
+            ("the tally by state, source and light", tally),
+            ("the tally by unit", by_unit),
+            (
+                "the overdue trend",
+                crate::tally::overdue_sql(d, &province, &days).unwrap(),
+            ),
+            ("stale lights", stale),
+        ] {
+            let plan = plan(&conn, &sql);
+            let reads_all = plan.lines().any(|l| {
+                l.trim_start_matches(['|', '-', '`', ' '])
+                    .starts_with("SCAN m")
+            });
+            assert!(!reads_all, "{name} reads every matter:\n{plan}");
+        }
+    }
+
+    /// An office's dashboard finds its kept counts by its scope's key: it reads no table from
+    /// end to end, however many matters and scopes there are.
+    #[test]
+    fn kept_counts_are_read_by_scope_and_never_whole() {
+        use crate::tally::kept::{DAYS, HEAT, MATTERS, UNITS};
+        let conn = migrated();
+        for (name, text) in [
+            ("matters", MATTERS),
+            ("units", UNITS),
+            ("days", DAYS),
+            ("heat", HEAT),
+        ] {
+            let params = (1..=9).filter(|i| text.contains(&format!("${i}"))).count();
+            let mut sql = Sql::new(Dialect::Sqlite);
+            sql.push(text);
+            sql.args = vec![Arg::Null(crate::sql::Kind::I64); params];
+            let plan = plan(&conn, &sql);
+            let scans_a_table = plan.lines().any(|l| {
+                let step = l.trim_start_matches(['|', '-', '`', ' ']);
+                ["matters", "assignments", "tally_"]
+                    .iter()
+                    .any(|t| step.starts_with(&format!("SCAN {t}")))
+            });
+            assert!(!scans_a_table, "{name} reads a whole table:\n{plan}");
+        }
     }
 }

@@ -1,0 +1,96 @@
+//! The timeline: the events that explain every change to a matter, appended and never changed,
+//! each linked into the audit chain in the transaction that writes it.
+
+use chrono::{DateTime, Utc};
+use luoshi_domain::{Event, EventId, MatterId, NewEvent};
+
+use crate::doc::{EventDoc, read_all};
+use crate::sql::{Arg, Db, Dialect, chunked};
+use crate::{Result, audit};
+
+/// Appends the events of one or more matters, in order, and links them; their ids.
+pub async fn insert(db: &mut impl Db, events: &[(MatterId, &NewEvent)]) -> Result<Vec<EventId>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = events.iter().map(|(m, e)| {
+        vec![
+            m.0.into(),
+            e.kind.as_str().into(),
+            e.actor_id.0.into(),
+            e.unit_id.map(|u| u.0).into(),
+            e.at.into(),
+            (&e.comment).into(),
+            e.percent.into(),
+            (&e.problems).into(),
+            (&e.next_steps).into(),
+            e.new_deadline.into(),
+        ]
+    });
+    let (_, mut ids) = chunked(
+        db,
+        "INSERT INTO events (matter_id, kind, actor_id, unit_id, at, comment, percent, problems,
+             next_steps, new_deadline) VALUES",
+        rows.collect(),
+        "RETURNING id",
+        |r| r.get::<i64>(0),
+    )
+    .await?;
+    audit::extend(db).await?;
+    // Ids are drawn as the rows go in, in order: in id order they are in event order.
+    ids.sort_unstable();
+    Ok(ids.into_iter().map(EventId).collect())
+}
+
+/// The events of one matter.
+pub async fn of_matter(
+    db: &mut impl Db,
+    matter: MatterId,
+    events: &[NewEvent],
+) -> Result<Vec<EventId>> {
+    let all: Vec<_> = events.iter().map(|e| (matter, e)).collect();
+    insert(db, &all).await
+}
+
+/// One event as a JSON object in the shape of [`EventDoc`].
+pub(crate) fn doc(d: Dialect) -> String {
+    d.object(
+        "'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
+         'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
+         'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline",
+    )
+}
+
+pub(crate) fn read(doc: Option<&str>) -> Result<Vec<Event>> {
+    read_all(doc, |d: EventDoc| Event::from(d))
+}
+
+/// The timelines of these matters, each in order, from one statement.
+pub async fn of_matters(db: &mut impl Db, matters: &[MatterId]) -> Result<Vec<Event>> {
+    let d = db.dialect();
+    let sql = format!(
+        "SELECT {} FROM events WHERE {}",
+        d.array(&doc(d), " ORDER BY matter_id, id"),
+        d.any("matter_id", 1)
+    );
+    let folded: Option<String> = db
+        .value(&sql, &[Arg::ids(matters.iter().map(|m| m.0))])
+        .await?;
+    read(folded.as_deref())
+}
+
+/// The latest progress report of each of these matters that has one: (matter, text, when).
+pub async fn latest_reports(
+    db: &mut impl Db,
+    matters: &[MatterId],
+) -> Result<Vec<(MatterId, String, DateTime<Utc>)>> {
+    let sql = format!(
+        "SELECT matter_id, comment, at FROM events WHERE id IN
+             (SELECT max(id) FROM events WHERE kind = 'feedback' AND {} GROUP BY matter_id)",
+        db.dialect().any("matter_id", 1)
+    );
+    db.rows(&sql, &[Arg::ids(matters.iter().map(|m| m.0))], |r| {
+        Ok((MatterId(r.get(0)?), r.get(1)?, r.get(2)?))
+    })
+    .await
+}
