@@ -2,23 +2,29 @@
 # Generates a city or a province with `luoshi gen`, serves it and measures with wrk at 16
 # connections:
 #   GET  /api/v1/matters?light=red&unit_id=U&limit=50   (one unit's red matters)
+#   GET  /api/v1/matters?limit=50                       (the root office's supervisor's list)
 #   GET  /api/v1/matters/{id}                           (a matter in full, with its timeline)
 #   GET  /api/v1/dashboard                              (the root office's dashboard)
 #   POST /api/v1/matters/{id}/feedback                  (a liaison's report)
-# then times `luoshi sweep` over every open assignment and prints one table, with the time
-# `gen` took. Each wrk call runs three times; the table shows medians.
+# then times `luoshi sweep` over every open assignment, with its peak memory, and prints one
+# table, with the time `gen` took. Each wrk call runs three times; the table shows medians.
 #
 # Usage: bench/scale.sh [city|province] [seconds per run, default 10]
 # Env:   DATABASE_URL=postgres://… to measure on PostgreSQL (the database is made if missing
 #        and must be empty); otherwise SQLite in a temporary directory.
 #        BENCH_RAW=FILE appends every wrk output to FILE.
+#        BENCH_BIN=PATH measures that luoshi binary (an earlier build) instead of building one.
+#        BENCH_DATA=DIR keeps the SQLite data in DIR, and BENCH_REUSE=1 measures the data already
+#        there (or in DATABASE_URL) instead of generating it: two builds measured on the same
+#        data, without waiting for a province to be made twice.
 # Needs: wrk, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-province}
 secs=${2:-10}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release --quiet
+bin=${BENCH_BIN:-./target/release/luoshi}
+[ -n "${BENCH_BIN:-}" ] || cargo build --release --quiet
 work=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -26,19 +32,23 @@ if [ -n "${DATABASE_URL:-}" ]; then
   where=(--database-url "$DATABASE_URL")
   backend="PostgreSQL"
 else
-  where=(--data "$work/data")
+  where=(--data "${BENCH_DATA:-$work/data}")
   backend="SQLite"
 fi
 clock="2026-06-30T09:00:00+08:00"
 # The load comes from one address, and the sweep is measured on its own.
 export LUOSHI_LIMITS__REQUESTS_PER_SECOND=0 LUOSHI_SCHEDULER__EVERY_SECONDS=0
 
-echo "generating a $scale on $backend …" >&2
-gen=$(./target/release/luoshi gen --scale "$scale" "${where[@]}" --clock "$clock")
-gen_secs=$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["seconds"], 1))' "$gen")
+if [ -n "${BENCH_REUSE:-}" ]; then
+  gen_secs="(reused)"
+else
+  echo "generating a $scale on $backend …" >&2
+  gen=$("$bin" gen --scale "$scale" "${where[@]}" --clock "$clock")
+  gen_secs=$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["seconds"], 1))' "$gen")
+fi
 
 port=$((20000 + RANDOM % 20000))
-./target/release/luoshi serve "${where[@]}" --addr "127.0.0.1:$port" --clock "$clock" \
+"$bin" serve "${where[@]}" --addr "127.0.0.1:$port" --clock "$clock" \
   >"$work/out.log" 2>"$work/err.log" &
 server=$!
 until grep -q "http://" "$work/out.log"; do sleep 0.2; done
@@ -112,6 +122,7 @@ printf '| %-44s | %11s | %11s | %9s |\n' "call" "p50" "p99" "req/s"
 printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "-------------" "-------------" "-----------"
 auth=(-H "Authorization: Bearer $root")
 run "GET /matters?light=red&unit_id=U&limit=50" "${auth[@]}" "$base/matters?light=red&unit_id=$unit&limit=50"
+run "GET /matters?limit=50 (supervisor)" "${auth[@]}" "$base/matters?limit=50"
 run "GET /matters/{id}" "${auth[@]}" "$base/matters/$detail"
 run "POST /matters/{id}/feedback" -s "$work/feedback.lua" "http://127.0.0.1:$port"
 # Last: slow dashboards still being computed would hold up whatever ran after them. One
@@ -122,16 +133,22 @@ printf '| %-44s | %8s ms | %11s | %9s |\n' "GET /dashboard (root), one request a
 run "GET /dashboard (root)" "${auth[@]}" "$base/dashboard"
 kill $server; wait $server 2>/dev/null || true; server=""
 
+# Peak memory (resident set, kB) from GNU time where it is installed.
+peak() { # output file, command…
+  local out=$1; shift
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f '%M' -o "$out" "$@"; else echo "?" >"$out"; "$@"; fi
+}
 start=$(date +%s.%N)
-sweep=$(./target/release/luoshi sweep "${where[@]}" --clock "$clock")
+sweep=$(peak "$work/sweep.mem" "$bin" sweep "${where[@]}" --clock "$clock")
 sweep_secs=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
 # The next working morning: every light whose window ended overnight is worked out again.
 start=$(date +%s.%N)
-next=$(./target/release/luoshi sweep "${where[@]}" --clock "2026-07-01T09:00:00+08:00")
+next=$(peak "$work/next.mem" "$bin" sweep "${where[@]}" --clock "2026-07-01T09:00:00+08:00")
 next_secs=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
 echo
 echo "| gen ($scale)                                  | ${gen_secs} s |"
-echo "| luoshi sweep, same day                        | ${sweep_secs} s |"
-echo "| luoshi sweep, next morning                    | ${next_secs} s |"
+mb() { awk '{ if ($1 ~ /^[0-9]+$/) printf "%.0f MB", $1 / 1024; else print "?" }' "$1"; }
+echo "| luoshi sweep, same day                        | ${sweep_secs} s | peak $(mb "$work/sweep.mem") |"
+echo "| luoshi sweep, next morning                    | ${next_secs} s | peak $(mb "$work/next.mem") |"
 echo "sweep: $sweep"
 echo "next morning: $next"

@@ -755,6 +755,7 @@ impl Luoshi {
     pub(crate) fn store_query(&self, user: &User, query: &ListQuery) -> MatterQuery {
         MatterQuery {
             visibility: with_actor(self, user, |a| a.visibility()),
+            scope: with_actor(self, user, |a| a.scope()),
             states: query.states.clone(),
             source: query.source,
             unit_id: query.unit_id,

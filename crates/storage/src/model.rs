@@ -110,6 +110,11 @@ impl Order {
 #[derive(Debug, Clone, Default)]
 pub struct MatterQuery {
     pub visibility: Visibility,
+    /// Set when the reader sees exactly the matters of the orgs within this scope
+    /// (`Actor::scope`), which `visibility` then only repeats: the query reads the scope's
+    /// orgs from the counts kept per scope instead of binding them one by one, and a count
+    /// that filters on nothing but states, sources and lights is read from those counts.
+    pub scope: Option<UnitId>,
     pub states: Vec<MatterState>,
     pub source: Option<Source>,
     /// Matters this unit carries, as lead or co-unit.

@@ -1720,4 +1720,38 @@ async fn counts_agree(store: &dyn Store, when: &str) {
             assert_eq!(kept.months, months, "{at}");
         }
     }
+    // A whole scope's list reads its orgs, and its count, from what is kept for the scope.
+    for u in &units {
+        let listed = MatterQuery {
+            visibility: Visibility {
+                org_ids: tree.orgs_within(u.id),
+                ..Visibility::default()
+            },
+            page: Some((5, 0)),
+            ..MatterQuery::default()
+        };
+        for (states, lights) in [
+            (vec![], vec![]),
+            (vec![MatterState::InProgress], vec![Light::Red, Light::Yellow]),
+        ] {
+            let q = MatterQuery {
+                states,
+                lights,
+                ..listed.clone()
+            };
+            let scoped = MatterQuery {
+                scope: Some(u.id),
+                ..q.clone()
+            };
+            let ids = |(page, n): (Vec<Matter>, usize)| {
+                (page.into_iter().map(|m| m.id).collect::<Vec<_>>(), n)
+            };
+            assert_eq!(
+                ids(store.matters(&scoped).await.unwrap()),
+                ids(store.matters(&q).await.unwrap()),
+                "{when}, the list of scope {}",
+                u.code
+            );
+        }
+    }
 }
