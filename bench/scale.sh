@@ -116,7 +116,7 @@ request = function()
 end
 LUA
 
-echo "Luoshi at $scale scale on $backend: $gen"
+echo "Luoshi at $scale scale on $backend: ${gen:-the data already in place}"
 echo "16 connections, ${secs}s per run, $(nproc) cores; medians of 3 runs"
 printf '| %-44s | %11s | %11s | %9s |\n' "call" "p50" "p99" "req/s"
 printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "-------------" "-------------" "-----------"

@@ -11,7 +11,7 @@ use crate::doc::{MatterDoc, read_all};
 use crate::notify::Dispatch;
 use crate::query::{kept_total, order_by, push_filters};
 use crate::sql::{Arg, Db, Dialect, Sql, chunked};
-use crate::{MatterQuery, Result, StoreError, args, events, ladder};
+use crate::{MatterQuery, Order, Result, StoreError, args, events, ladder};
 
 /// One matter `m` as a JSON object in the shape of [`MatterDoc`].
 pub(crate) fn doc(d: Dialect) -> String {
@@ -103,8 +103,26 @@ pub async fn descendants(db: &mut impl Db, roots: &[MatterId]) -> Result<Vec<Mat
 /// Matters matching `q` with their assignments, and how many match in all: one statement, one
 /// row, however long the page. The page is chosen on narrow rows in the list's order first;
 /// only its matters are built into documents.
+///
+/// SQLite keeps no statistics, so it cannot tell a province's scope of 300,000 matters from a
+/// township's 300: left alone, it finds both by org and sorts them, which costs a province's
+/// first page a second. A scope with many matters is read in the list's order instead, each
+/// row checked for its org, until the page is full.
 pub async fn select(db: &mut impl Db, q: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
-    let sql = select_sql(db.dialect(), q);
+    let in_list_order = match (db.dialect(), q.scope, q.order) {
+        (Dialect::Sqlite, Some(scope), Order::Deadline | Order::DeadlineLast) => {
+            let kept: i64 = db
+                .value(
+                    "SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM tally_matters
+                     WHERE scope_id = $1",
+                    args![scope.0],
+                )
+                .await?;
+            kept > MANY_MATTERS
+        }
+        _ => false,
+    };
+    let sql = select_sql(db.dialect(), q, in_list_order);
     let (total, page): (i64, Option<String>) = db
         .row(&sql.text, &sql.args, |r| Ok((r.get(0)?, r.get(1)?)))
         .await?
@@ -112,9 +130,13 @@ pub async fn select(db: &mut impl Db, q: &MatterQuery) -> Result<(Vec<Matter>, u
     Ok((read(page.as_deref())?, total as usize))
 }
 
+/// A scope with more matters than this is listed in order rather than by org (SQLite): sorting
+/// this many rows costs about what walking the order to find a page does.
+const MANY_MATTERS: i64 = 5_000;
+
 /// The count and the page. A whole scope's count comes from the counts kept for it: counting
 /// a province's 300,000 matters row by row costs more than the page itself.
-pub(crate) fn select_sql(d: Dialect, q: &MatterQuery) -> Sql {
+pub(crate) fn select_sql(d: Dialect, q: &MatterQuery, in_list_order: bool) -> Sql {
     let mut sql = Sql::new(d);
     match kept_total(d, q) {
         Some(kept) => {
@@ -131,6 +153,7 @@ pub(crate) fn select_sql(d: Dialect, q: &MatterQuery) -> Sql {
         d.array(&doc(d), order_by(q.order))
     ));
     sql.push("WHERE m.id IN (SELECT m.id FROM matters m WHERE true");
+    sql.in_list_order = in_list_order;
     push_filters(&mut sql, q);
     sql.push(order_by(q.order));
     if let Some((limit, offset)) = q.page {
@@ -162,6 +185,33 @@ pub async fn returned_to(db: &mut impl Db, unit: UnitId) -> Result<Vec<(MatterId
         |r| Ok((MatterId(r.get(0)?), r.get(1)?)),
     )
     .await
+}
+
+/// What a matter's record holds beyond its number and origin, as a transition may change it.
+const FIELDS: &str = "title, content, source, origin, urgency, lead_unit_id, leader_id, deadline, \
+     cadence, milestones, tags, public, state, extension, assigned_at, closed_at, version";
+
+/// The values of [`FIELDS`], in order.
+fn fields(m: &Matter) -> Vec<Arg> {
+    vec![
+        (&m.title).into(),
+        (&m.content).into(),
+        m.source.as_str().into(),
+        (&m.origin).into(),
+        m.urgency.as_str().into(),
+        m.lead_unit_id.0.into(),
+        m.leader_id.map(|u| u.0).into(),
+        m.deadline.into(),
+        m.cadence.as_str().into(),
+        Arg::json(&m.milestones),
+        Arg::json(&m.tags),
+        m.public.into(),
+        m.state.as_str().into(),
+        Arg::json_or_null(m.extension.as_ref()),
+        m.assigned_at.into(),
+        m.closed_at.into(),
+        m.version.into(),
+    ]
 }
 
 /// Creates matters with their assignments and first events. Numbers, matters, assignments
@@ -206,37 +256,23 @@ pub async fn create(db: &mut impl Db, batch: &[(&Matter, &[NewEvent])]) -> Resul
         created.push(c);
     }
     let rows = created.iter().map(|m| {
-        vec![
+        let mut row: Vec<Arg> = vec![
             m.org_id.0.into(),
             m.number.year.into(),
             m.number.seq.into(),
-            (&m.title).into(),
-            (&m.content).into(),
-            m.source.as_str().into(),
-            (&m.origin).into(),
-            m.urgency.as_str().into(),
-            m.lead_unit_id.0.into(),
-            m.leader_id.map(|u| u.0).into(),
-            m.deadline.into(),
-            m.cadence.as_str().into(),
-            Arg::json(&m.milestones),
-            Arg::json(&m.tags),
-            m.public.into(),
             m.parent_id.map(|p| p.0).into(),
-            m.state.as_str().into(),
-            Arg::json_or_null(m.extension.as_ref()),
             m.created_by.0.into(),
             m.created_at.into(),
-            m.assigned_at.into(),
-            m.closed_at.into(),
-            m.version.into(),
-        ]
+        ];
+        row.extend(fields(m));
+        row
     });
     let (_, ids) = chunked(
         db,
-        "INSERT INTO matters (org_id, year, seq, title, content, source, origin, urgency,
-            lead_unit_id, leader_id, deadline, cadence, milestones, tags, public, parent_id,
-            state, extension, created_by, created_at, assigned_at, closed_at, version) VALUES",
+        &format!(
+            "INSERT INTO matters (org_id, year, seq, parent_id, created_by, created_at, {FIELDS})
+             VALUES"
+        ),
         rows.collect(),
         "RETURNING id, org_id, year, seq",
         |r| {
@@ -350,34 +386,17 @@ pub async fn save_transition(
     dispatch: &Dispatch,
 ) -> Result<Vec<EventId>> {
     let m = &t.matter;
+    let mut args: Vec<Arg> = vec![m.id.0.into(), before.version.into()];
+    args.extend(fields(m));
+    let placeholders: Vec<String> = (3..args.len() + 1).map(|n| format!("${n}")).collect();
     let updated = db
         .execute(
-            "UPDATE matters SET state = $1, deadline = $2, extension = $3, assigned_at = $4,
-                 closed_at = $5, version = $6, light_until = 0, title = $9, content = $10,
-                 source = $11, origin = $12, urgency = $13, lead_unit_id = $14, leader_id = $15,
-                 cadence = $16, milestones = $17, tags = $18, public = $19
-             WHERE id = $7 AND version = $8",
-            &[
-                m.state.as_str().into(),
-                m.deadline.into(),
-                Arg::json_or_null(m.extension.as_ref()),
-                m.assigned_at.into(),
-                m.closed_at.into(),
-                m.version.into(),
-                m.id.0.into(),
-                before.version.into(),
-                (&m.title).into(),
-                (&m.content).into(),
-                m.source.as_str().into(),
-                (&m.origin).into(),
-                m.urgency.as_str().into(),
-                m.lead_unit_id.0.into(),
-                m.leader_id.map(|u| u.0).into(),
-                m.cadence.as_str().into(),
-                Arg::json(&m.milestones),
-                Arg::json(&m.tags),
-                m.public.into(),
-            ],
+            &format!(
+                "UPDATE matters SET light_until = 0, ({FIELDS}) = ({})
+                 WHERE id = $1 AND version = $2",
+                placeholders.join(", ")
+            ),
+            &args,
         )
         .await?;
     if updated != 1 {

@@ -162,9 +162,17 @@ pub(crate) fn kept_total(d: Dialect, q: &MatterQuery) -> Option<Sql> {
 /// those their units work on. A reader with no scope at all sees nothing.
 fn push_visibility(sql: &mut Sql, q: &MatterQuery) {
     if let Some(scope) = q.scope {
-        sql.push(" AND m.org_id IN (SELECT org_id FROM tally_scopes WHERE scope_id = ")
-            .bind(scope.0)
-            .push(")");
+        // A unary plus keeps SQLite from searching the org index for this column.
+        let org = if sql.in_list_order {
+            "+m.org_id"
+        } else {
+            "m.org_id"
+        };
+        sql.push(&format!(
+            " AND {org} IN (SELECT org_id FROM tally_scopes WHERE scope_id = "
+        ))
+        .bind(scope.0)
+        .push(")");
         return;
     }
     let v = &q.visibility;

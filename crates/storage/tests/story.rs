@@ -1732,7 +1732,10 @@ async fn counts_agree(store: &dyn Store, when: &str) {
         };
         for (states, lights) in [
             (vec![], vec![]),
-            (vec![MatterState::InProgress], vec![Light::Red, Light::Yellow]),
+            (
+                vec![MatterState::InProgress],
+                vec![Light::Red, Light::Yellow],
+            ),
         ] {
             let q = MatterQuery {
                 states,

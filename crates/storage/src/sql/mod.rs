@@ -228,6 +228,9 @@ pub struct Sql {
     pub dialect: Dialect,
     pub text: String,
     pub args: Vec<Arg>,
+    /// The rows are read in the list's order and each checked for the reader's orgs, rather
+    /// than found by org and sorted: see [`crate::matters::select`].
+    pub in_list_order: bool,
 }
 
 impl Sql {
@@ -236,6 +239,7 @@ impl Sql {
             dialect,
             text: String::new(),
             args: Vec::new(),
+            in_list_order: false,
         }
     }
 

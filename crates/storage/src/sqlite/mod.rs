@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0015_assignment_causes.sql"),
     include_str!("../../migrations/sqlite/0016_office_setup.sql"),
     include_str!("../../migrations/sqlite/0017_primary_liaison.sql"),
+    include_str!("../../migrations/sqlite/0018_scope_orgs.sql"),
 ];
 
 /// The SQLite file and the threads that reach it.
@@ -291,7 +292,7 @@ mod plans {
         for (name, sql) in [
             (
                 "a unit's red list",
-                crate::matters::select_sql(d, &red_of_unit),
+                crate::matters::select_sql(d, &red_of_unit, false),
             ),
             ("the tally by state, source and light", tally),
             ("the tally by unit", by_unit),
@@ -308,6 +309,31 @@ mod plans {
             });
             assert!(!reads_all, "{name} reads every matter:\n{plan}");
         }
+    }
+
+    /// A province's whole scope is paged in the list's order, never sorted whole, and its
+    /// count comes from the kept counts: no matter is read beyond the page.
+    #[test]
+    fn a_whole_scope_is_paged_in_order_without_sorting_or_counting_matters() {
+        let conn = migrated();
+        let scope = MatterQuery {
+            scope: Some(UnitId(1)),
+            page: Some((50, 0)),
+            ..MatterQuery::default()
+        };
+        let plan = plan(
+            &conn,
+            &crate::matters::select_sql(Dialect::Sqlite, &scope, true),
+        );
+        assert!(
+            plan.contains("USING INDEX matters_list_order")
+                && !plan.contains("TEMP B-TREE FOR ORDER BY"),
+            "the page is sorted, not read in order:\n{plan}"
+        );
+        assert!(
+            !plan.contains("SCAN tally_scopes"),
+            "the scope's orgs are not found by the scope:\n{plan}"
+        );
     }
 
     /// An office's dashboard finds its kept counts by its scope's key: it reads no table from
