@@ -162,17 +162,17 @@ pub(crate) fn kept_total(d: Dialect, q: &MatterQuery) -> Option<Sql> {
 /// those their units work on. A reader with no scope at all sees nothing.
 fn push_visibility(sql: &mut Sql, q: &MatterQuery) {
     if let Some(scope) = q.scope {
-        // A unary plus keeps SQLite from searching the org index for this column.
+        // A lookup per matter considered, by the key of the scope's orgs: cheaper than
+        // gathering a province's 958 orgs first for the few dozen matters a page considers.
+        // A unary plus keeps SQLite from turning it around into a search by org.
         let org = if sql.in_list_order {
             "+m.org_id"
         } else {
             "m.org_id"
         };
-        sql.push(&format!(
-            " AND {org} IN (SELECT org_id FROM tally_scopes WHERE scope_id = "
-        ))
-        .bind(scope.0)
-        .push(")");
+        sql.push(" AND EXISTS (SELECT 1 FROM tally_scopes s WHERE s.scope_id = ")
+            .bind(scope.0)
+            .push(&format!(" AND s.org_id = {org})"));
         return;
     }
     let v = &q.visibility;
