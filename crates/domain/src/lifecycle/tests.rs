@@ -1,10 +1,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
-use crate::ids::{MatterId, UnitId};
-use crate::matter::{Assignment, Cadence, Source, Urgency};
+use crate::ids::{MatterId, UnitId, UserId};
+use crate::matter::{Assignment, AssignmentRole, AssignmentState, Cadence, Source, Urgency};
 use crate::number::MatterNumber;
-use crate::org::{Unit, UnitKind};
+use crate::org::{OrgTree, Unit, UnitKind};
+use crate::user::User;
 
 const CITY: UnitId = UnitId(1);
 const DUCHA: UnitId = UnitId(2);

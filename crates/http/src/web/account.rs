@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::PageError;
 use super::form::Posted;
+use super::login::{SignedOut, signed_out};
 use super::render;
 use super::session::Viewer;
-use super::signin::{SignedOut, signed_out};
 use super::view::{self, ViewerView};
 use crate::{ApiError, AppState};
 

@@ -9,7 +9,7 @@ use minijinja::context;
 
 use super::PageError;
 use super::form::Posted;
-use super::pages::{Fields, field, matters_named};
+use super::form::{Fields, field, matters_named};
 use super::register::resolve;
 use super::render;
 use super::session::Viewer;

@@ -12,7 +12,7 @@ use minijinja::context;
 
 use super::PageError;
 use super::form::Posted;
-use super::pages::{Fields, field};
+use super::form::{Fields, field};
 use super::render;
 use super::session::Viewer;
 use super::view::{self, ViewerView};

@@ -10,7 +10,7 @@ use minijinja::context;
 
 use super::PageError;
 use super::form::Posted;
-use super::pages::field;
+use super::form::field;
 use super::render;
 use super::session::Viewer;
 use super::view::{self, ViewerView};

@@ -1,14 +1,18 @@
 //! Forms as handlers receive them: posted by a signed-in person, their CSRF token checked
 //! before the handler runs, and read into the handler's own type. A handler that takes a
-//! [`Posted`] or an [`Upload`] cannot forget the check.
+//! [`Posted`] or an [`Upload`] cannot forget the check. Its fields, once read, are plain
+//! [`Fields`] that handlers look up with [`field`].
+
+use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use luoshi_domain::MatterId;
+
 use super::PageError;
-use super::pages::Fields;
 use super::session::{Viewer, csrf_matches};
 use crate::AppState;
 
@@ -88,11 +92,11 @@ impl FromRequest<AppState> for Upload {
             Ok(m) => m,
             Err(e) => return Err(unread(e.body_text(), viewer)),
         };
-        let (fields, file) = match super::read_upload(multipart).await {
+        let (fields, file) = match read_upload(multipart).await {
             Ok(read) => read,
             Err(why) => return Err(unread(why, viewer)),
         };
-        if !csrf_matches(&viewer.secret, super::pages::field(&fields, "csrf")) {
+        if !csrf_matches(&viewer.secret, field(&fields, "csrf")) {
             return Err(UploadRefused::Page(PageError::stale_form().into_response()));
         }
         Ok(Upload {
@@ -146,7 +150,55 @@ impl<S: Send + Sync> FromRequestParts<S> for MatterPath {
                 .await
                 .map_err(|_| PageError::not_found("地址中的事项编号有误"))?;
         raw.parse()
-            .map(|id| MatterPath(luoshi_domain::MatterId(id)))
+            .map(|id| MatterPath(MatterId(id)))
             .map_err(|_| PageError::not_found("地址中的事项编号有误"))
     }
+}
+
+/// A form's fields by name, as posted or as a query.
+pub type Fields = HashMap<String, String>;
+
+/// A form sent with a file: its fields, and the file (its name and bytes) if one came. An
+/// upload cut off or over its limit is the reason, as the server read it.
+pub async fn read_upload(
+    mut form: axum::extract::Multipart,
+) -> Result<(Fields, Option<(String, Vec<u8>)>), String> {
+    let mut fields = Fields::new();
+    let mut file = None;
+    while let Some(f) = form.next_field().await.map_err(|e| e.body_text())? {
+        let name = f.name().unwrap_or_default().to_string();
+        let file_name = f.file_name().map(str::to_string);
+        let bytes = f.bytes().await.map_err(|e| e.body_text())?;
+        if name == "file" {
+            file = Some((file_name.unwrap_or_default(), bytes.to_vec()));
+        } else {
+            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    Ok((fields, file))
+}
+
+pub fn field<'f>(fields: &'f Fields, name: &str) -> &'f str {
+    fields.get(name).map(String::as_str).unwrap_or_default()
+}
+
+/// The matters a field names by number (督〔2026〕5号, several separated by 、 or commas), or
+/// the first number that names none the viewer may see.
+pub async fn matters_named(
+    s: &AppState,
+    viewer: &Viewer,
+    text: &str,
+) -> Result<Vec<MatterId>, String> {
+    let mut found = Vec::new();
+    for number in text
+        .split(['、', ',', '\u{ff0c}', ' ', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        match s.luoshi.matter_by_number(&viewer.user, number).await {
+            Ok(Some(m)) => found.push(m.id),
+            _ => return Err(format!("找不到督办事项“{number}”(应写作 督〔2026〕5号)")),
+        }
+    }
+    Ok(found)
 }

@@ -12,8 +12,8 @@ use minijinja::context;
 
 use super::PageError;
 use super::form::Posted;
+use super::form::{Fields, field};
 use super::form::{Upload, UploadRefused, unread};
-use super::pages::{Fields, field};
 use super::render;
 use super::session::Viewer;
 use super::view::{self, ViewerView};

@@ -8,8 +8,8 @@ use luoshi_service::letters::MAX_LETTER_BYTES;
 use minijinja::context;
 
 use super::PageError;
+use super::form::{Fields, field, matters_named};
 use super::form::{Upload, UploadRefused, unread};
-use super::pages::{Fields, field, matters_named};
 use super::register::resolve;
 use super::render;
 use super::session::Viewer;

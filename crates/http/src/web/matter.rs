@@ -8,8 +8,8 @@ use luoshi_domain::{Action, Actor, AssignmentRole, AssignmentState, MatterId, Ma
 use minijinja::context;
 
 use super::PageError;
+use super::form::{Fields, field};
 use super::form::{MatterPath, Posted};
-use super::pages::{Fields, field};
 use super::render;
 use super::session::Viewer;
 use super::view::{self, ViewerView};

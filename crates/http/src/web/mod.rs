@@ -3,25 +3,29 @@
 
 mod account;
 mod accountability;
+mod admin;
 mod assessment;
 mod bulletins;
+mod dashboard;
 mod error;
 mod form;
 mod i18n;
 mod import;
 mod inbox;
 mod letters;
+mod list;
+mod login;
 mod matter;
 mod office;
-mod pages;
+mod public;
 mod register;
 mod session;
-mod signin;
 mod view;
+mod workbench;
 
 pub(crate) use error::PageError;
+pub(crate) use form::read_upload;
 pub(crate) use import::MAX_UPLOAD_BYTES;
-pub(crate) use pages::read_upload;
 pub(crate) use view::url_encode;
 
 use std::sync::Arc;
@@ -106,15 +110,15 @@ pub fn templates() -> Arc<Environment<'static>> {
 pub fn router() -> Routes {
     let upload = |limit| axum::extract::DefaultBodyLimit::max(limit);
     Routes::default()
-        .get("/login", signin::login_page)
-        .post("/login", signin::login)
-        .post("/logout", signin::logout)
-        .get("/", pages::workbench)
-        .get("/public", pages::public)
-        .post("/sign-all", pages::sign_all)
-        .get("/matters", pages::list)
-        .get("/matters.csv", pages::export_csv)
-        .get("/matters.xlsx", pages::export_xlsx)
+        .get("/login", login::login_page)
+        .post("/login", login::login)
+        .post("/logout", login::logout)
+        .get("/", workbench::workbench)
+        .get("/public", public::public)
+        .post("/sign-all", workbench::sign_all)
+        .get("/matters", list::list)
+        .get("/matters.csv", list::export_csv)
+        .get("/matters.xlsx", list::export_xlsx)
         .get("/matters/new", register::page)
         .post("/matters/new", register::submit)
         .get("/import", import::page)
@@ -124,7 +128,7 @@ pub fn router() -> Routes {
             import::commit,
             upload(import::MAX_UPLOAD_BYTES),
         )
-        .get("/dashboard", pages::dashboard)
+        .get("/dashboard", dashboard::dashboard)
         .get("/assessment", assessment::page)
         .get("/assessment.xlsx", assessment::export)
         .post("/assessment/adjust", assessment::adjust)
@@ -151,9 +155,9 @@ pub fn router() -> Routes {
         .post("/account/password", account::password)
         .post("/account/tokens", account::create_token)
         .post("/account/tokens/{id}/revoke", account::revoke_token)
-        .get("/admin", inbox::admin)
-        .post("/admin/calendar", inbox::calendar)
-        .post("/admin/sessions", inbox::end_sessions)
+        .get("/admin", admin::admin)
+        .post("/admin/calendar", admin::calendar)
+        .post("/admin/sessions", admin::end_sessions)
         .get("/admin/units", office::units)
         .post("/admin/units", office::add_unit)
         .post("/admin/units/{id}", office::rename_unit)

@@ -17,8 +17,8 @@ use luoshi_service::matters::NewMatter;
 use minijinja::context;
 
 use super::PageError;
+use super::form::{Fields, field};
 use super::form::{MatterPath, Posted};
-use super::pages::{Fields, field};
 use super::render;
 use super::session::Viewer;
 use super::view::ViewerView;

@@ -1,7 +1,7 @@
 //! `luoshi demo`: a believable city built through the same use cases the API calls, replaying
 //! each matter's history on a clock moved by hand so that every event has a plausible time.
 
-mod data;
+mod city;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use luoshi_domain::{Action, MatterId, Role, UnitId, UnitKind, User, UserId};
 use luoshi_storage::{NewUnit, NewUser};
 
-use self::data::{DemoMatter, MATTERS, Scenario, UNITS, USERS};
+use self::city::{City, DemoMatter, Scenario};
 use crate::matters::NewMatter;
 use crate::{Luoshi, ManualClock, Result, ServiceError};
 
@@ -43,25 +43,26 @@ pub async fn build(luoshi: &Luoshi) -> Result<Built> {
 
 /// Writes the demo city, its government under `under` (a province, for generated data).
 pub(crate) async fn fill(luoshi: &Luoshi, under: Option<UnitId>) -> Result<Built> {
+    let city = City::embedded().map_err(failed)?;
     let now = luoshi.now();
     let mut units: HashMap<&str, UnitId> = HashMap::new();
-    for u in UNITS {
-        let parent_id = match u.parent {
+    for u in &city.units {
+        let parent_id = match &u.parent {
             Some(code) => Some(
                 *units
-                    .get(code)
+                    .get(code.as_str())
                     .ok_or_else(|| failed(format!("unit {} before its parent", u.code)))?,
             ),
             None => under,
         };
         let new = NewUnit {
-            code: u.code.to_string(),
-            name: u.name.to_string(),
-            short_names: u.short_names.iter().map(|s| s.to_string()).collect(),
+            code: u.code.clone(),
+            name: u.name.clone(),
+            short_names: u.short_names.clone(),
             kind: u.kind,
             parent_id,
         };
-        units.insert(u.code, luoshi.store().insert_unit(&new).await?);
+        units.insert(&u.code, luoshi.store().insert_unit(&new).await?);
     }
     luoshi.reload_tree().await?;
 
@@ -69,7 +70,7 @@ pub(crate) async fn fill(luoshi: &Luoshi, under: Option<UnitId>) -> Result<Built
     // forty times would make the first start needlessly slow.
     let hash = crate::auth::hash_password(DEMO_PASSWORD);
     let mut users: HashMap<&str, User> = HashMap::new();
-    for u in USERS {
+    for u in &city.users {
         let unit = |code: &str| {
             units
                 .get(code)
@@ -77,10 +78,10 @@ pub(crate) async fn fill(luoshi: &Luoshi, under: Option<UnitId>) -> Result<Built
                 .ok_or_else(|| failed(format!("user {}: no unit {code}", u.username)))
         };
         let new = NewUser {
-            username: u.username.to_string(),
-            display_name: u.display_name.to_string(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
             role: u.role,
-            unit_id: unit(u.unit)?,
+            unit_id: unit(&u.unit)?,
             email: Some(format!("{}@demo.luoshi.example", u.username)),
             password_hash: hash.clone(),
             in_charge_of: u
@@ -97,7 +98,7 @@ pub(crate) async fn fill(luoshi: &Luoshi, under: Option<UnitId>) -> Result<Built
             .user(id)
             .await?
             .ok_or_else(|| failed("user vanished"))?;
-        users.insert(u.username, user);
+        users.insert(&u.username, user);
     }
 
     let clock = Arc::new(ManualClock::new(now));
@@ -109,10 +110,10 @@ pub(crate) async fn fill(luoshi: &Luoshi, under: Option<UnitId>) -> Result<Built
         users,
         matters: HashMap::new(),
     };
-    let matters = replay.run().await?;
+    let matters = replay.run(&city.matters).await?;
     Ok(Built::Created {
-        units: UNITS.len(),
-        users: USERS.len(),
+        units: city.units.len(),
+        users: city.users.len(),
         matters,
     })
 }
@@ -127,13 +128,13 @@ struct Replay<'a> {
 }
 
 impl<'a> Replay<'a> {
-    async fn run(mut self) -> Result<usize> {
-        for m in MATTERS {
+    async fn run(mut self, matters: &'a [DemoMatter]) -> Result<usize> {
+        for m in matters {
             self.matter(m)
                 .await
                 .map_err(|e| failed(format!("matter {}: {e}", m.key)))?;
         }
-        Ok(MATTERS.len())
+        Ok(matters.len())
     }
 
     /// A moment `days` before now, at `minutes` past 09:00 in China.
@@ -168,10 +169,10 @@ impl<'a> Replay<'a> {
     /// Who registers and manages a matter: a government's liaison decomposing work assigned to
     /// it, or else the city's supervision office.
     fn registrar(&self, m: &DemoMatter, lead: UnitId) -> Result<&User> {
-        if let Some(parent) = m.parent {
+        if let Some(parent) = &m.parent {
             let (_, parent_lead) = *self
                 .matters
-                .get(parent)
+                .get(parent.as_str())
                 .ok_or_else(|| failed(format!("parent {parent} not built")))?;
             let tree = self.luoshi.tree();
             if tree
@@ -197,7 +198,7 @@ impl<'a> Replay<'a> {
     }
 
     async fn matter(&mut self, m: &'a DemoMatter) -> Result<()> {
-        let lead = self.unit(m.lead)?;
+        let lead = self.unit(&m.lead)?;
         let co =
             m.co.iter()
                 .map(|c| self.unit(c))
@@ -209,9 +210,14 @@ impl<'a> Replay<'a> {
         let deadline = m
             .deadline_in_days
             .map(|d| (today + Duration::days(d)).max(luoshi_domain::china_date(created_at)));
-        let leader_id: Option<UserId> = m.leader.map(|u| self.user(u).map(|u| u.id)).transpose()?;
+        let leader_id: Option<UserId> = m
+            .leader
+            .as_deref()
+            .map(|u| self.user(u).map(|u| u.id))
+            .transpose()?;
         let parent_id = m
             .parent
+            .as_deref()
             .and_then(|p| self.matters.get(p))
             .map(|(id, _)| *id);
 
@@ -221,11 +227,11 @@ impl<'a> Replay<'a> {
             .create_matter(
                 &registrar,
                 NewMatter {
-                    title: m.title.to_string(),
-                    content: m.content.to_string(),
+                    title: m.title.clone(),
+                    content: m.content.clone(),
                     source: m.source,
                     urgency: m.urgency,
-                    origin: m.origin.to_string(),
+                    origin: m.origin.clone(),
                     lead_unit_id: lead,
                     co_unit_ids: co.clone(),
                     leader_id,
@@ -239,14 +245,14 @@ impl<'a> Replay<'a> {
             )
             .await?;
         let id = view.matter.id;
-        self.matters.insert(m.key, (id, lead));
+        self.matters.insert(&m.key, (id, lead));
         if matches!(m.scenario, Scenario::Draft) {
             return Ok(());
         }
         self.step(&registrar, id, self.days_ago(created, 30), Action::Assign)
             .await?;
         if let Scenario::Cancelled = m.scenario {
-            let reason = m.cancel_reason.to_string();
+            let reason = m.cancel_reason.clone();
             return self
                 .step(
                     &registrar,
@@ -279,10 +285,10 @@ impl<'a> Replay<'a> {
             let day = r.days_ago.clamp(1, (last - 1).max(1)).min(last);
             last = day;
             let action = Action::Feedback {
-                text: r.text.to_string(),
-                percent: r.percent.min(100),
-                problems: r.problems.to_string(),
-                next_steps: r.next_steps.to_string(),
+                text: r.text.clone(),
+                percent: r.percent,
+                problems: r.problems.clone(),
+                next_steps: r.next_steps.clone(),
             };
             self.step(
                 &lead_liaison,
@@ -300,7 +306,7 @@ impl<'a> Replay<'a> {
             let summary = m
                 .reports
                 .last()
-                .map_or("已按要求完成各项任务。", |r| r.text);
+                .map_or("已按要求完成各项任务。", |r| &r.text);
             let action = Action::RequestCompletion {
                 summary: summary.to_string(),
             };
@@ -309,7 +315,7 @@ impl<'a> Replay<'a> {
         }
         let review = match m.scenario {
             Scenario::Returned => Some(Action::Return {
-                reason: m.return_reason.to_string(),
+                reason: m.return_reason.clone(),
             }),
             Scenario::Closed => Some(Action::Close {
                 comment: "经核实,任务已按要求完成,同意办结。".to_string(),
@@ -327,7 +333,7 @@ impl<'a> Replay<'a> {
             let reason = m
                 .reports
                 .last()
-                .map(|r| r.problems)
+                .map(|r| r.problems.as_str())
                 .filter(|p| !p.is_empty());
             let action = Action::RequestExtension {
                 new_deadline: d + Duration::days(m.extension_days.max(1)),

@@ -1,4 +1,4 @@
-//! Signing in and out.
+//! The login page (登录), signing in from it and signing out.
 
 use axum::Form;
 use axum::extract::State;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::PageError;
 use super::form::Posted;
-use super::pages::{Fields, field};
+use super::form::{Fields, field};
 use super::render;
 use super::session::{self, PRESESSION_COOKIE, SESSION_COOKIE, csrf_matches, csrf_token};
 use crate::{ApiError, AppState};

@@ -1,0 +1,74 @@
+//! The office's review of a matter: 办结 closes it, 退回 sends a request to close back to the
+//! lead unit.
+
+use super::{Denied, OpenBelow, Step, describe_co_units, non_empty, require};
+use crate::event::EventKind;
+use crate::matter::{AssignmentState, Matter, MatterState};
+use crate::user::Role;
+
+pub(super) fn close(
+    m: &mut Matter,
+    step: &mut Step<'_>,
+    comment: &str,
+    override_open: bool,
+    below: &OpenBelow,
+) -> Result<(), Denied> {
+    require(step.actor.manages(m), "只有督查人员可以办结事项")?;
+    step.allowed_in(m.state.is_open(), m.state.label())?;
+    if below.is_empty() {
+        step.allowed_in(m.state == MatterState::CompletionRequested, m.state.label())?;
+    } else {
+        if !override_open {
+            return Err(Denied::OpenBelow(format!(
+                "{},不能办结;督查人员可填写理由后强制办结",
+                below.describe()
+            )));
+        }
+        require(
+            step.actor.user.role == Role::Supervisor,
+            "只有督查人员可以在下级事项未办结时强制办结",
+        )?;
+        non_empty(comment, "强制办结的理由")?;
+        // The lead cannot ask to close while sub-matters are open, so an override stands
+        // in for that request: it is taken from any open state.
+        step.events
+            .push(step.event(EventKind::ForcedClose, &below.describe()));
+    }
+    // Each co-unit's part as it stood is kept with the close, since the matter's
+    // close ends it whatever it was.
+    let behind = describe_co_units(m, step.actor.tree);
+    // A unit taken off the matter (改派) keeps its record as it was.
+    for a in &mut m.assignments {
+        if a.state != AssignmentState::Cancelled {
+            a.state = AssignmentState::Closed;
+        }
+    }
+    m.state = MatterState::Closed;
+    m.closed_at = Some(step.now);
+    m.extension = None;
+    let record = match (comment.trim(), behind) {
+        (comment, None) => comment.to_string(),
+        ("", Some(behind)) => behind,
+        (comment, Some(behind)) => format!("{comment}\n{behind}"),
+    };
+    step.events.push(step.event(EventKind::Closed, &record));
+    Ok(())
+}
+
+pub(super) fn return_to_lead(
+    m: &mut Matter,
+    step: &mut Step<'_>,
+    reason: &str,
+) -> Result<(), Denied> {
+    require(step.actor.manages(m), "只有督查人员可以退回事项")?;
+    step.allowed_in(m.state == MatterState::CompletionRequested, m.state.label())?;
+    let reason = non_empty(reason, "退回理由")?;
+    let lead = m.lead_unit_id;
+    if let Some(a) = m.assignment_mut(lead) {
+        a.state = AssignmentState::InProgress;
+    }
+    m.state = MatterState::InProgress;
+    step.events
+        .push(step.event(EventKind::Returned, &reason).by_unit(lead));
+    Ok(())
+}
