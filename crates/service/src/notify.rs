@@ -104,7 +104,7 @@ struct Message {
 }
 
 /// Matters whose concerns one step of the sweep reads and answers together.
-const SWEEP_PAGE: usize = 2_000;
+const SWEEP_PAGE: usize = 10_000;
 
 impl Luoshi {
     /// One pass: the ladder for every open assignment, then delivery of what is due.

@@ -282,7 +282,7 @@ pub async fn chunked<D: Db, T: Send>(
     let mut rows = rows.into_iter().peekable();
     let width = rows.peek().map_or(1, Vec::len).max(1);
     // Full chunks share one statement text, and so one prepared statement.
-    let per = (Dialect::MAX_ARGS / width).clamp(1, 500);
+    let per = (Dialect::MAX_ARGS / width).clamp(1, 2_000);
     let returning = tail.contains("RETURNING");
     let (mut changed, mut out) = (0, Vec::new());
     while rows.peek().is_some() {
