@@ -1,46 +1,25 @@
 //! The `luoshi` binary as a person runs it.
 
-use std::process::{ExitStatus, Stdio};
+use std::process::Stdio;
 
+use luoshi_testkit::Scratch;
+use luoshi_testkit::cli::{Cli, Server, announced, json_of};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
-fn luoshi() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_luoshi"));
-    cmd.env_remove("RUST_LOG").kill_on_drop(true);
-    cmd
-}
+luoshi_testkit::on_both_backends!(
+    demo_builds_the_city_once_serves_it_and_stops_cleanly_on_sigterm,
+    no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write,
+    serve_speaks_https_with_the_configured_certificate_and_only_https,
+    behind_a_tls_proxy_cookies_are_secure_and_browsers_told_to_keep_to_https,
+    sign_in_attempts_beyond_the_limit_wait_with_429_and_retry_after,
+    a_token_name_with_a_line_break_writes_no_line_of_its_own_into_the_log,
+    an_office_starts_from_an_empty_directory_and_makes_its_first_administrator_by_command,
+);
 
-/// Starts `luoshi ARGS`, waits for the line announcing the address, and returns it with the
-/// lines printed before it.
-async fn start(args: &[&str]) -> (Child, String, Vec<String>) {
-    let mut child = luoshi()
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut before = Vec::new();
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if let Some(at) = line.find("http://").or_else(|| line.find("https://")) {
-            let url = line[at..].split_whitespace().next().unwrap().to_string();
-            return (child, url, before);
-        }
-        before.push(line);
-    }
-    panic!("luoshi exited without announcing its address; it printed {before:?}");
-}
+const BIN: &str = env!("CARGO_BIN_EXE_luoshi");
 
-async fn stop(mut child: Child) -> ExitStatus {
-    let pid = child.id().unwrap().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    child.wait().await.unwrap()
+fn luoshi(db: &Scratch) -> Cli {
+    Cli::on(BIN, db)
 }
 
 async fn matter_count(url: &str) -> i64 {
@@ -58,24 +37,17 @@ async fn matter_count(url: &str) -> i64 {
     page["total"].as_i64().unwrap()
 }
 
-#[tokio::test]
 async fn demo_builds_the_city_once_serves_it_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("demo");
-    let args = [
-        "demo",
-        "--data",
-        data.to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-        "--clock",
-        "2026-06-30T09:00:00+08:00",
-    ];
+    let db = Scratch::new().await;
+    let luoshi = luoshi(&db).clock("2026-06-30T09:00:00+08:00");
+    let args = ["demo", "--addr", "127.0.0.1:0"];
 
-    let (child, url, said) = start(&args).await;
+    let server = luoshi.start(&args).await;
+    let url = server.url.clone();
     assert!(
-        said.iter().any(|l| l.contains("已创建演示城市")),
-        "{said:?}"
+        server.said.iter().any(|l| l.contains("已创建演示城市")),
+        "{:?}",
+        server.said
     );
     let health: Value = reqwest::get(format!("{url}/api/v1/health"))
         .await
@@ -90,48 +62,46 @@ async fn demo_builds_the_city_once_serves_it_and_stops_cleanly_on_sigterm() {
         "the demo city has about 80 matters, found {first}"
     );
     assert!(
-        stop(child).await.success(),
+        server.stop().await.success(),
         "SIGTERM ends the server with exit code 0"
     );
 
-    let (child, url, said) = start(&args).await;
+    let server = luoshi.start(&args).await;
     assert!(
-        said.iter().any(|l| l.contains("演示数据已存在")),
-        "{said:?}"
+        server.said.iter().any(|l| l.contains("演示数据已存在")),
+        "{:?}",
+        server.said
     );
     assert_eq!(
-        matter_count(&url).await,
+        matter_count(&server.url).await,
         first,
         "a second start leaves the data alone"
     );
-    assert!(stop(child).await.success());
+    assert!(server.stop().await.success());
 }
 
+/// SQLite only: a PostgreSQL database lives on its server, with no directory to make.
 #[tokio::test]
 async fn a_sqlite_url_in_a_directory_not_yet_made_is_created() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new").join("city.db");
     let url = format!("sqlite://{}", file.display());
-    let (child, url_served, _) =
-        start(&["demo", "--database-url", &url, "--addr", "127.0.0.1:0"]).await;
-    assert!(matter_count(&url_served).await > 0);
-    assert!(stop(child).await.success());
+    let server = Cli::bare(BIN)
+        .start(&["demo", "--database-url", &url, "--addr", "127.0.0.1:0"])
+        .await;
+    assert!(matter_count(&server.url).await > 0);
+    assert!(server.stop().await.success());
     assert!(file.exists());
 }
 
 #[tokio::test]
 async fn usage_errors_exit_2_and_failures_exit_1_with_a_message() {
-    let out = luoshi()
-        .args(["serve", "--clock", "2026-13-01"])
-        .output()
-        .await
-        .unwrap();
+    let out = Cli::bare(BIN)
+        .run(&["serve", "--clock", "2026-13-01"])
+        .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
-    assert_eq!(
-        luoshi().arg("fly").output().await.unwrap().status.code(),
-        Some(2)
-    );
+    assert_eq!(Cli::bare(BIN).run(&["fly"]).await.status.code(), Some(2));
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -139,32 +109,28 @@ async fn usage_errors_exit_2_and_failures_exit_1_with_a_message() {
         "[rules.lights]\nyellow_working_days = \"three\"\n",
     )
     .unwrap();
-    let out = luoshi()
-        .args(["serve", "--data", dir.path().to_str().unwrap()])
-        .output()
-        .await
-        .unwrap();
+    let out = Cli::bare(BIN)
+        .run(&["serve", "--data", dir.path().to_str().unwrap()])
+        .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("yellow_working_days"));
 
-    let out = luoshi()
-        .args(["serve", "--database-url", "mysql://localhost/x"])
-        .output()
-        .await
-        .unwrap();
+    let out = Cli::bare(BIN)
+        .run(&["serve", "--database-url", "mysql://localhost/x"])
+        .await;
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[tokio::test]
 async fn config_default_prints_settings_that_load_back() {
-    let out = luoshi().args(["config", "default"]).output().await.unwrap();
+    let out = Cli::bare(BIN).run(&["config", "default"]).await;
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("every_seconds = 60"), "{text}");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("luoshi.toml"), &text).unwrap();
-    let out = luoshi()
-        .args(["config", "show", "--data", dir.path().to_str().unwrap()])
+    let out = Cli::bare(BIN)
+        .command(&["config", "show", "--data", dir.path().to_str().unwrap()])
         .env("LUOSHI_ADDR", "127.0.0.1:9")
         .output()
         .await
@@ -180,92 +146,90 @@ async fn config_default_prints_settings_that_load_back() {
     );
 }
 
+/// SQLite only: restore takes a data directory; a PostgreSQL database is backed up with pg_dump
+/// and restored with pg_restore, outside Luoshi.
 #[tokio::test]
 async fn a_backup_taken_while_serving_restores_into_an_empty_directory_and_serves_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("live");
-    let (server, url, _) = start(&[
-        "demo",
-        "--data",
-        data.to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-    ])
-    .await;
+    let server = Cli::bare(BIN)
+        .start(&[
+            "demo",
+            "--data",
+            data.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .await;
+    let url = server.url.clone();
     let before = matter_count(&url).await;
     let backup = dir.path().join("backup.db");
-    let out = luoshi()
-        .args([
+    let out = Cli::bare(BIN)
+        .run(&[
             "backup",
             "--data",
             data.to_str().unwrap(),
             backup.to_str().unwrap(),
         ])
-        .output()
-        .await
-        .unwrap();
+        .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    stop(server).await;
+    server.stop().await;
 
     let restored = dir.path().join("restored");
-    let out = luoshi()
-        .args([
+    let out = Cli::bare(BIN)
+        .run(&[
             "restore",
             backup.to_str().unwrap(),
             "--data",
             restored.to_str().unwrap(),
         ])
-        .output()
-        .await
-        .unwrap();
+        .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (server, url, _) = start(&[
-        "serve",
-        "--data",
-        restored.to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-    ])
-    .await;
+    let server = Cli::bare(BIN)
+        .start(&[
+            "serve",
+            "--data",
+            restored.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .await;
+    let url = server.url.clone();
     assert_eq!(
         matter_count(&url).await,
         before,
         "the same matters, round trip"
     );
-    stop(server).await;
+    server.stop().await;
 
-    let again = luoshi()
-        .args([
+    let again = Cli::bare(BIN)
+        .run(&[
             "restore",
             backup.to_str().unwrap(),
             "--data",
             restored.to_str().unwrap(),
         ])
-        .output()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(again.status.code(), Some(1), "never over a database");
     let broken = dir.path().join("broken.db");
     let bytes = std::fs::read(&backup).unwrap();
     std::fs::write(&broken, &bytes[..bytes.len() / 3]).unwrap();
-    let out = luoshi()
-        .args([
+    let out = Cli::bare(BIN)
+        .run(&[
             "restore",
             broken.to_str().unwrap(),
             "--data",
             dir.path().join("x").to_str().unwrap(),
         ])
-        .output()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(out.status.code(), Some(1), "a broken backup is refused");
     assert!(!dir.path().join("x").join("luoshi.db").exists());
 }
@@ -294,11 +258,11 @@ async fn token(http: &reqwest::Client, url: &str, user: &str) -> String {
         .to_string()
 }
 
-#[tokio::test]
 async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().to_str().unwrap().to_string();
-    let (server, url, _) = start(&["demo", "--data", &data, "--addr", "127.0.0.1:0"]).await;
+    let db = Scratch::new().await;
+    let luoshi = luoshi(&db);
+    let server = luoshi.start(&["demo", "--addr", "127.0.0.1:0"]).await;
+    let url = server.url.clone();
     let http = reqwest::Client::new();
     let fgw = token(&http, &url, "fgw").await;
     let page: Value = http
@@ -323,12 +287,12 @@ async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
         .map(|m| m["id"].as_i64().unwrap())
         .collect();
     assert!(!ids.is_empty());
-    stop(server).await;
+    server.stop().await;
 
     let mut acknowledged: Vec<(i64, String)> = Vec::new();
     for trial in 0..20 {
-        let (mut server, url, _) =
-            start(&["serve", "--data", &data, "--addr", "127.0.0.1:0"]).await;
+        let mut server = luoshi.start(&["serve", "--addr", "127.0.0.1:0"]).await;
+        let url = server.url.clone();
         let fgw = token(&http, &url, "fgw").await;
         let (done, mut results) = tokio::sync::mpsc::unbounded_channel();
         for writer in 0..4 {
@@ -363,8 +327,8 @@ async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
         }
         drop(done);
         tokio::time::sleep(std::time::Duration::from_millis(150 + 20 * trial as u64)).await;
-        server.start_kill().unwrap();
-        server.wait().await.unwrap();
+        server.child.start_kill().unwrap();
+        server.child.wait().await.unwrap();
         while let Some(ack) = results.recv().await {
             acknowledged.push(ack);
         }
@@ -375,7 +339,8 @@ async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
         acknowledged.len()
     );
 
-    let (server, url, _) = start(&["serve", "--data", &data, "--addr", "127.0.0.1:0"]).await;
+    let server = luoshi.start(&["serve", "--addr", "127.0.0.1:0"]).await;
+    let url = server.url.clone();
     let ducha = token(&http, &url, "ducha").await;
     for id in &ids {
         let matter: Value = http
@@ -400,23 +365,22 @@ async fn no_acknowledged_report_is_lost_when_the_server_is_killed_mid_write() {
             );
         }
     }
-    stop(server).await;
-    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
-    let check: String = db
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    server.stop().await;
+    if db.is_sqlite() {
+        let check = db.rows("PRAGMA integrity_check").await;
+        assert_eq!(check, [[Some("ok".to_string())]]);
+    }
 }
 
-#[tokio::test]
 async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
-    let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    let ca = dir.path().join("ca.pem");
+    let db = Scratch::new().await;
+    let dir = db.dir();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let ca = dir.join("ca.pem");
     // A test authority and a certificate it signs for 127.0.0.1, made by openssl.
     let openssl = |args: &[&str]| {
         let done = std::process::Command::new("openssl")
-            .current_dir(dir.path())
+            .current_dir(dir)
             .args(args)
             .stderr(Stdio::null())
             .status()
@@ -424,7 +388,7 @@ async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
         assert!(done.success(), "openssl {args:?}");
     };
     std::fs::write(
-        dir.path().join("leaf.ext"),
+        dir.join("leaf.ext"),
         "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
     )
     .unwrap();
@@ -472,7 +436,7 @@ async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
         "-out",
         "cert.pem",
     ]);
-    let data = dir.path().join("data");
+    let data = dir.join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(
         data.join("luoshi.toml"),
@@ -483,14 +447,8 @@ async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
         ),
     )
     .unwrap();
-    let (child, url, _) = start(&[
-        "demo",
-        "--data",
-        data.to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-    ])
-    .await;
+    let child = luoshi(&db).start(&["demo", "--addr", "127.0.0.1:0"]).await;
+    let url = child.url.clone();
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     let trusting = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap())
@@ -516,29 +474,18 @@ async fn serve_speaks_https_with_the_configured_certificate_and_only_https() {
             .is_err(),
         "plain HTTP gets no answer"
     );
-    assert!(stop(child).await.success());
+    assert!(child.stop().await.success());
 
     // A key that is not a key stops serve before it announces anything.
     std::fs::write(&key, "not a key").unwrap();
-    let out = luoshi()
-        .args([
-            "serve",
-            "--data",
-            data.to_str().unwrap(),
-            "--addr",
-            "127.0.0.1:0",
-        ])
-        .output()
-        .await
-        .unwrap();
+    let out = luoshi(&db).run(&["serve", "--addr", "127.0.0.1:0"]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("private key"));
 }
 
-#[tokio::test]
 async fn behind_a_tls_proxy_cookies_are_secure_and_browsers_told_to_keep_to_https() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let db = Scratch::new().await;
+    let data = db.data();
     std::fs::create_dir_all(&data).unwrap();
     for (command, behind_proxy) in [("demo", false), ("serve", true)] {
         std::fs::write(
@@ -546,41 +493,29 @@ async fn behind_a_tls_proxy_cookies_are_secure_and_browsers_told_to_keep_to_http
             format!("behind_tls_proxy = {behind_proxy}\n"),
         )
         .unwrap();
-        let args = [
-            command,
-            "--data",
-            data.to_str().unwrap(),
-            "--addr",
-            "127.0.0.1:0",
-        ];
-        let (child, url, _) = start(&args).await;
+        let args = [command, "--addr", "127.0.0.1:0"];
+        let child = luoshi(&db).start(&args).await;
+        let url = child.url.clone();
         let login = reqwest::get(format!("{url}/login")).await.unwrap();
         let cookie = login.headers()["set-cookie"].to_str().unwrap();
         let hsts = login.headers().get("strict-transport-security");
         assert_eq!(cookie.ends_with("; Secure"), behind_proxy, "{cookie}");
         assert_eq!(hsts.is_some_and(|h| h == "max-age=31536000"), behind_proxy);
-        assert!(stop(child).await.success());
+        assert!(child.stop().await.success());
     }
 }
 
-#[tokio::test]
 async fn sign_in_attempts_beyond_the_limit_wait_with_429_and_retry_after() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let db = Scratch::new().await;
+    let data = db.data();
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(
         data.join("luoshi.toml"),
         "[limits]\nsign_ins_per_minute = 3\n",
     )
     .unwrap();
-    let (child, url, _) = start(&[
-        "demo",
-        "--data",
-        data.to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-    ])
-    .await;
+    let child = luoshi(&db).start(&["demo", "--addr", "127.0.0.1:0"]).await;
+    let url = child.url.clone();
     let http = reqwest::Client::new();
     let attempt = || {
         http.post(format!("{url}/api/v1/auth/login"))
@@ -610,29 +545,21 @@ async fn sign_in_attempts_beyond_the_limit_wait_with_429_and_retry_after() {
         reqwest::StatusCode::OK,
         "other requests go on"
     );
-    assert!(stop(child).await.success());
+    assert!(child.stop().await.success());
 }
 
-#[tokio::test]
 async fn a_token_name_with_a_line_break_writes_no_line_of_its_own_into_the_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("luoshi.log");
-    let data = dir.path().join("data");
-    let mut child = luoshi()
-        .args(["demo", "--addr", "127.0.0.1:0", "--data"])
-        .arg(&data)
+    let db = Scratch::new().await;
+    let log = db.dir().join("luoshi.log");
+    let mut child = luoshi(&db)
+        .command(&["demo", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut url = String::new();
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if let Some(at) = line.find("http://") {
-            url = line[at..].split_whitespace().next().unwrap().to_string();
-            break;
-        }
-    }
+    let (url, said) = announced(&mut child).await;
+    let server = Server { child, url, said };
+    let url = server.url.clone();
     let http = reqwest::Client::new();
     let session = token(&http, &url, "fgw").await;
     let forged = "报表\n2026-12-04T08:00:00Z INFO ok\r\u{1b}[1A";
@@ -644,7 +571,7 @@ async fn a_token_name_with_a_line_break_writes_no_line_of_its_own_into_the_log()
         .await
         .unwrap();
     assert_eq!(made.status(), reqwest::StatusCode::CREATED);
-    assert!(stop(child).await.success());
+    assert!(server.stop().await.success());
     let written = std::fs::read_to_string(&log).unwrap();
     assert!(
         written.contains("报表\\n2026-12-04T08:00:00Z INFO ok\\r\\u{1b}[1A"),
@@ -663,46 +590,25 @@ async fn text_of(url: &str) -> String {
     reqwest::get(url).await.unwrap().text().await.unwrap()
 }
 
-#[tokio::test]
 async fn an_office_starts_from_an_empty_directory_and_makes_its_first_administrator_by_command() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("office");
-    let data = data.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--data", data]);
-        std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
-            .args(&all)
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap()
-    };
-    let json = |out: &std::process::Output| -> Value {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let db = Scratch::new().await;
+    let luoshi = luoshi(&db);
 
     // A task table tried before anything exists: every unit is reported, nothing written.
-    let table = dir.path().join("任务.csv");
+    let table = db.dir().join("任务.csv");
     std::fs::write(
         &table,
         "序号,工作任务,牵头单位,完成时限\n1,推进政务服务一网通办,市财政局,2026年12月底前\n",
     )
     .unwrap();
-    let plan = json(&run(&[
-        "import",
-        table.to_str().unwrap(),
-        "--dry-run",
-        "--json",
-    ]));
+    let plan = luoshi
+        .json(&["import", table.to_str().unwrap(), "--dry-run", "--json"])
+        .await;
     assert_eq!(plan["rows"][0]["unit_ids"], json!([]));
     assert!(!plan["rows"][0]["problems"].as_array().unwrap().is_empty());
 
-    let (child, url, _) = start(&["serve", "--data", data, "--addr", "127.0.0.1:0"]).await;
+    let child = luoshi.start(&["serve", "--addr", "127.0.0.1:0"]).await;
+    let url = child.url.clone();
     let login = text_of(&format!("{url}/login")).await;
     assert!(login.contains("尚无系统管理员"), "{login}");
     assert!(
@@ -710,28 +616,36 @@ async fn an_office_starts_from_an_empty_directory_and_makes_its_first_administra
         "{login}"
     );
 
-    let city = json(&run(&["unit", "add", "云州市人民政府", "--code", "city"]));
+    let city = luoshi
+        .json(&["unit", "add", "云州市人民政府", "--code", "city"])
+        .await;
     assert_eq!(
         (city["kind"].as_str(), city["parent_id"].as_i64()),
         (Some("government"), None)
     );
-    let czj = json(&run(&[
-        "unit",
-        "add",
-        "云州市财政局",
-        "--code",
-        "czj",
-        "--parent",
-        "city",
-        "--short",
-        "市财政局,财政局",
-    ]));
+    let czj = luoshi
+        .json(&[
+            "unit",
+            "add",
+            "云州市财政局",
+            "--code",
+            "czj",
+            "--parent",
+            "city",
+            "--short",
+            "市财政局,财政局",
+        ])
+        .await;
     assert_eq!(czj["short_names"], json!(["市财政局", "财政局"]));
-    let admin = json(&run(&[
-        "user", "add", "admin", "--role", "admin", "--unit", "city", "--name", "王敏",
-    ]));
+    let admin = luoshi
+        .json(&[
+            "user", "add", "admin", "--role", "admin", "--unit", "city", "--name", "王敏",
+        ])
+        .await;
     let once = admin["initial_password"].as_str().unwrap().to_string();
-    let taken = run(&["user", "add", "admin", "--role", "admin", "--unit", "city"]);
+    let taken = luoshi
+        .run(&["user", "add", "admin", "--role", "admin", "--unit", "city"])
+        .await;
     assert_eq!(taken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&taken.stderr).contains("用户名 admin 已被使用"));
 
@@ -750,20 +664,17 @@ async fn an_office_starts_from_an_empty_directory_and_makes_its_first_administra
     assert_eq!(changed.status(), reqwest::StatusCode::OK);
     let login = text_of(&format!("{url}/login")).await;
     assert!(!login.contains("尚无系统管理员"));
-    assert!(stop(child).await.success());
+    assert!(child.stop().await.success());
 
     // Now the table's unit is found, by its short name.
-    let plan = json(&run(&[
-        "import",
-        table.to_str().unwrap(),
-        "--dry-run",
-        "--json",
-    ]));
+    let plan = luoshi
+        .json(&["import", table.to_str().unwrap(), "--dry-run", "--json"])
+        .await;
     assert_eq!(plan["rows"][0]["unit_ids"], json!([czj["id"]]), "{plan}");
 
     // A password given on standard input is the person's own, with nothing to change.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .args([
+    let mut child = luoshi
+        .command(&[
             "user",
             "add",
             "ducha",
@@ -772,21 +683,20 @@ async fn an_office_starts_from_an_empty_directory_and_makes_its_first_administra
             "--unit",
             "city",
             "--password-stdin",
-            "--data",
-            data,
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    use std::io::Write;
+    use tokio::io::AsyncWriteExt;
     child
         .stdin
         .take()
         .unwrap()
         .write_all(b"Yunzhou-Office-9\n")
+        .await
         .unwrap();
-    let added = json(&child.wait_with_output().unwrap());
+    let added = json_of(&child.wait_with_output().await.unwrap());
     assert!(added.get("initial_password").is_none(), "{added}");
 }

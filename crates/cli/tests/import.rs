@@ -3,57 +3,37 @@
 
 use std::path::Path;
 
+use luoshi_testkit::cli::Cli;
+use luoshi_testkit::{Backend, Scratch};
 use serde_json::Value;
+
+luoshi_testkit::on_both_backends!(
+    real_task_tables_and_documents_read_with_their_units_and_deadlines,
+    an_exported_ledger_reads_back_as_the_same_rows_and_a_second_import_adds_nothing,
+    a_sweep_prints_what_it_did_and_a_second_sweep_at_the_same_moment_sends_nothing,
+    every_score_is_the_base_plus_its_items_each_naming_its_event_and_ranks_follow_scores,
+    the_bulletin_of_a_quarter_is_an_official_document_with_its_tables,
+    tampering_with_an_audited_row_makes_audit_verify_fail_and_name_it,
+    admin_actions_join_the_audit_chain_which_can_switch_to_sha256_and_tampering_with_one_is_named,
+    gen_makes_the_same_city_for_the_same_seed_and_another_for_another,
+    a_workbook_that_unpacks_to_a_gigabyte_is_refused_at_once_with_a_message,
+    a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_already_late,
+    a_scan_an_empty_document_and_a_file_of_50_mb_are_refused_and_a_dry_run_writes_nothing,
+);
 
 const CLOCK: &str = "2026-06-30T09:00:00+08:00";
 
-fn luoshi(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .args(args)
-        .args(["--clock", CLOCK])
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
+fn luoshi(db: &Scratch) -> Cli {
+    Cli::on(env!("CARGO_BIN_EXE_luoshi"), db).clock(CLOCK)
 }
 
-/// A data directory holding the demo city, built by the demo command and left as it is.
-fn demo(dir: &Path) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .args(["demo", "--addr", "127.0.0.1:0", "--clock", CLOCK, "--data"])
-        .arg(dir)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0 {
-        if line.contains("http://") {
-            break;
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-}
-
-fn dry_run(dir: &Path, file: &str) -> Value {
+async fn dry_run(db: &Scratch, file: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../office/tests/data")
         .join(file);
-    let out = luoshi(&[
-        "import",
-        path.to_str().unwrap(),
-        "--data",
-        dir.to_str().unwrap(),
-        "--dry-run",
-        "--json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    luoshi(db)
+        .json(&["import", path.to_str().unwrap(), "--dry-run", "--json"])
+        .await
 }
 
 fn row<'v>(plan: &'v Value, title_starts: &str) -> &'v Value {
@@ -73,13 +53,12 @@ fn names(v: &Value) -> Vec<&str> {
         .collect()
 }
 
-#[test]
-fn real_task_tables_and_documents_read_with_their_units_and_deadlines() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
+async fn real_task_tables_and_documents_read_with_their_units_and_deadlines() {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
 
     // A table pasted as text, "*" marking the lead unit.
-    let jiaxing = dry_run(dir.path(), "01_jiaxing.txt");
+    let jiaxing = dry_run(&db, "01_jiaxing.txt").await;
     assert_eq!(jiaxing["rows"].as_array().unwrap().len(), 15);
     let talent = row(&jiaxing, "人才资源总量超过150万人");
     assert_eq!(names(&talent["lead_units"]), ["市委组织部(市委人才办)"]);
@@ -102,7 +81,7 @@ fn real_task_tables_and_documents_read_with_their_units_and_deadlines() {
     );
 
     // A 分工方案 in running text: 牵头单位 and 责任单位 lines under each item.
-    let lishan = dry_run(dir.path(), "03_lishan.txt");
+    let lishan = dry_run(&db, "03_lishan.txt").await;
     assert_eq!(lishan["rows"].as_array().unwrap().len(), 7);
     let first = row(&lishan, "努力实现地区生产总值增长6.2%左右");
     assert_eq!(names(&first["lead_units"]), ["区发改局"]);
@@ -114,7 +93,7 @@ fn real_task_tables_and_documents_read_with_their_units_and_deadlines() {
     assert_eq!(names(&retail["co_units"]), ["各街道", "区市场局"]);
 
     // 牵头领导 and 主要责任单位.
-    let daxing = dry_run(dir.path(), "06_daxing.txt");
+    let daxing = dry_run(&db, "06_daxing.txt").await;
     let gdp = row(&daxing, "地区生产总值比上年增长4.5%以上");
     assert_eq!(
         (gdp["leader"].as_str(), names(&gdp["lead_units"])),
@@ -122,7 +101,7 @@ fn real_task_tables_and_documents_read_with_their_units_and_deadlines() {
     );
 
     // The closing bracket: who is responsible and until when.
-    let council = dry_run(dir.path(), "08_guowuyuan.txt");
+    let council = dry_run(&db, "08_guowuyuan.txt").await;
     assert_eq!(council["year"], 2020);
     let first = &council["rows"][0];
     assert_eq!(first["deadline_text"], "年内持续推进");
@@ -135,41 +114,34 @@ fn real_task_tables_and_documents_read_with_their_units_and_deadlines() {
     );
 
     // 责任单位 lines, and the notice's rule to report each quarter.
-    let caidian = dry_run(dir.path(), "10_caidian.txt");
+    let caidian = dry_run(&db, "10_caidian.txt").await;
     assert_eq!(caidian["cadence"], "quarterly");
     let gdp = row(&caidian, "地区生产总值增长7%以上");
     assert_eq!(names(&gdp["lead_units"]), ["区发展和改革局"]);
 }
 
-#[test]
-fn an_exported_ledger_reads_back_as_the_same_rows_and_a_second_import_adds_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
-    let ledger = dir.path().join("台账.xlsx");
-    let out = luoshi(&[
-        "export",
-        "ledger",
-        "--data",
-        data,
-        "--out",
-        ledger.to_str().unwrap(),
-        "--state",
-        "counted",
-    ]);
+async fn an_exported_ledger_reads_back_as_the_same_rows_and_a_second_import_adds_nothing() {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
+    let ledger = db.dir().join("台账.xlsx");
+    let out = luoshi(&db)
+        .run(&[
+            "export",
+            "ledger",
+            "--out",
+            ledger.to_str().unwrap(),
+            "--state",
+            "counted",
+        ])
+        .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = luoshi(&[
-        "import",
-        ledger.to_str().unwrap(),
-        "--data",
-        data,
-        "--dry-run",
-        "--json",
-    ]);
+    let out = luoshi(&db)
+        .run(&["import", ledger.to_str().unwrap(), "--dry-run", "--json"])
+        .await;
     assert!(
         out.status.success(),
         "{}",
@@ -186,15 +158,15 @@ fn an_exported_ledger_reads_back_as_the_same_rows_and_a_second_import_adds_nothi
         assert!(r["deadline"].is_string() || r["ongoing"] == true, "{r:#}");
     }
 
-    let table = dir.path().join("任务.csv");
+    let table = db.dir().join("任务.csv");
     std::fs::write(
         &table,
         "序号,工作任务,牵头单位,配合单位,完成时限\n1,建成城东污水处理厂,市住建局,市财政局,2026年9月底前\n",
     )
     .unwrap();
-    let import = || luoshi(&["import", table.to_str().unwrap(), "--data", data, "--json"]);
-    let first: Value = serde_json::from_slice(&import().stdout).unwrap();
-    let second: Value = serde_json::from_slice(&import().stdout).unwrap();
+    let import = ["import", table.to_str().unwrap(), "--json"];
+    let first = luoshi(&db).json(&import).await;
+    let second = luoshi(&db).json(&import).await;
     assert_eq!(first["created"].as_array().unwrap().len(), 1);
     assert_eq!(
         (
@@ -205,24 +177,13 @@ fn an_exported_ledger_reads_back_as_the_same_rows_and_a_second_import_adds_nothi
     );
 }
 
-#[test]
-fn a_sweep_prints_what_it_did_and_a_second_sweep_at_the_same_moment_sends_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
-    let sweep = || {
-        let out = luoshi(&["sweep", "--data", data]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()
-    };
-    let first = sweep();
+async fn a_sweep_prints_what_it_did_and_a_second_sweep_at_the_same_moment_sends_nothing() {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
+    let first = luoshi(&db).json(&["sweep"]).await;
     assert!(first["reminders"].as_u64().unwrap() > 0, "{first}");
     assert!(first["queued"].as_u64().unwrap() > 0);
-    let second = sweep();
+    let second = luoshi(&db).json(&["sweep"]).await;
     assert_eq!(
         (second["reminders"].as_u64(), second["queued"].as_u64()),
         (Some(0), Some(0)),
@@ -230,10 +191,13 @@ fn a_sweep_prints_what_it_did_and_a_second_sweep_at_the_same_moment_sends_nothin
     );
 }
 
-#[test]
-fn a_holiday_notice_parses_to_the_official_calendar() {
+#[tokio::test]
+async fn a_holiday_notice_parses_to_the_official_calendar() {
+    let luoshi = Cli::bare(env!("CARGO_BIN_EXE_luoshi"));
     let notice = Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/data/notice-2026.txt");
-    let out = luoshi(&["calendar", "parse", notice.to_str().unwrap(), "--json"]);
+    let out = luoshi
+        .run(&["calendar", "parse", notice.to_str().unwrap(), "--json"])
+        .await;
     assert!(
         out.status.success(),
         "{}",
@@ -254,7 +218,9 @@ fn a_holiday_notice_parses_to_the_official_calendar() {
         "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦:1月1日(周四)放假。",
     )
     .unwrap();
-    let out = luoshi(&["calendar", "parse", broken.to_str().unwrap(), "--json"]);
+    let out = luoshi
+        .run(&["calendar", "parse", broken.to_str().unwrap(), "--json"])
+        .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("2027-01-01"),
@@ -262,15 +228,13 @@ fn a_holiday_notice_parses_to_the_official_calendar() {
     );
 }
 
-#[test]
-fn every_score_is_the_base_plus_its_items_each_naming_its_event_and_ranks_follow_scores() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
+async fn every_score_is_the_base_plus_its_items_each_naming_its_event_and_ranks_follow_scores() {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
     for scheme in ["lead_co", "items", "reports"] {
-        let out = luoshi(&[
-            "assess", "--period", "2026", "--data", data, "--json", "--scheme", scheme,
-        ]);
+        let out = luoshi(&db)
+            .run(&["assess", "--period", "2026", "--json", "--scheme", scheme])
+            .await;
         assert!(
             out.status.success(),
             "{}",
@@ -306,27 +270,28 @@ fn every_score_is_the_base_plus_its_items_each_naming_its_event_and_ranks_follow
             }
         }
     }
-    let bad = luoshi(&["assess", "--period", "2026-Q5", "--data", data, "--json"]);
+    let bad = luoshi(&db)
+        .run(&["assess", "--period", "2026-Q5", "--json"])
+        .await;
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("2026-Q5"));
 }
 
-#[test]
-fn the_bulletin_of_a_quarter_is_an_official_document_with_its_tables() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let out_file = dir.path().join("通报.docx");
-    let out = luoshi(&[
-        "bulletin",
-        "--period",
-        "2026-Q2",
-        "--data",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out_file.to_str().unwrap(),
-        "--number",
-        "云督通〔2026〕5号",
-    ]);
+async fn the_bulletin_of_a_quarter_is_an_official_document_with_its_tables() {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
+    let out_file = db.dir().join("通报.docx");
+    let out = luoshi(&db)
+        .run(&[
+            "bulletin",
+            "--period",
+            "2026-Q2",
+            "--out",
+            out_file.to_str().unwrap(),
+            "--number",
+            "云督通〔2026〕5号",
+        ])
+        .await;
     assert!(
         out.status.success(),
         "{}",
@@ -356,56 +321,51 @@ fn the_bulletin_of_a_quarter_is_an_official_document_with_its_tables() {
     assert!(tables.len() >= 2, "the overdue matters are listed");
 }
 
-#[test]
-fn tampering_with_any_audited_row_or_cutting_the_tail_makes_audit_verify_fail_and_name_it() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
-    let verify = || luoshi(&["audit", "verify", "--data", data]);
-    let ok = verify();
+async fn tampering_with_an_audited_row_makes_audit_verify_fail_and_name_it() {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
+    let ok = luoshi(&db).run(&["audit", "verify"]).await;
     assert!(
         ok.status.success(),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(
-        luoshi(&["sweep", "--data", data]).status.success(),
-        "the sweep writes the head"
-    );
-    assert!(dir.path().join("audit-head").exists());
-
-    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
-    // Someone with the database file in hand: the triggers go first.
-    db.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
-        .unwrap();
-    db.execute(
-        "UPDATE events SET comment = '已按要求完成' WHERE id = 40",
-        [],
-    )
-    .unwrap();
-    let broken = verify();
+    // Someone with the database in hand: the triggers go first.
+    db.execute(if db.is_sqlite() {
+        "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;"
+    } else {
+        "DROP TRIGGER events_no_update ON events;"
+    })
+    .await;
+    db.execute("UPDATE events SET comment = '已按要求完成' WHERE id = 40")
+        .await;
+    let broken = luoshi(&db).run(&["audit", "verify"]).await;
     assert_eq!(broken.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&broken.stderr).contains("event 40"),
         "{}",
         String::from_utf8_lossy(&broken.stderr)
     );
-    drop(db);
+}
 
-    // A fresh city, its newest events cut off together with their links.
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
-    assert!(luoshi(&["sweep", "--data", data]).status.success());
-    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
-    db.execute_batch(
+/// SQLite only: the chain's head is kept in the data directory beside a database file, and a
+/// PostgreSQL database has no data directory of its own to keep it in.
+#[tokio::test]
+async fn cutting_the_newest_events_off_a_database_file_makes_audit_verify_fail() {
+    let db = Scratch::on(&Backend::Sqlite).await;
+    luoshi(&db).demo().await;
+    assert!(
+        luoshi(&db).run(&["sweep"]).await.status.success(),
+        "the sweep writes the head"
+    );
+    assert!(db.data().join("audit-head").exists());
+    db.execute(
         "DROP TRIGGER events_no_delete; DROP TRIGGER audit_links_no_delete;
          DELETE FROM audit_links WHERE event_id > (SELECT max(id) - 3 FROM events);
          DELETE FROM events WHERE id > (SELECT max(id) - 3 FROM events);",
     )
-    .unwrap();
-    drop(db);
-    let cut = luoshi(&["audit", "verify", "--data", data]);
+    .await;
+    let cut = luoshi(&db).run(&["audit", "verify"]).await;
     assert_eq!(
         cut.status.code(),
         Some(1),
@@ -414,134 +374,105 @@ fn tampering_with_any_audited_row_or_cutting_the_tail_makes_audit_verify_fail_an
     assert!(String::from_utf8_lossy(&cut.stderr).contains("no longer holds"));
 }
 
-#[test]
-fn admin_actions_join_the_audit_chain_which_can_switch_to_sha256_and_tampering_with_one_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
+async fn admin_actions_join_the_audit_chain_which_can_switch_to_sha256_and_tampering_with_one_is_named()
+ {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
+    std::fs::create_dir_all(db.data()).unwrap();
     std::fs::write(
-        dir.path().join("luoshi.toml"),
+        db.data().join("luoshi.toml"),
         "[audit]\nhash = \"sha256\"\n",
     )
     .unwrap();
     let notice = Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/data/notice-2026.txt");
-    let saved = luoshi(&[
-        "calendar",
-        "import",
-        notice.to_str().unwrap(),
-        "--data",
-        data,
-    ]);
+    let saved = luoshi(&db)
+        .run(&["calendar", "import", notice.to_str().unwrap()])
+        .await;
     assert!(
         saved.status.success(),
         "{}",
         String::from_utf8_lossy(&saved.stderr)
     );
-    let db = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
-    let (action, algo): (String, String) = db
-        .query_row(
+    let newest = db
+        .rows(
             "SELECT a.action, l.algo FROM audit_links l JOIN admin_actions a ON a.id = l.admin_id
              ORDER BY l.seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .unwrap();
+        .await;
     assert_eq!(
-        (action.as_str(), algo.as_str()),
-        ("calendar.save", "sha256")
+        newest,
+        [[
+            Some("calendar.save".to_string()),
+            Some("sha256".to_string())
+        ]]
     );
-    let sm3_links: i64 = db
-        .query_row(
-            "SELECT count(*) FROM audit_links WHERE algo = 'sm3'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(
-        sm3_links > 0,
+    let sm3_links = db
+        .rows("SELECT count(*) FROM audit_links WHERE algo = 'sm3'")
+        .await;
+    assert_ne!(
+        sm3_links,
+        [[Some("0".to_string())]],
         "the demo's events were linked with SM3 before the switch"
     );
-    let ok = luoshi(&["audit", "verify", "--data", data]);
+    let ok = luoshi(&db).run(&["audit", "verify"]).await;
     assert!(
         ok.status.success(),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
 
-    db.execute_batch(
-        "DROP TRIGGER admin_actions_no_update;
-         UPDATE admin_actions SET detail = '0 days' WHERE action = 'calendar.save';",
-    )
-    .unwrap();
-    let broken = luoshi(&["audit", "verify", "--data", data]);
+    db.execute(if db.is_sqlite() {
+        "DROP TRIGGER admin_actions_no_update;"
+    } else {
+        "DROP TRIGGER admin_actions_append_only ON admin_actions;"
+    })
+    .await;
+    db.execute("UPDATE admin_actions SET detail = '0 days' WHERE action = 'calendar.save'")
+        .await;
+    let broken = luoshi(&db).run(&["audit", "verify"]).await;
     assert_eq!(broken.status.code(), Some(1));
     let said = String::from_utf8_lossy(&broken.stderr);
     assert!(said.contains("admin action 1"), "{said}");
 }
 
 /// A matter as a ledger lists it: number, title, state, deadline.
-type LedgerLine = (String, String, String, Option<String>);
+type LedgerLine = Vec<Option<String>>;
 
-/// The matters of a generated database, as a ledger would list them.
-fn generated(dir: &Path, seed: &str) -> (Value, Vec<LedgerLine>) {
-    let out = luoshi(&[
-        "gen",
-        "--scale",
-        "city",
-        "--matters",
-        "800",
-        "--seed",
-        seed,
-        "--data",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let db = rusqlite::Connection::open(dir.join("luoshi.db")).unwrap();
+/// A generated database, and its matters as a ledger would list them.
+async fn generated(seed: &str) -> (Scratch, Value, Vec<LedgerLine>) {
+    let db = Scratch::new().await;
+    let summary = luoshi(&db)
+        .json(&["gen", "--scale", "city", "--matters", "800", "--seed", seed])
+        .await;
     let rows = db
-        .prepare("SELECT org_id || '-' || year || '-' || seq, title, state, deadline FROM matters ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    (summary, rows)
+        .rows(
+            "SELECT CAST(org_id AS TEXT) || '-' || CAST(year AS TEXT) || '-' || CAST(seq AS TEXT),
+                    title, state, CAST(deadline AS TEXT)
+             FROM matters ORDER BY id",
+        )
+        .await;
+    (db, summary, rows)
 }
 
-#[test]
-fn gen_makes_the_same_city_for_the_same_seed_and_another_for_another() {
-    let (a, b, c) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
-    let (summary, first) = generated(a.path(), "7");
-    let (_, again) = generated(b.path(), "7");
-    let (_, other) = generated(c.path(), "8");
+async fn gen_makes_the_same_city_for_the_same_seed_and_another_for_another() {
+    let (a, summary, first) = generated("7").await;
+    let (_, _, again) = generated("7").await;
+    let (_, _, other) = generated("8").await;
     assert!(first == again, "the same seed made different matters");
     assert!(first != other, "another seed made the same matters");
     assert!(summary["units"].as_u64().unwrap() >= 280, "{summary}");
     assert!(summary["users"].as_u64().unwrap() >= 2800, "{summary}");
     // The demo city's matters and the generated ones.
     assert!(first.len() >= 800, "{}", first.len());
-    let states: std::collections::HashSet<&str> = first.iter().map(|r| r.2.as_str()).collect();
+    let states: std::collections::HashSet<&str> =
+        first.iter().map(|r| r[2].as_deref().unwrap()).collect();
     for s in ["closed", "in_progress", "assigned", "completion_requested"] {
         assert!(states.contains(s), "no {s} matter among {states:?}");
     }
     // Its demo accounts sign in, and a second gen refuses to touch the data.
-    let again = luoshi(&[
-        "gen",
-        "--scale",
-        "city",
-        "--data",
-        a.path().to_str().unwrap(),
-    ]);
+    let again = luoshi(&a).run(&["gen", "--scale", "city"]).await;
     assert_eq!(again.status.code(), Some(1));
-    let verify = luoshi(&["audit", "verify", "--data", a.path().to_str().unwrap()]);
+    let verify = luoshi(&a).run(&["audit", "verify"]).await;
     assert!(
         verify.status.success(),
         "{}",
@@ -549,11 +480,10 @@ fn gen_makes_the_same_city_for_the_same_seed_and_another_for_another() {
     );
 }
 
-#[test]
-fn a_workbook_that_unpacks_to_a_gigabyte_is_refused_at_once_with_a_message() {
+async fn a_workbook_that_unpacks_to_a_gigabyte_is_refused_at_once_with_a_message() {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     zip.start_file(
         "xl/sharedStrings.xml",
@@ -564,27 +494,20 @@ fn a_workbook_that_unpacks_to_a_gigabyte_is_refused_at_once_with_a_message() {
     for _ in 0..1024 {
         zip.write_all(&zeros).unwrap();
     }
-    let bomb = dir.path().join("任务.xlsx");
+    let bomb = db.dir().join("任务.xlsx");
     std::fs::write(&bomb, zip.finish().unwrap().into_inner()).unwrap();
-    let out = luoshi(&[
-        "import",
-        bomb.to_str().unwrap(),
-        "--data",
-        dir.path().to_str().unwrap(),
-        "--dry-run",
-        "--json",
-    ]);
+    let out = luoshi(&db)
+        .run(&["import", bomb.to_str().unwrap(), "--dry-run", "--json"])
+        .await;
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("文件解压后过大"), "{said}");
 }
 
-#[test]
-fn a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_already_late() {
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
-    let table = dir.path().join("附件.csv");
+async fn a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_already_late() {
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
+    let table = db.dir().join("附件.csv");
     std::fs::write(
         &table,
         "附件1\n云州市2026年重点工作任务分解表\n序号,工作任务,牵头单位,配合单位,完成时限\n\
@@ -595,23 +518,8 @@ fn a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_alread
          5,完善养老服务体系,市民政局,市卫健委,2026年11月底前\n",
     )
     .unwrap();
-    let dry_run = || {
-        let out = luoshi(&[
-            "import",
-            table.to_str().unwrap(),
-            "--data",
-            data,
-            "--dry-run",
-            "--json",
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap()
-    };
-    let plan = dry_run();
+    let dry_run = ["import", table.to_str().unwrap(), "--dry-run", "--json"];
+    let plan = luoshi(&db).json(&dry_run).await;
     assert_eq!(plan["origin"], "云州市2026年重点工作任务分解表");
     let renovation = row(&plan, "推进老旧小区改造");
     assert_eq!(names(&renovation["collective"]), ["各县区政府"]);
@@ -635,10 +543,12 @@ fn a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_alread
         "a deadline still ahead is not flagged"
     );
 
-    let out = luoshi(&["import", table.to_str().unwrap(), "--data", data, "--json"]);
+    let out = luoshi(&db)
+        .run(&["import", table.to_str().unwrap(), "--json"])
+        .await;
     let done: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(done["created"].as_array().unwrap().len(), 5, "{done:#}");
-    let again = dry_run();
+    let again = luoshi(&db).json(&dry_run).await;
     let rows = again["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 5);
     assert!(
@@ -647,23 +557,16 @@ fn a_table_is_named_by_its_title_row_and_says_what_it_cannot_assign_or_is_alread
     );
 }
 
-#[test]
-fn a_scan_an_empty_document_and_a_file_of_50_mb_are_refused_and_a_dry_run_writes_nothing() {
+async fn a_scan_an_empty_document_and_a_file_of_50_mb_are_refused_and_a_dry_run_writes_nothing() {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    demo(dir.path());
-    let data = dir.path().to_str().unwrap();
-    let refused = |name: &str, bytes: &[u8]| {
-        let file = dir.path().join(name);
+    let db = Scratch::new().await;
+    luoshi(&db).demo().await;
+    let refused = async |name: &str, bytes: &[u8]| {
+        let file = db.dir().join(name);
         std::fs::write(&file, bytes).unwrap();
-        let out = luoshi(&[
-            "import",
-            file.to_str().unwrap(),
-            "--data",
-            data,
-            "--dry-run",
-            "--json",
-        ]);
+        let out = luoshi(&db)
+            .run(&["import", file.to_str().unwrap(), "--dry-run", "--json"])
+            .await;
         std::fs::remove_file(&file).unwrap();
         assert_eq!(out.status.code(), Some(1), "{name}");
         String::from_utf8_lossy(&out.stderr).into_owned()
@@ -671,7 +574,8 @@ fn a_scan_an_empty_document_and_a_file_of_50_mb_are_refused_and_a_dry_run_writes
     let scan = refused(
         "纪要.pdf",
         b"%PDF-1.4\n1 0 obj << /Subtype /Image >> stream\xff\xd8 endstream",
-    );
+    )
+    .await;
     assert!(scan.contains("没有找到文字"), "{scan}");
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     zip.start_file(
@@ -681,38 +585,22 @@ fn a_scan_an_empty_document_and_a_file_of_50_mb_are_refused_and_a_dry_run_writes
     .unwrap();
     zip.write_all(b"<w:document><w:body><w:p></w:p></w:body></w:document>")
         .unwrap();
-    let empty = refused("空白.docx", &zip.finish().unwrap().into_inner());
+    let empty = refused("空白.docx", &zip.finish().unwrap().into_inner()).await;
     assert!(empty.contains("没有找到文字"), "{empty}");
-    let big = refused("纪要.docx", &vec![b'P'; 50 << 20]);
+    let big = refused("纪要.docx", &vec![b'P'; 50 << 20]).await;
     assert!(big.contains("文件超过 20 MB"), "{big}");
 
-    let contents = || -> Vec<u8> {
-        std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            // SQLite's shared-memory index (-shm) changes whenever the database is opened.
-            .filter(|e| e.path().is_file() && !e.path().to_string_lossy().ends_with("-shm"))
-            .flat_map(|e| std::fs::read(e.path()).unwrap())
-            .collect()
-    };
     let minutes = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../office/tests/data/bench/m01_doumen_cwhy.txt");
-    let dry_run = || {
-        luoshi(&[
-            "import",
-            minutes.to_str().unwrap(),
-            "--data",
-            data,
-            "--dry-run",
-            "--json",
-        ])
-    };
-    // The first process to open the demo's database folds its write-ahead log into the file,
-    // which moves bytes but changes nothing; the snapshot is taken after that.
-    dry_run();
-    let database = contents();
-    let out = dry_run();
-    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dry_run = ["import", minutes.to_str().unwrap(), "--dry-run", "--json"];
+    // The demo's write-ahead log is folded into the file first, which moves bytes but changes
+    // nothing; a process that opens the database does the same, or not, as it happens to close.
+    if db.is_sqlite() {
+        let folded = db.rows("PRAGMA wal_checkpoint(TRUNCATE)").await;
+        assert_eq!(folded[0][0].as_deref(), Some("0"), "the log was folded in");
+    }
+    let before = contents(&db).await;
+    let plan = luoshi(&db).json(&dry_run).await;
     let rows = plan["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3, "{plan:#}");
     assert!(
@@ -722,9 +610,38 @@ fn a_scan_an_empty_document_and_a_file_of_50_mb_are_refused_and_a_dry_run_writes
             .starts_with("区交通运输局"),
         "simplified"
     );
-    let after = contents();
     assert!(
-        after == database,
-        "a dry run leaves the data directory as it was"
+        contents(&db).await == before,
+        "a dry run leaves the database as it was"
     );
+}
+
+/// Everything the database holds: on SQLite the files of the data directory byte for byte, on
+/// PostgreSQL every table's rows.
+async fn contents(db: &Scratch) -> Vec<u8> {
+    if db.is_sqlite() {
+        return std::fs::read_dir(db.data())
+            .unwrap()
+            .flatten()
+            // SQLite's shared-memory index (-shm) changes whenever the database is opened.
+            .filter(|e| e.path().is_file() && !e.path().to_string_lossy().ends_with("-shm"))
+            .flat_map(|e| std::fs::read(e.path()).unwrap())
+            .collect();
+    }
+    let tables = db
+        .rows(
+            "SELECT table_name FROM information_schema.tables
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+        )
+        .await;
+    let mut all = Vec::new();
+    for table in tables.into_iter().flatten().flatten() {
+        let rows = db
+            .rows(&format!(
+                "SELECT string_agg(t::text, '|' ORDER BY t::text) FROM \"{table}\" t"
+            ))
+            .await;
+        all.extend(format!("{table}: {rows:?}\n").into_bytes());
+    }
+    all
 }

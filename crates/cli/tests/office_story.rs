@@ -5,32 +5,18 @@
 //! server.
 
 use std::path::Path;
-use std::process::Stdio;
 
-use luoshi_storage::postgres::ScratchDatabase;
+use luoshi_testkit::Scratch;
+use luoshi_testkit::cli::Cli;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
+
+luoshi_testkit::on_both_backends!(an_office_runs_from_nothing_through_the_command_line_and_the_api);
 
 const CLOCK: &str = "2026-06-30T09:00:00+08:00";
 
 /// `luoshi ARGS` on the office's database, at the story's moment.
-fn run(place: &[String], args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .args(args)
-        .args(place)
-        .args(["--clock", CLOCK])
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+fn luoshi(db: &Scratch) -> Cli {
+    Cli::on(env!("CARGO_BIN_EXE_luoshi"), db).clock(CLOCK)
 }
 
 /// The city's list: the government, its office with two supervisors, 38 departments and
@@ -116,34 +102,33 @@ impl Api {
     }
 }
 
-async fn story(place: Vec<String>, work: &Path) {
+async fn an_office_runs_from_nothing_through_the_command_line_and_the_api() {
+    let db = Scratch::new().await;
+    let work = db.dir();
     // The first administrator, made on the server.
-    let city = json_of(&run(
-        &place,
-        &["unit", "add", "云州市人民政府", "--code", "city"],
-    ));
+    let city = luoshi(&db)
+        .json(&["unit", "add", "云州市人民政府", "--code", "city"])
+        .await;
     assert_eq!(city["kind"], "government");
-    let admin = json_of(&run(
-        &place,
-        &["user", "add", "admin", "--role", "admin", "--unit", "city"],
-    ));
+    let admin = luoshi(&db)
+        .json(&["user", "add", "admin", "--role", "admin", "--unit", "city"])
+        .await;
     assert!(admin["initial_password"].is_string());
 
     // The contact list, then a task table that names its units as the list wrote them.
     let list = work.join("通讯录.csv");
     std::fs::write(&list, contact_list()).unwrap();
     let book = work.join("初始密码.xlsx");
-    let added = json_of(&run(
-        &place,
-        &[
+    let added = luoshi(&db)
+        .json(&[
             "org",
             "import",
             list.to_str().unwrap(),
             "--json",
             "--passwords",
             book.to_str().unwrap(),
-        ],
-    ));
+        ])
+        .await;
     assert_eq!(
         (
             added["units_added"].as_u64(),
@@ -161,41 +146,24 @@ async fn story(place: Vec<String>, work: &Path) {
          3,建成镇级养老服务中心,第31镇,,年底前\n",
     )
     .unwrap();
-    let imported = json_of(&run(
-        &place,
-        &[
+    let imported = luoshi(&db)
+        .json(&[
             "import",
             table.to_str().unwrap(),
             "--assign",
             "--user",
             "13600000003",
             "--json",
-        ],
-    ));
+        ])
+        .await;
     let created = imported["created"].as_array().unwrap();
     assert_eq!(created.len(), 3, "{imported}");
 
     // Everyone else works through the API of the server.
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--clock", CLOCK])
-        .args(&place)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut base = String::new();
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if let Some(at) = line.find("http://") {
-            base = format!("{}/api/v1", line[at..].split_whitespace().next().unwrap());
-            break;
-        }
-    }
+    let server = luoshi(&db).start(&["serve", "--addr", "127.0.0.1:0"]).await;
     let api = Api {
         http: reqwest::Client::new(),
-        base,
+        base: server.api(),
     };
     let supervisor = api
         .first_sign_in("13600000003", &passwords["13600000003"])
@@ -272,28 +240,5 @@ async fn story(place: Vec<String>, work: &Path) {
             "{unit} scored for closing on time: {scores}"
         );
     }
-    child.kill().await.unwrap();
-}
-
-#[tokio::test]
-async fn an_office_runs_from_an_empty_directory_through_the_command_line_and_the_api_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let place = vec![
-        "--data".to_string(),
-        dir.path().join("office").to_str().unwrap().to_string(),
-    ];
-    story(place, dir.path()).await;
-}
-
-#[tokio::test]
-async fn an_office_runs_from_an_empty_database_through_the_command_line_and_the_api_on_postgres() {
-    let Some(db) = ScratchDatabase::for_test("office_story::postgres").await else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    story(
-        vec!["--database-url".to_string(), db.url.clone()],
-        dir.path(),
-    )
-    .await;
+    server.stop().await;
 }

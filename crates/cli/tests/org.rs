@@ -1,26 +1,16 @@
 //! `luoshi org import`: an office's contact list (通讯录) becomes its units and people.
 
-use std::path::Path;
-
+use luoshi_testkit::Scratch;
+use luoshi_testkit::cli::Cli;
 use serde_json::Value;
 
-fn luoshi(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .args(args)
-        .arg("--data")
-        .arg(dir.join("office"))
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
-}
+luoshi_testkit::on_both_backends!(
+    a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_adds_nothing,
+    a_contact_list_with_problems_says_so_on_each_row_and_writes_nothing,
+);
 
-fn json(out: &std::process::Output) -> Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+fn luoshi(db: &Scratch) -> Cli {
+    Cli::on(env!("CARGO_BIN_EXE_luoshi"), db)
 }
 
 /// A city's list as offices keep it, in GBK as Excel on a Chinese Windows saves CSV: the city
@@ -64,17 +54,16 @@ fn city_list() -> Vec<u8> {
         .into_owned()
 }
 
-#[test]
-fn a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_adds_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("通讯录.csv");
+async fn a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_adds_nothing()
+{
+    let db = Scratch::new().await;
+    let list = db.dir().join("通讯录.csv");
     std::fs::write(&list, city_list()).unwrap();
     let list = list.to_str().unwrap();
 
-    let plan = json(&luoshi(
-        dir.path(),
-        &["org", "import", list, "--dry-run", "--json"],
-    ));
+    let plan = luoshi(&db)
+        .json(&["org", "import", list, "--dry-run", "--json"])
+        .await;
     let units = plan["units"].as_array().unwrap();
     let people = plan["people"].as_array().unwrap();
     assert_eq!((units.len(), people.len()), (40, 80));
@@ -108,18 +97,17 @@ fn a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_a
         "else the name's pinyin"
     );
 
-    let passwords = dir.path().join("密码.xlsx");
-    let done = json(&luoshi(
-        dir.path(),
-        &[
+    let passwords = db.dir().join("密码.xlsx");
+    let done = luoshi(&db)
+        .json(&[
             "org",
             "import",
             list,
             "--json",
             "--passwords",
             passwords.to_str().unwrap(),
-        ],
-    ));
+        ])
+        .await;
     assert_eq!(
         (done["units_added"].as_u64(), done["people_added"].as_u64()),
         (Some(40), Some(80))
@@ -135,10 +123,9 @@ fn a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_a
     assert_eq!(rows[2][2], "13900000001");
     assert_eq!(rows[2][3].len(), 12);
 
-    let again = json(&luoshi(
-        dir.path(),
-        &["org", "import", list, "--dry-run", "--json"],
-    ));
+    let again = luoshi(&db)
+        .json(&["org", "import", list, "--dry-run", "--json"])
+        .await;
     assert!(
         again["units"]
             .as_array()
@@ -155,7 +142,7 @@ fn a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_a
             .all(|p| p["existing"] == true),
         "{again}"
     );
-    let twice = json(&luoshi(dir.path(), &["org", "import", list, "--json"]));
+    let twice = luoshi(&db).json(&["org", "import", list, "--json"]).await;
     assert_eq!(
         (
             twice["units_added"].as_u64(),
@@ -165,12 +152,11 @@ fn a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_a
     );
 
     // A task table now finds the units by the short names the list gave them.
-    let table = dir.path().join("任务.csv");
+    let table = db.dir().join("任务.csv");
     std::fs::write(&table, "序号,工作任务,牵头单位\n1,推进项目建设,市3局\n").unwrap();
-    let plan = json(&luoshi(
-        dir.path(),
-        &["import", table.to_str().unwrap(), "--dry-run", "--json"],
-    ));
+    let plan = luoshi(&db)
+        .json(&["import", table.to_str().unwrap(), "--dry-run", "--json"])
+        .await;
     assert_eq!(
         plan["rows"][0]["unit_ids"].as_array().unwrap().len(),
         1,
@@ -178,10 +164,9 @@ fn a_contact_list_builds_an_office_from_an_empty_directory_and_a_second_import_a
     );
 }
 
-#[test]
-fn a_contact_list_with_problems_says_so_on_each_row_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("有问题.csv");
+async fn a_contact_list_with_problems_says_so_on_each_row_and_writes_nothing() {
+    let db = Scratch::new().await;
+    let list = db.dir().join("有问题.csv");
     std::fs::write(
         &list,
         "单位名称,上级单位,姓名,用户名,角色,手机号码\n\
@@ -195,7 +180,7 @@ fn a_contact_list_with_problems_says_so_on_each_row_and_writes_nothing() {
     )
     .unwrap();
     let list = list.to_str().unwrap();
-    let out = luoshi(dir.path(), &["org", "import", list, "--json"]);
+    let out = luoshi(&db).run(&["org", "import", list, "--json"]).await;
     assert_eq!(out.status.code(), Some(1), "problems stop the import");
     assert!(String::from_utf8_lossy(&out.stderr).contains("未导入任何内容"));
     let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -238,10 +223,9 @@ fn a_contact_list_with_problems_says_so_on_each_row_and_writes_nothing() {
     assert!(problems(&person("周乙")).contains("角色“局长”无法识别"));
     assert!(problems(&person("吴丙")).contains("手机号码“打电话”格式不正确"));
     assert!(problems(&person("王丽")).is_empty());
-    let after = json(&luoshi(
-        dir.path(),
-        &["import", list, "--dry-run", "--json"],
-    ));
+    let after = luoshi(&db)
+        .json(&["import", list, "--dry-run", "--json"])
+        .await;
     assert!(
         after["rows"]
             .as_array()
@@ -250,41 +234,38 @@ fn a_contact_list_with_problems_says_so_on_each_row_and_writes_nothing() {
     );
 
     // A person whose unit is nowhere, an empty sheet, a file too large to be a list.
-    let nowhere = dir.path().join("人员.csv");
+    let nowhere = db.dir().join("人员.csv");
     std::fs::write(&nowhere, "姓名,所属单位\n李四,市无此局\n").unwrap();
-    let plan = json(&luoshi(
-        dir.path(),
-        &[
+    let plan = luoshi(&db)
+        .json(&[
             "org",
             "import",
             nowhere.to_str().unwrap(),
             "--dry-run",
             "--json",
-        ],
-    ));
+        ])
+        .await;
     assert!(
         problems(&plan["people"][0]).contains("单位“市无此局”不存在"),
         "{plan}"
     );
-    let empty = dir.path().join("空.csv");
+    let empty = db.dir().join("空.csv");
     std::fs::write(&empty, "单位名称,姓名\n").unwrap();
-    let plan = json(&luoshi(
-        dir.path(),
-        &[
+    let plan = luoshi(&db)
+        .json(&[
             "org",
             "import",
             empty.to_str().unwrap(),
             "--dry-run",
             "--json",
-        ],
-    ));
+        ])
+        .await;
     assert_eq!(plan["file_problems"][0], "通讯录中没有单位或人员");
-    let huge = dir.path().join("大.csv");
+    let huge = db.dir().join("大.csv");
     std::fs::write(&huge, vec![b'a'; 50 * 1024 * 1024]).unwrap();
-    let out = luoshi(
-        dir.path(),
-        &["org", "import", huge.to_str().unwrap(), "--dry-run"],
-    );
+    let out = luoshi(&db)
+        .run(&["org", "import", huge.to_str().unwrap(), "--dry-run"])
+        .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("文件超过 20 MB"));
 }

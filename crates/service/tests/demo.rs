@@ -9,11 +9,20 @@ use luoshi_service::demo::{self, Built};
 use luoshi_service::matters::ListQuery;
 use luoshi_service::{FixedClock, Luoshi, ManualClock, Rules};
 use luoshi_storage::Store;
-use luoshi_storage::sqlite::SqliteStore;
+use luoshi_testkit::Scratch;
 
-async fn demo_at(now: &str) -> (Luoshi, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+luoshi_testkit::on_both_backends!(
+    the_demo_builds_on_a_holiday_a_weekend_and_a_new_year,
+    five_wrong_passwords_lock_the_account_for_a_while_and_the_lock_expires,
+    a_session_ends_after_half_an_hour_unused_or_twelve_hours_in_all,
+    a_new_password_must_meet_the_rule_and_ends_every_session,
+    lists_and_dashboards_read_lights_as_they_are_now,
+    a_countys_matters_are_numbered_under_its_own_prefix_and_found_by_it,
+);
+
+async fn demo_at(now: &str) -> (Luoshi, Scratch) {
+    let db = Scratch::new().await;
+    let store = db.store().await;
     let clock = Arc::new(FixedClock(
         DateTime::parse_from_rfc3339(now).unwrap().to_utc(),
     ));
@@ -25,7 +34,7 @@ async fn demo_at(now: &str) -> (Luoshi, tempfile::TempDir) {
         matches!(built, Built::Created { matters, .. } if matters >= 60),
         "{built:?}"
     );
-    (luoshi, dir)
+    (luoshi, db)
 }
 
 /// The demo city on a clock the test moves, from 30 June 2026, 9:00 in China.
@@ -34,17 +43,17 @@ async fn demo_on_a_manual_clock() -> (
     Arc<ManualClock>,
     DateTime<Utc>,
     Arc<dyn Store>,
-    tempfile::TempDir,
+    Scratch,
 ) {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let db = Scratch::new().await;
+    let store = db.store().await;
     let start = DateTime::parse_from_rfc3339("2026-06-30T09:00:00+08:00")
         .unwrap()
         .to_utc();
     let clock = Arc::new(ManualClock::new(start));
     let luoshi = process(&store, &clock, Rules::default()).await;
     demo::build(&luoshi).await.unwrap();
-    (luoshi, clock, start, store, dir)
+    (luoshi, clock, start, store, db)
 }
 
 async fn user(luoshi: &Luoshi, name: &str) -> luoshi_domain::User {
@@ -59,14 +68,13 @@ async fn process(store: &Arc<dyn Store>, clock: &Arc<ManualClock>, rules: Rules)
         .unwrap()
 }
 
-#[tokio::test]
 async fn the_demo_builds_on_a_holiday_a_weekend_and_a_new_year() {
     for now in [
         "2026-10-03T10:00:00+08:00",
         "2026-06-28T22:00:00+08:00",
         "2027-01-01T00:00:01+08:00",
     ] {
-        let (luoshi, _dir) = demo_at(now).await;
+        let (luoshi, _db) = demo_at(now).await;
         let ducha = user(&luoshi, "ducha").await;
         let page = luoshi
             .list_matters(
@@ -91,9 +99,8 @@ async fn the_demo_builds_on_a_holiday_a_weekend_and_a_new_year() {
     }
 }
 
-#[tokio::test]
 async fn five_wrong_passwords_lock_the_account_for_a_while_and_the_lock_expires() {
-    let (luoshi, clock, start, _store, _dir) = demo_on_a_manual_clock().await;
+    let (luoshi, clock, start, _store, _db) = demo_on_a_manual_clock().await;
     let from = Some("10.0.0.7".parse().unwrap());
     for _ in 0..5 {
         assert!(matches!(
@@ -140,9 +147,8 @@ async fn five_wrong_passwords_lock_the_account_for_a_while_and_the_lock_expires(
     ));
 }
 
-#[tokio::test]
 async fn a_session_ends_after_half_an_hour_unused_or_twelve_hours_in_all() {
-    let (luoshi, clock, start, _store, _dir) = demo_on_a_manual_clock().await;
+    let (luoshi, clock, start, _store, _db) = demo_on_a_manual_clock().await;
     let minutes = |m| start + chrono::Duration::minutes(m);
 
     let (idle, _) = luoshi
@@ -174,10 +180,9 @@ async fn a_session_ends_after_half_an_hour_unused_or_twelve_hours_in_all() {
     assert!(luoshi.authenticate(&busy).await.is_err(), "after 12 hours");
 }
 
-#[tokio::test]
 async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let db = Scratch::new().await;
+    let store = db.store().await;
     let luoshi = Luoshi::new(
         store,
         Arc::new(luoshi_service::SystemClock),
@@ -241,9 +246,8 @@ async fn a_new_password_must_meet_the_rule_and_ends_every_session() {
 /// What the stored lights say — the light filter of lists, the dashboard's counts — is what
 /// working every light out afresh says, as days pass, the clock goes back, the calendar changes
 /// and the rules change.
-#[tokio::test]
 async fn lists_and_dashboards_read_lights_as_they_are_now() {
-    let (luoshi, clock, start, store, _dir) = demo_on_a_manual_clock().await;
+    let (luoshi, clock, start, store, _db) = demo_on_a_manual_clock().await;
     // A second process on the same database, which will not be told of the new calendar.
     let other = process(&store, &clock, Rules::default()).await;
     let ducha = user(&luoshi, "ducha").await;
@@ -360,9 +364,8 @@ async fn agree(luoshi: &Luoshi, user: &luoshi_domain::User, when: &str) -> BTree
     all.items.iter().map(|v| v.light).collect()
 }
 
-#[tokio::test]
 async fn a_countys_matters_are_numbered_under_its_own_prefix_and_found_by_it() {
-    let (luoshi, _dir) = demo_at("2026-06-30T09:00:00+08:00").await;
+    let (luoshi, _db) = demo_at("2026-06-30T09:00:00+08:00").await;
     let ducha = user(&luoshi, "ducha").await;
     let all = luoshi
         .list_matters(

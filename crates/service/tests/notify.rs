@@ -9,159 +9,29 @@ use luoshi_service::channels::{SmtpConfig, WebhookConfig, WebhookFormat};
 use luoshi_service::matters::NewMatter;
 use luoshi_service::notify::{Channels, Delivery};
 use luoshi_service::{Luoshi, ManualClock, Rules};
-use luoshi_storage::Store;
-use luoshi_storage::sqlite::SqliteStore;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use luoshi_testkit::Scratch;
+use luoshi_testkit::smtp::{Smtp, body, subject};
+use luoshi_testkit::webhook::{Call, Webhook};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+
+luoshi_testkit::on_both_backends!(
+    an_overdue_matter_is_reminded_once_then_every_two_working_days_then_escalated,
+    a_webhook_that_fails_first_gets_the_message_once_on_retry,
+    a_daily_digest_waits_for_its_hour_and_comes_as_one_mail,
+    an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_not_lost,
+    a_delivery_given_up_goes_out_once_when_an_administrator_retries_it,
+    a_unit_added_by_another_process_is_known_from_the_next_sweep,
+);
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
 }
 
-/// A minimal SMTP server: it speaks the protocol and keeps each message's text.
-async fn smtp_listener() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("smtp://{}", listener.local_addr().unwrap());
-    let mail = Arc::new(Mutex::new(Vec::new()));
-    let kept = mail.clone();
-    tokio::spawn(async move {
-        loop {
-            let (socket, _) = listener.accept().await.unwrap();
-            let kept = kept.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
-                let mut data: Option<String> = None;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if let Some(body) = data.as_mut() {
-                        if line == "." {
-                            kept.lock().unwrap().push(data.take().unwrap());
-                            write.write_all(b"250 queued\r\n").await.unwrap();
-                        } else {
-                            body.push_str(&line);
-                            body.push('\n');
-                        }
-                        continue;
-                    }
-                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
-                    let answer: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 test\r\n",
-                        "DATA" => {
-                            data = Some(String::new());
-                            b"354 go on\r\n"
-                        }
-                        "QUIT" => {
-                            let _ = write.write_all(b"221 bye\r\n").await;
-                            break;
-                        }
-                        _ => b"250 ok\r\n",
-                    };
-                    write.write_all(answer).await.unwrap();
-                }
-            });
-        }
-    });
-    (url, mail)
-}
-
-/// An HTTP receiver that answers 500 to the first request whose body holds `fail_first`, and
-/// 200 to every other; it keeps every request's delivery id and body.
-async fn receiver(fail_first: &'static str) -> (String, Arc<Mutex<Vec<(u16, String, String)>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::<(u16, String, String)>::new()));
-    let kept = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let (socket, _) = listener.accept().await.unwrap();
-            let kept = kept.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut reader = BufReader::new(read);
-                let (mut id, mut length) = (String::new(), 0usize);
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    let lower = line.to_ascii_lowercase();
-                    if let Some(v) = lower.strip_prefix("x-luoshi-delivery:") {
-                        id = v.trim().to_string();
-                    }
-                    if let Some(v) = lower.strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap();
-                    }
-                }
-                let mut body = vec![0; length];
-                tokio::io::AsyncReadExt::read_exact(&mut reader, &mut body)
-                    .await
-                    .unwrap();
-                let body = String::from_utf8(body).unwrap();
-                let status = {
-                    let mut kept = kept.lock().unwrap();
-                    let failed_before = kept.iter().any(|(status, _, _)| *status == 500);
-                    let status = if !failed_before && body.contains(fail_first) {
-                        500
-                    } else {
-                        200
-                    };
-                    kept.push((status, id, body));
-                    status
-                };
-                let reply = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                );
-                write.write_all(reply.as_bytes()).await.unwrap();
-            });
-        }
-    });
-    (url, seen)
-}
-
-/// The text of a mail whose body is base64, as lettre writes non-ASCII text.
-fn body(mail: &str) -> String {
-    use base64::Engine;
-    let (_, encoded) = mail.split_once("\n\n").unwrap_or(("", ""));
-    let joined: String = encoded.split_whitespace().collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(joined)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
-}
-
-/// A mail's subject, decoded from its RFC 2047 words.
-fn subject(mail: &str) -> String {
-    use base64::Engine;
-    let mut words = String::new();
-    let mut inside = false;
-    for line in mail.lines() {
-        if let Some(rest) = line.strip_prefix("Subject: ") {
-            inside = true;
-            words.push_str(rest);
-        } else if inside && line.starts_with(' ') {
-            words.push_str(line.trim());
-        } else {
-            inside = false;
-        }
-    }
-    words
-        .split("?=")
-        .filter_map(|w| w.trim().strip_prefix("=?utf-8?b?"))
-        .map(|b| {
-            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b).unwrap()).unwrap()
-        })
-        .collect()
-}
-
 struct City {
     luoshi: Luoshi,
     clock: Arc<ManualClock>,
-    _dir: tempfile::TempDir,
+    db: Scratch,
 }
 
 impl City {
@@ -193,8 +63,8 @@ impl City {
 }
 
 async fn city(channels: Channels) -> City {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_dir(dir.path()).await.unwrap());
+    let db = Scratch::new().await;
+    let store = db.store().await;
     let clock = Arc::new(ManualClock::new(at("2026-05-25T09:00:00+08:00")));
     let luoshi = Luoshi::new(
         store,
@@ -206,11 +76,7 @@ async fn city(channels: Channels) -> City {
     .unwrap()
     .with_channels(channels);
     luoshi_service::demo::build(&luoshi).await.unwrap();
-    City {
-        luoshi,
-        clock,
-        _dir: dir,
-    }
+    City { luoshi, clock, db }
 }
 
 const OVERDUE_TITLE: &str = "编制城东片区控制性详细规划";
@@ -250,12 +116,11 @@ async fn overdue_matter(c: &City) -> MatterId {
     id
 }
 
-#[tokio::test]
 async fn an_overdue_matter_is_reminded_once_then_every_two_working_days_then_escalated() {
-    let (smtp, mail) = smtp_listener().await;
+    let smtp = Smtp::start().await;
     let c = city(Channels {
         smtp: Some(SmtpConfig {
-            url: smtp,
+            url: smtp.url.clone(),
             from: "督查室 <ducha@example.gov.cn>".into(),
         }),
         ..Channels::default()
@@ -327,9 +192,8 @@ async fn an_overdue_matter_is_reminded_once_then_every_two_working_days_then_esc
         "decided once"
     );
 
-    let mut subjects: Vec<String> = mail
-        .lock()
-        .unwrap()
+    let mut subjects: Vec<String> = smtp
+        .mail()
         .iter()
         .filter(|m| m.contains("To: fgw@demo.luoshi.example") && body(m).contains("编制城东片区"))
         .inspect(|m| assert!(m.contains("Message-ID: <")))
@@ -350,12 +214,11 @@ async fn an_overdue_matter_is_reminded_once_then_every_two_working_days_then_esc
     assert_eq!(subjects, expected);
 }
 
-#[tokio::test]
 async fn a_webhook_that_fails_first_gets_the_message_once_on_retry() {
-    let (url, seen) = receiver(OVERDUE_TITLE).await;
+    let hook = Webhook::failing_first(OVERDUE_TITLE).await;
     let c = city(Channels {
         webhook: vec![WebhookConfig {
-            url,
+            url: hook.url.clone(),
             format: WebhookFormat::Generic,
             secret: None,
         }],
@@ -368,64 +231,48 @@ async fn a_webhook_that_fails_first_gets_the_message_once_on_retry() {
     .await;
     let id = overdue_matter(&c).await;
     c.sweep_at("2026-06-01T10:00:00+08:00").await;
-    let about = |seen: &[(u16, String, String)]| -> Vec<(u16, String)> {
-        seen.iter()
-            .filter(|(_, _, body)| body.contains(&format!("\"matter_id\":{}", id.0)))
-            .map(|(s, d, _)| (*s, d.clone()))
-            .collect()
-    };
     // Other matters of the demo are overdue too; the receiver failed only the first call
     // about this one.
-    let first_round = seen.lock().unwrap().clone();
-    let failed_id = first_round
-        .iter()
-        .find(|(status, _, _)| *status == 500)
+    let failed_id = hook
+        .calls()
+        .into_iter()
+        .find(|call| call.status == 500)
         .expect("a call about the overdue matter")
-        .1
-        .clone();
+        .delivery;
     assert!(
         !failed_id.is_empty(),
         "the delivery id travels in X-Luoshi-Delivery"
     );
+    let attempts = || -> Vec<u16> {
+        hook.calls()
+            .iter()
+            .filter(|call| call.delivery == failed_id)
+            .map(|call| call.status)
+            .collect()
+    };
 
     c.sweep_at("2026-06-01T10:00:30+08:00").await;
-    assert_eq!(
-        seen.lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, d, _)| *d == failed_id)
-            .count(),
-        1,
-        "not retried before its time"
-    );
+    assert_eq!(attempts(), [500], "not retried before its time");
     c.sweep_at("2026-06-01T12:00:00+08:00").await;
-    let calls: Vec<(u16, String)> = seen
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(_, d, _)| *d == failed_id)
-        .map(|(s, d, _)| (*s, d.clone()))
+    assert_eq!(attempts(), [500, 200], "delivered once, on retry");
+    c.sweep_at("2026-06-01T14:00:00+08:00").await;
+    let about_it: Vec<Call> = hook
+        .calls()
+        .into_iter()
+        .filter(|call| call.body.contains(&format!("\"matter_id\":{}", id.0)))
         .collect();
     assert_eq!(
-        calls,
-        [(500, failed_id.clone()), (200, failed_id.clone())],
-        "delivered once, on retry"
-    );
-    c.sweep_at("2026-06-01T14:00:00+08:00").await;
-    let ours = about(&seen.lock().unwrap());
-    assert_eq!(
-        ours.iter().filter(|(s, _)| *s == 200).count(),
+        about_it.iter().filter(|call| call.status == 200).count(),
         1,
-        "{ours:?}"
+        "{about_it:?}"
     );
 }
 
-#[tokio::test]
 async fn a_daily_digest_waits_for_its_hour_and_comes_as_one_mail() {
-    let (smtp, mail) = smtp_listener().await;
+    let smtp = Smtp::start().await;
     let c = city(Channels {
         smtp: Some(SmtpConfig {
-            url: smtp,
+            url: smtp.url.clone(),
             from: "督查室 <ducha@example.gov.cn>".into(),
         }),
         ..Channels::default()
@@ -444,11 +291,9 @@ async fn a_daily_digest_waits_for_its_hour_and_comes_as_one_mail() {
         .await
         .unwrap();
     let to_fgw = || {
-        mail.lock()
-            .unwrap()
-            .iter()
+        smtp.mail()
+            .into_iter()
             .filter(|m| m.contains("To: fgw@demo.luoshi.example"))
-            .cloned()
             .collect::<Vec<_>>()
     };
     c.sweep_at("2026-06-01T10:00:00+08:00").await;
@@ -467,7 +312,6 @@ async fn a_daily_digest_waits_for_its_hour_and_comes_as_one_mail() {
     );
 }
 
-#[tokio::test]
 async fn an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_not_lost() {
     // A port nobody listens on, and a receiver that accepts and never answers.
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -527,7 +371,6 @@ async fn an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_
     assert!(!c.luoshi.inbox(&fgw).await.unwrap().0.is_empty());
 }
 
-#[tokio::test]
 async fn a_delivery_given_up_goes_out_once_when_an_administrator_retries_it() {
     // The receiver's port is closed until the office has fixed it.
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -599,10 +442,9 @@ async fn a_delivery_given_up_goes_out_once_when_an_administrator_retries_it() {
     );
 }
 
-#[tokio::test]
 async fn a_unit_added_by_another_process_is_known_from_the_next_sweep() {
     let c = city(Channels::default()).await;
-    let other = SqliteStore::open_dir(c._dir.path()).await.unwrap();
+    let other = c.db.store().await;
     let county = c
         .luoshi
         .tree()

@@ -7,12 +7,19 @@ use luoshi_domain::{
     Matter, MatterId, MatterNumber, MatterState, NewEvent, OpenBelow, OrgTree, Role, Source,
     TokenScope, UnitKind, Urgency, UserId, Visibility,
 };
-use luoshi_storage::postgres::{PostgresStore, ScratchDatabase};
-use luoshi_storage::sqlite::SqliteStore;
 use luoshi_storage::{
     AdminAction, Concern, Dispatch, LadderRow, LightStamp, MatterQuery, NewUnit, NewUser, Store,
     StoreError, Token, TokenKind, UnitTally,
 };
+use luoshi_testkit::{Backend, Scratch, on_postgres};
+
+luoshi_testkit::on_both_backends!(
+    every_storage_method,
+    deliveries_and_records,
+    descendants_to_any_depth,
+    stored_lights_hold_for_their_window,
+    kept_counts_follow_every_write,
+);
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -63,23 +70,10 @@ fn draft(
     }
 }
 
-#[tokio::test]
-async fn every_storage_method_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
-    story(&store).await;
-}
-
-#[tokio::test]
-async fn every_storage_method_on_postgres() {
-    let Some(db) = ScratchDatabase::for_test("every_storage_method_on_postgres").await else {
-        return;
-    };
-    let store = PostgresStore::connect(&db.url).await.unwrap();
-    story(&store).await;
-}
-
-async fn story(store: &dyn Store) {
+async fn every_storage_method() {
+    let db = Scratch::new().await;
+    let store = db.store().await;
+    let store = store.as_ref();
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
     assert!(store.is_empty().await.unwrap());
@@ -491,7 +485,10 @@ async fn one_matter(store: &dyn Store) -> (luoshi_domain::UnitId, UserId, Matter
 }
 
 /// Messages, records and the audit chain: what the sweep, the pages and `audit verify` rely on.
-async fn deliveries_and_records(store: &dyn Store) {
+async fn deliveries_and_records() {
+    let db = Scratch::new().await;
+    let store = db.store().await;
+    let store = store.as_ref();
     use luoshi_domain::accountability::{Accountability, AccountabilityState, Measure};
     use luoshi_storage::{Addressee, Channel, DeliveryState, InboxItem, Notice, Prefs};
 
@@ -979,22 +976,6 @@ async fn deliveries_and_records(store: &dyn Store) {
     assert_eq!(saved, &account);
 }
 
-#[tokio::test]
-async fn deliveries_and_records_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
-    deliveries_and_records(&store).await;
-}
-
-#[tokio::test]
-async fn deliveries_and_records_on_postgres() {
-    let Some(db) = ScratchDatabase::for_test("deliveries_and_records_on_postgres").await else {
-        return;
-    };
-    let store = PostgresStore::connect(&db.url).await.unwrap();
-    deliveries_and_records(&store).await;
-}
-
 fn an_admin_action() -> AdminAction {
     AdminAction {
         actor: None,
@@ -1006,12 +987,12 @@ fn an_admin_action() -> AdminAction {
 
 #[tokio::test]
 async fn the_timeline_refuses_updates_and_deletes_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
-    let (_, _, created) = one_matter(&store).await;
+    let db = Scratch::on(&Backend::Sqlite).await;
+    let store = db.store().await;
+    let (_, _, created) = one_matter(store.as_ref()).await;
     store.record_admin(&an_admin_action()).await.unwrap();
     // Another program with the file open directly, as a careless tool or an attacker would.
-    let raw = rusqlite::Connection::open(dir.path().join("luoshi.db")).unwrap();
+    let raw = rusqlite::Connection::open(db.data().join("luoshi.db")).unwrap();
     assert!(
         raw.execute("UPDATE events SET comment = 'changed'", [])
             .is_err()
@@ -1032,37 +1013,39 @@ async fn the_timeline_refuses_updates_and_deletes_on_sqlite() {
 
 #[tokio::test]
 async fn the_timeline_refuses_updates_and_deletes_on_postgres() {
-    use sqlx::Connection as _;
-    let Some(db) =
-        ScratchDatabase::for_test("the_timeline_refuses_updates_and_deletes_on_postgres").await
-    else {
-        return;
-    };
-    let store = PostgresStore::connect(&db.url).await.unwrap();
-    let (_, _, created) = one_matter(&store).await;
-    store.record_admin(&an_admin_action()).await.unwrap();
-    // Another program connected directly, as a careless tool or an attacker would.
-    let mut raw = sqlx::PgConnection::connect(&db.url).await.unwrap();
-    for sql in [
-        "UPDATE events SET comment = 'changed'",
-        "DELETE FROM events",
-        "TRUNCATE events CASCADE",
-        "UPDATE audit_links SET hash = ''",
-        "DELETE FROM audit_links",
-        "TRUNCATE audit_links",
-        "UPDATE admin_actions SET detail = ''",
-        "DELETE FROM admin_actions",
-        "TRUNCATE admin_actions CASCADE",
-    ] {
-        let refused = sqlx::raw_sql(sql).execute(&mut raw).await.unwrap_err();
-        assert!(
-            refused.to_string().contains("append-only"),
-            "{sql}: {refused}"
-        );
-    }
-    let (_, events) = store.matter_with_events(created.id).await.unwrap().unwrap();
-    assert_eq!((events.len(), events[0].data.comment.as_str()), (1, ""));
-    assert_eq!(store.audit_verify().await.unwrap(), Ok(2));
+    on_postgres(
+        "the_timeline_refuses_updates_and_deletes_on_postgres",
+        async {
+            use sqlx::Connection as _;
+            let db = Scratch::new().await;
+            let store = db.store().await;
+            let (_, _, created) = one_matter(store.as_ref()).await;
+            store.record_admin(&an_admin_action()).await.unwrap();
+            // Another program connected directly, as a careless tool or an attacker would.
+            let mut raw = sqlx::PgConnection::connect(&db.url()).await.unwrap();
+            for sql in [
+                "UPDATE events SET comment = 'changed'",
+                "DELETE FROM events",
+                "TRUNCATE events CASCADE",
+                "UPDATE audit_links SET hash = ''",
+                "DELETE FROM audit_links",
+                "TRUNCATE audit_links",
+                "UPDATE admin_actions SET detail = ''",
+                "DELETE FROM admin_actions",
+                "TRUNCATE admin_actions CASCADE",
+            ] {
+                let refused = sqlx::raw_sql(sql).execute(&mut raw).await.unwrap_err();
+                assert!(
+                    refused.to_string().contains("append-only"),
+                    "{sql}: {refused}"
+                );
+            }
+            let (_, events) = store.matter_with_events(created.id).await.unwrap().unwrap();
+            assert_eq!((events.len(), events[0].data.comment.as_str()), (1, ""));
+            assert_eq!(store.audit_verify().await.unwrap(), Ok(2));
+        },
+    )
+    .await;
 }
 
 /// Two stores on one database stand for two app processes: numbers and outbox claims must hold
@@ -1072,114 +1055,101 @@ async fn two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice
     use luoshi_storage::{Channel, Notice};
     use std::sync::Arc;
 
-    let Some(db) = ScratchDatabase::for_test(
+    on_postgres(
         "two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice",
-    )
-    .await
-    else {
-        return;
-    };
-    let one: Arc<dyn Store> = Arc::new(PostgresStore::connect(&db.url).await.unwrap());
-    let (city, by, _) = one_matter(one.as_ref()).await;
-    let other: Arc<dyn Store> = Arc::new(PostgresStore::connect(&db.url).await.unwrap());
-    other.migrate().await.unwrap();
+        async {
+            let db = Scratch::new().await;
+            let one: Arc<dyn Store> = db.store().await;
+            let (city, by, _) = one_matter(one.as_ref()).await;
+            let other: Arc<dyn Store> = db.store().await;
+            other.migrate().await.unwrap();
 
-    let mut creating = tokio::task::JoinSet::new();
-    for i in 0..40 {
-        let store = if i % 2 == 0 {
-            one.clone()
-        } else {
-            other.clone()
-        };
-        let m = draft(city, city, by, &format!("事项{i}"));
-        creating.spawn(async move {
-            let events = vec![NewEvent::new(EventKind::Created, by, m.created_at, "")];
-            store.create_matters(&[(m, events)]).await.unwrap()[0]
-                .number
-                .seq
-        });
-    }
-    let mut seqs = creating.join_all().await;
-    seqs.sort();
-    assert_eq!(
-        seqs,
-        (2..=41).collect::<Vec<_>>(),
-        "after 甲, no gaps, no repeats"
-    );
-    assert_eq!(
-        one.audit_verify().await.unwrap(),
-        Ok(41),
-        "one chain, in order"
-    );
-
-    let now = at("2026-06-30T09:00:00+08:00");
-    let outbox = (0..300)
-        .map(|i| Notice {
-            id: format!("m{i:03}"),
-            channel: Channel::Email,
-            target: "a@example.gov.cn".into(),
-            user_id: Some(by),
-            matter_id: None,
-            subject: "催办".into(),
-            body: String::new(),
-            created_at: now,
-            due_at: now,
-        })
-        .collect();
-    let d = Dispatch {
-        outbox,
-        ..Dispatch::default()
-    };
-    assert_eq!(one.dispatch(&d).await.unwrap(), 300);
-    let mut claiming = tokio::task::JoinSet::new();
-    for i in 0..6 {
-        let store = if i % 2 == 0 {
-            one.clone()
-        } else {
-            other.clone()
-        };
-        claiming.spawn(async move {
-            let mut mine = Vec::new();
-            loop {
-                let lease = now + chrono::Duration::minutes(5);
-                let batch = store.claim_outbox(now, lease, 7).await.unwrap();
-                if batch.is_empty() {
-                    return mine;
-                }
-                mine.extend(batch.into_iter().map(|o| o.notice.id));
+            let mut creating = tokio::task::JoinSet::new();
+            for i in 0..40 {
+                let store = if i % 2 == 0 {
+                    one.clone()
+                } else {
+                    other.clone()
+                };
+                let m = draft(city, city, by, &format!("事项{i}"));
+                creating.spawn(async move {
+                    let events = vec![NewEvent::new(EventKind::Created, by, m.created_at, "")];
+                    store.create_matters(&[(m, events)]).await.unwrap()[0]
+                        .number
+                        .seq
+                });
             }
-        });
-    }
-    let mut claimed: Vec<String> = claiming.join_all().await.concat();
-    claimed.sort();
-    let before = claimed.len();
-    claimed.dedup();
-    assert_eq!(
-        (before, claimed.len()),
-        (300, 300),
-        "each message claimed once"
-    );
-}
+            let mut seqs = creating.join_all().await;
+            seqs.sort();
+            assert_eq!(
+                seqs,
+                (2..=41).collect::<Vec<_>>(),
+                "after 甲, no gaps, no repeats"
+            );
+            assert_eq!(
+                one.audit_verify().await.unwrap(),
+                Ok(41),
+                "one chain, in order"
+            );
 
-#[tokio::test]
-async fn descendants_to_any_depth_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
-    descendants(&store).await;
-}
-
-#[tokio::test]
-async fn descendants_to_any_depth_on_postgres() {
-    let Some(db) = ScratchDatabase::for_test("descendants_to_any_depth_on_postgres").await else {
-        return;
-    };
-    let store = PostgresStore::connect(&db.url).await.unwrap();
-    descendants(&store).await;
+            let now = at("2026-06-30T09:00:00+08:00");
+            let outbox = (0..300)
+                .map(|i| Notice {
+                    id: format!("m{i:03}"),
+                    channel: Channel::Email,
+                    target: "a@example.gov.cn".into(),
+                    user_id: Some(by),
+                    matter_id: None,
+                    subject: "催办".into(),
+                    body: String::new(),
+                    created_at: now,
+                    due_at: now,
+                })
+                .collect();
+            let d = Dispatch {
+                outbox,
+                ..Dispatch::default()
+            };
+            assert_eq!(one.dispatch(&d).await.unwrap(), 300);
+            let mut claiming = tokio::task::JoinSet::new();
+            for i in 0..6 {
+                let store = if i % 2 == 0 {
+                    one.clone()
+                } else {
+                    other.clone()
+                };
+                claiming.spawn(async move {
+                    let mut mine = Vec::new();
+                    loop {
+                        let lease = now + chrono::Duration::minutes(5);
+                        let batch = store.claim_outbox(now, lease, 7).await.unwrap();
+                        if batch.is_empty() {
+                            return mine;
+                        }
+                        mine.extend(batch.into_iter().map(|o| o.notice.id));
+                    }
+                });
+            }
+            let mut claimed: Vec<String> = claiming.join_all().await.concat();
+            claimed.sort();
+            let before = claimed.len();
+            claimed.dedup();
+            assert_eq!(
+                (before, claimed.len()),
+                (300, 300),
+                "each message claimed once"
+            );
+        },
+    )
+    .await;
 }
 
 /// A city matter split for the county, split again for a town, and again below it; a second
 /// tree beside it that must not leak into the first.
-async fn descendants(store: &dyn Store) {
+async fn descendants_to_any_depth() {
+    let db = Scratch::new().await;
+    let store = db.store().await;
+    let store = store.as_ref();
     store.migrate().await.unwrap();
     let city = store
         .insert_unit(&unit("city", UnitKind::Government, None))
@@ -1272,28 +1242,13 @@ async fn descendants(store: &dyn Store) {
     assert!(store.descendants(&[]).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn stored_lights_hold_for_their_window_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
-    stored_lights(&store).await;
-}
-
-#[tokio::test]
-async fn stored_lights_hold_for_their_window_on_postgres() {
-    let Some(db) =
-        ScratchDatabase::for_test("stored_lights_hold_for_their_window_on_postgres").await
-    else {
-        return;
-    };
-    let store = PostgresStore::connect(&db.url).await.unwrap();
-    stored_lights(&store).await;
-}
-
 /// Stored lights are stale from the moment a matter is written until they are worked out,
 /// hold for their window, are only stored over the version they were worked out for, filter
 /// lists, and are counted by the tally.
-async fn stored_lights(store: &dyn Store) {
+async fn stored_lights_hold_for_their_window() {
+    let db = Scratch::new().await;
+    let store = db.store().await;
+    let store = store.as_ref();
     let (city, by, m) = one_matter(store).await;
     let now = at("2026-03-02T10:00:00+08:00");
     let stale_ids = |(_, list): (Option<String>, Vec<Matter>)| {
@@ -1479,23 +1434,6 @@ async fn stored_lights(store: &dyn Store) {
     );
 }
 
-#[tokio::test]
-async fn kept_counts_follow_every_write_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open_dir(dir.path()).await.unwrap();
-    kept_counts(&store).await;
-}
-
-#[tokio::test]
-async fn kept_counts_follow_every_write_on_postgres() {
-    let Some(db) = ScratchDatabase::for_test("kept_counts_follow_every_write_on_postgres").await
-    else {
-        return;
-    };
-    let store = PostgresStore::connect(&db.url).await.unwrap();
-    kept_counts(&store).await;
-}
-
 /// A small, repeatable stream of choices.
 struct Dice(u64);
 
@@ -1514,7 +1452,10 @@ impl Dice {
 
 /// Matters in any state, deadline and closing, made, moved, closed, reopened and relit: the
 /// dashboard's kept counts of every scope always equal the same counts made from the matters.
-async fn kept_counts(store: &dyn Store) {
+async fn kept_counts_follow_every_write() {
+    let db = Scratch::new().await;
+    let store = db.store().await;
+    let store = store.as_ref();
     use luoshi_domain::{AssignmentState, china_instant};
     store.migrate().await.unwrap();
     let gov = UnitKind::Government;

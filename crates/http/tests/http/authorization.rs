@@ -5,17 +5,15 @@
 //! that no longer exists. And bad input: malformed, wrongly typed, random and oversized
 //! requests against each route, which must never get a 5xx nor change anything.
 
-mod support;
-
 use std::collections::HashMap;
 
+use luoshi_testkit::app::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use support::{TestApp, spawn_app};
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     every_route_answers_each_caller_as_the_matrix_says_and_refusals_change_nothing,
     a_liaison_never_finds_another_units_matter_in_lists_or_exports,
     no_route_answers_bad_input_with_a_server_error_or_a_change,
@@ -319,7 +317,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     .await
     .unwrap();
     let bulletin = id_in(res);
-    let (content_type, body) = support::multipart(
+    let (content_type, body) = luoshi_testkit::app::multipart(
         &[
             ("csrf", &csrf(ducha)),
             ("unit", "市发改委"),
@@ -570,7 +568,8 @@ async fn call(
             if ["/import", "/letters", "/admin/contacts"].contains(&path) {
                 let fields: Vec<(&str, &str)> =
                     form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                let (content_type, body) = support::multipart(&fields, ("letter.pdf", PDF));
+                let (content_type, body) =
+                    luoshi_testkit::app::multipart(&fields, ("letter.pdf", PDF));
                 req = req.header(CONTENT_TYPE, content_type).body(body);
             } else {
                 req = req.form(&form);
@@ -716,7 +715,8 @@ async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
         "summary": {}, "comment": 1.5, "reason": false, "message": {"a": 1},
         "username": 1, "password": null,
     });
-    let (_, broken_multipart) = support::multipart(&[("csrf", "x")], ("a.xlsx", &noise(7, 900)));
+    let (_, broken_multipart) =
+        luoshi_testkit::app::multipart(&[("csrf", "x")], ("a.xlsx", &noise(7, 900)));
     let bodies: Vec<(&str, &str, Vec<u8>)> = vec![
         (
             "malformed JSON",
@@ -785,7 +785,7 @@ async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
                     }
                 }
                 if ["/import", "/import/rows", "/letters"].contains(&path.as_str()) {
-                    let (content_type, body) = support::multipart(
+                    let (content_type, body) = luoshi_testkit::app::multipart(
                         &[("csrf", &csrf(&token))],
                         ("big.xlsx", &vec![0u8; 25 * 1024 * 1024]),
                     );
@@ -958,7 +958,7 @@ async fn every_form_without_its_csrf_token_is_refused_before_anything_is_read() 
                 ("percent", "50"),
                 ("reason", "伪造"),
             ];
-            let (content_type, body) = support::multipart(&fields, ("letter.pdf", PDF));
+            let (content_type, body) = luoshi_testkit::app::multipart(&fields, ("letter.pdf", PDF));
             let before = everything(&app, &fx).await;
             let post = http.post(format!("{origin}{path}")).header(COOKIE, &cookie);
             let res = if ["/import", "/letters", "/admin/contacts"].contains(&path.as_str()) {

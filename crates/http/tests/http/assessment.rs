@@ -1,11 +1,9 @@
 //! Scores and the ledger through the API, as the office's own programs read them.
 
-mod support;
-
+use luoshi_testkit::app::spawn_app;
 use reqwest::StatusCode;
-use support::spawn_app;
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     the_scores_of_a_period_are_the_base_plus_their_items_and_ranked_within_kinds,
     the_ledger_is_exported_with_the_lists_filters_and_only_what_the_caller_may_see,
 );

@@ -2,13 +2,13 @@
 //! office does on its pages: imports a table, publishes a bulletin, records accountability,
 //! keeps letters and files the scores.
 
-mod support;
-
+use luoshi_testkit::app::{TestApp, multipart, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{TestApp, multipart, spawn_app};
 
-support::on_both_backends!(a_program_with_a_token_runs_the_offices_paperwork_through_the_api);
+luoshi_testkit::on_both_backends!(
+    a_program_with_a_token_runs_the_offices_paperwork_through_the_api
+);
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
 

@@ -1,14 +1,12 @@
 //! Matters people get wrong: a draft corrected in every field, and work in hand given to
 //! another unit (改派), through the API and on the matter's page.
 
-mod support;
-
+use luoshi_testkit::app::spawn_app;
+use luoshi_testkit::browser::Browser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::browser::Browser;
-use support::spawn_app;
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     a_draft_is_corrected_in_every_field_until_it_is_assigned,
     work_in_hand_is_reassigned_with_the_old_unit_on_record_and_the_new_one_told,
     a_supervisor_reassigns_and_corrects_drafts_on_the_pages,

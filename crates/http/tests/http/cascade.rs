@@ -2,13 +2,11 @@
 //! split again by the county for its towns; progress and lights roll up, the parent does not
 //! close over open sub-matters without an override, and each level sees its own part.
 
-mod support;
-
+use luoshi_testkit::app::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{TestApp, spawn_app};
 
-support::on_both_backends!(city_county_and_town_roll_up_and_gate_the_close);
+luoshi_testkit::on_both_backends!(city_county_and_town_roll_up_and_gate_the_close);
 
 const NOW: &str = "2026-06-30T09:00:00+08:00";
 

@@ -1,12 +1,10 @@
 //! Lights follow the fixed clock and the official calendar; bad input is refused and changes nothing.
 
-mod support;
-
+use luoshi_testkit::app::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{TestApp, spawn_app};
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     on_june_30_yesterday_is_red_thursday_yellow_and_late_august_green,
     the_national_day_holiday_does_not_count_toward_the_yellow_window,
     bad_input_gets_a_clear_4xx_and_writes_nothing,

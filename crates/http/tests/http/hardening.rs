@@ -1,13 +1,11 @@
 //! What an outside probe tried against the demo: each attempt is refused, and nothing changes.
 
-mod support;
-
+use luoshi_testkit::app::spawn_app;
+use luoshi_testkit::browser::Browser;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::browser::Browser;
-use support::spawn_app;
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     a_workbook_that_unpacks_to_gigabytes_is_refused_with_a_message_and_imports_nothing,
     a_sign_in_of_ones_own_does_not_clear_the_failures_counted_against_an_address,
     a_liaison_looks_up_leaders_and_its_own_units_people_only,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
-use super::TestApp;
+use crate::app::{TestApp, multipart};
 
 /// A browser: keeps cookies, does not follow redirects, so each answer can be checked.
 pub struct Browser {
@@ -117,7 +117,7 @@ impl Browser {
         fields: &[(&str, &str)],
         file: (&str, &[u8]),
     ) -> Page {
-        let (content_type, body) = super::multipart(fields, file);
+        let (content_type, body) = multipart(fields, file);
         let req = self
             .http
             .post(format!("{}{path}", self.origin))

@@ -1,14 +1,12 @@
 //! An office sets up its own units and people through the API, under the same authorization
 //! as everything else.
 
-mod support;
-
+use luoshi_testkit::app::{TestApp, spawn_app};
+use luoshi_testkit::browser::Browser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::browser::Browser;
-use support::{TestApp, spawn_app};
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     an_administrator_adds_and_renames_units_and_the_former_name_still_finds_the_unit,
     a_person_added_without_a_password_must_choose_one_before_anything_else,
     disabling_a_person_ends_their_sessions_and_tokens_at_once,
@@ -606,7 +604,7 @@ async fn a_contact_list_uploaded_on_the_page_is_previewed_then_imported_with_its
             .replace("&gt;", ">")
             .replace("&amp;", "&")
     };
-    let (content_type, body) = support::multipart(
+    let (content_type, body) = luoshi_testkit::app::multipart(
         &[
             ("csrf", &csrf),
             ("confirm", "1"),

@@ -1,13 +1,11 @@
 //! Finding a matter the way people look for one: several words at once, across titles,
 //! numbers and units, and a number typed however it comes to mind.
 
-mod support;
-
+use luoshi_testkit::app::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{TestApp, spawn_app};
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     several_words_must_all_match_across_title_number_and_units,
     a_number_is_found_however_it_is_typed,
 );

@@ -1,9 +1,5 @@
-//! A real server on a random port against a fresh database, and a small typed client.
-//!
-//! Every test runs twice, once per backend: `NAME::sqlite` on a fresh SQLite file, and
-//! `NAME::postgres` on a fresh PostgreSQL database (created on the server that
-//! `LUOSHI_TEST_POSTGRES` names and dropped afterwards; skipped, saying so, without it).
-#![allow(dead_code)] // each test binary uses its own part of these helpers
+//! The real server on a random port against a fresh database of the running test's backend,
+//! and a small typed client for its API.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,69 +7,12 @@ use std::sync::Arc;
 use chrono::DateTime;
 use luoshi_domain::Calendar;
 use luoshi_service::{FixedClock, Luoshi, Rules};
-use luoshi_storage::Store;
-use luoshi_storage::postgres::{PostgresStore, ScratchDatabase};
-use luoshi_storage::sqlite::SqliteStore;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub mod browser;
-
-/// The backend a test runs on.
-#[derive(Debug, Clone)]
-pub enum Backend {
-    Sqlite,
-    /// The URL of the test's own database.
-    Postgres(String),
-}
-
-tokio::task_local! {
-    static BACKEND: Backend;
-}
-
-/// Runs the test `name` on SQLite.
-pub async fn on_sqlite(test: impl Future<Output = ()>) {
-    BACKEND.scope(Backend::Sqlite, test).await
-}
-
-/// Runs the test `name` on a database of its own on PostgreSQL, if a server is named.
-pub async fn on_postgres(name: &str, test: impl Future<Output = ()>) {
-    let Some(db) = ScratchDatabase::for_test(&format!("{name}::postgres")).await else {
-        return;
-    };
-    BACKEND.scope(Backend::Postgres(db.url.clone()), test).await;
-    drop(db);
-}
-
-/// Makes `NAME::sqlite` and `NAME::postgres` tests of each async fn named.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::support::on_sqlite(super::$name()).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::support::on_postgres(stringify!($name), super::$name()).await;
-                }
-            }
-        )*
-    };
-}
-pub(crate) use on_both_backends;
-
-/// The store of the backend the running test is on.
-async fn open_store(dir: &std::path::Path) -> Arc<dyn Store> {
-    match BACKEND.try_with(Backend::clone).unwrap_or(Backend::Sqlite) {
-        Backend::Sqlite => Arc::new(SqliteStore::open_dir(dir).await.unwrap()),
-        Backend::Postgres(url) => Arc::new(PostgresStore::connect(&url).await.unwrap()),
-    }
-}
+use crate::Scratch;
 
 pub struct TestApp {
     pub base: String,
@@ -81,7 +20,7 @@ pub struct TestApp {
     /// Unit ids by code.
     pub units: HashMap<String, i64>,
     _stop: oneshot::Sender<()>,
-    _dir: tempfile::TempDir,
+    _db: Scratch,
 }
 
 /// Starts Luoshi with the demo city, its clock fixed at `now` (RFC 3339).
@@ -91,8 +30,8 @@ pub async fn spawn_app(now: &str) -> TestApp {
 
 /// The demo city served under an office's own rules.
 pub async fn spawn_app_with(now: &str, rules: Rules) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path()).await;
+    let db = Scratch::new().await;
+    let store = db.store().await;
     let clock = Arc::new(FixedClock(
         DateTime::parse_from_rfc3339(now).unwrap().to_utc(),
     ));
@@ -111,7 +50,7 @@ pub async fn spawn_app_with(now: &str, rules: Rules) -> TestApp {
         http: reqwest::Client::new(),
         units: HashMap::new(),
         _stop: stop,
-        _dir: dir,
+        _db: db,
     };
     let token = app.login("admin").await;
     let (_, units) = app.get(&token, "/units").await;

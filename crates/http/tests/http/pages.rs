@@ -1,12 +1,10 @@
 //! The pages, driven with plain form posts as a browser without JavaScript would send them.
 
-mod support;
-
+use luoshi_testkit::app::{spawn_app, spawn_app_with};
+use luoshi_testkit::browser::Browser;
 use reqwest::StatusCode;
-use support::browser::Browser;
-use support::{spawn_app, spawn_app_with};
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     signing_in_needs_the_forms_token_and_sets_an_httponly_session,
     a_liaison_signs_and_reports_with_forms_only,
     signing_out_ends_the_session_everywhere_it_was_used,

@@ -1,12 +1,10 @@
 //! The matter lifecycle over the JSON API, against a real server on each backend.
 
-mod support;
-
+use luoshi_testkit::app::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::spawn_app;
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     a_matter_goes_from_registration_to_closed_and_its_timeline_holds_every_step,
     a_liaison_cannot_close_nor_see_or_touch_another_units_matter,
     a_returned_matter_and_an_approved_extension,

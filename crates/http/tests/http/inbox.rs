@@ -1,12 +1,10 @@
 //! The inbox and the calendar through the API, as an office's programs would use them.
 
-mod support;
-
+use luoshi_testkit::app::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::spawn_app;
 
-support::on_both_backends!(
+luoshi_testkit::on_both_backends!(
     a_liaison_reads_and_confirms_a_reminder_and_chooses_how_to_hear_through_the_api,
     a_holiday_notice_is_previewed_and_saved_through_the_api_by_the_office_only,
 );
@@ -82,7 +80,7 @@ async fn a_liaison_reads_and_confirms_a_reminder_and_chooses_how_to_hear_through
 
 async fn a_holiday_notice_is_previewed_and_saved_through_the_api_by_the_office_only() {
     let app = spawn_app(NOW).await;
-    let notice = include_str!("../../domain/data/notice-2026.txt");
+    let notice = include_str!("../../../domain/data/notice-2026.txt");
     let body = json!({"notice": notice});
     let admin = app.login("admin").await;
     let (status, days) = app.post(&admin, "/calendar/preview", body.clone()).await;

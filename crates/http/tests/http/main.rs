@@ -1,0 +1,14 @@
+//! The API and the pages against a real server, one test binary for the crate.
+
+mod assessment;
+mod authorization;
+mod cascade;
+mod corrections;
+mod hardening;
+mod inbox;
+mod lifecycle;
+mod lights_and_bad_input;
+mod office;
+mod pages;
+mod programs;
+mod search;
