@@ -59,10 +59,6 @@ const ONLY_ON_POSTGRES: &[(&str, &str)] = &[
         "foreign key inbox_reads (item_id) references inbox (id)",
         "missing on SQLite, whose 0014 rebuilds inbox and made inbox_reads without it",
     ),
-    (
-        "index tally_scopes (scope_id, org_id)",
-        "missing on SQLite, which has only the key (org_id, scope_id) to find scopes by",
-    ),
 ];
 
 #[tokio::test]
