@@ -329,7 +329,7 @@ pub struct DataArgs {
     /// The data directory (holds luoshi.db and luoshi.toml).
     #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
     pub data: Option<PathBuf>,
-    /// The database: sqlite://FILE (PostgreSQL URLs are reserved for the server backend).
+    /// The database: sqlite://FILE or postgres://USER@HOST:PORT/DB (also LUOSHI_DATABASE_URL).
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
 }

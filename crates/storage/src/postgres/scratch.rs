@@ -49,25 +49,6 @@ impl ScratchDatabase {
 impl ScratchDatabase {
     /// The variable naming the server that tests run their PostgreSQL variants on.
     pub const ENV: &'static str = "LUOSHI_TEST_POSTGRES";
-
-    /// A fresh database on the server `LUOSHI_TEST_POSTGRES` names, for the PostgreSQL variant
-    /// of the test `test`; `None`, and a line saying so, when the variable is not set.
-    ///
-    /// Panics when the variable is set but no database can be made there: a test told to run
-    /// on PostgreSQL fails rather than passing without it.
-    pub async fn for_test(test: &str) -> Option<ScratchDatabase> {
-        let Some(server) = std::env::var(Self::ENV).ok().filter(|s| !s.is_empty()) else {
-            println!(
-                "{test}: the PostgreSQL variant was skipped (set {}=postgres://… to run it)",
-                Self::ENV
-            );
-            return None;
-        };
-        match ScratchDatabase::create(&server).await {
-            Ok(db) => Some(db),
-            Err(e) => panic!("{test}: no database could be made on {server}: {e}"),
-        }
-    }
 }
 
 fn options(url: &str) -> Result<PgConnectOptions> {
