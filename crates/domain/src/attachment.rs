@@ -120,6 +120,11 @@ impl FileKind {
         }
     }
 
+    /// The extension a file of this kind usually has.
+    pub fn extension(self) -> &'static str {
+        self.extensions()[0]
+    }
+
     /// The kind a file's name claims, when its extension is one of ours.
     fn named(file_name: &str) -> Option<FileKind> {
         let (_, ext) = file_name.rsplit_once('.')?;
@@ -168,34 +173,32 @@ impl Actor<'_> {
     /// a unit at work on it, and the liaisons of its units (for their unit). A finished matter's
     /// record is closed; a draft is its office's alone.
     pub fn may_attach(&self, m: &Matter) -> Result<Option<UnitId>, Denied> {
+        let user = self.user;
+        let working = m.state != MatterState::Draft;
+        let allowed = self.manages(m)
+            || match user.role {
+                Role::Liaison => working && m.assignment(user.unit_id).is_some(),
+                Role::Leader => {
+                    working
+                        && (m.leader_id == Some(user.id)
+                            || m.assignments.iter().any(|a| {
+                                user.in_charge_of
+                                    .iter()
+                                    .any(|u| self.tree.is_within(a.unit_id, *u))
+                            }))
+                }
+                Role::Supervisor | Role::Admin => false,
+            };
+        if !allowed {
+            return Err(Denied::Forbidden(
+                "只有督查人员、责任领导和承办单位可以为该事项上传附件".into(),
+            ));
+        }
         if matches!(m.state, MatterState::Closed | MatterState::Cancelled) {
             return Err(Denied::WrongState {
                 state: m.state.label(),
                 action: "上传附件",
             });
-        }
-        let user = self.user;
-        if self.manages(m) {
-            return Ok((user.role == Role::Liaison).then_some(user.unit_id));
-        }
-        let working = m.state != MatterState::Draft;
-        let allowed = match user.role {
-            Role::Liaison => working && m.assignment(user.unit_id).is_some(),
-            Role::Leader => {
-                working
-                    && (m.leader_id == Some(user.id)
-                        || m.assignments.iter().any(|a| {
-                            user.in_charge_of
-                                .iter()
-                                .any(|u| self.tree.is_within(a.unit_id, *u))
-                        }))
-            }
-            Role::Supervisor | Role::Admin => false,
-        };
-        if !allowed {
-            return Err(Denied::Forbidden(
-                "只有督查人员、责任领导和承办单位可以为该事项上传附件".into(),
-            ));
         }
         Ok((user.role == Role::Liaison).then_some(user.unit_id))
     }

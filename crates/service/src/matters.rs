@@ -59,6 +59,8 @@ pub struct MatterDetail {
     /// For each event, how a report compared with the plan on its day (超进度, 达进度 …);
     /// `None` for events that are not reports, or reports on matters without a plan.
     pub progress: Vec<Option<ProgressClass>>,
+    /// The files on its record, in the order they were added; each rests on one of `events`.
+    pub attachments: Vec<crate::attachments::Attachment>,
     pub working_days_left: Option<i64>,
 }
 
@@ -345,6 +347,9 @@ impl Luoshi {
         let mut attempts = 0;
         loop {
             let (matter, mut events) = self.visible_matter_with_events(user, id).await?;
+            if matches!(action, Action::RequestCompletion { .. }) {
+                self.require_evidence(&matter, &events).await?;
+            }
             let descendants = self.store.descendants(&[matter.id]).await?;
             let now = self.now();
             let transition = with_actor(self, user, |actor| {
@@ -370,7 +375,7 @@ impl Luoshi {
                         });
                     events.extend(written);
                     let chain = self.chain(user, &transition.matter, descendants).await?;
-                    return Ok(self.detail(transition.matter, events, chain));
+                    return self.detail(transition.matter, events, chain).await;
                 }
                 Err(StoreError::Conflict(_)) if attempts < MAX_RETRIES => attempts += 1,
                 Err(e) => return Err(e.into()),
@@ -415,7 +420,7 @@ impl Luoshi {
         if changed.is_empty() {
             let descendants = self.store.descendants(&[id]).await?;
             let chain = self.chain(user, &before, descendants).await?;
-            return Ok(self.detail(before, events, chain));
+            return self.detail(before, events, chain).await;
         }
         let event = NewEvent::new(
             EventKind::Edited,
@@ -442,7 +447,7 @@ impl Luoshi {
         );
         let descendants = self.store.descendants(&[id]).await?;
         let chain = self.chain(user, &transition.matter, descendants).await?;
-        Ok(self.detail(transition.matter, events, chain))
+        self.detail(transition.matter, events, chain).await
     }
 
     /// 改派: `to` takes over `from`'s part on work in hand, or with no `from` joins it as a
@@ -516,7 +521,7 @@ impl Luoshi {
         let (matter, events) = self.visible_matter_with_events(user, id).await?;
         let descendants = self.store.descendants(&[matter.id]).await?;
         let chain = self.chain(user, &matter, descendants).await?;
-        Ok(self.detail(matter, events, chain))
+        self.detail(matter, events, chain).await
     }
 
     /// The matter's ancestors and descendants as the reader may see them, and what rolls up
@@ -596,7 +601,13 @@ impl Luoshi {
         })
     }
 
-    fn detail(&self, matter: Matter, events: Vec<Event>, chain: Chain) -> MatterDetail {
+    async fn detail(
+        &self,
+        matter: Matter,
+        events: Vec<Event>,
+        chain: Chain,
+    ) -> Result<MatterDetail> {
+        let attachments = self.store.attachments(&[matter.id]).await?;
         let working_days_left = matter
             .deadline
             .map(|d| self.calendar().working_days_between(self.today(), d));
@@ -609,13 +620,14 @@ impl Luoshi {
             .collect();
         let mut view = self.view(matter);
         view.light = chain.light;
-        MatterDetail {
+        Ok(MatterDetail {
             view,
             chain,
             events,
             progress,
+            attachments,
             working_days_left,
-        }
+        })
     }
 
     /// The matters the caller may see that match the query, one page of them.
@@ -780,7 +792,7 @@ impl Luoshi {
         self.admit(user, id, matter)
     }
 
-    async fn visible_matter_with_events(
+    pub(crate) async fn visible_matter_with_events(
         &self,
         user: &User,
         id: MatterId,
