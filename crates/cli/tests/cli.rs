@@ -234,6 +234,118 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_directory_and_serve
     assert!(!dir.path().join("x").join("luoshi.db").exists());
 }
 
+#[tokio::test]
+async fn attachments_come_back_from_a_restore_byte_for_byte_and_altered_ones_are_refused() {
+    const EVIDENCE: &[u8] = b"%PDF-1.7\n% the unit's stamped completion report\n%%EOF\n";
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("live");
+    let (server, url, _) = start(&[
+        "demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ])
+    .await;
+    let http = reqwest::Client::new();
+    let fgw = token(&http, &url, "fgw").await;
+    let working: Value = http
+        .get(format!("{url}/api/v1/matters?state=in_progress&limit=1"))
+        .bearer_auth(&fgw)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let matter = working["items"][0]["id"].as_i64().unwrap();
+    let boundary = "evidence-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"完成报告.pdf\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(EVIDENCE);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let attached: Value = http
+        .post(format!("{url}/api/v1/matters/{matter}/attachments"))
+        .bearer_auth(&fgw)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = attached["id"].as_i64().expect("the upload was taken");
+    let sha256 = attached["sha256"].as_str().unwrap().to_string();
+
+    let backup = dir.path().join("backup.db");
+    let args = ["backup", "--data", data.to_str().unwrap()];
+    let out = luoshi().args(args).arg(&backup).output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stop(server).await;
+
+    let restored = dir.path().join("restored");
+    let out = luoshi()
+        .args(["restore", backup.to_str().unwrap(), "--data"])
+        .arg(&restored)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (server, url, _) = start(&[
+        "serve",
+        "--data",
+        restored.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ])
+    .await;
+    let fgw = token(&http, &url, "fgw").await;
+    let file = http
+        .get(format!("{url}/api/v1/attachments/{id}"))
+        .bearer_auth(&fgw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), reqwest::StatusCode::OK);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), EVIDENCE);
+    stop(server).await;
+
+    let altered = dir.path().join("altered.db");
+    std::fs::copy(&backup, &altered).unwrap();
+    rusqlite::Connection::open(&altered)
+        .unwrap()
+        .execute(
+            "UPDATE blobs SET bytes = ?1 WHERE sha256 = ?2",
+            rusqlite::params![b"%PDF-1.7\n% a different report\n".to_vec(), sha256],
+        )
+        .unwrap();
+    let target = dir.path().join("x");
+    let out = luoshi()
+        .args(["restore", altered.to_str().unwrap(), "--data"])
+        .arg(&target)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "an altered file is refused");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&sha256), "the file is named: {stderr}");
+    assert!(!target.join("luoshi.db").exists());
+}
+
 /// Signs in through the API with the demo password: the token and the user, as the answer
 /// gives them.
 async fn login(http: &reqwest::Client, url: &str, user: &str) -> Value {

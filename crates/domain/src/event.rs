@@ -34,6 +34,8 @@ labelled_enum!(
         Reassigned = "reassigned", "改派";
         /// A draft corrected before it was assigned.
         Edited = "edited", "修改";
+        /// A file added to the record; the comment is the uploader's note.
+        Attached = "attached", "上传附件";
     }
 );
 

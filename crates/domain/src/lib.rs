@@ -4,6 +4,7 @@
 
 pub mod accountability;
 pub mod assess;
+pub mod attachment;
 pub mod authz;
 pub mod calendar;
 pub mod cascade;

@@ -2,31 +2,18 @@
 //! they really are, kept by content hash, linked to their matters; and the units still missing
 //! one.
 
+use luoshi_domain::attachment::{FileKind, MAX_FILE_BYTES};
 use luoshi_domain::{MatterId, Power, UnitId, User};
 pub use luoshi_storage::letter::Letter;
-use sha2::{Digest, Sha256};
 
+use crate::attachments::{kept_name, sha256_hex};
 use crate::{Luoshi, Result, ServiceError};
 
-/// The largest letter accepted.
-pub const MAX_LETTER_BYTES: usize = 20 * 1024 * 1024;
+/// The largest letter accepted: as large as any file kept.
+pub const MAX_LETTER_BYTES: usize = MAX_FILE_BYTES;
 
-/// What a file is, by its first bytes, whatever its name says: PDF, PNG, JPEG or .docx.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"PK\x03\x04")
-        && bytes.windows(17).any(|w| w == b"word/document.xml")
-    {
-        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    } else {
-        None
-    }
-}
+/// What a letter may be: a signed and stamped page, scanned or as sent.
+const LETTER_KINDS: &[FileKind] = &[FileKind::Pdf, FileKind::Png, FileKind::Jpeg, FileKind::Docx];
 
 impl Luoshi {
     pub async fn upload_letter(
@@ -54,26 +41,22 @@ impl Luoshi {
         if bytes.len() > MAX_LETTER_BYTES {
             return Err(ServiceError::invalid("file", "文件超过 20 MB"));
         }
-        let content_type = sniff(bytes).ok_or_else(|| {
-            ServiceError::invalid("file", "只接受 PDF、图片(PNG、JPEG)或 Word(.docx)文件")
-        })?;
+        let content_type = FileKind::of(bytes)
+            .filter(|k| LETTER_KINDS.contains(k))
+            .map(FileKind::media_type)
+            .ok_or_else(|| {
+                ServiceError::invalid("file", "只接受 PDF、图片(PNG、JPEG)或 Word(.docx)文件")
+            })?;
         for m in matters {
             self.visible_matter(user, *m).await?;
         }
-        let sha256: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = sha256_hex(bytes);
         let letter = Letter {
             id: 0,
             org_id: org,
             unit_id,
             year,
-            file_name: file_name
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(200)
-                .collect(),
+            file_name: kept_name(file_name),
             content_type: content_type.into(),
             sha256,
             size: bytes.len(),

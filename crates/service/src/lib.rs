@@ -4,6 +4,7 @@
 
 mod accountability;
 pub mod assess;
+pub mod attachments;
 pub mod auth;
 pub mod bulletin;
 mod calendar;
@@ -60,6 +61,10 @@ pub struct Rules {
     pub lockout_failures_per_address: usize,
     /// … for this many minutes.
     pub lockout_minutes: i64,
+    /// The sources whose matters need a file from the lead unit on their record before it may
+    /// ask to close them (`["instruction"]`, say). None by default: evidence is asked for only
+    /// where an office chooses to, not of every report.
+    pub evidence_before_completion: Vec<luoshi_domain::Source>,
 }
 
 impl Default for Rules {
@@ -74,6 +79,7 @@ impl Default for Rules {
             lockout_failures: 5,
             lockout_failures_per_address: 20,
             lockout_minutes: 15,
+            evidence_before_completion: Vec::new(),
         }
     }
 }

@@ -57,6 +57,8 @@ pub struct MatterDetail {
     /// For each event, how a report compared with the plan on its day (超进度, 达进度 …);
     /// `None` for events that are not reports, or reports on matters without a plan.
     pub progress: Vec<Option<ProgressClass>>,
+    /// The files on its record, in the order they were added; each rests on one of `events`.
+    pub attachments: Vec<crate::attachments::Attachment>,
     pub working_days_left: Option<i64>,
 }
 

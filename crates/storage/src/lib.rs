@@ -2,7 +2,7 @@
 //!
 //! - One module per area holds its operations, each an `async fn` over [`sql::Db`]: `org`,
 //!   `people`, `sessions`, `calendar`, `matters` (with `query`), `events`, `lights`, `tally`,
-//!   `ladder`, `outbox`, `inbox`, `audit`, `accountability`, `bulletin`, `letter`.
+//!   `ladder`, `outbox`, `inbox`, `audit`, `accountability`, `bulletin`, `letter`, `attachment`.
 //! - [`store::SqlStore`] implements [`Store`] once over any [`sql::Backend`], naming for each
 //!   method the operation and the transaction it needs.
 //! - [`sqlite`] and [`postgres`] are the backends: connections, migrations (one folder per
@@ -12,6 +12,7 @@
 //! written together or not at all. The backend is chosen by the database URL.
 
 pub mod accountability;
+pub mod attachment;
 mod audit;
 pub mod bulletin;
 mod calendar;
@@ -38,6 +39,7 @@ pub mod store;
 mod tally;
 
 use async_trait::async_trait;
+use attachment::Attachment;
 use bulletin::BulletinRow;
 use chrono::{DateTime, NaiveDate, Utc};
 use letter::Letter;
@@ -218,6 +220,17 @@ pub trait Store: Send + Sync + 'static {
     async fn save_letter(&self, letter: &Letter, bytes: &[u8]) -> Result<i64>;
     async fn letters(&self, org: UnitId, year: i32) -> Result<Vec<Letter>>;
     async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>>;
+    /// Keeps a file on a matter's record (its bytes once, by their hash) with the event that
+    /// records its upload, in one transaction; the attachment's id, which is the event's.
+    async fn save_attachment(
+        &self,
+        attachment: &Attachment,
+        upload: &NewEvent,
+        bytes: &[u8],
+    ) -> Result<EventId>;
+    /// The files on these matters, in the order they were added.
+    async fn attachments(&self, matters: &[MatterId]) -> Result<Vec<Attachment>>;
+    async fn attachment_file(&self, id: EventId) -> Result<Option<(Attachment, Vec<u8>)>>;
     /// The org's bulletins, newest first.
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>>;
     async fn bulletin(&self, id: i64) -> Result<Option<BulletinRow>>;

@@ -14,6 +14,7 @@ use luoshi_domain::{
     DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
 
+use crate::attachment::Attachment;
 use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
@@ -21,8 +22,8 @@ use crate::sql::{Access, Backend};
 use crate::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
     ScopeCounts, SignedIn, Store, SweepLease, Tally, Token, TokenKind, UnitMerge, UnitMonth,
-    accountability, audit, bulletin, calendar, events, inbox, ladder, letter, lights, matters, org,
-    outbox, people, sessions, tally,
+    accountability, attachment, audit, bulletin, calendar, events, inbox, ladder, letter, lights,
+    matters, org, outbox, people, sessions, tally,
 };
 
 /// The store on one database.
@@ -294,6 +295,26 @@ impl<B: Backend> Store for SqlStore<B> {
 
     async fn letter_file(&self, id: i64) -> Result<Option<(Letter, Vec<u8>)>> {
         run!(self, Read, |db| letter::file(db, id).await)
+    }
+
+    async fn save_attachment(
+        &self,
+        attachment: &Attachment,
+        upload: &NewEvent,
+        bytes: &[u8],
+    ) -> Result<EventId> {
+        let (a, upload, bytes) = (attachment.clone(), upload.clone(), bytes.to_vec());
+        run!(self, Chain, |db| attachment::save(db, &a, &upload, &bytes)
+            .await)
+    }
+
+    async fn attachments(&self, matters: &[MatterId]) -> Result<Vec<Attachment>> {
+        let ids = matters.to_vec();
+        run!(self, Read, |db| attachment::of_matters(db, &ids).await)
+    }
+
+    async fn attachment_file(&self, id: EventId) -> Result<Option<(Attachment, Vec<u8>)>> {
+        run!(self, Read, |db| attachment::file(db, id).await)
     }
 
     async fn bulletins(&self, org: UnitId) -> Result<Vec<BulletinRow>> {

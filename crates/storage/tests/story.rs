@@ -902,10 +902,49 @@ async fn deliveries_and_records() {
     assert_eq!(timeline.len(), 5);
     assert_eq!(timeline[4].data.percent, Some(30));
 
+    // A file on a report rests on an event of its own; the letter's bytes are not kept twice.
+    let evidence = luoshi_storage::attachment::Attachment {
+        id: luoshi_domain::EventId(0),
+        matter_id: m.id,
+        on_event_id: Some(timeline[4].id),
+        file_name: "现场照片.pdf".into(),
+        media_type: "application/pdf".into(),
+        sha256: letter.sha256.clone(),
+        size: bytes.len(),
+    };
+    let upload = event(EventKind::Attached, "整改前后对比");
+    let attached = store
+        .save_attachment(&evidence, &upload, &bytes)
+        .await
+        .unwrap();
+    let listed = store.attachments(&[m.id, MatterId(999)]).await.unwrap();
+    assert_eq!(
+        listed,
+        [luoshi_storage::attachment::Attachment {
+            id: attached,
+            ..evidence
+        }]
+    );
+    let (_, file) = store.attachment_file(attached).await.unwrap().unwrap();
+    assert_eq!(file, bytes);
+    assert!(
+        store
+            .attachment_file(timeline[4].id)
+            .await
+            .unwrap()
+            .is_none(),
+        "a report is not a file"
+    );
+    let timeline = store.events_of(&[m.id]).await.unwrap();
+    assert_eq!(
+        (timeline.len(), timeline[5].id, timeline[5].data.kind),
+        (6, attached, EventKind::Attached)
+    );
+
     // The audit chain holds every event written above, and its head is the last of them.
-    assert_eq!(store.audit_verify().await.unwrap(), Ok(5));
+    assert_eq!(store.audit_verify().await.unwrap(), Ok(6));
     let (head, hash) = store.audit_head().await.unwrap().unwrap();
-    assert_eq!(head, timeline[4].id.0);
+    assert_eq!(head, timeline[5].id.0);
     assert!(store.audit_holds(head, &hash).await.unwrap());
     assert!(!store.audit_holds(head, "0").await.unwrap());
 

@@ -791,3 +791,36 @@ fn a_co_unit_that_reported_its_part_done_is_not_behind() {
     let m = act(&w, &w.czj, &m, feedback(100)).unwrap();
     assert_eq!(describe_co_units(&m, &w.tree), None);
 }
+
+#[test]
+fn files_are_added_by_the_office_the_units_at_work_and_their_leader_until_the_matter_ends() {
+    let w = world();
+    let attach = |who: &User, m: &Matter| {
+        Actor {
+            user: who,
+            tree: &w.tree,
+        }
+        .may_attach(m)
+    };
+    let mut m = draft();
+    m.leader_id = Some(w.leader.id);
+    assert_eq!(
+        attach(&w.ducha, &m),
+        Ok(None),
+        "the office files the 批示件 on a draft"
+    );
+    assert!(attach(&w.fgw, &m).is_err(), "a draft is the office's alone");
+
+    let m = act(&w, &w.ducha, &m, Action::Assign).unwrap();
+    assert_eq!(attach(&w.fgw, &m), Ok(Some(FGW)), "evidence is the unit's");
+    assert_eq!(attach(&w.czj, &m), Ok(Some(CZJ)));
+    assert_eq!(attach(&w.leader, &m), Ok(None));
+    assert!(matches!(attach(&w.other, &m), Err(Denied::Forbidden(_))));
+
+    let mut closed = m.clone();
+    closed.state = MatterState::Closed;
+    assert!(matches!(
+        attach(&w.ducha, &closed),
+        Err(Denied::WrongState { .. })
+    ));
+}

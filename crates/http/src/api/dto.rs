@@ -6,6 +6,7 @@ use luoshi_domain::{
     AssignmentRole, AssignmentState, Cadence, Cause, EventKind, Light, Matter, MatterState,
     OrgTree, ProgressClass, Role, Source, Unit, UnitKind, Urgency, User,
 };
+use luoshi_service::attachments::Attachment;
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -181,6 +182,31 @@ pub struct EventDto {
     new_deadline: Option<NaiveDate>,
 }
 
+/// A file on a matter's record; its upload is the event with the same id.
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentDto {
+    id: i64,
+    name: String,
+    size: usize,
+    sha256: String,
+    media_type: String,
+    /// The report or step it is evidence for; `null` for the matter as a whole.
+    on_event_id: Option<i64>,
+}
+
+impl From<&Attachment> for AttachmentDto {
+    fn from(a: &Attachment) -> Self {
+        AttachmentDto {
+            id: a.id.0,
+            name: a.file_name.clone(),
+            size: a.size,
+            sha256: a.sha256.clone(),
+            media_type: a.media_type.clone(),
+            on_event_id: a.on_event_id.map(|e| e.0),
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ExtensionDto {
     new_deadline: NaiveDate,
@@ -280,6 +306,7 @@ pub struct MatterDto {
     created_at: DateTime<FixedOffset>,
     assignments: Vec<AssignmentDto>,
     events: Vec<EventDto>,
+    attachments: Vec<AttachmentDto>,
 }
 
 impl MatterDto {
@@ -382,6 +409,7 @@ impl MatterDto {
                     last_feedback_at: a.last_feedback_at.map(china),
                 })
                 .collect(),
+            attachments: d.attachments.iter().map(AttachmentDto::from).collect(),
             events: d
                 .events
                 .into_iter()

@@ -3,6 +3,7 @@
 
 mod accountability;
 mod assessment;
+mod attachments;
 mod auth;
 mod bulletins;
 mod calendar;
@@ -101,9 +102,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accountability::decide))
         .routes(routes!(letters::list, letters::upload).layer(upload_limit()))
         .routes(routes!(letters::file))
+        .routes(routes!(attachments::upload).layer(upload_limit()))
+        .routes(routes!(attachments::file))
 }
 
-/// The body limit of a call that carries a file (a table or a letter): the pages' own.
+/// The body limit of a call that carries a file (a table, a letter, an attachment): the pages'
+/// own.
 fn upload_limit() -> axum::extract::DefaultBodyLimit {
     axum::extract::DefaultBodyLimit::max(crate::web::MAX_UPLOAD_BYTES + 64 * 1024)
 }

@@ -112,6 +112,7 @@ pub fn event(text: &str) -> String {
         "机构调整" => "Reorganised",
         "改派" => "Reassigned",
         "修改" => "Edited",
+        "上传附件" => "File attached",
         other => return message(other),
     };
     done.to_string()
@@ -1005,6 +1006,19 @@ fn english(zh: &str) -> Option<&'static str> {
         "退出失败,请重试" => "Signing out failed; please try again",
         "服务器内部错误,请稍后重试" => "Internal server error; please try again later",
         "请求的地址不存在" => "There is no page at this address",
+        "上传附件" => "Attach a file",
+        "PDF、OFD、图片、Word(.docx)、Excel(.xlsx)或 ZIP 压缩包,每个不超过 {0} MB" => {
+            "PDF, OFD, an image, Word (.docx), Excel (.xlsx) or a ZIP archive, {0} MB at most"
+        }
+        "附于" => "Evidence for",
+        "事项本身" => "The matter as a whole",
+        "附件说明" => "Note",
+        "本类事项申请办结前,须由牵头单位上传佐证材料。" => {
+            "Matters of this source need a file from the lead unit before closure is asked for."
+        }
+        "附件已上传,已记入办理过程" => {
+            "The file is attached and recorded in the timeline"
+        }
         "该地址不支持此请求方法" => "This address does not accept that method",
         "表单已过期或来源不明,请返回刷新页面后重新提交。" => {
             "The form has expired or its origin is unknown; go back, reload the page and submit again."

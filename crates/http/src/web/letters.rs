@@ -43,7 +43,7 @@ async fn show(
         .map(|l| {
             context! {
                 id => l.id, unit => view::unit_name(&tree, l.unit_id), name => l.file_name,
-                size => format!("{:.1} KB", l.size as f64 / 1024.0),
+                size => view::file_size(l.size),
                 matters => l.matter_ids.len(), at => view::cn_time(l.uploaded_at),
             }
         })

@@ -4,12 +4,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use luoshi_domain::{Action, Actor, AssignmentRole, AssignmentState, MatterId, MatterState, Role};
+use luoshi_domain::attachment::MAX_FILE_BYTES;
+use luoshi_domain::{
+    Action, Actor, AssignmentRole, AssignmentState, EventId, EventKind, MatterId, MatterState, Role,
+};
+use luoshi_service::attachments::NewFile;
 use minijinja::context;
 
 use super::PageError;
-use super::form::{Fields, field};
-use super::form::{MatterPath, Posted};
+use super::form::{Fields, MatterPath, Posted, Upload, UploadRefused, field, unread};
 use super::render;
 use super::session::Viewer;
 use super::view::{self, ViewerView};
@@ -294,6 +297,32 @@ async fn show_matter(
     } else {
         Vec::new()
     };
+    // The upload form, for whoever may add files, offers to attach to the matter itself or to
+    // one of the reports and steps they may attach to.
+    let attach_to: Option<Vec<_>> = Actor {
+        user: &viewer.user,
+        tree: &tree,
+    }
+    .may_attach(matter)
+    .ok()
+    .map(|unit| {
+        detail
+            .events
+            .iter()
+            .filter(|e| e.data.kind != EventKind::Attached)
+            .filter(|e| unit.is_none() || e.data.unit_id == unit)
+            .map(|e| {
+                context! {
+                    id => e.id.0, kind => e.data.kind.label(), at => view::cn_time(e.data.at),
+                }
+            })
+            .collect()
+    });
+    let evidence_required = s
+        .luoshi
+        .rules()
+        .evidence_before_completion
+        .contains(&matter.source);
     let (m, events) = view::matter_page(&detail, &tree, &people);
     let returned = latest_return(&detail.view.matter, &detail.events);
     let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter, detail.chain.open_below)
@@ -315,6 +344,7 @@ async fn show_matter(
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
+            attach_to, evidence_required, max_mb => MAX_FILE_BYTES >> 20,
             notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
@@ -495,6 +525,7 @@ pub(super) fn done_notice(verb: &str) -> Option<&'static str> {
         "cancel" => "事项已撤销",
         "reassign" => "已改派,新承办单位已收到通知",
         "decompose" => "已分解为子事项",
+        "attach" => "附件已上传,已记入办理过程",
         _ => return None,
     })
 }
@@ -557,5 +588,69 @@ pub async fn matter_step(
             let api = ApiError::from(e);
             show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
         }
+    }
+}
+
+/// Puts a file on the matter's record from its page, then shows the timeline it joined.
+pub async fn attach(
+    State(s): State<AppState>,
+    MatterPath(id): MatterPath,
+    upload: Result<Upload, UploadRefused>,
+) -> Response {
+    let Upload {
+        viewer,
+        fields,
+        file,
+    } = match upload {
+        Ok(upload) => upload,
+        Err(UploadRefused::Unread { viewer, too_large }) => {
+            let over = format!("文件超过 {} MB,请压缩或拆分后再上传", MAX_FILE_BYTES >> 20);
+            let (status, message) = unread(too_large, &over);
+            return show_matter(&s, &viewer, id, status, Some(&message), &Fields::new()).await;
+        }
+        Err(page) => return page.into_response(),
+    };
+    let on_event = match field(&fields, "on_event_id") {
+        "" => None,
+        step => match step.parse() {
+            Ok(step) => Some(EventId(step)),
+            Err(_) => {
+                let why = "所附的办理步骤有误,请重新选择";
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return show_matter(&s, &viewer, id, status, Some(why), &fields).await;
+            }
+        },
+    };
+    let (name, bytes) = file.unwrap_or_default();
+    let file = NewFile {
+        file_name: &name,
+        bytes: &bytes,
+        note: field(&fields, "note"),
+        on_event,
+    };
+    match s.luoshi.attach(&viewer.user, id, file).await {
+        Ok(a) => {
+            let to = format!("/matters/{id}#event-{}", a.id.0);
+            Redirect::to(&with_done(&to, "attach")).into_response()
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &fields).await
+        }
+    }
+}
+
+/// A file on a matter's record, to whoever may read the matter.
+pub async fn download(
+    State(s): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>().map(EventId) else {
+        return PageError::not_found("地址中的附件编号有误").into_response();
+    };
+    match s.luoshi.attachment_file(&viewer.user, id).await {
+        Ok((a, bytes)) => crate::api::attachment(&a.media_type, &a.file_name, bytes),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -178,6 +178,12 @@ pub fn router() -> Routes {
         .post("/matters/{id}/reassign", matter::reassign)
         .get("/matters/{id}/edit", register::edit_page)
         .post("/matters/{id}/edit", register::edit_submit)
+        .post_with(
+            "/matters/{id}/attachments",
+            matter::attach,
+            upload(luoshi_domain::attachment::MAX_FILE_BYTES + 64 * 1024),
+        )
+        .get("/attachments/{id}", matter::download)
         .post("/matters/{id}/{verb}", matter::matter_step)
         .get("/lang/{code}", switch_language)
         .get("/static/app.css", || async {

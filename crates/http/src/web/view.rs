@@ -166,6 +166,34 @@ pub struct EventRow {
     percent: Option<u8>,
     problems: String,
     next_steps: String,
+    /// The files uploaded by this event, or attached to this report or step.
+    files: Vec<FileLink>,
+    /// For an upload, the report or step its file is evidence for.
+    on_step: Option<StepLink>,
+}
+
+#[derive(Serialize)]
+pub struct FileLink {
+    id: i64,
+    name: String,
+    size: String,
+}
+
+#[derive(Serialize)]
+pub struct StepLink {
+    id: i64,
+    kind: &'static str,
+    at: String,
+}
+
+/// A file's size as people read it: 356.2 KB, 4.8 MB.
+pub fn file_size(bytes: usize) -> String {
+    let kb = bytes as f64 / 1024.0;
+    if kb < 1024.0 {
+        format!("{kb:.1} KB")
+    } else {
+        format!("{:.1} MB", kb / 1024.0)
+    }
 }
 
 #[derive(Serialize)]
@@ -370,6 +398,27 @@ pub fn matter_page(
                 percent: e.data.percent,
                 problems: e.data.problems.clone(),
                 next_steps: e.data.next_steps.clone(),
+                files: d
+                    .attachments
+                    .iter()
+                    .filter(|a| a.id == e.id || a.on_event_id == Some(e.id))
+                    .map(|a| FileLink {
+                        id: a.id.0,
+                        name: a.file_name.clone(),
+                        size: file_size(a.size),
+                    })
+                    .collect(),
+                on_step: d
+                    .attachments
+                    .iter()
+                    .find(|a| a.id == e.id)
+                    .and_then(|a| a.on_event_id)
+                    .and_then(|on| d.events.iter().find(|s| s.id == on))
+                    .map(|s| StepLink {
+                        id: s.id.0,
+                        kind: s.data.kind.label(),
+                        at: cn_time(s.data.at),
+                    }),
             }
         })
         .collect();

@@ -62,6 +62,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /accountability", "DAADDDD"),
     ("GET /letters", "DAADDDD"),
     ("GET /letters/{id}/file", "DAADDDD"),
+    ("GET /attachments/{id}", "DAAAADD"),
+    ("POST /matters/{id}/attachments", "DDADADD"),
     ("GET /bulletins", "DAAADDD"),
     ("GET /bulletins/{id}", "DAADDDD"),
     ("GET /bulletins/{id}/docx", "DAADDDD"),
@@ -171,8 +173,17 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /api/v1/letters", "DAADDDD"),
     ("POST /api/v1/letters", "DAADDDD"),
     ("GET /api/v1/letters/{id}/file", "DAADDDD"),
+    // `{id}` of a file is the one the office put on the matter's record; the mayor reads the
+    // matter but is neither its responsible leader nor in charge of its unit.
+    ("POST /api/v1/matters/{id}/attachments", "DDADADD"),
+    ("GET /api/v1/attachments/{id}", "DAAAADD"),
     ("POST /logout", "DAAAAAA"),
 ];
+
+/// Whether a page's form carries a file, and so is posted as multipart.
+fn takes_a_file(path: &str) -> bool {
+    ["/import", "/letters", "/admin/contacts"].contains(&path) || path.ends_with("/attachments")
+}
 
 /// Does a served route (`/matters/{id}/{verb}`) cover a table entry (`/matters/{id}/sign`)?
 fn covers(route: &str, entry: &str) -> bool {
@@ -217,6 +228,7 @@ struct Fixture {
     matter: i64,
     bulletin: i64,
     letter: i64,
+    attachment: i64,
     record: i64,
     message: String,
     /// Two of fgw's API tokens: one to revoke on the page, one through the API.
@@ -336,6 +348,17 @@ async fn fixture(app: &TestApp) -> Fixture {
     assert!(res.status().is_redirection() || res.status().is_success());
     let page = page_of(app, ducha, "/letters?year=2026").await;
     let letter = first_id(&page, "/letters/");
+    let (content_type, body) = luoshi_testkit::app::multipart(&[], ("批示件.pdf", PDF));
+    let (status, attached) = app
+        .post_raw(
+            ducha,
+            &format!("/matters/{matter}/attachments"),
+            &content_type,
+            body,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{attached}");
+    let attachment = attached["id"].as_i64().unwrap();
     post_form(
         "/accountability",
         vec![
@@ -413,6 +436,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         matter,
         bulletin,
         letter,
+        attachment,
         record,
         message,
         api_tokens,
@@ -502,6 +526,8 @@ impl Fixture {
             self.bulletin.to_string()
         } else if entry_in_app.starts_with("/letters/") {
             self.letter.to_string()
+        } else if entry_in_app.starts_with("/attachments/") {
+            self.attachment.to_string()
         } else if entry_in_app.starts_with("/accountability/") {
             self.record.to_string()
         } else if entry.starts_with("/account/tokens/") {
@@ -565,7 +591,7 @@ async fn call(
             };
             form.push(("username".into(), username.into()));
             form.push(("password".into(), "luoshi-demo".into()));
-            if ["/import", "/letters", "/admin/contacts"].contains(&path) {
+            if takes_a_file(path) {
                 let fields: Vec<(&str, &str)> =
                     form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let (content_type, body) =
@@ -784,7 +810,9 @@ async fn no_route_answers_bad_input_with_a_server_error_or_a_change() {
                         wrong.push(format!("POST {path} with {what}: {}", res.status()));
                     }
                 }
-                if ["/import", "/import/rows", "/letters"].contains(&path.as_str()) {
+                if ["/import", "/import/rows", "/letters"].contains(&path.as_str())
+                    || path.ends_with("/attachments")
+                {
                     let (content_type, body) = luoshi_testkit::app::multipart(
                         &[("csrf", &csrf(&token))],
                         ("big.xlsx", &vec![0u8; 25 * 1024 * 1024]),
@@ -961,7 +989,7 @@ async fn every_form_without_its_csrf_token_is_refused_before_anything_is_read() 
             let (content_type, body) = luoshi_testkit::app::multipart(&fields, ("letter.pdf", PDF));
             let before = everything(&app, &fx).await;
             let post = http.post(format!("{origin}{path}")).header(COOKIE, &cookie);
-            let res = if ["/import", "/letters", "/admin/contacts"].contains(&path.as_str()) {
+            let res = if takes_a_file(&path) {
                 post.header(CONTENT_TYPE, &content_type).body(body)
             } else {
                 post.form(&fields)

@@ -1,6 +1,7 @@
 //! The API and the pages against a real server, one test binary for the crate.
 
 mod assessment;
+mod attachments;
 mod authorization;
 mod cascade;
 mod corrections;

@@ -33,6 +33,15 @@ fn failed(what: impl std::fmt::Display) -> ServiceError {
     ServiceError::Internal(format!("demo data: {what}").into())
 }
 
+/// A one-page PDF the demo's units file as evidence where the office asks for it.
+const EVIDENCE_PDF: &[u8] = b"%PDF-1.4
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj
+trailer << /Root 1 0 R >>
+%%EOF
+";
+
 /// Fills an empty database with the demo city; leaves a database with data untouched.
 pub async fn build(luoshi: &Luoshi) -> Result<Built> {
     if !luoshi.store().is_empty().await? {
@@ -307,11 +316,28 @@ impl<'a> Replay<'a> {
                 .reports
                 .last()
                 .map_or("已按要求完成各项任务。", |r| &r.text);
+            let asked_at = self.days_ago(last, 300);
+            // Under an office's rule that the source needs evidence, the unit files it first,
+            // as its liaison would.
+            if self
+                .luoshi
+                .rules()
+                .evidence_before_completion
+                .contains(&m.source)
+            {
+                self.clock.set(asked_at);
+                let evidence = crate::attachments::NewFile {
+                    file_name: "办结佐证材料.pdf",
+                    bytes: EVIDENCE_PDF,
+                    note: "",
+                    on_event: None,
+                };
+                self.luoshi.attach(&lead_liaison, id, evidence).await?;
+            }
             let action = Action::RequestCompletion {
                 summary: summary.to_string(),
             };
-            self.step(&lead_liaison, id, self.days_ago(last, 300), action)
-                .await?;
+            self.step(&lead_liaison, id, asked_at, action).await?;
         }
         let review = match m.scenario {
             Scenario::Returned => Some(Action::Return {

@@ -17,10 +17,16 @@ impl Luoshi {
         let (matter, events) = self.visible_matter_with_events(user, id).await?;
         let descendants = self.store.descendants(&[matter.id]).await?;
         let chain = self.chain(user, &matter, descendants).await?;
-        Ok(self.detail(matter, events, chain))
+        self.detail(matter, events, chain).await
     }
 
-    pub(super) fn detail(&self, matter: Matter, events: Vec<Event>, chain: Chain) -> MatterDetail {
+    pub(super) async fn detail(
+        &self,
+        matter: Matter,
+        events: Vec<Event>,
+        chain: Chain,
+    ) -> Result<MatterDetail> {
+        let attachments = self.store.attachments(&[matter.id]).await?;
         let working_days_left = matter
             .deadline
             .map(|d| self.calendar().working_days_between(self.today(), d));
@@ -33,13 +39,14 @@ impl Luoshi {
             .collect();
         let mut view = self.view(matter);
         view.light = chain.light;
-        MatterDetail {
+        Ok(MatterDetail {
             view,
             chain,
             events,
             progress,
+            attachments,
             working_days_left,
-        }
+        })
     }
 
     /// The matters the caller may see that match the query, one page of them.
@@ -167,7 +174,7 @@ impl Luoshi {
         self.admit(user, id, matter)
     }
 
-    pub(super) async fn visible_matter_with_events(
+    pub(crate) async fn visible_matter_with_events(
         &self,
         user: &User,
         id: MatterId,

@@ -253,7 +253,7 @@ impl Luoshi {
         if changed.is_empty() {
             let descendants = self.store.descendants(&[id]).await?;
             let chain = self.chain(user, &before, descendants).await?;
-            return Ok(self.detail(before, events, chain));
+            return self.detail(before, events, chain).await;
         }
         let event = NewEvent::new(
             EventKind::Edited,
@@ -280,7 +280,7 @@ impl Luoshi {
         );
         let descendants = self.store.descendants(&[id]).await?;
         let chain = self.chain(user, &transition.matter, descendants).await?;
-        Ok(self.detail(transition.matter, events, chain))
+        self.detail(transition.matter, events, chain).await
     }
 }
 

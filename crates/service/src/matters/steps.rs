@@ -24,6 +24,9 @@ impl Luoshi {
         let mut attempts = 0;
         loop {
             let (matter, mut events) = self.visible_matter_with_events(user, id).await?;
+            if matches!(action, Action::RequestCompletion { .. }) {
+                self.require_evidence(&matter, &events).await?;
+            }
             let descendants = self.store.descendants(&[matter.id]).await?;
             let now = self.now();
             let transition = with_actor(self, user, |actor| {
@@ -49,7 +52,7 @@ impl Luoshi {
                         });
                     events.extend(written);
                     let chain = self.chain(user, &transition.matter, descendants).await?;
-                    return Ok(self.detail(transition.matter, events, chain));
+                    return self.detail(transition.matter, events, chain).await;
                 }
                 Err(StoreError::Conflict(_)) if attempts < MAX_RETRIES => attempts += 1,
                 Err(e) => return Err(e.into()),

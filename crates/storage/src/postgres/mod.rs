@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0016_office_setup.sql"),
     include_str!("../../migrations/postgres/0017_primary_liaison.sql"),
     include_str!("../../migrations/postgres/0018_scope_orgs.sql"),
+    include_str!("../../migrations/postgres/0019_attachments.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi

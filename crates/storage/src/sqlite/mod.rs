@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0016_office_setup.sql"),
     include_str!("../../migrations/sqlite/0017_primary_liaison.sql"),
     include_str!("../../migrations/sqlite/0018_scope_orgs.sql"),
+    include_str!("../../migrations/sqlite/0019_attachments.sql"),
 ];
 
 /// The SQLite file and the threads that reach it.
@@ -71,7 +72,8 @@ impl SqlStore<Sqlite> {
     }
 
     /// Checks a database file without changing it: its integrity, its schema version (not newer
-    /// than this build knows) and how many matters it holds.
+    /// than this build knows), that every kept file (attachments, letters) still hashes to the
+    /// SHA-256 it is kept under, and how many matters it holds.
     pub fn verify_file(path: &Path) -> Result<(u32, i64)> {
         let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|e| {
@@ -90,6 +92,8 @@ impl SqlStore<Sqlite> {
                 path.display()
             )));
         }
+        check_blobs(&conn)
+            .map_err(|why| StoreError::Corrupt(format!("{}: {why}", path.display())))?;
         let matters: i64 = conn.query_row("SELECT COUNT(*) FROM matters", [], |r| r.get(0))?;
         Ok((version, matters))
     }
@@ -111,6 +115,42 @@ impl SqlStore<Sqlite> {
             },
         })
     }
+}
+
+/// The first kept file whose bytes no longer hash to the SHA-256 it is kept under: a page can
+/// pass the integrity check and still carry altered bytes. Schemas from before files were kept
+/// have none to check.
+fn check_blobs(conn: &Connection) -> std::result::Result<(), String> {
+    use sha2::{Digest, Sha256};
+    let text = |e: rusqlite::Error| e.to_string();
+    let has_blobs: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blobs')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(text)?;
+    if !has_blobs {
+        return Ok(());
+    }
+    let mut blobs = conn
+        .prepare("SELECT sha256, bytes FROM blobs ORDER BY sha256")
+        .map_err(text)?;
+    let mut rows = blobs.query([]).map_err(text)?;
+    while let Some(row) = rows.next().map_err(text)? {
+        let kept: String = row.get(0).map_err(text)?;
+        let bytes = row.get_ref(1).map_err(text)?;
+        let actual: String = Sha256::digest(bytes.as_blob().map_err(|e| e.to_string())?)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if actual != kept {
+            return Err(format!(
+                "a kept file (attachment or letter) no longer matches its SHA-256 {kept}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Runs an operation on a connection in the transaction `access` asks for.
