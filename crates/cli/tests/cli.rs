@@ -239,14 +239,16 @@ async fn attachments_come_back_from_a_restore_byte_for_byte_and_altered_ones_are
     const EVIDENCE: &[u8] = b"%PDF-1.7\n% the unit's stamped completion report\n%%EOF\n";
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("live");
-    let (server, url, _) = start(&[
-        "demo",
-        "--data",
-        data.to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-    ])
-    .await;
+    let server = Cli::bare(BIN)
+        .start(&[
+            "demo",
+            "--data",
+            data.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .await;
+    let url = server.url.clone();
     let http = reqwest::Client::new();
     let fgw = token(&http, &url, "fgw").await;
     let working: Value = http
@@ -284,35 +286,45 @@ async fn attachments_come_back_from_a_restore_byte_for_byte_and_altered_ones_are
     let sha256 = attached["sha256"].as_str().unwrap().to_string();
 
     let backup = dir.path().join("backup.db");
-    let args = ["backup", "--data", data.to_str().unwrap()];
-    let out = luoshi().args(args).arg(&backup).output().await.unwrap();
+    let out = Cli::bare(BIN)
+        .run(&[
+            "backup",
+            "--data",
+            data.to_str().unwrap(),
+            backup.to_str().unwrap(),
+        ])
+        .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    stop(server).await;
+    server.stop().await;
 
     let restored = dir.path().join("restored");
-    let out = luoshi()
-        .args(["restore", backup.to_str().unwrap(), "--data"])
-        .arg(&restored)
-        .output()
-        .await
-        .unwrap();
+    let out = Cli::bare(BIN)
+        .run(&[
+            "restore",
+            backup.to_str().unwrap(),
+            "--data",
+            restored.to_str().unwrap(),
+        ])
+        .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (server, url, _) = start(&[
-        "serve",
-        "--data",
-        restored.to_str().unwrap(),
-        "--addr",
-        "127.0.0.1:0",
-    ])
-    .await;
+    let server = Cli::bare(BIN)
+        .start(&[
+            "serve",
+            "--data",
+            restored.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .await;
+    let url = server.url.clone();
     let fgw = token(&http, &url, "fgw").await;
     let file = http
         .get(format!("{url}/api/v1/attachments/{id}"))
@@ -322,7 +334,7 @@ async fn attachments_come_back_from_a_restore_byte_for_byte_and_altered_ones_are
         .unwrap();
     assert_eq!(file.status(), reqwest::StatusCode::OK);
     assert_eq!(file.bytes().await.unwrap().as_ref(), EVIDENCE);
-    stop(server).await;
+    server.stop().await;
 
     let altered = dir.path().join("altered.db");
     std::fs::copy(&backup, &altered).unwrap();
@@ -334,12 +346,14 @@ async fn attachments_come_back_from_a_restore_byte_for_byte_and_altered_ones_are
         )
         .unwrap();
     let target = dir.path().join("x");
-    let out = luoshi()
-        .args(["restore", altered.to_str().unwrap(), "--data"])
-        .arg(&target)
-        .output()
-        .await
-        .unwrap();
+    let out = Cli::bare(BIN)
+        .run(&[
+            "restore",
+            altered.to_str().unwrap(),
+            "--data",
+            target.to_str().unwrap(),
+        ])
+        .await;
     assert_eq!(out.status.code(), Some(1), "an altered file is refused");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&sha256), "the file is named: {stderr}");

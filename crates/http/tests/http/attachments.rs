@@ -3,11 +3,11 @@
 
 use luoshi_domain::Source;
 use luoshi_service::Rules;
+use luoshi_testkit::app::{TestApp, spawn_app, spawn_app_with};
+use luoshi_testkit::browser::Browser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use luoshi_testkit::browser::Browser;
-use luoshi_testkit::app::{TestApp, spawn_app, spawn_app_with};
 
 luoshi_testkit::on_both_backends!(
     a_file_uploaded_by_the_lead_unit_downloads_byte_for_byte_and_joins_the_timeline,
