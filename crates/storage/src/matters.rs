@@ -111,14 +111,12 @@ pub async fn descendants(db: &mut impl Db, roots: &[MatterId]) -> Result<Vec<Mat
 pub async fn select(db: &mut impl Db, q: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
     let in_list_order = match (db.dialect(), q.scope, q.order) {
         (Dialect::Sqlite, Some(scope), Order::Deadline | Order::DeadlineLast) => {
-            let kept: i64 = db
-                .value(
-                    "SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM tally_matters
-                     WHERE scope_id = $1",
-                    args![scope.0],
-                )
-                .await?;
-            kept > MANY_MATTERS
+            let whole = MatterQuery {
+                scope: Some(scope),
+                ..MatterQuery::default()
+            };
+            let kept = kept_total(Dialect::Sqlite, &whole).expect("a whole scope is kept");
+            db.value::<i64>(&kept.text, &kept.args).await? > MANY_MATTERS
         }
         _ => false,
     };
