@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::light::LightContext;
 use crate::{
-    AssignmentRole, Cause, Event, EventId, EventKind, Matter, MatterId, UnitId, UnitKind,
-    china_date,
+    AssignmentRole, Cause, Event, EventId, EventKind, InstructionKind, Matter, MatterId, UnitId,
+    UnitKind, china_date,
 };
 
 /// A year (`2026`), a quarter (`2026-Q2`) or a month (`2026-06`).
@@ -182,6 +182,8 @@ pub enum FactKind {
     Praised,
     /// Named as a bad example in a published bulletin (通报批评).
     Criticized,
+    /// Praised by a leader in an instruction (领导肯定性批示), on the matter or on its report.
+    LeaderPraise,
 }
 
 impl FactKind {
@@ -197,6 +199,7 @@ impl FactKind {
             FactKind::Accountable => "被问责",
             FactKind::Praised => "通报表扬",
             FactKind::Criticized => "通报批评",
+            FactKind::LeaderPraise => "获领导肯定性批示",
         }
     }
 }
@@ -264,6 +267,12 @@ pub fn facts(
                 EventKind::Praised if in_period(e) => fact(m.lead_unit_id, FactKind::Praised, e.id),
                 EventKind::Criticized if in_period(e) => {
                     fact(m.lead_unit_id, FactKind::Criticized, e.id)
+                }
+                // Praise of a report is the reporting unit's; of the matter, its lead unit's.
+                EventKind::Instruction
+                    if in_period(e) && e.data.instruction == Some(InstructionKind::Praise) =>
+                {
+                    fact(unit.unwrap_or(m.lead_unit_id), FactKind::LeaderPraise, e.id)
                 }
                 EventKind::Accountability if in_period(e) => {
                     if let Some(u) = unit {
@@ -347,7 +356,8 @@ impl Scheme {
 
     /// The presets, after schemes offices publish: `reports` (base 100, −10 per missing report,
     /// −5 per empty one), `items` (+1 per item on time, −1 per late one, −2 per one returned) and
-    /// `lead_co` (+2 lead / +1 co when done on time, −5 / −2.5 when missed).
+    /// `lead_co` (+2 lead / +1 co when done on time, −5 / −2.5 when missed, +1 for a leader's
+    /// praise).
     pub fn preset(name: &str) -> Option<Scheme> {
         let rule = |when, role, points| ScoreRule {
             when,
@@ -392,6 +402,7 @@ impl Scheme {
                     rule(Accountable, None, -5.0),
                     rule(Praised, Some(Lead), 1.0),
                     rule(Criticized, Some(Lead), -1.0),
+                    rule(LeaderPraise, None, 1.0),
                 ],
             ),
             _ => return None,

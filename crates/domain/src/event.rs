@@ -36,6 +36,20 @@ labelled_enum!(
         Edited = "edited", "修改";
         /// A file added to the record; the comment is the uploader's note.
         Attached = "attached", "上传附件";
+        /// A leader's 批示, 圈阅 or 肯定 on the matter, or on one of its reports.
+        Instruction = "instruction", "领导批示";
+    }
+);
+
+labelled_enum!(
+    /// What a leader wrote on a matter (the seed's 快接、快办、快反馈 starts here).
+    InstructionKind {
+        /// 批示: tells the units what to do; they are asked to confirm they have it.
+        Instruct = "instruct", "批示";
+        /// 圈阅: read and ticked, often of a completion report before it is closed.
+        Read = "read", "圈阅";
+        /// 肯定: praise of the work or of one report, which assessment schemes may score.
+        Praise = "praise", "肯定";
     }
 );
 
@@ -52,6 +66,7 @@ impl EventKind {
                 | EventKind::Adjusted
                 | EventKind::Reorganized
                 | EventKind::Reassigned
+                | EventKind::Instruction
         )
     }
 }
@@ -73,6 +88,10 @@ pub struct NewEvent {
     pub next_steps: String,
     /// Extensions: the deadline asked for or granted.
     pub new_deadline: Option<NaiveDate>,
+    /// Instructions: what kind the leader wrote.
+    pub instruction: Option<InstructionKind>,
+    /// The earlier event this one is about: the report a leader's instruction was written on.
+    pub on_event: Option<EventId>,
 }
 
 impl NewEvent {
@@ -92,6 +111,8 @@ impl NewEvent {
             problems: String::new(),
             next_steps: String::new(),
             new_deadline: None,
+            instruction: None,
+            on_event: None,
         }
     }
 

@@ -63,6 +63,7 @@ pub fn concern(cause: Cause) -> String {
         Cause::ReportOverdue(d) | Cause::ReportDue(d) => format!("report:{d}"),
         Cause::NotSigned => "sign".into(),
         Cause::Behind(_) | Cause::FarBehind(_) => "plan".into(),
+        Cause::FirstReplyDue(_) | Cause::FirstReplyOverdue(_) => "first_reply".into(),
     }
 }
 

@@ -24,10 +24,10 @@ pub mod user;
 pub use authz::Power;
 pub use calendar::{Calendar, DayKind};
 pub use cascade::{Cascade, Culprit};
-pub use event::{Event, EventKind, NewEvent};
+pub use event::{Event, EventKind, InstructionKind, NewEvent};
 pub use ids::{EventId, MatterId, UnitId, UserId};
 pub use lifecycle::{
-    Action, Actor, Denied, ExtensionChain, OpenBelow, Transition, Visibility, apply,
+    Action, Actor, Denied, ExtensionChain, OnReport, OpenBelow, Transition, Visibility, apply,
 };
 pub use light::{Cause, Light, LightContext, LightRules, ProgressClass};
 pub use matter::{

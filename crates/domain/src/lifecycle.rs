@@ -12,6 +12,7 @@ mod cancel;
 mod completion;
 mod extension;
 mod feedback;
+mod instruct;
 mod remind;
 mod review;
 mod sign;
@@ -21,8 +22,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use self::actor::{Actor, Visibility};
 pub use self::extension::ExtensionChain;
+pub use self::instruct::OnReport;
 pub use self::unfinished::{OpenBelow, describe_co_units};
-use crate::event::{EventKind, NewEvent};
+use crate::event::{EventKind, InstructionKind, NewEvent};
 use crate::ids::UnitId;
 use crate::matter::{Assignment, Matter, MatterState};
 use crate::user::Role;
@@ -73,6 +75,12 @@ pub enum Action {
         to: UnitId,
         reason: String,
     },
+    /// A leader's 批示, 圈阅 or 肯定, on the matter or on one of its reports.
+    Instruct {
+        kind: InstructionKind,
+        text: String,
+        on: Option<OnReport>,
+    },
 }
 
 impl Action {
@@ -90,6 +98,7 @@ impl Action {
             Action::RejectExtension { .. } => "审批延期",
             Action::Cancel { .. } => "撤销",
             Action::Reassign { .. } => "改派",
+            Action::Instruct { kind, .. } => kind.label(),
         }
     }
 }
@@ -167,6 +176,7 @@ pub fn apply(
         Action::RejectExtension { reason } => extension::reject(&mut m, s, chain, reason)?,
         Action::Cancel { reason } => cancel::cancel(&mut m, s, reason)?,
         Action::Reassign { from, to, reason } => assign::reassign(&mut m, s, *from, *to, reason)?,
+        Action::Instruct { kind, text, on } => instruct::instruct(&m, s, *kind, text, *on)?,
     }
     m.version += 1;
     Ok(Transition {

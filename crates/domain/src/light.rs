@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::matter::{
-    Assignment, AssignmentRole, AssignmentState, Cadence, Matter, MatterState, Urgency,
+    Assignment, AssignmentRole, AssignmentState, Cadence, Matter, MatterState, Source, Urgency,
 };
 use crate::{china_date, matter::labelled_enum};
 
@@ -39,15 +39,23 @@ pub enum Cause {
     NotSigned,
     Behind(u8),
     FarBehind(u8),
+    /// A matter from a leader's 批示 has had no first reply from its lead unit, due that day.
+    FirstReplyDue(NaiveDate),
+    FirstReplyOverdue(NaiveDate),
 }
 
 impl Cause {
     pub fn light(self) -> Light {
         match self {
-            Cause::Overdue | Cause::ReportOverdue(_) | Cause::FarBehind(_) => Light::Red,
-            Cause::DeadlineNear | Cause::ReportDue(_) | Cause::NotSigned | Cause::Behind(_) => {
-                Light::Yellow
-            }
+            Cause::Overdue
+            | Cause::ReportOverdue(_)
+            | Cause::FarBehind(_)
+            | Cause::FirstReplyOverdue(_) => Light::Red,
+            Cause::DeadlineNear
+            | Cause::ReportDue(_)
+            | Cause::NotSigned
+            | Cause::Behind(_)
+            | Cause::FirstReplyDue(_) => Light::Yellow,
         }
     }
 
@@ -66,6 +74,8 @@ impl Cause {
             Cause::NotSigned => "not_signed".into(),
             Cause::Behind(p) => format!("behind:{p}"),
             Cause::FarBehind(p) => format!("far_behind:{p}"),
+            Cause::FirstReplyDue(d) => format!("first_reply_due:{d}"),
+            Cause::FirstReplyOverdue(d) => format!("first_reply_overdue:{d}"),
         }
     }
 
@@ -81,6 +91,8 @@ impl Cause {
             "not_signed" if arg.is_empty() => Some(Cause::NotSigned),
             "behind" => points().map(Cause::Behind),
             "far_behind" => points().map(Cause::FarBehind),
+            "first_reply_due" => day().map(Cause::FirstReplyDue),
+            "first_reply_overdue" => day().map(Cause::FirstReplyOverdue),
             _ => None,
         }
     }
@@ -96,6 +108,10 @@ impl Cause {
             Cause::NotSigned => "超时未签收".into(),
             Cause::Behind(p) => format!("落后计划进度{p}个百分点"),
             Cause::FarBehind(p) => format!("严重落后计划进度({p}个百分点)"),
+            Cause::FirstReplyDue(d) => format!("领导批示件应于{}前首次反馈", day(d)),
+            Cause::FirstReplyOverdue(d) => {
+                format!("领导批示件应于{}前首次反馈,尚未反馈", day(d))
+            }
         }
     }
 }
@@ -114,6 +130,9 @@ pub struct LightRules {
     pub sign_working_days: i64,
     /// …or within this many hours when the matter is 特急.
     pub sign_hours_urgent: i64,
+    /// A matter from a leader's 批示 has its lead unit's first report within this many working
+    /// days of assignment (快接、快办、快反馈).
+    pub first_reply_working_days: i64,
 }
 
 impl Default for LightRules {
@@ -124,6 +143,7 @@ impl Default for LightRules {
             behind_red_points: 30,
             sign_working_days: 1,
             sign_hours_urgent: 4,
+            first_reply_working_days: 5,
         }
     }
 }
@@ -191,6 +211,14 @@ impl<'a> LightContext<'a> {
             return Vec::new();
         }
         let mut causes = Vec::new();
+        // First, so that a deadline or a report as bad is what the reminders are about.
+        if let Some(due) = self.first_reply_due(m, a) {
+            match self.due(due) {
+                Light::Red => causes.push(Cause::FirstReplyOverdue(due)),
+                Light::Yellow => causes.push(Cause::FirstReplyDue(due)),
+                Light::Green => {}
+            }
+        }
         if let Some(deadline) = m.deadline {
             match self.due(deadline) {
                 Light::Red => causes.push(Cause::Overdue),
@@ -251,6 +279,7 @@ impl<'a> LightContext<'a> {
                     if a.role == AssignmentRole::Lead {
                         next.extend(next_feedback_due(m, a).and_then(|d| self.due_moves(d)));
                     }
+                    next.extend(self.first_reply_due(m, a).and_then(|d| self.due_moves(d)));
                     if a.state == AssignmentState::Assigned
                         && let Some(due) = self.sign_due(m).filter(|due| *due >= self.now)
                     {
@@ -305,6 +334,22 @@ impl<'a> LightContext<'a> {
             .take_while(|d| *d <= last)
             .find(|d| band(*d) != now)?;
         Some(crate::china_instant(day, chrono::NaiveTime::MIN))
+    }
+
+    /// The day by which the lead unit of a matter from a 批示 owes its first report, while it
+    /// has made none.
+    fn first_reply_due(&self, m: &Matter, a: &Assignment) -> Option<NaiveDate> {
+        if m.source != Source::Instruction
+            || a.role != AssignmentRole::Lead
+            || a.last_feedback_at.is_some()
+        {
+            return None;
+        }
+        let assigned = china_date(m.assigned_at?);
+        Some(
+            self.calendar
+                .add_working_days(assigned, self.rules.first_reply_working_days.max(1)),
+        )
     }
 
     fn sign_overdue(&self, m: &Matter) -> bool {

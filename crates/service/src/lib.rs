@@ -65,6 +65,9 @@ pub struct Rules {
     /// ask to close them (`["instruction"]`, say). None by default: evidence is asked for only
     /// where an office chooses to, not of every report.
     pub evidence_before_completion: Vec<luoshi_domain::Source>,
+    /// The sources whose matters the responsible leader must 圈阅 after the lead unit asks to
+    /// close them, before the office may close them. None by default.
+    pub read_before_close: Vec<luoshi_domain::Source>,
 }
 
 impl Default for Rules {
@@ -80,6 +83,7 @@ impl Default for Rules {
             lockout_failures_per_address: 20,
             lockout_minutes: 15,
             evidence_before_completion: Vec::new(),
+            read_before_close: Vec::new(),
         }
     }
 }

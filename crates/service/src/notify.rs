@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use luoshi_domain::accountability::{Accountability, AccountabilityState};
 use luoshi_domain::ladder::{self, Sent, Step};
 use luoshi_domain::{
-    EventKind, Light, MatterId, Power, Role, Transition, UnitId, Urgency, User, UserId,
+    EventKind, InstructionKind, Light, MatterId, Power, Role, Transition, UnitId, Urgency, User,
+    UserId,
 };
 pub use luoshi_storage::{Addressee, DeliveryState, Prefs};
 use luoshi_storage::{Channel, Dispatch, InboxItem, Notice, Outgoing};
@@ -440,15 +441,19 @@ impl Luoshi {
         let Some(step) = t.events.iter().find(|e| {
             matches!(
                 e.kind,
-                EventKind::Reminded | EventKind::Reassigned | EventKind::Returned
+                EventKind::Reminded
+                    | EventKind::Reassigned
+                    | EventKind::Returned
+                    | EventKind::Instruction
             )
         }) else {
             return Ok(d);
         };
-        // A reminder goes to every unit at work; a reassignment to the unit given the work, a
-        // return to the lead unit whose completion was sent back.
+        // A reminder or a leader's instruction goes to every unit at work; a reassignment to
+        // the unit given the work, a return to the lead unit whose completion was sent back.
+        let to_all = matches!(step.kind, EventKind::Reminded | EventKind::Instruction);
         let units: Vec<UnitId> = match step.unit_id {
-            Some(unit) if step.kind != EventKind::Reminded => vec![unit],
+            Some(unit) if !to_all => vec![unit],
             _ => m
                 .assignments
                 .iter()
@@ -461,7 +466,21 @@ impl Luoshi {
             .iter()
             .filter(|u| u.role == Role::Liaison && units.contains(&u.unit_id))
             .collect();
+        let leader = || {
+            users
+                .iter()
+                .find(|u| u.id == step.actor_id && !u.display_name.is_empty())
+                .map_or("领导".to_string(), |u| format!("{}同志", u.display_name))
+        };
         let (kind, label, message) = match step.kind {
+            EventKind::Instruction => {
+                let what = step.instruction.map_or("批示", InstructionKind::label);
+                (
+                    "instruction",
+                    what,
+                    format!("{}{what}:{}", leader(), step.comment),
+                )
+            }
             EventKind::Reassigned => (
                 "reassign",
                 "改派",
@@ -483,7 +502,9 @@ impl Luoshi {
         self.address(
             &mut d,
             &Message {
-                cause: format!("{}:{kind}:{}", m.id, now.timestamp_micros()),
+                // The step's version of the matter tells two steps apart even at one instant,
+                // as under a clock fixed by `--clock`.
+                cause: format!("{}:{kind}:{}:{}", m.id, m.version, now.timestamp_micros()),
                 title: format!("{label}:{}", m.title),
                 body: format!(
                     "{}《{}》:{message}",
@@ -491,7 +512,9 @@ impl Luoshi {
                     m.title
                 ),
                 matter_id: m.id,
-                confirm: true,
+                // A 批示 asks for action and a receipt; a tick or a praise is for information.
+                confirm: step.kind != EventKind::Instruction
+                    || step.instruction == Some(InstructionKind::Instruct),
             },
             &units
                 .iter()

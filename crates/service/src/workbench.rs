@@ -24,8 +24,8 @@ pub struct Workbench {
     pub to_review: Vec<MatterView>,
     /// Supervisor and leader: extension requests waiting for approval.
     pub extensions: Vec<MatterView>,
-    /// Supervisor and leader: units that have not answered — not signed in time, or a report
-    /// overdue — with the matters they owe an answer on, most owed first.
+    /// Supervisor and leader: units that have not answered — not signed in time, a report or a
+    /// first reply overdue — with the matters they owe an answer on, most owed first.
     pub silent: Vec<(UnitId, Vec<MatterView>)>,
     /// Supervisor and leader: how each unit stands, worst first. A leader with units in charge
     /// (分管) sees those units, each with everything below it; anyone else every unit that has a
@@ -40,7 +40,7 @@ pub struct Standing {
     pub lights: BTreeMap<Light, usize>,
     /// Parts past their deadline.
     pub overdue: usize,
-    /// Parts on which the unit owes an answer (not signed in time, a report overdue).
+    /// Parts on which the unit owes an answer (not signed in time, a report or a first reply overdue).
     pub silent: usize,
 }
 
@@ -73,9 +73,13 @@ impl Standing {
     }
 }
 
-/// Not signed in time, or a periodic report overdue: the unit has gone quiet.
+/// Not signed in time, a periodic report overdue, or no first reply to a leader's 批示: the
+/// unit has gone quiet.
 fn silent(cause: &Cause) -> bool {
-    matches!(cause, Cause::NotSigned | Cause::ReportOverdue(_))
+    matches!(
+        cause,
+        Cause::NotSigned | Cause::ReportOverdue(_) | Cause::FirstReplyOverdue(_)
+    )
 }
 
 impl Luoshi {

@@ -22,6 +22,7 @@ luoshi_testkit::on_both_backends!(
     an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_not_lost,
     a_delivery_given_up_goes_out_once_when_an_administrator_retries_it,
     a_unit_added_by_another_process_is_known_from_the_next_sweep,
+    a_matter_from_an_instruction_unanswered_for_five_working_days_is_chased_for_its_first_reply,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -83,24 +84,35 @@ const OVERDUE_TITLE: &str = "编制城东片区控制性详细规划";
 
 /// A matter for 市发改委 with the mayor responsible, due Friday 29 May 2026, signed.
 async fn overdue_matter(c: &City) -> MatterId {
+    let mayor = c.user("shizhang").await;
+    signed_instruction(c, OVERDUE_TITLE, (2026, 5, 29), Some(mayor)).await
+}
+
+/// A matter from a leader's 批示 for 市发改委, registered, assigned and signed on Monday 25 May
+/// 2026.
+async fn signed_instruction(
+    c: &City,
+    title: &str,
+    (y, m, d): (i32, u32, u32),
+    leader: Option<User>,
+) -> MatterId {
     let ducha = c.user("ducha").await;
     let fgw = c.user("fgw").await;
-    let mayor = c.user("shizhang").await;
     c.clock.set(at("2026-05-25T09:30:00+08:00"));
     let view = c
         .luoshi
         .create_matter(
             &ducha,
             NewMatter {
-                title: OVERDUE_TITLE.into(),
+                title: title.into(),
                 content: "完成规划编制并报批。".into(),
                 source: Source::Instruction,
                 urgency: Urgency::Normal,
                 origin: "市长批示".into(),
                 lead_unit_id: fgw.unit_id,
                 co_unit_ids: vec![],
-                leader_id: Some(mayor.id),
-                deadline: NaiveDate::from_ymd_opt(2026, 5, 29),
+                leader_id: leader.map(|l| l.id),
+                deadline: NaiveDate::from_ymd_opt(y, m, d),
                 cadence: Cadence::Once,
                 milestones: vec![],
                 tags: vec![],
@@ -290,10 +302,13 @@ async fn a_daily_digest_waits_for_its_hour_and_comes_as_one_mail() {
         )
         .await
         .unwrap();
+    // What the demo's history sent before fgw chose the digest went as it came.
     let to_fgw = || {
         smtp.mail()
             .into_iter()
-            .filter(|m| m.contains("To: fgw@demo.luoshi.example"))
+            .filter(|m| {
+                m.contains("To: fgw@demo.luoshi.example") && body(m).contains(OVERDUE_TITLE)
+            })
             .collect::<Vec<_>>()
     };
     c.sweep_at("2026-06-01T10:00:00+08:00").await;
@@ -465,4 +480,60 @@ async fn a_unit_added_by_another_process_is_known_from_the_next_sweep() {
     assert!(c.luoshi.tree().get(id).is_none());
     c.luoshi.sweep().await.unwrap();
     assert_eq!(c.luoshi.tree().get(id).unwrap().name, "青山县新设局");
+}
+
+async fn a_matter_from_an_instruction_unanswered_for_five_working_days_is_chased_for_its_first_reply()
+ {
+    let c = city(Channels::default()).await;
+    let ducha = c.user("ducha").await;
+    let fgw = c.user("fgw").await;
+    // Assigned on Monday 25 May, due at the end of September: only the first reply is pressing,
+    // owed by Monday 1 June.
+    let id = signed_instruction(&c, "研究解决城区停车难问题", (2026, 9, 30), None).await;
+
+    c.sweep_at("2026-05-26T10:00:00+08:00").await;
+    assert!(
+        c.inbox("fgw", id).await.is_empty(),
+        "green while time is ample"
+    );
+    c.sweep_at("2026-05-27T10:00:00+08:00").await;
+    assert_eq!(
+        c.inbox("fgw", id).await,
+        ["临近提醒:研究解决城区停车难问题"]
+    );
+
+    c.sweep_at("2026-06-02T10:00:00+08:00").await;
+    let detail = c.luoshi.matter_detail(&ducha, id).await.unwrap();
+    assert_eq!(detail.view.light, luoshi_domain::Light::Red);
+    assert_eq!(
+        detail.view.assignment_causes[0],
+        [luoshi_domain::Cause::FirstReplyOverdue(
+            NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+        )]
+    );
+    let told = c.luoshi.inbox(&fgw).await.unwrap().0;
+    let chase = told
+        .iter()
+        .find(|i| i.matter_id == Some(id) && i.title.starts_with("催办(第1次)"))
+        .expect("chased once it is late");
+    assert!(chase.body.contains("首次反馈,尚未反馈"), "{}", chase.body);
+
+    // The first reply ends it: green again, and nothing more is sent.
+    c.luoshi
+        .act(
+            &fgw,
+            id,
+            Action::Feedback {
+                text: "已召开专题会研究,正在起草方案".into(),
+                percent: 10,
+                problems: String::new(),
+                next_steps: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    c.sweep_at("2026-06-04T10:00:00+08:00").await;
+    let detail = c.luoshi.matter_detail(&ducha, id).await.unwrap();
+    assert_eq!(detail.view.light, luoshi_domain::Light::Green);
+    assert_eq!(c.inbox("fgw", id).await.len(), 2);
 }

@@ -10,9 +10,17 @@ use crate::chain::{Linked, link};
 use crate::sql::{Db, Row, Stored, chunked};
 use crate::{AdminAction, AuditHash, Result, StoreError, args};
 
-/// An event's fields, in the order they are hashed.
+/// An event's fields, in the order they are hashed: the first ones always, the later ones
+/// (added to the timeline since) only when set, so that links made before they existed still
+/// verify.
 const EVENT_FIELDS: &str = "e.id, e.matter_id, e.kind, e.actor_id, e.unit_id, e.at, e.comment, \
-     e.percent, e.problems, e.next_steps, e.new_deadline";
+     e.percent, e.problems, e.next_steps, e.new_deadline, e.instruction, e.on_event_id";
+
+/// The event fields hashed whatever they hold …
+const EVENT_ALWAYS: usize = 11;
+/// … and the later ones, each tagged with its name when set.
+const EVENT_WHEN_SET: [&str; 2] = ["instruction", "on_event_id"];
+const EVENT_COLUMNS: usize = EVENT_ALWAYS + EVENT_WHEN_SET.len();
 
 /// An admin action's fields after the tag that keeps them apart from an event's.
 const ADMIN_FIELDS: &str = "a.id, a.actor_id, a.at, a.action, a.detail";
@@ -22,6 +30,17 @@ fn texts(r: &Row<'_>, from: usize, n: usize) -> Result<Vec<String>> {
     (from..from + n)
         .map(|i| Ok(r.get::<Stored>(i)?.0))
         .collect()
+}
+
+fn event_texts(r: &Row<'_>, from: usize) -> Result<Vec<String>> {
+    let mut fields = texts(r, from, EVENT_ALWAYS)?;
+    for (i, name) in EVENT_WHEN_SET.iter().enumerate() {
+        let Stored(value) = r.get(from + EVENT_ALWAYS + i)?;
+        if !value.is_empty() {
+            fields.push(format!("{name}={value}"));
+        }
+    }
+    Ok(fields)
 }
 
 fn admin_texts(r: &Row<'_>, from: usize) -> Result<Vec<String>> {
@@ -88,7 +107,7 @@ pub async fn extend(db: &mut impl Db) -> Result<()> {
                  WHERE e.id > (SELECT coalesce(max(event_id), 0) FROM audit_links) ORDER BY e.id"
             ),
             &[],
-            |r| Ok((Linked::Event(r.get(0)?), texts(r, 0, 11)?)),
+            |r| Ok((Linked::Event(r.get(0)?), event_texts(r, 0)?)),
         )
         .await?;
     rows.extend(
@@ -166,8 +185,8 @@ pub async fn verify(db: &mut impl Db) -> Result<std::result::Result<usize, (Stri
             };
             let (algo, stored): (String, String) = (r.get(2)?, r.get(3)?);
             let fields = match row {
-                Linked::Event(_) if r.get::<bool>(4)? => texts(r, 6, 11)?,
-                Linked::Admin(_) if r.get::<bool>(5)? => admin_texts(r, 17)?,
+                Linked::Event(_) if r.get::<bool>(4)? => event_texts(r, 6)?,
+                Linked::Admin(_) if r.get::<bool>(5)? => admin_texts(r, 6 + EVENT_COLUMNS)?,
                 _ => {
                     verdict = Some((row.name(), "it was removed".into()));
                     return Ok(());

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Assignment, AssignmentRole, AssignmentState, Cadence, Event, EventId, EventKind, Extension,
-    Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, Source, UnitId, Urgency,
-    UserId,
+    InstructionKind, Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, Source,
+    UnitId, Urgency, UserId,
 };
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 
@@ -153,6 +153,8 @@ pub struct EventDoc {
     problems: String,
     next_steps: String,
     new_deadline: Option<NaiveDate>,
+    instruction: Option<InstructionKind>,
+    on_event_id: Option<i64>,
 }
 
 impl From<EventDoc> for Event {
@@ -170,6 +172,8 @@ impl From<EventDoc> for Event {
                 problems: d.problems,
                 next_steps: d.next_steps,
                 new_deadline: d.new_deadline,
+                instruction: d.instruction,
+                on_event: d.on_event_id.map(EventId),
             },
         }
     }

@@ -25,12 +25,14 @@ pub async fn insert(db: &mut impl Db, events: &[(MatterId, &NewEvent)]) -> Resul
             (&e.problems).into(),
             (&e.next_steps).into(),
             e.new_deadline.into(),
+            e.instruction.map(|k| k.as_str()).into(),
+            e.on_event.map(|id| id.0).into(),
         ]
     });
     let (_, mut ids) = chunked(
         db,
         "INSERT INTO events (matter_id, kind, actor_id, unit_id, at, comment, percent, problems,
-             next_steps, new_deadline) VALUES",
+             next_steps, new_deadline, instruction, on_event_id) VALUES",
         rows.collect(),
         "RETURNING id",
         |r| r.get::<i64>(0),
@@ -57,7 +59,8 @@ pub(crate) fn doc(d: Dialect) -> String {
     d.object(
         "'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
          'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
-         'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline",
+         'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline,
+         'instruction', instruction, 'on_event_id', on_event_id",
     )
 }
 

@@ -92,6 +92,19 @@ impl Actor<'_> {
         self.visibility().admits(m)
     }
 
+    /// Whether this person is a leader the matter concerns: its responsible leader, or one in
+    /// charge of a unit at work on it (分管领导), who may write instructions on it.
+    pub fn leads(&self, m: &Matter) -> bool {
+        self.user.role == Role::Leader
+            && (m.leader_id == Some(self.user.id)
+                || m.assignments.iter().any(|a| {
+                    self.user
+                        .in_charge_of
+                        .iter()
+                        .any(|u| self.tree.is_within(a.unit_id, *u))
+                }))
+    }
+
     /// Supervisors manage the matters of their org; a government's liaison manages the
     /// sub-matters its own government decomposed (SPEC §8).
     pub fn manages(&self, m: &Matter) -> bool {

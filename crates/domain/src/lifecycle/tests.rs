@@ -824,3 +824,132 @@ fn files_are_added_by_the_office_the_units_at_work_and_their_leader_until_the_ma
         Err(Denied::WrongState { .. })
     ));
 }
+
+fn instruct(kind: InstructionKind, text: &str) -> Action {
+    Action::Instruct {
+        kind,
+        text: text.into(),
+        on: None,
+    }
+}
+
+fn instructed(w: &World, who: &User, m: &Matter, action: Action) -> Result<NewEvent, Denied> {
+    let actor = Actor {
+        user: who,
+        tree: &w.tree,
+    };
+    let t = apply(
+        m,
+        &actor,
+        action,
+        now(),
+        &ExtensionChain::default(),
+        &OpenBelow::default(),
+    )?;
+    assert_eq!(t.matter.state, m.state, "an instruction moves no state");
+    Ok(t.events.into_iter().next().expect("one event"))
+}
+
+#[test]
+fn the_responsible_leader_and_a_leader_in_charge_of_a_unit_may_instruct_and_no_one_else() {
+    let mut w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let refused = |w: &World, who: &User| {
+        instructed(w, who, &m, instruct(InstructionKind::Instruct, "抓紧落实"))
+            .expect_err("not this person's to instruct")
+    };
+    // A leader of the same government who neither leads the matter nor oversees its units.
+    assert!(matches!(refused(&w, &w.leader), Denied::Forbidden(_)));
+    assert!(matches!(refused(&w, &w.ducha), Denied::Forbidden(_)));
+    assert!(matches!(refused(&w, &w.fgw), Denied::Forbidden(_)));
+
+    let mut led = m.clone();
+    led.leader_id = Some(w.leader.id);
+    let e = instructed(
+        &w,
+        &w.leader,
+        &led,
+        instruct(InstructionKind::Instruct, " 请抓紧落实 "),
+    )
+    .unwrap();
+    assert_eq!(
+        (e.kind, e.instruction, e.comment.as_str()),
+        (
+            EventKind::Instruction,
+            Some(InstructionKind::Instruct),
+            "请抓紧落实"
+        )
+    );
+
+    // 分管领导 of the co-unit.
+    w.leader.in_charge_of = vec![CZJ];
+    let e = instructed(&w, &w.leader, &m, instruct(InstructionKind::Read, "")).unwrap();
+    assert_eq!(e.comment, "已阅", "a tick without words reads as 已阅");
+}
+
+#[test]
+fn an_instruction_needs_words_except_a_tick_and_a_cancelled_matter_takes_none() {
+    let mut w = world();
+    w.leader.in_charge_of = vec![FGW];
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    for kind in [InstructionKind::Instruct, InstructionKind::Praise] {
+        assert!(matches!(
+            instructed(&w, &w.leader, &m, instruct(kind, "  ")),
+            Err(Denied::Invalid(_))
+        ));
+    }
+    let long = "很".repeat(2_001);
+    assert!(matches!(
+        instructed(
+            &w,
+            &w.leader,
+            &m,
+            instruct(InstructionKind::Instruct, &long)
+        ),
+        Err(Denied::Invalid(_))
+    ));
+    let cancelled = act(
+        &w,
+        &w.ducha,
+        &m,
+        Action::Cancel {
+            reason: "重复交办".into(),
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        instructed(
+            &w,
+            &w.leader,
+            &cancelled,
+            instruct(InstructionKind::Praise, "好")
+        ),
+        Err(Denied::WrongState { .. })
+    ));
+}
+
+#[test]
+fn praise_of_a_report_names_the_report_and_the_unit_that_made_it() {
+    let mut w = world();
+    w.leader.in_charge_of = vec![CITY];
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let on = OnReport {
+        event: crate::EventId(41),
+        unit: CZJ,
+    };
+    let e = instructed(
+        &w,
+        &w.leader,
+        &m,
+        Action::Instruct {
+            kind: InstructionKind::Praise,
+            text: "配合有力".into(),
+            on: Some(on),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (e.on_event, e.unit_id),
+        (Some(crate::EventId(41)), Some(CZJ))
+    );
+}

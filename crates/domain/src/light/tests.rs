@@ -348,6 +348,8 @@ fn a_cause_reads_back_from_its_code_and_nothing_else_does() {
         Cause::NotSigned,
         Cause::Behind(12),
         Cause::FarBehind(45),
+        Cause::FirstReplyDue(day),
+        Cause::FirstReplyOverdue(day),
     ] {
         assert_eq!(Cause::from_code(&cause.code()), Some(cause));
     }
@@ -361,4 +363,43 @@ fn a_cause_reads_back_from_its_code_and_nothing_else_does() {
     ] {
         assert_eq!(Cause::from_code(bad), None, "{bad}");
     }
+}
+
+#[test]
+fn a_matter_from_an_instruction_owes_a_first_reply_within_five_working_days() {
+    // Assigned on Monday 2 March: the first reply is due on Monday 9 March.
+    let mut m = matter("2026-08-28");
+    m.source = Source::Instruction;
+    let mut co = Assignment::new(UnitId(3), AssignmentRole::Co);
+    co.state = AssignmentState::Signed;
+    m.assignments.push(co);
+    let cal = Calendar::official();
+    let rules = LightRules::default();
+    let why = |now: &str, m: &Matter| {
+        let lights = LightContext::new(at(now), &cal, &rules);
+        (
+            lights.why(m, &m.assignments[0]),
+            lights.why(m, &m.assignments[1]),
+        )
+    };
+    assert_eq!(why("2026-03-03T09:00:00+08:00", &m), (vec![], vec![]));
+    assert_eq!(
+        why("2026-03-04T09:00:00+08:00", &m).0,
+        vec![Cause::FirstReplyDue(d("2026-03-09"))]
+    );
+    let (lead, co) = why("2026-03-10T09:00:00+08:00", &m);
+    assert_eq!(lead, vec![Cause::FirstReplyOverdue(d("2026-03-09"))]);
+    assert!(co.is_empty(), "the first reply is the lead unit's to make");
+    assert_eq!(
+        until(at("2026-03-02T09:00:00+08:00"), &m),
+        Some(at("2026-03-04T00:00:00+08:00")),
+        "the stored light holds until the first yellow day"
+    );
+
+    m.assignments[0].last_feedback_at = Some(at("2026-03-10T10:00:00+08:00"));
+    assert!(why("2026-03-10T11:00:00+08:00", &m).0.is_empty());
+
+    m.assignments[0].last_feedback_at = None;
+    m.source = Source::Decision;
+    assert!(why("2026-03-10T09:00:00+08:00", &m).0.is_empty());
 }

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use luoshi_domain::{
-    AssignmentRole, AssignmentState, Cadence, Cause, EventKind, Light, Matter, MatterState,
-    OrgTree, ProgressClass, Role, Source, Unit, UnitKind, Urgency, User,
+    AssignmentRole, AssignmentState, Cadence, Cause, EventKind, InstructionKind, Light, Matter,
+    MatterState, OrgTree, ProgressClass, Role, Source, Unit, UnitKind, Urgency, User,
 };
 use luoshi_service::attachments::Attachment;
 use luoshi_service::matters::{MatterDetail, MatterView};
@@ -180,6 +180,10 @@ pub struct EventDto {
     problems: String,
     next_steps: String,
     new_deadline: Option<NaiveDate>,
+    /// An instruction's kind: instruct 批示, read 圈阅, praise 肯定.
+    instruction: Option<InstructionKind>,
+    /// The earlier event this one is about: the report an instruction was written on.
+    on_event_id: Option<i64>,
 }
 
 /// A file on a matter's record; its upload is the event with the same id.
@@ -426,6 +430,8 @@ impl MatterDto {
                     problems: e.data.problems,
                     next_steps: e.data.next_steps,
                     new_deadline: e.data.new_deadline,
+                    instruction: e.data.instruction,
+                    on_event_id: e.data.on_event.map(|id| id.0),
                 })
                 .collect(),
         }

@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use luoshi_domain::{
-    Action, Cadence, Light, MatterId, MatterState, Milestone, Source, UnitId, Urgency, UserId,
+    Action, Cadence, EventId, InstructionKind, Light, MatterId, MatterState, Milestone, Source,
+    UnitId, Urgency, UserId,
 };
 use luoshi_service::matters::{ListQuery, NewMatter, Order};
 use serde::Deserialize;
@@ -469,6 +470,37 @@ pub async fn remind(
     Json(b): Json<MessageBody>,
 ) -> MatterResult {
     act(&s, &user, id, Action::Remind { message: b.message }).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct InstructionBody {
+    /// `instruct` (批示), `read` (圈阅) or `praise` (肯定).
+    kind: InstructionKind,
+    #[serde(default)]
+    text: String,
+    /// The report (a progress report or a request to close) the instruction is written on.
+    #[serde(default)]
+    on_event_id: Option<i64>,
+}
+
+/// A leader's 批示, 圈阅 or 肯定 on the matter, or on one of its reports; the responsible
+/// leader's, or that of a leader in charge of a unit on it.
+#[utoipa::path(post, path = "/matters/{id}/instructions", request_body = InstructionBody, responses((status = 201, body = MatterDto), (status = 403), (status = 422)))]
+pub async fn instruct(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<InstructionBody>,
+) -> Result<(StatusCode, axum::Json<MatterDto>), ApiError> {
+    let on = b.on_event_id.map(EventId);
+    let detail = s
+        .luoshi
+        .instruct(&user, MatterId(id), b.kind, &b.text, on)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(MatterDto::of(detail, &s.luoshi.tree())),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

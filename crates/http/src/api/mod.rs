@@ -67,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matters::close))
         .routes(routes!(matters::return_))
         .routes(routes!(matters::remind))
+        .routes(routes!(matters::instruct))
         .routes(routes!(matters::request_extension))
         .routes(routes!(matters::approve_extension))
         .routes(routes!(matters::reject_extension))
@@ -153,6 +154,7 @@ pub const INPUT_ROUTES: &[&str] = &[
     "POST /matters/{id}/close",
     "POST /matters/{id}/return",
     "POST /matters/{id}/remind",
+    "POST /matters/{id}/instructions",
     "POST /matters/{id}/extension",
     "POST /matters/{id}/extension/approve",
     "POST /matters/{id}/extension/reject",
@@ -211,6 +213,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         | "POST /matters/{id}/extension/reject"
         | "POST /matters/{id}/cancel" => body::<matters::ReasonBody>(input),
         "POST /matters/{id}/remind" => body::<matters::MessageBody>(input),
+        "POST /matters/{id}/instructions" => body::<matters::InstructionBody>(input),
         "POST /matters/{id}/extension" => body::<matters::ExtensionBody>(input),
         "GET /matters" => query::<matters::ListParams>(input),
         "GET /users" => query::<users::UsersQuery>(input),

@@ -113,6 +113,9 @@ pub fn event(text: &str) -> String {
         "改派" => "Reassigned",
         "修改" => "Edited",
         "上传附件" => "File attached",
+        "领导批示" => "Leader's instruction",
+        "领导圈阅" => "Read by the leader",
+        "领导肯定" => "Praised by the leader",
         other => return message(other),
     };
     done.to_string()
@@ -1020,6 +1023,18 @@ fn english(zh: &str) -> Option<&'static str> {
             "The file is attached and recorded in the timeline"
         }
         "该地址不支持此请求方法" => "This address does not accept that method",
+        "批示" => "Instruct",
+        "圈阅" => "Read",
+        "肯定" => "Praise",
+        "批示于" => "Written on",
+        "批示内容" => "Instruction",
+        "圈阅可不填,记为“已阅”" => "A tick needs no words; it is recorded as “read”",
+        "提交" => "Submit",
+        "请选择批示、圈阅或肯定" => "Choose instruct, read or praise",
+        "所批示的反馈有误,请重新选择" => "The report chosen is wrong; choose again",
+        "已记入办理过程,承办单位已收到" => {
+            "Recorded in the timeline; the units have been told"
+        }
         "表单已过期或来源不明,请返回刷新页面后重新提交。" => {
             "The form has expired or its origin is unknown; go back, reload the page and submit again."
         }

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use luoshi_domain::attachment::MAX_FILE_BYTES;
 use luoshi_domain::{
-    Action, Actor, AssignmentRole, AssignmentState, EventId, EventKind, MatterId, MatterState, Role,
+    Action, Actor, AssignmentRole, AssignmentState, EventId, EventKind, InstructionKind, MatterId,
+    MatterState, Role,
 };
 use luoshi_service::attachments::NewFile;
 use minijinja::context;
@@ -318,6 +319,32 @@ async fn show_matter(
             })
             .collect()
     });
+    // The instruction form, for a leader the matter concerns, offers the matter itself or one
+    // of the units' reports to write on.
+    let leads = Actor {
+        user: &viewer.user,
+        tree: &tree,
+    }
+    .leads(matter);
+    let instruct_on: Option<Vec<_>> =
+        (leads && matter.state != MatterState::Cancelled).then(|| {
+            detail
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.data.kind,
+                    EventKind::Feedback | EventKind::CompletionRequested
+                ) && e.data.unit_id.is_some()
+            })
+            .map(|e| {
+                let unit = e.data.unit_id.and_then(|u| tree.get(u)).map(|u| u.display_name());
+                context! {
+                    id => e.id.0, kind => e.data.kind.label(), at => view::cn_time(e.data.at), unit,
+                }
+            })
+            .collect()
+        });
     let evidence_required = s
         .luoshi
         .rules()
@@ -344,7 +371,7 @@ async fn show_matter(
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
-            attach_to, evidence_required, max_mb => MAX_FILE_BYTES >> 20,
+            attach_to, instruct_on, evidence_required, max_mb => MAX_FILE_BYTES >> 20,
             notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
@@ -481,6 +508,46 @@ pub async fn reassign(
     }
 }
 
+/// A leader's 批示, 圈阅 or 肯定 from the matter page, on the matter or on one of its reports.
+pub async fn instruct(
+    State(s): State<AppState>,
+    MatterPath(id): MatterPath,
+    Posted { viewer, form: f }: Posted,
+) -> Response {
+    let refuse = |message: &'static str| {
+        let (s, viewer, f) = (&s, &viewer, &f);
+        async move {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            show_matter(s, viewer, id, status, Some(message), f).await
+        }
+    };
+    let Some(kind) = InstructionKind::parse(field(&f, "kind")) else {
+        return refuse("请选择批示、圈阅或肯定").await;
+    };
+    let on = match field(&f, "on_event_id") {
+        "" => None,
+        on => match on.parse() {
+            Ok(on) => Some(EventId(on)),
+            Err(_) => return refuse("所批示的反馈有误,请重新选择").await,
+        },
+    };
+    match s
+        .luoshi
+        .instruct(&viewer.user, id, kind, field(&f, "text"), on)
+        .await
+    {
+        Ok(d) => {
+            let last = d.events.last().map_or(0, |e| e.id.0);
+            let to = format!("/matters/{id}#event-{last}");
+            Redirect::to(&with_done(&to, "instruct")).into_response()
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+        }
+    }
+}
+
 /// The second step of a step that cannot be undone: what it will do, to which matter, with
 /// the reason given, and a button that takes it — or a way back. No script needed.
 async fn confirm(s: &AppState, viewer: &Viewer, id: MatterId, step: &Step, f: &Fields) -> Response {
@@ -526,6 +593,7 @@ pub(super) fn done_notice(verb: &str) -> Option<&'static str> {
         "reassign" => "已改派,新承办单位已收到通知",
         "decompose" => "已分解为子事项",
         "attach" => "附件已上传,已记入办理过程",
+        "instruct" => "已记入办理过程,承办单位已收到",
         _ => return None,
     })
 }

@@ -176,6 +176,7 @@ pub fn router() -> Routes {
         .get("/matters/{id}", matter::matter_page)
         .post("/matters/{id}/decompose", matter::decompose)
         .post("/matters/{id}/reassign", matter::reassign)
+        .post("/matters/{id}/instructions", matter::instruct)
         .get("/matters/{id}/edit", register::edit_page)
         .post("/matters/{id}/edit", register::edit_submit)
         .post_with(

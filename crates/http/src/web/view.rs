@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use luoshi_domain::{Cause, EventKind, MatterState, OrgTree, Role, UnitId, User, UserId};
+use luoshi_domain::{
+    Cause, EventKind, InstructionKind, MatterState, OrgTree, Role, UnitId, User, UserId,
+};
 use luoshi_service::dashboard::{Heat, WeekOverdue};
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
@@ -43,6 +45,16 @@ fn why<'c>(causes: impl Iterator<Item = &'c Cause>) -> String {
                 Cause::NotSigned => "not signed in time".into(),
                 Cause::Behind(p) => format!("{p} points behind plan"),
                 Cause::FarBehind(p) => format!("{p} points behind plan, far behind"),
+                Cause::FirstReplyDue(d) => {
+                    format!(
+                        "first reply to the instruction due by {}",
+                        d.format("%-d %b")
+                    )
+                }
+                Cause::FirstReplyOverdue(d) => format!(
+                    "first reply to the instruction was due by {}",
+                    d.format("%-d %b")
+                ),
             },
         };
         if !said.contains(&text) {
@@ -181,6 +193,8 @@ pub struct FileLink {
 
 #[derive(Serialize)]
 pub struct StepLink {
+    /// How the event stands to the step: a file is 附于 it, an instruction 批示于 it.
+    relation: &'static str,
     id: i64,
     kind: &'static str,
     at: String,
@@ -387,10 +401,30 @@ pub fn matter_page(
                 Some(u) => (Some(u), None),
                 None => (actor_unit, None),
             };
+            // The file an upload put on a report, or the report a leader wrote on.
+            let on_step = d
+                .attachments
+                .iter()
+                .find(|a| a.id == e.id)
+                .and_then(|a| a.on_event_id)
+                .map(|on| ("附于", on))
+                .or(e.data.on_event.map(|on| ("批示于", on)))
+                .and_then(|(relation, on)| Some((relation, d.events.iter().find(|s| s.id == on)?)))
+                .map(|(relation, s)| StepLink {
+                    relation,
+                    id: s.id.0,
+                    kind: s.data.kind.label(),
+                    at: cn_time(s.data.at),
+                });
             EventRow {
                 id: e.id.0,
                 at: cn_time(e.data.at),
-                kind: e.data.kind.label(),
+                kind: match e.data.instruction {
+                    Some(InstructionKind::Instruct) => "领导批示",
+                    Some(InstructionKind::Read) => "领导圈阅",
+                    Some(InstructionKind::Praise) => "领导肯定",
+                    None => e.data.kind.label(),
+                },
                 actor,
                 unit: unit.map(|u| unit_name(tree, u)),
                 concerns: concerns.map(|u| unit_name(tree, u)),
@@ -408,17 +442,7 @@ pub fn matter_page(
                         size: file_size(a.size),
                     })
                     .collect(),
-                on_step: d
-                    .attachments
-                    .iter()
-                    .find(|a| a.id == e.id)
-                    .and_then(|a| a.on_event_id)
-                    .and_then(|on| d.events.iter().find(|s| s.id == on))
-                    .map(|s| StepLink {
-                        id: s.id.0,
-                        kind: s.data.kind.label(),
-                        at: cn_time(s.data.at),
-                    }),
+                on_step,
             }
         })
         .collect();

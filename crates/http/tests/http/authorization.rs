@@ -71,6 +71,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /admin", "DAADDDD"),
     ("POST /matters/new", "DDADDDD"),
     ("POST /matters/{id}/remind", "DDADDDD"),
+    // The mayor is not this matter's responsible leader: no one here may write on it.
+    ("POST /matters/{id}/instructions", "DDDDDDD"),
     ("POST /matters/{id}/feedback", "DDDDADD"),
     ("POST /matters/{id}/decompose", "DDADDDD"),
     ("POST /matters/{id}/reassign", "DDADDDD"),
@@ -139,6 +141,7 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /api/v1/dashboard", "DAAAAAA"),
     ("GET /api/v1/public/matters", "AAAAAAA"),
     ("POST /api/v1/matters/{id}/remind", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/instructions", "DDDDDDD"),
     ("POST /api/v1/matters/{id}/assign", "DDADDDD"),
     ("POST /api/v1/matters/{id}/sign", "DDDDADD"),
     ("POST /api/v1/matters/{id}/feedback", "DDDDADD"),
@@ -495,6 +498,7 @@ impl Fixture {
             "close" | "approve" => json!({"comment": "同意"}),
             "return" | "reject" | "cancel" => json!({"reason": "材料不全"}),
             "remind" => json!({"message": "请抓紧"}),
+            "instructions" => json!({"kind": "read"}),
             // To a unit already at work on it: refused as input, so the matter stays as it is.
             "reassign" => json!({"to_unit_id": self.lead_unit, "reason": "职能调整"}),
             "decompose" => json!({"unit_ids": [self.lead_unit], "title": "分解落实"}),

@@ -7,6 +7,7 @@ mod cascade;
 mod corrections;
 mod hardening;
 mod inbox;
+mod instructions;
 mod lifecycle;
 mod lights_and_bad_input;
 mod office;

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use luoshi_domain::{Cadence, Role, Source, UnitKind, Urgency};
+use luoshi_domain::{Cadence, InstructionKind, Role, Source, UnitKind, Urgency};
 use serde::Deserialize;
 
 /// The city's entries, parents before the entries that name them.
@@ -64,6 +64,15 @@ pub struct DemoReport {
     pub next_steps: String,
 }
 
+/// What the responsible leader wrote on a matter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoInstruction {
+    pub kind: InstructionKind,
+    #[serde(default)]
+    pub text: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoMatter {
@@ -92,6 +101,8 @@ pub struct DemoMatter {
     pub cancel_reason: String,
     #[serde(default)]
     pub extension_days: i64,
+    #[serde(default)]
+    pub instructions: Vec<DemoInstruction>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -214,6 +225,15 @@ impl City {
                 return Err(wrong(
                     entry,
                     "work without a deadline needs a cadence other than once",
+                ));
+            }
+            if !m.instructions.is_empty()
+                && (m.leader.is_none()
+                    || matches!(m.scenario, Scenario::Draft | Scenario::Cancelled))
+            {
+                return Err(wrong(
+                    entry,
+                    "instructions need a leader and a matter assigned and not cancelled",
                 ));
             }
             m.check_reports().map_err(|p| wrong(&entry, p))?;

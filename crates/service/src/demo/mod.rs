@@ -350,8 +350,20 @@ impl<'a> Replay<'a> {
             _ => None,
         };
         if let Some(action) = review {
-            self.step(&registrar, id, self.days_ago(review_day, 400), action)
-                .await?;
+            let at = self.days_ago(review_day, 400);
+            // Under an office's rule that the source needs the leader's tick before it closes,
+            // the leader reads the completion report first.
+            if let (Action::Close { .. }, Some(leader)) = (&action, m.leader.as_deref())
+                && self.luoshi.rules().read_before_close.contains(&m.source)
+            {
+                let read = Action::Instruct {
+                    kind: luoshi_domain::InstructionKind::Read,
+                    text: String::new(),
+                    on: None,
+                };
+                self.step(&self.user(leader)?.clone(), id, at, read).await?;
+            }
+            self.step(&registrar, id, at, action).await?;
         }
         if let (Scenario::ExtensionRequested, Some(d)) =
             (&m.scenario, deadline.filter(|d| *d >= today))
@@ -369,6 +381,18 @@ impl<'a> Replay<'a> {
             };
             self.step(&lead_liaison, id, self.days_ago(0, 0), action)
                 .await?;
+        }
+        // The leader's words come last, now, after everything they may be about.
+        if let Some(leader) = m.leader.as_deref() {
+            let leader = self.user(leader)?.clone();
+            for i in &m.instructions {
+                let action = Action::Instruct {
+                    kind: i.kind,
+                    text: i.text.clone(),
+                    on: None,
+                };
+                self.step(&leader, id, self.now, action).await?;
+            }
         }
         Ok(())
     }

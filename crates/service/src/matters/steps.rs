@@ -24,8 +24,10 @@ impl Luoshi {
         let mut attempts = 0;
         loop {
             let (matter, mut events) = self.visible_matter_with_events(user, id).await?;
-            if matches!(action, Action::RequestCompletion { .. }) {
-                self.require_evidence(&matter, &events).await?;
+            match action {
+                Action::RequestCompletion { .. } => self.require_evidence(&matter, &events).await?,
+                Action::Close { .. } => self.require_leader_read(&matter, &events)?,
+                _ => {}
             }
             let descendants = self.store.descendants(&[matter.id]).await?;
             let now = self.now();
