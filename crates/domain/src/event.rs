@@ -67,6 +67,7 @@ impl EventKind {
                 | EventKind::Reorganized
                 | EventKind::Reassigned
                 | EventKind::Instruction
+                | EventKind::Reminded
         )
     }
 }

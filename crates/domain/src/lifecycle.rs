@@ -52,8 +52,10 @@ pub enum Action {
     Return {
         reason: String,
     },
+    /// 催办, of every unit at work, or of one of them.
     Remind {
         message: String,
+        unit: Option<UnitId>,
     },
     RequestExtension {
         new_deadline: NaiveDate,
@@ -167,7 +169,7 @@ pub fn apply(
             override_open,
         } => review::close(&mut m, s, comment, *override_open, below)?,
         Action::Return { reason } => review::return_to_lead(&mut m, s, reason)?,
-        Action::Remind { message } => remind::remind(&m, s, message)?,
+        Action::Remind { message, unit } => remind::remind(&m, s, message, *unit)?,
         Action::RequestExtension {
             new_deadline,
             reason,

@@ -9,6 +9,7 @@ use crate::calendar::Calendar;
 use crate::matter::{
     Assignment, AssignmentRole, AssignmentState, Cadence, Matter, MatterState, Source, Urgency,
 };
+use crate::rounds::{ReportRule, Round};
 use crate::{china_date, matter::labelled_enum};
 
 labelled_enum!(
@@ -226,8 +227,12 @@ impl<'a> LightContext<'a> {
                 Light::Green => {}
             }
         }
-        // Periodic reports are the lead unit's: co-units report to it, and it consolidates.
-        if let Some(due) = next_feedback_due(m, a).filter(|_| a.role == AssignmentRole::Lead) {
+        if let Some(rule) = m.report_rule {
+            causes.extend(self.round_cause(m, a, rule));
+        } else if let Some(due) = next_feedback_due(m, a).filter(|_| a.role == AssignmentRole::Lead)
+        {
+            // Reports by cadence are the lead unit's: co-units report to it, and it
+            // consolidates.
             match self.due(due) {
                 Light::Red => causes.push(Cause::ReportOverdue(due)),
                 Light::Yellow => causes.push(Cause::ReportDue(due)),
@@ -276,7 +281,9 @@ impl<'a> LightContext<'a> {
             s if s.is_open() => {
                 for a in m.assignments.iter().filter(|a| a.state.is_working()) {
                     next.extend(m.deadline.and_then(|d| self.due_moves(d)));
-                    if a.role == AssignmentRole::Lead {
+                    if let Some(rule) = m.report_rule {
+                        next.extend(self.due_moves(self.rounds_around(rule).1.due));
+                    } else if a.role == AssignmentRole::Lead {
                         next.extend(next_feedback_due(m, a).and_then(|d| self.due_moves(d)));
                     }
                     next.extend(self.first_reply_due(m, a).and_then(|d| self.due_moves(d)));
@@ -334,6 +341,34 @@ impl<'a> LightContext<'a> {
             .take_while(|d| *d <= last)
             .find(|d| band(*d) != now)?;
         Some(crate::china_instant(day, chrono::NaiveTime::MIN))
+    }
+
+    /// The last round due before today and the next one due (today's included).
+    fn rounds_around(&self, rule: ReportRule) -> (Round, Round) {
+        let current = rule.round_of(self.today, self.calendar);
+        if current.due < self.today {
+            (current, rule.next(current, self.calendar))
+        } else {
+            (rule.previous(current, self.calendar), current)
+        }
+    }
+
+    /// What a unit owes by its matter's report rule (every unit at work reports in each round):
+    /// red while the last round due is without a report made since it began, yellow while the
+    /// next round's due day is near and nothing is in for it yet.
+    fn round_cause(&self, m: &Matter, a: &Assignment, rule: ReportRule) -> Option<Cause> {
+        let assigned = china_date(m.assigned_at?);
+        let reported_in = |r: Round| {
+            a.last_feedback_at
+                .is_some_and(|t| china_date(t) >= r.period.first.min(r.due))
+        };
+        let (past, next) = self.rounds_around(rule);
+        // A round due on or before the day of assignment was never the unit's to make.
+        if past.due > assigned && !reported_in(past) {
+            return Some(Cause::ReportOverdue(past.due));
+        }
+        (!reported_in(next) && self.due(next.due) == Light::Yellow)
+            .then_some(Cause::ReportDue(next.due))
     }
 
     /// The day by which the lead unit of a matter from a 批示 owes its first report, while it

@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::rounds::ReportRule;
+
 use crate::ids::{MatterId, UnitId, UserId};
 use crate::number::MatterNumber;
 
@@ -197,6 +199,8 @@ pub struct Matter {
     /// `None` means 持续推进: no end date, reported by cadence.
     pub deadline: Option<NaiveDate>,
     pub cadence: Cadence,
+    /// 每月25日前…: reports due by round, from every unit at work, in place of `cadence`.
+    pub report_rule: Option<ReportRule>,
     pub milestones: Vec<Milestone>,
     pub tags: Vec<String>,
     pub public: bool,

@@ -544,6 +544,7 @@ impl Builder<'_> {
             leader_id: Some(org.leaders[rng.gen_range(0..org.leaders.len())]),
             deadline,
             cadence,
+            report_rule: None,
             milestones: Vec::new(),
             tags: Vec::new(),
             public: source == Source::WorkReport && rng.gen_range(0..3) == 0,

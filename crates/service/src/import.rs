@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::names::{self, Directory, Found, Mention};
+use luoshi_domain::rounds::ReportRule;
 use luoshi_domain::{
     Action, Cadence, EventKind, ExtensionChain, MatterId, NewEvent, OpenBelow, Power, Role, Source,
     UnitId, Urgency, User, UserId,
@@ -87,6 +88,8 @@ pub struct ImportPlan {
     pub origin: String,
     /// A reporting cadence the document sets for all its tasks (每季度…报送), if any.
     pub cadence: Option<Cadence>,
+    /// The rule that cadence is written by (每季度最后一个月30日前), which makes rounds.
+    pub report_rule: Option<ReportRule>,
 }
 
 impl ImportPlan {
@@ -166,6 +169,7 @@ impl Luoshi {
             .unwrap_or_else(|| guess_source(file_name, &texts));
         let origin = origin(file_name, titles.as_deref().unwrap_or(&texts));
         let cadence = document_cadence(&texts, year);
+        let report_rule = document_rule(&texts);
         self.plan_rows(
             user,
             candidates,
@@ -173,7 +177,7 @@ impl Luoshi {
             year,
             source,
             origin,
-            cadence,
+            (cadence, report_rule),
         )
         .await
     }
@@ -188,7 +192,7 @@ impl Luoshi {
         year: i32,
         source: Source,
         origin: String,
-        cadence: Option<Cadence>,
+        (cadence, report_rule): (Option<Cadence>, Option<ReportRule>),
     ) -> Result<ImportPlan> {
         let org = user.map(|u| self.authorize(u, Power::Import)).transpose()?;
         let tree = self.tree();
@@ -233,6 +237,7 @@ impl Luoshi {
             source,
             origin,
             cadence,
+            report_rule,
         })
     }
 
@@ -294,6 +299,7 @@ impl Luoshi {
                         leader_id: row.leader_id,
                         deadline,
                         cadence,
+                        report_rule: plan.report_rule,
                         milestones: Vec::new(),
                         tags: Vec::new(),
                         public: plan.source == Source::WorkReport,
@@ -678,6 +684,18 @@ fn document_cadence(texts: &[String], year: i32) -> Option<Cadence> {
         })
 }
 
+/// The report rule behind that cadence, where the document writes one: every 每 of such a
+/// sentence is tried as the start of a rule.
+fn document_rule(texts: &[String]) -> Option<ReportRule> {
+    texts
+        .iter()
+        .filter(|t| t.contains('每') && t.contains('报'))
+        .flat_map(|t| t.split(['。', ';', '\u{ff1b}']))
+        .filter(|s| s.contains('报'))
+        .flat_map(|s| s.match_indices('每').map(move |(at, _)| &s[at..]))
+        .find_map(ReportRule::parse)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -727,5 +745,12 @@ mod tests {
     fn a_quarterly_reporting_rule_in_the_notice_sets_the_cadence() {
         let texts = vec!["三、从2023年第一季度开始,各责任单位要在每季度最后一个月的30日前将本季度落实各项工作目标任务进展情况报区人民政府办公室。".to_string()];
         assert_eq!(document_cadence(&texts, 2023), Some(Cadence::Quarterly));
+        assert_eq!(
+            document_rule(&texts),
+            Some(ReportRule::Quarterly { month: 3, day: 30 })
+        );
+        let monthly = vec!["请各单位于每月25日前将进展情况报送市政府督查室。".to_string()];
+        assert_eq!(document_rule(&monthly), Some(ReportRule::Monthly(25)));
+        assert_eq!(document_rule(&["每月报送一次".to_string()]), None);
     }
 }

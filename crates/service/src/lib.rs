@@ -22,6 +22,7 @@ mod lights;
 pub mod matters;
 pub mod notify;
 pub mod office;
+pub mod rounds;
 pub mod workbench;
 
 use std::sync::{Arc, RwLock};

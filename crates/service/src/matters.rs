@@ -8,6 +8,7 @@ mod register;
 mod steps;
 
 use chrono::NaiveDate;
+use luoshi_domain::rounds::ReportRule;
 use luoshi_domain::{
     Cadence, Cause, Event, Light, Matter, MatterId, MatterState, Milestone, ProgressClass, Source,
     UnitId, Urgency, UserId,
@@ -29,6 +30,8 @@ pub struct NewMatter {
     /// `None`: 持续推进, reported by `cadence`.
     pub deadline: Option<NaiveDate>,
     pub cadence: Cadence,
+    /// 每月25日前…: a round each period, from every unit at work.
+    pub report_rule: Option<ReportRule>,
     pub milestones: Vec<Milestone>,
     pub tags: Vec<String>,
     pub public: bool,
@@ -114,6 +117,8 @@ pub struct ListQuery {
     pub due_to: Option<NaiveDate>,
     /// Open past the deadline at the end of this day.
     pub overdue_on: Option<NaiveDate>,
+    /// Only matters reported by a rule's rounds.
+    pub by_rule: bool,
     pub order: Order,
     pub limit: usize,
     pub offset: usize,

@@ -449,9 +449,10 @@ impl Luoshi {
         }) else {
             return Ok(d);
         };
-        // A reminder or a leader's instruction goes to every unit at work; a reassignment to
-        // the unit given the work, a return to the lead unit whose completion was sent back.
-        let to_all = matches!(step.kind, EventKind::Reminded | EventKind::Instruction);
+        // A reminder or a leader's instruction goes to every unit at work, or to the one a
+        // reminder names; a reassignment to the unit given the work, a return to the lead unit
+        // whose completion was sent back.
+        let to_all = step.kind == EventKind::Instruction;
         let units: Vec<UnitId> = match step.unit_id {
             Some(unit) if !to_all => vec![unit],
             _ => m

@@ -114,6 +114,7 @@ async fn signed_instruction(
                 leader_id: leader.map(|l| l.id),
                 deadline: NaiveDate::from_ymd_opt(y, m, d),
                 cadence: Cadence::Once,
+                report_rule: None,
                 milestones: vec![],
                 tags: vec![],
                 public: false,

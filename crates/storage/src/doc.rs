@@ -55,6 +55,7 @@ pub struct MatterDoc {
     leader_id: Option<i64>,
     deadline: Option<NaiveDate>,
     cadence: Cadence,
+    report_rule: Option<luoshi_domain::rounds::ReportRule>,
     milestones: Vec<Milestone>,
     tags: Vec<String>,
     #[serde(deserialize_with = "flag")]
@@ -124,6 +125,7 @@ impl From<MatterDoc> for Matter {
             leader_id: d.leader_id.map(UserId),
             deadline: d.deadline,
             cadence: d.cadence,
+            report_rule: d.report_rule,
             milestones: d.milestones,
             tags: d.tags,
             public: d.public,

@@ -27,7 +27,7 @@ pub(crate) fn doc(d: Dialect) -> String {
         "'id', m.id, 'org_id', m.org_id, 'year', m.year, 'seq', m.seq, 'title', m.title,
          'content', m.content, 'source', m.source, 'origin', m.origin, 'urgency', m.urgency,
          'lead_unit_id', m.lead_unit_id, 'leader_id', m.leader_id, 'deadline', m.deadline,
-         'cadence', m.cadence, 'milestones', {}, 'tags', {},
+         'cadence', m.cadence, 'report_rule', m.report_rule, 'milestones', {}, 'tags', {},
          'public', m.public, 'parent_id', m.parent_id, 'state', m.state,
          'extension', {}, 'created_by', m.created_by, 'created_at', m.created_at,
          'assigned_at', m.assigned_at, 'closed_at', m.closed_at, 'version', m.version,
@@ -187,7 +187,8 @@ pub async fn returned_to(db: &mut impl Db, unit: UnitId) -> Result<Vec<(MatterId
 
 /// What a matter's record holds beyond its number and origin, as a transition may change it.
 const FIELDS: &str = "title, content, source, origin, urgency, lead_unit_id, leader_id, deadline, \
-     cadence, milestones, tags, public, state, extension, assigned_at, closed_at, version";
+     cadence, report_rule, milestones, tags, public, state, extension, assigned_at, closed_at, \
+     version";
 
 /// The values of [`FIELDS`], in order.
 fn fields(m: &Matter) -> Vec<Arg> {
@@ -201,6 +202,7 @@ fn fields(m: &Matter) -> Vec<Arg> {
         m.leader_id.map(|u| u.0).into(),
         m.deadline.into(),
         m.cadence.as_str().into(),
+        m.report_rule.map(|r| r.phrase()).into(),
         Arg::json(&m.milestones),
         Arg::json(&m.tags),
         m.public.into(),

@@ -123,6 +123,8 @@ pub struct MatterQuery {
     pub text: Option<String>,
     /// Only matters marked public (公开承诺).
     pub public_only: bool,
+    /// Only matters reported by a rule's rounds (每月25日前…).
+    pub by_rule: bool,
     /// Only the sub-matters of this matter.
     pub parent_id: Option<MatterId>,
     /// Only matters with this responsible leader.

@@ -57,6 +57,9 @@ pub(crate) fn push_filters(sql: &mut Sql, q: &MatterQuery) {
     if q.public_only {
         sql.push(" AND m.public");
     }
+    if q.by_rule {
+        sql.push(" AND m.report_rule IS NOT NULL");
+    }
     if let Some(parent) = q.parent_id {
         sql.push(" AND m.parent_id = ").bind(parent.0);
     }
@@ -128,6 +131,7 @@ pub(crate) fn kept_total(d: Dialect, q: &MatterQuery) -> Option<Sql> {
         unit_id: None,
         text: None,
         public_only: false,
+        by_rule: false,
         parent_id: None,
         leader_id: None,
         due_from: None,

@@ -55,6 +55,7 @@ fn draft(
         leader_id: None,
         deadline: NaiveDate::from_ymd_opt(2026, 12, 31),
         cadence: Cadence::Monthly,
+        report_rule: Some(luoshi_domain::rounds::ReportRule::Monthly(25)),
         milestones: vec![],
         tags: vec!["民生实事".into()],
         public: true,

@@ -43,6 +43,7 @@ fn m(id: i64, org: UnitId, lead: UnitId, parent: Option<i64>, percent: u8) -> Ma
         leader_id: None,
         deadline: NaiveDate::from_ymd_opt(2026, 9, 30),
         cadence: Cadence::Once,
+        report_rule: None,
         milestones: vec![],
         tags: vec![],
         public: false,

@@ -64,6 +64,7 @@ fn draft() -> Matter {
         leader_id: None,
         deadline: Some(NaiveDate::from_ymd_opt(2026, 8, 28).unwrap()),
         cadence: Cadence::Once,
+        report_rule: None,
         milestones: vec![],
         tags: vec![],
         public: false,
@@ -599,6 +600,7 @@ mod any_sequence {
             },
             6 => Action::Remind {
                 message: "请抓紧".into(),
+                unit: None,
             },
             7 => Action::RequestExtension {
                 new_deadline: day(30),

@@ -30,6 +30,7 @@ fn matter(deadline: &str) -> Matter {
         leader_id: None,
         deadline: Some(d(deadline)),
         cadence: Cadence::Once,
+        report_rule: None,
         milestones: vec![],
         tags: vec![],
         public: false,
@@ -402,4 +403,49 @@ fn a_matter_from_an_instruction_owes_a_first_reply_within_five_working_days() {
     m.assignments[0].last_feedback_at = None;
     m.source = Source::Decision;
     assert!(why("2026-03-10T09:00:00+08:00", &m).0.is_empty());
+}
+
+#[test]
+fn under_a_report_rule_every_unit_owes_each_round_by_its_due_day() {
+    // 每月25日前, assigned on 30 June 2026: June's round was due before it; July's falls on
+    // Friday the 24th, the 25th being a Saturday.
+    let mut m = matter("2026-12-31");
+    m.report_rule = crate::rounds::ReportRule::parse("每月25日前");
+    m.assigned_at = Some(at("2026-06-30T09:00:00+08:00"));
+    let mut co = Assignment::new(UnitId(3), AssignmentRole::Co);
+    co.state = AssignmentState::Signed;
+    m.assignments.push(co);
+    let cal = Calendar::official();
+    let rules = LightRules::default();
+    let why = |now: &str, m: &Matter| {
+        let lights = LightContext::new(at(now), &cal, &rules);
+        (
+            lights.why(m, &m.assignments[0]),
+            lights.why(m, &m.assignments[1]),
+        )
+    };
+    assert_eq!(why("2026-07-01T09:00:00+08:00", &m), (vec![], vec![]));
+    let due = d("2026-07-24");
+    assert_eq!(
+        why("2026-07-21T09:00:00+08:00", &m),
+        (vec![Cause::ReportDue(due)], vec![Cause::ReportDue(due)]),
+        "co-units owe their round too"
+    );
+    assert_eq!(
+        why("2026-07-27T09:00:00+08:00", &m).0,
+        vec![Cause::ReportOverdue(due)]
+    );
+    // A report in the round clears it; one from the month before does not.
+    m.assignments[0].last_feedback_at = Some(at("2026-06-30T15:00:00+08:00"));
+    assert_eq!(
+        why("2026-07-27T09:00:00+08:00", &m).0,
+        vec![Cause::ReportOverdue(due)]
+    );
+    m.assignments[0].last_feedback_at = Some(at("2026-07-27T10:00:00+08:00"));
+    let (lead, co) = why("2026-07-27T11:00:00+08:00", &m);
+    assert!(lead.is_empty());
+    assert_eq!(co, vec![Cause::ReportOverdue(due)]);
+    // The stored light holds until the next round's window opens.
+    let held = until(at("2026-07-27T11:00:00+08:00"), &m).unwrap();
+    assert!(held > at("2026-07-27T11:00:00+08:00") && held <= at("2026-08-21T00:00:00+08:00"));
 }

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use luoshi_domain::rounds::ReportRule;
 use luoshi_domain::{
     Action, Cadence, EventId, InstructionKind, Light, MatterId, MatterState, Milestone, Source,
     UnitId, Urgency, UserId,
@@ -69,6 +70,7 @@ impl ListParams {
             due_from: self.due_from,
             due_to: self.due_to,
             overdue_on: self.overdue_on,
+            by_rule: false,
             states,
             light: self.light,
             source: self.source,
@@ -185,6 +187,12 @@ pub struct CreateMatter {
     deadline: Option<NaiveDate>,
     #[serde(default = "once")]
     cadence: Cadence,
+    /// When reports are due, as offices write it: `每月25日前`, `每季度最后一个月30日前`, `每周五`
+    /// (a due day off moves to the working day before). Each period is then a round that every
+    /// unit at work reports in.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "每月25日前")]
+    report_rule: Option<ReportRule>,
     #[serde(default)]
     milestones: Vec<Milestone>,
     #[serde(default)]
@@ -216,6 +224,7 @@ impl From<CreateMatter> for NewMatter {
             leader_id: b.leader_id.map(UserId),
             deadline: b.deadline,
             cadence: b.cadence,
+            report_rule: b.report_rule,
             milestones: b.milestones,
             tags: b.tags,
             public: b.public,
@@ -469,7 +478,11 @@ pub async fn remind(
     Path(id): Path<i64>,
     Json(b): Json<MessageBody>,
 ) -> MatterResult {
-    act(&s, &user, id, Action::Remind { message: b.message }).await
+    let action = Action::Remind {
+        message: b.message,
+        unit: None,
+    };
+    act(&s, &user, id, action).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -16,6 +16,7 @@ mod letters;
 mod matters;
 pub(crate) use matters::ledger_download;
 mod public;
+mod rounds;
 mod tokens;
 mod units;
 mod users;
@@ -68,6 +69,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matters::return_))
         .routes(routes!(matters::remind))
         .routes(routes!(matters::instruct))
+        .routes(routes!(rounds::of_matter))
+        .routes(routes!(rounds::missing))
+        .routes(routes!(rounds::remind))
         .routes(routes!(matters::request_extension))
         .routes(routes!(matters::approve_extension))
         .routes(routes!(matters::reject_extension))
@@ -155,6 +159,8 @@ pub const INPUT_ROUTES: &[&str] = &[
     "POST /matters/{id}/return",
     "POST /matters/{id}/remind",
     "POST /matters/{id}/instructions",
+    "GET /rounds/missing",
+    "POST /rounds/remind",
     "POST /matters/{id}/extension",
     "POST /matters/{id}/extension/approve",
     "POST /matters/{id}/extension/reject",
@@ -214,6 +220,8 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         | "POST /matters/{id}/cancel" => body::<matters::ReasonBody>(input),
         "POST /matters/{id}/remind" => body::<matters::MessageBody>(input),
         "POST /matters/{id}/instructions" => body::<matters::InstructionBody>(input),
+        "GET /rounds/missing" => query::<rounds::OnQuery>(input),
+        "POST /rounds/remind" => body::<rounds::RemindBody>(input),
         "POST /matters/{id}/extension" => body::<matters::ExtensionBody>(input),
         "GET /matters" => query::<matters::ListParams>(input),
         "GET /users" => query::<users::UsersQuery>(input),

@@ -1023,6 +1023,35 @@ fn english(zh: &str) -> Option<&'static str> {
             "The file is attached and recorded in the timeline"
         }
         "该地址不支持此请求方法" => "This address does not accept that method",
+        "报送要求:{0}。" => "Reports due: {0}.",
+        "报送要求" => "Reports due",
+        "报送" => "Rounds",
+        "报送情况" => "Report rounds",
+        "已向{0}个未报送单位发出催报" => {
+            "{0} units missing a report have been reminded"
+        }
+        "日期有误" => "The date is wrong",
+        "请填写有效的日期,例如 2026-07-24" => "Enter a valid date, such as 2026-07-24",
+        "报送轮次所在日期" => "A day of the round",
+        "按月报送的看当月,按季报送的看当季,以此类推" => {
+            "Monthly rules show that month's round, quarterly ones that quarter's, and so on"
+        }
+        "{0}项事项、{1}个单位尚未报送本轮进展。" => {
+            "{0} matters and {1} units have not reported in this round."
+        }
+        "一键催报" => "Remind them all",
+        "未报送的事项和单位" => "Matters and units missing a report",
+        "轮次" => "Round",
+        "未报送单位" => "Units missing",
+        "本轮按期报送的事项均已报送。" => {
+            "Every matter reported by rule has its reports in for this round."
+        }
+        "按期报送的写明日期,如:每月25日前、每季度最后一个月30日前、每周五;遇节假日提前到前一个工作日" => {
+            "For reports due by a date, write it: 每月25日前, 每季度最后一个月30日前, 每周五; a day off moves to the working day before"
+        }
+        "报送要求无法识别,请写作 每月25日前、每季度最后一个月30日前 或 每周五" => {
+            "The report rule is not understood; write 每月25日前, 每季度最后一个月30日前 or 每周五"
+        }
         "批示" => "Instruct",
         "圈阅" => "Read",
         "肯定" => "Praise",

@@ -169,6 +169,7 @@ fn preview(
             source_label => plan.source.label(),
             origin => plan.origin,
             cadence => plan.cadence.map(|c| c.as_str()),
+            report_rule => plan.report_rule.map(|r| r.phrase()),
             assign => options.assign,
             sources => sources(),
         },
@@ -213,6 +214,7 @@ pub async fn commit(State(s): State<AppState>, Posted { viewer, form: f }: Poste
         })
         .collect();
     let cadence = Cadence::parse(field(&f, "cadence"));
+    let report_rule = luoshi_domain::rounds::ReportRule::parse(field(&f, "report_rule"));
     let plan = match s
         .luoshi
         .plan_rows(
@@ -222,7 +224,7 @@ pub async fn commit(State(s): State<AppState>, Posted { viewer, form: f }: Poste
             year,
             source,
             field(&f, "origin").to_string(),
-            cadence,
+            (cadence, report_rule),
         )
         .await
     {

@@ -55,6 +55,7 @@ fn list_query(f: &Fields, tree: &luoshi_domain::OrgTree) -> (ListQuery, Vec<Stri
             &mut problems,
         ),
         q: Some(field(f, "q").trim().to_string()).filter(|q| !q.is_empty()),
+        by_rule: false,
         order: pick(f, "sort", "排序", Order::parse, &mut problems).unwrap_or_default(),
         leader_id: pick(
             f,

@@ -177,6 +177,7 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
         },
         "remind" => Action::Remind {
             message: text("message"),
+            unit: None,
         },
         "extension-approve" => Action::ApproveExtension {
             comment: text("comment"),

@@ -19,6 +19,7 @@ mod matter;
 mod office;
 mod public;
 mod register;
+mod rounds;
 mod session;
 mod view;
 mod workbench;
@@ -62,6 +63,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("new.html", include_str!("templates/new.html")),
         ("import.html", include_str!("templates/import.html")),
         ("letters.html", include_str!("templates/letters.html")),
+        ("rounds.html", include_str!("templates/rounds.html")),
         ("bulletins.html", include_str!("templates/bulletins.html")),
         ("bulletin.html", include_str!("templates/bulletin.html")),
         ("assessment.html", include_str!("templates/assessment.html")),
@@ -135,6 +137,8 @@ pub fn router() -> Routes {
         .get("/accountability", accountability::page)
         .post("/accountability", accountability::enter)
         .post("/accountability/{id}/decide", accountability::decide)
+        .get("/rounds", rounds::page)
+        .post("/rounds/remind", rounds::remind)
         .get("/letters", letters::page)
         .post_with(
             "/letters",

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use luoshi_domain::names::{self, Directory, Found};
+use luoshi_domain::rounds::ReportRule;
 use luoshi_domain::{
     Cadence, Matter, MatterId, MatterState, Milestone, OrgTree, Power, Role, Source, UnitId,
     Urgency, User, UserId,
@@ -194,6 +195,16 @@ fn read_form(s: &AppState, viewer: &Viewer, f: &Fields) -> Result<NewMatter, Err
     let source = Source::parse(field(f, "source"));
     let urgency = Urgency::parse(field(f, "urgency"));
     let cadence = Cadence::parse(field(f, "cadence"));
+    let report_rule = match field(f, "report_rule").trim() {
+        "" => None,
+        written => ReportRule::parse(written).or_else(|| {
+            errors.insert(
+                "report_rule",
+                "报送要求无法识别,请写作 每月25日前、每季度最后一个月30日前 或 每周五".into(),
+            );
+            None
+        }),
+    };
     for (name, ok, message) in [
         ("source", source.is_some(), "请选择来源"),
         ("urgency", urgency.is_some(), "请选择紧急程度"),
@@ -219,6 +230,7 @@ fn read_form(s: &AppState, viewer: &Viewer, f: &Fields) -> Result<NewMatter, Err
         leader_id,
         deadline,
         cadence,
+        report_rule,
         milestones,
         tags: field(f, "tags")
             .split(['、', ',', ',', ';', ';', ' '])
@@ -360,6 +372,10 @@ pub async fn edit_page(
             m.deadline.map(|d| d.to_string()).unwrap_or_default(),
         ),
         ("cadence".into(), m.cadence.as_str().into()),
+        (
+            "report_rule".into(),
+            m.report_rule.map(|r| r.phrase()).unwrap_or_default(),
+        ),
         ("milestones".into(), milestones.join("\n")),
         ("tags".into(), m.tags.join("、")),
         ("public".into(), if m.public { "1" } else { "" }.into()),

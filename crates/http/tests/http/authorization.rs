@@ -73,6 +73,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /matters/{id}/remind", "DDADDDD"),
     // The mayor is not this matter's responsible leader: no one here may write on it.
     ("POST /matters/{id}/instructions", "DDDDDDD"),
+    ("GET /rounds", "DAAAAAA"),
+    ("POST /rounds/remind", "DDADDDD"),
     ("POST /matters/{id}/feedback", "DDDDADD"),
     ("POST /matters/{id}/decompose", "DDADDDD"),
     ("POST /matters/{id}/reassign", "DDADDDD"),
@@ -142,6 +144,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /api/v1/public/matters", "AAAAAAA"),
     ("POST /api/v1/matters/{id}/remind", "DDADDDD"),
     ("POST /api/v1/matters/{id}/instructions", "DDDDDDD"),
+    ("GET /api/v1/matters/{id}/rounds", "DAAAADD"),
+    ("GET /api/v1/rounds/missing", "DAAAAAA"),
+    ("POST /api/v1/rounds/remind", "DDADDDD"),
     ("POST /api/v1/matters/{id}/assign", "DDADDDD"),
     ("POST /api/v1/matters/{id}/sign", "DDDDADD"),
     ("POST /api/v1/matters/{id}/feedback", "DDDDADD"),

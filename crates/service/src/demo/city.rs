@@ -91,6 +91,8 @@ pub struct DemoMatter {
     pub deadline_in_days: Option<i64>,
     pub cadence: Cadence,
     #[serde(default)]
+    pub report_rule: Option<luoshi_domain::rounds::ReportRule>,
+    #[serde(default)]
     pub public: bool,
     pub scenario: Scenario,
     #[serde(default)]

@@ -246,6 +246,7 @@ impl<'a> Replay<'a> {
                     leader_id,
                     deadline,
                     cadence: m.cadence,
+                    report_rule: m.report_rule,
                     milestones: vec![],
                     tags: vec![],
                     public: m.public,

@@ -38,6 +38,7 @@ impl Luoshi {
                 leader_id: parent.leader_id,
                 deadline: deadline.or(parent.deadline),
                 cadence: parent.cadence,
+                report_rule: parent.report_rule,
                 milestones: Vec::new(),
                 tags: parent.tags.clone(),
                 public: parent.public,

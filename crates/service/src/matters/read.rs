@@ -105,6 +105,7 @@ impl Luoshi {
                 .filter(|s| s.is_counted())
                 .collect(),
             public_only: true,
+            by_rule: false,
             ..MatterQuery::default()
         };
         let (matters, _) = self.store.matters(&query).await?;
@@ -155,6 +156,7 @@ impl Luoshi {
             unit_id: query.unit_id,
             text: query.q.as_deref().map(|q| self.search_words(q)),
             public_only: false,
+            by_rule: query.by_rule,
             parent_id: None,
             leader_id: query.leader_id,
             due_from: query.due_from,

@@ -195,6 +195,7 @@ impl Luoshi {
             leader_id: input.leader_id,
             deadline: input.deadline,
             cadence: input.cadence,
+            report_rule: input.report_rule,
             milestones: input.milestones,
             tags: input
                 .tags

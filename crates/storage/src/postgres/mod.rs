@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0018_scope_orgs.sql"),
     include_str!("../../migrations/postgres/0019_attachments.sql"),
     include_str!("../../migrations/postgres/0020_instructions.sql"),
+    include_str!("../../migrations/postgres/0021_report_rules.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi

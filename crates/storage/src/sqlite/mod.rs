@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0018_scope_orgs.sql"),
     include_str!("../../migrations/sqlite/0019_attachments.sql"),
     include_str!("../../migrations/sqlite/0020_instructions.sql"),
+    include_str!("../../migrations/sqlite/0021_report_rules.sql"),
 ];
 
 /// The SQLite file and the threads that reach it.

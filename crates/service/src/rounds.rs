@@ -1,0 +1,164 @@
+//! Report rounds (报送轮次): under a matter's report rule each period is a round, and each unit
+//! at work has reported in it or not. The office sees, for a day, every matter and unit still
+//! missing from the round that day falls in, and presses them all at once.
+
+use chrono::NaiveDate;
+use luoshi_domain::rounds::{ReportRule, Round};
+use luoshi_domain::{
+    Action, AssignmentState, Calendar, Event, EventKind, Matter, MatterId, MatterState, Power,
+    UnitId, User, china_date,
+};
+
+use crate::matters::{ListQuery, MatterView};
+use crate::{Luoshi, Result};
+
+/// One round of one matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundView {
+    pub rule: ReportRule,
+    pub round: Round,
+    /// Each unit at work (or that was, when the round ran), lead first, and whether it reported
+    /// in the round.
+    pub units: Vec<(UnitId, bool)>,
+}
+
+impl RoundView {
+    pub fn period(&self) -> String {
+        self.round.period.code(self.rule)
+    }
+
+    pub fn label(&self) -> String {
+        self.round.period.label(self.rule)
+    }
+
+    pub fn missing(&self) -> impl Iterator<Item = UnitId> + '_ {
+        self.units.iter().filter(|(_, r)| !r).map(|(u, _)| *u)
+    }
+}
+
+/// A matter with units missing from a round.
+#[derive(Debug, Clone)]
+pub struct Missing {
+    pub view: MatterView,
+    pub round: RoundView,
+}
+
+/// Whether `unit` reported in `round`: a progress report or a request to close, made from the
+/// round's start (or its due day, when a holiday moved that before the period) to its end.
+fn reported(events: &[Event], unit: UnitId, round: Round) -> bool {
+    let from = round.period.first.min(round.due);
+    events.iter().any(|e| {
+        matches!(
+            e.data.kind,
+            EventKind::Feedback | EventKind::CompletionRequested
+        ) && e.data.unit_id == Some(unit)
+            && (from..=round.period.last).contains(&china_date(e.data.at))
+    })
+}
+
+/// The rounds a matter has owed up to `today` (the next one due included), each with who
+/// reported in it; none for a matter without a rule or never assigned. A finished matter owes
+/// none after the day it finished.
+pub fn rounds_of(
+    m: &Matter,
+    events: &[Event],
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Vec<RoundView> {
+    let (Some(rule), Some(assigned)) = (m.report_rule, m.assigned_at) else {
+        return Vec::new();
+    };
+    let until = m.closed_at.map_or(today, |c| china_date(c).min(today));
+    let units: Vec<UnitId> = m
+        .assignments
+        .iter()
+        .filter(|a| a.state != AssignmentState::Cancelled)
+        .map(|a| a.unit_id)
+        .collect();
+    rule.rounds(china_date(assigned), until, calendar)
+        .into_iter()
+        .map(|round| RoundView {
+            rule,
+            round,
+            units: units
+                .iter()
+                .map(|u| (*u, reported(events, *u, round)))
+                .collect(),
+        })
+        .collect()
+}
+
+impl Luoshi {
+    /// The rounds of a matter the caller may read.
+    pub async fn rounds(&self, user: &User, id: MatterId) -> Result<Vec<RoundView>> {
+        let (m, events) = self.visible_matter_with_events(user, id).await?;
+        Ok(rounds_of(&m, &events, &self.calendar(), self.today()))
+    }
+
+    /// For the round `on` falls in, every open matter reported by rule that the caller may see,
+    /// with the units at work that have not reported in it yet; those whose round was never
+    /// theirs (due before the matter was assigned) are left out.
+    pub async fn missing_reports(&self, user: &User, on: NaiveDate) -> Result<Vec<Missing>> {
+        let query = ListQuery {
+            states: vec![
+                MatterState::Assigned,
+                MatterState::Signed,
+                MatterState::InProgress,
+            ],
+            by_rule: true,
+            ..ListQuery::default()
+        };
+        let views = self.matching(user, &query).await?;
+        let ids: Vec<MatterId> = views.iter().map(|v| v.matter.id).collect();
+        let mut events = self.store.events_of(&ids).await?;
+        let calendar = self.calendar();
+        let mut missing = Vec::new();
+        for view in views {
+            let m = &view.matter;
+            let (Some(rule), Some(assigned)) = (m.report_rule, m.assigned_at) else {
+                continue;
+            };
+            let round = rule.round_of(on, &calendar);
+            if round.due <= china_date(assigned) {
+                continue;
+            }
+            let mine: Vec<Event> = events.extract_if(.., |e| e.matter_id == m.id).collect();
+            let units: Vec<(UnitId, bool)> = m
+                .assignments
+                .iter()
+                .filter(|a| a.state.is_working())
+                .map(|a| (a.unit_id, reported(&mine, a.unit_id, round)))
+                .collect();
+            let round = RoundView { rule, round, units };
+            if round.missing().next().is_some() {
+                missing.push(Missing { view, round });
+            }
+        }
+        missing.sort_by_key(|m| (m.round.round.due, m.view.matter.id));
+        Ok(missing)
+    }
+
+    /// 一键催报: reminds every unit missing from the round `on` falls in, each on its own
+    /// matter, saying which round and by when. Returns how many units were reminded.
+    pub async fn remind_missing(&self, user: &User, on: NaiveDate) -> Result<usize> {
+        self.authorize(user, Power::Register)?;
+        let mut reminded = 0;
+        for m in self.missing_reports(user, on).await? {
+            let due = m.round.round.due;
+            let message = format!(
+                "请于{}前报送{}进展情况。",
+                luoshi_office::cn_date(due),
+                m.round.label()
+            );
+            for unit in m.round.missing() {
+                let action = Action::Remind {
+                    message: message.clone(),
+                    unit: Some(unit),
+                };
+                self.act(user, m.view.matter.id, action).await?;
+                reminded += 1;
+            }
+        }
+        Ok(reminded)
+    }
+}
