@@ -19,6 +19,7 @@ pub mod notice;
 pub mod number;
 pub mod org;
 pub mod password;
+pub mod slip;
 pub mod user;
 
 pub use authz::Power;
