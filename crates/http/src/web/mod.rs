@@ -64,6 +64,7 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("letters.html", include_str!("templates/letters.html")),
         ("bulletins.html", include_str!("templates/bulletins.html")),
         ("bulletin.html", include_str!("templates/bulletin.html")),
+        ("official.html", include_str!("templates/official.html")),
         ("assessment.html", include_str!("templates/assessment.html")),
         (
             "accountability.html",
