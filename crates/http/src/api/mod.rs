@@ -9,6 +9,7 @@ mod bulletins;
 mod calendar;
 mod dashboard;
 mod dto;
+mod forms;
 mod health;
 mod imports;
 mod inbox;
@@ -104,6 +105,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(letters::file))
         .routes(routes!(attachments::upload).layer(upload_limit()))
         .routes(routes!(attachments::file))
+        .routes(routes!(forms::notice))
+        .routes(routes!(forms::reminder))
 }
 
 /// The body limit of a call that carries a file (a table, a letter, an attachment): the pages'
