@@ -67,6 +67,34 @@ pub fn concern(cause: Cause) -> String {
     }
 }
 
+/// What the reminders of a concern were about while the unit's light was `light`, as the
+/// office says it: [`concern`] read back as far as its key keeps the cause. `None` for a key
+/// written by nothing here.
+pub fn about(concern: &str, light: Light) -> Option<String> {
+    let red = light == Light::Red;
+    let cause = match concern.split_once(':') {
+        Some(("report", day)) => {
+            let day = day.parse().ok()?;
+            if red {
+                Cause::ReportOverdue(day)
+            } else {
+                Cause::ReportDue(day)
+            }
+        }
+        Some(_) => return None,
+        None => match concern {
+            "deadline" if red => Cause::Overdue,
+            "deadline" => Cause::DeadlineNear,
+            "sign" => Cause::NotSigned,
+            // How far behind is not in the key.
+            "plan" if red => return Some("严重落后计划进度".into()),
+            "plan" => return Some("落后计划进度".into()),
+            _ => return None,
+        },
+    };
+    Some(cause.describe())
+}
+
 /// The next rung for a unit whose light is `light`, or nothing to send now.
 pub fn next(
     light: Light,
@@ -179,6 +207,29 @@ mod tests {
                 Some(Step::Red(1))
             );
         }
+    }
+
+    #[test]
+    fn every_concern_reads_back_as_what_its_reminders_said() {
+        let day = NaiveDate::from_ymd_opt(2026, 6, 29).unwrap();
+        for cause in [
+            Cause::Overdue,
+            Cause::DeadlineNear,
+            Cause::ReportOverdue(day),
+            Cause::ReportDue(day),
+            Cause::NotSigned,
+        ] {
+            assert_eq!(
+                about(&concern(cause), cause.light()),
+                Some(cause.describe())
+            );
+        }
+        assert_eq!(
+            about(&concern(Cause::FarBehind(35)), Light::Red).as_deref(),
+            Some("严重落后计划进度")
+        );
+        assert_eq!(about("report:soon", Light::Red), None);
+        assert_eq!(about("elsewhere", Light::Red), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod number;
 pub mod org;
 pub mod password;
 pub mod rounds;
+pub mod slip;
 pub mod user;
 
 pub use authz::Power;

@@ -19,6 +19,10 @@ pub struct OfficialDoc {
     pub number: Option<String>,
     /// 标题: 2号小标宋, centred; a newline breaks it into lines.
     pub title: String,
+    /// The title's colour where the kind of document is told by it (a red 催办单); black
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_colour: Option<Rgb>,
     /// 主送机关, e.g. "各县(市、区)人民政府,市政府各部门:", flush left.
     pub recipients: Option<String>,
     pub body: Vec<Block>,
@@ -39,6 +43,34 @@ pub enum Block {
     /// paragraph of its own.
     Paragraph(String),
     Table(Table),
+    /// A line of 3号黑体 across the type area on a ground of `colour`, in black or white,
+    /// whichever reads on it: a form's colour, seen before a word of it is read.
+    Band {
+        text: String,
+        colour: Rgb,
+    },
+}
+
+/// A colour as red, green and blue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// The six hex digits Word writes, e.g. `C00000`.
+    pub fn hex(self) -> String {
+        format!("{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+    }
+
+    /// Black on light colours, white on dark ones (by perceived brightness, ITU-R BT.601).
+    fn ink(self) -> Rgb {
+        let brightness =
+            299 * u32::from(self.0) + 587 * u32::from(self.1) + 114 * u32::from(self.2);
+        if brightness > 150_000 {
+            Rgb(0, 0, 0)
+        } else {
+            Rgb(255, 255, 255)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -172,7 +204,10 @@ fn document_xml(doc: &OfficialDoc) -> Result<String, DocxError> {
     if let Some(number) = &doc.number {
         paragraph(&mut x, "DocNumber", &rule, "", number);
     }
-    paragraph(&mut x, "DocTitle", "", "", &doc.title);
+    let title_colour = doc.title_colour.map_or(String::new(), |c| {
+        format!(r#"<w:color w:val="{}"/>"#, c.hex())
+    });
+    paragraph(&mut x, "DocTitle", "", &title_colour, &doc.title);
     if let Some(recipients) = &doc.recipients {
         paragraph(&mut x, "Recipients", "", "", recipients);
     }
@@ -192,6 +227,16 @@ fn document_xml(doc: &OfficialDoc) -> Result<String, DocxError> {
                 tables += 1;
                 table_xml(&mut x, table, tables)?;
             }
+            Block::Band { text, colour } => paragraph(
+                &mut x,
+                "Band",
+                &format!(
+                    r#"<w:shd w:val="clear" w:color="auto" w:fill="{}"/>"#,
+                    colour.hex()
+                ),
+                &format!(r#"<w:color w:val="{}"/>"#, colour.ink().hex()),
+                text,
+            ),
         }
     }
 
@@ -532,6 +577,16 @@ fn styles_xml() -> String {
             not_bold = not_bold,
         ));
     }
+    // A line of space above and below, so that the ground stands clear of the text.
+    style(
+        &mut x,
+        "Band",
+        "色带",
+        &format!(
+            r#"<w:spacing w:before="{LINE}" w:after="{LINE}" w:line="{LINE}" w:lineRule="exact"/><w:jc w:val="center"/>"#
+        ),
+        &format!("{}<w:b/><w:bCs/>", fonts(HEITI)),
+    );
     style(
         &mut x,
         "Signature",
@@ -720,6 +775,7 @@ mod tests {
             issuer: "云州市人民政府督查室".into(),
             number: Some("云督通〔2026〕5号".into()),
             title: "关于2026年上半年重点任务督查情况的通报".into(),
+            title_colour: None,
             recipients: Some("各县(市、区)人民政府,市政府各部门:".into()),
             body: vec![
                 Block::Paragraph("按照市政府工作安排,市政府督查室对重点任务进行了督查。".into()),
@@ -1049,6 +1105,66 @@ mod tests {
     }
 
     #[test]
+    fn a_coloured_title_and_band_carry_their_colour_with_ink_that_reads_on_it() {
+        let doc = OfficialDoc {
+            title: "红色催办单".into(),
+            title_colour: Some(Rgb(0xC0, 0, 0)),
+            body: vec![
+                Block::Band {
+                    text: "督办升级".into(),
+                    colour: Rgb(0xC0, 0, 0),
+                },
+                Block::Band {
+                    text: "催办".into(),
+                    colour: Rgb(0xFF, 0xC0, 0),
+                },
+            ],
+            ..bulletin()
+        };
+        let document = part(&doc, "word/document.xml");
+        let of = |style: &str| -> Vec<&Node> {
+            document
+                .all("w:p")
+                .into_iter()
+                .filter(|p| p.style() == style)
+                .collect()
+        };
+        assert_eq!(of("DocTitle")[0].first("w:color").attr("w:val"), "C00000");
+        let bands: Vec<(&str, &str, String)> = of("Band")
+            .into_iter()
+            .map(|p| {
+                (
+                    p.first("w:shd").attr("w:fill"),
+                    p.first("w:color").attr("w:val"),
+                    p.text(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            bands,
+            [
+                ("C00000", "FFFFFF", "督办升级".to_string()),
+                ("FFC000", "000000", "催办".to_string())
+            ]
+        );
+        let plain = part(&bulletin(), "word/document.xml");
+        let title = plain
+            .all("w:p")
+            .into_iter()
+            .find(|p| p.style() == "DocTitle")
+            .unwrap();
+        assert!(title.all("w:color").is_empty(), "black unless told");
+        // A document kept before titles had colours reads as it did.
+        let mut kept = serde_json::to_value(bulletin()).unwrap();
+        assert!(kept.get("title_colour").is_none());
+        kept.as_object_mut().unwrap().remove("title_colour");
+        assert_eq!(
+            serde_json::from_value::<OfficialDoc>(kept).unwrap(),
+            bulletin()
+        );
+    }
+
+    #[test]
     fn hostile_text_is_escaped_and_illegal_characters_dropped() {
         let hostile = "<script>alert(\"x\")</script>&amp;'\u{0}\u{1}\u{8}\u{B}\u{C}\u{1F}\u{7F}\u{85}\u{FFFE}\u{FFFF}末";
         let clean = "<script>alert(\"x\")</script>&amp;'末";
@@ -1056,6 +1172,7 @@ mod tests {
             issuer: hostile.into(),
             number: Some(hostile.into()),
             title: hostile.into(),
+            title_colour: None,
             recipients: Some(hostile.into()),
             body: vec![
                 Block::Heading1(hostile.into()),

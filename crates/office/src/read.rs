@@ -666,6 +666,7 @@ mod tests {
             issuer: "云州市人民政府办公室".into(),
             number: Some("云政办发〔2026〕3号".into()),
             title: "关于印发重点工作任务分解方案的通知".into(),
+            title_colour: None,
             recipients: None,
             body: vec![
                 Block::Paragraph("一、议定事项 & 要求".into()),

@@ -188,6 +188,7 @@ impl Luoshi {
             issuer: office.clone(),
             number,
             title: format!("关于{}督查督办工作情况的通报", period.label()),
+            title_colour: None,
             recipients: Some("各有关单位:".into()),
             body,
             signature: Some(office),

@@ -14,6 +14,7 @@ pub mod contacts;
 pub mod dashboard;
 pub mod demo;
 mod error;
+pub mod forms;
 pub mod generate;
 pub mod import;
 pub mod ledger;

@@ -74,6 +74,27 @@ pub async fn concerns(
     Ok((found.into_iter().flatten().collect(), last))
 }
 
+/// The ladder's rows of a matter's concerns, by key: how far reminders went for each.
+pub async fn of_matter(db: &mut impl Db, matter: MatterId) -> Result<Vec<LadderRow>> {
+    db.rows(
+        "SELECT key, unit_id, yellow_at, red_count, last_red_at, escalated_at FROM ladder
+         WHERE matter_id = $1 ORDER BY key",
+        args![matter.0],
+        |r| {
+            Ok(LadderRow {
+                key: r.get(0)?,
+                matter_id: matter,
+                unit_id: UnitId(r.get(1)?),
+                yellow_at: r.get(2)?,
+                red_count: r.get::<i64>(3)?.clamp(0, i64::from(u32::MAX)) as u32,
+                last_red_at: r.get(4)?,
+                escalated_at: r.get(5)?,
+            })
+        },
+    )
+    .await
+}
+
 /// Writes a dispatch. Rows already there (the same message from a sweep run twice) are left
 /// as they are; returns how many outbox and inbox rows are new.
 ///

@@ -260,6 +260,8 @@ pub trait Store: Send + Sync + 'static {
         after: MatterId,
         matters: usize,
     ) -> Result<(Vec<Concern>, Option<MatterId>)>;
+    /// The ladder's rows of one matter's concerns, by key.
+    async fn ladder_of(&self, matter: MatterId) -> Result<Vec<LadderRow>>;
     /// Writes ladder steps with their messages in one transaction; messages already queued are
     /// left alone. Returns how many messages are new.
     async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize>;

@@ -17,7 +17,7 @@ use luoshi_domain::{
 use crate::attachment::Attachment;
 use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
-use crate::notify::{Concern, Dispatch, InboxItem, Outgoing, Prefs, Unconfirmed};
+use crate::notify::{Concern, Dispatch, InboxItem, LadderRow, Outgoing, Prefs, Unconfirmed};
 use crate::sql::{Access, Backend};
 use crate::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
@@ -361,6 +361,10 @@ impl<B: Backend> Store for SqlStore<B> {
         matters: usize,
     ) -> Result<(Vec<Concern>, Option<MatterId>)> {
         run!(self, Read, |db| ladder::concerns(db, after, matters).await)
+    }
+
+    async fn ladder_of(&self, matter: MatterId) -> Result<Vec<LadderRow>> {
+        run!(self, Read, |db| ladder::of_matter(db, matter).await)
     }
 
     async fn dispatch(&self, dispatch: &Dispatch) -> Result<usize> {

@@ -1437,6 +1437,15 @@ async fn stored_lights_hold_for_their_window() {
         store.concerns(MatterId(0), 100).await.unwrap().0[0].ladder,
         climbed(2)
     );
+    // A matter's 催办单 reads the same rows, the matter's alone.
+    assert_eq!(store.ladder_of(m.id).await.unwrap(), [climbed(2)]);
+    assert!(
+        store
+            .ladder_of(MatterId(m.id.0 + 1000))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         store
             .stale_lights(at("2099-01-01T00:00:00Z"), 10)

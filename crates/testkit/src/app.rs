@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use chrono::DateTime;
 use luoshi_domain::Calendar;
-use luoshi_service::{FixedClock, Luoshi, Rules};
+use luoshi_service::notify::SweepSummary;
+use luoshi_service::{Luoshi, ManualClock, Rules};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -19,11 +20,14 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// Unit ids by code.
     pub units: HashMap<String, i64>,
+    /// The served application and its clock, for the scheduler's work done by hand.
+    luoshi: Luoshi,
+    clock: Arc<ManualClock>,
     _stop: oneshot::Sender<()>,
     _db: Scratch,
 }
 
-/// Starts Luoshi with the demo city, its clock fixed at `now` (RFC 3339).
+/// Starts Luoshi with the demo city, its clock at `now` (RFC 3339) until a test moves it.
 pub async fn spawn_app(now: &str) -> TestApp {
     spawn_app_with(now, Rules::default()).await
 }
@@ -32,23 +36,25 @@ pub async fn spawn_app(now: &str) -> TestApp {
 pub async fn spawn_app_with(now: &str, rules: Rules) -> TestApp {
     let db = Scratch::new().await;
     let store = db.store().await;
-    let clock = Arc::new(FixedClock(
+    let clock = Arc::new(ManualClock::new(
         DateTime::parse_from_rfc3339(now).unwrap().to_utc(),
     ));
-    let luoshi = Luoshi::new(store, clock, Calendar::official(), rules)
+    let luoshi = Luoshi::new(store, clock.clone(), Calendar::official(), rules)
         .await
         .unwrap();
     luoshi_service::demo::build(&luoshi).await.unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(luoshi_http::serve(listener, luoshi, async {
+    tokio::spawn(luoshi_http::serve(listener, luoshi.clone(), async {
         let _ = stopped.await;
     }));
     let mut app = TestApp {
         base,
         http: reqwest::Client::new(),
         units: HashMap::new(),
+        luoshi,
+        clock,
         _stop: stop,
         _db: db,
     };
@@ -66,6 +72,14 @@ pub async fn spawn_app_with(now: &str, rules: Rules) -> TestApp {
 impl TestApp {
     pub fn unit(&self, code: &str) -> i64 {
         self.units[code]
+    }
+
+    /// Moves the server's clock to `now` (RFC 3339) and runs one sweep there, as the scheduler
+    /// of a server started with `--clock` would: lights, reminders, escalations.
+    pub async fn sweep_at(&self, now: &str) -> SweepSummary {
+        self.clock
+            .set(DateTime::parse_from_rfc3339(now).unwrap().to_utc());
+        self.luoshi.sweep().await.unwrap()
     }
 
     /// Signs in `username`: the user as the answer describes them.

@@ -1,10 +1,12 @@
 //! What Luoshi's tests share. A test written once runs on both databases
 //! ([`on_both_backends!`]), each on databases of its own ([`Scratch`]); the server runs on a
-//! random port against one ([`app`]), the `luoshi` binary against one ([`cli`]), and reminders
-//! reach real listeners ([`smtp`], [`webhook`]).
+//! random port against one ([`app`]), the `luoshi` binary against one ([`cli`]); reminders
+//! reach real listeners ([`smtp`], [`webhook`]) and Word documents are read back by another
+//! program's reader ([`docx`]).
 
 pub mod backend;
 pub mod cli;
+pub mod docx;
 pub mod scratch;
 pub mod smtp;
 pub mod webhook;

@@ -141,13 +141,5 @@ pub async fn docx(
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
     let (_, doc) = s.luoshi.bulletin_page(&caller, id).await?;
-    let bytes = luoshi_office::docx::write(&doc).map_err(|e| {
-        tracing::error!(error = %e, "writing the bulletin failed");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "导出失败,请稍后重试",
-        )
-    })?;
-    Ok(super::attachment(super::DOCX, "bulletin.docx", bytes))
+    super::docx_download(&doc, "bulletin.docx")
 }

@@ -9,6 +9,7 @@ mod bulletins;
 mod calendar;
 mod dashboard;
 mod dto;
+mod forms;
 mod health;
 mod imports;
 mod inbox;
@@ -109,6 +110,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(letters::file))
         .routes(routes!(attachments::upload).layer(upload_limit()))
         .routes(routes!(attachments::file))
+        .routes(routes!(forms::notice))
+        .routes(routes!(forms::reminder))
 }
 
 /// The body limit of a call that carries a file (a table, a letter, an attachment): the pages'
@@ -120,6 +123,23 @@ fn upload_limit() -> axum::extract::DefaultBodyLimit {
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub(crate) const DOCX: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// An official document as the .docx to download. Writing one fails only on a table that
+/// cannot be laid out, which is a bug: logged, and said as an export that failed.
+pub(crate) fn docx_download(
+    doc: &luoshi_office::docx::OfficialDoc,
+    file_name: &str,
+) -> Result<axum::response::Response, crate::ApiError> {
+    let bytes = luoshi_office::docx::write(doc).map_err(|e| {
+        tracing::error!(error = %e, document = %doc.title, "writing a document failed");
+        crate::ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "导出失败,请稍后重试",
+        )
+    })?;
+    Ok(attachment(DOCX, file_name, bytes))
+}
 
 /// A file to download, named as the office will see it (names in Chinese kept, encoded as
 /// RFC 6266 asks).

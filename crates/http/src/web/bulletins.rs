@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::Power;
-use luoshi_office::docx::Block;
 use minijinja::context;
 
 use super::PageError;
@@ -58,16 +57,6 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>
         Ok(found) => found,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let blocks: Vec<_> = doc
-        .body
-        .iter()
-        .map(|block| match block {
-            Block::Heading1(t) => context! { kind => "h1", text => t },
-            Block::Heading2(t) => context! { kind => "h2", text => t },
-            Block::Paragraph(t) => context! { kind => "p", text => t },
-            Block::Table(t) => context! { kind => "table", caption => t.caption, header => t.header, rows => t.rows },
-        })
-        .collect();
     let tree = s.luoshi.tree();
     render(
         &s,
@@ -76,9 +65,7 @@ pub async fn page(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>
         context! {
             viewer => ViewerView::of(&viewer, &tree), csrf => viewer.csrf(),
             id => b.id, state => b.state, state_label => state_label(&b.state),
-            issuer => doc.issuer, number => doc.number, title => doc.title,
-            recipients => doc.recipients, blocks, signature => doc.signature,
-            date => view::cn_date(doc.date),
+            title => doc.title, doc => view::official(&doc),
         },
     )
 }
@@ -88,13 +75,8 @@ pub async fn docx(State(s): State<AppState>, viewer: Viewer, Path(id): Path<i64>
         Ok(found) => found,
         Err(e) => return PageError::from(e).into_response(),
     };
-    match luoshi_office::docx::write(&doc) {
-        Ok(bytes) => crate::api::attachment(crate::api::DOCX, "bulletin.docx", bytes),
-        Err(e) => {
-            tracing::error!(error = %e, "writing the bulletin failed");
-            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "导出失败,请稍后重试").into_response()
-        }
-    }
+    crate::api::docx_download(&doc, "bulletin.docx")
+        .unwrap_or_else(|e| PageError::from(e).into_response())
 }
 
 /// A typical case added to a draft, or the bulletin moved on (review, publish).

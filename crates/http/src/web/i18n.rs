@@ -744,6 +744,17 @@ fn english(zh: &str) -> Option<&'static str> {
         "已发布" => "Published",
         "状态:{0}" => "State: {0}",
         "下载 Word 文档" => "Download as Word",
+        "返回事项" => "Back to the matter",
+        "用浏览器的“打印”(Ctrl+P)即可按 A4 纸打印本单。" => {
+            "Print this form on A4 with the browser's Print (Ctrl+P)."
+        }
+        "督办文书" => "Forms to print",
+        "打印版" => "To print",
+        "Word 文档" => "Word",
+        "督办通知单" => "Assignment notice",
+        "蓝色催办单" => "Blue reminder slip",
+        "黄色催办单" => "Yellow reminder slip",
+        "红色催办单" => "Red reminder slip",
         "全部通报" => "All bulletins",
         "添加典型案例" => "Add a typical case",
         "事项编号" => "Matter number",

@@ -351,6 +351,15 @@ async fn show_matter(
         .rules()
         .evidence_before_completion
         .contains(&matter.source);
+    let slip = match s
+        .luoshi
+        .latest_slip(&detail.view.matter, &detail.events)
+        .await
+    {
+        Ok(slip) => slip,
+        Err(e) => return PageError::unavailable(e).into_response(),
+    };
+    let printed = printed_forms(&detail.view.matter, slip);
     let (m, events) = view::matter_page(&detail, &tree, &people);
     let returned = latest_return(&detail.view.matter, &detail.events);
     let forms: Vec<_> = steps_for(s, viewer, &detail.view.matter, detail.chain.open_below)
@@ -372,12 +381,30 @@ async fn show_matter(
             viewer => ViewerView::of(viewer, &tree),
             csrf => viewer.csrf(),
             m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
-            attach_to, instruct_on, evidence_required, max_mb => MAX_FILE_BYTES >> 20,
+            attach_to, instruct_on, evidence_required, max_mb => MAX_FILE_BYTES >> 20, printed,
             notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
         },
     )
+}
+
+/// The forms a matter has to print: the 督办通知单 once it is assigned, and the latest 催办单
+/// with its colour and day once it has been reminded.
+fn printed_forms(
+    m: &luoshi_domain::Matter,
+    slip: Option<(luoshi_domain::slip::Slip, NaiveDate)>,
+) -> Vec<minijinja::Value> {
+    let notice = m
+        .assigned_at
+        .map(|_| context! { name => "督办通知单", form => "notice" });
+    let reminder = slip.map(|(slip, day)| {
+        context! {
+            name => format!("{}催办单", slip.label()), slip => slip.as_str(),
+            day => view::page_date(day), form => "reminder",
+        }
+    });
+    notice.into_iter().chain(reminder).collect()
 }
 
 /// The reason of the latest return, with its time, while it stands: until the lead unit

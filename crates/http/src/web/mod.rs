@@ -9,6 +9,7 @@ mod bulletins;
 mod dashboard;
 mod error;
 mod form;
+mod forms;
 mod i18n;
 mod import;
 mod inbox;
@@ -66,6 +67,8 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("rounds.html", include_str!("templates/rounds.html")),
         ("bulletins.html", include_str!("templates/bulletins.html")),
         ("bulletin.html", include_str!("templates/bulletin.html")),
+        ("official.html", include_str!("templates/official.html")),
+        ("form.html", include_str!("templates/form.html")),
         ("assessment.html", include_str!("templates/assessment.html")),
         (
             "accountability.html",
@@ -189,6 +192,10 @@ pub fn router() -> Routes {
             upload(luoshi_domain::attachment::MAX_FILE_BYTES + 64 * 1024),
         )
         .get("/attachments/{id}", matter::download)
+        .get("/matters/{id}/forms/notice", forms::notice_page)
+        .get("/matters/{id}/forms/notice.docx", forms::notice_docx)
+        .get("/matters/{id}/forms/reminder", forms::reminder_page)
+        .get("/matters/{id}/forms/reminder.docx", forms::reminder_docx)
         .post("/matters/{id}/{verb}", matter::matter_step)
         .get("/lang/{code}", switch_language)
         .get("/static/app.css", || async {

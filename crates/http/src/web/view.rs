@@ -11,6 +11,35 @@ use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
 
 pub use luoshi_office::cn_date;
+use luoshi_office::docx::{Block, OfficialDoc};
+
+/// An official document as a page shows it, in the order and with the text of the .docx: the
+/// bulletin's page and the forms' print view. Dates stay Chinese, as printed.
+pub fn official(doc: &OfficialDoc) -> minijinja::Value {
+    use minijinja::context;
+    let blocks: Vec<_> = doc
+        .body
+        .iter()
+        .map(|block| match block {
+            Block::Heading1(t) => context! { kind => "h1", text => t },
+            Block::Heading2(t) => context! { kind => "h2", text => t },
+            // Each line of running text is a paragraph of its own, as in the .docx.
+            Block::Paragraph(t) => {
+                let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+                context! { kind => "p", lines }
+            }
+            Block::Table(t) => {
+                context! { kind => "table", caption => t.caption, header => t.header, rows => t.rows }
+            }
+            Block::Band { text, .. } => context! { kind => "band", text },
+        })
+        .collect();
+    context! {
+        issuer => doc.issuer, number => doc.number, title => doc.title,
+        recipients => doc.recipients, blocks, signature => doc.signature,
+        date => cn_date(doc.date),
+    }
+}
 
 /// A date on a page: 2026年6月30日, or 30 Jun 2026 when the page is in English.
 pub fn page_date(d: NaiveDate) -> String {

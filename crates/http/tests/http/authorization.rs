@@ -64,6 +64,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /letters/{id}/file", "DAADDDD"),
     ("GET /attachments/{id}", "DAAAADD"),
     ("POST /matters/{id}/attachments", "DDADADD"),
+    ("GET /matters/{id}/forms/notice", "DAAAADD"),
+    ("GET /matters/{id}/forms/notice.docx", "DAAAADD"),
+    ("GET /matters/{id}/forms/reminder", "DAAAADD"),
+    ("GET /matters/{id}/forms/reminder.docx", "DAAAADD"),
     ("GET /bulletins", "DAAADDD"),
     ("GET /bulletins/{id}", "DAADDDD"),
     ("GET /bulletins/{id}/docx", "DAADDDD"),
@@ -185,6 +189,9 @@ const MATRIX: &[(&str, &str)] = &[
     // matter but is neither its responsible leader nor in charge of its unit.
     ("POST /api/v1/matters/{id}/attachments", "DDADADD"),
     ("GET /api/v1/attachments/{id}", "DAAAADD"),
+    // The table's matter is assigned and was reminded by hand: both forms are there to read.
+    ("GET /api/v1/matters/{id}/forms/notice.docx", "DAAAADD"),
+    ("GET /api/v1/matters/{id}/forms/reminder.docx", "DAAAADD"),
     ("POST /logout", "DAAAAAA"),
 ];
 

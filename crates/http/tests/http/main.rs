@@ -5,6 +5,7 @@ mod attachments;
 mod authorization;
 mod cascade;
 mod corrections;
+mod forms;
 mod hardening;
 mod inbox;
 mod instructions;
