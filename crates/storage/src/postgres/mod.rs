@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0017_primary_liaison.sql"),
     include_str!("../../migrations/postgres/0018_scope_orgs.sql"),
     include_str!("../../migrations/postgres/0019_attachments.sql"),
+    include_str!("../../migrations/postgres/0020_outbox_sms.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0017_primary_liaison.sql"),
     include_str!("../../migrations/sqlite/0018_scope_orgs.sql"),
     include_str!("../../migrations/sqlite/0019_attachments.sql"),
+    include_str!("../../migrations/sqlite/0020_outbox_sms.sql"),
 ];
 
 /// The SQLite file and the threads that reach it.
