@@ -861,15 +861,14 @@ async fn outbox(db: &Scratch) -> BTreeMap<String, String> {
 async fn a_server_stopped_in_the_middle_of_a_delivery_batch_sends_nothing_twice_after_a_restart() {
     let db = Scratch::new().await;
     let settings = db.data().join("luoshi.toml");
-    std::fs::create_dir_all(db.data()).unwrap();
     // The demo city is built without a sweep, so that its reminders are the server's to send.
-    std::fs::write(&settings, "[scheduler]\nevery_seconds = 0\n").unwrap();
     let monday = "2026-06-01T10:00:00+08:00";
     luoshi(&db).clock(monday).demo().await;
     // Receivers that take a message at once and acknowledge it a while later: a batch is
     // always in flight, and a sender gone before the answer has delivered unawares.
     let smtp = Smtp::slow(Duration::from_millis(300)).await;
     let hook = Webhook::slow(Duration::from_millis(300)).await;
+    std::fs::create_dir_all(db.data()).unwrap();
     std::fs::write(
         &settings,
         format!(
