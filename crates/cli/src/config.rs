@@ -6,7 +6,7 @@ use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use luoshi_service::Rules;
-use luoshi_service::channels::{SmtpConfig, WebhookConfig};
+use luoshi_service::channels::{SmsConfig, SmtpConfig, WebhookConfig};
 use luoshi_service::notify::{Channels, Delivery};
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +21,10 @@ pub struct Config {
     pub scheduler: Scheduler,
     /// `[smtp]`: the mail server reminders go out through; none, no e-mail.
     pub smtp: Option<SmtpConfig>,
-    /// `[[webhook]]`: robots and receivers every reminder is posted to.
+    /// `[[webhook]]`: robots and receivers reminders are posted to, each all or a unit's.
     pub webhook: Vec<WebhookConfig>,
+    /// `[sms]`: the gateway reminders and escalations are texted through; none, no texts.
+    pub sms: Option<SmsConfig>,
     /// `[delivery]`: retries and timeouts.
     pub delivery: Delivery,
     /// `[audit]`: the audit chain.
@@ -54,6 +56,7 @@ impl Config {
         Channels {
             smtp: self.smtp.clone(),
             webhook: self.webhook.clone(),
+            sms: self.sms.clone(),
             delivery: self.delivery.clone(),
         }
     }
@@ -81,6 +84,7 @@ impl Default for Config {
             scheduler: Scheduler::default(),
             smtp: None,
             webhook: Vec::new(),
+            sms: None,
             delivery: Delivery::default(),
             audit: Audit::default(),
             limits: luoshi_http::Limits::default(),

@@ -72,6 +72,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         Command::Sweep(d) => {
             let config = load(file, &d, None, "luoshi-data")?;
             let luoshi = open(&config, clock).await?;
+            luoshi
+                .check_channels()
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let summary = luoshi.sweep().await.map_err(|e| anyhow::anyhow!("{e}"))?;
             write_audit_head(&config, &luoshi).await;
             println!("{}", serde_json::to_string(&summary)?);
@@ -697,6 +700,9 @@ fn check_pg_dump(path: &std::path::Path) -> anyhow::Result<()> {
 }
 
 async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
+    luoshi
+        .check_channels()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let listener = TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
@@ -742,8 +748,17 @@ async fn serve(config: &Config, luoshi: Luoshi) -> anyhow::Result<()> {
             eprintln!("    {c}");
         }
     }
+    // Deliveries stop being claimed the moment the signal comes; those under way are sent and
+    // recorded once the requests in flight are answered, so that a restart sends none again.
+    let stopping = luoshi.clone();
+    let signal = shutdown_signal();
+    let signal = async move {
+        signal.await;
+        stopping.stop_delivering();
+    };
     println!("Luoshi 落实 正在服务 serving at {scheme}://{addr}");
-    luoshi_http::serve_with(listener, luoshi, options, shutdown_signal()).await?;
+    luoshi_http::serve_with(listener, luoshi.clone(), options, signal).await?;
+    luoshi.finish_deliveries().await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -761,33 +776,39 @@ async fn scheduler(config: Config, luoshi: Luoshi, every: u64) {
     }
 }
 
-/// Completes on Ctrl-C or SIGTERM, so requests in flight can finish.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Completes on Ctrl-C or SIGTERM, so requests in flight can finish. SIGTERM is listened for
+/// from the call on: one that comes as soon as the address is announced stops the server as
+/// gently as a later one.
+fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        let ctrl_c = async {
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                tracing::error!(error = %e, "cannot listen for Ctrl-C");
                 std::future::pending::<()>().await;
             }
+        };
+        #[cfg(unix)]
+        let term = async {
+            match term {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for SIGTERM");
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }
 
 fn calendar_parse(a: &CalendarFileArgs) -> anyhow::Result<()> {

@@ -2,8 +2,13 @@
 
 use std::process::Stdio;
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
 use luoshi_testkit::Scratch;
 use luoshi_testkit::cli::{Cli, Server, announced, json_of};
+use luoshi_testkit::smtp::Smtp;
+use luoshi_testkit::webhook::Webhook;
 use serde_json::{Value, json};
 
 luoshi_testkit::on_both_backends!(
@@ -14,6 +19,8 @@ luoshi_testkit::on_both_backends!(
     sign_in_attempts_beyond_the_limit_wait_with_429_and_retry_after,
     a_token_name_with_a_line_break_writes_no_line_of_its_own_into_the_log,
     an_office_starts_from_an_empty_directory_and_makes_its_first_administrator_by_command,
+    a_server_stopped_in_the_middle_of_a_delivery_batch_sends_nothing_twice_after_a_restart,
+    bad_channel_settings_stop_serve_at_start_with_what_is_wrong,
 );
 
 const BIN: &str = env!("CARGO_BIN_EXE_luoshi");
@@ -825,4 +832,147 @@ async fn an_office_starts_from_an_empty_directory_and_makes_its_first_administra
         .unwrap();
     let added = json_of(&child.wait_with_output().await.unwrap());
     assert!(added.get("initial_password").is_none(), "{added}");
+}
+
+/// Every delivery id the receivers got, each as often as it came: mails by their `Message-ID`,
+/// webhook calls by `X-Luoshi-Delivery`.
+fn arrived(smtp: &Smtp, hook: &Webhook) -> Vec<String> {
+    let mails = smtp.mail().into_iter().map(|m| {
+        m.lines()
+            .find_map(|l| l.strip_prefix("Message-ID: <"))
+            .and_then(|l| l.strip_suffix("@luoshi>"))
+            .expect("every mail has its Message-ID")
+            .to_string()
+    });
+    mails
+        .chain(hook.calls().into_iter().map(|c| c.delivery))
+        .collect()
+}
+
+/// The outbox's rows: each message's id and state.
+async fn outbox(db: &Scratch) -> BTreeMap<String, String> {
+    db.rows("SELECT id, state FROM outbox")
+        .await
+        .into_iter()
+        .map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap()))
+        .collect()
+}
+
+async fn a_server_stopped_in_the_middle_of_a_delivery_batch_sends_nothing_twice_after_a_restart() {
+    let db = Scratch::new().await;
+    let settings = db.data().join("luoshi.toml");
+    // The demo city is built without a sweep, so that its reminders are the server's to send.
+    let monday = "2026-06-01T10:00:00+08:00";
+    luoshi(&db).clock(monday).demo().await;
+    // Receivers that take a message at once and acknowledge it a while later: a batch is
+    // always in flight, and a sender gone before the answer has delivered unawares.
+    let smtp = Smtp::slow(Duration::from_millis(300)).await;
+    let hook = Webhook::slow(Duration::from_millis(300)).await;
+    std::fs::create_dir_all(db.data()).unwrap();
+    std::fs::write(
+        &settings,
+        format!(
+            "[scheduler]\nevery_seconds = 1\n\n[smtp]\nurl = \"{}\"\nfrom = \"督查室 <ducha@example.gov.cn>\"\n\n[[webhook]]\nurl = \"{}\"\n",
+            smtp.url, hook.url
+        ),
+    )
+    .unwrap();
+    let serve = ["serve", "--addr", "127.0.0.1:0"];
+    let server = luoshi(&db).clock(monday).start(&serve).await;
+    let started = Instant::now();
+    while smtp.mail().is_empty() || hook.calls().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "nothing arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(server.stop().await.success(), "SIGTERM ends it with 0");
+
+    let before = arrived(&smtp, &hook);
+    let rows = outbox(&db).await;
+    for id in &before {
+        assert_eq!(
+            rows.get(id).map(String::as_str),
+            Some("sent"),
+            "{id} arrived before the stop and is recorded as sent"
+        );
+    }
+    assert!(
+        rows.values().any(|state| state == "pending"),
+        "the stop came in the middle: some messages wait for the restart ({} of {} arrived)",
+        before.len(),
+        rows.len()
+    );
+
+    // Two hours later every claim of the first process has long run out.
+    let server = luoshi(&db)
+        .clock("2026-06-01T12:00:00+08:00")
+        .start(&serve)
+        .await;
+    let started = Instant::now();
+    while outbox(&db).await.values().any(|state| state != "sent") {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{:?}",
+            outbox(&db).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(server.stop().await.success());
+
+    let all = arrived(&smtp, &hook);
+    let once: BTreeSet<&String> = all.iter().collect();
+    let twice: Vec<&String> = once
+        .iter()
+        .copied()
+        .filter(|id| all.iter().filter(|a| a == id).count() > 1)
+        .collect();
+    assert!(twice.is_empty(), "arrived more than once: {twice:?}");
+    let queued = outbox(&db).await;
+    assert_eq!(
+        once,
+        queued.keys().collect::<BTreeSet<_>>(),
+        "everything queued arrived, and nothing else"
+    );
+    assert!(all.len() > before.len(), "the restart sent the rest");
+}
+
+async fn bad_channel_settings_stop_serve_at_start_with_what_is_wrong() {
+    let db = Scratch::new().await;
+    std::fs::create_dir_all(db.data()).unwrap();
+    let settings = db.data().join("luoshi.toml");
+    let luoshi = luoshi(&db);
+    luoshi
+        .run(&["unit", "add", "云州市人民政府", "--code", "city"])
+        .await;
+    let serve = ["serve", "--addr", "127.0.0.1:0"];
+    for (toml, says) in [
+        (
+            "[[webhook]]\nurl = \"http://127.0.0.1:9/hook\"\nunit = \"nowhere\"\n",
+            "[[webhook]] 1 unit: no unit has the code \"nowhere\"",
+        ),
+        (
+            "[sms]\nurl = \"ftp://127.0.0.1/sms\"\n",
+            "[sms] url: not an http:// or https:// URL (it starts with ftp:)",
+        ),
+        ("[sms]\nsecret = \"s\"\n", "missing field `url`"),
+        (
+            "[[webhook]]\nurl = \"http://127.0.0.1:9/hook\"\nunits = \"city\"\n",
+            "found `units`",
+        ),
+    ] {
+        std::fs::write(&settings, toml).unwrap();
+        let out = luoshi.run(&serve).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{toml}: {stderr}");
+        assert!(stderr.contains(says), "{toml}: {stderr}");
+    }
+    // A webhook scoped to a unit the tree has, and a gateway at an HTTP URL, start.
+    std::fs::write(
+        &settings,
+        "[[webhook]]\nurl = \"http://127.0.0.1:9/hook\"\nunit = \"city\"\n\n[sms]\nurl = \"http://127.0.0.1:9/sms\"\n",
+    )
+    .unwrap();
+    assert!(luoshi.start(&serve).await.stop().await.success());
 }

@@ -1,6 +1,7 @@
-//! Sending one message: e-mail over SMTP, or a webhook in the generic JSON form or the robot
-//! formats of DingTalk, WeCom and Feishu (with their signatures). The message's id travels with
-//! it (`X-Luoshi-Delivery`, the mail's `Message-ID`) so that a receiver can drop a repeat.
+//! Sending one message: e-mail over SMTP, a webhook in the generic JSON form or the robot
+//! formats of DingTalk, WeCom and Feishu (with their signatures), or a text through an SMS
+//! gateway. The message's id travels with it (`X-Luoshi-Delivery`, the mail's `Message-ID`) so
+//! that a receiver can drop a repeat.
 
 use std::time::Duration;
 
@@ -25,7 +26,8 @@ pub struct SmtpConfig {
     pub from: String,
 }
 
-/// `[[webhook]]`: where to POST, in which form, and the robot's signing secret if it has one.
+/// `[[webhook]]`: where to POST, in which form, the robot's signing secret if it has one, and
+/// the unit whose subtree's messages it gets (every message without one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookConfig {
@@ -33,6 +35,20 @@ pub struct WebhookConfig {
     #[serde(default)]
     pub format: WebhookFormat,
     #[serde(default)]
+    pub secret: Option<String>,
+    /// A unit's code: a county's group hears of the county's matters and units only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// `[sms]`: the HTTP gateway texts are posted to, as `{"id","phone","text"}`. With a secret,
+/// each POST carries `X-Luoshi-Signature: sha256=HEX`, the HMAC-SHA256 of its body under the
+/// secret, so that the gateway can tell Luoshi's texts from anyone else's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
@@ -71,6 +87,13 @@ pub async fn send(
                 .ok_or("the webhook is no longer configured")?;
             webhook(hook, out, now, timeout).await
         }
+        Channel::Sms => {
+            let sms = channels
+                .sms
+                .as_ref()
+                .ok_or("no [sms] gateway is configured")?;
+            text(sms, out, timeout).await
+        }
     }
 }
 
@@ -104,13 +127,24 @@ async fn email(smtp: &SmtpConfig, out: &Outgoing, timeout: Duration) -> Result<(
 }
 
 fn sign(secret: &str, message: &[u8], key_extra: Option<&str>) -> String {
-    let key = match key_extra {
-        Some(k) => k.as_bytes().to_vec(),
-        None => secret.as_bytes().to_vec(),
-    };
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes a key of any length");
+    base64::engine::general_purpose::STANDARD.encode(hmac(key_extra.unwrap_or(secret), message))
+}
+
+fn hmac(key: &str, message: &[u8]) -> Vec<u8> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes a key of any length");
     mac.update(message);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The `X-Luoshi-Signature` of an SMS gateway's request: `sha256=` and the HMAC-SHA256 of the
+/// body under the secret, in lowercase hex.
+pub fn sms_signature(secret: &str, body: &[u8]) -> String {
+    let hex: String = hmac(secret, body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256={hex}")
 }
 
 /// The body and address a webhook gets in its format.
@@ -143,11 +177,21 @@ pub fn webhook_request(
                 }
                 None => hook.url.clone(),
             };
-            (url, json!({"msgtype": "text", "text": {"content": text}}))
+            // A mention shows only where the text names the number too.
+            let content: String = std::iter::once(text)
+                .chain(n.mentions.iter().map(|m| format!("@{m}")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let body = json!({
+                "msgtype": "text",
+                "text": {"content": content},
+                "at": {"atMobiles": n.mentions, "isAtAll": false},
+            });
+            (url, body)
         }
         WebhookFormat::Wecom => (
             hook.url.clone(),
-            json!({"msgtype": "text", "text": {"content": text}}),
+            json!({"msgtype": "text", "text": {"content": text, "mentioned_mobile_list": n.mentions}}),
         ),
         WebhookFormat::Feishu => {
             let mut body = json!({"msg_type": "text", "content": {"text": text}});
@@ -163,6 +207,60 @@ pub fn webhook_request(
     }
 }
 
+/// POSTs a JSON body under the message's id, with the headers given; refuses an answer that is
+/// not a success, naming `what` was posted to.
+async fn post(
+    what: &str,
+    url: &str,
+    out: &Outgoing,
+    body: Vec<u8>,
+    headers: &[(&str, String)],
+    timeout: Duration,
+) -> Result<reqwest::Response, String> {
+    let client = reqwest::Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut request = client
+        .post(url)
+        .header("X-Luoshi-Delivery", &out.notice.id)
+        .header(reqwest::header::CONTENT_TYPE, "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    let res = request
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("{what}: {e}"))?;
+    let status = res.status();
+    if !status.is_success() {
+        return Err(format!("{what} answered {status}"));
+    }
+    Ok(res)
+}
+
+/// A text through the gateway: `{"id","phone","text"}`, signed when a secret is set.
+async fn text(sms: &SmsConfig, out: &Outgoing, timeout: Duration) -> Result<(), String> {
+    let n = &out.notice;
+    let body = serde_json::to_vec(&json!({"id": n.id, "phone": n.target, "text": n.body}))
+        .map_err(|e| e.to_string())?;
+    let signature = sms
+        .secret
+        .as_deref()
+        .map(|secret| ("X-Luoshi-Signature", sms_signature(secret, &body)));
+    post(
+        "SMS gateway",
+        &sms.url,
+        out,
+        body,
+        signature.as_slice(),
+        timeout,
+    )
+    .await
+    .map(|_| ())
+}
+
 async fn webhook(
     hook: &WebhookConfig,
     out: &Outgoing,
@@ -170,21 +268,8 @@ async fn webhook(
     timeout: Duration,
 ) -> Result<(), String> {
     let (url, body) = webhook_request(hook, out, now);
-    let client = reqwest::Client::builder()
-        .timeout(timeout)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let res = client
-        .post(&url)
-        .header("X-Luoshi-Delivery", &out.notice.id)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| format!("webhook: {e}"))?;
-    let status = res.status();
-    if !status.is_success() {
-        return Err(format!("webhook answered {status}"));
-    }
+    let body = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+    let res = post("webhook", &url, out, body, &[], timeout).await?;
     // The robots answer 200 with an error code in the body when they refuse a message.
     if hook.format != WebhookFormat::Generic {
         let answer: serde_json::Value = res.json().await.unwrap_or_default();
@@ -228,6 +313,7 @@ mod tests {
                 body: "请反馈".into(),
                 created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
                 due_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+                mentions: vec!["13800000001".into()],
             },
             state: DeliveryState::Pending,
             attempts: 0,
@@ -243,6 +329,7 @@ mod tests {
             url: "https://oapi.dingtalk.com/robot/send?access_token=t".into(),
             format,
             secret: Some("SEC123".into()),
+            unit: None,
         };
         let (url, body) = webhook_request(&hook(WebhookFormat::Dingtalk), &out(), now);
         let expected = sign("SEC123", b"1700000000000\nSEC123", None);
@@ -253,11 +340,16 @@ mod tests {
                 url_encode(&expected)
             )
         );
-        assert_eq!(body["text"]["content"], "催办\n请反馈");
+        assert_eq!(body["text"]["content"], "催办\n请反馈 @13800000001");
+        assert_eq!(body["at"]["atMobiles"], json!(["13800000001"]));
         let (_, body) = webhook_request(&hook(WebhookFormat::Feishu), &out(), now);
         assert_eq!(body["timestamp"], "1700000000");
         assert_eq!(body["sign"], sign("", b"", Some("1700000000\nSEC123")));
         let (_, body) = webhook_request(&hook(WebhookFormat::Wecom), &out(), now);
         assert_eq!(body["msgtype"], "text");
+        assert_eq!(
+            body["text"]["mentioned_mobile_list"],
+            json!(["13800000001"])
+        );
     }
 }

@@ -101,6 +101,8 @@ pub struct Luoshi {
     lights_basis: Arc<RwLock<Arc<str>>>,
     rules: Arc<Rules>,
     channels: Arc<notify::Channels>,
+    /// Deliveries under way in this process, which a stop lets finish and record.
+    delivering: Arc<notify::Delivering>,
     /// The org tree changes rarely and is read on every request, so it lives in memory and is
     /// replaced whole whenever a unit is written.
     tree: Arc<RwLock<Arc<OrgTree>>>,
@@ -125,6 +127,7 @@ impl Luoshi {
             lights_basis: Arc::new(RwLock::new(Arc::from(""))),
             rules: Arc::new(rules),
             channels: Arc::new(notify::Channels::default()),
+            delivering: Arc::default(),
             tree: Arc::new(RwLock::new(Arc::new(OrgTree::default()))),
             matter_locks: Arc::new(std::array::from_fn(|_| tokio::sync::Mutex::new(()))),
         };

@@ -4,21 +4,22 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::accountability::{Accountability, AccountabilityState};
 use luoshi_domain::ladder::{self, Sent, Step};
 use luoshi_domain::{
-    EventKind, InstructionKind, Light, MatterId, Power, Role, Transition, UnitId, Urgency, User,
-    UserId,
+    Cause, EventKind, InstructionKind, Light, MatterId, OrgTree, Power, Role, Transition, UnitId,
+    Urgency, User, UserId,
 };
 pub use luoshi_storage::{Addressee, DeliveryState, Prefs};
 use luoshi_storage::{Channel, Dispatch, InboxItem, Notice, Outgoing};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::channels::{self, SmtpConfig, WebhookConfig};
+use crate::channels::{self, SmsConfig, SmtpConfig, WebhookConfig, WebhookFormat};
 use crate::{Luoshi, Result, ServiceError};
 
 /// Where messages go besides the inbox, and how long delivery keeps trying.
@@ -27,6 +28,7 @@ use crate::{Luoshi, Result, ServiceError};
 pub struct Channels {
     pub smtp: Option<SmtpConfig>,
     pub webhook: Vec<WebhookConfig>,
+    pub sms: Option<SmsConfig>,
     pub delivery: Delivery,
 }
 
@@ -71,13 +73,14 @@ pub struct SweepSummary {
     pub escalations: usize,
     /// Reminders nobody confirmed, sent again.
     pub resent: usize,
-    /// Messages newly queued (inbox, e-mail, webhooks).
+    /// Messages newly queued (inbox, e-mail, webhooks, texts).
     pub queued: usize,
     pub delivered: usize,
     pub retrying: usize,
     /// Given up on in this sweep.
     pub failed: usize,
-    /// Another sweep of the same database was running, so this one did nothing.
+    /// Another sweep of the same database was running, or this process is stopping, so this
+    /// one did nothing.
     pub skipped: bool,
 }
 
@@ -101,8 +104,92 @@ struct Message {
     title: String,
     body: String,
     matter_id: MatterId,
+    /// The units it is about (those reminded, the matter's org): a robot of a unit hears of
+    /// what happens inside its subtree.
+    about: Vec<UnitId>,
     confirm: bool,
+    /// The text sent by SMS, for reminders and escalations; none for other messages.
+    sms: Option<String>,
 }
+
+/// How people and robots are reached, read once for a sweep or a step.
+struct Reach {
+    prefs: HashMap<UserId, Prefs>,
+    /// The mobile number of every enabled account that has one.
+    phones: HashMap<UserId, String>,
+    /// Each configured webhook's scope, in order.
+    hooks: Vec<Scope>,
+}
+
+/// Which messages a webhook gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Everything,
+    Within(UnitId),
+    /// Its unit is no longer in the tree: rather nothing than another unit's messages.
+    Nowhere,
+}
+
+/// The ceiling of one SMS segment in Chinese (UCS-2): longer texts are split and billed twice.
+pub const SMS_CHARS: usize = 70;
+/// A title is never cut shorter than this, so that the text still says which matter it is.
+const SMS_TITLE_MIN: usize = 6;
+
+/// `head` + `number`《`title`》+ `tail`, within one SMS segment: the title is cut first (with
+/// …), down to a few characters, then the tail.
+pub fn sms_text(head: &str, number: &str, title: &str, tail: &str) -> String {
+    let len = |s: &str| s.chars().count();
+    let fixed = len(head) + len(number) + 2 + len(tail);
+    let title = shorten(title, SMS_CHARS.saturating_sub(fixed).max(SMS_TITLE_MIN));
+    shorten(&format!("{head}{number}《{title}》{tail}"), SMS_CHARS)
+}
+
+/// `text` cut to `n` characters (not bytes), the last being … when anything was cut.
+fn shorten(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(n.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+fn month_day(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}月{}日", d.month(), d.day())
+}
+
+/// What a reminder's text asks and by when, in a few words.
+fn sms_ask(cause: Cause, deadline: Option<NaiveDate>) -> String {
+    let by = deadline.map_or(String::new(), |d| format!("(时限{})", month_day(d)));
+    match cause {
+        Cause::Overdue => format!("已超期{by},请抓紧办结并反馈。"),
+        Cause::DeadlineNear => format!("即将到期{by},请按时办结并反馈。"),
+        Cause::ReportOverdue(d) => format!("应于{}前反馈,尚未反馈,请即反馈。", month_day(d)),
+        Cause::ReportDue(d) => format!("请于{}前反馈进展。", month_day(d)),
+        Cause::NotSigned => "尚未签收,请即签收办理。".into(),
+        Cause::Behind(p) | Cause::FarBehind(p) => {
+            format!("落后计划进度{p}个百分点{by},请加快推进。")
+        }
+        Cause::FirstReplyDue(d) => format!("领导批示件请于{}前首次反馈。", month_day(d)),
+        Cause::FirstReplyOverdue(d) => {
+            format!("领导批示件应于{}前首次反馈,请即反馈。", month_day(d))
+        }
+    }
+}
+
+/// Deliveries under way in this process. A stop first stops new claims, then waits for the
+/// deliveries already claimed to be sent and recorded: a message sent but not recorded would
+/// go again after the restart.
+#[derive(Default)]
+pub struct Delivering {
+    stopping: AtomicBool,
+    /// Each delivery pass holds it to read; a stop takes it to write once they are done.
+    passes: tokio::sync::RwLock<()>,
+}
+
+/// How many messages one delivery pass claims at a time.
+const BATCH: usize = 50;
 
 /// Matters whose concerns one step of the sweep reads and answers together.
 const SWEEP_PAGE: usize = 10_000;
@@ -112,6 +199,13 @@ impl Luoshi {
     /// Only one sweep of a database runs at a time, even with several app processes on it; a
     /// sweep that finds another running does nothing and says so.
     pub async fn sweep(&self) -> Result<SweepSummary> {
+        if self.delivering.stopping.load(Ordering::SeqCst) {
+            return Ok(SweepSummary {
+                at: self.now(),
+                skipped: true,
+                ..SweepSummary::default()
+            });
+        }
         // Units added at the command line, or by another process on the same database, are
         // seen from here on.
         self.reload_tree().await?;
@@ -144,8 +238,7 @@ impl Luoshi {
         let now = self.now();
         let tree = self.tree();
         let refreshed = self.refresh_lights().await?;
-        let users = self.store.users().await?;
-        let prefs: HashMap<UserId, Prefs> = self.store.prefs().await?.into_iter().collect();
+        let (users, reach) = self.reach().await?;
         let mut summary = SweepSummary {
             at: now,
             lights_refreshed: refreshed,
@@ -202,13 +295,15 @@ impl Luoshi {
                     .map_or(String::new(), |u| u.display_name().to_string());
                 let why = cause.describe();
                 let number = tree.number_label(c.org_id, c.number);
+                let ask = sms_ask(cause, c.deadline);
                 let mut row = row;
-                let (title, body) = match step {
+                let (title, body, sms) = match step {
                     Step::Yellow => {
                         row.yellow_at = Some(now);
                         (
                             format!("临近提醒:{}", c.title),
                             format!("{number}《{}》{why}。请按时办理并反馈进展。", c.title),
+                            sms_text("临近提醒:", &number, &c.title, &ask),
                         )
                     }
                     Step::Red(n) | Step::Escalate(n) => {
@@ -220,6 +315,7 @@ impl Luoshi {
                                 "{number}《{}》{why}。请{unit_name}抓紧办理,并在系统中反馈进展情况。",
                                 c.title
                             ),
+                            sms_text(&format!("催办(第{n}次):"), &number, &c.title, &ask),
                         )
                     }
                 };
@@ -236,11 +332,13 @@ impl Luoshi {
                         title,
                         body,
                         matter_id: c.matter_id,
+                        about: vec![unit, c.org_id],
                         confirm: true,
+                        sms: Some(sms),
                     },
                     &[Addressee::Liaisons(unit)],
                     liaisons,
-                    &prefs,
+                    &reach,
                     now,
                 );
                 if let Step::Escalate(n) = step {
@@ -280,11 +378,18 @@ impl Luoshi {
                                     n - 1
                                 ),
                                 matter_id: c.matter_id,
+                                about: vec![unit, c.org_id],
                                 confirm: false,
+                                sms: Some(sms_text(
+                                    "预警升级:",
+                                    &number,
+                                    &c.title,
+                                    &format!("{unit_name}催办{}次仍未落实,请督促办理。", n - 1),
+                                )),
                             },
                             &told.iter().map(|u| Addressee::Person(u.id)).collect::<Vec<_>>(),
                             &told,
-                            &prefs,
+                            &reach,
                             now,
                         );
                 }
@@ -296,7 +401,7 @@ impl Luoshi {
         }
         let mut dispatch = Dispatch::default();
         summary.resent = self
-            .resend_unconfirmed(&mut dispatch, &by_id, &prefs, now)
+            .resend_unconfirmed(&mut dispatch, &by_id, &reach.prefs, now)
             .await?;
         if !dispatch.is_empty() {
             summary.queued += self.store.dispatch(&dispatch).await?;
@@ -340,21 +445,84 @@ impl Luoshi {
                     body: format!("{}\n(此消息尚未确认收到,请登录系统确认。)", item.body),
                     created_at: now,
                     due_at: now,
+                    mentions: Vec::new(),
                 });
             }
         }
         Ok(messages.len())
     }
 
+    /// Everyone, and how to reach them and the robots.
+    async fn reach(&self) -> Result<(Vec<User>, Reach)> {
+        let accounts = self.store.accounts().await?;
+        let phones = accounts
+            .iter()
+            .filter(|a| !a.disabled)
+            .filter_map(|a| {
+                let phone = a.phone.as_deref()?.trim();
+                (!phone.is_empty()).then(|| (a.user.id, phone.to_string()))
+            })
+            .collect();
+        let tree = self.tree();
+        let hooks = self
+            .channels
+            .webhook
+            .iter()
+            .enumerate()
+            .map(|(i, hook)| match &hook.unit {
+                None => Scope::Everything,
+                Some(code) => match tree.units().find(|u| &u.code == code) {
+                    Some(unit) => Scope::Within(unit.id),
+                    None => {
+                        // By its place in the settings: a robot's URL holds its access token.
+                        tracing::warn!(webhook = i + 1, unit = %code, "the webhook's unit is no longer in the org tree; it gets nothing");
+                        Scope::Nowhere
+                    }
+                },
+            })
+            .collect();
+        let reach = Reach {
+            prefs: self.store.prefs().await?.into_iter().collect(),
+            phones,
+            hooks,
+        };
+        Ok((accounts.into_iter().map(|a| a.user).collect(), reach))
+    }
+
+    /// Refuses settings that would send nothing or send to the wrong place, naming what is
+    /// wrong: a webhook scoped to a unit the org tree lacks, a gateway that is no HTTP URL.
+    pub fn check_channels(&self) -> Result<()> {
+        let tree = self.tree();
+        for (i, hook) in self.channels.webhook.iter().enumerate() {
+            http_url(&hook.url)
+                .map_err(|e| bad_setting(&format!("[[webhook]] {} url", i + 1), &e))?;
+            if let Some(code) = &hook.unit
+                && !tree.units().any(|u| &u.code == code)
+            {
+                return Err(bad_setting(
+                    &format!("[[webhook]] {} unit", i + 1),
+                    &format!(
+                        "no unit has the code {code:?} (/admin/units and GET /api/v1/units show the codes)"
+                    ),
+                ));
+            }
+        }
+        if let Some(sms) = &self.channels.sms {
+            http_url(&sms.url).map_err(|e| bad_setting("[sms] url", &e))?;
+        }
+        Ok(())
+    }
+
     /// Puts a message in the inboxes it is for, and queues it by e-mail to the people with an
-    /// address and to every configured webhook.
+    /// address, by SMS to each mobile number among them (a reminder or escalation), and to
+    /// every configured webhook whose scope it falls in.
     fn address(
         &self,
         d: &mut Dispatch,
         msg: &Message,
         inboxes: &[Addressee],
         people: &[&User],
-        prefs: &HashMap<UserId, Prefs>,
+        reach: &Reach,
         now: DateTime<Utc>,
     ) {
         for to in inboxes {
@@ -377,7 +545,7 @@ impl Luoshi {
             });
         }
         for user in people {
-            let pref = prefs.get(&user.id).copied().unwrap_or_default();
+            let pref = reach.prefs.get(&user.id).copied().unwrap_or_default();
             if let (Some(_), Some(email), true) = (&self.channels.smtp, &user.email, pref.email) {
                 let due_at = if pref.digest {
                     self.digest_slot(now)
@@ -394,10 +562,44 @@ impl Luoshi {
                     body: msg.body.clone(),
                     created_at: now,
                     due_at,
+                    mentions: Vec::new(),
                 });
             }
         }
-        for (i, _) in self.channels.webhook.iter().enumerate() {
+        // One text per number, however many of the people share it.
+        let mut phones: Vec<(&str, UserId)> = people
+            .iter()
+            .filter_map(|u| Some((reach.phones.get(&u.id)?.as_str(), u.id)))
+            .collect();
+        phones.sort();
+        phones.dedup_by_key(|(phone, _)| *phone);
+        if let (Some(_), Some(text)) = (&self.channels.sms, &msg.sms) {
+            for (phone, user) in &phones {
+                d.outbox.push(Notice {
+                    id: message_id(&[&msg.cause, "sms", phone]),
+                    channel: Channel::Sms,
+                    target: phone.to_string(),
+                    user_id: Some(*user),
+                    matter_id: Some(msg.matter_id),
+                    subject: msg.title.clone(),
+                    body: text.clone(),
+                    created_at: now,
+                    due_at: now,
+                    mentions: Vec::new(),
+                });
+            }
+        }
+        let tree = self.tree();
+        for (i, (hook, scope)) in self.channels.webhook.iter().zip(&reach.hooks).enumerate() {
+            if !scope.covers(&msg.about, &tree) {
+                continue;
+            }
+            let mentions = match hook.format {
+                WebhookFormat::Dingtalk | WebhookFormat::Wecom => {
+                    phones.iter().map(|(phone, _)| phone.to_string()).collect()
+                }
+                WebhookFormat::Generic | WebhookFormat::Feishu => Vec::new(),
+            };
             d.outbox.push(Notice {
                 id: message_id(&[&msg.cause, "webhook", &i.to_string()]),
                 channel: Channel::Webhook,
@@ -408,6 +610,7 @@ impl Luoshi {
                 body: msg.body.clone(),
                 created_at: now,
                 due_at: now,
+                mentions,
             });
         }
     }
@@ -462,7 +665,7 @@ impl Luoshi {
                 .map(|a| a.unit_id)
                 .collect(),
         };
-        let users = self.store.users().await?;
+        let (users, reach) = self.reach().await?;
         let liaisons: Vec<&User> = users
             .iter()
             .filter(|u| u.role == Role::Liaison && units.contains(&u.unit_id))
@@ -473,6 +676,7 @@ impl Luoshi {
                 .find(|u| u.id == step.actor_id && !u.display_name.is_empty())
                 .map_or("领导".to_string(), |u| format!("{}同志", u.display_name))
         };
+        let number = self.tree().number_label(m.org_id, m.number);
         let (kind, label, message) = match step.kind {
             EventKind::Instruction => {
                 let what = step.instruction.map_or("批示", InstructionKind::label);
@@ -500,6 +704,9 @@ impl Luoshi {
             }
             _ => ("remind", "催办", step.comment.clone()),
         };
+        // A reminder by hand is a 催办 like the ladder's, so it is texted too; a reassignment or
+        // a return is read in the system.
+        let sms = (kind == "remind").then(|| sms_text("催办:", &number, &m.title, &message));
         self.address(
             &mut d,
             &Message {
@@ -507,29 +714,30 @@ impl Luoshi {
                 // as under a clock fixed by `--clock`.
                 cause: format!("{}:{kind}:{}:{}", m.id, m.version, now.timestamp_micros()),
                 title: format!("{label}:{}", m.title),
-                body: format!(
-                    "{}《{}》:{message}",
-                    self.tree().number_label(m.org_id, m.number),
-                    m.title
-                ),
+                body: format!("{number}《{}》:{message}", m.title),
                 matter_id: m.id,
+                about: units.iter().copied().chain([m.org_id]).collect(),
                 // A 批示 asks for action and a receipt; a tick or a praise is for information.
                 confirm: step.kind != EventKind::Instruction
                     || step.instruction == Some(InstructionKind::Instruct),
+                sms,
             },
             &units
                 .iter()
                 .map(|u| Addressee::Liaisons(*u))
                 .collect::<Vec<_>>(),
             &liaisons,
-            &self.store.prefs().await?.into_iter().collect(),
+            &reach,
             now,
         );
         Ok(d)
     }
 
-    /// Sends what is due in the outbox. Returns (delivered, to be retried, given up).
+    /// Sends what is due in the outbox. Returns (delivered, to be retried, given up). Once
+    /// [`Luoshi::stop_delivering`] is called it claims nothing more, and finishes and records
+    /// what it had claimed.
     pub async fn deliver(&self) -> Result<(usize, usize, usize)> {
+        let _pass = self.delivering.passes.read().await;
         let delivery = &self.channels.delivery;
         let timeout = Duration::from_secs(delivery.timeout_seconds.max(1));
         let (mut delivered, mut retrying, mut failed) = (0, 0, 0);
@@ -549,10 +757,10 @@ impl Luoshi {
             .filter(|u| wants_digest.contains(&u.id))
             .filter_map(|u| u.email)
             .collect();
-        loop {
+        while !self.delivering.stopping.load(Ordering::SeqCst) {
             let now = self.now();
-            let lease = now + chrono::Duration::seconds(delivery.timeout_seconds as i64 * 3 + 30);
-            let batch = self.store.claim_outbox(now, lease, 50).await?;
+            let lease = now + chrono::Duration::from_std(batch_time(delivery)).unwrap_or_default();
+            let batch = self.store.claim_outbox(now, lease, BATCH).await?;
             if batch.is_empty() {
                 break;
             }
@@ -565,7 +773,14 @@ impl Luoshi {
                 sending.spawn(async move {
                     let _lane = lanes.acquire_owned().await;
                     let out = combined(&group);
-                    let result = channels::send(&channels, &out, now, timeout).await;
+                    // The timeout of SMTP is per command; this bounds the whole message, so that
+                    // a batch ends within its lease and a stop waits no longer than that.
+                    let result = tokio::time::timeout(
+                        timeout,
+                        channels::send(&channels, &out, now, timeout),
+                    )
+                    .await
+                    .unwrap_or_else(|_| Err(format!("no answer within {timeout:?}")));
                     (group, result)
                 });
             }
@@ -593,6 +808,27 @@ impl Luoshi {
             }
         }
         Ok((delivered, retrying, failed))
+    }
+
+    /// From now on this process claims no more deliveries and starts no sweep.
+    pub fn stop_delivering(&self) {
+        self.delivering.stopping.store(true, Ordering::SeqCst);
+    }
+
+    /// Stops delivering, and waits for the deliveries under way in this process to be sent and
+    /// recorded, at most as long as one batch may take.
+    pub async fn finish_deliveries(&self) {
+        self.stop_delivering();
+        let bound = batch_time(&self.channels.delivery);
+        if tokio::time::timeout(bound, self.delivering.passes.write())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                waited = ?bound,
+                "deliveries still under way at the stop; those not recorded go again, under the same ids, after the restart"
+            );
+        }
     }
 
     /// The caller's inbox, newest first, and how many are unread.
@@ -700,6 +936,43 @@ fn combined(group: &[Outgoing]) -> Outgoing {
 /// How many messages are sent at the same time.
 const SENDING_LANES: usize = 8;
 
+/// The longest a claimed batch may take: every lane's messages one after another, each up to the
+/// timeout, and a margin. A claim lasts this long, so that no other sender takes a message that
+/// is still being sent.
+fn batch_time(d: &Delivery) -> Duration {
+    let rounds = BATCH.div_ceil(SENDING_LANES) as u64;
+    Duration::from_secs(d.timeout_seconds.max(1) * rounds + 30)
+}
+
+impl Scope {
+    fn covers(self, about: &[UnitId], tree: &OrgTree) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Within(root) => about.iter().any(|u| tree.is_within(*u, root)),
+            Scope::Nowhere => false,
+        }
+    }
+}
+
+fn http_url(url: &str) -> std::result::Result<(), String> {
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(()),
+        // Not the URL itself: a robot's holds its access token.
+        Ok(u) => Err(format!(
+            "not an http:// or https:// URL (it starts with {}:)",
+            u.scheme()
+        )),
+        Err(e) => Err(format!("not a URL: {e}")),
+    }
+}
+
+fn bad_setting(what: &str, why: &str) -> ServiceError {
+    ServiceError::Invalid {
+        field: None,
+        message: format!("{what}: {why}"),
+    }
+}
+
 /// When to try a failed message again: 30 s, 1 min, 2 min … up to an hour apart, a fifth either
 /// way so that many failures do not come back at once; `None` past the horizon.
 fn retry_at(out: &Outgoing, now: DateTime<Utc>, d: &Delivery) -> Option<DateTime<Utc>> {
@@ -714,4 +987,57 @@ fn retry_at(out: &Outgoing, now: DateTime<Utc>, d: &Delivery) -> Option<DateTime
         0
     };
     Some(now + chrono::Duration::seconds(base + spread))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_fits_one_segment_however_long_the_title_and_the_ask() {
+        let title =
+            "关于进一步加快推进全市城乡一体化供水工程建设和农村饮水安全巩固提升工作的实施方案";
+        let text = sms_text(
+            "催办(第12次):",
+            "青山县督〔2026〕1234号",
+            title,
+            &sms_ask(Cause::Overdue, NaiveDate::from_ymd_opt(2026, 12, 31)),
+        );
+        assert_eq!(text.chars().count(), SMS_CHARS, "{text}");
+        assert!(
+            text.len() > SMS_CHARS * 2,
+            "counted in characters, not bytes"
+        );
+        assert!(
+            text.contains("…》已超期(时限12月31日),请抓紧办结并反馈。"),
+            "{text}"
+        );
+        assert!(
+            text.starts_with("催办(第12次):青山县督〔2026〕1234号《关于进一步"),
+            "{text}"
+        );
+
+        // A long message by hand gives way too, after the title.
+        let text = sms_text(
+            "催办:",
+            "督〔2026〕7号",
+            title,
+            &"请立即组织力量".repeat(20),
+        );
+        assert_eq!(text.chars().count(), SMS_CHARS, "{text}");
+        assert!(text.contains("《关于进一步…》请立即"), "{text}");
+        assert!(text.ends_with('…'));
+
+        // A short one is left whole.
+        let text = sms_text(
+            "临近提醒:",
+            "督〔2026〕7号",
+            "河道清淤",
+            &sms_ask(Cause::NotSigned, None),
+        );
+        assert_eq!(
+            text,
+            "临近提醒:督〔2026〕7号《河道清淤》尚未签收,请即签收办理。"
+        );
+    }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{Action, Cadence, MatterId, Source, Urgency, User};
-use luoshi_service::channels::{SmtpConfig, WebhookConfig, WebhookFormat};
+use luoshi_service::channels::{SmsConfig, SmtpConfig, WebhookConfig, WebhookFormat};
 use luoshi_service::matters::NewMatter;
 use luoshi_service::notify::{Channels, Delivery};
 use luoshi_service::{Luoshi, ManualClock, Rules};
@@ -22,6 +22,8 @@ luoshi_testkit::on_both_backends!(
     an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_not_lost,
     a_delivery_given_up_goes_out_once_when_an_administrator_retries_it,
     a_unit_added_by_another_process_is_known_from_the_next_sweep,
+    reminders_and_escalations_are_texted_once_per_number_under_ids_kept_on_retry,
+    a_robot_scoped_to_the_county_hears_of_the_county_only_and_mentions_its_liaisons,
     a_matter_from_an_instruction_unanswered_for_five_working_days_is_chased_for_its_first_reply,
 );
 
@@ -55,6 +57,18 @@ impl City {
             .collect();
         titles.sort();
         titles
+    }
+
+    /// Gives the person a mobile number.
+    async fn phone(&self, name: &str, phone: &str) {
+        let store = self.db.store().await;
+        let mut account = store
+            .account(self.user(name).await.id)
+            .await
+            .unwrap()
+            .unwrap();
+        account.phone = Some(phone.into());
+        store.save_account(&account).await.unwrap();
     }
 
     async fn sweep_at(&self, t: &str) {
@@ -234,6 +248,7 @@ async fn a_webhook_that_fails_first_gets_the_message_once_on_retry() {
             url: hook.url.clone(),
             format: WebhookFormat::Generic,
             secret: None,
+            unit: None,
         }],
         delivery: Delivery {
             first_retry_seconds: 60,
@@ -350,12 +365,14 @@ async fn an_unreachable_mail_server_and_a_hanging_webhook_are_retried_and_shown_
             url: hanging_url,
             format: WebhookFormat::Generic,
             secret: None,
+            unit: None,
         }],
         delivery: Delivery {
             timeout_seconds: 1,
             give_up_after_hours: 1,
             ..Delivery::default()
         },
+        sms: None,
     })
     .await;
     overdue_matter(&c).await;
@@ -398,12 +415,14 @@ async fn a_delivery_given_up_goes_out_once_when_an_administrator_retries_it() {
             url: format!("http://{addr}/hook"),
             format: WebhookFormat::Generic,
             secret: None,
+            unit: None,
         }],
         delivery: Delivery {
             timeout_seconds: 1,
             give_up_after_hours: 1,
             ..Delivery::default()
         },
+        sms: None,
     })
     .await;
     overdue_matter(&c).await;
@@ -481,6 +500,214 @@ async fn a_unit_added_by_another_process_is_known_from_the_next_sweep() {
     assert!(c.luoshi.tree().get(id).is_none());
     c.luoshi.sweep().await.unwrap();
     assert_eq!(c.luoshi.tree().get(id).unwrap().name, "青山县新设局");
+}
+
+async fn reminders_and_escalations_are_texted_once_per_number_under_ids_kept_on_retry() {
+    let gateway = Webhook::failing_first(OVERDUE_TITLE).await;
+    let c = city(Channels {
+        sms: Some(SmsConfig {
+            url: gateway.url.clone(),
+            secret: Some("gateway-secret".into()),
+        }),
+        delivery: Delivery {
+            first_retry_seconds: 60,
+            ..Delivery::default()
+        },
+        ..Channels::default()
+    })
+    .await;
+    let id = overdue_matter(&c).await;
+    let (liaison, office) = ("13800000001", "13900000009");
+    c.phone("fgw", liaison).await;
+    // The mayor and the supervisor share the office's number: one text reaches both.
+    c.phone("shizhang", office).await;
+    c.phone("ducha", office).await;
+
+    c.sweep_at("2026-06-01T10:00:00+08:00").await;
+    c.sweep_at("2026-06-01T10:00:30+08:00").await;
+    c.sweep_at("2026-06-01T12:00:00+08:00").await;
+    c.sweep_at("2026-06-03T10:00:00+08:00").await;
+    c.sweep_at("2026-06-05T10:00:00+08:00").await;
+    c.sweep_at("2026-06-05T10:00:00+08:00").await;
+    let ducha = c.user("ducha").await;
+    c.clock.set(at("2026-06-05T15:00:00+08:00"));
+    c.luoshi
+        .act(
+            &ducha,
+            id,
+            Action::Remind {
+                message: "请于下周一前报送规划初稿。".into(),
+                unit: None,
+            },
+        )
+        .await
+        .unwrap();
+    c.luoshi.deliver().await.unwrap();
+
+    let calls: Vec<Call> = gateway
+        .calls()
+        .into_iter()
+        .filter(|call| call.body.contains("编制城东片区"))
+        .collect();
+    let mut texts: Vec<(String, String, u16)> = Vec::new();
+    for call in &calls {
+        let sent: serde_json::Value = serde_json::from_str(&call.body).unwrap();
+        assert_eq!(
+            sent["id"],
+            call.delivery.as_str(),
+            "the id in the body and the header"
+        );
+        assert_eq!(
+            call.signature,
+            luoshi_service::channels::sms_signature("gateway-secret", call.body.as_bytes())
+        );
+        let text = sent["text"].as_str().unwrap().to_string();
+        assert!(text.chars().count() <= 70, "one segment: {text}");
+        texts.push((sent["phone"].as_str().unwrap().into(), text, call.status));
+    }
+    // The first text failed and went again under its id; every text arrived once.
+    assert_eq!(calls[0].status, 500, "{calls:?}");
+    let retried: Vec<u16> = calls
+        .iter()
+        .filter(|call| call.delivery == calls[0].delivery)
+        .map(|call| call.status)
+        .collect();
+    assert_eq!(retried, [500, 200]);
+    let delivered: Vec<&Call> = calls.iter().filter(|call| call.status == 200).collect();
+    let mut ids: Vec<&str> = delivered
+        .iter()
+        .map(|call| call.delivery.as_str())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), delivered.len(), "no text twice: {texts:?}");
+    let to = |phone: &str| -> Vec<&str> {
+        let mut got: Vec<&str> = texts
+            .iter()
+            .filter(|(p, _, status)| p == phone && *status == 200)
+            .map(|(_, text, _)| text.as_str())
+            .collect();
+        got.sort();
+        got
+    };
+    let liaison_texts = to(liaison);
+    assert_eq!(
+        liaison_texts.len(),
+        4,
+        "three reminders and one by hand: {texts:?}"
+    );
+    for n in 1..=3 {
+        assert!(
+            liaison_texts
+                .iter()
+                .any(|t| t.starts_with(&format!("催办(第{n}次):"))
+                    && t.contains("《编制城东片区控制性详细规划》已超期(时限5月29日)")),
+            "{liaison_texts:?}"
+        );
+    }
+    assert!(
+        liaison_texts
+            .iter()
+            .any(|t| t.starts_with("催办:") && t.contains("请于下周一前报送规划初稿")),
+        "{liaison_texts:?}"
+    );
+    let office_texts = to(office);
+    assert_eq!(
+        office_texts.len(),
+        1,
+        "the escalation, once for the shared number"
+    );
+    assert!(office_texts[0].starts_with("预警升级:"), "{office_texts:?}");
+}
+
+async fn a_robot_scoped_to_the_county_hears_of_the_county_only_and_mentions_its_liaisons() {
+    let (county_group, city_group, county_robot) = (
+        Webhook::start().await,
+        Webhook::start().await,
+        Webhook::start().await,
+    );
+    let hook = |url: &str, format, unit: Option<&str>| WebhookConfig {
+        url: url.into(),
+        format,
+        secret: None,
+        unit: unit.map(str::to_string),
+    };
+    let c = city(Channels {
+        webhook: vec![
+            hook(&county_group.url, WebhookFormat::Generic, Some("county")),
+            hook(&city_group.url, WebhookFormat::Generic, None),
+            hook(&county_robot.url, WebhookFormat::Dingtalk, Some("county")),
+        ],
+        ..Channels::default()
+    })
+    .await;
+    c.luoshi.check_channels().unwrap();
+    let tree = c.luoshi.tree();
+    let county = tree.units().find(|u| u.code == "county").unwrap().id;
+    // Every liaison a number: those inside the county are the ones its robot may mention.
+    let mut county_phones = Vec::new();
+    for (i, u) in c.luoshi.users().await.unwrap().iter().enumerate() {
+        if u.role == luoshi_domain::Role::Liaison {
+            let phone = format!("1370000{i:04}");
+            c.phone(&u.username, &phone).await;
+            if tree.is_within(u.unit_id, county) {
+                county_phones.push(phone);
+            }
+        }
+    }
+    c.sweep_at("2026-06-01T10:00:00+08:00").await;
+
+    let store = c.db.store().await;
+    let about_county = async |call: &Call| {
+        let body: serde_json::Value = serde_json::from_str(&call.body).unwrap();
+        let m = MatterId(body["matter_id"].as_i64().unwrap());
+        let m = store.matter(m).await.unwrap().unwrap();
+        tree.is_within(m.org_id, county)
+            || m.assignments
+                .iter()
+                .any(|a| tree.is_within(a.unit_id, county))
+    };
+    let mut inside = 0;
+    for call in city_group.calls() {
+        if about_county(&call).await {
+            inside += 1;
+        }
+    }
+    let heard = county_group.calls();
+    assert!(
+        !heard.is_empty() && heard.len() <= inside && inside < city_group.calls().len(),
+        "the county's group hears of some of the county's messages ({} of {inside}), the city's of all {}",
+        heard.len(),
+        city_group.calls().len()
+    );
+    for call in &heard {
+        assert!(
+            about_county(call).await,
+            "the county's group hears only of the county: {}",
+            call.body
+        );
+    }
+
+    let mentioned: Vec<serde_json::Value> = county_robot
+        .calls()
+        .iter()
+        .map(|call| serde_json::from_str::<serde_json::Value>(&call.body).unwrap())
+        .filter(|b| !b["at"]["atMobiles"].as_array().unwrap().is_empty())
+        .collect();
+    assert!(!mentioned.is_empty(), "a liaison is mentioned");
+    for body in &mentioned {
+        for phone in body["at"]["atMobiles"].as_array().unwrap() {
+            let phone = phone.as_str().unwrap();
+            assert!(county_phones.iter().any(|p| p == phone), "{body}");
+            assert!(
+                body["text"]["content"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("@{phone}")),
+                "{body}"
+            );
+        }
+    }
 }
 
 async fn a_matter_from_an_instruction_unanswered_for_five_working_days_is_chased_for_its_first_reply()

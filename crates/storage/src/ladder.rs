@@ -21,7 +21,8 @@ fn concerns_sql() -> String {
                        WHERE {lit} AND a.matter_id > $1 ORDER BY a.matter_id LIMIT $2)
          SELECT a.matter_id, m.year, m.seq, m.title, m.org_id, m.leader_id, m.urgency,
              a.unit_id, {key} AS key, a.cause,
-             l.yellow_at, l.red_count, l.last_red_at, l.escalated_at, m.state IN {working}
+             l.yellow_at, l.red_count, l.last_red_at, l.escalated_at, m.state IN {working},
+             m.deadline
          FROM page JOIN assignments a ON a.matter_id = page.matter_id
          JOIN matters m ON m.id = a.matter_id
          LEFT JOIN ladder l ON l.key = {key}
@@ -65,6 +66,7 @@ pub async fn concerns(
                 org_id: UnitId(r.get(4)?),
                 leader_id: r.get::<Option<i64>>(5)?.map(UserId),
                 urgency: r.named(6, Urgency::parse)?,
+                deadline: r.get(15)?,
                 unit_id,
                 cause: r.named(9, Cause::from_code)?,
                 ladder,
@@ -152,12 +154,13 @@ pub async fn dispatch(db: &mut impl Db, d: &Dispatch) -> Result<usize> {
             (&n.body).into(),
             n.created_at.into(),
             n.due_at.into(),
+            n.mentions.join(",").into(),
         ]
     });
     let (mut new, _) = chunked(
         db,
         "INSERT INTO outbox (id, channel, target, user_id, matter_id, subject, body, created_at,
-             next_at) VALUES",
+             next_at, mentions) VALUES",
         rows.collect(),
         "ON CONFLICT (id) DO NOTHING",
         |_| Ok(()),

@@ -1,6 +1,6 @@
 //! What the storage keeps for notifications: the reminder ladder, the outbox, the inbox.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{Cause, MatterId, MatterNumber, UnitId, Urgency, UserId};
 
 /// How far the reminder ladder has gone for one concern.
@@ -25,6 +25,7 @@ pub struct Concern {
     pub org_id: UnitId,
     pub leader_id: Option<UserId>,
     pub urgency: Urgency,
+    pub deadline: Option<NaiveDate>,
     pub unit_id: UnitId,
     pub cause: Cause,
     /// The ladder's row for the concern, or a new one at the foot of the ladder.
@@ -50,6 +51,7 @@ impl LadderRow {
 pub enum Channel {
     Email,
     Webhook,
+    Sms,
 }
 
 impl Channel {
@@ -57,7 +59,14 @@ impl Channel {
         match self {
             Channel::Email => "email",
             Channel::Webhook => "webhook",
+            Channel::Sms => "sms",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        [Channel::Email, Channel::Webhook, Channel::Sms]
+            .into_iter()
+            .find(|c| c.as_str() == s)
     }
 }
 
@@ -66,7 +75,7 @@ impl Channel {
 pub struct Notice {
     pub id: String,
     pub channel: Channel,
-    /// An e-mail address, or the index of a configured webhook.
+    /// An e-mail address, the index of a configured webhook, or a mobile number.
     pub target: String,
     pub user_id: Option<UserId>,
     pub matter_id: Option<MatterId>,
@@ -75,6 +84,8 @@ pub struct Notice {
     pub created_at: DateTime<Utc>,
     /// Not sent before this moment (a daily digest waits for its hour).
     pub due_at: DateTime<Utc>,
+    /// Mobile numbers a robot's message mentions (@), so that their phones ring.
+    pub mentions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

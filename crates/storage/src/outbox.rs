@@ -1,4 +1,4 @@
-//! The outbox: e-mails and webhooks waiting to be sent, claimed by one sender at a time and
+//! The outbox: e-mails, webhooks and texts waiting to be sent, claimed by one sender at a time and
 //! tried again after a failure.
 
 use chrono::{DateTime, Utc};
@@ -9,17 +9,13 @@ use crate::sql::{Db, Row};
 use crate::{Result, args};
 
 const COLUMNS: &str = "id, channel, target, user_id, matter_id, subject, body, created_at, \
-     state, attempts, last_error, sent_at, next_at";
+     state, attempts, last_error, sent_at, next_at, mentions";
 
 fn outgoing(r: &Row<'_>) -> Result<Outgoing> {
     Ok(Outgoing {
         notice: Notice {
             id: r.get(0)?,
-            channel: if r.get::<String>(1)? == "email" {
-                Channel::Email
-            } else {
-                Channel::Webhook
-            },
+            channel: r.named(1, Channel::parse)?,
             target: r.get(2)?,
             user_id: r.get::<Option<i64>>(3)?.map(UserId),
             matter_id: r.get::<Option<i64>>(4)?.map(MatterId),
@@ -27,6 +23,12 @@ fn outgoing(r: &Row<'_>) -> Result<Outgoing> {
             body: r.get(6)?,
             created_at: r.get(7)?,
             due_at: r.get(12)?,
+            mentions: r
+                .get::<String>(13)?
+                .split(',')
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+                .collect(),
         },
         state: match r.get::<String>(8)?.as_str() {
             "sent" => DeliveryState::Sent,

@@ -532,6 +532,14 @@ async fn deliveries_and_records() {
         body: "请尽快办理".into(),
         created_at: now,
         due_at: due,
+        mentions: vec![],
+    };
+    // A text, and the numbers a robot would mention, come back as they went in.
+    let text = Notice {
+        channel: Channel::Sms,
+        target: "13800000001".into(),
+        mentions: vec!["13800000001".into(), "13900000002".into()],
+        ..notice("a", now)
     };
     let ladder = |red_count| LadderRow {
         key: "k1".into(),
@@ -569,11 +577,7 @@ async fn deliveries_and_records() {
     };
     let d = Dispatch {
         ladder: vec![ladder(2)],
-        outbox: vec![
-            notice("b", now),
-            notice("a", now),
-            notice("later", minutes(60)),
-        ],
+        outbox: vec![notice("b", now), text.clone(), notice("later", minutes(60))],
         inbox: vec![item.clone()],
         resent: vec![],
         proposals: vec![proposal.clone()],
@@ -588,6 +592,10 @@ async fn deliveries_and_records() {
     let mut ids: Vec<_> = first.iter().map(|o| o.notice.id.as_str()).collect();
     ids.sort();
     assert_eq!(ids, ["a", "b"], "only what is due");
+    assert_eq!(
+        first.iter().find(|o| o.notice.id == "a").unwrap().notice,
+        text
+    );
     assert!(store.claim_outbox(now, lease, 10).await.unwrap().is_empty());
     store.outbox_sent("a", minutes(1)).await.unwrap();
     store
@@ -624,7 +632,7 @@ async fn deliveries_and_records() {
     let sent = all.iter().find(|o| o.notice.id == "a").unwrap();
     assert_eq!(
         (sent.state, sent.sent_at, &sent.notice),
-        (DeliveryState::Sent, Some(minutes(1)), &notice("a", now))
+        (DeliveryState::Sent, Some(minutes(1)), &text)
     );
 
     // The inbox: unread until read, unconfirmed until confirmed, someone else's not found.
@@ -1144,6 +1152,7 @@ async fn two_processes_on_postgres_share_numbers_and_never_claim_a_message_twice
                     body: String::new(),
                     created_at: now,
                     due_at: now,
+                    mentions: vec![],
                 })
                 .collect();
             let d = Dispatch {

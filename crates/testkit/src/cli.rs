@@ -90,23 +90,26 @@ impl Cli {
 
     /// Starts `luoshi ARGS` (`serve` or `demo`) and waits for the line announcing its address.
     pub async fn start(&self, args: &[&str]) -> Server {
-        let mut child = self
-            .command(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let (url, said) = announced(&mut child).await;
-        Server { child, url, said }
+        start(self.command(args)).await
     }
 
-    /// A `demo` on this place, built and stopped: the demo city's data, left as it is.
+    /// A `demo` on this place, built and stopped: the demo city's data, left as it is. Its
+    /// scheduler is off, so that no sweep has reminded anyone before the test means to.
     pub async fn demo(&self) {
-        self.start(&["demo", "--addr", "127.0.0.1:0"])
-            .await
-            .stop()
-            .await;
+        let mut demo = self.command(&["demo", "--addr", "127.0.0.1:0"]);
+        demo.env("LUOSHI_SCHEDULER__EVERY_SECONDS", "0");
+        start(demo).await.stop().await;
     }
+}
+
+async fn start(mut command: tokio::process::Command) -> Server {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (url, said) = announced(&mut child).await;
+    Server { child, url, said }
 }
 
 /// What a command printed, as JSON; it must have succeeded.

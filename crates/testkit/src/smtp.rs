@@ -2,6 +2,7 @@
 //! each message's text.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use base64::Engine;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -16,6 +17,12 @@ pub struct Smtp {
 impl Smtp {
     /// Listens on a free port of 127.0.0.1 until the test ends.
     pub async fn start() -> Smtp {
+        Smtp::slow(Duration::ZERO).await
+    }
+
+    /// A server that keeps each message when its text ends but says so (250) only `delay`
+    /// later: a sender stopped meanwhile has delivered without knowing it.
+    pub async fn slow(delay: Duration) -> Smtp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let mail = Arc::new(Mutex::new(Vec::new()));
@@ -23,7 +30,7 @@ impl Smtp {
         tokio::spawn(async move {
             loop {
                 let (socket, _) = listener.accept().await.unwrap();
-                tokio::spawn(converse(socket, kept.clone()));
+                tokio::spawn(converse(socket, kept.clone(), delay));
             }
         });
         Smtp { url, mail }
@@ -35,7 +42,7 @@ impl Smtp {
     }
 }
 
-async fn converse(socket: tokio::net::TcpStream, kept: Arc<Mutex<Vec<String>>>) {
+async fn converse(socket: tokio::net::TcpStream, kept: Arc<Mutex<Vec<String>>>, delay: Duration) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     write.write_all(b"220 test ESMTP\r\n").await.unwrap();
@@ -44,7 +51,9 @@ async fn converse(socket: tokio::net::TcpStream, kept: Arc<Mutex<Vec<String>>>) 
         if let Some(body) = data.as_mut() {
             if line == "." {
                 kept.lock().unwrap().push(data.take().unwrap());
-                write.write_all(b"250 queued\r\n").await.unwrap();
+                tokio::time::sleep(delay).await;
+                // The sender may be gone by now.
+                let _ = write.write_all(b"250 queued\r\n").await;
             } else {
                 body.push_str(&line);
                 body.push('\n');

@@ -1,6 +1,8 @@
-//! An HTTP receiver in the test's process for Luoshi's webhooks: it keeps every call.
+//! An HTTP receiver in the test's process for Luoshi's webhooks and SMS gateway: it keeps
+//! every call.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -11,6 +13,8 @@ pub struct Call {
     pub status: u16,
     /// The `X-Luoshi-Delivery` header: the same for every attempt at one message.
     pub delivery: String,
+    /// The `X-Luoshi-Signature` header, empty when there was none.
+    pub signature: String,
     pub body: String,
 }
 
@@ -29,6 +33,16 @@ impl Webhook {
     /// A receiver that answers 500 to the first call whose body holds `fail_first` (none when
     /// it is empty), and 200 to every other.
     pub async fn failing_first(fail_first: &'static str) -> Webhook {
+        Webhook::listen(fail_first, Duration::ZERO).await
+    }
+
+    /// A receiver that keeps each call at once but answers 200 only `delay` later, as a
+    /// loaded gateway does: a sender stopped meanwhile has delivered without knowing it.
+    pub async fn slow(delay: Duration) -> Webhook {
+        Webhook::listen("", delay).await
+    }
+
+    async fn listen(fail_first: &'static str, delay: Duration) -> Webhook {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let calls = Arc::new(Mutex::new(Vec::new()));
@@ -36,7 +50,7 @@ impl Webhook {
         tokio::spawn(async move {
             loop {
                 let (socket, _) = listener.accept().await.unwrap();
-                tokio::spawn(answer(socket, kept.clone(), fail_first));
+                tokio::spawn(answer(socket, kept.clone(), fail_first, delay));
             }
         });
         Webhook { url, calls }
@@ -52,10 +66,11 @@ async fn answer(
     socket: tokio::net::TcpStream,
     kept: Arc<Mutex<Vec<Call>>>,
     fail_first: &'static str,
+    delay: Duration,
 ) {
     let (read, mut write) = socket.into_split();
     let mut reader = BufReader::new(read);
-    let (mut delivery, mut length) = (String::new(), 0usize);
+    let (mut delivery, mut signature, mut length) = (String::new(), String::new(), 0usize);
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
@@ -67,6 +82,9 @@ async fn answer(
         }
         if let Some(v) = lower.strip_prefix("x-luoshi-delivery:") {
             delivery = v.trim().to_string();
+        }
+        if let Some(v) = lower.strip_prefix("x-luoshi-signature:") {
+            signature = v.trim().to_string();
         }
         if let Some(v) = lower.strip_prefix("content-length:") {
             length = v.trim().parse().unwrap();
@@ -83,10 +101,13 @@ async fn answer(
         kept.push(Call {
             status,
             delivery,
+            signature,
             body,
         });
         status
     };
+    tokio::time::sleep(delay).await;
     let reply = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-    write.write_all(reply.as_bytes()).await.unwrap();
+    // The sender may be gone by now.
+    let _ = write.write_all(reply.as_bytes()).await;
 }

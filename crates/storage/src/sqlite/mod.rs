@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0020_instructions.sql"),
     include_str!("../../migrations/sqlite/0021_report_rules.sql"),
     include_str!("../../migrations/sqlite/0022_ladder_by_matter.sql"),
+    include_str!("../../migrations/sqlite/0023_outbox_sms.sql"),
 ];
 
 /// The SQLite file and the threads that reach it.
