@@ -13,8 +13,10 @@ use crate::{Calendar, Cause, Light};
 #[serde(default, deny_unknown_fields)]
 pub struct LadderRules {
     pub remind_on_yellow: bool,
-    /// Working days between red reminders.
+    /// Working days between red reminders …
     pub repeat_working_days: i64,
+    /// … and for a 特急 matter.
+    pub repeat_working_days_urgent: i64,
     /// Red reminders after which the leader and the supervisors are told.
     pub escalate_after: u32,
     /// No reminders from this hour (China time) …
@@ -28,6 +30,7 @@ impl Default for LadderRules {
         LadderRules {
             remind_on_yellow: true,
             repeat_working_days: 2,
+            repeat_working_days_urgent: 1,
             escalate_after: 2,
             quiet_from_hour: 22,
             quiet_until_hour: 8,
@@ -89,6 +92,8 @@ pub fn about(concern: &str, light: Light) -> Option<String> {
             // How far behind is not in the key.
             "plan" if red => return Some("严重落后计划进度".into()),
             "plan" => return Some("落后计划进度".into()),
+            "first_reply" if red => return Some("领导批示件逾期未首次反馈".into()),
+            "first_reply" => return Some("领导批示件临近首次反馈时限".into()),
             _ => return None,
         },
     };
@@ -121,7 +126,12 @@ pub fn next(
             let due = match sent.last_red {
                 None => true,
                 Some(last) => {
-                    calendar.working_days_between(last, today) >= rules.repeat_working_days
+                    let every = if urgent {
+                        rules.repeat_working_days_urgent
+                    } else {
+                        rules.repeat_working_days
+                    };
+                    calendar.working_days_between(last, today) >= every
                 }
             };
             if !due {
@@ -147,24 +157,15 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
     }
 
-    #[test]
-    fn a_red_light_is_reminded_then_repeated_every_two_working_days_then_escalated() {
+    /// The steps a red light takes at each of these moments of June 2026 (China time).
+    fn climb(urgent: bool, times: &[&str]) -> Vec<Option<Step>> {
         let cal = Calendar::official();
         let rules = LadderRules::default();
-        // Monday 2026-06-01, 10:00 in China.
-        let t0 = at("2026-06-01T10:00:00+08:00");
         let mut sent = Sent::default();
         let mut log = Vec::new();
-        for t in [
-            t0,
-            t0,
-            at("2026-06-01T12:00:00+08:00"),
-            at("2026-06-02T10:00:00+08:00"),
-            at("2026-06-03T10:00:00+08:00"),
-            at("2026-06-04T10:00:00+08:00"),
-            at("2026-06-05T10:00:00+08:00"),
-        ] {
-            let step = next(Light::Red, false, sent, t, &cal, &rules);
+        for t in times {
+            let t = at(&format!("2026-06-{t}:00+08:00"));
+            let step = next(Light::Red, urgent, sent, t, &cal, &rules);
             if let Some(s) = step {
                 let n = match s {
                     Step::Red(n) | Step::Escalate(n) => n,
@@ -176,6 +177,18 @@ mod tests {
             }
             log.push(step);
         }
+        log
+    }
+
+    #[test]
+    fn a_red_light_is_reminded_then_repeated_every_two_working_days_then_escalated() {
+        // From Monday 1 June, 10:00.
+        let log = climb(
+            false,
+            &[
+                "01T10:00", "01T10:00", "01T12:00", "02T10:00", "03T10:00", "04T10:00", "05T10:00",
+            ],
+        );
         assert_eq!(
             log,
             [
@@ -185,6 +198,20 @@ mod tests {
                 None,
                 Some(Step::Red(2)),
                 None,
+                Some(Step::Escalate(3)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_urgent_matter_is_pressed_every_working_day() {
+        let log = climb(true, &["01T10:00", "01T15:00", "02T10:00", "03T10:00"]);
+        assert_eq!(
+            log,
+            [
+                Some(Step::Red(1)),
+                None,
+                Some(Step::Red(2)),
                 Some(Step::Escalate(3)),
             ]
         );
@@ -227,6 +254,10 @@ mod tests {
         assert_eq!(
             about(&concern(Cause::FarBehind(35)), Light::Red).as_deref(),
             Some("严重落后计划进度")
+        );
+        assert_eq!(
+            about(&concern(Cause::FirstReplyOverdue(day)), Light::Red).as_deref(),
+            Some("领导批示件逾期未首次反馈")
         );
         assert_eq!(about("report:soon", Light::Red), None);
         assert_eq!(about("elsewhere", Light::Red), None);

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod ladder;
 pub mod lifecycle;
 pub mod light;
+pub mod limits;
 pub mod matter;
 pub mod names;
 pub mod notice;

@@ -129,8 +129,10 @@ pub struct LightRules {
     pub behind_red_points: u8,
     /// A unit signs within this many working days of assignment…
     pub sign_working_days: i64,
-    /// …or within this many hours when the matter is 特急.
+    /// …or within this many hours when the matter is 特急, or by the end of the day it was
+    /// assigned plus this many working days when it is 加急.
     pub sign_hours_urgent: i64,
+    pub sign_working_days_expedited: i64,
     /// A matter from a leader's 批示 has its lead unit's first report within this many working
     /// days of assignment (快接、快办、快反馈).
     pub first_reply_working_days: i64,
@@ -144,6 +146,7 @@ impl Default for LightRules {
             behind_red_points: 30,
             sign_working_days: 1,
             sign_hours_urgent: 4,
+            sign_working_days_expedited: 0,
             first_reply_working_days: 5,
         }
     }
@@ -397,9 +400,12 @@ impl<'a> LightContext<'a> {
         let due = if m.urgency == Urgency::Urgent {
             assigned + chrono::Duration::hours(self.rules.sign_hours_urgent)
         } else {
-            let day = self
-                .calendar
-                .add_working_days(china_date(assigned), self.rules.sign_working_days);
+            let days = if m.urgency == Urgency::Expedited {
+                self.rules.sign_working_days_expedited
+            } else {
+                self.rules.sign_working_days
+            };
+            let day = self.calendar.add_working_days(china_date(assigned), days);
             // The window closes at the end of that working day in China.
             crate::china_instant(
                 day,

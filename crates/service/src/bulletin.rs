@@ -156,6 +156,23 @@ impl Luoshi {
                 units.join("、")
             )));
         }
+        let (owed, missed, by_unit) = self
+            .missed_rounds(user, period.from, period.to, as_of)
+            .await?;
+        if owed > 0 {
+            let who: Vec<String> = by_unit
+                .iter()
+                .map(|(u, n)| format!("{}({}次)", name(*u), n))
+                .collect();
+            body.push(Block::Paragraph(if missed == 0 {
+                format!("按规定时间报送进展的事项,本期应报{owed}次,均已按时报送。")
+            } else {
+                format!(
+                    "按规定时间报送进展的事项,本期应报{owed}次,未按时报送{missed}次,涉及{}。",
+                    who.join("、")
+                )
+            }));
+        }
         if !cases.is_empty() {
             body.push(Block::Heading1("五、典型案例".into()));
             for (praise, heading) in [(true, "(一)表扬"), (false, "(二)批评")] {

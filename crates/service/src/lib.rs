@@ -70,6 +70,9 @@ pub struct Rules {
     /// The sources whose matters the responsible leader must 圈阅 after the lead unit asks to
     /// close them, before the office may close them. None by default.
     pub read_before_close: Vec<luoshi_domain::Source>,
+    /// `[rules.time_limits]`: working days by source and urgency that fill the deadline of a
+    /// matter registered without one.
+    pub time_limits: luoshi_domain::limits::TimeLimits,
 }
 
 impl Default for Rules {
@@ -86,6 +89,7 @@ impl Default for Rules {
             lockout_minutes: 15,
             evidence_before_completion: Vec::new(),
             read_before_close: Vec::new(),
+            time_limits: luoshi_domain::limits::TimeLimits::default(),
         }
     }
 }

@@ -138,18 +138,67 @@ impl Luoshi {
         Ok(missing)
     }
 
+    /// The rounds due from `from` to `to` (and before `as_of`) of the matters reported by rule
+    /// that the caller may see, and the units that missed them, each with how many it missed,
+    /// most first: (rounds owed by a unit, missed, by unit).
+    pub async fn missed_rounds(
+        &self,
+        user: &User,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<(usize, usize, Vec<(UnitId, usize)>)> {
+        let query = ListQuery {
+            states: MatterState::ALL
+                .iter()
+                .copied()
+                .filter(|s| s.is_counted())
+                .collect(),
+            by_rule: true,
+            ..ListQuery::default()
+        };
+        let views = self.matching(user, &query).await?;
+        let ids: Vec<MatterId> = views.iter().map(|v| v.matter.id).collect();
+        let mut events = self.store.events_of(&ids).await?;
+        let calendar = self.calendar();
+        let (mut owed, mut missed) = (0, 0);
+        let mut by_unit: Vec<(UnitId, usize)> = Vec::new();
+        for view in &views {
+            let mine: Vec<Event> = events
+                .extract_if(.., |e| e.matter_id == view.matter.id)
+                .collect();
+            for r in rounds_of(&view.matter, &mine, &calendar, as_of) {
+                let due = r.round.due;
+                if due < from || due > to || due >= as_of {
+                    continue;
+                }
+                owed += r.units.len();
+                for unit in r.missing() {
+                    missed += 1;
+                    match by_unit.iter_mut().find(|(u, _)| *u == unit) {
+                        Some((_, n)) => *n += 1,
+                        None => by_unit.push((unit, 1)),
+                    }
+                }
+            }
+        }
+        by_unit.sort_by_key(|(u, n)| (std::cmp::Reverse(*n), *u));
+        Ok((owed, missed, by_unit))
+    }
+
     /// 一键催报: reminds every unit missing from the round `on` falls in, each on its own
     /// matter, saying which round and by when. Returns how many units were reminded.
     pub async fn remind_missing(&self, user: &User, on: NaiveDate) -> Result<usize> {
         self.authorize(user, Power::Register)?;
         let mut reminded = 0;
+        let today = self.today();
         for m in self.missing_reports(user, on).await? {
-            let due = m.round.round.due;
-            let message = format!(
-                "请于{}前报送{}进展情况。",
-                luoshi_office::cn_date(due),
-                m.round.label()
-            );
+            let (due, round) = (luoshi_office::cn_date(m.round.round.due), m.round.label());
+            let message = if m.round.round.due < today {
+                format!("{round}进展应于{due}前报送,至今未报,请即报送。")
+            } else {
+                format!("请于{due}前报送{round}进展情况。")
+            };
             for unit in m.round.missing() {
                 let action = Action::Remind {
                     message: message.clone(),

@@ -298,6 +298,8 @@ pub struct MatterDto {
     /// Working days from today to the deadline (negative when overdue).
     working_days_left: Option<i64>,
     cadence: Cadence,
+    /// When reports are due, as offices write it (每月25日前); see `GET /matters/{id}/rounds`.
+    report_rule: Option<String>,
     org_id: i64,
     lead_unit_id: i64,
     co_unit_ids: Vec<i64>,
@@ -378,6 +380,7 @@ impl MatterDto {
             deadline: m.deadline,
             working_days_left: d.working_days_left,
             cadence: m.cadence,
+            report_rule: m.report_rule.map(|r| r.phrase()),
             org_id: m.org_id.0,
             lead_unit_id: m.lead_unit_id.0,
             co_unit_ids: m.co_unit_ids.iter().map(|u| u.0).collect(),

@@ -404,8 +404,8 @@ fn english(zh: &str) -> Option<&'static str> {
         "多个单位用顿号或逗号隔开,如:市财政局、市住建局" => {
             "Separate units with commas, e.g. 市财政局、市住建局"
         }
-        "持续推进的事项可不填,但须选择反馈周期" => {
-            "May be left empty for ongoing work, which then needs a cadence"
+        "不填则按来源和紧急程度的办理时限计算(如领导批示件一般15个工作日);持续推进的事项须选择反馈周期或填写报送要求" => {
+            "Left empty, the time limit of its source and urgency applies (15 working days for an ordinary instruction); ongoing work needs a cadence or a report rule"
         }
         "如:市政府第12次常务会议纪要(云政阅〔2026〕12号)" => {
             "e.g. minutes of the 12th executive meeting"

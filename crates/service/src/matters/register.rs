@@ -42,7 +42,7 @@ impl Luoshi {
     }
 
     /// Checks a new matter against the caller's rights and the org tree, and builds it.
-    pub(crate) async fn prepare_matter(&self, user: &User, input: NewMatter) -> Result<Matter> {
+    pub(crate) async fn prepare_matter(&self, user: &User, mut input: NewMatter) -> Result<Matter> {
         let tree = self.tree();
         let now = self.now();
         // Who may register comes first: a caller without the right learns nothing from
@@ -150,6 +150,16 @@ impl Luoshi {
                 }
             }
         }
+        // Work to be finished by a date, registered without one, is given the office's time
+        // limit for its source and urgency (`[rules.time_limits]`), counted in working days.
+        let ongoing = input.cadence != Cadence::Once || input.report_rule.is_some();
+        if input.deadline.is_none() && !ongoing {
+            input.deadline = self
+                .rules
+                .time_limits
+                .days(input.source, input.urgency)
+                .map(|days| self.calendar().add_working_days(self.today(), days));
+        }
         // A deadline already past is allowed: offices enter their existing ledgers, overdue
         // items included, and those should show red from the first day.
         match input.deadline {
@@ -159,7 +169,7 @@ impl Luoshi {
                     "完成时限的年份应在2000年至2100年之间",
                 ));
             }
-            None if input.cadence == Cadence::Once => {
+            None if !ongoing => {
                 return Err(ServiceError::invalid(
                     "deadline",
                     "请填写完成时限;持续推进的事项须选择反馈周期",
