@@ -242,13 +242,7 @@ impl Luoshi {
             .iter()
             .filter(|i| i.view.matter.state.is_open())
             .count();
-        let share = |n: usize| {
-            if total == 0 {
-                0
-            } else {
-                (n * 100 + total / 2) / total
-            }
-        };
+        let share = |n: usize| (n * 100 + total / 2).checked_div(total).unwrap_or(0);
         let mut body = vec![
             Block::Paragraph(format!(
                 "近期,{office}对{subject}{items}落实情况开展了专项督查,现通报如下。"
