@@ -192,6 +192,8 @@ pub struct Matter {
     pub source: Source,
     /// The document or meeting it came from (title, 文号, date), as written.
     pub origin: String,
+    /// The origin record (会议, 文件 or 批示) the matter is an item of, when it was linked to one.
+    pub origin_id: Option<i64>,
     pub urgency: Urgency,
     pub lead_unit_id: UnitId,
     pub co_unit_ids: Vec<UnitId>,

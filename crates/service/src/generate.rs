@@ -531,6 +531,7 @@ impl Builder<'_> {
             content: "按照会议部署和领导批示要求,细化工作措施,明确时间节点,按期报送进展。".into(),
             source,
             origin: ORIGINS[rng.gen_range(0..ORIGINS.len())].into(),
+            origin_id: None,
             urgency: pick(
                 rng,
                 &[

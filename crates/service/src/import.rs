@@ -86,6 +86,10 @@ pub struct ImportPlan {
     pub source: Source,
     /// The document named as the matters' origin.
     pub origin: String,
+    /// Its 文号, where the document writes one.
+    pub origin_number: String,
+    /// Its date (成文日期), where the document writes one on a line of its own.
+    pub origin_date: Option<NaiveDate>,
     /// A reporting cadence the document sets for all its tasks (每季度…报送), if any.
     pub cadence: Option<Cadence>,
     /// The rule that cadence is written by (每季度最后一个月30日前), which makes rounds.
@@ -101,6 +105,8 @@ impl ImportPlan {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportOutcome {
     pub created: Vec<MatterId>,
+    /// The origin the document became, which its matters are items of.
+    pub origin_id: Option<i64>,
     /// Rows imported before, skipped.
     pub already: usize,
     /// Rows with problems, left out (only with `partial`).
@@ -168,6 +174,8 @@ impl Luoshi {
             .source
             .unwrap_or_else(|| guess_source(file_name, &texts));
         let origin = origin(file_name, titles.as_deref().unwrap_or(&texts));
+        let origin_number = origin_number(&origin, &texts);
+        let origin_date = origin_date(&texts);
         let cadence = document_cadence(&texts, year);
         let report_rule = document_rule(&texts);
         self.plan_rows(
@@ -176,7 +184,7 @@ impl Luoshi {
             file_problems,
             year,
             source,
-            origin,
+            (origin, origin_number, origin_date),
             (cadence, report_rule),
         )
         .await
@@ -191,7 +199,7 @@ impl Luoshi {
         file_problems: Vec<String>,
         year: i32,
         source: Source,
-        origin: String,
+        (origin, origin_number, origin_date): (String, String, Option<NaiveDate>),
         (cadence, report_rule): (Option<Cadence>, Option<ReportRule>),
     ) -> Result<ImportPlan> {
         let org = user.map(|u| self.authorize(u, Power::Import)).transpose()?;
@@ -236,6 +244,8 @@ impl Luoshi {
             year,
             source,
             origin,
+            origin_number,
+            origin_date,
             cadence,
             report_rule,
         })
@@ -262,8 +272,19 @@ impl Luoshi {
         }
         let now = self.now();
         let chain = ExtensionChain(self.rules.extension_chain.clone());
+        let origin = self
+            .save_origin(
+                org,
+                user,
+                origin_kind(plan.source),
+                origin_title(&plan.origin, &plan.origin_number),
+                plan.origin_number.clone(),
+                plan.origin_date,
+            )
+            .await?;
         let mut batch = Vec::new();
         let mut outcome = ImportOutcome {
+            origin_id: Some(origin.id),
             left_out: with_problems,
             ..ImportOutcome::default()
         };
@@ -294,6 +315,7 @@ impl Luoshi {
                         source: plan.source,
                         urgency: Urgency::Normal,
                         origin: plan.origin.clone(),
+                        origin_id: Some(origin.id),
                         lead_unit_id: lead,
                         co_unit_ids: row.co_unit_ids.clone(),
                         leader_id: row.leader_id,
@@ -669,6 +691,59 @@ fn origin(file_name: &str, texts: &[String]) -> String {
             || file_name.to_string(),
             |s| s.to_string_lossy().into_owned(),
         ),
+    }
+}
+
+/// The 文号 of the document: in brackets after its title (…纪要（云政阅〔2026〕9号）), else
+/// on a line of its own near the top, as official documents print it under the issuer.
+fn origin_number(origin: &str, texts: &[String]) -> String {
+    let in_title = origin
+        .rsplit_once(['（', '('])
+        .map(|(_, n)| n.trim_end_matches(['）', ')']).trim())
+        .filter(|n| looks_like_number(n));
+    let alone = || {
+        texts
+            .iter()
+            .take(40)
+            .map(|t| t.trim())
+            .find(|t| looks_like_number(t))
+    };
+    in_title.or_else(alone).unwrap_or_default().to_string()
+}
+
+/// 云政办发〔2026〕8号: a 字号, the year in 〔〕 and a number ending in 号.
+fn looks_like_number(t: &str) -> bool {
+    let n = t.chars().count();
+    (5..=30).contains(&n) && t.contains('〔') && t.contains('〕') && t.ends_with('号')
+}
+
+/// The date the document was written: the last line that is nothing but a date, where the
+/// issuer signs it.
+fn origin_date(texts: &[String]) -> Option<NaiveDate> {
+    texts
+        .iter()
+        .rev()
+        .find_map(|t| NaiveDate::parse_from_str(t.trim(), "%Y年%m月%d日").ok())
+}
+
+/// The origin's title without the 文号 that the import's origin text carries after it.
+fn origin_title(origin: &str, number: &str) -> String {
+    if number.is_empty() {
+        return origin.trim().to_string();
+    }
+    let without = origin
+        .replace(&format!("（{number}）"), "")
+        .replace(&format!("({number})"), "");
+    without.trim().to_string()
+}
+
+/// What kind of origin a document is, told by the source its matters are filed under.
+fn origin_kind(source: Source) -> crate::origins::OriginKind {
+    use crate::origins::OriginKind;
+    match source {
+        Source::Meeting => OriginKind::Meeting,
+        Source::Instruction => OriginKind::Instruction,
+        _ => OriginKind::Document,
     }
 }
 

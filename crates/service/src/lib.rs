@@ -23,6 +23,7 @@ mod lights;
 pub mod matters;
 pub mod notify;
 pub mod office;
+pub mod origins;
 pub mod rounds;
 pub mod workbench;
 

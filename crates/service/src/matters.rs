@@ -24,6 +24,8 @@ pub struct NewMatter {
     pub source: Source,
     pub urgency: Urgency,
     pub origin: String,
+    /// The origin record it is an item of; its title and 文号 fill `origin` when that is empty.
+    pub origin_id: Option<i64>,
     pub lead_unit_id: UnitId,
     pub co_unit_ids: Vec<UnitId>,
     pub leader_id: Option<UserId>,

@@ -123,6 +123,7 @@ async fn signed_instruction(
                 source: Source::Instruction,
                 urgency: Urgency::Normal,
                 origin: "市长批示".into(),
+                origin_id: None,
                 lead_unit_id: fgw.unit_id,
                 co_unit_ids: vec![],
                 leader_id: leader.map(|l| l.id),

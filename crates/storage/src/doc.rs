@@ -50,6 +50,7 @@ pub struct MatterDoc {
     content: String,
     source: Source,
     origin: String,
+    origin_id: Option<i64>,
     urgency: Urgency,
     lead_unit_id: i64,
     leader_id: Option<i64>,
@@ -109,6 +110,7 @@ impl From<MatterDoc> for Matter {
             content: d.content,
             source: d.source,
             origin: d.origin,
+            origin_id: d.origin_id,
             urgency: d.urgency,
             lead_unit_id: UnitId(d.lead_unit_id),
             // A unit taken off the matter (改派) keeps its cancelled assignment as a record; it

@@ -28,6 +28,7 @@ mod matters;
 mod model;
 mod notify;
 mod org;
+pub mod origin;
 mod outbox;
 mod people;
 pub mod postgres;
@@ -48,6 +49,7 @@ use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{
     DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
 };
+use origin::Origin;
 
 pub use error::StoreError;
 pub use model::{
@@ -242,6 +244,13 @@ pub trait Store: Send + Sync + 'static {
         from: Option<&str>,
         events: &[(MatterId, NewEvent)],
     ) -> Result<i64>;
+    /// Writes an origin unless its org has one of the same kind, title and 文号; the id of the
+    /// one that stands.
+    async fn save_origin(&self, origin: &Origin) -> Result<i64>;
+    /// The org's origins, the latest dated first.
+    async fn origins(&self, org: UnitId) -> Result<Vec<Origin>>;
+    /// An origin with its matters in item order, from one snapshot.
+    async fn origin(&self, id: i64) -> Result<Option<(Origin, Vec<Matter>)>>;
     /// The org's accountability records, proposals first.
     async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>>;
     /// Writes a decided or dismissed record (new when its id is 0; a proposal only while it is

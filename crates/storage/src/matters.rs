@@ -25,7 +25,7 @@ pub(crate) fn doc(d: Dialect) -> String {
     };
     d.object(&format!(
         "'id', m.id, 'org_id', m.org_id, 'year', m.year, 'seq', m.seq, 'title', m.title,
-         'content', m.content, 'source', m.source, 'origin', m.origin, 'urgency', m.urgency,
+         'content', m.content, 'source', m.source, 'origin', m.origin, 'origin_id', m.origin_id, 'urgency', m.urgency,
          'lead_unit_id', m.lead_unit_id, 'leader_id', m.leader_id, 'deadline', m.deadline,
          'cadence', m.cadence, 'report_rule', m.report_rule, 'milestones', {}, 'tags', {},
          'public', m.public, 'parent_id', m.parent_id, 'state', m.state,
@@ -186,7 +186,7 @@ pub async fn returned_to(db: &mut impl Db, unit: UnitId) -> Result<Vec<(MatterId
 }
 
 /// What a matter's record holds beyond its number and origin, as a transition may change it.
-const FIELDS: &str = "title, content, source, origin, urgency, lead_unit_id, leader_id, deadline, \
+const FIELDS: &str = "title, content, source, origin, origin_id, urgency, lead_unit_id, leader_id, deadline, \
      cadence, report_rule, milestones, tags, public, state, extension, assigned_at, closed_at, \
      version";
 
@@ -197,6 +197,7 @@ fn fields(m: &Matter) -> Vec<Arg> {
         (&m.content).into(),
         m.source.as_str().into(),
         (&m.origin).into(),
+        m.origin_id.into(),
         m.urgency.as_str().into(),
         m.lead_unit_id.0.into(),
         m.leader_id.map(|u| u.0).into(),

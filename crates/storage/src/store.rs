@@ -18,6 +18,7 @@ use crate::attachment::Attachment;
 use crate::bulletin::BulletinRow;
 use crate::letter::Letter;
 use crate::notify::{Concern, Dispatch, InboxItem, LadderRow, Outgoing, Prefs, Unconfirmed};
+use crate::origin::{self, Origin};
 use crate::sql::{Access, Backend};
 use crate::{
     Account, AdminAction, AuditHash, LightStamp, MatterQuery, NewUnit, NewUser, Result,
@@ -339,6 +340,25 @@ impl<B: Backend> Store for SqlStore<B> {
             &events
         )
         .await)
+    }
+
+    async fn save_origin(&self, o: &Origin) -> Result<i64> {
+        let o = o.clone();
+        run!(self, Write, |db| origin::save(db, &o).await)
+    }
+
+    async fn origins(&self, org: UnitId) -> Result<Vec<Origin>> {
+        run!(self, Read, |db| origin::list(db, org).await)
+    }
+
+    async fn origin(&self, id: i64) -> Result<Option<(Origin, Vec<Matter>)>> {
+        run!(self, Snapshot, |db| {
+            let Some(o) = origin::one(db, id).await? else {
+                return Ok(None);
+            };
+            let items = origin::items(db, id).await?;
+            Ok(Some((o, items)))
+        })
     }
 
     async fn accountability(&self, org: UnitId) -> Result<Vec<Accountability>> {

@@ -49,6 +49,7 @@ fn draft(
         content: "内容".into(),
         source: Source::WorkReport,
         origin: "《政府工作报告》".into(),
+        origin_id: None,
         urgency: Urgency::Normal,
         lead_unit_id: lead,
         co_unit_ids: vec![],

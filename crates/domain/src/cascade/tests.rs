@@ -37,6 +37,7 @@ fn m(id: i64, org: UnitId, lead: UnitId, parent: Option<i64>, percent: u8) -> Ma
         content: String::new(),
         source: Source::WorkReport,
         origin: String::new(),
+        origin_id: None,
         urgency: Urgency::Normal,
         lead_unit_id: lead,
         co_unit_ids: vec![],

@@ -58,6 +58,7 @@ fn draft() -> Matter {
         content: String::new(),
         source: Source::Meeting,
         origin: String::new(),
+        origin_id: None,
         urgency: Urgency::Normal,
         lead_unit_id: FGW,
         co_unit_ids: vec![CZJ],

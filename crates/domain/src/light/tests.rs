@@ -24,6 +24,7 @@ fn matter(deadline: &str) -> Matter {
         content: String::new(),
         source: Source::Decision,
         origin: String::new(),
+        origin_id: None,
         urgency: Urgency::Normal,
         lead_unit_id: UnitId(2),
         co_unit_ids: vec![],

@@ -274,6 +274,8 @@ pub struct MatterDto {
     content: String,
     source: Source,
     origin: String,
+    /// The origin record (`GET /origins/{id}`) it is an item of.
+    origin_id: Option<i64>,
     urgency: Urgency,
     state: MatterState,
     /// The worst of the matter's own light and every sub-matter's, at any depth.
@@ -374,6 +376,7 @@ impl MatterDto {
             content: m.content,
             source: m.source,
             origin: m.origin,
+            origin_id: m.origin_id,
             urgency: m.urgency,
             state: m.state,
             light,

@@ -178,6 +178,8 @@ pub struct CreateMatter {
     /// The document or meeting it came from, with its 文号.
     #[serde(default)]
     origin: String,
+    /// The origin (`POST /origins`) it is an item of; fills `origin` when that is left empty.
+    origin_id: Option<i64>,
     lead_unit_id: i64,
     #[serde(default)]
     co_unit_ids: Vec<i64>,
@@ -219,6 +221,7 @@ impl From<CreateMatter> for NewMatter {
             source: b.source,
             urgency: b.urgency,
             origin: b.origin,
+            origin_id: b.origin_id,
             lead_unit_id: UnitId(b.lead_unit_id),
             co_unit_ids: b.co_unit_ids.into_iter().map(UnitId).collect(),
             leader_id: b.leader_id.map(UserId),

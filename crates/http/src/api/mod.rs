@@ -15,6 +15,7 @@ mod imports;
 mod inbox;
 mod letters;
 mod matters;
+mod origins;
 pub(crate) use matters::ledger_download;
 mod public;
 mod rounds;
@@ -112,6 +113,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::file))
         .routes(routes!(forms::notice))
         .routes(routes!(forms::reminder))
+        .routes(routes!(origins::list, origins::create))
+        .routes(routes!(origins::get))
+        .routes(routes!(origins::bulletin))
 }
 
 /// The body limit of a call that carries a file (a table, a letter, an attachment): the pages'

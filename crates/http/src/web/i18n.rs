@@ -735,6 +735,33 @@ fn english(zh: &str) -> Option<&'static str> {
         "上传" => "Upload",
         "通报" => "Bulletins",
         "通报(最新的在前)" => "Bulletins (newest first)",
+        "出处" => "Origins",
+        "序号" => "No.",
+        "事项来自的会议、文件和领导批示;每个出处下的事项按项统计办结和逾期情况。" => {
+            "The meetings, documents and instructions matters come from; each origin's items are counted as closed and overdue."
+        }
+        "未能登记" => "Not registered",
+        "已登记的出处" => "Origins on record",
+        "还没有登记出处。" => "No origins yet.",
+        "登记出处" => "Record an origin",
+        "文号(可不填)" => "Document number (optional)",
+        "日期(可不填)" => "Date (optional)",
+        "会议" => "Meeting",
+        "共 {0} 项,已办结 {1} 项,逾期未办结 {2} 项。" => {
+            "{0} items: {1} closed, {2} open past their deadline."
+        }
+        "进展滞后" => "Behind schedule",
+        "第{0}项 {1}" => "Item {0}: {1}",
+        "第{0}项" => "Item {0}",
+        "逐项落实情况" => "Item by item",
+        "(逾期)" => " (overdue)",
+        "还没有事项属于这个出处。" => "No matters belong to this origin yet.",
+        "下载落实情况通报(.docx)" => "Download the bulletin (.docx)",
+        "查看出处及其事项" => "See the origin and its matters",
+        "出处编号" => "Origin number",
+        "已登记的会议、文件或批示在“出处”页的编号;填写后作为其中一项,可不填" => {
+            "The number of a meeting, document or instruction on the Origins page; the matter becomes one of its items (optional)"
+        }
         "文号" => "Number",
         "还没有通报。" => "No bulletins yet.",
         "起草通报" => "Draft a bulletin",

@@ -168,6 +168,8 @@ fn preview(
             source => plan.source.as_str(),
             source_label => plan.source.label(),
             origin => plan.origin,
+            origin_number => plan.origin_number,
+            origin_date => plan.origin_date,
             cadence => plan.cadence.map(|c| c.as_str()),
             report_rule => plan.report_rule.map(|r| r.phrase()),
             assign => options.assign,
@@ -223,7 +225,11 @@ pub async fn commit(State(s): State<AppState>, Posted { viewer, form: f }: Poste
             Vec::new(),
             year,
             source,
-            field(&f, "origin").to_string(),
+            (
+                field(&f, "origin").to_string(),
+                field(&f, "origin_number").to_string(),
+                chrono::NaiveDate::parse_from_str(field(&f, "origin_date"), "%Y-%m-%d").ok(),
+            ),
             (cadence, report_rule),
         )
         .await
@@ -255,6 +261,7 @@ pub async fn commit(State(s): State<AppState>, Posted { viewer, form: f }: Poste
                     viewer => ViewerView::of(&viewer, &tree),
                     csrf => viewer.csrf(),
                     created => outcome.created.len(),
+                    origin_id => outcome.origin_id,
                     already => outcome.already,
                     left_out => outcome.left_out,
                 },

@@ -18,6 +18,7 @@ mod list;
 mod login;
 mod matter;
 mod office;
+mod origins;
 mod public;
 mod register;
 mod rounds;
@@ -67,6 +68,8 @@ pub fn templates() -> Arc<Environment<'static>> {
         ("rounds.html", include_str!("templates/rounds.html")),
         ("bulletins.html", include_str!("templates/bulletins.html")),
         ("bulletin.html", include_str!("templates/bulletin.html")),
+        ("origins.html", include_str!("templates/origins.html")),
+        ("origin.html", include_str!("templates/origin.html")),
         ("official.html", include_str!("templates/official.html")),
         ("form.html", include_str!("templates/form.html")),
         ("assessment.html", include_str!("templates/assessment.html")),
@@ -149,6 +152,10 @@ pub fn router() -> Routes {
             upload(luoshi_service::letters::MAX_LETTER_BYTES + 64 * 1024),
         )
         .get("/letters/{id}/file", letters::download)
+        .get("/origins", origins::list)
+        .post("/origins", origins::create)
+        .get("/origins/{id}", origins::page)
+        .get("/origins/{id}/bulletin.docx", origins::bulletin)
         .get("/bulletins", bulletins::list)
         .post("/bulletins", bulletins::create)
         .get("/bulletins/{id}", bulletins::page)

@@ -214,6 +214,16 @@ fn read_form(s: &AppState, viewer: &Viewer, f: &Fields) -> Result<NewMatter, Err
             errors.insert(name, message.into());
         }
     }
+    let origin_id = match field(f, "origin_id").trim() {
+        "" => None,
+        id => {
+            let parsed = id.parse::<i64>().ok();
+            if parsed.is_none() {
+                errors.insert("origin_id", "出处编号应为数字,见“出处”页".into());
+            }
+            parsed
+        }
+    };
     let (Some(lead), Some(source), Some(urgency), Some(cadence), true) =
         (lead, source, urgency, cadence, errors.is_empty())
     else {
@@ -225,6 +235,7 @@ fn read_form(s: &AppState, viewer: &Viewer, f: &Fields) -> Result<NewMatter, Err
         source,
         urgency,
         origin: field(f, "origin").to_string(),
+        origin_id,
         lead_unit_id: lead,
         co_unit_ids: co,
         leader_id,
@@ -354,6 +365,10 @@ pub async fn edit_page(
         ("source".into(), m.source.as_str().into()),
         ("urgency".into(), m.urgency.as_str().into()),
         ("origin".into(), m.origin.clone()),
+        (
+            "origin_id".into(),
+            m.origin_id.map(|o| o.to_string()).unwrap_or_default(),
+        ),
         ("lead".into(), name(m.lead_unit_id)),
         (
             "co".into(),

@@ -68,6 +68,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /matters/{id}/forms/notice.docx", "DAAAADD"),
     ("GET /matters/{id}/forms/reminder", "DAAAADD"),
     ("GET /matters/{id}/forms/reminder.docx", "DAAAADD"),
+    ("GET /origins", "DAAADDD"),
+    ("GET /origins/{id}", "DAAADDD"),
+    ("GET /origins/{id}/bulletin.docx", "DAAADDD"),
+    ("POST /origins", "DDADDDD"),
     ("GET /bulletins", "DAAADDD"),
     ("GET /bulletins/{id}", "DAADDDD"),
     ("GET /bulletins/{id}/docx", "DAADDDD"),
@@ -172,6 +176,10 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /api/v1/deliveries/{id}/retry", "DDDDDDD"),
     ("POST /api/v1/imports/preview", "DAADDDD"),
     ("POST /api/v1/imports", "DAADDDD"),
+    ("GET /api/v1/origins", "DAAADDD"),
+    ("POST /api/v1/origins", "DDADDDD"),
+    ("GET /api/v1/origins/{id}", "DAAADDD"),
+    ("GET /api/v1/origins/{id}/bulletin.docx", "DAAADDD"),
     ("GET /api/v1/bulletins", "DAAADDD"),
     ("POST /api/v1/bulletins", "DDADDDD"),
     ("GET /api/v1/bulletins/{id}", "DAADDDD"),
@@ -242,6 +250,7 @@ fn every_route_has_an_entry_and_every_entry_a_route() {
 struct Fixture {
     matter: i64,
     bulletin: i64,
+    origin: i64,
     letter: i64,
     attachment: i64,
     record: i64,
@@ -407,6 +416,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         + 15;
     let message = page[at..].split('/').next().unwrap().to_string();
 
+    let (status, made) = app
+        .post(
+            ducha,
+            "/origins",
+            json!({"kind": "meeting", "title": "市政府第9次常务会议", "date": "2026-05-20"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let origin = made["id"].as_i64().unwrap();
+
     let mut api_tokens = [0; 2];
     for id in &mut api_tokens {
         let (status, made) = app
@@ -450,6 +469,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     Fixture {
         matter,
         bulletin,
+        origin,
         letter,
         attachment,
         record,
@@ -515,6 +535,7 @@ impl Fixture {
             "reassign" => json!({"to_unit_id": self.lead_unit, "reason": "职能调整"}),
             "decompose" => json!({"unit_ids": [self.lead_unit], "title": "分解落实"}),
             "bulletins" => json!({"period": "2026-06"}),
+            "origins" => json!({"kind": "document", "title": format!("测试文件{who}")}),
             "adjustments" => json!({"matter_id": self.matter, "unit_id": self.lead_unit,
                 "points": 1, "reason": "工作突出", "approver": "市长"}),
             "cases" => json!({"matter_id": self.matter, "praise": true, "comment": "推进有力"}),
@@ -540,6 +561,8 @@ impl Fixture {
         let entry_in_app = entry.trim_start_matches("/api/v1");
         let id = if entry_in_app.starts_with("/bulletins/") {
             self.bulletin.to_string()
+        } else if entry_in_app.starts_with("/origins/") {
+            self.origin.to_string()
         } else if entry_in_app.starts_with("/letters/") {
             self.letter.to_string()
         } else if entry_in_app.starts_with("/attachments/") {

@@ -12,6 +12,7 @@ mod instructions;
 mod lifecycle;
 mod lights_and_bad_input;
 mod office;
+mod origins;
 mod pages;
 mod programs;
 mod rounds;

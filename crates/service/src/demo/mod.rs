@@ -241,6 +241,7 @@ impl<'a> Replay<'a> {
                     source: m.source,
                     urgency: m.urgency,
                     origin: m.origin.clone(),
+                    origin_id: None,
                     lead_unit_id: lead,
                     co_unit_ids: co.clone(),
                     leader_id,

@@ -33,6 +33,8 @@ impl Luoshi {
                 source: parent.source,
                 urgency: parent.urgency,
                 origin: parent.origin.clone(),
+                // A sub-matter is a share of an item, not another item of the origin.
+                origin_id: None,
                 lead_unit_id: unit,
                 co_unit_ids: Vec::new(),
                 leader_id: parent.leader_id,

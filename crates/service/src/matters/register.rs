@@ -186,6 +186,14 @@ impl Luoshi {
             }
         }
 
+        let mut origin = input.origin.trim().to_string();
+        if let Some(id) = input.origin_id {
+            let o = self.origin_of_org(org, id).await?;
+            if origin.is_empty() {
+                origin = crate::origins::origin_text(&o);
+            }
+        }
+
         let mut assignments = vec![Assignment::new(input.lead_unit_id, AssignmentRole::Lead)];
         assignments.extend(co.iter().map(|u| Assignment::new(*u, AssignmentRole::Co)));
         let matter = Matter {
@@ -198,7 +206,8 @@ impl Luoshi {
             title,
             content: input.content.trim().to_string(),
             source: input.source,
-            origin: input.origin.trim().to_string(),
+            origin,
+            origin_id: input.origin_id,
             urgency: input.urgency,
             lead_unit_id: input.lead_unit_id,
             co_unit_ids: co,
@@ -306,7 +315,10 @@ fn changed_fields(before: &Matter, after: &Matter) -> Vec<&'static str> {
     note(before.title != after.title, "事项名称");
     note(before.content != after.content, "事项内容");
     note(before.source != after.source, "来源");
-    note(before.origin != after.origin, "出处");
+    note(
+        before.origin != after.origin || before.origin_id != after.origin_id,
+        "出处",
+    );
     note(before.urgency != after.urgency, "紧急程度");
     note(before.lead_unit_id != after.lead_unit_id, "牵头单位");
     note(before.co_unit_ids != after.co_unit_ids, "配合单位");
