@@ -170,6 +170,7 @@ fn the_whole_lifecycle_from_draft_to_closed() {
         Action::Close {
             comment: "同意办结".into(),
             override_open: false,
+            rating: None,
         },
     )
     .unwrap();
@@ -179,6 +180,41 @@ fn the_whole_lifecycle_from_draft_to_closed() {
             .iter()
             .all(|a| a.state == AssignmentState::Closed)
     );
+}
+
+#[test]
+fn the_rating_given_at_close_is_kept_on_the_close_event_alone() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let m = act(
+        &w,
+        &w.fgw,
+        &m,
+        Action::RequestCompletion {
+            summary: "完成".into(),
+        },
+    )
+    .unwrap();
+    let actor = Actor {
+        user: &w.ducha,
+        tree: &w.tree,
+    };
+    let close = Action::Close {
+        comment: "同意办结".into(),
+        override_open: false,
+        rating: Some(Rating::Basically),
+    };
+    let t = apply(
+        &m,
+        &actor,
+        close,
+        now(),
+        &ExtensionChain::default(),
+        &OpenBelow::default(),
+    )
+    .unwrap();
+    let ratings: Vec<_> = t.events.iter().map(|e| (e.kind, e.rating)).collect();
+    assert_eq!(ratings, vec![(EventKind::Closed, Some(Rating::Basically))]);
 }
 
 #[test]
@@ -232,6 +268,7 @@ fn liaisons_cannot_close_and_strangers_cannot_touch() {
             Action::Close {
                 comment: String::new(),
                 override_open: false,
+                rating: None,
             }
         ),
         Err(Denied::Forbidden(_))
@@ -259,6 +296,7 @@ fn an_action_from_the_wrong_state_names_the_state() {
         Action::Close {
             comment: String::new(),
             override_open: false,
+            rating: None,
         },
     )
     .unwrap_err();
@@ -439,6 +477,7 @@ fn close(comment: &str, override_open: bool) -> Action {
     Action::Close {
         comment: comment.into(),
         override_open,
+        rating: None,
     }
 }
 
@@ -594,6 +633,7 @@ mod any_sequence {
             4 => Action::Close {
                 comment: "同意".into(),
                 override_open: pick_override(kind),
+                rating: None,
             },
             5 => Action::Return {
                 reason: "补充材料".into(),

@@ -355,6 +355,12 @@ fn english(zh: &str) -> Option<&'static str> {
         "办理过程" => "Timeline",
         "存在问题:" => "Problems: ",
         "下步打算:" => "Next steps: ",
+        "满意度:" => "Satisfaction: ",
+        "满意度" => "Satisfaction",
+        "不评价" => "Not rated",
+        "满意" => "Satisfied",
+        "基本满意" => "Basically satisfied",
+        "不满意" => "Unsatisfied",
         "子事项" => "Sub-matters",
         "分解到下级单位" => "Split among units below",
         "每个单位各立一个子事项,由该单位牵头;多个单位用顿号或逗号隔开" => {

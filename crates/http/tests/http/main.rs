@@ -14,4 +14,5 @@ mod lights_and_bad_input;
 mod office;
 mod pages;
 mod programs;
+mod rating;
 mod search;
