@@ -182,37 +182,23 @@ fn the_whole_lifecycle_from_draft_to_closed() {
     );
 }
 
+/// A matter assigned to 市发改委 whose completion it has asked for.
+fn awaiting_review(w: &World) -> Matter {
+    let m = act(w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let summary = "完成".into();
+    act(w, &w.fgw, &m, Action::RequestCompletion { summary }).unwrap()
+}
+
 #[test]
 fn the_rating_given_at_close_is_kept_on_the_close_event_alone() {
     let w = world();
-    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
-    let m = act(
-        &w,
-        &w.fgw,
-        &m,
-        Action::RequestCompletion {
-            summary: "完成".into(),
-        },
-    )
-    .unwrap();
-    let actor = Actor {
-        user: &w.ducha,
-        tree: &w.tree,
-    };
+    let m = awaiting_review(&w);
     let close = Action::Close {
         comment: "同意办结".into(),
         override_open: false,
         rating: Some(Rating::Basically),
     };
-    let t = apply(
-        &m,
-        &actor,
-        close,
-        now(),
-        &ExtensionChain::default(),
-        &OpenBelow::default(),
-    )
-    .unwrap();
+    let t = act_below(&w, &w.ducha, &m, close, &OpenBelow::default()).unwrap();
     let ratings: Vec<_> = t.events.iter().map(|e| (e.kind, e.rating)).collect();
     assert_eq!(ratings, vec![(EventKind::Closed, Some(Rating::Basically))]);
 }
@@ -220,16 +206,7 @@ fn the_rating_given_at_close_is_kept_on_the_close_event_alone() {
 #[test]
 fn a_returned_matter_goes_back_to_the_lead_unit() {
     let w = world();
-    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
-    let m = act(
-        &w,
-        &w.fgw,
-        &m,
-        Action::RequestCompletion {
-            summary: "完成".into(),
-        },
-    )
-    .unwrap();
+    let m = awaiting_review(&w);
     assert!(act(&w, &w.ducha, &m, Action::Return { reason: " ".into() }).is_err());
     let m = act(
         &w,

@@ -48,15 +48,9 @@ async fn awaiting_close(app: &TestApp, ducha: &str) -> i64 {
 }
 
 async fn download(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
-    let res = app
-        .http
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.bytes().await.unwrap().to_vec()
+    let (status, bytes) = app.download(token, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    bytes
 }
 
 /// The first sheet of a workbook as calamine reads it, every cell as text.
