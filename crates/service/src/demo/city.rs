@@ -358,6 +358,18 @@ mod tests {
     }
 
     #[test]
+    fn a_rating_on_a_matter_the_demo_leaves_open_is_reported_with_its_key() {
+        let text = edited(
+            "scenario = \"closed\"\nrating = \"satisfied\"",
+            "scenario = \"completion_requested\"\nrating = \"satisfied\"",
+        );
+        assert_eq!(
+            error(&text),
+            "city.toml, matter dec-gjzc: rating goes only with scenario closed"
+        );
+    }
+
+    #[test]
     fn a_report_that_goes_backwards_is_reported_with_its_matter() {
         let message = error(&edited("percent = 45", "percent = 15"));
         assert!(message.starts_with("city.toml, matter dec-yshj: the report 52 days ago at 15%"));
