@@ -30,6 +30,10 @@ pub(super) fn close(
             "只有督查人员可以在下级事项未办结时强制办结",
         )?;
         non_empty(comment, "强制办结的理由")?;
+        // The rating is of finished work, and an override closes over work left unfinished.
+        if rating.is_some() {
+            return Err(Denied::Invalid("强制办结时不评价满意度".into()));
+        }
         // The lead cannot ask to close while sub-matters are open, so an override stands
         // in for that request: it is taken from any open state.
         step.events

@@ -494,6 +494,16 @@ fn a_supervisor_closes_past_open_sub_matters_only_by_override_with_a_reason() {
         act_below(&w, &w.fgw, &m, close("理由", true), &below),
         Err(Denied::Forbidden(_))
     ));
+    // A rating is of finished work, which an override is not.
+    let rated = Action::Close {
+        comment: "理由".into(),
+        override_open: true,
+        rating: Some(Rating::Satisfied),
+    };
+    assert_eq!(
+        act_below(&w, &w.ducha, &m, rated, &below).unwrap_err(),
+        Denied::Invalid("强制办结时不评价满意度".into())
+    );
 
     // The lead could not ask, so the override is taken from a working state.
     let t = act_below(

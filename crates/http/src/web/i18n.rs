@@ -362,6 +362,7 @@ fn english(zh: &str) -> Option<&'static str> {
         "满意度:" => "Satisfaction: ",
         "满意度" => "Satisfaction",
         "不评价" => "Not rated",
+        "强制办结时不评价满意度" => "A close by override is not rated",
         "满意" => "Satisfied",
         "基本满意" => "Basically satisfied",
         "不满意" => "Unsatisfied",

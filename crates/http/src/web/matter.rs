@@ -172,7 +172,6 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
             override_open: false,
             rating: Rating::given(field(f, "rating"))?,
         },
-        // An override closes work left unfinished below, which is not the moment to rate it.
         "force-close" => Action::Close {
             comment: text("comment"),
             override_open: true,
