@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::light::LightContext;
 use crate::{
-    AssignmentRole, Cause, Event, EventId, EventKind, InstructionKind, Matter, MatterId, UnitId,
-    UnitKind, china_date,
+    AssignmentRole, Cause, Event, EventId, EventKind, InstructionKind, Matter, MatterId, Rating,
+    UnitId, UnitKind, china_date,
 };
 
 /// A year (`2026`), a quarter (`2026-Q2`) or a month (`2026-06`).
@@ -184,6 +184,12 @@ pub enum FactKind {
     Criticized,
     /// Praised by a leader in an instruction (领导肯定性批示), on the matter or on its report.
     LeaderPraise,
+    /// Rated 满意 by the office when it closed the matter.
+    RatedSatisfied,
+    /// Rated 基本满意 when closed.
+    RatedBasically,
+    /// Rated 不满意 when closed.
+    RatedUnsatisfied,
 }
 
 impl FactKind {
@@ -200,6 +206,18 @@ impl FactKind {
             FactKind::Praised => "通报表扬",
             FactKind::Criticized => "通报批评",
             FactKind::LeaderPraise => "获领导肯定性批示",
+            FactKind::RatedSatisfied => "办结评价满意",
+            FactKind::RatedBasically => "办结评价基本满意",
+            FactKind::RatedUnsatisfied => "办结评价不满意",
+        }
+    }
+
+    /// The fact a close's rating is for every unit on the matter.
+    pub fn rated(rating: Rating) -> FactKind {
+        match rating {
+            Rating::Satisfied => FactKind::RatedSatisfied,
+            Rating::Basically => FactKind::RatedBasically,
+            Rating::Unsatisfied => FactKind::RatedUnsatisfied,
         }
     }
 }
@@ -289,8 +307,14 @@ pub fn facts(
                     } else {
                         FactKind::ClosedOnTime
                     };
+                    // The office rates the work on the matter, so each unit, lead or co,
+                    // carries it and a scheme tells them apart by role.
+                    let rated = e.data.rating.map(FactKind::rated);
                     for a in &m.assignments {
                         fact(a.unit_id, kind, e.id);
+                        if let Some(rated) = rated {
+                            fact(a.unit_id, rated, e.id);
+                        }
                     }
                 }
                 _ => {}

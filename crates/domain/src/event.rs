@@ -53,6 +53,37 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// 满意度: the assigning office's judgement of the work, given when it closes the matter.
+    Rating {
+        Satisfied = "satisfied", "满意";
+        Basically = "basically", "基本满意";
+        Unsatisfied = "unsatisfied", "不满意";
+    }
+);
+
+impl Rating {
+    /// A rating as a request or a form gives it: blank means none was given.
+    pub fn given(text: &str) -> Result<Option<Rating>, String> {
+        match text.trim() {
+            "" => Ok(None),
+            t => Rating::parse(t).map(Some).ok_or_else(|| {
+                format!(
+                    "满意度“{t}”无效,应为 satisfied(满意)、basically(基本满意)或 unsatisfied(不满意)"
+                )
+            }),
+        }
+    }
+
+    /// The rating the latest close on this timeline gave, if it gave one.
+    pub fn at_close(events: &[Event]) -> Option<Rating> {
+        events
+            .iter()
+            .rfind(|e| e.data.kind == EventKind::Closed)
+            .and_then(|e| e.data.rating)
+    }
+}
+
 impl EventKind {
     /// Whether the event's unit is the unit an office's step was about (a return, a measure,
     /// a reassignment…) rather than the unit its actor acted for (a sign, a report…).
@@ -93,6 +124,8 @@ pub struct NewEvent {
     pub instruction: Option<InstructionKind>,
     /// The earlier event this one is about: the report a leader's instruction was written on.
     pub on_event: Option<EventId>,
+    /// Close: the office's 满意度, when it gave one.
+    pub rating: Option<Rating>,
 }
 
 impl NewEvent {
@@ -114,6 +147,7 @@ impl NewEvent {
             new_deadline: None,
             instruction: None,
             on_event: None,
+            rating: None,
         }
     }
 

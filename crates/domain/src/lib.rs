@@ -27,7 +27,7 @@ pub mod user;
 pub use authz::Power;
 pub use calendar::{Calendar, DayKind};
 pub use cascade::{Cascade, Culprit};
-pub use event::{Event, EventKind, InstructionKind, NewEvent};
+pub use event::{Event, EventKind, InstructionKind, NewEvent, Rating};
 pub use ids::{EventId, MatterId, UnitId, UserId};
 pub use lifecycle::{
     Action, Actor, Denied, ExtensionChain, OnReport, OpenBelow, Transition, Visibility, apply,

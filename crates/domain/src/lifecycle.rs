@@ -24,7 +24,7 @@ pub use self::actor::{Actor, Visibility};
 pub use self::extension::ExtensionChain;
 pub use self::instruct::OnReport;
 pub use self::unfinished::{OpenBelow, describe_co_units};
-use crate::event::{EventKind, InstructionKind, NewEvent};
+use crate::event::{EventKind, InstructionKind, NewEvent, Rating};
 use crate::ids::UnitId;
 use crate::matter::{Assignment, Matter, MatterState};
 use crate::user::Role;
@@ -48,6 +48,8 @@ pub enum Action {
         /// Close although sub-matters are still open (SPEC §8): a supervisor's decision, for
         /// which `comment` is the reason.
         override_open: bool,
+        /// The office's 满意度 with the work, if it gives one.
+        rating: Option<Rating>,
     },
     Return {
         reason: String,
@@ -167,7 +169,8 @@ pub fn apply(
         Action::Close {
             comment,
             override_open,
-        } => review::close(&mut m, s, comment, *override_open, below)?,
+            rating,
+        } => review::close(&mut m, s, comment, *override_open, *rating, below)?,
         Action::Return { reason } => review::return_to_lead(&mut m, s, reason)?,
         Action::Remind { message, unit } => remind::remind(&m, s, message, *unit)?,
         Action::RequestExtension {

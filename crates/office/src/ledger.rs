@@ -16,10 +16,35 @@ pub struct LedgerRow {
     pub state: String,
     pub light: String,
     pub progress: String,
+    /// The office's 满意度 given at close; blank when not rated.
+    pub rating: String,
+}
+
+impl LedgerRow {
+    /// The row's cells under [`COLUMNS`], `serial` being its 序号.
+    fn cells(&self, serial: usize) -> Vec<String> {
+        let mut cells = vec![serial.to_string()];
+        cells.extend(
+            [
+                &self.number,
+                &self.title,
+                &self.lead,
+                &self.co,
+                &self.leader,
+                &self.deadline,
+                &self.state,
+                &self.light,
+                &self.progress,
+                &self.rating,
+            ]
+            .map(String::clone),
+        );
+        cells
+    }
 }
 
 /// The column headings, in the import's words so that an exported ledger reads back in.
-pub const COLUMNS: [(&str, f64); 10] = [
+pub const COLUMNS: [(&str, f64); 11] = [
     ("序号", 6.0),
     ("督办编号", 14.0),
     ("工作任务", 44.0),
@@ -30,6 +55,7 @@ pub const COLUMNS: [(&str, f64); 10] = [
     ("办理状态", 10.0),
     ("预警", 6.0),
     ("最新进展", 40.0),
+    ("满意度", 10.0),
 ];
 
 const FONT: &str = "仿宋";
@@ -52,20 +78,7 @@ pub fn write(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, XlsxError> {
     let cells: Vec<Vec<String>> = rows
         .iter()
         .enumerate()
-        .map(|(i, row)| {
-            vec![
-                (i + 1).to_string(),
-                row.number.clone(),
-                row.title.clone(),
-                row.lead.clone(),
-                row.co.clone(),
-                row.leader.clone(),
-                row.deadline.clone(),
-                row.state.clone(),
-                row.light.clone(),
-                row.progress.clone(),
-            ]
-        })
+        .map(|(i, row)| row.cells(i + 1))
         .collect();
     table("台账", title, &COLUMNS, &cells)
 }
@@ -140,19 +153,7 @@ pub fn csv(rows: &[LedgerRow]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     out.write_record(COLUMNS.iter().map(|(name, _)| *name))?;
     for (i, row) in rows.iter().enumerate() {
-        let cells = [
-            &(i + 1).to_string(),
-            &row.number,
-            &row.title,
-            &row.lead,
-            &row.co,
-            &row.leader,
-            &row.deadline,
-            &row.state,
-            &row.light,
-            &row.progress,
-        ];
-        out.write_record(cells.map(|c| inert(c).into_owned()))?;
+        out.write_record(row.cells(i + 1).iter().map(|c| inert(c).into_owned()))?;
     }
     out.into_inner().map_err(|e| e.into_error().into())
 }
@@ -224,6 +225,7 @@ mod tests {
             state: "办理中".into(),
             light: "黄灯".into(),
             progress: "主体完工".into(),
+            rating: "基本满意".into(),
         }];
         let bytes = write("督办事项台账", &rows).unwrap();
         let Content::Sheets(grids) = read("台账.xlsx", &bytes).unwrap() else {
@@ -239,5 +241,9 @@ mod tests {
         assert_eq!(grid.rows[1][2], "工作任务");
         assert_eq!(grid.rows[2][2], "建设城东污水处理厂 <二期>");
         assert_eq!(grid.rows[2][4], "市财政局、市生态环境局");
+        assert_eq!(
+            (grid.rows[1][10].as_str(), grid.rows[2][10].as_str()),
+            ("满意度", "基本满意")
+        );
     }
 }

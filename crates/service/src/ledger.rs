@@ -8,7 +8,7 @@ use crate::{Luoshi, Result};
 
 impl Luoshi {
     /// Every matter the caller may see that matches the query, as ledger rows with the latest
-    /// progress report of each.
+    /// progress report of each and the rating its close gave.
     pub async fn ledger(&self, user: &User, query: &ListQuery) -> Result<Vec<LedgerRow>> {
         let views = self.matching(user, query).await?;
         let ids: Vec<_> = views.iter().map(|v| v.matter.id).collect();
@@ -19,6 +19,8 @@ impl Luoshi {
             .into_iter()
             .map(|(id, text, at)| (id, (text, at)))
             .collect();
+        let ratings: std::collections::HashMap<_, _> =
+            self.store.close_ratings(&ids).await?.into_iter().collect();
         let tree = self.tree();
         let name = |u| {
             tree.get(u)
@@ -62,6 +64,9 @@ impl Luoshi {
                             luoshi_office::cn_date(luoshi_domain::china_date(*at))
                         )
                     }),
+                    rating: ratings
+                        .get(&m.id)
+                        .map_or(String::new(), |r| r.label().to_string()),
                 }
             })
             .collect())

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Assignment, AssignmentRole, AssignmentState, Cadence, Event, EventId, EventKind, Extension,
-    InstructionKind, Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, Source,
-    UnitId, Urgency, UserId,
+    InstructionKind, Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, Rating,
+    Source, UnitId, Urgency, UserId,
 };
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 
@@ -159,6 +159,7 @@ pub struct EventDoc {
     new_deadline: Option<NaiveDate>,
     instruction: Option<InstructionKind>,
     on_event_id: Option<i64>,
+    rating: Option<Rating>,
 }
 
 impl From<EventDoc> for Event {
@@ -178,6 +179,7 @@ impl From<EventDoc> for Event {
                 new_deadline: d.new_deadline,
                 instruction: d.instruction,
                 on_event: d.on_event_id.map(EventId),
+                rating: d.rating,
             },
         }
     }

@@ -2,11 +2,11 @@
 //! each linked into the audit chain in the transaction that writes it.
 
 use chrono::{DateTime, Utc};
-use luoshi_domain::{Event, EventId, MatterId, NewEvent};
+use luoshi_domain::{Event, EventId, MatterId, NewEvent, Rating};
 
 use crate::doc::{EventDoc, read_all};
 use crate::sql::{Arg, Db, Dialect, chunked};
-use crate::{Result, audit};
+use crate::{Result, StoreError, audit};
 
 /// Appends the events of one or more matters, in order, and links them; their ids.
 pub async fn insert(db: &mut impl Db, events: &[(MatterId, &NewEvent)]) -> Result<Vec<EventId>> {
@@ -27,12 +27,13 @@ pub async fn insert(db: &mut impl Db, events: &[(MatterId, &NewEvent)]) -> Resul
             e.new_deadline.into(),
             e.instruction.map(|k| k.as_str()).into(),
             e.on_event.map(|id| id.0).into(),
+            e.rating.map(|r| r.as_str()).into(),
         ]
     });
     let (_, mut ids) = chunked(
         db,
         "INSERT INTO events (matter_id, kind, actor_id, unit_id, at, comment, percent, problems,
-             next_steps, new_deadline, instruction, on_event_id) VALUES",
+             next_steps, new_deadline, instruction, on_event_id, rating) VALUES",
         rows.collect(),
         "RETURNING id",
         |r| r.get::<i64>(0),
@@ -60,7 +61,7 @@ pub(crate) fn doc(d: Dialect) -> String {
         "'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
          'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
          'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline,
-         'instruction', instruction, 'on_event_id', on_event_id",
+         'instruction', instruction, 'on_event_id', on_event_id, 'rating', rating",
     )
 }
 
@@ -94,6 +95,25 @@ pub async fn latest_reports(
     );
     db.rows(&sql, &[Arg::ids(matters.iter().map(|m| m.0))], |r| {
         Ok((MatterId(r.get(0)?), r.get(1)?, r.get(2)?))
+    })
+    .await
+}
+
+/// The rating of each of these matters whose latest close gave one.
+pub async fn close_ratings(
+    db: &mut impl Db,
+    matters: &[MatterId],
+) -> Result<Vec<(MatterId, Rating)>> {
+    let sql = format!(
+        "SELECT matter_id, rating FROM events WHERE rating IS NOT NULL AND id IN
+             (SELECT max(id) FROM events WHERE kind = 'closed' AND {} GROUP BY matter_id)",
+        db.dialect().any("matter_id", 1)
+    );
+    db.rows(&sql, &[Arg::ids(matters.iter().map(|m| m.0))], |r| {
+        let rating: String = r.get(1)?;
+        let rating = Rating::parse(&rating)
+            .ok_or_else(|| StoreError::Corrupt(format!("rating {rating}")))?;
+        Ok((MatterId(r.get(0)?), rating))
     })
     .await
 }

@@ -47,7 +47,8 @@ use letter::Letter;
 use luoshi_domain::accountability::Accountability;
 use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{
-    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+    DayKind, Event, EventId, Matter, MatterId, NewEvent, Rating, Transition, Unit, UnitId, User,
+    UserId,
 };
 use origin::Origin;
 
@@ -205,6 +206,8 @@ pub trait Store: Send + Sync + 'static {
         &self,
         matters: &[MatterId],
     ) -> Result<Vec<(MatterId, String, DateTime<Utc>)>>;
+    /// The 满意度 of each of these matters whose latest close gave one.
+    async fn close_ratings(&self, matters: &[MatterId]) -> Result<Vec<(MatterId, Rating)>>;
     /// The calendar days added from notices.
     async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>>;
     /// Saves the days of one or more years, replacing what was saved for those years.

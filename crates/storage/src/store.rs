@@ -11,7 +11,8 @@ use futures_util::future::BoxFuture;
 use luoshi_domain::accountability::Accountability;
 use luoshi_domain::assess::Adjustment;
 use luoshi_domain::{
-    DayKind, Event, EventId, Matter, MatterId, NewEvent, Transition, Unit, UnitId, User, UserId,
+    DayKind, Event, EventId, Matter, MatterId, NewEvent, Rating, Transition, Unit, UnitId, User,
+    UserId,
 };
 
 use crate::attachment::Attachment;
@@ -253,6 +254,11 @@ impl<B: Backend> Store for SqlStore<B> {
     ) -> Result<Vec<(MatterId, String, DateTime<Utc>)>> {
         let ids = ids.to_vec();
         run!(self, Read, |db| events::latest_reports(db, &ids).await)
+    }
+
+    async fn close_ratings(&self, ids: &[MatterId]) -> Result<Vec<(MatterId, Rating)>> {
+        let ids = ids.to_vec();
+        run!(self, Read, |db| events::close_ratings(db, &ids).await)
     }
 
     async fn calendar_days(&self) -> Result<Vec<(NaiveDate, DayKind, String)>> {

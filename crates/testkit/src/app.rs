@@ -125,6 +125,18 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// A file the API answers with (a workbook, a CSV), as the bytes it sent.
+    pub async fn download(&self, token: &str, path: &str) -> (StatusCode, Vec<u8>) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn login(&self, username: &str) -> String {
         self.sign_in(username).await["token"]
             .as_str()

@@ -2,7 +2,7 @@
 //! lead unit.
 
 use super::{Denied, OpenBelow, Step, describe_co_units, non_empty, require};
-use crate::event::EventKind;
+use crate::event::{EventKind, Rating};
 use crate::matter::{AssignmentState, Matter, MatterState};
 use crate::user::Role;
 
@@ -11,6 +11,7 @@ pub(super) fn close(
     step: &mut Step<'_>,
     comment: &str,
     override_open: bool,
+    rating: Option<Rating>,
     below: &OpenBelow,
 ) -> Result<(), Denied> {
     require(step.actor.manages(m), "只有督查人员可以办结事项")?;
@@ -29,6 +30,10 @@ pub(super) fn close(
             "只有督查人员可以在下级事项未办结时强制办结",
         )?;
         non_empty(comment, "强制办结的理由")?;
+        // The rating is of finished work, and an override closes over work left unfinished.
+        if rating.is_some() {
+            return Err(Denied::Invalid("强制办结时不评价满意度".into()));
+        }
         // The lead cannot ask to close while sub-matters are open, so an override stands
         // in for that request: it is taken from any open state.
         step.events
@@ -51,7 +56,9 @@ pub(super) fn close(
         ("", Some(behind)) => behind,
         (comment, Some(behind)) => format!("{comment}\n{behind}"),
     };
-    step.events.push(step.event(EventKind::Closed, &record));
+    let mut closed = step.event(EventKind::Closed, &record);
+    closed.rating = rating;
+    step.events.push(closed);
     Ok(())
 }
 

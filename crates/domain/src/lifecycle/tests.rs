@@ -171,6 +171,7 @@ fn the_whole_lifecycle_from_draft_to_closed() {
         Action::Close {
             comment: "同意办结".into(),
             override_open: false,
+            rating: None,
         },
     )
     .unwrap();
@@ -182,19 +183,31 @@ fn the_whole_lifecycle_from_draft_to_closed() {
     );
 }
 
+/// A matter assigned to 市发改委 whose completion it has asked for.
+fn awaiting_review(w: &World) -> Matter {
+    let m = act(w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let summary = "完成".into();
+    act(w, &w.fgw, &m, Action::RequestCompletion { summary }).unwrap()
+}
+
+#[test]
+fn the_rating_given_at_close_is_kept_on_the_close_event_alone() {
+    let w = world();
+    let m = awaiting_review(&w);
+    let close = Action::Close {
+        comment: "同意办结".into(),
+        override_open: false,
+        rating: Some(Rating::Basically),
+    };
+    let t = act_below(&w, &w.ducha, &m, close, &OpenBelow::default()).unwrap();
+    let ratings: Vec<_> = t.events.iter().map(|e| (e.kind, e.rating)).collect();
+    assert_eq!(ratings, vec![(EventKind::Closed, Some(Rating::Basically))]);
+}
+
 #[test]
 fn a_returned_matter_goes_back_to_the_lead_unit() {
     let w = world();
-    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
-    let m = act(
-        &w,
-        &w.fgw,
-        &m,
-        Action::RequestCompletion {
-            summary: "完成".into(),
-        },
-    )
-    .unwrap();
+    let m = awaiting_review(&w);
     assert!(act(&w, &w.ducha, &m, Action::Return { reason: " ".into() }).is_err());
     let m = act(
         &w,
@@ -233,6 +246,7 @@ fn liaisons_cannot_close_and_strangers_cannot_touch() {
             Action::Close {
                 comment: String::new(),
                 override_open: false,
+                rating: None,
             }
         ),
         Err(Denied::Forbidden(_))
@@ -260,6 +274,7 @@ fn an_action_from_the_wrong_state_names_the_state() {
         Action::Close {
             comment: String::new(),
             override_open: false,
+            rating: None,
         },
     )
     .unwrap_err();
@@ -440,6 +455,7 @@ fn close(comment: &str, override_open: bool) -> Action {
     Action::Close {
         comment: comment.into(),
         override_open,
+        rating: None,
     }
 }
 
@@ -479,6 +495,16 @@ fn a_supervisor_closes_past_open_sub_matters_only_by_override_with_a_reason() {
         act_below(&w, &w.fgw, &m, close("理由", true), &below),
         Err(Denied::Forbidden(_))
     ));
+    // A rating is of finished work, which an override is not.
+    let rated = Action::Close {
+        comment: "理由".into(),
+        override_open: true,
+        rating: Some(Rating::Satisfied),
+    };
+    assert_eq!(
+        act_below(&w, &w.ducha, &m, rated, &below).unwrap_err(),
+        Denied::Invalid("强制办结时不评价满意度".into())
+    );
 
     // The lead could not ask, so the override is taken from a working state.
     let t = act_below(
@@ -595,6 +621,7 @@ mod any_sequence {
             4 => Action::Close {
                 comment: "同意".into(),
                 override_open: pick_override(kind),
+                rating: None,
             },
             5 => Action::Return {
                 reason: "补充材料".into(),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use luoshi_domain::{
     AssignmentRole, AssignmentState, Cadence, Cause, EventKind, InstructionKind, Light, Matter,
-    MatterState, OrgTree, ProgressClass, Role, Source, Unit, UnitKind, Urgency, User,
+    MatterState, OrgTree, ProgressClass, Rating, Role, Source, Unit, UnitKind, Urgency, User,
 };
 use luoshi_service::attachments::Attachment;
 use luoshi_service::matters::{MatterDetail, MatterView};
@@ -184,6 +184,8 @@ pub struct EventDto {
     instruction: Option<InstructionKind>,
     /// The earlier event this one is about: the report an instruction was written on.
     on_event_id: Option<i64>,
+    /// A close's 满意度: satisfied 满意, basically 基本满意, unsatisfied 不满意.
+    rating: Option<Rating>,
 }
 
 /// A file on a matter's record; its upload is the event with the same id.
@@ -311,6 +313,8 @@ pub struct MatterDto {
     tags: Vec<String>,
     milestones: Vec<luoshi_domain::Milestone>,
     extension: Option<ExtensionDto>,
+    /// The 满意度 the latest close gave; `null` while open or when the close gave none.
+    rating: Option<Rating>,
     created_at: DateTime<FixedOffset>,
     assignments: Vec<AssignmentDto>,
     events: Vec<EventDto>,
@@ -399,6 +403,7 @@ impl MatterDto {
                 requested_at: china(e.requested_at),
                 approvals: e.approvals,
             }),
+            rating: Rating::at_close(&d.events),
             created_at: china(m.created_at),
             assignments: m
                 .assignments
@@ -438,6 +443,7 @@ impl MatterDto {
                     new_deadline: e.data.new_deadline,
                     instruction: e.data.instruction,
                     on_event_id: e.data.on_event.map(|id| id.0),
+                    rating: e.data.rating,
                 })
                 .collect(),
         }

@@ -5,9 +5,10 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use luoshi_domain::rounds::ReportRule;
 use luoshi_domain::{
-    Action, Cadence, EventId, InstructionKind, Light, MatterId, MatterState, Milestone, Source,
-    UnitId, Urgency, UserId,
+    Action, Cadence, EventId, InstructionKind, Light, MatterId, MatterState, Milestone, Rating,
+    Source, UnitId, Urgency, UserId,
 };
+use luoshi_service::ServiceError;
 use luoshi_service::matters::{ListQuery, NewMatter, Order};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -434,19 +435,25 @@ pub struct CloseBody {
     /// must then give the reason. Without it, a matter with open sub-matters is refused (409).
     #[serde(default)]
     override_open: bool,
+    /// 满意度: `satisfied`, `basically` or `unsatisfied`; absent, the matter is not rated.
+    #[serde(default)]
+    rating: Option<String>,
 }
 
 /// The supervisor accepts the completion (办结), or closes over open sub-matters by override.
-#[utoipa::path(post, path = "/matters/{id}/close", request_body = CloseBody, responses((status = 200, body = MatterDto), (status = 403), (status = 409)))]
+#[utoipa::path(post, path = "/matters/{id}/close", request_body = CloseBody, responses((status = 200, body = MatterDto), (status = 403), (status = 409), (status = 422)))]
 pub async fn close(
     State(s): State<AppState>,
     Caller(user): Caller,
     Path(id): Path<i64>,
     Json(b): Json<CloseBody>,
 ) -> MatterResult {
+    let rating = Rating::given(b.rating.as_deref().unwrap_or_default())
+        .map_err(|why| ServiceError::invalid("rating", why))?;
     let action = Action::Close {
         comment: b.comment,
         override_open: b.override_open,
+        rating,
     };
     act(&s, &user, id, action).await
 }

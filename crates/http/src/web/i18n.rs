@@ -173,6 +173,10 @@ fn holes<'t>(pattern: &str, text: &'t str) -> Option<Vec<&'t str>> {
 /// Messages with names or numbers inside: the Chinese with `{}` holes, the English with `{0}` ….
 const MESSAGES: &[(&str, &str)] = &[
     (
+        "满意度“{}”无效,应为 satisfied(满意)、basically(基本满意)或 unsatisfied(不满意)",
+        "“{0}” is not a rating; give satisfied, basically or unsatisfied",
+    ),
+    (
         "已结束 {} 在所有设备上的登录,接口令牌一并作废:{}",
         "{0} is signed out on every device; these API tokens ended too: {1}",
     ),
@@ -355,6 +359,13 @@ fn english(zh: &str) -> Option<&'static str> {
         "办理过程" => "Timeline",
         "存在问题:" => "Problems: ",
         "下步打算:" => "Next steps: ",
+        "满意度:" => "Satisfaction: ",
+        "满意度" => "Satisfaction",
+        "不评价" => "Not rated",
+        "强制办结时不评价满意度" => "A close by override is not rated",
+        "满意" => "Satisfied",
+        "基本满意" => "Basically satisfied",
+        "不满意" => "Unsatisfied",
         "子事项" => "Sub-matters",
         "分解到下级单位" => "Split among units below",
         "每个单位各立一个子事项,由该单位牵头;多个单位用顿号或逗号隔开" => {
@@ -1149,6 +1160,10 @@ mod tests {
             "No unit is called 市不存在局; “市局” matches several units; write the full name"
         );
         assert_eq!(en("单位 7 不存在"), "Unit 7 does not exist");
+        assert_eq!(
+            en(&luoshi_domain::Rating::given("great").unwrap_err()),
+            "“great” is not a rating; give satisfied, basically or unsatisfied"
+        );
         assert_eq!(
             en("尚有2项下级事项未办结(督〔2026〕16号),不能申请办结"),
             "Sub-matters still open: 2 (督〔2026〕16号); completion cannot be asked for yet"

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use luoshi_domain::attachment::MAX_FILE_BYTES;
 use luoshi_domain::{
     Action, Actor, AssignmentRole, AssignmentState, EventId, EventKind, InstructionKind, MatterId,
-    MatterState, Role,
+    MatterState, Rating, Role,
 };
 use luoshi_service::attachments::NewFile;
 use minijinja::context;
@@ -81,7 +81,10 @@ const ASSIGN: Step = Step {
 const CLOSE: Step = Step {
     verb: "close",
     label: "审核通过,办结",
-    fields: &[("comment", "审核意见", "textarea")],
+    fields: &[
+        ("comment", "审核意见", "textarea"),
+        ("rating", "满意度", "rating"),
+    ],
     destructive: false,
 };
 const FORCE_CLOSE: Step = Step {
@@ -167,10 +170,12 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
         "close" => Action::Close {
             comment: text("comment"),
             override_open: false,
+            rating: Rating::given(field(f, "rating"))?,
         },
         "force-close" => Action::Close {
             comment: text("comment"),
             override_open: true,
+            rating: None,
         },
         "return" => Action::Return {
             reason: text("reason"),
@@ -385,6 +390,7 @@ async fn show_matter(
             notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
+            ratings => Rating::ALL.iter().map(|r| (r.as_str(), r.label())).collect::<Vec<_>>(),
         },
     )
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use luoshi_domain::{
-    Cause, EventKind, InstructionKind, MatterState, OrgTree, Role, UnitId, User, UserId,
+    Cause, EventKind, InstructionKind, MatterState, OrgTree, Rating, Role, UnitId, User, UserId,
 };
 use luoshi_service::dashboard::{Heat, WeekOverdue};
 use luoshi_service::matters::{MatterDetail, MatterView};
@@ -207,6 +207,8 @@ pub struct EventRow {
     percent: Option<u8>,
     problems: String,
     next_steps: String,
+    /// A close's 满意度.
+    rating: Option<&'static str>,
     /// The files uploaded by this event, or attached to this report or step.
     files: Vec<FileLink>,
     /// For an upload, the report or step its file is evidence for.
@@ -463,6 +465,7 @@ pub fn matter_page(
                 percent: e.data.percent,
                 problems: e.data.problems.clone(),
                 next_steps: e.data.next_steps.clone(),
+                rating: e.data.rating.map(Rating::label),
                 files: d
                     .attachments
                     .iter()

@@ -48,22 +48,9 @@ async fn the_scores_of_a_period_are_the_base_plus_their_items_and_ranked_within_
 
 async fn the_ledger_is_exported_with_the_lists_filters_and_only_what_the_caller_may_see() {
     let app = spawn_app(NOW).await;
-    let fetch = |token: String, path: &'static str| {
-        let app = &app;
-        async move {
-            let res = app
-                .http
-                .get(format!("{}{path}", app.base))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
-            (res.status(), res.bytes().await.unwrap().to_vec())
-        }
-    };
     let ducha = app.login("ducha").await;
     let (_, reds) = app.get(&ducha, "/matters?light=red&limit=1").await;
-    let (status, book) = fetch(ducha.clone(), "/matters.xlsx?light=red").await;
+    let (status, book) = app.download(&ducha, "/matters.xlsx?light=red").await;
     assert_eq!(status, StatusCode::OK);
     let luoshi_office::read::Content::Sheets(grids) =
         luoshi_office::read::read("ledger.xlsx", &book).unwrap()
@@ -78,7 +65,7 @@ async fn the_ledger_is_exported_with_the_lists_filters_and_only_what_the_caller_
 
     let fgw = app.login("fgw").await;
     let (_, mine) = app.get(&fgw, "/matters?limit=1").await;
-    let (status, csv) = fetch(fgw, "/matters.csv").await;
+    let (status, csv) = app.download(&fgw, "/matters.csv").await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(csv).unwrap();
     assert!(text.starts_with('\u{feff}'));
@@ -87,6 +74,6 @@ async fn the_ledger_is_exported_with_the_lists_filters_and_only_what_the_caller_
         mine["total"].as_u64().unwrap(),
         "a liaison's own"
     );
-    let (status, _) = fetch(ducha, "/matters.csv?state=nope").await;
+    let (status, _) = app.download(&ducha, "/matters.csv?state=nope").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -15,5 +15,6 @@ mod office;
 mod origins;
 mod pages;
 mod programs;
+mod rating;
 mod rounds;
 mod search;

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use luoshi_domain::{Cadence, InstructionKind, Role, Source, UnitKind, Urgency};
+use luoshi_domain::{Cadence, InstructionKind, Rating, Role, Source, UnitKind, Urgency};
 use serde::Deserialize;
 
 /// The city's entries, parents before the entries that name them.
@@ -105,6 +105,9 @@ pub struct DemoMatter {
     pub extension_days: i64,
     #[serde(default)]
     pub instructions: Vec<DemoInstruction>,
+    /// The office's 满意度 when it closed the matter.
+    #[serde(default)]
+    pub rating: Option<Rating>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -285,6 +288,9 @@ impl DemoMatter {
         if self.return_reason.is_empty() == (s == Scenario::Returned) {
             return Err("return_reason goes with, and only with, scenario returned".into());
         }
+        if self.rating.is_some() && s != Scenario::Closed {
+            return Err("rating goes only with scenario closed".into());
+        }
         if self.cancel_reason.is_empty() == (s == Scenario::Cancelled) {
             return Err("cancel_reason goes with, and only with, scenario cancelled".into());
         }
@@ -349,6 +355,18 @@ mod tests {
     fn a_user_in_a_unit_that_does_not_exist_is_reported_with_the_username() {
         let text = edited("unit = \"czj\"", "unit = \"cjz\"");
         assert_eq!(error(&text), "city.toml, user czj: no unit cjz");
+    }
+
+    #[test]
+    fn a_rating_on_a_matter_the_demo_leaves_open_is_reported_with_its_key() {
+        let text = edited(
+            "scenario = \"closed\"\nrating = \"satisfied\"",
+            "scenario = \"completion_requested\"\nrating = \"satisfied\"",
+        );
+        assert_eq!(
+            error(&text),
+            "city.toml, matter dec-gjzc: rating goes only with scenario closed"
+        );
     }
 
     #[test]

@@ -348,6 +348,7 @@ impl<'a> Replay<'a> {
             Scenario::Closed => Some(Action::Close {
                 comment: "经核实,任务已按要求完成,同意办结。".to_string(),
                 override_open: false,
+                rating: m.rating,
             }),
             _ => None,
         };

@@ -58,6 +58,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0021_report_rules.sql"),
     include_str!("../../migrations/postgres/0022_ladder_by_matter.sql"),
     include_str!("../../migrations/postgres/0023_outbox_sms.sql"),
+    include_str!("../../migrations/postgres/0024_close_rating.sql"),
     include_str!("../../migrations/postgres/0025_origins.sql"),
 ];
 
