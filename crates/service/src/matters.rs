@@ -2,6 +2,7 @@
 //! get back here, the use cases in one file each.
 
 mod cascade;
+pub mod consolidate;
 mod instruct;
 mod read;
 mod register;

@@ -1074,6 +1074,12 @@ fn english(zh: &str) -> Option<&'static str> {
         "该地址不支持此请求方法" => "This address does not accept that method",
         "报送要求:{0}。" => "Reports due: {0}.",
         "报送要求" => "Reports due",
+        "配合单位和下级事项的最新反馈" => {
+            "The latest reports of the co-units and sub-matters"
+        }
+        "已汇入下方进展情况草稿,修改后一并报送" => {
+            "Gathered into the draft below; edit it and report them together"
+        }
         "报送" => "Rounds",
         "报送情况" => "Report rounds",
         "已向{0}个未报送单位发出催报" => {

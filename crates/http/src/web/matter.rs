@@ -351,6 +351,22 @@ async fn show_matter(
             })
             .collect()
         });
+    // The lead unit's report form gathers what its co-units and sub-matters reported, cited in
+    // a draft the liaison edits; a form sent back with input keeps what was typed.
+    let cited = match s.luoshi.consolidation(&viewer.user, &detail).await {
+        Ok(c) => c,
+        Err(e) => return PageError::from(ApiError::from(e)).into_response(),
+    };
+    let draft = (!cited.is_empty() && field(input, "progress_text").is_empty())
+        .then(|| luoshi_service::matters::consolidate::draft(&cited));
+    let cited: Vec<_> = cited
+        .iter()
+        .map(|c| {
+            context! {
+                from => c.from, at => view::cn_time(c.at), percent => c.percent, text => c.text,
+            }
+        })
+        .collect();
     let evidence_required = s
         .luoshi
         .rules()
@@ -387,6 +403,7 @@ async fn show_matter(
             csrf => viewer.csrf(),
             m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
             attach_to, instruct_on, evidence_required, max_mb => MAX_FILE_BYTES >> 20, printed,
+            cited, draft,
             notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),

@@ -4,6 +4,7 @@ mod assessment;
 mod attachments;
 mod authorization;
 mod cascade;
+mod consolidation;
 mod corrections;
 mod forms;
 mod hardening;
