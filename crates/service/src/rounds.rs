@@ -95,25 +95,43 @@ impl Luoshi {
         Ok(rounds_of(&m, &events, &self.calendar(), self.today()))
     }
 
-    /// For the round `on` falls in, every open matter reported by rule that the caller may see,
-    /// with the units at work that have not reported in it yet; those whose round was never
-    /// theirs (due before the matter was assigned) are left out.
-    pub async fn missing_reports(&self, user: &User, on: NaiveDate) -> Result<Vec<Missing>> {
+    /// The matters reported by rule that the caller may see, in the states `wanted`, each
+    /// with its timeline: read in two statements however many there are.
+    async fn by_rule(
+        &self,
+        user: &User,
+        wanted: fn(MatterState) -> bool,
+    ) -> Result<Vec<(MatterView, Vec<Event>)>> {
         let query = ListQuery {
-            states: vec![
-                MatterState::Assigned,
-                MatterState::Signed,
-                MatterState::InProgress,
-            ],
+            states: MatterState::ALL
+                .iter()
+                .copied()
+                .filter(|s| wanted(*s))
+                .collect(),
             by_rule: true,
             ..ListQuery::default()
         };
         let views = self.matching(user, &query).await?;
         let ids: Vec<MatterId> = views.iter().map(|v| v.matter.id).collect();
         let mut events = self.store.events_of(&ids).await?;
+        Ok(views
+            .into_iter()
+            .map(|v| {
+                let mine = events
+                    .extract_if(.., |e| e.matter_id == v.matter.id)
+                    .collect();
+                (v, mine)
+            })
+            .collect())
+    }
+
+    /// For the round `on` falls in, every open matter reported by rule that the caller may see,
+    /// with the units at work that have not reported in it yet; those whose round was never
+    /// theirs (due before the matter was assigned) are left out.
+    pub async fn missing_reports(&self, user: &User, on: NaiveDate) -> Result<Vec<Missing>> {
         let calendar = self.calendar();
         let mut missing = Vec::new();
-        for view in views {
+        for (view, mine) in self.by_rule(user, MatterState::is_working).await? {
             let m = &view.matter;
             let (Some(rule), Some(assigned)) = (m.report_rule, m.assigned_at) else {
                 continue;
@@ -122,7 +140,6 @@ impl Luoshi {
             if round.due <= china_date(assigned) {
                 continue;
             }
-            let mine: Vec<Event> = events.extract_if(.., |e| e.matter_id == m.id).collect();
             let units: Vec<(UnitId, bool)> = m
                 .assignments
                 .iter()
@@ -148,25 +165,10 @@ impl Luoshi {
         to: NaiveDate,
         as_of: NaiveDate,
     ) -> Result<(usize, usize, Vec<(UnitId, usize)>)> {
-        let query = ListQuery {
-            states: MatterState::ALL
-                .iter()
-                .copied()
-                .filter(|s| s.is_counted())
-                .collect(),
-            by_rule: true,
-            ..ListQuery::default()
-        };
-        let views = self.matching(user, &query).await?;
-        let ids: Vec<MatterId> = views.iter().map(|v| v.matter.id).collect();
-        let mut events = self.store.events_of(&ids).await?;
         let calendar = self.calendar();
         let (mut owed, mut missed) = (0, 0);
         let mut by_unit: Vec<(UnitId, usize)> = Vec::new();
-        for view in &views {
-            let mine: Vec<Event> = events
-                .extract_if(.., |e| e.matter_id == view.matter.id)
-                .collect();
+        for (view, mine) in self.by_rule(user, MatterState::is_counted).await? {
             for r in rounds_of(&view.matter, &mine, &calendar, as_of) {
                 let due = r.round.due;
                 if due < from || due > to || due >= as_of {
