@@ -38,6 +38,8 @@ labelled_enum!(
         Attached = "attached", "上传附件";
         /// A leader's 批示, 圈阅 or 肯定 on the matter, or on one of its reports.
         Instruction = "instruction", "领导批示";
+        /// A quantified indicator set on the matter; the comment states its terms.
+        IndicatorSet = "indicator_set", "设定量化指标";
     }
 );
 
@@ -104,7 +106,7 @@ impl EventKind {
 }
 
 /// An event about to be written; the store gives it its id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
     pub kind: EventKind,
     pub actor_id: UserId,
@@ -126,6 +128,15 @@ pub struct NewEvent {
     pub on_event: Option<EventId>,
     /// Close: the office's 满意度, when it gave one.
     pub rating: Option<Rating>,
+    /// Feedback: the values the report gave the matter's quantified indicators.
+    pub values: Vec<IndicatorValue>,
+}
+
+/// A value a report gives one of its matter's indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorValue {
+    pub indicator_id: u32,
+    pub value: f64,
 }
 
 impl NewEvent {
@@ -148,6 +159,7 @@ impl NewEvent {
             instruction: None,
             on_event: None,
             rating: None,
+            values: Vec::new(),
         }
     }
 
@@ -157,7 +169,7 @@ impl NewEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub id: EventId,
     pub matter_id: MatterId,

@@ -67,6 +67,7 @@ pub fn concern(cause: Cause) -> String {
         Cause::NotSigned => "sign".into(),
         Cause::Behind(_) | Cause::FarBehind(_) => "plan".into(),
         Cause::FirstReplyDue(_) | Cause::FirstReplyOverdue(_) => "first_reply".into(),
+        Cause::IndicatorBehind(_) | Cause::IndicatorFarBehind(_) => "indicator".into(),
     }
 }
 
@@ -94,6 +95,8 @@ pub fn about(concern: &str, light: Light) -> Option<String> {
             "plan" => return Some("落后计划进度".into()),
             "first_reply" if red => return Some("领导批示件逾期未首次反馈".into()),
             "first_reply" => return Some("领导批示件临近首次反馈时限".into()),
+            "indicator" if red => return Some("量化指标严重落后序时进度".into()),
+            "indicator" => return Some("量化指标落后序时进度".into()),
             _ => return None,
         },
     };

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod cascade;
 pub mod event;
 pub mod ids;
+pub mod indicator;
 pub mod ladder;
 pub mod lifecycle;
 pub mod light;
@@ -27,8 +28,9 @@ pub mod user;
 pub use authz::Power;
 pub use calendar::{Calendar, DayKind};
 pub use cascade::{Cascade, Culprit};
-pub use event::{Event, EventKind, InstructionKind, NewEvent, Rating};
+pub use event::{Event, EventKind, IndicatorValue, InstructionKind, NewEvent, Rating};
 pub use ids::{EventId, MatterId, UnitId, UserId};
+pub use indicator::{Direction, Indicator, IndicatorDraft};
 pub use lifecycle::{
     Action, Actor, Denied, ExtensionChain, OnReport, OpenBelow, Transition, Visibility, apply,
 };

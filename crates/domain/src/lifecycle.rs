@@ -12,6 +12,7 @@ mod cancel;
 mod completion;
 mod extension;
 mod feedback;
+mod indicator;
 mod instruct;
 mod remind;
 mod review;
@@ -24,13 +25,14 @@ pub use self::actor::{Actor, Visibility};
 pub use self::extension::ExtensionChain;
 pub use self::instruct::OnReport;
 pub use self::unfinished::{OpenBelow, describe_co_units};
-use crate::event::{EventKind, InstructionKind, NewEvent, Rating};
+use crate::event::{EventKind, IndicatorValue, InstructionKind, NewEvent, Rating};
 use crate::ids::UnitId;
+use crate::indicator::IndicatorDraft;
 use crate::matter::{Assignment, Matter, MatterState};
 use crate::user::Role;
 
 /// Something a person asks to do to a matter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Assign,
     Sign,
@@ -39,6 +41,8 @@ pub enum Action {
         percent: u8,
         problems: String,
         next_steps: String,
+        /// Values for the matter's quantified indicators.
+        values: Vec<IndicatorValue>,
     },
     RequestCompletion {
         summary: String,
@@ -85,6 +89,8 @@ pub enum Action {
         text: String,
         on: Option<OnReport>,
     },
+    /// The office sets a quantified indicator the matter is to move (量化指标).
+    SetIndicator(IndicatorDraft),
 }
 
 impl Action {
@@ -103,6 +109,7 @@ impl Action {
             Action::Cancel { .. } => "撤销",
             Action::Reassign { .. } => "改派",
             Action::Instruct { kind, .. } => kind.label(),
+            Action::SetIndicator(_) => "设定量化指标",
         }
     }
 }
@@ -162,7 +169,8 @@ pub fn apply(
             percent,
             problems,
             next_steps,
-        } => feedback::feedback(&mut m, s, text, *percent, problems, next_steps)?,
+            values,
+        } => feedback::feedback(&mut m, s, text, *percent, [problems, next_steps], values)?,
         Action::RequestCompletion { summary } => {
             completion::request_completion(&mut m, s, summary, below)?
         }
@@ -182,6 +190,7 @@ pub fn apply(
         Action::Cancel { reason } => cancel::cancel(&mut m, s, reason)?,
         Action::Reassign { from, to, reason } => assign::reassign(&mut m, s, *from, *to, reason)?,
         Action::Instruct { kind, text, on } => instruct::instruct(&m, s, *kind, text, *on)?,
+        Action::SetIndicator(draft) => indicator::set(&mut m, s, draft.clone())?,
     }
     m.version += 1;
     Ok(Transition {

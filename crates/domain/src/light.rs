@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
+use crate::indicator::worst_behind;
 use crate::matter::{
     Assignment, AssignmentRole, AssignmentState, Cadence, Matter, MatterState, Source, Urgency,
 };
@@ -43,6 +44,10 @@ pub enum Cause {
     /// A matter from a leader's 批示 has had no first reply from its lead unit, due that day.
     FirstReplyDue(NaiveDate),
     FirstReplyOverdue(NaiveDate),
+    /// A quantified indicator's latest value is behind its trajectory (序时进度) by this percent
+    /// of the planned change: the lead unit's to answer for.
+    IndicatorBehind(u8),
+    IndicatorFarBehind(u8),
 }
 
 impl Cause {
@@ -51,12 +56,14 @@ impl Cause {
             Cause::Overdue
             | Cause::ReportOverdue(_)
             | Cause::FarBehind(_)
-            | Cause::FirstReplyOverdue(_) => Light::Red,
+            | Cause::FirstReplyOverdue(_)
+            | Cause::IndicatorFarBehind(_) => Light::Red,
             Cause::DeadlineNear
             | Cause::ReportDue(_)
             | Cause::NotSigned
             | Cause::Behind(_)
-            | Cause::FirstReplyDue(_) => Light::Yellow,
+            | Cause::FirstReplyDue(_)
+            | Cause::IndicatorBehind(_) => Light::Yellow,
         }
     }
 
@@ -77,6 +84,8 @@ impl Cause {
             Cause::FarBehind(p) => format!("far_behind:{p}"),
             Cause::FirstReplyDue(d) => format!("first_reply_due:{d}"),
             Cause::FirstReplyOverdue(d) => format!("first_reply_overdue:{d}"),
+            Cause::IndicatorBehind(p) => format!("indicator_behind:{p}"),
+            Cause::IndicatorFarBehind(p) => format!("indicator_far_behind:{p}"),
         }
     }
 
@@ -94,6 +103,8 @@ impl Cause {
             "far_behind" => points().map(Cause::FarBehind),
             "first_reply_due" => day().map(Cause::FirstReplyDue),
             "first_reply_overdue" => day().map(Cause::FirstReplyOverdue),
+            "indicator_behind" => points().map(Cause::IndicatorBehind),
+            "indicator_far_behind" => points().map(Cause::IndicatorFarBehind),
             _ => None,
         }
     }
@@ -112,6 +123,10 @@ impl Cause {
             Cause::FirstReplyDue(d) => format!("领导批示件应于{}前首次反馈", day(d)),
             Cause::FirstReplyOverdue(d) => {
                 format!("领导批示件应于{}前首次反馈,尚未反馈", day(d))
+            }
+            Cause::IndicatorBehind(p) => format!("量化指标落后序时进度(差应完成增量的{p}%)"),
+            Cause::IndicatorFarBehind(p) => {
+                format!("量化指标严重落后序时进度(差应完成增量的{p}%)")
             }
         }
     }
@@ -136,6 +151,11 @@ pub struct LightRules {
     /// A matter from a leader's 批示 has its lead unit's first report within this many working
     /// days of assignment (快接、快办、快反馈).
     pub first_reply_working_days: i64,
+    /// A quantified indicator is yellow when its latest value is behind the straight line from
+    /// baseline to target by this percent of the planned change or more…
+    pub indicator_yellow_percent: u8,
+    /// …and red from this percent.
+    pub indicator_red_percent: u8,
 }
 
 impl Default for LightRules {
@@ -148,6 +168,8 @@ impl Default for LightRules {
             sign_hours_urgent: 4,
             sign_working_days_expedited: 0,
             first_reply_working_days: 5,
+            indicator_yellow_percent: 10,
+            indicator_red_percent: 30,
         }
     }
 }
@@ -252,6 +274,14 @@ impl<'a> LightContext<'a> {
             } else if behind >= self.rules.behind_yellow_points {
                 causes.push(Cause::Behind(behind));
             }
+        }
+        if a.role == AssignmentRole::Lead
+            && let Some((light, behind)) = worst_behind(&m.indicators, self.rules)
+        {
+            causes.push(match light {
+                Light::Red => Cause::IndicatorFarBehind(behind),
+                _ => Cause::IndicatorBehind(behind),
+            });
         }
         causes
     }

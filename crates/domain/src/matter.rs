@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::indicator::Indicator;
 use crate::rounds::ReportRule;
 
 use crate::ids::{MatterId, UnitId, UserId};
@@ -204,6 +205,8 @@ pub struct Matter {
     /// 每月25日前…: reports due by round, from every unit at work, in place of `cadence`.
     pub report_rule: Option<ReportRule>,
     pub milestones: Vec<Milestone>,
+    /// 量化指标: numbers the matter is to move, each with the values reported for it.
+    pub indicators: Vec<Indicator>,
     pub tags: Vec<String>,
     pub public: bool,
     pub parent_id: Option<MatterId>,

@@ -73,7 +73,7 @@ pub fn parse_notice(text: &str, year: Option<i32>) -> Result<Vec<NoticeDay>, Not
     Ok(days.into_values().collect())
 }
 
-fn half_width(c: char) -> char {
+pub(crate) fn half_width(c: char) -> char {
     match c {
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
         '\u{3000}' => ' ',

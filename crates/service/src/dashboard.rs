@@ -22,6 +22,8 @@ pub struct Dashboard {
     pub overdue_by_week: Vec<WeekOverdue>,
     /// This year's deadlines per unit and month, the units with most late work first.
     pub heat: Heat,
+    /// Quantified indicators behind their trajectories, furthest behind first.
+    pub off_track: Vec<crate::indicators::OffTrack>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +166,11 @@ impl Luoshi {
             })
             .collect();
         d.heat = heat(months, today.year());
+        d.off_track = self.off_track(user).await?;
+        if let Some(root) = unit {
+            let below = tree.subtree(root);
+            d.off_track.retain(|o| below.contains(&o.lead_unit_id));
+        }
         Ok(d)
     }
 }

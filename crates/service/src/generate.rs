@@ -547,6 +547,7 @@ impl Builder<'_> {
             cadence,
             report_rule: None,
             milestones: Vec::new(),
+            indicators: Vec::new(),
             tags: Vec::new(),
             public: source == Source::WorkReport && rng.gen_range(0..3) == 0,
             parent_id: None,

@@ -17,6 +17,7 @@ mod error;
 pub mod forms;
 pub mod generate;
 pub mod import;
+pub mod indicators;
 pub mod ledger;
 pub mod letters;
 mod lights;

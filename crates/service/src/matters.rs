@@ -67,6 +67,8 @@ pub struct MatterDetail {
     /// The files on its record, in the order they were added; each rests on one of `events`.
     pub attachments: Vec<crate::attachments::Attachment>,
     pub working_days_left: Option<i64>,
+    /// Its quantified indicators, each read against its trajectory.
+    pub indicators: Vec<crate::indicators::IndicatorStatus>,
 }
 
 /// A matter's place in its decomposition (SPEC §8), filtered by what the reader may see.
@@ -122,6 +124,8 @@ pub struct ListQuery {
     pub overdue_on: Option<NaiveDate>,
     /// Only matters reported by a rule's rounds.
     pub by_rule: bool,
+    /// Only matters with quantified indicators.
+    pub with_indicators: bool,
     pub order: Order,
     pub limit: usize,
     pub offset: usize,

@@ -175,6 +175,9 @@ fn sms_ask(cause: Cause, deadline: Option<NaiveDate>) -> String {
         Cause::FirstReplyOverdue(d) => {
             format!("领导批示件应于{}前首次反馈,请即反馈。", month_day(d))
         }
+        Cause::IndicatorBehind(_) | Cause::IndicatorFarBehind(_) => {
+            "量化指标落后序时进度,请加快推进并报送最新数值。".into()
+        }
     }
 }
 

@@ -757,6 +757,7 @@ async fn a_matter_from_an_instruction_unanswered_for_five_working_days_is_chased
                 percent: 10,
                 problems: String::new(),
                 next_steps: String::new(),
+                values: Vec::new(),
             },
         )
         .await

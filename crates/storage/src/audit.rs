@@ -14,12 +14,12 @@ use crate::{AdminAction, AuditHash, Result, StoreError, args};
 /// (added to the timeline since) only when set, so that links made before they existed still
 /// verify.
 const EVENT_FIELDS: &str = "e.id, e.matter_id, e.kind, e.actor_id, e.unit_id, e.at, e.comment, \
-     e.percent, e.problems, e.next_steps, e.new_deadline, e.instruction, e.on_event_id, e.rating";
+     e.percent, e.problems, e.next_steps, e.new_deadline, e.instruction, e.on_event_id, e.rating, e.indicator_values";
 
 /// The event fields hashed whatever they hold …
 const EVENT_ALWAYS: usize = 11;
 /// … and the later ones, each tagged with its name when set.
-const EVENT_WHEN_SET: [&str; 3] = ["instruction", "on_event_id", "rating"];
+const EVENT_WHEN_SET: [&str; 4] = ["instruction", "on_event_id", "rating", "indicator_values"];
 const EVENT_COLUMNS: usize = EVENT_ALWAYS + EVENT_WHEN_SET.len();
 
 /// An admin action's fields after the tag that keeps them apart from an event's.

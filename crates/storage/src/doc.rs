@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
     Assignment, AssignmentRole, AssignmentState, Cadence, Event, EventId, EventKind, Extension,
-    InstructionKind, Matter, MatterId, MatterNumber, MatterState, Milestone, NewEvent, Rating,
-    Source, UnitId, Urgency, UserId,
+    Indicator, IndicatorValue, InstructionKind, Matter, MatterId, MatterNumber, MatterState,
+    Milestone, NewEvent, Rating, Source, UnitId, Urgency, UserId,
 };
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 
@@ -58,6 +58,8 @@ pub struct MatterDoc {
     cadence: Cadence,
     report_rule: Option<luoshi_domain::rounds::ReportRule>,
     milestones: Vec<Milestone>,
+    #[serde(default)]
+    indicators: Vec<Indicator>,
     tags: Vec<String>,
     #[serde(deserialize_with = "flag")]
     public: bool,
@@ -129,6 +131,7 @@ impl From<MatterDoc> for Matter {
             cadence: d.cadence,
             report_rule: d.report_rule,
             milestones: d.milestones,
+            indicators: d.indicators,
             tags: d.tags,
             public: d.public,
             parent_id: d.parent_id.map(MatterId),
@@ -160,6 +163,8 @@ pub struct EventDoc {
     instruction: Option<InstructionKind>,
     on_event_id: Option<i64>,
     rating: Option<Rating>,
+    #[serde(default)]
+    indicator_values: Option<Vec<IndicatorValue>>,
 }
 
 impl From<EventDoc> for Event {
@@ -180,6 +185,7 @@ impl From<EventDoc> for Event {
                 instruction: d.instruction,
                 on_event: d.on_event_id.map(EventId),
                 rating: d.rating,
+                values: d.indicator_values.unwrap_or_default(),
             },
         }
     }

@@ -28,12 +28,15 @@ pub async fn insert(db: &mut impl Db, events: &[(MatterId, &NewEvent)]) -> Resul
             e.instruction.map(|k| k.as_str()).into(),
             e.on_event.map(|id| id.0).into(),
             e.rating.map(|r| r.as_str()).into(),
+            (!e.values.is_empty())
+                .then(|| serde_json::to_string(&e.values).expect("plain data serialises"))
+                .into(),
         ]
     });
     let (_, mut ids) = chunked(
         db,
         "INSERT INTO events (matter_id, kind, actor_id, unit_id, at, comment, percent, problems,
-             next_steps, new_deadline, instruction, on_event_id, rating) VALUES",
+             next_steps, new_deadline, instruction, on_event_id, rating, indicator_values) VALUES",
         rows.collect(),
         "RETURNING id",
         |r| r.get::<i64>(0),
@@ -57,12 +60,18 @@ pub async fn of_matter(
 
 /// One event as a JSON object in the shape of [`EventDoc`].
 pub(crate) fn doc(d: Dialect) -> String {
-    d.object(
+    // Kept as text on both, so the chain hashes what was written; read back as JSON.
+    let values = match d {
+        Dialect::Postgres => "indicator_values::json",
+        Dialect::Sqlite => "json(indicator_values)",
+    };
+    d.object(&format!(
         "'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
          'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
          'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline,
-         'instruction', instruction, 'on_event_id', on_event_id, 'rating', rating",
-    )
+         'instruction', instruction, 'on_event_id', on_event_id, 'rating', rating,
+         'indicator_values', {values}"
+    ))
 }
 
 pub(crate) fn read(doc: Option<&str>) -> Result<Vec<Event>> {

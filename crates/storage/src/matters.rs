@@ -27,12 +27,14 @@ pub(crate) fn doc(d: Dialect) -> String {
         "'id', m.id, 'org_id', m.org_id, 'year', m.year, 'seq', m.seq, 'title', m.title,
          'content', m.content, 'source', m.source, 'origin', m.origin, 'origin_id', m.origin_id, 'urgency', m.urgency,
          'lead_unit_id', m.lead_unit_id, 'leader_id', m.leader_id, 'deadline', m.deadline,
-         'cadence', m.cadence, 'report_rule', m.report_rule, 'milestones', {}, 'tags', {},
+         'cadence', m.cadence, 'report_rule', m.report_rule, 'milestones', {},
+         'indicators', {}, 'tags', {},
          'public', m.public, 'parent_id', m.parent_id, 'state', m.state,
          'extension', {}, 'created_by', m.created_by, 'created_at', m.created_at,
          'assigned_at', m.assigned_at, 'closed_at', m.closed_at, 'version', m.version,
          'assignments', (SELECT {assignments} FROM assignments a WHERE a.matter_id = m.id)",
         d.nested("m.milestones"),
+        d.nested("m.indicators"),
         d.nested("m.tags"),
         d.nested("m.extension"),
     ))
@@ -187,7 +189,7 @@ pub async fn returned_to(db: &mut impl Db, unit: UnitId) -> Result<Vec<(MatterId
 
 /// What a matter's record holds beyond its number and origin, as a transition may change it.
 const FIELDS: &str = "title, content, source, origin, origin_id, urgency, lead_unit_id, leader_id, deadline, \
-     cadence, report_rule, milestones, tags, public, state, extension, assigned_at, closed_at, \
+     cadence, report_rule, milestones, indicators, tags, public, state, extension, assigned_at, closed_at, \
      version";
 
 /// The values of [`FIELDS`], in order.
@@ -205,6 +207,7 @@ fn fields(m: &Matter) -> Vec<Arg> {
         m.cadence.as_str().into(),
         m.report_rule.map(|r| r.phrase()).into(),
         Arg::json(&m.milestones),
+        Arg::json(&m.indicators),
         Arg::json(&m.tags),
         m.public.into(),
         m.state.as_str().into(),

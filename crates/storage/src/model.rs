@@ -125,6 +125,8 @@ pub struct MatterQuery {
     pub public_only: bool,
     /// Only matters reported by a rule's rounds (每月25日前…).
     pub by_rule: bool,
+    /// Only matters with quantified indicators.
+    pub with_indicators: bool,
     /// Only the sub-matters of this matter.
     pub parent_id: Option<MatterId>,
     /// Only matters with this responsible leader.

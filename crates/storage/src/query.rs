@@ -60,6 +60,9 @@ pub(crate) fn push_filters(sql: &mut Sql, q: &MatterQuery) {
     if q.by_rule {
         sql.push(" AND m.report_rule IS NOT NULL");
     }
+    if q.with_indicators {
+        sql.push(" AND m.indicators <> '[]'");
+    }
     if let Some(parent) = q.parent_id {
         sql.push(" AND m.parent_id = ").bind(parent.0);
     }
@@ -132,6 +135,7 @@ pub(crate) fn kept_total(d: Dialect, q: &MatterQuery) -> Option<Sql> {
         text: None,
         public_only: false,
         by_rule: false,
+        with_indicators: false,
         parent_id: None,
         leader_id: None,
         due_from: None,

@@ -58,6 +58,7 @@ fn draft(
         cadence: Cadence::Monthly,
         report_rule: Some(luoshi_domain::rounds::ReportRule::Monthly(25)),
         milestones: vec![],
+        indicators: vec![],
         tags: vec!["民生实事".into()],
         public: true,
         parent_id: None,

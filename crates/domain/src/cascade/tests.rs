@@ -46,6 +46,7 @@ fn m(id: i64, org: UnitId, lead: UnitId, parent: Option<i64>, percent: u8) -> Ma
         cadence: Cadence::Once,
         report_rule: None,
         milestones: vec![],
+        indicators: vec![],
         tags: vec![],
         public: false,
         parent_id: parent.map(MatterId),

@@ -67,6 +67,7 @@ fn draft() -> Matter {
         cadence: Cadence::Once,
         report_rule: None,
         milestones: vec![],
+        indicators: vec![],
         tags: vec![],
         public: false,
         parent_id: None,
@@ -126,6 +127,7 @@ fn feedback(percent: u8) -> Action {
         percent,
         problems: String::new(),
         next_steps: String::new(),
+        values: Vec::new(),
     }
 }
 

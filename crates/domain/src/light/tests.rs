@@ -33,6 +33,7 @@ fn matter(deadline: &str) -> Matter {
         cadence: Cadence::Once,
         report_rule: None,
         milestones: vec![],
+        indicators: vec![],
         tags: vec![],
         public: false,
         parent_id: None,

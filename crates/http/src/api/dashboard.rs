@@ -7,6 +7,7 @@ use luoshi_domain::UnitId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::dto::IndicatorDto;
 use crate::extract::{Caller, Query};
 use crate::{ApiError, AppState};
 
@@ -28,6 +29,17 @@ pub struct DashboardDto {
     overdue_by_week: Vec<WeekOverdueDto>,
     /// This year's deadlines per unit and month (the units with most late work).
     unit_months: Vec<UnitMonthDto>,
+    /// Quantified indicators of open matters behind their trajectories, furthest behind first.
+    off_track: Vec<OffTrackDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OffTrackDto {
+    matter_id: i64,
+    number: String,
+    title: String,
+    lead_unit_id: i64,
+    indicator: IndicatorDto,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,6 +118,17 @@ pub async fn dashboard(
                         due,
                         late,
                     })
+            })
+            .collect(),
+        off_track: d
+            .off_track
+            .iter()
+            .map(|o| OffTrackDto {
+                matter_id: o.matter_id.0,
+                number: o.number.clone(),
+                title: o.title.clone(),
+                lead_unit_id: o.lead_unit_id.0,
+                indicator: IndicatorDto::from(&o.status),
             })
             .collect(),
     }))

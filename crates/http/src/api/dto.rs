@@ -7,6 +7,7 @@ use luoshi_domain::{
     MatterState, OrgTree, ProgressClass, Rating, Role, Source, Unit, UnitKind, Urgency, User,
 };
 use luoshi_service::attachments::Attachment;
+use luoshi_service::indicators::IndicatorStatus;
 use luoshi_service::matters::{MatterDetail, MatterView};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -186,6 +187,71 @@ pub struct EventDto {
     on_event_id: Option<i64>,
     /// A close's 满意度: satisfied 满意, basically 基本满意, unsatisfied 不满意.
     rating: Option<Rating>,
+    /// A report's values for the matter's indicators.
+    values: Vec<ValueDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ValueDto {
+    indicator_id: u32,
+    value: f64,
+}
+
+/// A quantified indicator with the values reported for it and how the latest reads against
+/// the straight line from baseline to target (序时进度).
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorDto {
+    /// Numbers the indicator within its matter; reports name it as `indicator_id`.
+    id: u32,
+    name: String,
+    /// The unit of measure (亿元, %).
+    unit: String,
+    baseline: f64,
+    target: f64,
+    direction: luoshi_domain::Direction,
+    /// The baseline holds on `from`, the target is due on `by`.
+    from: NaiveDate,
+    by: NaiveDate,
+    actuals: Vec<ActualDto>,
+    /// Where the trajectory stands on the latest value's day; `null` before any value.
+    expected: Option<f64>,
+    /// `green` on track or not yet reported, `yellow` or `red` behind by the configured shares.
+    light: Light,
+    /// What the light means, in Chinese.
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActualDto {
+    at: DateTime<FixedOffset>,
+    value: f64,
+}
+
+impl From<&IndicatorStatus> for IndicatorDto {
+    fn from(s: &IndicatorStatus) -> Self {
+        let i = &s.indicator;
+        IndicatorDto {
+            id: i.id,
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            baseline: i.baseline,
+            target: i.target,
+            direction: i.direction,
+            from: i.from,
+            by: i.by,
+            actuals: i
+                .actuals
+                .iter()
+                .map(|a| ActualDto {
+                    at: china(a.at),
+                    value: a.value,
+                })
+                .collect(),
+            expected: i.reading().map(|r| r.expected),
+            light: s.light,
+            reason: s.reason.clone(),
+        }
+    }
 }
 
 /// A file on a matter's record; its upload is the event with the same id.
@@ -312,6 +378,8 @@ pub struct MatterDto {
     parent_id: Option<i64>,
     tags: Vec<String>,
     milestones: Vec<luoshi_domain::Milestone>,
+    /// 量化指标, each with its values and light.
+    indicators: Vec<IndicatorDto>,
     extension: Option<ExtensionDto>,
     /// The 满意度 the latest close gave; `null` while open or when the close gave none.
     rating: Option<Rating>,
@@ -396,6 +464,7 @@ impl MatterDto {
             parent_id: m.parent_id.map(|p| p.0),
             tags: m.tags,
             milestones: m.milestones,
+            indicators: d.indicators.iter().map(IndicatorDto::from).collect(),
             extension: m.extension.map(|e| ExtensionDto {
                 new_deadline: e.new_deadline,
                 reason: e.reason,
@@ -444,6 +513,15 @@ impl MatterDto {
                     instruction: e.data.instruction,
                     on_event_id: e.data.on_event.map(|id| id.0),
                     rating: e.data.rating,
+                    values: e
+                        .data
+                        .values
+                        .iter()
+                        .map(|v| ValueDto {
+                            indicator_id: v.indicator_id,
+                            value: v.value,
+                        })
+                        .collect(),
                 })
                 .collect(),
         }

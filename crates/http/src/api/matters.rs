@@ -5,15 +5,16 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use luoshi_domain::rounds::ReportRule;
 use luoshi_domain::{
-    Action, Cadence, EventId, InstructionKind, Light, MatterId, MatterState, Milestone, Rating,
-    Source, UnitId, Urgency, UserId,
+    Action, Cadence, Direction, EventId, IndicatorValue, InstructionKind, Light, MatterId,
+    MatterState, Milestone, Rating, Source, UnitId, Urgency, UserId,
 };
 use luoshi_service::ServiceError;
+use luoshi_service::indicators::NewIndicator;
 use luoshi_service::matters::{ListQuery, NewMatter, Order};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::{MatterDto, MatterPage, MatterSummary};
+use super::dto::{IndicatorDto, MatterDto, MatterPage, MatterSummary};
 use crate::extract::{Caller, Json, Path, Query};
 use crate::{ApiError, AppState};
 
@@ -72,6 +73,7 @@ impl ListParams {
             due_to: self.due_to,
             overdue_on: self.overdue_on,
             by_rule: false,
+            with_indicators: false,
             states,
             light: self.light,
             source: self.source,
@@ -380,6 +382,16 @@ pub struct FeedbackBody {
     /// 下步打算
     #[serde(default)]
     next_steps: String,
+    /// Values for the matter's quantified indicators.
+    #[serde(default)]
+    values: Vec<ValueBody>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueBody {
+    indicator_id: u32,
+    value: f64,
 }
 
 /// Reports progress (反馈) for the caller's unit.
@@ -395,6 +407,14 @@ pub async fn feedback(
         percent: b.percent,
         problems: b.problems,
         next_steps: b.next_steps,
+        values: b
+            .values
+            .into_iter()
+            .map(|v| IndicatorValue {
+                indicator_id: v.indicator_id,
+                value: v.value,
+            })
+            .collect(),
     };
     act(&s, &user, id, action).await
 }
@@ -524,6 +544,51 @@ pub async fn instruct(
         StatusCode::CREATED,
         axum::Json(MatterDto::of(detail, &s.luoshi.tree())),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorBody {
+    name: String,
+    /// The unit of measure (亿元, %).
+    #[serde(default)]
+    unit: String,
+    baseline: f64,
+    target: f64,
+    /// `up` (越高越好, the default) or `down` (越低越好).
+    #[serde(default = "up")]
+    direction: Direction,
+    /// The day the baseline holds; January 1st of this year when left out.
+    #[serde(default)]
+    from: Option<NaiveDate>,
+    /// The day the target is due; the matter's deadline, or the year's end, when left out.
+    #[serde(default)]
+    by: Option<NaiveDate>,
+}
+
+fn up() -> Direction {
+    Direction::Up
+}
+
+/// Sets a quantified indicator (量化指标) on the matter: a supervisor of its office's.
+#[utoipa::path(post, path = "/matters/{id}/indicators", request_body = IndicatorBody, responses((status = 201, body = IndicatorDto), (status = 403), (status = 422)))]
+pub async fn set_indicator(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<i64>,
+    Json(b): Json<IndicatorBody>,
+) -> Result<(StatusCode, axum::Json<IndicatorDto>), ApiError> {
+    let new = NewIndicator {
+        name: b.name,
+        unit: b.unit,
+        baseline: b.baseline,
+        target: b.target,
+        direction: b.direction,
+        from: b.from,
+        by: b.by,
+    };
+    let (_, status) = s.luoshi.set_indicator(&user, MatterId(id), new).await?;
+    Ok((StatusCode::CREATED, axum::Json(IndicatorDto::from(&status))))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -71,6 +71,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matters::return_))
         .routes(routes!(matters::remind))
         .routes(routes!(matters::instruct))
+        .routes(routes!(matters::set_indicator))
         .routes(routes!(rounds::of_matter))
         .routes(routes!(rounds::missing))
         .routes(routes!(rounds::remind))
@@ -183,6 +184,7 @@ pub const INPUT_ROUTES: &[&str] = &[
     "POST /matters/{id}/return",
     "POST /matters/{id}/remind",
     "POST /matters/{id}/instructions",
+    "POST /matters/{id}/indicators",
     "GET /rounds/missing",
     "POST /rounds/remind",
     "POST /matters/{id}/extension",
@@ -244,6 +246,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
         | "POST /matters/{id}/cancel" => body::<matters::ReasonBody>(input),
         "POST /matters/{id}/remind" => body::<matters::MessageBody>(input),
         "POST /matters/{id}/instructions" => body::<matters::InstructionBody>(input),
+        "POST /matters/{id}/indicators" => body::<matters::IndicatorBody>(input),
         "GET /rounds/missing" => query::<rounds::OnQuery>(input),
         "POST /rounds/remind" => body::<rounds::RemindBody>(input),
         "POST /matters/{id}/extension" => body::<matters::ExtensionBody>(input),

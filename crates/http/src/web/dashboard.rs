@@ -67,6 +67,12 @@ pub async fn dashboard(State(s): State<AppState>, viewer: Viewer) -> Response {
             months => view::month_names(&d.heat),
             heat => view::heat_rows(&d.heat, &tree),
             year => d.heat.months.first().map(|m| m.year()),
+            off_track => d.off_track.iter().map(|o| context! {
+                matter_id => o.matter_id.0, number => o.number, title => o.title,
+                unit => view::unit_name(&tree, o.lead_unit_id),
+                name => o.status.indicator.name, light => o.status.light.as_str(),
+                light_label => o.status.light.label(), reason => o.status.reason,
+            }).collect::<Vec<_>>(),
         },
     )
 }

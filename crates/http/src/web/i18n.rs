@@ -116,6 +116,7 @@ pub fn event(text: &str) -> String {
         "领导批示" => "Leader's instruction",
         "领导圈阅" => "Read by the leader",
         "领导肯定" => "Praised by the leader",
+        "设定量化指标" => "Indicator set",
         other => return message(other),
     };
     done.to_string()
@@ -360,6 +361,35 @@ fn english(zh: &str) -> Option<&'static str> {
         "存在问题:" => "Problems: ",
         "下步打算:" => "Next steps: ",
         "满意度:" => "Satisfaction: ",
+        "量化指标" => "Indicators",
+        "设定量化指标" => "Set an indicator",
+        "指标名称" => "Indicator",
+        "计量单位" => "Unit of measure",
+        "如:地区生产总值" => "e.g. GDP",
+        "如:亿元、%" => "e.g. 100 million yuan, %",
+        "基线值" => "Baseline",
+        "目标值" => "Target",
+        "方向" => "Direction",
+        "越高越好" => "Higher is better",
+        "越低越好" => "Lower is better",
+        "基线日期" => "Baseline date",
+        "目标日期" => "Target date",
+        "不填则为当年1月1日" => "Blank for 1 January this year",
+        "不填则为完成时限,无时限的为当年12月31日" => {
+            "Blank for the deadline, or 31 December when there is none"
+        }
+        "设定" => "Set",
+        "{0}本期数值" => "{0}: value now",
+        "指标数值:" => "Indicator values: ",
+        "序时进度" => "Trajectory",
+        "实际值" => "Actual",
+        "今天" => "Today",
+        "落后序时进度的量化指标" => "Indicators behind their trajectory",
+        "指标" => "Indicator",
+        "情况" => "Where it stands",
+        "量化指标已设定,承办单位反馈时可填报数值" => {
+            "Indicator set; the units give its value when they report"
+        }
         "满意度" => "Satisfaction",
         "不评价" => "Not rated",
         "强制办结时不评价满意度" => "A close by override is not rated",

@@ -56,6 +56,7 @@ fn list_query(f: &Fields, tree: &luoshi_domain::OrgTree) -> (ListQuery, Vec<Stri
         ),
         q: Some(field(f, "q").trim().to_string()).filter(|q| !q.is_empty()),
         by_rule: false,
+        with_indicators: false,
         order: pick(f, "sort", "排序", Order::parse, &mut problems).unwrap_or_default(),
         leader_id: pick(
             f,

@@ -5,11 +5,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use luoshi_domain::attachment::MAX_FILE_BYTES;
+use luoshi_domain::indicator::read_figure;
 use luoshi_domain::{
-    Action, Actor, AssignmentRole, AssignmentState, EventId, EventKind, InstructionKind, MatterId,
-    MatterState, Rating, Role,
+    Action, Actor, AssignmentRole, AssignmentState, Direction, EventId, EventKind, IndicatorValue,
+    InstructionKind, MatterId, MatterState, Rating, Role,
 };
 use luoshi_service::attachments::NewFile;
+use luoshi_service::indicators::NewIndicator;
 use minijinja::context;
 
 use super::PageError;
@@ -157,6 +159,7 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
                 percent,
                 problems: text("problems"),
                 next_steps: text("next_steps"),
+                values: indicator_values(f)?,
             }
         }
         "request-completion" => Action::RequestCompletion {
@@ -195,6 +198,30 @@ fn action(verb: &str, f: &Fields) -> Result<Action, String> {
         },
         _ => return Err("不支持的操作".to_string()),
     })
+}
+
+/// The values a report form gives its matter's indicators, from its `value_{id}` fields; a
+/// field left blank gives none.
+fn indicator_values(f: &Fields) -> Result<Vec<IndicatorValue>, String> {
+    let mut values = Vec::new();
+    for (name, text) in f {
+        let Some(id) = name.strip_prefix("value_") else {
+            continue;
+        };
+        let indicator_id = id
+            .parse()
+            .map_err(|_| "量化指标有误,请刷新页面后重新填写")?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let value = read_figure(text).ok_or_else(|| format!("“{}”不是有效的数值", text.trim()))?;
+        values.push(IndicatorValue {
+            indicator_id,
+            value,
+        });
+    }
+    values.sort_by_key(|v| v.indicator_id);
+    Ok(values)
 }
 
 /// The forms this person may use on this matter now, given how many sub-matters are still open
@@ -282,6 +309,14 @@ async fn show_matter(
         }
         .manages(matter);
     let may_edit = manages_it && matter.state == MatterState::Draft;
+    let may_set_indicator =
+        manages_it && (matter.state == MatterState::Draft || matter.state.is_open());
+    let today = s.luoshi.today();
+    let indicators: Vec<_> = detail
+        .indicators
+        .iter()
+        .map(|i| super::chart::IndicatorView::of(i, today))
+        .collect();
     // 改派: the units now at work, any of which may be replaced.
     let reassign_from: Vec<_> = if manages_it && matter.state.is_working() {
         matter
@@ -403,7 +438,8 @@ async fn show_matter(
             csrf => viewer.csrf(),
             m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
             attach_to, instruct_on, evidence_required, max_mb => MAX_FILE_BYTES >> 20, printed,
-            cited, draft,
+            cited, draft, indicators, may_set_indicator,
+            directions => Direction::ALL.iter().map(|d| (d.as_str(), d.label())).collect::<Vec<_>>(),
             notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
             parent_deadline => detail.view.matter.deadline.map(|d| d.to_string()),
@@ -599,6 +635,55 @@ pub async fn instruct(
     }
 }
 
+/// 设定量化指标 from the matter's page: the figures as typed, the period left to its defaults
+/// when blank.
+pub async fn set_indicator(
+    State(s): State<AppState>,
+    MatterPath(id): MatterPath,
+    Posted { viewer, form: f }: Posted,
+) -> Response {
+    let new = match new_indicator(&f) {
+        Ok(new) => new,
+        Err(message) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return show_matter(&s, &viewer, id, status, Some(&message), &f).await;
+        }
+    };
+    match s.luoshi.set_indicator(&viewer.user, id, new).await {
+        Ok(_) => Redirect::to(&with_done(
+            &format!("/matters/{id}#indicators"),
+            "indicator",
+        ))
+        .into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+        }
+    }
+}
+
+/// The indicator a form asks for, or what is wrong with it, in Chinese.
+fn new_indicator(f: &Fields) -> Result<NewIndicator, String> {
+    let figure = |name: &str, what: &str| {
+        read_figure(field(f, name)).ok_or_else(|| format!("请填写有效的{what},例如 100 或 8.5"))
+    };
+    let day = |name: &str| match field(f, name).trim() {
+        "" => Ok(None),
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| "请填写有效的日期,例如 2026-12-31".to_string()),
+    };
+    Ok(NewIndicator {
+        name: field(f, "name").to_string(),
+        unit: field(f, "unit").to_string(),
+        baseline: figure("baseline", "基线值")?,
+        target: figure("target", "目标值")?,
+        direction: Direction::parse(field(f, "direction")).unwrap_or(Direction::Up),
+        from: day("from")?,
+        by: day("by")?,
+    })
+}
+
 /// The second step of a step that cannot be undone: what it will do, to which matter, with
 /// the reason given, and a button that takes it — or a way back. No script needed.
 async fn confirm(s: &AppState, viewer: &Viewer, id: MatterId, step: &Step, f: &Fields) -> Response {
@@ -645,6 +730,7 @@ pub(super) fn done_notice(verb: &str) -> Option<&'static str> {
         "decompose" => "已分解为子事项",
         "attach" => "附件已上传,已记入办理过程",
         "instruct" => "已记入办理过程,承办单位已收到",
+        "indicator" => "量化指标已设定,承办单位反馈时可填报数值",
         _ => return None,
     })
 }

@@ -6,6 +6,7 @@ mod accountability;
 mod admin;
 mod assessment;
 mod bulletins;
+mod chart;
 mod dashboard;
 mod error;
 mod form;
@@ -191,6 +192,7 @@ pub fn router() -> Routes {
         .post("/matters/{id}/decompose", matter::decompose)
         .post("/matters/{id}/reassign", matter::reassign)
         .post("/matters/{id}/instructions", matter::instruct)
+        .post("/matters/{id}/indicators", matter::set_indicator)
         .get("/matters/{id}/edit", register::edit_page)
         .post("/matters/{id}/edit", register::edit_submit)
         .post_with(

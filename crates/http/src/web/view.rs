@@ -84,6 +84,12 @@ fn why<'c>(causes: impl Iterator<Item = &'c Cause>) -> String {
                     "first reply to the instruction was due by {}",
                     d.format("%-d %b")
                 ),
+                Cause::IndicatorBehind(p) => {
+                    format!("an indicator is behind its trajectory ({p}% of the planned change)")
+                }
+                Cause::IndicatorFarBehind(p) => format!(
+                    "an indicator is far behind its trajectory ({p}% of the planned change)"
+                ),
             },
         };
         if !said.contains(&text) {
@@ -209,6 +215,8 @@ pub struct EventRow {
     next_steps: String,
     /// A close's 满意度.
     rating: Option<&'static str>,
+    /// A report's values for the matter's indicators: 地区生产总值 101亿元;….
+    values: String,
     /// The files uploaded by this event, or attached to this report or step.
     files: Vec<FileLink>,
     /// For an upload, the report or step its file is evidence for.
@@ -229,6 +237,21 @@ pub struct StepLink {
     id: i64,
     kind: &'static str,
     at: String,
+}
+
+/// The values a report gave, each after its indicator's name.
+fn reported_values(m: &luoshi_domain::Matter, values: &[luoshi_domain::IndicatorValue]) -> String {
+    values
+        .iter()
+        .map(|v| {
+            let figure = luoshi_domain::indicator::figure(v.value);
+            match m.indicators.iter().find(|i| i.id == v.indicator_id) {
+                Some(i) => format!("{} {figure}{}", i.name, i.unit),
+                None => figure,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// A file's size as people read it: 356.2 KB, 4.8 MB.
@@ -466,6 +489,7 @@ pub fn matter_page(
                 problems: e.data.problems.clone(),
                 next_steps: e.data.next_steps.clone(),
                 rating: e.data.rating.map(Rating::label),
+                values: reported_values(&d.view.matter, &e.data.values),
                 files: d
                     .attachments
                     .iter()

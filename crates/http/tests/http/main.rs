@@ -9,6 +9,7 @@ mod corrections;
 mod forms;
 mod hardening;
 mod inbox;
+mod indicators;
 mod instructions;
 mod lifecycle;
 mod lights_and_bad_input;

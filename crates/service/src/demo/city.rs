@@ -62,6 +62,21 @@ pub struct DemoReport {
     pub problems: String,
     #[serde(default)]
     pub next_steps: String,
+    /// The values the report gives the matter's indicators, in their order.
+    #[serde(default)]
+    pub values: Vec<f64>,
+}
+
+/// A quantified indicator of a demo matter, set when it is assigned, over the year it was
+/// registered in (to its deadline, if it has one).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoIndicator {
+    pub name: String,
+    pub unit: String,
+    pub baseline: f64,
+    pub target: f64,
+    pub direction: luoshi_domain::Direction,
 }
 
 /// What the responsible leader wrote on a matter.
@@ -105,6 +120,8 @@ pub struct DemoMatter {
     pub extension_days: i64,
     #[serde(default)]
     pub instructions: Vec<DemoInstruction>,
+    #[serde(default)]
+    pub indicators: Vec<DemoIndicator>,
     /// The office's 满意度 when it closed the matter.
     #[serde(default)]
     pub rating: Option<Rating>,

@@ -6,7 +6,7 @@ mod city;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use luoshi_domain::{Action, MatterId, Role, UnitId, UnitKind, User, UserId};
 use luoshi_storage::{NewUnit, NewUser};
 
@@ -262,6 +262,23 @@ impl<'a> Replay<'a> {
         }
         self.step(&registrar, id, self.days_ago(created, 30), Action::Assign)
             .await?;
+        for i in &m.indicators {
+            let year = luoshi_domain::china_date(created_at).year();
+            let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a date");
+            let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("a date");
+            let draft = luoshi_domain::IndicatorDraft {
+                name: i.name.clone(),
+                unit: i.unit.clone(),
+                baseline: i.baseline,
+                target: i.target,
+                direction: i.direction,
+                from,
+                by: deadline.filter(|d| *d > from).unwrap_or(year_end),
+            };
+            let at = self.days_ago(created, 31);
+            self.step(&registrar, id, at, Action::SetIndicator(draft))
+                .await?;
+        }
         if let Scenario::Cancelled = m.scenario {
             let reason = m.cancel_reason.clone();
             return self
@@ -300,6 +317,13 @@ impl<'a> Replay<'a> {
                 percent: r.percent,
                 problems: r.problems.clone(),
                 next_steps: r.next_steps.clone(),
+                values: (1..)
+                    .zip(&r.values)
+                    .map(|(indicator_id, &value)| luoshi_domain::IndicatorValue {
+                        indicator_id,
+                        value,
+                    })
+                    .collect(),
             };
             self.step(
                 &lead_liaison,

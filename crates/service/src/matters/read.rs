@@ -37,6 +37,7 @@ impl Luoshi {
                 e.data.percent.and_then(|p| ProgressClass::of(p, planned))
             })
             .collect();
+        let indicators = crate::indicators::IndicatorStatus::all(&matter, &self.rules.lights);
         let mut view = self.view(matter);
         view.light = chain.light;
         Ok(MatterDetail {
@@ -46,6 +47,7 @@ impl Luoshi {
             progress,
             attachments,
             working_days_left,
+            indicators,
         })
     }
 
@@ -157,6 +159,7 @@ impl Luoshi {
             text: query.q.as_deref().map(|q| self.search_words(q)),
             public_only: false,
             by_rule: query.by_rule,
+            with_indicators: query.with_indicators,
             parent_id: None,
             leader_id: query.leader_id,
             due_from: query.due_from,

@@ -216,6 +216,7 @@ impl Luoshi {
             cadence: input.cadence,
             report_rule: input.report_rule,
             milestones: input.milestones,
+            indicators: Vec::new(),
             tags: input
                 .tags
                 .into_iter()

@@ -60,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0023_outbox_sms.sql"),
     include_str!("../../migrations/postgres/0024_close_rating.sql"),
     include_str!("../../migrations/postgres/0025_origins.sql"),
+    include_str!("../../migrations/postgres/0026_indicators.sql"),
 ];
 
 /// Advisory lock keys; advisory locks are per database, so these only meet other Luoshi
