@@ -176,6 +176,8 @@ pub enum FactKind {
     Overdue,
     /// A completion request sent back by the supervisor.
     Returned,
+    /// A progress report sent back by the supervisor (退回反馈) to be made again.
+    ReportReturned,
     /// Held to account (问责) over the matter.
     Accountable,
     /// Named as a good example in a published bulletin (通报表扬).
@@ -202,6 +204,7 @@ impl FactKind {
             FactKind::ClosedLate => "逾期办结",
             FactKind::Overdue => "逾期未办结",
             FactKind::Returned => "办结申请被退回",
+            FactKind::ReportReturned => "反馈被退回",
             FactKind::Accountable => "被问责",
             FactKind::Praised => "通报表扬",
             FactKind::Criticized => "通报批评",
@@ -299,6 +302,11 @@ pub fn facts(
                 }
                 EventKind::Returned if in_period(e) => {
                     fact(m.lead_unit_id, FactKind::Returned, e.id)
+                }
+                EventKind::ReportReturned if in_period(e) => {
+                    if let Some(u) = unit {
+                        fact(u, FactKind::ReportReturned, e.id);
+                    }
                 }
                 EventKind::Closed if in_period(e) => {
                     let late = m.deadline.is_some_and(|d| china_date(e.data.at) > d);

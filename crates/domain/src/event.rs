@@ -40,6 +40,9 @@ labelled_enum!(
         Instruction = "instruction", "领导批示";
         /// A quantified indicator set on the matter; the comment states its terms.
         IndicatorSet = "indicator_set", "设定量化指标";
+        /// One unit's progress report sent back by the office to be made again; it names the
+        /// report and the unit, and the comment gives the reason.
+        ReportReturned = "report_returned", "退回反馈";
     }
 );
 
@@ -86,6 +89,25 @@ impl Rating {
     }
 }
 
+impl Event {
+    /// Whether the office sent this report back (退回反馈): it no longer counts as made.
+    pub fn was_returned(&self, timeline: &[Event]) -> bool {
+        timeline
+            .iter()
+            .any(|e| e.data.kind == EventKind::ReportReturned && e.data.on_event == Some(self.id))
+    }
+
+    /// Whether this is a unit's progress report or request to close that still counts: one the
+    /// office has not sent back.
+    pub fn is_standing_report(&self, timeline: &[Event]) -> bool {
+        matches!(
+            self.data.kind,
+            EventKind::Feedback | EventKind::CompletionRequested
+        ) && self.data.unit_id.is_some()
+            && !self.was_returned(timeline)
+    }
+}
+
 impl EventKind {
     /// Whether the event's unit is the unit an office's step was about (a return, a measure,
     /// a reassignment…) rather than the unit its actor acted for (a sign, a report…).
@@ -93,6 +115,7 @@ impl EventKind {
         matches!(
             self,
             EventKind::Returned
+                | EventKind::ReportReturned
                 | EventKind::Accountability
                 | EventKind::Praised
                 | EventKind::Criticized

@@ -32,7 +32,8 @@ pub use event::{Event, EventKind, IndicatorValue, InstructionKind, NewEvent, Rat
 pub use ids::{EventId, MatterId, UnitId, UserId};
 pub use indicator::{Direction, Indicator, IndicatorDraft};
 pub use lifecycle::{
-    Action, Actor, Denied, ExtensionChain, OnReport, OpenBelow, Transition, Visibility, apply,
+    Action, Actor, Denied, ExtensionChain, OnReport, OpenBelow, ReturnedReport, Transition,
+    Visibility, apply,
 };
 pub use light::{Cause, Light, LightContext, LightRules, ProgressClass};
 pub use matter::{

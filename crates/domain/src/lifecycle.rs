@@ -91,6 +91,23 @@ pub enum Action {
     },
     /// The office sets a quantified indicator the matter is to move (量化指标).
     SetIndicator(IndicatorDraft),
+    /// 退回反馈: the office sends one unit's latest report back to be made again.
+    ReturnReport {
+        report: ReturnedReport,
+        reason: String,
+    },
+}
+
+/// A unit's latest report, to be sent back, and what stands in its place once it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReturnedReport {
+    pub on: OnReport,
+    /// When it was made and the indicator values it gave, which are taken back with it.
+    pub at: DateTime<Utc>,
+    pub values: Vec<IndicatorValue>,
+    /// The unit's report before it that still stands, if any: when it was made and how far
+    /// it said the work had come.
+    pub before: Option<(DateTime<Utc>, u8)>,
 }
 
 impl Action {
@@ -110,6 +127,7 @@ impl Action {
             Action::Reassign { .. } => "改派",
             Action::Instruct { kind, .. } => kind.label(),
             Action::SetIndicator(_) => "设定量化指标",
+            Action::ReturnReport { .. } => "退回反馈",
         }
     }
 }
@@ -191,6 +209,9 @@ pub fn apply(
         Action::Reassign { from, to, reason } => assign::reassign(&mut m, s, *from, *to, reason)?,
         Action::Instruct { kind, text, on } => instruct::instruct(&m, s, *kind, text, *on)?,
         Action::SetIndicator(draft) => indicator::set(&mut m, s, draft.clone())?,
+        Action::ReturnReport { report, reason } => {
+            review::return_report(&mut m, s, report, reason)?
+        }
     }
     m.version += 1;
     Ok(Transition {

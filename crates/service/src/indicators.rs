@@ -71,7 +71,7 @@ impl Luoshi {
         id: MatterId,
         new: NewIndicator,
     ) -> Result<(MatterDetail, IndicatorStatus)> {
-        let matter = self.visible_matter(user, id).await?;
+        let matter = self.may_set_indicator(user, id).await?;
         let year = self.today().year();
         let from = new
             .from
@@ -96,6 +96,13 @@ impl Luoshi {
             .cloned()
             .expect("the indicator just set is the matter's last");
         Ok((detail, status))
+    }
+
+    /// The matter, if the caller may set its indicators: checked before any figure is read.
+    pub async fn may_set_indicator(&self, user: &User, id: MatterId) -> Result<Matter> {
+        let matter = self.visible_matter(user, id).await?;
+        self.require_manager(user, &matter, "只有督查人员可以设定量化指标")?;
+        Ok(matter)
     }
 
     /// The indicators off track on the open matters the caller may see, furthest behind first.

@@ -6,6 +6,7 @@ pub mod consolidate;
 mod instruct;
 mod read;
 mod register;
+mod review;
 mod steps;
 
 use chrono::NaiveDate;

@@ -650,6 +650,7 @@ impl Luoshi {
                 EventKind::Reminded
                     | EventKind::Reassigned
                     | EventKind::Returned
+                    | EventKind::ReportReturned
                     | EventKind::Instruction
             )
         }) else {
@@ -657,7 +658,7 @@ impl Luoshi {
         };
         // A reminder or a leader's instruction goes to every unit at work, or to the one a
         // reminder names; a reassignment to the unit given the work, a return to the lead unit
-        // whose completion was sent back.
+        // whose completion was sent back, a report sent back to the unit that made it.
         let to_all = step.kind == EventKind::Instruction;
         let units: Vec<UnitId> = match step.unit_id {
             Some(unit) if !to_all => vec![unit],
@@ -701,6 +702,11 @@ impl Luoshi {
                     "办结申请被退回,理由:{}。请补充办理、反馈进展后再次申请办结。",
                     step.comment
                 ),
+            ),
+            EventKind::ReportReturned => (
+                "report_return",
+                "退回反馈",
+                format!("进展反馈被退回,理由:{}。请按要求重新反馈。", step.comment),
             ),
             _ if step.comment.is_empty() => {
                 ("remind", "催办", "请抓紧办理并反馈进展。".to_string())

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use luoshi_domain::rounds::{ReportRule, Round};
 use luoshi_domain::{
-    Action, AssignmentState, Calendar, Event, EventKind, Matter, MatterId, MatterState, Power,
-    UnitId, User, china_date,
+    Action, AssignmentState, Calendar, Event, Matter, MatterId, MatterState, Power, UnitId, User,
+    china_date,
 };
 
 use crate::matters::{ListQuery, MatterView};
@@ -43,16 +43,14 @@ pub struct Missing {
     pub round: RoundView,
 }
 
-/// Whether `unit` reported in `round`: a progress report or a request to close, made from the
-/// round's start (or its due day, when a holiday moved that before the period) to its end.
+/// Whether `unit` reported in `round`: a progress report or a request to close, not sent back,
+/// made from the round's start (or its due day, when a holiday moved that before the period) to its end.
 fn reported(events: &[Event], unit: UnitId, round: Round) -> bool {
     let from = round.period.first.min(round.due);
     events.iter().any(|e| {
-        matches!(
-            e.data.kind,
-            EventKind::Feedback | EventKind::CompletionRequested
-        ) && e.data.unit_id == Some(unit)
+        e.data.unit_id == Some(unit)
             && (from..=round.period.last).contains(&china_date(e.data.at))
+            && e.is_standing_report(events)
     })
 }
 

@@ -1,7 +1,7 @@
 //! The office's review of a matter: 办结 closes it, 退回 sends a request to close back to the
-//! lead unit.
+//! lead unit, 退回反馈 sends one unit's report back.
 
-use super::{Denied, OpenBelow, Step, describe_co_units, non_empty, require};
+use super::{Denied, OpenBelow, ReturnedReport, Step, describe_co_units, non_empty, require};
 use crate::event::{EventKind, Rating};
 use crate::matter::{AssignmentState, Matter, MatterState};
 use crate::user::Role;
@@ -77,5 +77,45 @@ pub(super) fn return_to_lead(
     m.state = MatterState::InProgress;
     step.events
         .push(step.event(EventKind::Returned, &reason).by_unit(lead));
+    Ok(())
+}
+
+/// 退回反馈: the office sends one unit's latest report back. It stops counting: the unit's
+/// progress and last report are what they were before it, so the unit owes the report again
+/// (a round, a cadence), and is told why.
+pub(super) fn return_report(
+    m: &mut Matter,
+    step: &mut Step<'_>,
+    report: &ReturnedReport,
+    reason: &str,
+) -> Result<(), Denied> {
+    require(step.actor.manages(m), "只有督查人员可以退回反馈")?;
+    step.allowed_in(m.state.is_working(), m.state.label())?;
+    let reason = non_empty(reason, "退回理由")?;
+    let unit = report.on.unit;
+    let a = m
+        .assignment_mut(unit)
+        .ok_or_else(|| Denied::Invalid("该单位不是本事项的承办单位".into()))?;
+    if !a.state.is_working() {
+        return Err(Denied::WrongState {
+            state: a.state.label(),
+            action: step.action.label(),
+        });
+    }
+    a.last_feedback_at = report.before.map(|(at, _)| at);
+    a.percent = report.before.map_or(0, |(_, percent)| percent);
+    for v in &report.values {
+        if let Some(i) = m.indicators.iter_mut().find(|i| i.id == v.indicator_id)
+            && let Some(at) = i
+                .actuals
+                .iter()
+                .rposition(|x| x.at == report.at && x.value == v.value)
+        {
+            i.actuals.remove(at);
+        }
+    }
+    let mut e = step.event(EventKind::ReportReturned, &reason).by_unit(unit);
+    e.on_event = Some(report.on.event);
+    step.events.push(e);
     Ok(())
 }

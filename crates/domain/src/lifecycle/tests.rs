@@ -207,6 +207,73 @@ fn the_rating_given_at_close_is_kept_on_the_close_event_alone() {
 }
 
 #[test]
+fn a_returned_report_stops_counting_and_the_one_before_it_stands_again() {
+    let w = world();
+    let m = act(&w, &w.ducha, &draft(), Action::Assign).unwrap();
+    let m = act(&w, &w.czj, &m, feedback(40)).unwrap();
+    let earlier = m.assignment(CZJ).unwrap().last_feedback_at;
+    let m = act(&w, &w.czj, &m, feedback(70)).unwrap();
+    let report = ReturnedReport {
+        on: OnReport {
+            event: crate::ids::EventId(9),
+            unit: CZJ,
+        },
+        at: now(),
+        values: Vec::new(),
+        before: None,
+    };
+    let back = |report: &ReturnedReport, reason: &str| Action::ReturnReport {
+        report: report.clone(),
+        reason: reason.into(),
+    };
+    let only_office = act(&w, &w.fgw, &m, back(&report, "数据不实")).unwrap_err();
+    assert_eq!(
+        only_office,
+        Denied::Forbidden("只有督查人员可以退回反馈".into())
+    );
+    assert!(
+        act(&w, &w.ducha, &m, back(&report, " ")).is_err(),
+        "a reason is needed"
+    );
+
+    // With nothing before it, the unit has reported nothing.
+    let none = act(&w, &w.ducha, &m, back(&report, "数据不实")).unwrap();
+    let a = none.assignment(CZJ).unwrap();
+    assert_eq!((a.last_feedback_at, a.percent), (None, 0));
+    // With the 40 % before it, that report stands again; the lead unit is untouched.
+    let before = ReturnedReport {
+        before: Some((earlier.unwrap(), 40)),
+        ..report
+    };
+    let actor = Actor {
+        user: &w.ducha,
+        tree: &w.tree,
+    };
+    let t = apply(
+        &m,
+        &actor,
+        back(&before, "数据不实"),
+        now(),
+        &ExtensionChain::default(),
+        &OpenBelow::default(),
+    )
+    .unwrap();
+    let a = t.matter.assignment(CZJ).unwrap();
+    assert_eq!((a.last_feedback_at, a.percent), (earlier, 40));
+    assert_eq!(t.matter.assignment(FGW), m.assignment(FGW));
+    let e = &t.events[0];
+    assert_eq!(
+        (e.kind, e.unit_id, e.on_event, e.comment.as_str()),
+        (
+            EventKind::ReportReturned,
+            Some(CZJ),
+            Some(crate::ids::EventId(9)),
+            "数据不实"
+        )
+    );
+}
+
+#[test]
 fn a_returned_matter_goes_back_to_the_lead_unit() {
     let w = world();
     let m = awaiting_review(&w);

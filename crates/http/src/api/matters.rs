@@ -483,6 +483,22 @@ pub struct ReasonBody {
     reason: String,
 }
 
+/// The supervisor sends one unit's latest progress report back (退回反馈), with a reason: it
+/// no longer counts, and the unit is asked to report again.
+#[utoipa::path(post, path = "/matters/{id}/reports/{event_id}/return", request_body = ReasonBody, responses((status = 200, body = MatterDto), (status = 403), (status = 422)))]
+pub async fn return_report(
+    State(s): State<AppState>,
+    Caller(user): Caller,
+    Path((id, event_id)): Path<(i64, i64)>,
+    Json(b): Json<ReasonBody>,
+) -> MatterResult {
+    let detail = s
+        .luoshi
+        .return_report(&user, MatterId(id), EventId(event_id), &b.reason)
+        .await?;
+    Ok(axum::Json(MatterDto::of(detail, &s.luoshi.tree())))
+}
+
 /// The supervisor sends the completion back (退回), with a reason.
 #[utoipa::path(post, path = "/matters/{id}/return", request_body = ReasonBody, responses((status = 200, body = MatterDto)))]
 pub async fn return_(

@@ -72,6 +72,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(matters::remind))
         .routes(routes!(matters::instruct))
         .routes(routes!(matters::set_indicator))
+        .routes(routes!(matters::return_report))
         .routes(routes!(rounds::of_matter))
         .routes(routes!(rounds::missing))
         .routes(routes!(rounds::remind))
@@ -185,6 +186,7 @@ pub const INPUT_ROUTES: &[&str] = &[
     "POST /matters/{id}/remind",
     "POST /matters/{id}/instructions",
     "POST /matters/{id}/indicators",
+    "POST /matters/{id}/reports/{event_id}/return",
     "GET /rounds/missing",
     "POST /rounds/remind",
     "POST /matters/{id}/extension",
@@ -242,6 +244,7 @@ pub fn read_input(route: &str, input: &[u8]) -> Option<Result<(), crate::ApiErro
             body::<matters::CommentBody>(input)
         }
         "POST /matters/{id}/return"
+        | "POST /matters/{id}/reports/{event_id}/return"
         | "POST /matters/{id}/extension/reject"
         | "POST /matters/{id}/cancel" => body::<matters::ReasonBody>(input),
         "POST /matters/{id}/remind" => body::<matters::MessageBody>(input),

@@ -117,6 +117,7 @@ pub fn event(text: &str) -> String {
         "领导圈阅" => "Read by the leader",
         "领导肯定" => "Praised by the leader",
         "设定量化指标" => "Indicator set",
+        "退回反馈" => "Report sent back",
         other => return message(other),
     };
     done.to_string()
@@ -362,6 +363,11 @@ fn english(zh: &str) -> Option<&'static str> {
         "下步打算:" => "Next steps: ",
         "满意度:" => "Satisfaction: ",
         "量化指标" => "Indicators",
+        "已退回" => "Sent back",
+        "退回此反馈" => "Send this report back",
+        "已退回该反馈,理由已通知该单位,请其重新反馈" => {
+            "Report sent back; the unit has been told why and asked to report again"
+        }
         "设定量化指标" => "Set an indicator",
         "指标名称" => "Indicator",
         "计量单位" => "Unit of measure",

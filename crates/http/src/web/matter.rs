@@ -309,6 +309,24 @@ async fn show_matter(
         }
         .manages(matter);
     let may_edit = manages_it && matter.state == MatterState::Draft;
+    // 退回反馈: each unit at work's latest report that stands, for the office to send back.
+    let returnable: Vec<i64> = if manages_it && matter.state.is_working() {
+        matter
+            .assignments
+            .iter()
+            .filter(|a| a.state.is_working())
+            .filter_map(|a| {
+                detail.events.iter().rev().find(|e| {
+                    e.data.kind == EventKind::Feedback
+                        && e.data.unit_id == Some(a.unit_id)
+                        && !e.was_returned(&detail.events)
+                })
+            })
+            .map(|e| e.id.0)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let may_set_indicator =
         manages_it && (matter.state == MatterState::Draft || matter.state.is_open());
     let today = s.luoshi.today();
@@ -438,7 +456,7 @@ async fn show_matter(
             csrf => viewer.csrf(),
             m, events, forms, error, input, may_decompose, may_edit, reassign_from, returned,
             attach_to, instruct_on, evidence_required, max_mb => MAX_FILE_BYTES >> 20, printed,
-            cited, draft, indicators, may_set_indicator,
+            cited, draft, indicators, may_set_indicator, returnable,
             directions => Direction::ALL.iter().map(|d| (d.as_str(), d.label())).collect::<Vec<_>>(),
             notice => done_notice(field(input, "done")),
             units => super::register::unit_names(&tree, &viewer.user),
@@ -635,6 +653,32 @@ pub async fn instruct(
     }
 }
 
+/// 退回反馈 from the timeline: one unit's latest report sent back with the reason.
+pub async fn return_report(
+    State(s): State<AppState>,
+    MatterPath(id): MatterPath,
+    Posted { viewer, form: f }: Posted,
+) -> Response {
+    // An id that is no number names no report, which the step refuses as such once it has
+    // checked who asks.
+    let event = field(&f, "event_id").parse::<i64>().unwrap_or(0);
+    match s
+        .luoshi
+        .return_report(&viewer.user, id, EventId(event), field(&f, "reason"))
+        .await
+    {
+        Ok(_) => Redirect::to(&with_done(
+            &format!("/matters/{id}#event-{event}"),
+            "return-report",
+        ))
+        .into_response(),
+        Err(e) => {
+            let api = ApiError::from(e);
+            show_matter(&s, &viewer, id, api.status, Some(&api.message), &f).await
+        }
+    }
+}
+
 /// 设定量化指标 from the matter's page: the figures as typed, the period left to its defaults
 /// when blank.
 pub async fn set_indicator(
@@ -642,6 +686,11 @@ pub async fn set_indicator(
     MatterPath(id): MatterPath,
     Posted { viewer, form: f }: Posted,
 ) -> Response {
+    // Who may set one is checked before the figures are read.
+    if let Err(e) = s.luoshi.may_set_indicator(&viewer.user, id).await {
+        let api = ApiError::from(e);
+        return PageError::from(api).into_response();
+    }
     let new = match new_indicator(&f) {
         Ok(new) => new,
         Err(message) => {
@@ -731,6 +780,7 @@ pub(super) fn done_notice(verb: &str) -> Option<&'static str> {
         "attach" => "附件已上传,已记入办理过程",
         "instruct" => "已记入办理过程,承办单位已收到",
         "indicator" => "量化指标已设定,承办单位反馈时可填报数值",
+        "return-report" => "已退回该反馈,理由已通知该单位,请其重新反馈",
         _ => return None,
     })
 }

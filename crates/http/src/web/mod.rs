@@ -193,6 +193,7 @@ pub fn router() -> Routes {
         .post("/matters/{id}/reassign", matter::reassign)
         .post("/matters/{id}/instructions", matter::instruct)
         .post("/matters/{id}/indicators", matter::set_indicator)
+        .post("/matters/{id}/return-report", matter::return_report)
         .get("/matters/{id}/edit", register::edit_page)
         .post("/matters/{id}/edit", register::edit_submit)
         .post_with(

@@ -217,6 +217,8 @@ pub struct EventRow {
     rating: Option<&'static str>,
     /// A report's values for the matter's indicators: 地区生产总值 101亿元;….
     values: String,
+    /// A report the office sent back (退回反馈), which no longer counts.
+    returned: bool,
     /// The files uploaded by this event, or attached to this report or step.
     files: Vec<FileLink>,
     /// For an upload, the report or step its file is evidence for.
@@ -490,6 +492,7 @@ pub fn matter_page(
                 next_steps: e.data.next_steps.clone(),
                 rating: e.data.rating.map(Rating::label),
                 values: reported_values(&d.view.matter, &e.data.values),
+                returned: e.was_returned(&d.events),
                 files: d
                     .attachments
                     .iter()

@@ -81,6 +81,9 @@ const MATRIX: &[(&str, &str)] = &[
     ("POST /matters/{id}/remind", "DDADDDD"),
     // The mayor is not this matter's responsible leader: no one here may write on it.
     ("POST /matters/{id}/instructions", "DDDDDDD"),
+    ("POST /matters/{id}/indicators", "DDADDDD"),
+    // Event 1 is no report of this matter: the office is told so, everyone else refused.
+    ("POST /matters/{id}/return-report", "DDADDDD"),
     ("GET /rounds", "DAAAAAA"),
     ("POST /rounds/remind", "DDADDDD"),
     ("POST /matters/{id}/feedback", "DDDDADD"),
@@ -152,6 +155,8 @@ const MATRIX: &[(&str, &str)] = &[
     ("GET /api/v1/public/matters", "AAAAAAA"),
     ("POST /api/v1/matters/{id}/remind", "DDADDDD"),
     ("POST /api/v1/matters/{id}/instructions", "DDDDDDD"),
+    ("POST /api/v1/matters/{id}/indicators", "DDADDDD"),
+    ("POST /api/v1/matters/{id}/reports/1/return", "DDADDDD"),
     ("GET /api/v1/matters/{id}/rounds", "DAAAADD"),
     ("GET /api/v1/rounds/missing", "DAAAAAA"),
     ("POST /api/v1/rounds/remind", "DDADDDD"),
@@ -531,6 +536,7 @@ impl Fixture {
             "return" | "reject" | "cancel" => json!({"reason": "材料不全"}),
             "remind" => json!({"message": "请抓紧"}),
             "instructions" => json!({"kind": "read"}),
+            "indicators" => json!({"name": format!("测试指标{who}"), "baseline": 0, "target": 10}),
             // To a unit already at work on it: refused as input, so the matter stays as it is.
             "reassign" => json!({"to_unit_id": self.lead_unit, "reason": "职能调整"}),
             "decompose" => json!({"unit_ids": [self.lead_unit], "title": "分解落实"}),

@@ -38,7 +38,9 @@ impl Luoshi {
             .filter(|a| a.role == AssignmentRole::Co && a.state != AssignmentState::Cancelled)
             .filter_map(|a| {
                 let e = d.events.iter().rev().find(|e| {
-                    e.data.kind == EventKind::Feedback && e.data.unit_id == Some(a.unit_id)
+                    e.data.kind == EventKind::Feedback
+                        && e.data.unit_id == Some(a.unit_id)
+                        && !e.was_returned(&d.events)
                 })?;
                 Some(Cited {
                     from: name(a.unit_id),
