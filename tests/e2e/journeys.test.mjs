@@ -122,3 +122,44 @@ test('on a phone the header is one line and its menu opens without a script', as
   await fgw.waitForURL(`${base}/matters`);
   await fgw.screenshot({ path: `${shots}/journey-phone-header-390.png` });
 });
+
+test('the office sets an indicator, the liaison reports its value, and the chart shows it behind', async () => {
+  const title = `指标旅程事项${Date.now()}`;
+  const ducha = await signIn('ducha');
+  await ducha.goto(`${base}/matters/new`);
+  await ducha.getByLabel('事项名称').fill(title);
+  await ducha.getByLabel('来源').selectOption('work_report');
+  await ducha.getByLabel('牵头单位').fill('市发改委');
+  await ducha.getByLabel('完成时限').fill('2026-12-31');
+  await ducha.getByRole('button', { name: '登记' }).click();
+  await notice(ducha, '已登记为草稿');
+  const matterUrl = ducha.url().split('?')[0];
+  await ducha.getByRole('button', { name: '交办' }).click();
+  await notice(ducha, '已交办');
+  await ducha.getByLabel('指标名称').fill('固定资产投资');
+  await ducha.getByLabel('计量单位').fill('亿元');
+  await ducha.getByLabel('基线值').fill('0');
+  await ducha.getByLabel('目标值').fill('1,000');
+  await ducha.getByRole('button', { name: '设定', exact: true }).click();
+  await notice(ducha, '量化指标已设定');
+
+  // On a phone the liaison gives the value with the report; nothing this year is far behind.
+  const fgw = await signIn('fgw', { width: 390, height: 844 });
+  await fgw.goto(matterUrl);
+  await fgw.getByLabel('进展情况').fill('项目前期工作推进中');
+  await fgw.getByLabel('完成进度(%)').fill('10');
+  await fgw.getByLabel('固定资产投资本期数值(亿元)').fill('1');
+  await fgw.getByRole('button', { name: '反馈进展' }).click();
+  await notice(fgw, '进展已反馈');
+  const figure = fgw.locator('figure.indicator');
+  await figure.getByText('占计划增量的').waitFor();
+  const chart = await figure.locator('svg').boundingBox();
+  assert.ok(chart.width > 200 && chart.x + chart.width <= 390, `the chart is ${Math.round(chart.width)} px wide at ${Math.round(chart.x)}`);
+  assert.equal(await figure.locator('circle.actual').count(), 1, 'the value is drawn');
+  await figure.screenshot({ path: `${shots}/journey-indicator-390.png` });
+
+  // The office's dashboard lists it among the indicators behind.
+  await ducha.goto(`${base}/dashboard`);
+  await ducha.locator('#off-track').getByText(title).waitFor();
+  await ducha.locator('#off-track').screenshot({ path: `${shots}/journey-off-track-1280.png` });
+});

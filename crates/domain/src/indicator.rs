@@ -207,7 +207,7 @@ impl Indicator {
             s.push_str(",进度正常");
         } else {
             s.push_str(&format!(
-                ",落后{}{u},差应完成增量的{}%",
+                ",落后{}{u},占计划增量的{}%",
                 figure(r.shortfall),
                 r.behind_percent
             ));
@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(i.light(&rules), Light::Red);
         assert_eq!(
             i.describe(&rules),
-            "7月15日实际101亿元,按序时进度应达104.29亿元,落后3.29亿元,差应完成增量的41%"
+            "7月15日实际101亿元,按序时进度应达104.29亿元,落后3.29亿元,占计划增量的41%"
         );
     }
 

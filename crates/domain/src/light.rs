@@ -124,9 +124,9 @@ impl Cause {
             Cause::FirstReplyOverdue(d) => {
                 format!("领导批示件应于{}前首次反馈,尚未反馈", day(d))
             }
-            Cause::IndicatorBehind(p) => format!("量化指标落后序时进度(差应完成增量的{p}%)"),
+            Cause::IndicatorBehind(p) => format!("量化指标落后序时进度(落后量占计划增量的{p}%)"),
             Cause::IndicatorFarBehind(p) => {
-                format!("量化指标严重落后序时进度(差应完成增量的{p}%)")
+                format!("量化指标严重落后序时进度(落后量占计划增量的{p}%)")
             }
         }
     }

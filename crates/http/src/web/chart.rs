@@ -19,6 +19,9 @@ const BOTTOM: f64 = 28.0;
 pub struct Tick {
     at: f64,
     text: String,
+    /// How the label sits on its place: the period's first day starts there, its last ends
+    /// there, so neither runs off the chart.
+    anchor: &'static str,
 }
 
 #[derive(Serialize)]
@@ -136,20 +139,24 @@ fn chart(i: &Indicator, today: NaiveDate) -> Chart {
             Tick {
                 at: y(i.baseline),
                 text: format!("{}{u}", figure(i.baseline)),
+                anchor: "end",
             },
             Tick {
                 at: y(i.target),
                 text: format!("{}{u}", figure(i.target)),
+                anchor: "end",
             },
         ],
         days: vec![
             Tick {
                 at: x(i.from),
                 text: month_day(i.from),
+                anchor: "start",
             },
             Tick {
                 at: x(i.by),
                 text: month_day(i.by),
+                anchor: "end",
             },
         ],
         today: (i.from..=i.by).contains(&today).then(|| x(today)),

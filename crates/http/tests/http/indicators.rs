@@ -86,7 +86,7 @@ async fn a_july_value_of_101_on_a_year_from_100_to_108_is_off_track_says_why_and
     assert_eq!(i["light"], "red", "{i}");
     assert_eq!(
         i["reason"],
-        "7月15日实际101亿元,按序时进度应达104.29亿元,落后3.29亿元,差应完成增量的41%"
+        "7月15日实际101亿元,按序时进度应达104.29亿元,落后3.29亿元,占计划增量的41%"
     );
     // The lead unit's light turns for it, and the reminders say so.
     assert_eq!(lead(&m)["light"], "red", "{m}");
@@ -132,7 +132,7 @@ async fn a_july_value_of_101_on_a_year_from_100_to_108_is_off_track_says_why_and
         html.contains("7月15日:101亿元(序时进度104.29亿元)"),
         "{html}"
     );
-    assert!(html.contains("差应完成增量的41%"), "{html}");
+    assert!(html.contains("占计划增量的41%"), "{html}");
     let board = b.get("/dashboard").await;
     assert!(
         board.html.contains("落后序时进度的量化指标"),
