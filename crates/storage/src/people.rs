@@ -10,6 +10,12 @@ use crate::{Account, NewUser, Result, args};
 const SELECT: &str = "SELECT id, username, display_name, role, unit_id, email, in_charge_of, \
      phone, disabled, must_change_password, primary_liaison, password_hash FROM users";
 
+/// The columns [`account`] reads, of users `u`, for a statement that reads more after them.
+pub(crate) const ACCOUNT_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id, \
+     u.email, u.in_charge_of, u.phone, u.disabled, u.must_change_password, u.primary_liaison";
+/// How many columns [`ACCOUNT_COLUMNS`] are.
+pub(crate) const ACCOUNT_WIDTH: usize = 11;
+
 fn user(r: &Row<'_>) -> Result<User> {
     Ok(User {
         id: UserId(r.get(0)?),
@@ -81,16 +87,6 @@ pub async fn accounts(db: &mut impl Db) -> Result<Vec<Account>> {
 pub async fn account_of(db: &mut impl Db, id: UserId) -> Result<Option<Account>> {
     db.row(&format!("{SELECT} WHERE id = $1"), args![id.0], account)
         .await
-}
-
-/// An enabled account by its id, for a token's holder.
-pub(crate) async fn enabled(db: &mut impl Db, id: UserId) -> Result<Option<Account>> {
-    db.row(
-        &format!("{SELECT} WHERE id = $1 AND NOT disabled"),
-        args![id.0],
-        account,
-    )
-    .await
 }
 
 /// The account and its password hash, for signing in; none for a disabled account.

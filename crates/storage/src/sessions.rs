@@ -10,16 +10,21 @@ const SELECT: &str = "SELECT id, token_hash, user_id, kind, name, scope, created
      last_used_at FROM api_tokens";
 
 fn token(r: &Row<'_>) -> Result<Token> {
+    token_at(r, 0)
+}
+
+/// A token read from the columns of [`SELECT`], starting at column `at`.
+fn token_at(r: &Row<'_>, at: usize) -> Result<Token> {
     Ok(Token {
-        id: r.get(0)?,
-        hash: r.get(1)?,
-        user_id: UserId(r.get(2)?),
-        kind: r.named(3, TokenKind::parse)?,
-        name: r.get(4)?,
-        scope: r.named(5, TokenScope::parse)?,
-        created_at: r.get(6)?,
-        expires_at: r.get(7)?,
-        last_used_at: r.get(8)?,
+        id: r.get(at)?,
+        hash: r.get(at + 1)?,
+        user_id: UserId(r.get(at + 2)?),
+        kind: r.named(at + 3, TokenKind::parse)?,
+        name: r.get(at + 4)?,
+        scope: r.named(at + 5, TokenScope::parse)?,
+        created_at: r.get(at + 6)?,
+        expires_at: r.get(at + 7)?,
+        last_used_at: r.get(at + 8)?,
     })
 }
 
@@ -79,25 +84,29 @@ pub async fn of(db: &mut impl Db, user: UserId, kind: TokenKind) -> Result<Vec<T
     .await
 }
 
-/// A live token and its holder, unless the account is disabled.
+/// A live token and its holder, unless the account is disabled: one statement, since every
+/// request asks it first.
 pub async fn signed_in(
     db: &mut impl Db,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SignedIn>> {
-    let found = db
-        .row(
-            &format!("{SELECT} WHERE token_hash = $1 AND expires_at > $2"),
-            args![hash, now],
-            token,
-        )
-        .await?;
-    let Some(token) = found else { return Ok(None) };
-    Ok(people::enabled(db, token.user_id).await?.map(|a| SignedIn {
-        user: a.user,
-        token,
-        must_change_password: a.must_change_password,
-    }))
+    let sql = format!(
+        "SELECT {}, t.id, t.token_hash, t.user_id, t.kind, t.name, t.scope, t.created_at,
+             t.expires_at, t.last_used_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled",
+        people::ACCOUNT_COLUMNS
+    );
+    db.row(&sql, args![hash, now], |r| {
+        let account = people::account(r)?;
+        Ok(SignedIn {
+            user: account.user,
+            token: token_at(r, people::ACCOUNT_WIDTH)?,
+            must_change_password: account.must_change_password,
+        })
+    })
+    .await
 }
 
 pub async fn touch(db: &mut impl Db, id: i64, at: DateTime<Utc>) -> Result<()> {

@@ -123,10 +123,24 @@ impl SqlStore<Postgres> {
     }
 }
 
+/// A pooled connection idle for longer than this is pinged before it is handed out, since the
+/// server or the network may have closed it meanwhile; one returned moments ago is not. Pinging
+/// every time cost a round trip before each of a request's statements.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(1);
+
 async fn pool(options: &PgConnectOptions) -> std::result::Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
         .max_connections(POOL_SIZE)
         .acquire_timeout(Duration::from_secs(30))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > CHECK_IDLE_AFTER {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options.clone())
         .await
 }
