@@ -97,6 +97,15 @@ impl Event {
             .any(|e| e.data.kind == EventKind::ReportReturned && e.data.on_event == Some(self.id))
     }
 
+    /// The unit's latest progress report on this timeline that the office has not sent back.
+    pub fn latest_report_of(timeline: &[Event], unit: UnitId) -> Option<&Event> {
+        timeline.iter().rev().find(|e| {
+            e.data.kind == EventKind::Feedback
+                && e.data.unit_id == Some(unit)
+                && !e.was_returned(timeline)
+        })
+    }
+
     /// Whether this is a unit's progress report or request to close that still counts: one the
     /// office has not sent back.
     pub fn is_standing_report(&self, timeline: &[Event]) -> bool {

@@ -315,13 +315,7 @@ async fn show_matter(
             .assignments
             .iter()
             .filter(|a| a.state.is_working())
-            .filter_map(|a| {
-                detail.events.iter().rev().find(|e| {
-                    e.data.kind == EventKind::Feedback
-                        && e.data.unit_id == Some(a.unit_id)
-                        && !e.was_returned(&detail.events)
-                })
-            })
+            .filter_map(|a| luoshi_domain::Event::latest_report_of(&detail.events, a.unit_id))
             .map(|e| e.id.0)
             .collect()
     } else {

@@ -2,7 +2,7 @@
 //! it and where its sub-matters stand, gathered for it as a draft to edit.
 
 use chrono::{DateTime, Utc};
-use luoshi_domain::{AssignmentRole, AssignmentState, EventKind, MatterState, Role, User};
+use luoshi_domain::{AssignmentRole, AssignmentState, Event, MatterState, Role, User};
 
 use super::MatterDetail;
 use crate::{Luoshi, Result};
@@ -37,11 +37,7 @@ impl Luoshi {
             .iter()
             .filter(|a| a.role == AssignmentRole::Co && a.state != AssignmentState::Cancelled)
             .filter_map(|a| {
-                let e = d.events.iter().rev().find(|e| {
-                    e.data.kind == EventKind::Feedback
-                        && e.data.unit_id == Some(a.unit_id)
-                        && !e.was_returned(&d.events)
-                })?;
+                let e = Event::latest_report_of(&d.events, a.unit_id)?;
                 Some(Cited {
                     from: name(a.unit_id),
                     below: false,

@@ -50,25 +50,17 @@ fn returnable(events: &[Event], id: EventId) -> Result<ReturnedReport> {
     if e.was_returned(events) {
         return Err(ServiceError::invalid("event_id", "这条反馈已被退回"));
     }
-    let standing: Vec<&Event> = events
-        .iter()
-        .filter(|x| {
-            x.data.kind == EventKind::Feedback
-                && x.data.unit_id == Some(unit)
-                && !x.was_returned(events)
-        })
-        .collect();
-    if standing.last().map(|x| x.id) != Some(id) {
+    if Event::latest_report_of(events, unit).map(|x| x.id) != Some(id) {
         return Err(ServiceError::invalid(
             "event_id",
             "只能退回该单位最近一次的进展反馈",
         ));
     }
-    let before = standing
-        .iter()
-        .rev()
-        .nth(1)
-        .map(|x| (x.data.at, x.data.percent.unwrap_or(0)));
+    // The report before it that stands is the latest of the timeline before it: an earlier
+    // report can only have been sent back while it was the latest, so before this one came.
+    let earlier = &events[..events.iter().position(|x| x.id == id).expect("found above")];
+    let before =
+        Event::latest_report_of(earlier, unit).map(|x| (x.data.at, x.data.percent.unwrap_or(0)));
     Ok(ReturnedReport {
         on: OnReport { event: id, unit },
         at: e.data.at,
