@@ -1,6 +1,8 @@
 //! Records as the database hands them over: a query folds its rows into one JSON document
 //! (json_group_array on SQLite, json_agg on PostgreSQL), which costs one round trip however many
-//! rows a page holds. These shapes are shared by every backend.
+//! rows a page holds. These shapes are shared by every backend. Each record is an array of its
+//! fields in the order its struct declares them ([`crate::sql::Dialect::record`]);
+//! [`field_names`] lets a test hold the SQL to that order.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use luoshi_domain::{
@@ -20,6 +22,37 @@ pub fn read_all<D: DeserializeOwned, T>(json: Option<&str>, f: impl Fn(D) -> T) 
     let docs: Vec<D> =
         serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(docs.into_iter().map(f).collect())
+}
+
+/// The fields a struct declares, in order: what serde reads from a record's array.
+#[cfg(test)]
+pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    type Answer<V> = std::result::Result<V, de::value::Error>;
+    struct Names(&'static [&'static str]);
+    impl<'de> Deserializer<'de> for &mut Names {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Answer<V::Value> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Answer<V::Value> {
+            self.0 = fields;
+            Err(de::Error::custom("only the names were asked for"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut names = Names(&[]);
+    let _ = T::deserialize(&mut names);
+    names.0
 }
 
 /// SQLite keeps booleans as 0 and 1, PostgreSQL as true and false.
@@ -75,7 +108,7 @@ pub struct MatterDoc {
 }
 
 #[derive(Deserialize)]
-struct AssignmentDoc {
+pub(crate) struct AssignmentDoc {
     position: i64,
     unit_id: i64,
     role: AssignmentRole,

@@ -58,20 +58,39 @@ pub async fn of_matter(
     insert(db, &all).await
 }
 
-/// One event as a JSON object in the shape of [`EventDoc`].
+/// One event as a JSON record in the shape of [`EventDoc`].
 pub(crate) fn doc(d: Dialect) -> String {
+    d.record(&record_fields(d))
+}
+
+/// [`EventDoc`]'s fields in its order, each with the SQL that reads it.
+fn record_fields(d: Dialect) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = [
+        "id",
+        "matter_id",
+        "kind",
+        "actor_id",
+        "unit_id",
+        "at",
+        "comment",
+        "percent",
+        "problems",
+        "next_steps",
+        "new_deadline",
+        "instruction",
+        "on_event_id",
+        "rating",
+    ]
+    .into_iter()
+    .map(|name| (name, name.to_string()))
+    .collect();
     // Kept as text on both, so the chain hashes what was written; read back as JSON.
     let values = match d {
         Dialect::Postgres => "indicator_values::json",
         Dialect::Sqlite => "json(indicator_values)",
     };
-    d.object(&format!(
-        "'id', id, 'matter_id', matter_id, 'kind', kind, 'actor_id', actor_id,
-         'unit_id', unit_id, 'at', at, 'comment', comment, 'percent', percent,
-         'problems', problems, 'next_steps', next_steps, 'new_deadline', new_deadline,
-         'instruction', instruction, 'on_event_id', on_event_id, 'rating', rating,
-         'indicator_values', {values}"
-    ))
+    fields.push(("indicator_values", values.to_string()));
+    fields
 }
 
 pub(crate) fn read(doc: Option<&str>) -> Result<Vec<Event>> {
@@ -125,4 +144,19 @@ pub async fn close_ratings(
         Ok((MatterId(r.get(0)?), rating))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::record_fields;
+    use crate::doc::{EventDoc, field_names};
+    use crate::sql::Dialect;
+
+    #[test]
+    fn the_event_record_lists_its_fields_in_the_order_its_document_reads_them() {
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            let names: Vec<&str> = record_fields(d).iter().map(|(name, _)| *name).collect();
+            assert_eq!(names, field_names::<EventDoc>());
+        }
+    }
 }

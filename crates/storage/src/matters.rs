@@ -13,31 +13,69 @@ use crate::query::{kept_total, order_by, push_filters};
 use crate::sql::{Arg, Db, Dialect, Sql, chunked};
 use crate::{MatterQuery, Order, Result, StoreError, args, events, ladder};
 
-/// One matter `m` as a JSON object in the shape of [`MatterDoc`].
+/// One matter `m` as a JSON record in the shape of [`MatterDoc`].
 pub(crate) fn doc(d: Dialect) -> String {
-    let assignment = d.object(
-        "'position', a.position, 'unit_id', a.unit_id, 'role', a.role, 'state', a.state,
-         'signed_at', a.signed_at, 'last_feedback_at', a.last_feedback_at, 'percent', a.percent",
-    );
+    d.record(&record_fields(d))
+}
+
+/// [`MatterDoc`]'s fields in its order, each with the SQL that reads it.
+fn record_fields(d: Dialect) -> Vec<(&'static str, String)> {
+    let column = |name: &'static str| (name, format!("m.{name}"));
+    let nested = |name: &'static str| (name, d.nested(&format!("m.{name}")));
+    let assignment = d.record(&assignment_fields());
     let assignments = match d {
         Dialect::Postgres => format!("json_agg({assignment})"),
         Dialect::Sqlite => format!("json_group_array({assignment})"),
     };
-    d.object(&format!(
-        "'id', m.id, 'org_id', m.org_id, 'year', m.year, 'seq', m.seq, 'title', m.title,
-         'content', m.content, 'source', m.source, 'origin', m.origin, 'origin_id', m.origin_id, 'urgency', m.urgency,
-         'lead_unit_id', m.lead_unit_id, 'leader_id', m.leader_id, 'deadline', m.deadline,
-         'cadence', m.cadence, 'report_rule', m.report_rule, 'milestones', {},
-         'indicators', {}, 'tags', {},
-         'public', m.public, 'parent_id', m.parent_id, 'state', m.state,
-         'extension', {}, 'created_by', m.created_by, 'created_at', m.created_at,
-         'assigned_at', m.assigned_at, 'closed_at', m.closed_at, 'version', m.version,
-         'assignments', (SELECT {assignments} FROM assignments a WHERE a.matter_id = m.id)",
-        d.nested("m.milestones"),
-        d.nested("m.indicators"),
-        d.nested("m.tags"),
-        d.nested("m.extension"),
-    ))
+    vec![
+        column("id"),
+        column("org_id"),
+        column("year"),
+        column("seq"),
+        column("title"),
+        column("content"),
+        column("source"),
+        column("origin"),
+        column("origin_id"),
+        column("urgency"),
+        column("lead_unit_id"),
+        column("leader_id"),
+        column("deadline"),
+        column("cadence"),
+        column("report_rule"),
+        nested("milestones"),
+        nested("indicators"),
+        nested("tags"),
+        column("public"),
+        column("parent_id"),
+        column("state"),
+        nested("extension"),
+        column("created_by"),
+        column("created_at"),
+        column("assigned_at"),
+        column("closed_at"),
+        column("version"),
+        (
+            "assignments",
+            format!("(SELECT {assignments} FROM assignments a WHERE a.matter_id = m.id)"),
+        ),
+    ]
+}
+
+/// The fields of an assignment `a`, in the order of its document.
+fn assignment_fields() -> Vec<(&'static str, String)> {
+    [
+        "position",
+        "unit_id",
+        "role",
+        "state",
+        "signed_at",
+        "last_feedback_at",
+        "percent",
+    ]
+    .into_iter()
+    .map(|name| (name, format!("a.{name}")))
+    .collect()
 }
 
 pub(crate) fn read(folded: Option<&str>) -> Result<Vec<Matter>> {
@@ -438,4 +476,21 @@ pub async fn save_transition(
     let ids = events::of_matter(db, m.id, &t.events).await?;
     ladder::dispatch(db, dispatch).await?;
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{assignment_fields, record_fields};
+    use crate::doc::{AssignmentDoc, MatterDoc, field_names};
+    use crate::sql::Dialect;
+
+    #[test]
+    fn the_matter_record_lists_its_fields_in_the_order_its_document_reads_them() {
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            let names: Vec<&str> = record_fields(d).iter().map(|(name, _)| *name).collect();
+            assert_eq!(names, field_names::<MatterDoc>());
+        }
+        let names: Vec<&str> = assignment_fields().iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, field_names::<AssignmentDoc>());
+    }
 }

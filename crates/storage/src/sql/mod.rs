@@ -52,11 +52,16 @@ impl Dialect {
         }
     }
 
-    /// A JSON object of `'key', value` pairs.
-    pub fn object(self, pairs: &str) -> String {
+    /// A record as the JSON array of its fields' values in order, which serde reads into a
+    /// struct declaring the same fields in the same order. Positional, because PostgreSQL
+    /// escapes and appends every key of an object on every row: a page of 50 matters was built
+    /// in half the time as arrays.
+    pub fn record(self, fields: &[(&str, String)]) -> String {
+        let values: Vec<&str> = fields.iter().map(|(_, value)| value.as_str()).collect();
+        let values = values.join(", ");
         match self {
-            Dialect::Postgres => format!("json_build_object({pairs})"),
-            Dialect::Sqlite => format!("json_object({pairs})"),
+            Dialect::Postgres => format!("json_build_array({values})"),
+            Dialect::Sqlite => format!("json_array({values})"),
         }
     }
 
