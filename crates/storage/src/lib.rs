@@ -329,9 +329,9 @@ pub trait Store: Send + Sync + 'static {
     async fn matter(&self, id: MatterId) -> Result<Option<Matter>>;
     /// Matters this unit leads whose completion was returned and not yet asked for again.
     async fn returned_to(&self, unit: UnitId) -> Result<Vec<(MatterId, String)>>;
-    /// Every matter below these (their sub-matters, theirs, and so on to any depth), each once,
-    /// the roots themselves excluded, in no particular order: one recursive query.
-    async fn descendants(&self, roots: &[MatterId]) -> Result<Vec<Matter>>;
+    /// Every matter below this one (its sub-matters, theirs, and so on to any depth), each
+    /// once, itself excluded, in no particular order: one recursive query.
+    async fn descendants(&self, root: MatterId) -> Result<Vec<Matter>>;
     /// The matter and its timeline, read together.
     async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>>;
     /// The timelines of these matters, each in order.

@@ -115,28 +115,23 @@ pub async fn with_events(db: &mut impl Db, id: MatterId) -> Result<Option<(Matte
     )))
 }
 
-/// Every matter below `roots`, to any depth, the roots excluded. `UNION` (not `UNION ALL`)
+/// Every matter below `root`, to any depth, the root excluded. `UNION` (not `UNION ALL`)
 /// drops rows already found, so even a parent link that looped back could not make the walk
-/// run forever.
-pub async fn descendants(db: &mut impl Db, roots: &[MatterId]) -> Result<Vec<Matter>> {
-    if roots.is_empty() {
-        return Ok(Vec::new());
-    }
+/// run forever. One root, bound as a scalar: PostgreSQL guesses ten values for an array it has
+/// not seen, rates the cached plan dearer than one made for the value, and so planned this
+/// statement anew at every matter's page (0.23 ms against 0.10 ms per call).
+pub async fn descendants(db: &mut impl Db, root: MatterId) -> Result<Vec<Matter>> {
     let d = db.dialect();
     let sql = format!(
         "WITH RECURSIVE below(id) AS (
-             SELECT id FROM matters WHERE {}
+             SELECT id FROM matters WHERE parent_id = $1
              UNION
              SELECT m.id FROM matters m JOIN below b ON m.parent_id = b.id)
          SELECT {} FROM matters m
-         WHERE m.id IN (SELECT id FROM below) AND NOT ({})",
-        d.any("parent_id", 1),
+         WHERE m.id IN (SELECT id FROM below) AND m.id <> $1",
         d.array(&doc(d), ""),
-        d.any("m.id", 1),
     );
-    let folded: Option<String> = db
-        .value(&sql, &[Arg::ids(roots.iter().map(|m| m.0))])
-        .await?;
+    let folded: Option<String> = db.value(&sql, args![root.0]).await?;
     read(folded.as_deref())
 }
 
@@ -173,27 +168,41 @@ pub async fn select(db: &mut impl Db, q: &MatterQuery) -> Result<(Vec<Matter>, u
 const MANY_MATTERS: i64 = 5_000;
 
 /// The count and the page. A whole scope's count comes from the counts kept for it: counting
-/// a province's 300,000 matters row by row costs more than the page itself.
+/// a province's 300,000 matters row by row costs more than the page itself. Any other count
+/// finds the matching matters once, for the count and the page together: on PostgreSQL that
+/// made a unit's red list a quarter cheaper than filtering twice (0.66 ms against 0.50 ms).
 pub(crate) fn select_sql(d: Dialect, q: &MatterQuery, in_list_order: bool) -> Sql {
     let mut sql = Sql::new(d);
-    match kept_total(d, q) {
+    let found = match kept_total(d, q) {
         Some(kept) => {
             sql.args = kept.args;
             sql.push("SELECT (").push(&kept.text);
+            false
         }
         None => {
-            sql.push("SELECT (SELECT count(*) FROM matters m WHERE true");
+            // The columns of every order a list may ask for.
+            sql.push(
+                "WITH hit AS MATERIALIZED (SELECT m.id, m.deadline, m.created_at, m.org_id,
+                     m.year, m.seq FROM matters m WHERE true",
+            );
             push_filters(&mut sql, q);
+            sql.push(") SELECT (SELECT count(*) FROM hit");
+            true
         }
-    }
+    };
     sql.push(&format!(
         "), (SELECT {} FROM matters m ",
-        d.array(&doc(d), order_by(q.order))
+        d.array(&doc(d), &order_by(q.order, "m"))
     ));
-    sql.push("WHERE m.id IN (SELECT m.id FROM matters m WHERE true");
-    sql.in_list_order = in_list_order;
-    push_filters(&mut sql, q);
-    sql.push(order_by(q.order));
+    if found {
+        sql.push("WHERE m.id IN (SELECT hit.id FROM hit")
+            .push(&order_by(q.order, "hit"));
+    } else {
+        sql.push("WHERE m.id IN (SELECT m.id FROM matters m WHERE true");
+        sql.in_list_order = in_list_order;
+        push_filters(&mut sql, q);
+        sql.push(&order_by(q.order, "m"));
+    }
     if let Some((limit, offset)) = q.page {
         sql.push(" LIMIT ")
             .bind(limit as i64)

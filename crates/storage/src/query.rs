@@ -38,12 +38,15 @@ pub(crate) fn day_and_end(sql: &mut Sql, day: NaiveDate) -> (String, String) {
     (sql.placeholder(day), sql.placeholder(china_day_end(day)))
 }
 
-pub(crate) fn order_by(order: Order) -> &'static str {
+/// The list's order, over rows of matters named `t`.
+pub(crate) fn order_by(order: Order, t: &str) -> String {
     match order {
-        Order::Deadline => " ORDER BY m.deadline IS NULL, m.deadline, m.id",
-        Order::DeadlineLast => " ORDER BY m.deadline IS NULL, m.deadline DESC, m.id DESC",
-        Order::Newest => " ORDER BY m.created_at DESC, m.id DESC",
-        Order::Number => " ORDER BY m.org_id, m.year, m.seq",
+        Order::Deadline => format!(" ORDER BY {t}.deadline IS NULL, {t}.deadline, {t}.id"),
+        Order::DeadlineLast => {
+            format!(" ORDER BY {t}.deadline IS NULL, {t}.deadline DESC, {t}.id DESC")
+        }
+        Order::Newest => format!(" ORDER BY {t}.created_at DESC, {t}.id DESC"),
+        Order::Number => format!(" ORDER BY {t}.org_id, {t}.year, {t}.seq"),
     }
 }
 

@@ -491,9 +491,8 @@ impl<B: Backend> Store for SqlStore<B> {
         run!(self, Read, |db| matters::returned_to(db, unit).await)
     }
 
-    async fn descendants(&self, roots: &[MatterId]) -> Result<Vec<Matter>> {
-        let roots = roots.to_vec();
-        run!(self, Read, |db| matters::descendants(db, &roots).await)
+    async fn descendants(&self, root: MatterId) -> Result<Vec<Matter>> {
+        run!(self, Read, |db| matters::descendants(db, root).await)
     }
 
     async fn matter_with_events(&self, id: MatterId) -> Result<Option<(Matter, Vec<Event>)>> {

@@ -51,7 +51,7 @@ impl Luoshi {
         // those matters: what they last reported is what the lead answers for.
         let below: Vec<_> = self
             .store
-            .descendants(&[m.id])
+            .descendants(m.id)
             .await?
             .into_iter()
             .filter(|sub| sub.parent_id == Some(m.id) && sub.state != MatterState::Cancelled)

@@ -15,7 +15,7 @@ use crate::{Luoshi, Result, ServiceError, with_actor};
 impl Luoshi {
     pub async fn matter_detail(&self, user: &User, id: MatterId) -> Result<MatterDetail> {
         let (matter, events) = self.visible_matter_with_events(user, id).await?;
-        let descendants = self.store.descendants(&[matter.id]).await?;
+        let descendants = self.store.descendants(matter.id).await?;
         let chain = self.chain(user, &matter, descendants).await?;
         self.detail(matter, events, chain).await
     }

@@ -272,7 +272,7 @@ impl Luoshi {
         };
         let changed = changed_fields(&before, &after);
         if changed.is_empty() {
-            let descendants = self.store.descendants(&[id]).await?;
+            let descendants = self.store.descendants(id).await?;
             let chain = self.chain(user, &before, descendants).await?;
             return self.detail(before, events, chain).await;
         }
@@ -299,7 +299,7 @@ impl Luoshi {
                     data,
                 }),
         );
-        let descendants = self.store.descendants(&[id]).await?;
+        let descendants = self.store.descendants(id).await?;
         let chain = self.chain(user, &transition.matter, descendants).await?;
         self.detail(transition.matter, events, chain).await
     }

@@ -29,7 +29,7 @@ impl Luoshi {
                 Action::Close { .. } => self.require_leader_read(&matter, &events)?,
                 _ => {}
             }
-            let descendants = self.store.descendants(&[matter.id]).await?;
+            let descendants = self.store.descendants(matter.id).await?;
             let now = self.now();
             let transition = with_actor(self, user, |actor| {
                 let below = OpenBelow::of(&descendants, actor);
@@ -120,7 +120,7 @@ impl Luoshi {
     pub async fn may_act(&self, user: &User, id: MatterId, action: Action) -> Result<()> {
         let chain = ExtensionChain(self.rules.extension_chain.clone());
         let matter = self.visible_matter(user, id).await?;
-        let descendants = self.store.descendants(&[matter.id]).await?;
+        let descendants = self.store.descendants(matter.id).await?;
         let now = self.now();
         with_actor(self, user, |actor| {
             let below = OpenBelow::of(&descendants, actor);
