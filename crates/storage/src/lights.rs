@@ -22,11 +22,9 @@ pub async fn stale(
 ) -> Result<(Option<String>, Vec<Matter>)> {
     let d = db.dialect();
     let (basis, ids): (Option<String>, Option<String>) = db
-        .row(
-            &stale_sql(d),
-            args![now.timestamp_micros(), limit as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .row(&stale_sql(d, limit), args![now.timestamp_micros()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .await?
         .unwrap_or_default();
     let ids: Vec<i64> = match ids {
@@ -45,14 +43,18 @@ pub async fn stale(
     Ok((basis, matters::read(folded.as_deref())?))
 }
 
-/// The lights' basis and the ids of up to `$2` matters whose lights do not hold at `$1`, as a
-/// JSON array (NULL for none).
-pub(crate) fn stale_sql(d: Dialect) -> String {
+/// The lights' basis and the ids of up to `limit` matters whose lights do not hold at `$1`,
+/// as a JSON array (NULL for none). Written so that PostgreSQL keeps one plan for it: a limit
+/// bound as a parameter, or an instant it can see, made every cached plan look dearer than a
+/// fresh one, and it was planned anew at each read (0.24 ms, for 0.06 ms of work).
+pub(crate) fn stale_sql(d: Dialect, limit: usize) -> String {
     format!(
         "SELECT (SELECT value FROM settings WHERE key = 'lights_basis'),
              (SELECT {} FROM (
-                 SELECT id FROM (SELECT id FROM matters WHERE light_until <= $1 LIMIT $2) a
-                 UNION SELECT id FROM (SELECT id FROM matters WHERE light_at > $1 LIMIT $2) b) s)",
+                 SELECT id FROM (SELECT id FROM matters WHERE light_until <= (SELECT $1)
+                                 ORDER BY light_until LIMIT {limit}) a
+                 UNION SELECT id FROM (SELECT id FROM matters WHERE light_at > (SELECT $1)
+                                       ORDER BY light_at DESC LIMIT {limit}) b) s)",
         d.array("s.id", "")
     )
 }

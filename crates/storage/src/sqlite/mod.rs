@@ -338,8 +338,8 @@ mod plans {
         };
         let (tally, by_unit) = crate::tally::tally_sql(d, &province);
         let mut stale = Sql::new(d);
-        stale.push(&crate::lights::stale_sql(d));
-        stale.args = vec![Arg::I64(0), Arg::I64(10)];
+        stale.push(&crate::lights::stale_sql(d, 10));
+        stale.args = vec![Arg::I64(0)];
         let days: Vec<NaiveDate> = (0..12)
             .map(|w| NaiveDate::from_ymd_opt(2026, 4, 12).unwrap() + chrono::Days::new(7 * w))
             .collect();
