@@ -223,3 +223,25 @@ impl From<EventDoc> for Event {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{AssignmentDoc, EventDoc, MatterDoc, field_names};
+    use crate::sql::Dialect;
+    use crate::{events, matters};
+
+    #[test]
+    fn each_record_lists_its_fields_in_the_order_its_document_reads_them() {
+        let names = |fields: Vec<(&'static str, String)>| -> Vec<&'static str> {
+            fields.into_iter().map(|(name, _)| name).collect()
+        };
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            assert_eq!(names(matters::record_fields(d)), field_names::<MatterDoc>());
+            assert_eq!(names(events::record_fields(d)), field_names::<EventDoc>());
+        }
+        assert_eq!(
+            names(matters::assignment_fields()),
+            field_names::<AssignmentDoc>()
+        );
+    }
+}
