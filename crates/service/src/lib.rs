@@ -114,6 +114,8 @@ pub struct Luoshi {
     tree: Arc<RwLock<Arc<OrgTree>>>,
     /// Striped locks that queue concurrent steps on the same matter within this process.
     matter_locks: Arc<[tokio::sync::Mutex<()>; LOCK_STRIPES]>,
+    /// Held while stale lights are worked out, so that this process works them out once.
+    refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 const LOCK_STRIPES: usize = 64;
@@ -136,6 +138,7 @@ impl Luoshi {
             delivering: Arc::default(),
             tree: Arc::new(RwLock::new(Arc::new(OrgTree::default()))),
             matter_locks: Arc::new(std::array::from_fn(|_| tokio::sync::Mutex::new(()))),
+            refreshing: Arc::default(),
         };
         luoshi.reload_tree().await?;
         luoshi.reload_calendar().await?;

@@ -18,6 +18,7 @@ luoshi_testkit::on_both_backends!(
     a_new_password_must_meet_the_rule_and_ends_every_session,
     lists_and_dashboards_read_lights_as_they_are_now,
     a_countys_matters_are_numbered_under_its_own_prefix_and_found_by_it,
+    readers_arriving_together_after_a_rules_change_work_out_each_light_once,
 );
 
 async fn demo_at(now: &str) -> (Luoshi, Scratch) {
@@ -413,4 +414,28 @@ async fn a_countys_matters_are_numbered_under_its_own_prefix_and_found_by_it() {
         Some(city.matter.id),
         "without a prefix, the reader's own org first"
     );
+}
+
+async fn readers_arriving_together_after_a_rules_change_work_out_each_light_once() {
+    let (luoshi, clock, _start, store, _db) = demo_on_a_manual_clock().await;
+    luoshi.refresh_lights().await.unwrap();
+    let with_yellow_within = |days| {
+        let mut rules = Rules::default();
+        rules.lights.yellow_working_days = days;
+        rules
+    };
+    // Each process starting with other rules marks every light stale.
+    let alone = process(&store, &clock, with_yellow_within(4)).await;
+    let every = alone.refresh_lights().await.unwrap();
+    assert!(every >= 60, "every matter's light is worked out: {every}");
+
+    let together = process(&store, &clock, with_yellow_within(5)).await;
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let reader = together.clone();
+        readers.spawn(async move { reader.refresh_lights().await.unwrap() });
+    }
+    let counts = readers.join_all().await;
+    assert_eq!(counts.iter().sum::<usize>(), every, "{counts:?}");
+    assert_eq!(together.refresh_lights().await.unwrap(), 0);
 }
