@@ -144,8 +144,11 @@ pub async fn descendants(db: &mut impl Db, root: MatterId) -> Result<Vec<Matter>
 /// first page a second. A scope with many matters is read in the list's order instead, each
 /// row checked for its org, until the page is full.
 pub async fn select(db: &mut impl Db, q: &MatterQuery) -> Result<(Vec<Matter>, usize)> {
+    // Only a page found apart from its count walks the order: a count worked out row by row
+    // finds the matching matters once, for the page too (see `select_sql`).
+    let counted_apart = kept_total(db.dialect(), q).is_some();
     let in_list_order = match (db.dialect(), q.scope, q.order) {
-        (Dialect::Sqlite, Some(scope), Order::Deadline | Order::DeadlineLast) => {
+        (Dialect::Sqlite, Some(scope), Order::Deadline | Order::DeadlineLast) if counted_apart => {
             let whole = MatterQuery {
                 scope: Some(scope),
                 ..MatterQuery::default()
